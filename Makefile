@@ -1,0 +1,59 @@
+# The two commands a newcomer needs:
+#   make run    build runner and run the default suite (specs/10k-flat.hcl)
+#   make test   install the test prerequisites and pass every test
+SHELL := /bin/bash
+GO ?= go
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+SPEC ?= specs/10k-flat.hcl
+FUZZTIME ?= 60s
+
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/runner ./runner
+
+run: build
+	./bin/runner apply $(SPEC)
+
+# The Python venv holds the judges of our files: real OpenUSD (usd-core) and
+# pyarrow. Rebuilt only when requirements change.
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: requirements-test.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# Headless Chromium, the judge of the HTML report (Debian's package).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+fmt-check: build
+	./bin/runner fmt -check specs examples
+
+test: venv chromium vet fmt-check
+	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 ./...
+	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 -race -short ./...
+
+# Long fuzzing, by hand: every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; done
+
+# Benchmarks whose figures the README quotes.
+bench: venv
+	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin .runner results

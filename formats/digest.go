@@ -1,0 +1,128 @@
+package formats
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Digest is the runner's one digest of values read: XXH64 (seed 0) over a
+// canonical little-endian encoding of every (path, property, value) in read
+// order. The encoding of one record is
+//
+//	u32 len(path)  path bytes (UTF-8)
+//	u32 len(property)  property bytes
+//	u8  type code (the Type constant: double 1, float 2, int 3, int64 4,
+//	    bool 5, string 6, token 7, float3 8, double3 9, double[] 10,
+//	    float[] 11, int[] 12, float3[] 13)
+//	value:
+//	  double        f64 bits
+//	  float         f32 bits
+//	  int           i32
+//	  int64         i64
+//	  bool          u8 0 or 1
+//	  string/token  u32 len, bytes
+//	  float3        3 x f32 bits
+//	  double3       3 x f64 bits
+//	  T[]           u32 count, then count elements encoded as T
+//
+// Any language can reproduce it with an XXH64 implementation.
+type Digest struct {
+	h   xxhash.Digest
+	buf [64]byte
+	n   int
+}
+
+// Reset starts a new digest.
+func (d *Digest) Reset() { d.h.Reset(); d.n = 0 }
+
+// Count is the number of values added since Reset.
+func (d *Digest) Count() int { return d.n }
+
+// Sum returns the digest of everything added so far.
+func (d *Digest) Sum() uint64 { return d.h.Sum64() }
+
+// Hex returns Sum as 16 lowercase hex digits, the form results carry.
+func (d *Digest) Hex() string { return fmt.Sprintf("%016x", d.Sum()) }
+
+func (d *Digest) str(s string) {
+	binary.LittleEndian.PutUint32(d.buf[:4], uint32(len(s)))
+	d.h.Write(d.buf[:4])
+	d.h.WriteString(s)
+}
+
+// Add appends one value read from (path, property) to the digest.
+func (d *Digest) Add(path, property string, v *Value) {
+	d.n++
+	d.str(path)
+	d.str(property)
+	d.buf[0] = byte(v.Type)
+	d.h.Write(d.buf[:1])
+	b := d.buf[:]
+	le := binary.LittleEndian
+	switch v.Type {
+	case Double:
+		le.PutUint64(b, math.Float64bits(v.Num))
+		d.h.Write(b[:8])
+	case Float:
+		le.PutUint32(b, math.Float32bits(float32(v.Num)))
+		d.h.Write(b[:4])
+	case Int:
+		le.PutUint32(b, uint32(int32(v.Int)))
+		d.h.Write(b[:4])
+	case Int64:
+		le.PutUint64(b, uint64(v.Int))
+		d.h.Write(b[:8])
+	case Bool:
+		b[0] = 0
+		if v.Bool {
+			b[0] = 1
+		}
+		d.h.Write(b[:1])
+	case String, Token:
+		d.str(v.Str)
+	case Float3:
+		for i, x := range v.Vec {
+			le.PutUint32(b[4*i:], math.Float32bits(float32(x)))
+		}
+		d.h.Write(b[:12])
+	case Double3:
+		for i, x := range v.Vec {
+			le.PutUint64(b[8*i:], math.Float64bits(x))
+		}
+		d.h.Write(b[:24])
+	case DoubleArray:
+		d.count(len(v.Doubles))
+		for _, x := range v.Doubles {
+			le.PutUint64(b, math.Float64bits(x))
+			d.h.Write(b[:8])
+		}
+	case FloatArray:
+		d.count(len(v.Floats))
+		for _, x := range v.Floats {
+			le.PutUint32(b, math.Float32bits(x))
+			d.h.Write(b[:4])
+		}
+	case IntArray:
+		d.count(len(v.Ints))
+		for _, x := range v.Ints {
+			le.PutUint32(b, uint32(x))
+			d.h.Write(b[:4])
+		}
+	case Float3Array:
+		d.count(len(v.Vecs))
+		for _, x := range v.Vecs {
+			for i, c := range x {
+				le.PutUint32(b[4*i:], math.Float32bits(c))
+			}
+			d.h.Write(b[:12])
+		}
+	}
+}
+
+func (d *Digest) count(n int) {
+	binary.LittleEndian.PutUint32(d.buf[:4], uint32(n))
+	d.h.Write(d.buf[:4])
+}

@@ -1,0 +1,138 @@
+// Package formats defines the columnar scene model that every storage format
+// writes and reads, the Writer and Reader interfaces a format implements, and
+// the registry through which the runner finds formats and their options.
+//
+// A scene is a list of prims in layer order, each with a path and one typed
+// value per property. Writers receive it in batches so that millions of prims
+// stream with bounded memory; readers answer point reads by (prim, property)
+// and list their prims for traversals. Formats know nothing of scenarios.
+package formats
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// SceneInfo describes a generated scene. Writers record it in the file so that
+// a reader needs nothing but the file.
+type SceneInfo struct {
+	// Schema is the preset the properties came from ("building20", "custom").
+	Schema string `json:"schema"`
+	// Hierarchy is "flat", "deep" or "balanced".
+	Hierarchy string `json:"hierarchy"`
+	// Seed is the generator seed.
+	Seed uint64 `json:"seed"`
+	// Prims is the number of prims that carry properties (rows).
+	Prims int `json:"prims"`
+	// Properties lists the properties of every prim, in column order.
+	Properties []Property `json:"properties"`
+}
+
+// Property is one named, typed attribute carried by every prim of a scene.
+type Property struct {
+	Name string `json:"name"`
+	Type Type   `json:"type"`
+	// Length is the element count of array-typed properties (0 for scalars).
+	Length int `json:"length,omitempty"`
+}
+
+// Writer consumes a scene in batches. Close finalises the file; a writer whose
+// Write or Close failed leaves a file the caller must delete.
+type Writer interface {
+	Write(b *Batch) error
+	Close() error
+}
+
+// Reader answers reads of one opened file. All methods are safe for
+// concurrent use. Get on a value that is already decoded must not allocate.
+type Reader interface {
+	// Properties lists the properties the file carries, in column order.
+	Properties() []Property
+	// Prims lists the paths of the prims that carry properties, in layer
+	// order. It may do I/O on first call (for lazily indexed formats).
+	Prims() ([]string, error)
+	// Get reads one property of one prim into dst. dst's slices may be
+	// reused; the values it points to stay valid until Close.
+	Get(prim, property string, dst *Value) error
+	// Close releases the file and every cached block.
+	Close() error
+}
+
+// Format is one storage format: its declared options, how to write a scene
+// to a file, and how to open one.
+type Format interface {
+	// Name is the format type used in specs ("parquet", "usdc").
+	Name() string
+	// Extension is the file name suffix including the dot (".parquet").
+	Extension() string
+	// Options declares the options a spec may set for this format.
+	Options() []Option
+	// Create starts writing a scene to path. opts is complete: every
+	// declared option is present, normalised by Normalize.
+	Create(path string, opts Options, info SceneInfo) (Writer, error)
+	// Open opens a file written by Create (or by the format's reference
+	// implementation) for reading.
+	Open(path string, opts Options) (Reader, error)
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]Format{}
+)
+
+// Register makes a format available by its name. It panics on a duplicate
+// name, which is a programming error caught at init time.
+func Register(f Format) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[f.Name()]; dup {
+		panic("formats: duplicate registration of " + f.Name())
+	}
+	registry[f.Name()] = f
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (Format, bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	f, ok := registry[name]
+	return f, ok
+}
+
+// Names lists the registered format names, sorted.
+func Names() []string {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ErrNotFound is wrapped by Reader.Get errors for an unknown prim or property.
+var ErrNotFound = fmt.Errorf("not found")
+
+// NotFoundError reports a prim or property the file does not have.
+type NotFoundError struct {
+	File, Prim, Property string
+}
+
+func (e *NotFoundError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", e.File)
+	switch {
+	case e.Property == "":
+		fmt.Fprintf(&b, "no prim %q", e.Prim)
+	case e.Prim == "":
+		fmt.Fprintf(&b, "no property %q", e.Property)
+	default:
+		fmt.Fprintf(&b, "prim %q has no property %q", e.Prim, e.Property)
+	}
+	return b.String()
+}
+
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }

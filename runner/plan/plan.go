@@ -1,0 +1,108 @@
+// Package plan expands a decoded spec into its matrix of cells (datasets x
+// format variants x scenarios), gives every variant a stable label and every
+// cell a stable id, and selects cells with -filter expressions.
+package plan
+
+import (
+	"time"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/dataset"
+)
+
+// Plan is everything a run needs, with every sweep expanded and every
+// default filled in. Nothing downstream reads the spec files again.
+type Plan struct {
+	// SpecFiles are the spec paths as given; SpecSHA256 hashes their bytes
+	// in that order.
+	SpecFiles  []string `json:"spec_files"`
+	SpecSHA256 string   `json:"spec_sha256"`
+	// Title and Description come from the spec's report block (or the
+	// first spec file's name).
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+
+	Settings  Settings         `json:"settings"`
+	Datasets  []dataset.Config `json:"datasets"`
+	Formats   []Variant        `json:"formats"`
+	Scenarios []Scenario       `json:"scenarios"`
+	Report    Report           `json:"report"`
+	Cells     []Cell           `json:"cells"`
+}
+
+// Settings control how cells run.
+type Settings struct {
+	Warmup  int           `json:"warmup"`  // unrecorded runs per cell (default 1)
+	Repeat  int           `json:"repeat"`  // recorded runs per cell (default 10)
+	Isolate string        `json:"isolate"` // "process" (default) or "none"
+	Cache   string        `json:"cache"`   // "warm" (default) or "cold"
+	Timeout time.Duration `json:"timeout"` // per cell (default 10m)
+	DataDir string        `json:"data_dir"`
+	Out     string        `json:"out"`
+}
+
+// Variant is one combination of a format block's option values.
+type Variant struct {
+	// Label is unique in the plan: the block label plus the values of the
+	// axes that vary ("parquet-zstd-rg1000").
+	Label string `json:"label"`
+	// Format is the registered format type ("parquet").
+	Format string `json:"format"`
+	// Options is complete and normalised (formats.Normalize).
+	Options formats.Options `json:"options"`
+	// Axes holds the options that vary across the block's variants, as
+	// they appear in the label.
+	Axes map[string]string `json:"axes,omitempty"`
+}
+
+// Scenario is a named list of steps run in order on one opened reader.
+type Scenario struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Steps       []Step `json:"steps"`
+}
+
+// Step is one operation of a scenario. Op is "open", "get" or "traverse".
+type Step struct {
+	Op string `json:"op"`
+	// Name is unique within the scenario: the op, numbered when repeated
+	// ("get", "get#2"), unless the spec names it.
+	Name string `json:"name"`
+
+	// get: Prim is a path or "first" | "middle" | "last" | "random";
+	// Times repeats the same read (default 1).
+	Prim  string `json:"prim,omitempty"`
+	Times int    `json:"times,omitempty"`
+
+	// get and traverse: the properties to read (empty = every property
+	// for traverse, an error for get).
+	Properties []string `json:"properties,omitempty"`
+
+	// traverse: Order "layer" (default) | "random" | "reverse"; Seed for
+	// random orders and random prims; Limit reads only the first Limit
+	// prims (0 = all); Probes records time and RSS that many times along
+	// the way; Threads splits the prims over goroutines (default 1).
+	Order   string `json:"order,omitempty"`
+	Seed    uint64 `json:"seed,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
+	Probes  int    `json:"probes,omitempty"`
+	Threads int    `json:"threads,omitempty"`
+}
+
+// Report says how results are presented.
+type Report struct {
+	// Baseline is the format label ratios are computed against (default:
+	// the first variant).
+	Baseline string `json:"baseline"`
+	// Outputs lists "markdown", "json", "table", "html" (default: all).
+	Outputs []string `json:"outputs"`
+}
+
+// Cell is one element of the matrix.
+type Cell struct {
+	// ID is "dataset/format-label/scenario".
+	ID       string         `json:"id"`
+	Dataset  dataset.Config `json:"dataset"`
+	Format   Variant        `json:"format"`
+	Scenario Scenario       `json:"scenario"`
+}

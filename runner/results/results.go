@@ -1,0 +1,231 @@
+// Package results defines results.json, the contract between a run and
+// everything that renders or compares it. Reporters read only this; the
+// executor writes only this. Fields are added, never renamed; a breaking
+// change raises SchemaVersion.
+package results
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// SchemaVersion is the version of the results.json layout this build writes
+// and the newest it reads.
+const SchemaVersion = 1
+
+// Cell statuses.
+const (
+	StatusOK       = "ok"
+	StatusFailed   = "failed"
+	StatusTimeout  = "timeout"
+	StatusMismatch = "mismatch"
+	StatusSkipped  = "skipped"
+)
+
+// File is the whole of results.json.
+type File struct {
+	SchemaVersion int         `json:"schema_version"`
+	Title         string      `json:"title"`
+	Description   string      `json:"description,omitempty"`
+	Spec          Spec        `json:"spec"`
+	Settings      Settings    `json:"settings"`
+	Report        Report      `json:"report"`
+	Environment   Environment `json:"environment"`
+	Datasets      []Dataset   `json:"datasets"`
+	Cells         []Cell      `json:"cells"`
+	// Warnings concern the whole run (e.g. a clock source other than tsc).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Spec identifies the spec files a run came from.
+type Spec struct {
+	Paths  []string `json:"paths"`
+	SHA256 string   `json:"sha256"`
+}
+
+// Settings echoes the settings the run used.
+type Settings struct {
+	Warmup    int    `json:"warmup"`
+	Repeat    int    `json:"repeat"`
+	Isolate   string `json:"isolate"`
+	Cache     string `json:"cache"`
+	TimeoutNS int64  `json:"timeout_ns"`
+}
+
+// Report carries the spec's report block.
+type Report struct {
+	Baseline string   `json:"baseline"`
+	Outputs  []string `json:"outputs"`
+}
+
+// Environment describes the machine and the build.
+type Environment struct {
+	OS            string    `json:"os"`
+	Arch          string    `json:"arch"`
+	Kernel        string    `json:"kernel"`
+	CPUModel      string    `json:"cpu_model"`
+	Cores         int       `json:"cores"`
+	MemoryBytes   uint64    `json:"memory_bytes"`
+	ClockSource   string    `json:"clock_source"`
+	GoVersion     string    `json:"go_version"`
+	RunnerVersion string    `json:"runner_version"`
+	RunnerCommit  string    `json:"runner_commit"`
+	Hostname      string    `json:"hostname"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+}
+
+// Dataset describes one generated dataset and its files.
+type Dataset struct {
+	Name      string     `json:"name"`
+	Prims     int        `json:"prims"`
+	Hierarchy string     `json:"hierarchy"`
+	Seed      uint64     `json:"seed"`
+	Schema    string     `json:"schema"`
+	Payload   bool       `json:"payload"`
+	Files     []DataFile `json:"files"`
+}
+
+// DataFile is one dataset written in one format variant.
+type DataFile struct {
+	Format string `json:"format"` // variant label
+	Path   string `json:"path"`
+	Bytes  int64  `json:"bytes"`
+}
+
+// Cell is the result of one matrix element.
+type Cell struct {
+	ID         string            `json:"id"`
+	Dataset    string            `json:"dataset"`
+	Format     string            `json:"format"`      // variant label
+	FormatName string            `json:"format_name"` // format type
+	Variant    map[string]string `json:"variant"`     // axis -> value
+	Scenario   string            `json:"scenario"`
+	Status     string            `json:"status"`
+	Error      string            `json:"error,omitempty"`
+	// Stderr is the tail of a failed worker's standard error.
+	Stderr string `json:"stderr,omitempty"`
+	Warmup int    `json:"warmup"`
+	Repeat int    `json:"repeat"`
+	// ColdCache is set when the spec asked for a cold cache: whether the
+	// dataset's pages were really dropped before every run.
+	ColdCache *bool  `json:"cold_cache,omitempty"`
+	Steps     []Step `json:"steps"`
+	// Warnings are measurement warnings about the cell as a whole.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Step is the measurements of one step over every recorded run.
+type Step struct {
+	Name string `json:"name"`
+	Op   string `json:"op"`
+	// SamplesNS holds one time per recorded run: the time of one
+	// operation (batched steps divide by Ops).
+	SamplesNS []float64 `json:"samples_ns"`
+	Stats     Stats     `json:"stats"`
+	// Ops is the number of operations each sample timed (gets x times,
+	// prims x properties for traversals, calibrated batch sizes).
+	Ops int64 `json:"ops"`
+	// Digest is the XXH64 digest of the values read (formats.Digest), the
+	// same in every run; empty for steps that read nothing.
+	Digest string `json:"digest,omitempty"`
+	// Values is the number of values the digest covers.
+	Values   int64    `json:"values,omitempty"`
+	Memory   Memory   `json:"memory"`
+	Probes   []Probe  `json:"probes,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Stats summarise SamplesNS (computed by runner/measure only).
+type Stats struct {
+	MeanNS     float64 `json:"mean_ns"`
+	StddevNS   float64 `json:"stddev_ns"`
+	MinNS      float64 `json:"min_ns"`
+	MaxNS      float64 `json:"max_ns"`
+	MedianNS   float64 `json:"median_ns"`
+	P95NS      float64 `json:"p95_ns"`
+	CI95LowNS  float64 `json:"ci95_low_ns"`
+	CI95HighNS float64 `json:"ci95_high_ns"`
+	CV         float64 `json:"cv"`
+	Outliers   int     `json:"outliers"`
+}
+
+// Memory holds the step's memory and I/O figures, each summarised over runs.
+type Memory struct {
+	RSSAfterBytes Summary `json:"rss_after_bytes"`
+	RSSDeltaBytes Summary `json:"rss_delta_bytes"`
+	PeakRSSBytes  Summary `json:"peak_rss_bytes"`
+	ReadBytes     Summary `json:"read_bytes"`      // rchar: read(2) bytes
+	DiskReadBytes Summary `json:"disk_read_bytes"` // read_bytes: from storage
+	MajorFaults   Summary `json:"major_faults"`
+	MinorFaults   Summary `json:"minor_faults"`
+	GoHeapBytes   Summary `json:"go_heap_bytes"`
+}
+
+// Summary is the median, min and max of one figure over the recorded runs.
+type Summary struct {
+	Median float64 `json:"median"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+// Probe is one point of a traversal's memory staircase (from the median run).
+type Probe struct {
+	Prims     int     `json:"prims"` // prims read so far
+	ElapsedNS float64 `json:"elapsed_ns"`
+	RSSBytes  float64 `json:"rss_bytes"`
+}
+
+// ErrNotResults is wrapped when a file is not a results file.
+var ErrNotResults = errors.New("not a runner results file")
+
+// Read decodes a results file, rejecting other JSON and newer schemas.
+func Read(r io.Reader) (*File, error) {
+	var probe struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotResults, err)
+	}
+	if probe.SchemaVersion == nil {
+		return nil, fmt.Errorf("%w: no schema_version", ErrNotResults)
+	}
+	if *probe.SchemaVersion > SchemaVersion || *probe.SchemaVersion < 1 {
+		return nil, fmt.Errorf("results schema_version %d is not supported (this runner reads 1 to %d)",
+			*probe.SchemaVersion, SchemaVersion)
+	}
+	var f File
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotResults, err)
+	}
+	return &f, nil
+}
+
+// ReadFile reads a results file from disk.
+func ReadFile(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	f, err := Read(fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Write encodes f as indented JSON with a trailing newline.
+func Write(w io.Writer, f *File) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(f)
+}
