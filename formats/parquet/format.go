@@ -1,0 +1,57 @@
+// Package parquet stores scenes as Parquet files laid out like the OpenUSD
+// Parquet plugin's: a path column plus one natively typed column per
+// property. Its reader opens from the footer, finds prims through an eager or
+// lazy index, and decodes column chunks on demand into a block cache.
+package parquet
+
+import (
+	"errors"
+
+	"github.com/scenebench/runner/formats"
+)
+
+func init() { formats.Register(Format{}) }
+
+// Format is the "parquet" format.
+type Format struct{}
+
+// Name implements formats.Format.
+func (Format) Name() string { return "parquet" }
+
+// Extension implements formats.Format.
+func (Format) Extension() string { return ".parquet" }
+
+// Options implements formats.Format.
+func (Format) Options() []formats.Option {
+	return []formats.Option{
+		{Name: "compression", Kind: formats.OptString, Default: "snappy",
+			Allowed: []string{"none", "snappy", "zstd", "lz4", "gzip", "brotli"},
+			Doc:     "column chunk codec (lz4 is LZ4_RAW)"},
+		{Name: "compression_level", Kind: formats.OptInt, Default: int64(0), Min: 0,
+			Doc: "codec level; 0 is the codec's default", LabelPrefix: "l"},
+		{Name: "row_group_size", Kind: formats.OptInt, Default: int64(1000), Min: 1,
+			Doc: "rows per row group", LabelPrefix: "rg"},
+		{Name: "dictionary", Kind: formats.OptBool, Default: true,
+			Doc: "dictionary-encode columns", LabelPrefix: ""},
+		{Name: "statistics", Kind: formats.OptBool, Default: true,
+			Doc: "write min/max statistics per column chunk"},
+		{Name: "page_size", Kind: formats.OptInt, Default: int64(1 << 20), Min: 1024,
+			Doc: "target data page size in bytes", LabelPrefix: "page"},
+		{Name: "index", Kind: formats.OptString, Default: "eager", Allowed: []string{"eager", "lazy"},
+			Doc: "eager: read the path column at open; lazy: locate prims through statistics or the stored index", ReadOnly: true},
+		{Name: "cache_budget", Kind: formats.OptInt, Default: int64(0), Min: 0,
+			Doc: "bytes of decoded blocks kept (LRU); 0 = unlimited", LabelPrefix: "cache", ReadOnly: true},
+	}
+}
+
+var errTODO = errors.New("parquet: not implemented yet")
+
+// Create implements formats.Format.
+func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
+	return nil, errTODO
+}
+
+// Open implements formats.Format.
+func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
+	return nil, errTODO
+}

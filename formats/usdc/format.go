@@ -1,0 +1,46 @@
+// Package usdc reads and writes OpenUSD's binary "crate" layers (.usdc) in
+// pure Go: structural sections eagerly at open, values on demand.
+package usdc
+
+import (
+	"errors"
+
+	"github.com/scenebench/runner/formats"
+)
+
+func init() { formats.Register(Format{}) }
+
+// Format is the "usdc" format.
+type Format struct{}
+
+// Name implements formats.Format.
+func (Format) Name() string { return "usdc" }
+
+// Extension implements formats.Format.
+func (Format) Extension() string { return ".usdc" }
+
+// Options implements formats.Format.
+func (Format) Options() []formats.Option {
+	return []formats.Option{
+		{Name: "version", Kind: formats.OptString, Default: "0.8.0",
+			Allowed: []string{"0.8.0", "0.9.0", "0.10.0"}, Doc: "crate version written", LabelPrefix: "v"},
+		{Name: "compress", Kind: formats.OptBool, Default: true,
+			Doc: "compress structural sections and numeric arrays as OpenUSD does"},
+		{Name: "specifier", Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
+			Doc: "specifier of every prim spec"},
+		{Name: "type_name", Kind: formats.OptString, Default: "",
+			Doc: "type name of the prims that carry properties (empty for none)"},
+	}
+}
+
+var errTODO = errors.New("usdc: not implemented yet")
+
+// Create implements formats.Format.
+func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
+	return nil, errTODO
+}
+
+// Open implements formats.Format.
+func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
+	return nil, errTODO
+}
