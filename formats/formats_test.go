@@ -1,0 +1,275 @@
+package formats
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// encode spells out the documented canonical encoding by hand, so the test
+// fails if Digest ever drifts from the README's description.
+func encode(buf *bytes.Buffer, path, prop string, typ Type, value []byte) {
+	le := binary.LittleEndian
+	buf.Write(le.AppendUint32(nil, uint32(len(path))))
+	buf.WriteString(path)
+	buf.Write(le.AppendUint32(nil, uint32(len(prop))))
+	buf.WriteString(prop)
+	buf.WriteByte(byte(typ))
+	buf.Write(value)
+}
+
+func TestDigestMatchesDocumentedEncoding(t *testing.T) {
+	le := binary.LittleEndian
+	str := func(s string) []byte { return append(le.AppendUint32(nil, uint32(len(s))), s...) }
+	f32 := func(fs ...float32) []byte {
+		var b []byte
+		for _, f := range fs {
+			b = le.AppendUint32(b, math.Float32bits(f))
+		}
+		return b
+	}
+	f64 := func(fs ...float64) []byte {
+		var b []byte
+		for _, f := range fs {
+			b = le.AppendUint64(b, math.Float64bits(f))
+		}
+		return b
+	}
+	cases := []struct {
+		v    Value
+		want []byte
+	}{
+		{Value{Type: Double, Num: 1234.5}, f64(1234.5)},
+		{Value{Type: Float, Num: 0.25}, f32(0.25)},
+		{Value{Type: Int, Int: -7}, le.AppendUint32(nil, uint32(0xFFFFFFF9))},
+		{Value{Type: Int64, Int: 1 << 40}, le.AppendUint64(nil, 1<<40)},
+		{Value{Type: Bool, Bool: true}, []byte{1}},
+		{Value{Type: Bool}, []byte{0}},
+		{Value{Type: String, Str: "SUP-0042"}, str("SUP-0042")},
+		{Value{Type: Token, Str: "tok"}, str("tok")},
+		{Value{Type: Float3, Vec: [3]float64{1, 2, 3}}, f32(1, 2, 3)},
+		{Value{Type: Double3, Vec: [3]float64{1, 2, 0.1}}, f64(1, 2, 0.1)},
+		{Value{Type: DoubleArray, Doubles: []float64{1, 2}}, append(le.AppendUint32(nil, 2), f64(1, 2)...)},
+		{Value{Type: FloatArray, Floats: []float32{3}}, append(le.AppendUint32(nil, 1), f32(3)...)},
+		{Value{Type: IntArray, Ints: []int32{-1, 5}}, append(le.AppendUint32(nil, 2), 0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0)},
+		{Value{Type: Float3Array, Vecs: [][3]float32{{1, 2, 3}}}, append(le.AppendUint32(nil, 1), f32(1, 2, 3)...)},
+	}
+	var all bytes.Buffer
+	var d Digest
+	d.Reset()
+	for _, c := range cases {
+		var one bytes.Buffer
+		encode(&one, "/World/Prim_1", "p", c.v.Type, c.want)
+		var single Digest
+		single.Reset()
+		single.Add("/World/Prim_1", "p", &c.v)
+		if got, want := single.Sum(), xxhash.Sum64(one.Bytes()); got != want {
+			t.Errorf("%s: digest %016x, documented encoding gives %016x", c.v.Type, got, want)
+		}
+		encode(&all, "/World/Prim_1", "p", c.v.Type, c.want)
+		d.Add("/World/Prim_1", "p", &c.v)
+	}
+	if got, want := d.Sum(), xxhash.Sum64(all.Bytes()); got != want {
+		t.Errorf("streamed digest %016x, want %016x", got, want)
+	}
+	if d.Count() != len(cases) {
+		t.Errorf("Count = %d, want %d", d.Count(), len(cases))
+	}
+	if len(d.Hex()) != 16 {
+		t.Errorf("Hex %q is not 16 digits", d.Hex())
+	}
+}
+
+func TestDigestOrderAndPathMatter(t *testing.T) {
+	a := Value{Type: Double, Num: 1}
+	b := Value{Type: Double, Num: 2}
+	sum := func(adds func(d *Digest)) uint64 {
+		var d Digest
+		d.Reset()
+		adds(&d)
+		return d.Sum()
+	}
+	ab := sum(func(d *Digest) { d.Add("/a", "x", &a); d.Add("/b", "x", &b) })
+	ba := sum(func(d *Digest) { d.Add("/b", "x", &b); d.Add("/a", "x", &a) })
+	swapped := sum(func(d *Digest) { d.Add("/a", "x", &b); d.Add("/b", "x", &a) })
+	if ab == ba || ab == swapped {
+		t.Fatal("digest ignores order or paths")
+	}
+	// "ab"+"c" must differ from "a"+"bc": lengths are part of the encoding.
+	p := sum(func(d *Digest) { d.Add("/ab", "c", &a) })
+	q := sum(func(d *Digest) { d.Add("/a", "bc", &a) })
+	if p == q {
+		t.Fatal("digest is ambiguous across field boundaries")
+	}
+}
+
+func TestDigestDoesNotAllocate(t *testing.T) {
+	var d Digest
+	d.Reset()
+	v := Value{Type: String, Str: "SUP-1234"}
+	allocs := testing.AllocsPerRun(100, func() { d.Add("/World/Prim_1", "supplier_id", &v) })
+	if allocs != 0 {
+		t.Fatalf("Digest.Add allocates %.1f times per call", allocs)
+	}
+}
+
+func TestParseType(t *testing.T) {
+	for _, name := range TypeNames() {
+		typ, ok := ParseType(name)
+		if !ok || typ.String() != name {
+			t.Errorf("ParseType(%q) = %v, %v", name, typ, ok)
+		}
+	}
+	for _, bad := range []string{"", "invalid", "double[][]", "Double", "vec3f"} {
+		if _, ok := ParseType(bad); ok {
+			t.Errorf("ParseType(%q) accepted", bad)
+		}
+	}
+	var typ Type
+	if err := typ.UnmarshalText([]byte("float3[]")); err != nil || typ != Float3Array {
+		t.Errorf("UnmarshalText float3[] = %v, %v", typ, err)
+	}
+	if !Float3Array.IsArray() || Float3.IsArray() {
+		t.Error("IsArray is wrong")
+	}
+}
+
+type fakeFormat struct{}
+
+func (fakeFormat) Name() string      { return "fake" }
+func (fakeFormat) Extension() string { return ".fake" }
+func (fakeFormat) Options() []Option {
+	return []Option{
+		{Name: "compression", Kind: OptString, Default: "none", Allowed: []string{"none", "zstd"}},
+		{Name: "row_group_size", Kind: OptInt, Default: int64(1000), Min: 1, LabelPrefix: "rg"},
+		{Name: "dictionary", Kind: OptBool, Default: true},
+		{Name: "cache_budget", Kind: OptInt, Default: int64(0), ReadOnly: true},
+	}
+}
+func (fakeFormat) Create(string, Options, SceneInfo) (Writer, error) { return nil, nil }
+func (fakeFormat) Open(string, Options) (Reader, error)             { return nil, nil }
+
+func TestNormalize(t *testing.T) {
+	f := fakeFormat{}
+	cases := []struct {
+		name    string
+		in      map[string]any
+		want    Options
+		wantErr string
+	}{
+		{"defaults", nil, Options{"compression": "none", "row_group_size": int64(1000), "dictionary": true, "cache_budget": int64(0)}, ""},
+		{"set", map[string]any{"compression": "zstd", "row_group_size": 100.0}, Options{"compression": "zstd", "row_group_size": int64(100), "dictionary": true, "cache_budget": int64(0)}, ""},
+		{"unknown option", map[string]any{"codec": "zstd"}, nil, `format "fake" has no option "codec"`},
+		{"unsupported value", map[string]any{"compression": "rar"}, nil, `does not support "rar"`},
+		{"wrong kind", map[string]any{"dictionary": "yes"}, nil, "must be true or false"},
+		{"fraction", map[string]any{"row_group_size": 1.5}, nil, "whole number"},
+		{"below min", map[string]any{"row_group_size": int64(0)}, nil, "at least 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Normalize(f, c.in)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want it to mention %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Errorf("%s = %#v, want %#v", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestLabelFragmentAndFileKey(t *testing.T) {
+	f := fakeFormat{}
+	opts := f.Options()
+	if got := opts[0].LabelFragment("zstd"); got != "zstd" {
+		t.Errorf("string fragment %q", got)
+	}
+	if got := opts[1].LabelFragment(int64(1000)); got != "rg1000" {
+		t.Errorf("int fragment %q", got)
+	}
+	if got := opts[2].LabelFragment(false); got != "no-dictionary" {
+		t.Errorf("bool fragment %q", got)
+	}
+	a, _ := Normalize(f, map[string]any{"cache_budget": int64(1)})
+	b, _ := Normalize(f, map[string]any{"cache_budget": int64(2)})
+	c, _ := Normalize(f, map[string]any{"compression": "zstd"})
+	if FileKey(f, a) != FileKey(f, b) {
+		t.Error("a read-only option changed the file key")
+	}
+	if FileKey(f, a) == FileKey(f, c) {
+		t.Error("compression did not change the file key")
+	}
+}
+
+func TestFormatUSDA(t *testing.T) {
+	cases := []struct {
+		v    Value
+		want string
+	}{
+		{Value{Type: Double, Num: 0.1}, "0.1"},
+		{Value{Type: Double, Num: 1e21}, "1e+21"},
+		{Value{Type: Double, Num: math.Inf(-1)}, "-inf"},
+		{Value{Type: Float, Num: float64(float32(0.1))}, "0.1"},
+		{Value{Type: Int, Int: -3}, "-3"},
+		{Value{Type: Bool, Bool: true}, "1"},
+		{Value{Type: String, Str: "a\"b\\c\n"}, `"a\"b\\c\n"`},
+		{Value{Type: Float3, Vec: [3]float64{1, 2.5, -3}}, "(1, 2.5, -3)"},
+		{Value{Type: IntArray, Ints: []int32{1, 2}}, "[1, 2]"},
+		{Value{Type: Float3Array, Vecs: [][3]float32{{1, 2, 3}, {4, 5, 6}}}, "[(1, 2, 3), (4, 5, 6)]"},
+		{Value{Type: DoubleArray}, "[]"},
+	}
+	for _, c := range cases {
+		if got := FormatUSDA(&c.v); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.v.Type, got, c.want)
+		}
+	}
+}
+
+func TestBatchCheck(t *testing.T) {
+	props := []Property{{Name: "cost", Type: Double}, {Name: "name", Type: String}}
+	b := Batch{
+		Paths: []string{"/World/A", "/World/B"},
+		Columns: []Column{
+			{Property: props[0], Doubles: []float64{1, 2}},
+			{Property: props[1], Strings: []string{"a", "b"}},
+		},
+	}
+	if err := b.Check(props); err != nil {
+		t.Fatal(err)
+	}
+	var v Value
+	b.Columns[1].Value(1, &v)
+	if v.Type != String || v.Str != "b" {
+		t.Errorf("Value(1) = %+v", v)
+	}
+	b.Columns[1].Strings = b.Columns[1].Strings[:1]
+	if err := b.Check(props); err == nil {
+		t.Error("short column accepted")
+	}
+	if err := b.Check(props[:1]); err == nil {
+		t.Error("extra column accepted")
+	}
+}
+
+func TestNotFoundError(t *testing.T) {
+	err := error(&NotFoundError{File: "a.parquet", Prim: "/World/X", Property: "cost"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Error("NotFoundError does not unwrap to ErrNotFound")
+	}
+	if !strings.Contains(err.Error(), `a.parquet: prim "/World/X" has no property "cost"`) {
+		t.Errorf("message %q", err)
+	}
+}
