@@ -152,7 +152,7 @@ func (fakeFormat) Options() []Option {
 	}
 }
 func (fakeFormat) Create(string, Options, SceneInfo) (Writer, error) { return nil, nil }
-func (fakeFormat) Open(string, Options) (Reader, error)             { return nil, nil }
+func (fakeFormat) Open(string, Options) (Reader, error)              { return nil, nil }
 
 func TestNormalize(t *testing.T) {
 	f := fakeFormat{}
