@@ -1,0 +1,261 @@
+// Package formatstest is the conformance suite every format passes: it writes
+// a scene with every property type through a format's Writer, reopens it and
+// checks that the Reader returns every value bit for bit, in layer order,
+// with clear not-found errors and safe concurrent reads.
+package formatstest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// Scene is an in-memory scene for tests: paths in layer order and one column
+// per property.
+type Scene struct {
+	Info  formats.SceneInfo
+	Paths []string
+	Cols  []formats.Column
+}
+
+// AllTypes builds a scene of n prims (flat when deep is false, otherwise
+// nested two levels below /World) with one property of every type, including
+// awkward values: negative zero, tiny and huge doubles, empty strings and
+// arrays, non-ASCII text.
+func AllTypes(n int, deep bool) *Scene {
+	props := []formats.Property{
+		{Name: "cost", Type: formats.Double},
+		{Name: "ratio", Type: formats.Float},
+		{Name: "lifespan", Type: formats.Int},
+		{Name: "serial", Type: formats.Int64},
+		{Name: "is_active", Type: formats.Bool},
+		{Name: "supplier_id", Type: formats.String},
+		{Name: "kind", Type: formats.Token},
+		{Name: "color", Type: formats.Float3},
+		{Name: "position", Type: formats.Double3},
+		{Name: "samples", Type: formats.DoubleArray, Length: 4},
+		{Name: "weights", Type: formats.FloatArray, Length: 3},
+		{Name: "ids", Type: formats.IntArray, Length: 20},
+		{Name: "points", Type: formats.Float3Array, Length: 2},
+	}
+	s := &Scene{Info: formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 7, Prims: n, Properties: props}}
+	if deep {
+		s.Info.Hierarchy = "deep"
+	}
+	s.Cols = make([]formats.Column, len(props))
+	for i := range props {
+		s.Cols[i].Property = props[i]
+	}
+	specials := []float64{0, math.Copysign(0, -1), 1e-300, 1.5, 0.1, -1e300, 123456.789}
+	for i := 0; i < n; i++ {
+		if deep {
+			s.Paths = append(s.Paths, fmt.Sprintf("/World/Zone_%d/Room_%d/Item_%d", i/50, (i/10)%5, i))
+		} else {
+			s.Paths = append(s.Paths, fmt.Sprintf("/World/Prim_%d", i))
+		}
+		f := float64(i)
+		c := s.Cols
+		c[0].Doubles = append(c[0].Doubles, specials[i%len(specials)]+f*0.001)
+		c[1].Floats = append(c[1].Floats, float32(f)*0.25-3)
+		c[2].Ints = append(c[2].Ints, int32(i%50)-25)
+		c[3].Int64s = append(c[3].Int64s, int64(i)*(1<<33)-5)
+		c[4].Bools = append(c[4].Bools, i%3 == 0)
+		str := fmt.Sprintf("SUP-%04d", i%10000)
+		switch i % 5 {
+		case 3:
+			str = ""
+		case 4:
+			str = "naïve \"quoted\" \\ line\nbreak"
+		}
+		c[5].Strings = append(c[5].Strings, str)
+		c[6].Strings = append(c[6].Strings, []string{"steel", "wood", "glass"}[i%3])
+		c[7].Vec3f = append(c[7].Vec3f, [3]float32{float32(f), 0.5, -float32(f) / 3})
+		c[8].Vec3d = append(c[8].Vec3d, [3]float64{f, 0.1, -f / 3})
+		var da []float64
+		for j := 0; j < i%5; j++ {
+			da = append(da, f+float64(j)/7)
+		}
+		c[9].DoubleArrays = append(c[9].DoubleArrays, da)
+		c[10].FloatArrays = append(c[10].FloatArrays, []float32{float32(f), 1, 2})
+		ia := make([]int32, 20)
+		for j := range ia {
+			ia[j] = int32(i*20 + j)
+		}
+		c[11].IntArrays = append(c[11].IntArrays, ia)
+		c[12].Vec3fArrays = append(c[12].Vec3fArrays, [][3]float32{{1, 2, 3}, {float32(f), 5, 6}})
+	}
+	return s
+}
+
+// Write writes the scene through f in batches of batchSize prims.
+func (s *Scene) Write(t testing.TB, f formats.Format, path string, opts formats.Options, batchSize int) {
+	t.Helper()
+	w, err := f.Create(path, opts, s.Info)
+	if err != nil {
+		t.Fatalf("create %s: %v", path, err)
+	}
+	for lo := 0; lo < len(s.Paths); lo += batchSize {
+		hi := min(lo+batchSize, len(s.Paths))
+		b := &formats.Batch{Paths: s.Paths[lo:hi]}
+		for _, c := range s.Cols {
+			b.Columns = append(b.Columns, slice(c, lo, hi))
+		}
+		if err := w.Write(b); err != nil {
+			t.Fatalf("write %s: %v", path, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("close %s: %v", path, err)
+	}
+}
+
+func slice(c formats.Column, lo, hi int) formats.Column {
+	out := formats.Column{Property: c.Property}
+	switch c.Property.Type {
+	case formats.Double:
+		out.Doubles = c.Doubles[lo:hi]
+	case formats.Float:
+		out.Floats = c.Floats[lo:hi]
+	case formats.Int:
+		out.Ints = c.Ints[lo:hi]
+	case formats.Int64:
+		out.Int64s = c.Int64s[lo:hi]
+	case formats.Bool:
+		out.Bools = c.Bools[lo:hi]
+	case formats.String, formats.Token:
+		out.Strings = c.Strings[lo:hi]
+	case formats.Float3:
+		out.Vec3f = c.Vec3f[lo:hi]
+	case formats.Double3:
+		out.Vec3d = c.Vec3d[lo:hi]
+	case formats.DoubleArray:
+		out.DoubleArrays = c.DoubleArrays[lo:hi]
+	case formats.FloatArray:
+		out.FloatArrays = c.FloatArrays[lo:hi]
+	case formats.IntArray:
+		out.IntArrays = c.IntArrays[lo:hi]
+	case formats.Float3Array:
+		out.Vec3fArrays = c.Vec3fArrays[lo:hi]
+	}
+	return out
+}
+
+// Verify checks that r returns exactly the scene: properties, prims in layer
+// order and every value.
+func (s *Scene) Verify(t testing.TB, r formats.Reader) {
+	t.Helper()
+	got := r.Properties()
+	if len(got) != len(s.Info.Properties) {
+		t.Fatalf("reader has %d properties, scene %d", len(got), len(s.Info.Properties))
+	}
+	for i, p := range s.Info.Properties {
+		if got[i].Name != p.Name || got[i].Type != p.Type {
+			t.Errorf("property %d: got %s %s, want %s %s", i, got[i].Type, got[i].Name, p.Type, p.Name)
+		}
+	}
+	prims, err := r.Prims()
+	if err != nil {
+		t.Fatalf("Prims: %v", err)
+	}
+	if len(prims) != len(s.Paths) {
+		t.Fatalf("reader lists %d prims, scene has %d", len(prims), len(s.Paths))
+	}
+	for i := range prims {
+		if prims[i] != s.Paths[i] {
+			t.Fatalf("prim %d is %s, want %s (layer order)", i, prims[i], s.Paths[i])
+		}
+	}
+	var v, want formats.Value
+	bad := 0
+	for i, p := range s.Paths {
+		for c := range s.Cols {
+			col := &s.Cols[c]
+			if err := r.Get(p, col.Property.Name, &v); err != nil {
+				t.Fatalf("Get(%s, %s): %v", p, col.Property.Name, err)
+			}
+			col.Value(i, &want)
+			if !v.Equal(&want) {
+				t.Errorf("Get(%s, %s) = %s %s, want %s %s", p, col.Property.Name, v.Type, v.String(), want.Type, want.String())
+				if bad++; bad > 10 {
+					t.Fatal("too many mismatches")
+				}
+			}
+		}
+	}
+}
+
+// VerifyErrors checks that unknown prims and properties give NotFound errors.
+func (s *Scene) VerifyErrors(t testing.TB, r formats.Reader) {
+	t.Helper()
+	var v formats.Value
+	if err := r.Get("/World/NoSuchPrim", s.Info.Properties[0].Name, &v); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("unknown prim: err = %v, want a not-found error", err)
+	}
+	if err := r.Get(s.Paths[0], "no_such_property", &v); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("unknown property: err = %v, want a not-found error", err)
+	}
+}
+
+// VerifyConcurrent reads every value from several goroutines at once.
+func (s *Scene) VerifyConcurrent(t testing.TB, r formats.Reader, goroutines int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			var v, want formats.Value
+			for k := range s.Paths {
+				i := (k*7 + g*13) % len(s.Paths)
+				col := &s.Cols[(k+g)%len(s.Cols)]
+				if err := r.Get(s.Paths[i], col.Property.Name, &v); err != nil {
+					errs <- err
+					return
+				}
+				col.Value(i, &want)
+				if !v.Equal(&want) {
+					errs <- fmt.Errorf("concurrent Get(%s, %s) = %s, want %s", s.Paths[i], col.Property.Name, v.String(), want.String())
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// Run is the whole conformance suite for one format and option set.
+func Run(t *testing.T, f formats.Format, opts map[string]any) {
+	norm, err := formats.Normalize(f, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, deep := range []bool{false, true} {
+		name := "flat"
+		if deep {
+			name = "deep"
+		}
+		t.Run(name, func(t *testing.T) {
+			s := AllTypes(257, deep)
+			path := filepath.Join(t.TempDir(), "scene"+f.Extension())
+			s.Write(t, f, path, norm, 100)
+			r, err := f.Open(path, norm)
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			defer r.Close()
+			s.Verify(t, r)
+			s.VerifyErrors(t, r)
+			s.VerifyConcurrent(t, r, 4)
+		})
+	}
+}
