@@ -220,12 +220,15 @@ func TestFormatUSDA(t *testing.T) {
 		want string
 	}{
 		{Value{Type: Double, Num: 0.1}, "0.1"},
-		{Value{Type: Double, Num: 1e21}, "1e+21"},
+		{Value{Type: Double, Num: 1e21}, "1e21"},
+		{Value{Type: Double, Num: 1e-5}, "0.00001"},
+		{Value{Type: Double, Num: 1e14}, "100000000000000"},
 		{Value{Type: Double, Num: math.Inf(-1)}, "-inf"},
 		{Value{Type: Float, Num: float64(float32(0.1))}, "0.1"},
 		{Value{Type: Int, Int: -3}, "-3"},
 		{Value{Type: Bool, Bool: true}, "1"},
-		{Value{Type: String, Str: "a\"b\\c\n"}, `"a\"b\\c\n"`},
+		{Value{Type: String, Str: "a\"b\\c\n"}, "'''a\"b\\\\c\n'''"},
+		{Value{Type: String, Str: "it's \"x\"\t"}, `"it's \"x\"\t"`},
 		{Value{Type: Float3, Vec: [3]float64{1, 2.5, -3}}, "(1, 2.5, -3)"},
 		{Value{Type: IntArray, Ints: []int32{1, 2}}, "[1, 2]"},
 		{Value{Type: Float3Array, Vecs: [][3]float32{{1, 2, 3}, {4, 5, 6}}}, "[(1, 2, 3), (4, 5, 6)]"},

@@ -6,135 +6,222 @@ import (
 	"strings"
 )
 
-// FormatUSDA renders a value the way a .usda layer spells it: numbers in
-// shortest round-trip form, bools as 0/1, strings quoted, tuples in
-// parentheses and arrays in brackets.
+// FormatUSDA renders a value the way OpenUSD's .usda writer spells it:
+// numbers in shortest round-trip form (see AppendFloat), bools as 0/1,
+// strings quoted (see AppendQuoted), tuples in parentheses and arrays in
+// brackets.
 func FormatUSDA(v *Value) string {
-	var b strings.Builder
-	AppendUSDA(&b, v)
-	return b.String()
+	return string(AppendValueUSDA(nil, v))
 }
 
 // AppendUSDA writes FormatUSDA(v) to b.
 func AppendUSDA(b *strings.Builder, v *Value) {
+	var buf [64]byte
+	b.Write(AppendValueUSDA(buf[:0], v))
+}
+
+// AppendValueUSDA appends FormatUSDA(v) to dst and returns the extended
+// buffer; it does not allocate when dst has room.
+func AppendValueUSDA(dst []byte, v *Value) []byte {
 	switch v.Type {
 	case Double:
-		b.WriteString(FormatFloat(v.Num, 64))
+		dst = AppendFloat(dst, v.Num, 64)
 	case Float:
-		b.WriteString(FormatFloat(v.Num, 32))
+		dst = AppendFloat(dst, v.Num, 32)
 	case Int, Int64:
-		b.WriteString(strconv.FormatInt(v.Int, 10))
+		dst = strconv.AppendInt(dst, v.Int, 10)
 	case Bool:
 		if v.Bool {
-			b.WriteByte('1')
+			dst = append(dst, '1')
 		} else {
-			b.WriteByte('0')
+			dst = append(dst, '0')
 		}
 	case String, Token:
-		b.WriteString(QuoteUSDA(v.Str))
+		dst = AppendQuoted(dst, v.Str)
 	case Float3, Double3:
 		bits := 64
 		if v.Type == Float3 {
 			bits = 32
 		}
-		b.WriteByte('(')
+		dst = append(dst, '(')
 		for i, x := range v.Vec {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			b.WriteString(FormatFloat(x, bits))
+			dst = AppendFloat(dst, x, bits)
 		}
-		b.WriteByte(')')
+		dst = append(dst, ')')
 	case DoubleArray:
-		b.WriteByte('[')
+		dst = append(dst, '[')
 		for i, x := range v.Doubles {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			b.WriteString(FormatFloat(x, 64))
+			dst = AppendFloat(dst, x, 64)
 		}
-		b.WriteByte(']')
+		dst = append(dst, ']')
 	case FloatArray:
-		b.WriteByte('[')
+		dst = append(dst, '[')
 		for i, x := range v.Floats {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			b.WriteString(FormatFloat(float64(x), 32))
+			dst = AppendFloat(dst, float64(x), 32)
 		}
-		b.WriteByte(']')
+		dst = append(dst, ']')
 	case IntArray:
-		b.WriteByte('[')
+		dst = append(dst, '[')
 		for i, x := range v.Ints {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			b.WriteString(strconv.FormatInt(int64(x), 10))
+			dst = strconv.AppendInt(dst, int64(x), 10)
 		}
-		b.WriteByte(']')
+		dst = append(dst, ']')
 	case Float3Array:
-		b.WriteByte('[')
+		dst = append(dst, '[')
 		for i, x := range v.Vecs {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			b.WriteByte('(')
+			dst = append(dst, '(')
 			for j, c := range x {
 				if j > 0 {
-					b.WriteString(", ")
+					dst = append(dst, ", "...)
 				}
-				b.WriteString(FormatFloat(float64(c), 32))
+				dst = AppendFloat(dst, float64(c), 32)
 			}
-			b.WriteByte(')')
+			dst = append(dst, ')')
 		}
-		b.WriteByte(']')
+		dst = append(dst, ']')
 	default:
-		b.WriteString("None")
+		dst = append(dst, "None"...)
 	}
+	return dst
 }
 
 // FormatFloat prints a float in the shortest form that reads back to the same
-// value at the given precision, with USDA's spellings of the special values.
+// value at the given precision, spelled as OpenUSD spells it (see
+// AppendFloat).
 func FormatFloat(x float64, bits int) string {
-	switch {
-	case math.IsNaN(x):
-		return "nan"
-	case math.IsInf(x, 1):
-		return "inf"
-	case math.IsInf(x, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(x, 'g', -1, bits)
+	var buf [32]byte
+	return string(AppendFloat(buf[:0], x, bits))
 }
 
-// QuoteUSDA quotes a string with USDA's escapes.
-func QuoteUSDA(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if c < 0x20 || c == 0x7f {
-				b.WriteString(`\x`)
-				b.WriteString(strconv.FormatUint(uint64(c)>>4, 16))
-				b.WriteString(strconv.FormatUint(uint64(c)&15, 16))
-			} else {
-				b.WriteByte(c)
-			}
+// AppendFloat appends FormatFloat(x, bits) to dst. The spelling is OpenUSD's
+// (double-conversion's shortest form): plain decimals for decimal exponents
+// -7 < e < 15 ("100000", "0.000001"), otherwise a mantissa with an unsigned
+// or negative exponent ("1e15", "2.5e-10"); "inf", "-inf" and "nan".
+func AppendFloat(dst []byte, x float64, bits int) []byte {
+	switch {
+	case math.IsNaN(x):
+		return append(dst, "nan"...)
+	case math.IsInf(x, 1):
+		return append(dst, "inf"...)
+	case math.IsInf(x, -1):
+		return append(dst, "-inf"...)
+	}
+	// Shortest digits in scientific form: [-]d[.ddd]e±XX.
+	var tmp [32]byte
+	s := strconv.AppendFloat(tmp[:0], x, 'e', -1, bits)
+	if s[0] == '-' {
+		dst = append(dst, '-')
+		s = s[1:]
+	}
+	e := 0
+	for i := range s {
+		if s[i] == 'e' {
+			n, _ := strconv.Atoi(string(s[i+1:]))
+			e = n
+			s = s[:i]
+			break
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	// Collect the mantissa digits without the point.
+	var digs [24]byte
+	nd := 0
+	for _, c := range s {
+		if c != '.' {
+			digs[nd] = c
+			nd++
+		}
+	}
+	d := digs[:nd]
+	switch {
+	case e >= -6 && e < 15 && e >= 0:
+		if nd <= e+1 {
+			dst = append(dst, d...)
+			for i := nd; i < e+1; i++ {
+				dst = append(dst, '0')
+			}
+		} else {
+			dst = append(dst, d[:e+1]...)
+			dst = append(dst, '.')
+			dst = append(dst, d[e+1:]...)
+		}
+	case e >= -6 && e < 0:
+		dst = append(dst, "0."...)
+		for i := 0; i < -e-1; i++ {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, d...)
+	default:
+		dst = append(dst, d[0])
+		if nd > 1 {
+			dst = append(dst, '.')
+			dst = append(dst, d[1:]...)
+		}
+		dst = append(dst, 'e')
+		dst = strconv.AppendInt(dst, int64(e), 10)
+	}
+	return dst
+}
+
+// QuoteUSDA quotes a string as OpenUSD does (see AppendQuoted).
+func QuoteUSDA(s string) string {
+	return string(AppendQuoted(make([]byte, 0, len(s)+2), s))
+}
+
+// AppendQuoted appends s quoted the way OpenUSD writes strings: double quotes,
+// or single quotes when s holds a double quote and no single quote; tripled
+// quotes with raw newlines when s spans lines; backslash escapes for the
+// quote character, backslash, tab, carriage return and (as \xHH) other ASCII
+// control characters. Other bytes pass through.
+func AppendQuoted(dst []byte, s string) []byte {
+	quote := byte('"')
+	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, '\'') < 0 {
+		quote = '\''
+	}
+	triple := strings.IndexByte(s, '\n') >= 0
+	dst = append(dst, quote)
+	if triple {
+		dst = append(dst, quote, quote)
+	}
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' && triple:
+			dst = append(dst, c)
+		case c == '\n':
+			dst = append(dst, `\n`...)
+		case c == '\r':
+			dst = append(dst, `\r`...)
+		case c == '\t':
+			dst = append(dst, `\t`...)
+		case c == '\\':
+			dst = append(dst, `\\`...)
+		case c == quote:
+			dst = append(dst, '\\', c)
+		case c < 0x20 || c == 0x7f:
+			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	dst = append(dst, quote)
+	if triple {
+		dst = append(dst, quote, quote)
+	}
+	return dst
 }
