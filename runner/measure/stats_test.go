@@ -1,0 +1,184 @@
+package measure
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+// The expected figures below are worked out by hand in the comments.
+func TestSummarizeKnownSample(t *testing.T) {
+	// sorted: 10 10 11 11 11 12 12 12 13 100
+	samples := []float64{10, 12, 11, 13, 100, 11, 12, 10, 11, 12}
+	orig := append([]float64(nil), samples...)
+	st, warns := Summarize(samples)
+
+	// mean 202/10; sum of squared deviations 7083.6, /9, sqrt.
+	want := map[string][2]float64{
+		"mean":   {st.MeanNS, 20.2},
+		"stddev": {st.StddevNS, math.Sqrt(7083.6 / 9)},
+		"min":    {st.MinNS, 10},
+		"max":    {st.MaxNS, 100},
+		// h = 0.5*9 = 4.5: halfway between 11 and 12.
+		"median": {st.MedianNS, 11.5},
+		// h = 0.95*9 = 8.55: 13 + 0.55*(100-13).
+		"p95": {st.P95NS, 60.85},
+		// P(X(2) <= m <= X(9)) = 1 - 2*11/1024 = 0.979 >= 0.95, while
+		// X(3)..X(8) gives only 0.891: the interval is [10, 13].
+		"ci_low":  {st.CI95LowNS, 10},
+		"ci_high": {st.CI95HighNS, 13},
+		"cv":      {st.CV, math.Sqrt(7083.6/9) / 20.2},
+	}
+	for name, gw := range want {
+		if !near(gw[0], gw[1]) {
+			t.Errorf("%s = %v, want %v", name, gw[0], gw[1])
+		}
+	}
+	// Q1 = 11, Q3 = 12, fences 9.5 and 13.5: only 100 is out.
+	if st.Outliers != 1 {
+		t.Errorf("outliers = %d, want 1", st.Outliers)
+	}
+	for i := range samples {
+		if samples[i] != orig[i] {
+			t.Fatal("Summarize reordered its input")
+		}
+	}
+	joined := strings.Join(warns, "\n")
+	for _, w := range []string{"noisy", "1 of 10 runs are outliers"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("warnings %q lack %q", warns, w)
+		}
+	}
+	if strings.Contains(joined, "first run") || strings.Contains(joined, "95% interval") {
+		t.Errorf("unexpected warnings %q", warns)
+	}
+}
+
+func TestSummarizeWarnings(t *testing.T) {
+	tests := []struct {
+		name    string
+		samples []float64
+		want    []string // substrings expected among the warnings
+		notWant []string
+		noCI    bool
+	}{
+		{"steady", []float64{100, 101, 99, 100, 100, 101, 99, 100}, nil,
+			[]string{"noisy", "outliers", "first run", "interval"}, false},
+		{"few runs", []float64{100, 101, 99}, []string{"only 3 runs"}, []string{"noisy"}, true},
+		{"one run", []float64{100}, []string{"only 1 runs"}, nil, true},
+		// median 10.5, MAD 0.5, first z = 89.5/0.5 = 179.
+		{"slow first", []float64{100, 10, 11, 10, 11, 10, 11, 10, 11, 10},
+			[]string{"first run was much slower", "Z-score 179"}, nil, false},
+		{"slow later is no slow first", []float64{10, 100, 11, 10, 11, 10, 11, 10, 11, 10},
+			[]string{"outliers"}, []string{"first run"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, warns := Summarize(tt.samples)
+			joined := strings.Join(warns, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(joined, w) {
+					t.Errorf("warnings %q lack %q", warns, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(joined, w) {
+					t.Errorf("warnings %q should not mention %q", warns, w)
+				}
+			}
+			if tt.noCI != (st.CI95LowNS == 0 && st.CI95HighNS == 0) {
+				t.Errorf("interval [%v, %v], want none=%v", st.CI95LowNS, st.CI95HighNS, tt.noCI)
+			}
+		})
+	}
+}
+
+func TestSummarizeEmpty(t *testing.T) {
+	st, warns := Summarize(nil)
+	if st.MeanNS != 0 || len(warns) != 1 {
+		t.Fatalf("Summarize(nil) = %+v, %q", st, warns)
+	}
+}
+
+func TestQuantileAndSummary(t *testing.T) {
+	sorted := []float64{1, 2, 3, 4}
+	for _, c := range []struct{ q, want float64 }{{0, 1}, {1, 4}, {0.5, 2.5}, {0.25, 1.75}, {0.95, 3.85}} {
+		if got := Quantile(sorted, c.q); !near(got, c.want) {
+			t.Errorf("Quantile(%v) = %v, want %v", c.q, got, c.want)
+		}
+	}
+	s := Summary([]float64{5, 1, 3})
+	if s.Median != 3 || s.Min != 1 || s.Max != 5 {
+		t.Errorf("Summary = %+v", s)
+	}
+}
+
+func TestModifiedZScores(t *testing.T) {
+	// Equal samples and one different: MAD 0 makes the odd one huge.
+	z := ModifiedZScores([]float64{10, 10, 10, 10, 10, 10, 10, 100})
+	if z[0] != 0 || z[7] < 1e10 {
+		t.Errorf("z = %v", z)
+	}
+	// median 3, deviations 2 1 0 1 2 -> MAD 1.
+	z = ModifiedZScores([]float64{1, 2, 3, 4, 5})
+	for i, want := range []float64{-2, -1, 0, 1, 2} {
+		if !near(z[i], want) {
+			t.Errorf("z[%d] = %v, want %v", i, z[i], want)
+		}
+	}
+}
+
+func TestPredictN(t *testing.T) {
+	tests := []struct {
+		goal  time.Duration
+		prevN int64
+		prev  time.Duration
+		want  int64
+	}{
+		// 1 op took 100 ns: 1000 would take the goal, +1/5 = 1200, capped at 100x.
+		{100 * time.Microsecond, 1, 100 * time.Nanosecond, 100},
+		// 100 took 10 us: 1000 would, +1/5 = 1200 (under 100x).
+		{100 * time.Microsecond, 100, 10 * time.Microsecond, 1200},
+		// already longer than the goal: grow by one at least.
+		{100 * time.Microsecond, 10, time.Millisecond, 11},
+		// a zero timing counts as 1 ns.
+		{100 * time.Microsecond, 1, 0, 100},
+		// never above MaxBatch.
+		{time.Hour, MaxBatch / 2, time.Nanosecond, MaxBatch},
+	}
+	for _, tt := range tests {
+		if got := PredictN(tt.goal, tt.prevN, tt.prev); got != tt.want {
+			t.Errorf("PredictN(%v, %d, %v) = %d, want %d", tt.goal, tt.prevN, tt.prev, got, tt.want)
+		}
+	}
+}
+
+func TestCalibrate(t *testing.T) {
+	var sizes []int64
+	run := func(n int64) time.Duration {
+		sizes = append(sizes, n)
+		return time.Duration(n) * 100 * time.Nanosecond
+	}
+	// 1 -> 100 (10 us) -> 1200 (120 us >= 100 us).
+	n, d := Calibrate(100*time.Microsecond, 1, 100*time.Nanosecond, run)
+	if n != 1200 || d != 120*time.Microsecond {
+		t.Errorf("Calibrate = %d, %v; want 1200, 120us", n, d)
+	}
+	if len(sizes) != 2 || sizes[0] != 100 || sizes[1] != 1200 {
+		t.Errorf("batch sizes tried %v, want [100 1200]", sizes)
+	}
+	// A first timing at the goal needs no calibration.
+	sizes = nil
+	if n, _ := Calibrate(time.Microsecond, 5, 2*time.Microsecond, run); n != 5 || len(sizes) != 0 {
+		t.Errorf("Calibrate of a long enough op = %d after %v", n, sizes)
+	}
+}
+
+func TestClockOverhead(t *testing.T) {
+	if d := ClockOverhead(); d < 0 || d > 100*time.Microsecond {
+		t.Errorf("clock overhead %v is implausible", d)
+	}
+}
