@@ -1,0 +1,292 @@
+package usda
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// layer is a parsed text layer in a compact columnar form: one column per
+// property, indexed by the slot of the prim that carries it.
+type layer struct {
+	file    string
+	prims   []string // prims carrying attributes, in layer order
+	primSeq []int32  // while parsing: open order of each slot
+	slots   map[string]int32
+	cols    []column
+	byName  map[string]int
+	info    formats.SceneInfo
+	hasInfo bool
+}
+
+// span locates one array value in a column's element store.
+type span struct{ off, n uint32 }
+
+// column holds every value of one property. Only the stores matching the
+// property's type are used; arrays live in one shared element store each.
+type column struct {
+	prop    formats.Property
+	present []bool
+	nums    []float64
+	ints    []int64
+	bools   []bool
+	strs    []string
+	vecs    [][3]float64
+	spans   []span
+	doubles []float64
+	floats  []float32
+	int32s  []int32
+	vec3fs  [][3]float32
+}
+
+func newLayer(file string) *layer {
+	return &layer{file: file, slots: map[string]int32{}, byName: map[string]int{}}
+}
+
+// addPrim gives path a data slot.
+func (l *layer) addPrim(path string, seq int32) (int32, error) {
+	if _, dup := l.slots[path]; dup {
+		return 0, fmt.Errorf("prim %s is declared twice", path)
+	}
+	if len(l.prims) >= 1<<31-1 {
+		return 0, fmt.Errorf("too many prims")
+	}
+	slot := int32(len(l.prims))
+	l.slots[path] = slot
+	l.prims = append(l.prims, path)
+	l.primSeq = append(l.primSeq, seq)
+	return slot, nil
+}
+
+// column returns the column of property name, creating it on first sight.
+func (l *layer) column(name string, t formats.Type) (*column, error) {
+	if i, ok := l.byName[name]; ok {
+		c := &l.cols[i]
+		if c.prop.Type != t {
+			return nil, fmt.Errorf("attribute %s is %s here but %s elsewhere in the layer", name, t, c.prop.Type)
+		}
+		return c, nil
+	}
+	name = string([]byte(name)) // the parser passes a view of its input
+	l.byName[name] = len(l.cols)
+	l.cols = append(l.cols, column{prop: formats.Property{Name: name, Type: t}})
+	return &l.cols[len(l.cols)-1], nil
+}
+
+func (c *column) has(slot int32) bool {
+	return int(slot) < len(c.present) && c.present[slot]
+}
+
+// grow makes room for slot in the column's per-slot stores.
+func (c *column) grow(slot int32) {
+	n := int(slot) + 1
+	for len(c.present) < n {
+		c.present = append(c.present, false)
+	}
+	c.present[slot] = true
+}
+
+func (c *column) setNum(slot int32, v float64) {
+	c.grow(slot)
+	for len(c.nums) <= int(slot) {
+		c.nums = append(c.nums, 0)
+	}
+	c.nums[slot] = v
+}
+
+func (c *column) setInt(slot int32, v int64) {
+	c.grow(slot)
+	for len(c.ints) <= int(slot) {
+		c.ints = append(c.ints, 0)
+	}
+	c.ints[slot] = v
+}
+
+func (c *column) setBool(slot int32, v bool) {
+	c.grow(slot)
+	for len(c.bools) <= int(slot) {
+		c.bools = append(c.bools, false)
+	}
+	c.bools[slot] = v
+}
+
+func (c *column) setStr(slot int32, v string) {
+	c.grow(slot)
+	for len(c.strs) <= int(slot) {
+		c.strs = append(c.strs, "")
+	}
+	c.strs[slot] = v
+}
+
+func (c *column) setVec(slot int32, v [3]float64) {
+	c.grow(slot)
+	for len(c.vecs) <= int(slot) {
+		c.vecs = append(c.vecs, [3]float64{})
+	}
+	c.vecs[slot] = v
+}
+
+func (c *column) setSpan(slot int32, off, n int) {
+	c.grow(slot)
+	for len(c.spans) <= int(slot) {
+		c.spans = append(c.spans, span{})
+	}
+	c.spans[slot] = span{uint32(off), uint32(n)}
+	if c.prop.Length == 0 {
+		c.prop.Length = n
+	}
+}
+
+// get copies the value of slot into dst without allocating.
+func (c *column) get(slot int32, dst *formats.Value) {
+	dst.Type = c.prop.Type
+	switch c.prop.Type {
+	case formats.Double, formats.Float:
+		dst.Num = c.nums[slot]
+	case formats.Int, formats.Int64:
+		dst.Int = c.ints[slot]
+	case formats.Bool:
+		dst.Bool = c.bools[slot]
+	case formats.String, formats.Token:
+		dst.Str = c.strs[slot]
+	case formats.Float3, formats.Double3:
+		dst.Vec = c.vecs[slot]
+	case formats.DoubleArray:
+		s := c.spans[slot]
+		dst.Doubles = c.doubles[s.off : s.off+s.n : s.off+s.n]
+	case formats.FloatArray:
+		s := c.spans[slot]
+		dst.Floats = c.floats[s.off : s.off+s.n : s.off+s.n]
+	case formats.IntArray:
+		s := c.spans[slot]
+		dst.Ints = c.int32s[s.off : s.off+s.n : s.off+s.n]
+	case formats.Float3Array:
+		s := c.spans[slot]
+		dst.Vecs = c.vec3fs[s.off : s.off+s.n : s.off+s.n]
+	}
+}
+
+// applyMeta rebuilds the scene description from customLayerData and puts
+// the properties in the recorded column order.
+func (l *layer) applyMeta(m map[string]any) error {
+	l.info.Prims = len(l.prims)
+	if m != nil {
+		l.hasInfo = true
+		l.info.Schema, _ = m["schema"].(string)
+		l.info.Hierarchy, _ = m["hierarchy"].(string)
+		if n, ok := m["seed"].(number); ok {
+			seed, err := strconv.ParseUint(string(n), 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s: customLayerData %s.seed %q is not an unsigned integer", l.file, metaKey, n)
+			}
+			l.info.Seed = seed
+		}
+		names, _ := m["propertyNames"].([]any)
+		types, _ := m["propertyTypes"].([]any)
+		lengths, _ := m["propertyLengths"].([]any)
+		if len(types) != len(names) {
+			return fmt.Errorf("%s: customLayerData %s lists %d property names but %d types", l.file, metaKey, len(names), len(types))
+		}
+		var order []column
+		for i := range names {
+			name, ok1 := names[i].(string)
+			tn, ok2 := types[i].(string)
+			t, ok3 := formats.ParseType(tn)
+			if !ok1 || !ok2 || !ok3 {
+				return fmt.Errorf("%s: customLayerData %s property %d is not a name with a known type", l.file, metaKey, i)
+			}
+			length := 0
+			if i < len(lengths) {
+				if n, ok := lengths[i].(number); ok {
+					length, _ = strconv.Atoi(string(n))
+				}
+			}
+			j, ok := l.byName[name]
+			if !ok {
+				order = append(order, column{prop: formats.Property{Name: name, Type: t, Length: length}})
+				continue
+			}
+			c := l.cols[j]
+			if c.prop.Type != t {
+				return fmt.Errorf("%s: customLayerData %s declares %s as %s but the layer holds %s values", l.file, metaKey, name, t, c.prop.Type)
+			}
+			c.prop.Length = length
+			order = append(order, c)
+			l.byName[name] = -1 - len(order) // placed
+		}
+		for _, c := range l.cols {
+			if l.byName[c.prop.Name] >= 0 {
+				order = append(order, c)
+			}
+		}
+		l.cols = order
+		for i := range l.cols {
+			l.byName[l.cols[i].prop.Name] = i
+		}
+	}
+	l.info.Properties = make([]formats.Property, len(l.cols))
+	for i := range l.cols {
+		l.info.Properties[i] = l.cols[i].prop
+	}
+	return nil
+}
+
+// parseLayerBytes parses a whole layer held in data; file names it in errors.
+func parseLayerBytes(file string, data []byte) (*layer, error) {
+	p := &parser{file: file, data: data, l: newLayer(file)}
+	if err := p.parseLayer(); err != nil {
+		return nil, err
+	}
+	if err := p.finish(); err != nil {
+		return nil, err
+	}
+	return p.l, nil
+}
+
+// Reader is an opened text layer, parsed whole at open. It is immutable and
+// so safe for concurrent use.
+type Reader struct {
+	l *layer
+}
+
+// OpenFile parses the layer at path.
+func OpenFile(path string) (*Reader, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("usda: %w", err)
+	}
+	l, err := parseLayerBytes(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("usda: %w", err)
+	}
+	return &Reader{l: l}, nil
+}
+
+// Properties implements formats.Reader.
+func (r *Reader) Properties() []formats.Property { return r.l.info.Properties }
+
+// Prims implements formats.Reader. The slice is shared; do not modify it.
+func (r *Reader) Prims() ([]string, error) { return r.l.prims, nil }
+
+// SceneInfo returns the scene description recorded in the layer's
+// customLayerData, or one derived from the layer alone (ok false).
+func (r *Reader) SceneInfo() (info formats.SceneInfo, ok bool) { return r.l.info, r.l.hasInfo }
+
+// Get implements formats.Reader.
+func (r *Reader) Get(prim, property string, dst *formats.Value) error {
+	slot, ok := r.l.slots[prim]
+	if !ok {
+		return &formats.NotFoundError{File: r.l.file, Prim: prim}
+	}
+	ci, ok := r.l.byName[property]
+	if !ok || !r.l.cols[ci].has(slot) {
+		return &formats.NotFoundError{File: r.l.file, Prim: prim, Property: property}
+	}
+	r.l.cols[ci].get(slot, dst)
+	return nil
+}
+
+// Close implements formats.Reader.
+func (r *Reader) Close() error { return nil }

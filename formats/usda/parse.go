@@ -1,0 +1,983 @@
+package usda
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// Limits that keep hostile input from exhausting the stack or memory.
+const (
+	maxNesting   = 64   // brackets inside one metadata value
+	maxPrimDepth = 1024 // nested prim blocks
+)
+
+// SyntaxError reports malformed or unsupported text at a position.
+type SyntaxError struct {
+	File         string
+	Line, Column int // 1-based; Column counts bytes
+	Msg          string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// parser turns a whole layer into a layer value in one pass.
+type parser struct {
+	file string
+	data []byte
+	pos  int
+	l    *layer
+
+	depth  int
+	seq    int32 // prims opened so far, for layer order
+	tokens map[string]string
+	meta   map[string]any // customLayerData[metaKey]
+}
+
+// errAt builds a SyntaxError for byte offset off.
+func (p *parser) errAt(off int, format string, args ...any) error {
+	if off > len(p.data) {
+		off = len(p.data)
+	}
+	line := 1 + bytes.Count(p.data[:off], []byte{'\n'})
+	col := off - (bytes.LastIndexByte(p.data[:off], '\n') + 1) + 1
+	return &SyntaxError{File: p.file, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// describe names what is at off for error messages.
+func (p *parser) describe(off int) string {
+	if off >= len(p.data) {
+		return "end of file"
+	}
+	end := off
+	for end < len(p.data) && end-off < 20 && !isSpace(p.data[end]) {
+		end++
+	}
+	if end == off {
+		end = off + 1
+	}
+	return strconv.Quote(string(p.data[off:end]))
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skip passes over white space and # comments.
+func (p *parser) skip() {
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case isSpace(c):
+			p.pos++
+		case c == '#':
+			for p.pos < len(p.data) && p.data[p.pos] != '\n' {
+				p.pos++
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) peek() byte {
+	if p.pos < len(p.data) {
+		return p.data[p.pos]
+	}
+	return 0
+}
+
+// expect skips space and consumes byte c.
+func (p *parser) expect(c byte, what string) error {
+	p.skip()
+	if p.peek() != c {
+		return p.errAt(p.pos, "expected %s, found %s", what, p.describe(p.pos))
+	}
+	p.pos++
+	return nil
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 0x80 || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+func isIdentByte(c byte) bool { return isIdentStart(c) || isDigit(c) }
+
+// ident reads an identifier (namespaced with ':' when allowed) without
+// allocating; the result aliases the input.
+func (p *parser) ident(namespaced bool) []byte {
+	start := p.pos
+	if p.pos >= len(p.data) || !isIdentStart(p.data[p.pos]) {
+		return nil
+	}
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if isIdentByte(c) {
+			p.pos++
+			continue
+		}
+		if c == ':' && namespaced && p.pos+1 < len(p.data) && isIdentStart(p.data[p.pos+1]) {
+			p.pos++
+			continue
+		}
+		break
+	}
+	return p.data[start:p.pos]
+}
+
+// str views b as a string without copying; only for transient use.
+func str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// parseLayer parses the whole text.
+func (p *parser) parseLayer() error {
+	const magic = "#usda 1.0"
+	if !bytes.HasPrefix(p.data, []byte(magic)) {
+		return p.errAt(0, "not a usda layer: the file must start with %q", magic)
+	}
+	p.pos = len(magic)
+	for p.pos < len(p.data) && p.data[p.pos] != '\n' {
+		if c := p.data[p.pos]; c != ' ' && c != '\t' && c != '\r' {
+			return p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), magic)
+		}
+		p.pos++
+	}
+	p.skip()
+	if p.peek() == '(' {
+		p.pos++
+		if err := p.metadata(true); err != nil {
+			return err
+		}
+	}
+	for {
+		p.skip()
+		if p.pos >= len(p.data) {
+			return nil
+		}
+		at := p.pos
+		kw := p.ident(false)
+		switch str(kw) {
+		case "def", "over", "class":
+			if err := p.prim("", at); err != nil {
+				return err
+			}
+		default:
+			return p.errAt(at, "expected a prim (def, over or class), found %s", p.describe(at))
+		}
+	}
+}
+
+// metadata parses a parenthesised metadata block after its '('. Layer
+// metadata records customLayerData; prim and attribute metadata is skipped.
+func (p *parser) metadata(layer bool) error {
+	for {
+		p.skip()
+		at := p.pos
+		switch c := p.peek(); {
+		case c == ')':
+			p.pos++
+			return nil
+		case c == '"' || c == '\'':
+			if _, err := p.quoted(); err != nil { // doc string
+				return err
+			}
+			continue
+		case c == 0:
+			return p.errAt(at, "metadata block is not closed: expected ')'")
+		}
+		name := p.ident(true)
+		if name == nil {
+			return p.errAt(at, "expected a metadata field, found %s", p.describe(at))
+		}
+		switch str(name) {
+		case "prepend", "append", "add", "delete", "reorder":
+			p.skip()
+			at = p.pos
+			if name = p.ident(true); name == nil {
+				return p.errAt(at, "expected a metadata field after list operation, found %s", p.describe(at))
+			}
+		}
+		key := string(name)
+		if err := p.expect('=', "'=' after "+key); err != nil {
+			return err
+		}
+		v, err := p.generic(0)
+		if err != nil {
+			return err
+		}
+		if layer && key == "customLayerData" {
+			if d, ok := v.(map[string]any); ok {
+				if m, ok := d[metaKey].(map[string]any); ok {
+					p.meta = m
+				}
+			}
+		}
+	}
+}
+
+// generic parses any metadata value into strings, numbers (as their text,
+// type number), identifiers (type ident), lists, tuples and dictionaries.
+type (
+	number string
+	ident  string
+)
+
+func (p *parser) generic(nest int) (any, error) {
+	if nest > maxNesting {
+		return nil, p.errAt(p.pos, "values nested more than %d deep", maxNesting)
+	}
+	p.skip()
+	at := p.pos
+	switch c := p.peek(); {
+	case c == '"' || c == '\'':
+		return p.quoted()
+	case c == '[' || c == '(':
+		closer := byte(']')
+		if c == '(' {
+			closer = ')'
+		}
+		p.pos++
+		var list []any
+		for {
+			p.skip()
+			if p.peek() == closer {
+				p.pos++
+				return list, nil
+			}
+			v, err := p.generic(nest + 1)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+			p.skip()
+			switch p.peek() {
+			case ',':
+				p.pos++
+			case closer:
+			default:
+				return nil, p.errAt(p.pos, "expected ',' or '%c', found %s", closer, p.describe(p.pos))
+			}
+		}
+	case c == '{':
+		p.pos++
+		return p.dictionary(nest + 1)
+	case c == '@':
+		return p.assetPath()
+	case c == '<':
+		end := bytes.IndexByte(p.data[p.pos:], '>')
+		if end < 0 {
+			return nil, p.errAt(at, "path reference is not closed: expected '>'")
+		}
+		p.pos += end + 1
+		return ident(p.data[at:p.pos]), nil
+	case c == '-' || c == '+' || c == '.' || isDigit(c):
+		n, err := p.numberToken()
+		if err != nil {
+			return nil, err
+		}
+		return number(n), nil
+	case isIdentStart(c):
+		id := p.ident(true)
+		if s := str(id); s == "inf" || s == "nan" {
+			return number(s), nil
+		}
+		return ident(id), nil
+	}
+	return nil, p.errAt(at, "expected a value, found %s", p.describe(at))
+}
+
+func (p *parser) assetPath() (any, error) {
+	at := p.pos
+	delim := []byte("@")
+	if bytes.HasPrefix(p.data[p.pos:], []byte("@@@")) {
+		delim = []byte("@@@")
+	}
+	p.pos += len(delim)
+	end := bytes.Index(p.data[p.pos:], delim)
+	if end < 0 {
+		return nil, p.errAt(at, "asset path is not closed: expected %s", delim)
+	}
+	s := string(p.data[p.pos : p.pos+end])
+	p.pos += end + len(delim)
+	return s, nil
+}
+
+// dictionary parses `{ [dictionary|type] key = value ... }` after '{'.
+func (p *parser) dictionary(nest int) (map[string]any, error) {
+	d := map[string]any{}
+	for {
+		p.skip()
+		at := p.pos
+		if p.peek() == '}' {
+			p.pos++
+			return d, nil
+		}
+		typ := p.ident(true)
+		if typ == nil {
+			return nil, p.errAt(at, "expected a dictionary entry type or '}', found %s", p.describe(at))
+		}
+		p.skip()
+		if bytes.HasPrefix(p.data[p.pos:], []byte("[]")) {
+			p.pos += 2
+			p.skip()
+		}
+		var key string
+		switch c := p.peek(); {
+		case c == '"' || c == '\'':
+			k, err := p.quoted()
+			if err != nil {
+				return nil, err
+			}
+			key = k
+		default:
+			kat := p.pos
+			k := p.ident(true)
+			if k == nil {
+				return nil, p.errAt(kat, "expected a dictionary key, found %s", p.describe(kat))
+			}
+			key = string(k)
+		}
+		if err := p.expect('=', "'=' after dictionary key "+strconv.Quote(key)); err != nil {
+			return nil, err
+		}
+		v, err := p.generic(nest)
+		if err != nil {
+			return nil, err
+		}
+		if str(typ) == "dictionary" {
+			if _, ok := v.(map[string]any); !ok {
+				return nil, p.errAt(at, "dictionary entry %q does not hold a dictionary", key)
+			}
+		}
+		d[key] = v
+	}
+}
+
+// numberToken returns the text of a number (digits, sign, point, exponent,
+// or inf/nan) and advances past it.
+func (p *parser) numberToken() (string, error) {
+	start := p.pos
+	i := p.pos
+	if i < len(p.data) && (p.data[i] == '-' || p.data[i] == '+') {
+		i++
+	}
+	if i+3 <= len(p.data) && (string(p.data[i:i+3]) == "inf" || string(p.data[i:i+3]) == "nan") {
+		i += 3
+	} else {
+		digits := 0
+		for i < len(p.data) && isDigit(p.data[i]) {
+			i++
+			digits++
+		}
+		if i < len(p.data) && p.data[i] == '.' {
+			i++
+			for i < len(p.data) && isDigit(p.data[i]) {
+				i++
+				digits++
+			}
+		}
+		if digits == 0 {
+			return "", p.errAt(start, "expected a number, found %s", p.describe(start))
+		}
+		if i < len(p.data) && (p.data[i] == 'e' || p.data[i] == 'E') {
+			i++
+			if i < len(p.data) && (p.data[i] == '-' || p.data[i] == '+') {
+				i++
+			}
+			n := 0
+			for i < len(p.data) && isDigit(p.data[i]) {
+				i++
+				n++
+			}
+			if n == 0 {
+				return "", p.errAt(start, "malformed number exponent in %s", p.describe(start))
+			}
+		}
+	}
+	if i < len(p.data) && isIdentByte(p.data[i]) {
+		return "", p.errAt(start, "malformed number %s", p.describe(start))
+	}
+	p.pos = i
+	return str(p.data[start:i]), nil
+}
+
+// quoted reads a single-, double- or triple-quoted string with escapes.
+func (p *parser) quoted() (string, error) {
+	at := p.pos
+	q := p.data[p.pos]
+	triple := p.pos+2 < len(p.data) && p.data[p.pos+1] == q && p.data[p.pos+2] == q
+	n := 1
+	if triple {
+		n = 3
+	}
+	p.pos += n
+	start := p.pos
+	escaped := false
+	for {
+		if p.pos >= len(p.data) {
+			return "", p.errAt(at, "string is not closed")
+		}
+		c := p.data[p.pos]
+		switch {
+		case c == '\\':
+			escaped = true
+			p.pos += 2
+			continue
+		case c == '\n' && !triple:
+			return "", p.errAt(at, "string is not closed before the end of the line")
+		case c == q && (!triple || (p.pos+2 < len(p.data) && p.data[p.pos+1] == q && p.data[p.pos+2] == q)):
+			raw := p.data[start:p.pos]
+			p.pos += n
+			if !utf8.Valid(raw) {
+				return "", p.errAt(at, "string is not valid UTF-8")
+			}
+			if !escaped {
+				return string(raw), nil
+			}
+			return unescape(raw), nil
+		}
+		p.pos++
+	}
+}
+
+// unescape resolves backslash escapes as OpenUSD does: C escapes, \xHH
+// (one or two hex digits), octal \ooo, and any other character as itself.
+func unescape(raw []byte) string {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' || i+1 >= len(raw) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		c = raw[i]
+		switch c {
+		case 'a':
+			out = append(out, '\a')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'v':
+			out = append(out, '\v')
+		case 'x':
+			v, n := 0, 0
+			for n < 2 && i+1 < len(raw) && isHex(raw[i+1]) {
+				i++
+				v = v*16 + hexVal(raw[i])
+				n++
+			}
+			if n == 0 {
+				out = append(out, 'x')
+			} else {
+				out = append(out, byte(v))
+			}
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			v := int(c - '0')
+			for n := 1; n < 3 && i+1 < len(raw) && raw[i+1] >= '0' && raw[i+1] <= '7'; n++ {
+				i++
+				v = v*8 + int(raw[i]-'0')
+			}
+			out = append(out, byte(v))
+		default:
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+func isHex(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+
+func hexVal(c byte) int {
+	if isDigit(c) {
+		return int(c - '0')
+	}
+	return int(c|0x20-'a') + 10
+}
+
+// prim parses a prim spec after its specifier (which starts at at).
+func (p *parser) prim(parent string, at int) error {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxPrimDepth {
+		return p.errAt(at, "prims nested more than %d deep", maxPrimDepth)
+	}
+	p.skip()
+	if c := p.peek(); c != '"' && c != '\'' {
+		tat := p.pos
+		if p.ident(true) == nil {
+			return p.errAt(tat, "expected a prim type or name, found %s", p.describe(tat))
+		}
+		p.skip()
+	}
+	nat := p.pos
+	if c := p.peek(); c != '"' && c != '\'' {
+		return p.errAt(nat, "expected a quoted prim name, found %s", p.describe(nat))
+	}
+	name, err := p.quoted()
+	if err != nil {
+		return err
+	}
+	if !validIdentifier(name, false) {
+		return p.errAt(nat, "%q is not a valid prim name", name)
+	}
+	path := parent + "/" + name
+	p.seq++
+	pr := primState{path: path, seq: p.seq, slot: -1}
+	p.skip()
+	if p.peek() == '(' {
+		p.pos++
+		if err := p.metadata(false); err != nil {
+			return err
+		}
+	}
+	if err := p.expect('{', "'{' to open prim "+path); err != nil {
+		return err
+	}
+	for {
+		p.skip()
+		at := p.pos
+		switch c := p.peek(); {
+		case c == '}':
+			p.pos++
+			return nil
+		case c == 0:
+			return p.errAt(at, "prim %s is not closed: expected '}'", path)
+		}
+		kw := p.ident(true)
+		if kw == nil {
+			return p.errAt(at, "expected a property or prim in %s, found %s", path, p.describe(at))
+		}
+		switch s := str(kw); s {
+		case "def", "over", "class":
+			if err := p.prim(path, at); err != nil {
+				return err
+			}
+		case "rel":
+			return p.errAt(at, "relationships are not supported (prim %s)", path)
+		case "variantSet":
+			return p.errAt(at, "variant sets are not supported (prim %s)", path)
+		case "reorder":
+			p.skip()
+			if p.ident(false) == nil {
+				return p.errAt(p.pos, "expected nameChildren or properties after reorder, found %s", p.describe(p.pos))
+			}
+			if err := p.expect('=', "'=' after reorder"); err != nil {
+				return err
+			}
+			if _, err := p.generic(0); err != nil {
+				return err
+			}
+		default:
+			if err := p.attribute(&pr, at, kw); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// primState is a prim being parsed.
+type primState struct {
+	path string
+	seq  int32
+	slot int32 // data slot, -1 until the prim's first attribute
+}
+
+// attribute parses one attribute declaration whose first word is first.
+func (p *parser) attribute(pr *primState, at int, first []byte) error {
+	word := first
+	for {
+		s := str(word)
+		if s != "custom" && s != "uniform" && s != "varying" {
+			break
+		}
+		p.skip()
+		wat := p.pos
+		if word = p.ident(true); word == nil {
+			return p.errAt(wat, "expected an attribute type after %q, found %s", s, p.describe(wat))
+		}
+	}
+	typeName := str(word)
+	isArray := false
+	if bytes.HasPrefix(p.data[p.pos:], []byte("[]")) {
+		p.pos += 2
+		isArray = true
+	}
+	typ, ok := lookupType(typeName, isArray)
+	if !ok {
+		if isArray {
+			typeName += "[]"
+		}
+		return p.errAt(at, "unsupported attribute type %q in prim %s", typeName, pr.path)
+	}
+	p.skip()
+	nat := p.pos
+	name := p.ident(true)
+	if name == nil {
+		return p.errAt(nat, "expected an attribute name, found %s", p.describe(nat))
+	}
+	if p.peek() == '.' {
+		return p.errAt(p.pos, "attribute %s.%s: only default values are supported, not %s", pr.path, name, p.describe(p.pos))
+	}
+	col, err := p.l.column(str(name), typ)
+	if err != nil {
+		return p.errAt(at, "prim %s: %v", pr.path, err)
+	}
+	p.skip()
+	if p.peek() == '=' {
+		p.pos++
+		p.skip()
+		vat := p.pos
+		if id := p.ident(false); str(id) == "None" {
+			// A blocked value: the attribute exists without a value.
+		} else {
+			p.pos = vat
+			if pr.slot < 0 {
+				if pr.slot, err = p.l.addPrim(pr.path, pr.seq); err != nil {
+					return p.errAt(at, "%v", err)
+				}
+			}
+			if col.has(pr.slot) {
+				return p.errAt(at, "attribute %s.%s is declared twice", pr.path, name)
+			}
+			if err := p.value(col, pr.slot); err != nil {
+				return err
+			}
+		}
+	}
+	p.skip()
+	if p.peek() == '(' {
+		p.pos++
+		if err := p.metadata(false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookupType maps a USD value type name to the scene type; role types
+// (point3f, color3f, ...) read as their plain tuples.
+func lookupType(name string, array bool) (formats.Type, bool) {
+	var t formats.Type
+	switch name {
+	case "double":
+		t = formats.Double
+	case "float":
+		t = formats.Float
+	case "int":
+		t = formats.Int
+	case "int64":
+		t = formats.Int64
+	case "bool":
+		t = formats.Bool
+	case "string":
+		t = formats.String
+	case "token":
+		t = formats.Token
+	case "float3", "point3f", "vector3f", "normal3f", "color3f":
+		t = formats.Float3
+	case "double3", "point3d", "vector3d", "normal3d", "color3d":
+		t = formats.Double3
+	default:
+		return formats.Invalid, false
+	}
+	if !array {
+		return t, true
+	}
+	switch t {
+	case formats.Double:
+		return formats.DoubleArray, true
+	case formats.Float:
+		return formats.FloatArray, true
+	case formats.Int:
+		return formats.IntArray, true
+	case formats.Float3:
+		return formats.Float3Array, true
+	}
+	return formats.Invalid, false
+}
+
+// canonical NaNs: what OpenUSD's parser produces for "nan".
+var (
+	nan64 = math.Float64frombits(0x7ff8000000000000)
+	nan32 = math.Float32frombits(0x7fc00000)
+)
+
+// float parses a number as a double, the way OpenUSD's parser does.
+func (p *parser) float() (float64, error) {
+	at := p.pos
+	tok, err := p.numberToken()
+	if err != nil {
+		return 0, err
+	}
+	switch tok {
+	case "inf", "+inf":
+		return math.Inf(1), nil
+	case "-inf":
+		return math.Inf(-1), nil
+	case "nan", "+nan", "-nan":
+		return nan64, nil
+	}
+	f, err := strconv.ParseFloat(tok, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, p.errAt(at, "malformed number %s", p.describe(at))
+	}
+	return f, nil
+}
+
+// float32 parses a double and rounds it to float, as OpenUSD does.
+func (p *parser) float32() (float32, error) {
+	f, err := p.float()
+	if math.IsNaN(f) {
+		return nan32, err
+	}
+	return float32(f), err
+}
+
+// integer parses an integer within [lo, hi].
+func (p *parser) integer(lo, hi int64) (int64, error) {
+	at := p.pos
+	tok, err := p.numberToken()
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseInt(tok, 10, 64)
+	if err != nil || v < lo || v > hi {
+		return 0, p.errAt(at, "%s is not an integer in [%d, %d]", p.describe(at), lo, hi)
+	}
+	return v, nil
+}
+
+// tuple3 parses `(a, b, c)`.
+func (p *parser) tuple3() ([3]float64, error) {
+	var v [3]float64
+	if err := p.expect('(', "'(' to start a 3-tuple"); err != nil {
+		return v, err
+	}
+	for i := range v {
+		if i > 0 {
+			if err := p.expect(',', "',' in a 3-tuple"); err != nil {
+				return v, err
+			}
+		}
+		p.skip()
+		f, err := p.float()
+		if err != nil {
+			return v, err
+		}
+		v[i] = f
+	}
+	return v, p.expect(')', "')' to close a 3-tuple")
+}
+
+// list parses `[e, e, ...]`, calling elem for each element.
+func (p *parser) list(elem func() error) error {
+	if err := p.expect('[', "'[' to start an array"); err != nil {
+		return err
+	}
+	p.skip()
+	if p.peek() == ']' {
+		p.pos++
+		return nil
+	}
+	for {
+		p.skip()
+		if err := elem(); err != nil {
+			return err
+		}
+		p.skip()
+		switch p.peek() {
+		case ',':
+			p.pos++
+			p.skip()
+			if p.peek() == ']' { // trailing comma
+				p.pos++
+				return nil
+			}
+		case ']':
+			p.pos++
+			return nil
+		default:
+			return p.errAt(p.pos, "expected ',' or ']' in an array, found %s", p.describe(p.pos))
+		}
+	}
+}
+
+// value parses the default value of col's type for slot.
+func (p *parser) value(c *column, slot int32) error {
+	switch c.prop.Type {
+	case formats.Double:
+		f, err := p.float()
+		if err != nil {
+			return err
+		}
+		c.setNum(slot, f)
+	case formats.Float:
+		f, err := p.float32()
+		if err != nil {
+			return err
+		}
+		c.setNum(slot, float64(f))
+	case formats.Int:
+		v, err := p.integer(math.MinInt32, math.MaxInt32)
+		if err != nil {
+			return err
+		}
+		c.setInt(slot, v)
+	case formats.Int64:
+		v, err := p.integer(math.MinInt64, math.MaxInt64)
+		if err != nil {
+			return err
+		}
+		c.setInt(slot, v)
+	case formats.Bool:
+		at := p.pos
+		var b bool
+		switch {
+		case bytes.HasPrefix(p.data[p.pos:], []byte("true")):
+			p.pos += 4
+			b = true
+		case bytes.HasPrefix(p.data[p.pos:], []byte("false")):
+			p.pos += 5
+		default:
+			v, err := p.integer(0, 1)
+			if err != nil {
+				return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
+			}
+			b = v == 1
+		}
+		if p.pos < len(p.data) && isIdentByte(p.data[p.pos]) {
+			return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
+		}
+		c.setBool(slot, b)
+	case formats.String, formats.Token:
+		at := p.pos
+		if q := p.peek(); q != '"' && q != '\'' {
+			return p.errAt(at, "expected a quoted %s, found %s", c.prop.Type, p.describe(at))
+		}
+		s, err := p.quoted()
+		if err != nil {
+			return err
+		}
+		if c.prop.Type == formats.Token {
+			s = p.intern(s)
+		}
+		c.setStr(slot, s)
+	case formats.Float3, formats.Double3:
+		v, err := p.tuple3()
+		if err != nil {
+			return err
+		}
+		if c.prop.Type == formats.Float3 {
+			for i := range v {
+				f := float32(v[i])
+				if math.IsNaN(v[i]) {
+					f = nan32
+				}
+				v[i] = float64(f)
+			}
+		}
+		c.setVec(slot, v)
+	case formats.DoubleArray:
+		off := len(c.doubles)
+		err := p.list(func() error {
+			f, err := p.float()
+			c.doubles = append(c.doubles, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		c.setSpan(slot, off, len(c.doubles)-off)
+	case formats.FloatArray:
+		off := len(c.floats)
+		err := p.list(func() error {
+			f, err := p.float32()
+			c.floats = append(c.floats, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		c.setSpan(slot, off, len(c.floats)-off)
+	case formats.IntArray:
+		off := len(c.int32s)
+		err := p.list(func() error {
+			v, err := p.integer(math.MinInt32, math.MaxInt32)
+			c.int32s = append(c.int32s, int32(v))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		c.setSpan(slot, off, len(c.int32s)-off)
+	case formats.Float3Array:
+		off := len(c.vec3fs)
+		err := p.list(func() error {
+			v, err := p.tuple3()
+			var f [3]float32
+			for i := range v {
+				f[i] = float32(v[i])
+				if math.IsNaN(v[i]) {
+					f[i] = nan32
+				}
+			}
+			c.vec3fs = append(c.vec3fs, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		c.setSpan(slot, off, len(c.vec3fs)-off)
+	}
+	return nil
+}
+
+func (p *parser) intern(s string) string {
+	if t, ok := p.tokens[s]; ok {
+		return t
+	}
+	if p.tokens == nil {
+		p.tokens = map[string]string{}
+	}
+	p.tokens[s] = s
+	return s
+}
+
+// finish orders the prims and rebuilds the scene description from the
+// recorded layer data.
+func (p *parser) finish() error {
+	l := p.l
+	if !sort.SliceIsSorted(l.primSeq, func(i, j int) bool { return l.primSeq[i] < l.primSeq[j] }) {
+		idx := make([]int, len(l.prims))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return l.primSeq[idx[i]] < l.primSeq[idx[j]] })
+		prims := make([]string, len(idx))
+		for i, k := range idx {
+			prims[i] = l.prims[k]
+		}
+		l.prims = prims
+	}
+	l.primSeq = nil
+	return l.applyMeta(p.meta)
+}

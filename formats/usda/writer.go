@@ -1,0 +1,343 @@
+package usda
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// metaKey names the dictionary in customLayerData that records the scene
+// description, so that a reader can rebuild formats.SceneInfo.
+const metaKey = "scenebench"
+
+// Encoder writes a text layer prim by prim, exactly as OpenUSD's .usda writer
+// lays it out: four-space indentation, properties in OpenUSD's dictionary
+// order before child prims, blank lines between siblings. Prims must arrive
+// in layer order (parents before children, siblings contiguous); the encoder
+// keeps only the stack of open prims, so a scene of any size streams.
+type Encoder struct {
+	w         io.Writer
+	buf       []byte
+	specifier string
+	typeName  string
+	stack     []openPrim
+	props     []formats.Property
+	order     []int // property indices in the order OpenUSD writes them
+	err       error
+}
+
+type openPrim struct {
+	name       string
+	hasContent bool // something was written inside the block
+}
+
+// EncoderOptions controls how prims are declared.
+type EncoderOptions struct {
+	// Specifier is "over" (the default when empty), "def" or "class".
+	Specifier string
+	// TypeName is the type of the prims that carry properties ("" for none).
+	TypeName string
+}
+
+const flushAt = 64 << 10
+
+// NewEncoder writes the layer header to w: `#usda 1.0` and, when info names
+// properties or a schema, customLayerData recording the scene description.
+func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Encoder, error) {
+	if opts.Specifier == "" {
+		opts.Specifier = "over"
+	}
+	switch opts.Specifier {
+	case "over", "def", "class":
+	default:
+		return nil, fmt.Errorf("usda: unknown specifier %q (want over, def or class)", opts.Specifier)
+	}
+	if opts.TypeName != "" && !validIdentifier(opts.TypeName, false) {
+		return nil, fmt.Errorf("usda: type name %q is not an identifier", opts.TypeName)
+	}
+	seen := make(map[string]bool, len(info.Properties))
+	for _, p := range info.Properties {
+		if !validIdentifier(p.Name, true) {
+			return nil, fmt.Errorf("usda: property name %q is not a valid attribute name", p.Name)
+		}
+		if p.Type == formats.Invalid || p.Type.String() == "" || p.Type > formats.Float3Array {
+			return nil, fmt.Errorf("usda: property %q has no USD type", p.Name)
+		}
+		if seen[p.Name] {
+			return nil, fmt.Errorf("usda: property %q is declared twice", p.Name)
+		}
+		seen[p.Name] = true
+	}
+	e := &Encoder{
+		w:         w,
+		buf:       make([]byte, 0, flushAt+4096),
+		specifier: opts.Specifier,
+		typeName:  opts.TypeName,
+		props:     info.Properties,
+	}
+	e.order = make([]int, len(info.Properties))
+	for i := range e.order {
+		e.order[i] = i
+	}
+	sort.SliceStable(e.order, func(a, b int) bool {
+		return dictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
+	})
+	e.buf = append(e.buf, "#usda 1.0\n"...)
+	if info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0 {
+		e.buf = appendLayerData(e.buf, info)
+	}
+	e.buf = append(e.buf, '\n')
+	return e, e.flush(false)
+}
+
+// appendLayerData writes customLayerData with the scene description. Keys
+// are in the order OpenUSD writes dictionaries (byte order).
+func appendLayerData(b []byte, info formats.SceneInfo) []byte {
+	b = append(b, "(\n    customLayerData = {\n        dictionary "+metaKey+" = {\n"...)
+	const in = "            "
+	b = append(b, in+"string hierarchy = "...)
+	b = formats.AppendQuoted(b, info.Hierarchy)
+	b = append(b, "\n"+in+"int64 prims = "...)
+	b = strconv.AppendInt(b, int64(info.Prims), 10)
+	b = append(b, "\n"+in+"int[] propertyLengths = ["...)
+	for i, p := range info.Properties {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, int64(p.Length), 10)
+	}
+	b = append(b, "]\n"+in+"string[] propertyNames = ["...)
+	for i, p := range info.Properties {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = formats.AppendQuoted(b, p.Name)
+	}
+	b = append(b, "]\n"+in+"string[] propertyTypes = ["...)
+	for i, p := range info.Properties {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = formats.AppendQuoted(b, p.Type.String())
+	}
+	b = append(b, "]\n"+in+"string schema = "...)
+	b = formats.AppendQuoted(b, info.Schema)
+	b = append(b, "\n"+in+"uint64 seed = "...)
+	b = strconv.AppendUint(b, info.Seed, 10)
+	b = append(b, "\n        }\n    }\n)\n"...)
+	return b
+}
+
+func (e *Encoder) flush(force bool) error {
+	if e.err != nil {
+		return e.err
+	}
+	if len(e.buf) == 0 || (!force && len(e.buf) < flushAt) {
+		return nil
+	}
+	if _, err := e.w.Write(e.buf); err != nil {
+		e.err = fmt.Errorf("usda: write: %w", err)
+		return e.err
+	}
+	e.buf = e.buf[:0]
+	return nil
+}
+
+func (e *Encoder) indent(depth int) {
+	for i := 0; i < depth; i++ {
+		e.buf = append(e.buf, "    "...)
+	}
+}
+
+// closeTo closes open prims until depth remain open.
+func (e *Encoder) closeTo(depth int) {
+	for len(e.stack) > depth {
+		d := len(e.stack) - 1
+		e.indent(d)
+		e.buf = append(e.buf, "}\n"...)
+		if d == 0 {
+			e.buf = append(e.buf, '\n')
+		}
+		e.stack = e.stack[:d]
+	}
+}
+
+// Prim writes the prim at path with one attribute per property: vals[i] is
+// the value of property i (in the order given to NewEncoder); present, when
+// not nil, says which properties the prim carries. Ancestors that are not
+// open yet are declared as intermediate prims.
+func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error {
+	if e.err != nil {
+		return e.err
+	}
+	if len(vals) != len(e.props) {
+		return fmt.Errorf("usda: prim %s: %d values for %d properties", path, len(vals), len(e.props))
+	}
+	if len(path) < 2 || path[0] != '/' {
+		return fmt.Errorf("usda: prim path %q is not an absolute prim path", path)
+	}
+	// Walk the components, keeping those shared with the open stack.
+	depth, common := 0, 0
+	diverged := false
+	for start := 1; start <= len(path); {
+		end := start
+		for end < len(path) && path[end] != '/' {
+			end++
+		}
+		name := path[start:end]
+		if !validIdentifier(name, false) {
+			return fmt.Errorf("usda: prim path %q: %q is not a valid prim name", path, name)
+		}
+		if !diverged && depth < len(e.stack) && e.stack[depth].name == name {
+			common++
+		} else {
+			if !diverged {
+				diverged = true
+				e.closeTo(common)
+			}
+			e.open(name, end == len(path))
+		}
+		depth++
+		start = end + 1
+		if end == len(path) {
+			break
+		}
+	}
+	if !diverged {
+		return fmt.Errorf("usda: prim %s arrives after it or its descendants were written; prims must come in layer order with siblings contiguous", path)
+	}
+	top := &e.stack[len(e.stack)-1]
+	d := len(e.stack)
+	for _, i := range e.order {
+		if present != nil && !present[i] {
+			continue
+		}
+		p := &e.props[i]
+		v := &vals[i]
+		if v.Type != p.Type {
+			return fmt.Errorf("usda: prim %s property %s: value is %s, property is %s", path, p.Name, v.Type, p.Type)
+		}
+		e.indent(d)
+		e.buf = append(e.buf, p.Type.String()...)
+		e.buf = append(e.buf, ' ')
+		e.buf = append(e.buf, p.Name...)
+		e.buf = append(e.buf, " = "...)
+		e.buf = formats.AppendValueUSDA(e.buf, v)
+		e.buf = append(e.buf, '\n')
+		top.hasContent = true
+	}
+	return e.flush(false)
+}
+
+// open declares a prim block below the current top of the stack.
+func (e *Encoder) open(name string, leaf bool) {
+	d := len(e.stack)
+	if d > 0 {
+		parent := &e.stack[d-1]
+		if parent.hasContent {
+			e.buf = append(e.buf, '\n')
+		}
+		parent.hasContent = true
+	}
+	e.indent(d)
+	e.buf = append(e.buf, e.specifier...)
+	if leaf && e.typeName != "" {
+		e.buf = append(e.buf, ' ')
+		e.buf = append(e.buf, e.typeName...)
+	}
+	e.buf = append(e.buf, " \""...)
+	e.buf = append(e.buf, name...)
+	e.buf = append(e.buf, "\"\n"...)
+	e.indent(d)
+	e.buf = append(e.buf, "{\n"...)
+	e.stack = append(e.stack, openPrim{name: name})
+}
+
+// Close closes every open prim and flushes the layer to the writer.
+func (e *Encoder) Close() error {
+	if e.err != nil {
+		return e.err
+	}
+	e.closeTo(0)
+	return e.flush(true)
+}
+
+// validIdentifier reports whether s is a USD identifier (letters, digits and
+// underscores, not starting with a digit; non-ASCII UTF-8 letters allowed);
+// namespaced property names may also hold ':' between identifiers.
+func validIdentifier(s string, namespaced bool) bool {
+	if s == "" {
+		return false
+	}
+	start := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c >= 0x80 || (c|0x20 >= 'a' && c|0x20 <= 'z'):
+		case isDigit(c) && !start:
+		case c == ':' && namespaced && !start && i+1 < len(s):
+			start = true
+			continue
+		default:
+			return false
+		}
+		start = false
+	}
+	return true
+}
+
+// fileWriter is the formats.Writer of the "usda" format.
+type fileWriter struct {
+	f    *os.File
+	path string
+	enc  *Encoder
+	info formats.SceneInfo
+	vals []formats.Value
+	n    int
+}
+
+func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("usda: %w", err)
+	}
+	enc, err := NewEncoder(f, EncoderOptions{Specifier: opts.String("specifier"), TypeName: opts.String("type_name")}, info)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &fileWriter{f: f, path: path, enc: enc, info: info, vals: make([]formats.Value, len(info.Properties))}, nil
+}
+
+// Write implements formats.Writer.
+func (w *fileWriter) Write(b *formats.Batch) error {
+	if err := b.Check(w.info.Properties); err != nil {
+		return fmt.Errorf("usda: %s: %w", w.path, err)
+	}
+	for i, p := range b.Paths {
+		for c := range b.Columns {
+			b.Columns[c].Value(i, &w.vals[c])
+		}
+		if err := w.enc.Prim(p, w.vals, nil); err != nil {
+			return fmt.Errorf("%s: %w", w.path, err)
+		}
+	}
+	w.n += b.Len()
+	return nil
+}
+
+// Close implements formats.Writer.
+func (w *fileWriter) Close() error {
+	err := w.enc.Close()
+	if cerr := w.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("usda: %w", cerr)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.path, err)
+	}
+	return nil
+}
