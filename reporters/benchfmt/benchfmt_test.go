@@ -1,0 +1,124 @@
+package benchfmt
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	perfbench "golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
+
+	"github.com/scenebench/runner/reporters/internal/fixture"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// TestParses reads the output back with golang.org/x/perf/benchfmt and
+// projects it the way `benchstat -col /format` does.
+func TestParses(t *testing.T) {
+	f := fixture.File(fixture.Options{Seed: 1})
+	var buf bytes.Buffer
+	if err := Render(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	wantSamples := 0
+	wantFormats := map[string]bool{}
+	for _, c := range f.Cells {
+		if c.Status != results.StatusOK {
+			continue
+		}
+		wantFormats[c.Format] = true
+		for _, s := range c.Steps {
+			wantSamples += len(s.SamplesNS)
+		}
+	}
+
+	var parser benchproc.ProjectionParser
+	col, err := parser.Parse("/format", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, err := parser.Parse(".fullname", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := perfbench.NewReader(&buf, "results.txt")
+	got := 0
+	formats := map[string]bool{}
+	rowsPerFormat := map[string]map[string]bool{}
+	for rd.Scan() {
+		switch rec := rd.Result().(type) {
+		case *perfbench.SyntaxError:
+			t.Fatalf("syntax error: %v", rec)
+		case *perfbench.Result:
+			if _, ok := rec.Value("sec/op"); !ok {
+				t.Fatalf("%s: no sec/op value", rec.Name)
+			}
+			if rec.GetConfig("goos") != "linux" || rec.GetConfig("runner-version") != "0.1.0" {
+				t.Fatalf("configuration lost: goos=%q runner-version=%q", rec.GetConfig("goos"), rec.GetConfig("runner-version"))
+			}
+			format := col.Project(rec).StringValues()
+			formats[format] = true
+			if rowsPerFormat[format] == nil {
+				rowsPerFormat[format] = map[string]bool{}
+			}
+			rowsPerFormat[format][row.Project(rec).StringValues()] = true
+			got++
+		}
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got != wantSamples {
+		t.Errorf("parsed %d results, want one per sample of every ok cell: %d", got, wantSamples)
+	}
+	if len(formats) != len(wantFormats) {
+		t.Errorf("/format projects to %v, want %v", formats, wantFormats)
+	}
+	for f := range wantFormats {
+		if !formats[f] {
+			t.Errorf("format %q missing from the /format projection", f)
+		}
+	}
+	// Removing /format from the name must make the formats' rows line up,
+	// as benchstat's rows do.
+	var first map[string]bool
+	for _, rows := range rowsPerFormat {
+		if first == nil {
+			first = rows
+		}
+		for r := range rows {
+			if strings.Contains(r, "format=") {
+				t.Fatalf("row key %q still holds the format", r)
+			}
+		}
+	}
+	if len(first) == 0 {
+		t.Fatal("no rows")
+	}
+	if !strings.Contains(text, "# flat-10k/usdc/traverse_multi: failed") {
+		t.Error("failed cell not noted as a comment")
+	}
+}
+
+func TestName(t *testing.T) {
+	tests := []struct {
+		dataset, scenario, step, format, want string
+	}{
+		{"flat-10k", "traverse", "traverse", "parquet-zstd", "BenchmarkFlat10k/scenario=traverse/step=traverse/format=parquet-zstd"},
+		{"deep 1k", "cold get", "get#2", "usdc", "BenchmarkDeep1k/scenario=cold_get/step=get#2/format=usdc"},
+		{"", "a/b", "x=y", "parquet-rg-100", "BenchmarkRun/scenario=a_b/step=x_y/format=parquet-rg_100"},
+		{"x", "", "", "", "BenchmarkX/scenario=_/step=_/format=_"},
+	}
+	for _, tt := range tests {
+		got := Name(tt.dataset, tt.scenario, tt.step, tt.format)
+		if got != tt.want {
+			t.Errorf("Name(%q, %q, %q, %q) = %q, want %q", tt.dataset, tt.scenario, tt.step, tt.format, got, tt.want)
+		}
+		n := perfbench.Name(got)
+		base, parts := n.Parts()
+		if string(base) != strings.SplitN(tt.want, "/", 2)[0] || len(parts) != 3 {
+			t.Errorf("%q parses as base %q parts %q", got, base, parts)
+		}
+	}
+}

@@ -1,0 +1,512 @@
+// Package markdown renders a results file as results.md, the document a
+// team commits and discusses: the run's context, the headline figures
+// against the baseline, file sizes, one table per scenario step, memory,
+// staircases, size sweeps, warnings and every cell that did not end ok.
+package markdown
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/scenebench/runner/reporters/internal/mdtable"
+	"github.com/scenebench/runner/reporters/internal/view"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// Render writes the markdown document for f to w.
+func Render(w io.Writer, f *results.File) error {
+	r, err := view.New(f)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	d := &doc{w: bw, r: r, multi: len(r.Datasets) > 1}
+	d.all()
+	if d.err != nil {
+		return d.err
+	}
+	return bw.Flush()
+}
+
+type doc struct {
+	w     io.Writer
+	r     *view.Report
+	multi bool
+	err   error
+}
+
+func (d *doc) printf(format string, args ...any) {
+	if d.err == nil {
+		_, d.err = fmt.Fprintf(d.w, format, args...)
+	}
+}
+
+func (d *doc) table(t *mdtable.Table) {
+	if d.err == nil {
+		d.err = t.Write(d.w)
+	}
+}
+
+// code quotes a name as inline code.
+func code(s string) string {
+	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+}
+
+// text makes free text safe on one markdown line.
+func text(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func (d *doc) all() {
+	f := d.r.File
+	title := f.Title
+	if title == "" {
+		title = "Benchmark results"
+	}
+	d.printf("# %s\n\n", text(title))
+	if f.Description != "" {
+		d.printf("%s\n\n", strings.TrimSpace(f.Description))
+	}
+	d.summary()
+	d.environment()
+	d.glance()
+	d.sizes()
+	d.scenarios()
+	d.seqRandom()
+	d.memory()
+	d.staircases()
+	d.sweeps()
+	d.warnings()
+	d.problems()
+}
+
+func (d *doc) summary() {
+	f := d.r.File
+	var specs []string
+	for _, p := range f.Spec.Paths {
+		specs = append(specs, code(p))
+	}
+	if len(specs) == 0 {
+		specs = append(specs, "(none recorded)")
+	}
+	d.printf("- Spec: %s\n", strings.Join(specs, ", "))
+	if f.Spec.SHA256 != "" {
+		d.printf("- Spec SHA-256: %s\n", code(f.Spec.SHA256))
+	}
+	var counts []string
+	total := 0
+	for _, s := range d.r.Statuses {
+		counts = append(counts, fmt.Sprintf("%d %s", s.Cells, s.Status))
+		total += s.Cells
+	}
+	d.printf("- Cells: %d", total)
+	if len(counts) > 0 {
+		d.printf(" (%s)", strings.Join(counts, ", "))
+	}
+	d.printf("\n")
+	if d.r.Baseline != "" {
+		d.printf("- Baseline: %s; ratios compare each median with the baseline's\n", code(d.r.Baseline))
+	}
+	if n := len(d.r.Problems); n > 0 {
+		d.printf("- **%d cell(s) did not end ok**: see [Problems](#problems)\n", n)
+	}
+	if n := len(d.r.Warnings); n > 0 {
+		d.printf("- %d warning(s): see [Warnings](#warnings)\n", n)
+	}
+	d.printf("\n")
+}
+
+func (d *doc) environment() {
+	f := d.r.File
+	e := f.Environment
+	d.printf("## Environment\n\n")
+	t := mdtable.New("", "")
+	when := "–"
+	if !e.Start.IsZero() {
+		when = e.Start.UTC().Format(time.RFC3339)
+		if !e.End.IsZero() && e.End.After(e.Start) {
+			when += " (" + e.End.Sub(e.Start).Round(time.Second).String() + ")"
+		}
+	}
+	t.Row("date", when)
+	t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
+	t.Row("CPU", fmt.Sprintf("%s, %d cores", orDash(e.CPUModel), e.Cores))
+	t.Row("memory", view.Bytes(float64(e.MemoryBytes)))
+	t.Row("clock source", orDash(e.ClockSource))
+	t.Row("Go", orDash(e.GoVersion))
+	runner := orDash(e.RunnerVersion)
+	if e.RunnerCommit != "" {
+		runner += " (" + e.RunnerCommit + ")"
+	}
+	t.Row("runner", runner)
+	t.Row("host", orDash(e.Hostname))
+	s := f.Settings
+	t.Row("settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
+		s.Warmup, s.Repeat, orDash(s.Isolate), orDash(s.Cache), time.Duration(s.TimeoutNS)))
+	d.table(t)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// datasetHeading prints a dataset sub-heading when the run has several.
+func (d *doc) datasetHeading(level string, ds *view.Dataset) {
+	if !d.multi {
+		return
+	}
+	d.printf("%s %s\n\n", level, datasetTitle(ds))
+}
+
+func datasetTitle(ds *view.Dataset) string {
+	if ds.Info == nil {
+		return "Dataset " + code(ds.Name)
+	}
+	return fmt.Sprintf("Dataset %s (%s prims, %s)", code(ds.Name), view.Count(int64(ds.Info.Prims)), orDash(ds.Info.Hierarchy))
+}
+
+func (d *doc) variantHeader(v *view.Variant) string {
+	if v.Baseline {
+		return v.Label + " (baseline)"
+	}
+	return v.Label
+}
+
+func (d *doc) glance() {
+	any := false
+	for _, ds := range d.r.Datasets {
+		if len(ds.Glance) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	d.printf("## Results at a glance\n\n")
+	d.printf("Medians; lower is better. Each figure's ratio is against the baseline; a winner needs at least two cells that ended ok.\n\n")
+	for _, ds := range d.r.Datasets {
+		if len(ds.Glance) == 0 {
+			continue
+		}
+		d.datasetHeading("###", ds)
+		header := []string{"metric"}
+		for _, v := range d.r.Variants {
+			header = append(header, d.variantHeader(v)+">")
+		}
+		header = append(header, "winner")
+		t := mdtable.New(header...)
+		for _, m := range ds.Glance {
+			row := []string{m.Name}
+			for _, v := range m.Values {
+				row = append(row, withRatio(v, m.Kind))
+			}
+			row = append(row, orDash(m.Winner))
+			t.Row(row...)
+		}
+		d.table(t)
+		d.printf("Where the rows come from:\n\n")
+		for _, m := range ds.Glance {
+			if m.Scenario == "" {
+				continue
+			}
+			d.printf("- %s: scenario %s, step %s\n", m.Name, code(m.Scenario), code(m.Step))
+		}
+		d.printf("\n")
+	}
+}
+
+// withRatio renders a value with its ratio to the baseline in brackets.
+func withRatio(v view.Value, k view.Kind) string {
+	s := v.Text(k)
+	if v.Has && v.Ratio != "" && v.Ratio != "baseline" {
+		s += " (" + v.Ratio + ")"
+	}
+	return s
+}
+
+func (d *doc) sizes() {
+	any := false
+	for _, ds := range d.r.Datasets {
+		if len(ds.Sizes) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	d.printf("## File sizes\n\n")
+	d.printf("Compression is the size of the same format's uncompressed variant divided by this file's size.\n\n")
+	for _, ds := range d.r.Datasets {
+		if len(ds.Sizes) == 0 {
+			continue
+		}
+		d.datasetHeading("###", ds)
+		t := mdtable.New("format", "bytes>", "MiB>", "vs baseline>", "compression>", "winner")
+		for _, s := range ds.Sizes {
+			t.Row(d.variantHeader(s.Variant), view.Count(s.Bytes), view.MiB(float64(s.Bytes)), orDash(s.Ratio),
+				s.Compression, mark(s.Winner))
+		}
+		d.table(t)
+	}
+}
+
+func mark(b bool) string {
+	if b {
+		return "✓"
+	}
+	return ""
+}
+
+func (d *doc) scenarios() {
+	for _, name := range d.r.Scenarios {
+		d.printf("## Scenario %s\n\n", code(name))
+		for _, ds := range d.r.Datasets {
+			for _, s := range ds.Scenarios {
+				if s.Name != name {
+					continue
+				}
+				d.datasetHeading("###", ds)
+				for _, st := range s.Steps {
+					d.step(st)
+				}
+			}
+		}
+	}
+}
+
+func (d *doc) step(st *view.StepTable) {
+	level := "###"
+	if d.multi {
+		level = "####"
+	}
+	d.printf("%s Step %s\n\n", level, code(st.Name))
+	var about []string
+	about = append(about, "op "+code(st.Op))
+	if st.Ops > 1 {
+		about = append(about, fmt.Sprintf("%s ops per run, times are per op", view.Count(st.Ops)))
+	}
+	if st.Values > 0 {
+		about = append(about, fmt.Sprintf("%s %s read", view.Count(st.Values), plural(st.Values, "value", "values")))
+	}
+	if st.Winner != "" {
+		about = append(about, "winner "+code(st.Winner))
+	}
+	d.printf("%s.\n\n", strings.Join(about, "; "))
+	t := mdtable.New("format", "median>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
+		"peak RSS>", "RSS delta>", "bytes read>", "vs baseline>", "winner")
+	for _, row := range st.Rows {
+		label := d.variantHeader(row.Variant)
+		if !row.Usable() {
+			status := view.StatusText(row.Cell.Status)
+			if row.Cell.Status == results.StatusOK || row.Cell.Status == results.StatusMismatch {
+				status = "no data"
+			}
+			t.Row(label, status)
+			continue
+		}
+		s := row.Step.Stats
+		m := row.Step.Memory
+		median := view.Duration(s.MedianNS)
+		if row.Cell.Status == results.StatusMismatch {
+			median += " (MISMATCH)"
+		}
+		t.Row(label, median,
+			view.Duration(s.MeanNS)+" ± "+view.Duration(s.StddevNS),
+			view.Duration(s.MinNS), view.Duration(s.MaxNS), view.Duration(s.P95NS),
+			interval(s.CI95LowNS, s.CI95HighNS),
+			fmt.Sprint(len(row.Step.SamplesNS)),
+			view.Bytes(m.PeakRSSBytes.Median), view.Bytes(m.RSSDeltaBytes.Median), view.Bytes(m.ReadBytes.Median),
+			orDash(row.Ratio), mark(row.Winner))
+	}
+	d.table(t)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func interval(lo, hi float64) string {
+	if lo == 0 && hi == 0 {
+		return "–"
+	}
+	return view.Duration(lo) + " – " + view.Duration(hi)
+}
+
+func (d *doc) seqRandom() {
+	any := false
+	for _, ds := range d.r.Datasets {
+		if ds.SeqRandom != nil {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	d.printf("## Sequential versus random traversal\n\n")
+	for _, ds := range d.r.Datasets {
+		sr := ds.SeqRandom
+		if sr == nil {
+			continue
+		}
+		d.datasetHeading("###", ds)
+		d.printf("Sequential: scenario %s, step %s. Random: scenario %s, step %s.\n\n",
+			code(sr.Sequential.Scenario), code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
+		t := mdtable.New("format", "sequential>", "random>", "random vs sequential>")
+		for _, row := range sr.Rows {
+			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), orDash(row.Ratio))
+		}
+		d.table(t)
+	}
+}
+
+func (d *doc) memory() {
+	any := false
+	for _, ds := range d.r.Datasets {
+		if ds.Memory != nil && len(ds.Memory.Rows) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	d.printf("## Memory\n\n")
+	d.printf("Resident set size of the whole process (medians over runs).\n\n")
+	for _, ds := range d.r.Datasets {
+		m := ds.Memory
+		if m == nil || len(m.Rows) == 0 {
+			continue
+		}
+		d.datasetHeading("###", ds)
+		for _, src := range []struct {
+			what string
+			from view.Source
+		}{{"after open", m.Open}, {"after one get", m.Get}, {"after a traversal", m.Traverse}} {
+			if src.from.Step != "" {
+				d.printf("- %s: scenario %s, step %s\n", src.what, code(src.from.Scenario), code(src.from.Step))
+			}
+		}
+		d.printf("\n")
+		t := mdtable.New("format", "after open>", "after one get>", "after traversal>", "peak during traversal>")
+		for _, row := range m.Rows {
+			t.Row(d.variantHeader(row.Variant), row.AfterOpen.Text(view.Size), row.AfterGet.Text(view.Size),
+				row.AfterTraverse.Text(view.Size), row.PeakTraversal.Text(view.Size))
+		}
+		d.table(t)
+	}
+}
+
+func (d *doc) staircases() {
+	any := false
+	for _, ds := range d.r.Datasets {
+		if len(ds.Staircases) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	d.printf("## Traversal staircase\n\n")
+	d.printf("Resident set size probed along a traversal (the median run), by prims read so far.\n\n")
+	for _, ds := range d.r.Datasets {
+		for _, sc := range ds.Staircases {
+			if d.multi {
+				d.printf("### %s: scenario %s, step %s\n\n", datasetTitle(ds), code(sc.Scenario), code(sc.Step))
+			} else {
+				d.printf("### Scenario %s, step %s\n\n", code(sc.Scenario), code(sc.Step))
+			}
+			header := []string{"prims read>"}
+			for _, s := range sc.Series {
+				header = append(header, d.variantHeader(s.Variant)+">")
+			}
+			t := mdtable.New(header...)
+			for _, p := range sc.Prims {
+				row := []string{view.Count(int64(p))}
+				for _, s := range sc.Series {
+					if v, ok := s.RSSAt(p); ok {
+						row = append(row, view.Bytes(v))
+					} else {
+						row = append(row, "–")
+					}
+				}
+				t.Row(row...)
+			}
+			d.table(t)
+		}
+	}
+}
+
+func (d *doc) sweeps() {
+	if len(d.r.Sweeps) == 0 {
+		return
+	}
+	d.printf("## Scaling with prim count\n\n")
+	for _, sw := range d.r.Sweeps {
+		var names []string
+		for _, ds := range sw.Datasets {
+			names = append(names, code(ds.Name))
+		}
+		d.printf("Datasets %s (%s hierarchy): median per step.\n\n", strings.Join(names, ", "), orDash(sw.Hierarchy))
+		header := []string{"scenario", "step", "prims>"}
+		for _, v := range d.r.Variants {
+			header = append(header, d.variantHeader(v)+">")
+		}
+		t := mdtable.New(header...)
+		for _, st := range sw.Steps {
+			for i, ds := range sw.Datasets {
+				row := []string{st.Scenario, st.Step, view.Count(int64(ds.Prims()))}
+				for _, v := range st.Values[i] {
+					row = append(row, v.Text(view.Time))
+				}
+				t.Row(row...)
+			}
+		}
+		d.table(t)
+	}
+}
+
+func (d *doc) warnings() {
+	if len(d.r.Warnings) == 0 {
+		return
+	}
+	d.printf("## Warnings\n\n")
+	for _, w := range d.r.Warnings {
+		d.printf("- %s: %s\n", code(w.Where), text(w.Text))
+	}
+	d.printf("\n")
+}
+
+func (d *doc) problems() {
+	if len(d.r.Problems) == 0 {
+		return
+	}
+	d.printf("## Problems\n\n")
+	d.printf("Cells that did not end ok. Their figures never win a table.\n\n")
+	for _, p := range d.r.Problems {
+		c := p.Cell
+		d.printf("- **%s** %s", strings.ToUpper(orDash(c.Status)), code(c.ID))
+		if c.Error != "" {
+			d.printf(": %s", text(c.Error))
+		}
+		d.printf("\n")
+		for _, det := range p.Details {
+			d.printf("  - %s\n", text(det))
+		}
+		if c.Stderr != "" {
+			d.printf("\n  ```text\n")
+			for _, line := range strings.Split(strings.TrimRight(c.Stderr, "\n"), "\n") {
+				d.printf("  %s\n", strings.ReplaceAll(line, "```", "'''"))
+			}
+			d.printf("  ```\n\n")
+		}
+	}
+	d.printf("\n")
+}

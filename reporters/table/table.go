@@ -1,0 +1,157 @@
+// Package table renders the compact summary printed after a run: one row
+// per dataset, scenario and step, one column per format variant holding
+// the median, and the winner. Colour (winner green, failures red,
+// mismatches yellow) is for terminals only.
+package table
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/scenebench/runner/reporters/internal/view"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// Options tune the table.
+type Options struct {
+	// Color uses ANSI colours; set it only when the writer is a terminal.
+	Color bool
+}
+
+const (
+	green  = "\x1b[32m"
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+)
+
+// Render writes the summary of f to w.
+func Render(w io.Writer, f *results.File, o Options) error {
+	r, err := view.New(f)
+	if err != nil {
+		return err
+	}
+	paint := func(code, s string) string {
+		if !o.Color || s == "" {
+			return s
+		}
+		return code + s + reset
+	}
+	header := []string{"dataset", "scenario", "step"}
+	for _, v := range r.Variants {
+		h := v.Label
+		if v.Baseline {
+			h += " (base)"
+		}
+		header = append(header, h)
+	}
+	header = append(header, "winner")
+	tbl := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+	)
+	tbl.Header(header)
+	rows := 0
+	for _, d := range r.Datasets {
+		if len(d.Sizes) > 0 {
+			row := []string{d.Name, "file size", ""}
+			sizes := make([]string, len(r.Variants))
+			for i := range sizes {
+				sizes[i] = "–"
+			}
+			for _, s := range d.Sizes {
+				txt := view.Bytes(float64(s.Bytes))
+				if s.Winner {
+					txt = paint(green, txt)
+				}
+				sizes[s.Variant.Index] = txt
+			}
+			row = append(row, sizes...)
+			row = append(row, d.SizeWinner)
+			if err := tbl.Append(row); err != nil {
+				return fmt.Errorf("table: %w", err)
+			}
+			rows++
+		}
+		for _, s := range d.Scenarios {
+			for _, st := range s.Steps {
+				row := []string{d.Name, s.Name, st.Name}
+				vals := make([]string, len(r.Variants))
+				for i := range vals {
+					vals[i] = "–"
+				}
+				for _, sr := range st.Rows {
+					v := sr.Value()
+					txt := v.Text(view.Time)
+					switch {
+					case v.Status == results.StatusMismatch:
+						txt = paint(yellow, txt)
+					case !v.Has && v.Status != results.StatusOK && v.Status != results.StatusSkipped:
+						txt = paint(red, txt)
+					case sr.Winner:
+						txt = paint(green, txt)
+					}
+					vals[sr.Variant.Index] = txt
+				}
+				row = append(row, vals...)
+				row = append(row, st.Winner)
+				if err := tbl.Append(row); err != nil {
+					return fmt.Errorf("table: %w", err)
+				}
+				rows++
+			}
+		}
+	}
+	if rows > 0 {
+		if err := tbl.Render(); err != nil {
+			return fmt.Errorf("table: %w", err)
+		}
+	}
+	var counts []string
+	for _, s := range r.Statuses {
+		txt := fmt.Sprintf("%d %s", s.Cells, s.Status)
+		switch s.Status {
+		case results.StatusOK:
+		case results.StatusMismatch:
+			txt = paint(yellow, txt)
+		case results.StatusSkipped:
+		default:
+			txt = paint(red, txt)
+		}
+		counts = append(counts, txt)
+	}
+	total := len(f.Cells)
+	line := fmt.Sprintf("%d cells", total)
+	if len(counts) > 0 {
+		line += ": " + strings.Join(counts, ", ")
+	}
+	if n := len(r.Warnings); n > 0 {
+		line += fmt.Sprintf("; %d warning(s)", n)
+	}
+	if r.Baseline != "" {
+		line += "; medians, baseline " + r.Baseline
+	}
+	if _, err := fmt.Fprintln(w, line); err != nil {
+		return err
+	}
+	for _, p := range r.Problems {
+		msg := fmt.Sprintf("  %s %s", strings.ToUpper(p.Cell.Status), p.Cell.ID)
+		if p.Cell.Error != "" {
+			msg += ": " + strings.Join(strings.Fields(p.Cell.Error), " ")
+		}
+		if p.Cell.Status != results.StatusSkipped {
+			msg = paint(bold, msg)
+		}
+		if _, err := fmt.Fprintln(w, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
