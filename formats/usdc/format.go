@@ -2,11 +2,7 @@
 // pure Go: structural sections eagerly at open, values on demand.
 package usdc
 
-import (
-	"errors"
-
-	"github.com/scenebench/runner/formats"
-)
+import "github.com/scenebench/runner/formats"
 
 func init() { formats.Register(Format{}) }
 
@@ -33,14 +29,16 @@ func (Format) Options() []formats.Option {
 	}
 }
 
-var errTODO = errors.New("usdc: not implemented yet")
-
 // Create implements formats.Format.
 func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
-	return nil, errTODO
+	w, err := newWriter(path, opts, info)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // Open implements formats.Format.
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
-	return nil, errTODO
+	return Open(path)
 }

@@ -1,0 +1,215 @@
+package usdc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"unsafe"
+)
+
+// Integer coding (OpenUSD's Usd_IntegerCompression and its 64-bit twin):
+// values become wrapping deltas from the previous value; the most common
+// delta is stored once and every value gets a 2-bit code saying whether its
+// delta is that common value or a signed integer of a quarter, half or the
+// full width. The encoded bytes then go through the LZ4 framing.
+
+type codedInt interface {
+	~int32 | ~uint32 | ~int64 | ~uint64
+}
+
+// commonSample is how many leading deltas are counted to choose the common
+// delta. The choice only affects the encoded size, never the values.
+const commonSample = 1 << 14
+
+// encodedIntsBound is the largest encoding of n integers of width w.
+func encodedIntsBound(n, w int) int {
+	if n == 0 {
+		return 0
+	}
+	return w + (2*n+7)/8 + n*w
+}
+
+func delta[T codedInt](cur, prev T) int64 {
+	if unsafe.Sizeof(cur) == 4 {
+		return int64(int32(uint32(cur) - uint32(prev)))
+	}
+	return int64(uint64(cur) - uint64(prev))
+}
+
+// appendEncodedInts appends the integer coding of vals to dst.
+func appendEncodedInts[T codedInt](dst []byte, vals []T) []byte {
+	n := len(vals)
+	if n == 0 {
+		return dst
+	}
+	w := int(unsafe.Sizeof(vals[0]))
+	common := commonDelta(vals)
+	start := len(dst)
+	codesLen := (2*n + 7) / 8
+	dst = grow(dst, w+codesLen)
+	if w == 4 {
+		binary.LittleEndian.PutUint32(dst[start:], uint32(common))
+	} else {
+		binary.LittleEndian.PutUint64(dst[start:], uint64(common))
+	}
+	codes := start + w
+	clear(dst[codes : codes+codesLen])
+	var prev T
+	for i, v := range vals {
+		d := delta(v, prev)
+		prev = v
+		var code byte
+		switch {
+		case d == common:
+			code = 0
+		case w == 4 && d >= -128 && d <= 127, w == 8 && d >= -32768 && d <= 32767:
+			code = 1
+			if w == 4 {
+				dst = append(dst, byte(int8(d)))
+			} else {
+				dst = binary.LittleEndian.AppendUint16(dst, uint16(int16(d)))
+			}
+		case w == 4 && d >= -32768 && d <= 32767, w == 8 && d >= -1<<31 && d <= 1<<31-1:
+			code = 2
+			if w == 4 {
+				dst = binary.LittleEndian.AppendUint16(dst, uint16(int16(d)))
+			} else {
+				dst = binary.LittleEndian.AppendUint32(dst, uint32(int32(d)))
+			}
+		default:
+			code = 3
+			if w == 4 {
+				dst = binary.LittleEndian.AppendUint32(dst, uint32(int32(d)))
+			} else {
+				dst = binary.LittleEndian.AppendUint64(dst, uint64(d))
+			}
+		}
+		dst[codes+i/4] |= code << (2 * (i % 4))
+	}
+	return dst
+}
+
+// commonDelta picks the most frequent delta (the larger on ties) among the
+// first commonSample values.
+func commonDelta[T codedInt](vals []T) int64 {
+	counts := make(map[int64]int, 64)
+	var prev T
+	best, bestN := int64(0), 0
+	for i, v := range vals {
+		if i == commonSample {
+			break
+		}
+		d := delta(v, prev)
+		prev = v
+		c := counts[d] + 1
+		counts[d] = c
+		if c > bestN || (c == bestN && d > best) {
+			best, bestN = d, c
+		}
+	}
+	return best
+}
+
+// decodeInts decodes len(out) integers from their integer coding.
+func decodeInts[T codedInt](enc []byte, out []T) error {
+	n := len(out)
+	if n == 0 {
+		return nil
+	}
+	w := int(unsafe.Sizeof(out[0]))
+	codesLen := (2*n + 7) / 8
+	if len(enc) < w+codesLen {
+		return fmt.Errorf("integer coding of %d values needs at least %d bytes, has %d", n, w+codesLen, len(enc))
+	}
+	le := binary.LittleEndian
+	var common int64
+	if w == 4 {
+		common = int64(int32(le.Uint32(enc)))
+	} else {
+		common = int64(le.Uint64(enc))
+	}
+	codes := enc[w : w+codesLen]
+	data := enc[w+codesLen:]
+	p := 0
+	var prev int64
+	for i := range out {
+		var d int64
+		switch (codes[i/4] >> (2 * (i % 4))) & 3 {
+		case 0:
+			d = common
+		case 1:
+			if w == 4 {
+				if p+1 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(int8(data[p]))
+				p++
+			} else {
+				if p+2 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(int16(le.Uint16(data[p:])))
+				p += 2
+			}
+		case 2:
+			if w == 4 {
+				if p+2 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(int16(le.Uint16(data[p:])))
+				p += 2
+			} else {
+				if p+4 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(int32(le.Uint32(data[p:])))
+				p += 4
+			}
+		case 3:
+			if w == 4 {
+				if p+4 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(int32(le.Uint32(data[p:])))
+				p += 4
+			} else {
+				if p+8 > len(data) {
+					return errShortInts(i)
+				}
+				d = int64(le.Uint64(data[p:]))
+				p += 8
+			}
+		}
+		prev += d
+		out[i] = T(prev)
+	}
+	return nil
+}
+
+func errShortInts(i int) error {
+	return fmt.Errorf("integer coding truncated at value %d", i)
+}
+
+// appendCompressedInts appends a u64 byte count and the LZ4-framed integer
+// coding of vals, the "compressed ints" OpenUSD writes. scratch is reused.
+func (z *compressor) appendCompressedInts(dst []byte, vals any, scratch *[]byte) ([]byte, error) {
+	enc := (*scratch)[:0]
+	switch v := vals.(type) {
+	case []uint32:
+		enc = appendEncodedInts(enc, v)
+	case []int32:
+		enc = appendEncodedInts(enc, v)
+	case []int64:
+		enc = appendEncodedInts(enc, v)
+	default:
+		panic("usdc: unsupported integer slice") // programming error
+	}
+	*scratch = enc
+	at := len(dst)
+	dst = append(dst, make([]byte, 8)...)
+	dst, err := z.appendCompressed(dst, enc)
+	if err != nil {
+		return nil, err
+	}
+	binary.LittleEndian.PutUint64(dst[at:], uint64(len(dst)-at-8))
+	return dst, nil
+}

@@ -1,0 +1,195 @@
+package usdc
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/testenv"
+)
+
+// pxrDump runs dump_layer.py on a layer (optionally re-exporting it).
+func pxrDump(t testing.TB, layer string, export string) layerDump {
+	t.Helper()
+	py := testenv.Python(t, "pxr")
+	args := []string{layer}
+	if export != "" {
+		args = append(args, "--export", export)
+	}
+	out := testenv.RunPython(t, py, filepath.Join("testdata", "dump_layer.py"), args...)
+	var d layerDump
+	if err := json.Unmarshal(out, &d); err != nil {
+		t.Fatalf("dump of %s: %v", layer, err)
+	}
+	return d
+}
+
+// expectedDump renders the scene as OpenUSD should present our file.
+func expectedDump(t testing.TB, s testScene) map[string][]dumpAttr {
+	t.Helper()
+	want := map[string][]dumpAttr{}
+	var v formats.Value
+	err := s.batches(1000, func(b *formats.Batch) error {
+		for i, p := range b.Paths {
+			var attrs []dumpAttr
+			for c := range b.Columns {
+				b.Columns[c].Value(i, &v)
+				attrs = append(attrs, dumpAttr{Name: s.props[c].Name, Type: s.props[c].Type.String(),
+					Variability: "Sdf.VariabilityVarying", Value: canonical(&v)})
+			}
+			want[p] = attrs
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+// ourDump reads every value of a file with our reader, in Prims() order.
+func ourDump(t testing.TB, path string) ([]string, map[string][]dumpAttr) {
+	t.Helper()
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	prims, err := r.Prims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]dumpAttr{}
+	var v formats.Value
+	for _, p := range prims {
+		var attrs []dumpAttr
+		for _, prop := range r.Properties() {
+			if err := r.Get(p, prop.Name, &v); err != nil {
+				t.Fatalf("Get(%s, %s): %v", p, prop.Name, err)
+			}
+			attrs = append(attrs, dumpAttr{Name: prop.Name, Type: v.Type.String(), Variability: "Sdf.VariabilityVarying", Value: canonical(&v)})
+		}
+		got[p] = attrs
+	}
+	return prims, got
+}
+
+// compareDumps checks prims (order and values) attribute by attribute.
+func compareDumps(t testing.TB, what string, wantOrder []string, want, got map[string][]dumpAttr, gotOrder []string) {
+	t.Helper()
+	if !reflect.DeepEqual(wantOrder, gotOrder) {
+		n := min(len(wantOrder), len(gotOrder), 5)
+		t.Fatalf("%s: prim order differs: %d vs %d prims, first %v vs %v", what, len(wantOrder), len(gotOrder), wantOrder[:n], gotOrder[:n])
+	}
+	bad := 0
+	for _, p := range wantOrder {
+		w, g := normalizeJSON(t, want[p]), normalizeJSON(t, got[p])
+		if !reflect.DeepEqual(w, g) {
+			bad++
+			if bad <= 3 {
+				t.Errorf("%s: prim %s:\n want %v\n  got %v", what, p, w, g)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%s: %d of %d prims differ", what, bad, len(wantOrder))
+	}
+}
+
+func scenePrimOrder(s testScene) []string {
+	out := make([]string, s.n)
+	for i := range out {
+		out[i] = primPath(s.hier, i)
+	}
+	return out
+}
+
+// pxrAttrPrims filters a pxr dump to the prims with attributes, checking
+// every prim's specifier and type name on the way.
+func pxrAttrPrims(t testing.TB, d layerDump, specifier, typeName string) ([]string, map[string][]dumpAttr) {
+	t.Helper()
+	var order []string
+	m := map[string][]dumpAttr{}
+	for _, p := range d.Prims {
+		if p.Specifier != specifier {
+			t.Fatalf("prim %s has specifier %s, want %s", p.Path, p.Specifier, specifier)
+		}
+		if len(p.Attrs) == 0 {
+			if p.TypeName != "" {
+				t.Fatalf("intermediate prim %s has type %q", p.Path, p.TypeName)
+			}
+			continue
+		}
+		if p.TypeName != typeName {
+			t.Fatalf("prim %s has type %q, want %q", p.Path, p.TypeName, typeName)
+		}
+		order = append(order, p.Path)
+		m[p.Path] = p.Attrs
+	}
+	return order, m
+}
+
+// TestOpenUSDReadsOurFiles: files we write open in OpenUSD with every prim,
+// attribute type and value intact; OpenUSD's re-save reads back unchanged.
+func TestOpenUSDReadsOurFiles(t *testing.T) {
+	testenv.Python(t, "pxr")
+	cases := []struct {
+		name  string
+		scene testScene
+		opts  formats.Options
+	}{
+		{"flat all types", testScene{"flat", 300, allTypesProps, 1}, nil},
+		{"deep all types", testScene{"deep", 1200, allTypesProps, 2}, formats.Options{"specifier": "def", "type_name": "Xform"}},
+		{"flat uncompressed", testScene{"flat", 200, allTypesProps, 3}, formats.Options{"compress": false}},
+		{"flat building20 payload v0.9", testScene{"flat", 500, building20(true), 4}, formats.Options{"version": "0.9.0"}},
+		{"deep building20 v0.10", testScene{"deep", 2100, building20(false), 5}, formats.Options{"version": "0.10.0"}},
+	}
+	if !testing.Short() {
+		cases = append(cases,
+			struct {
+				name  string
+				scene testScene
+				opts  formats.Options
+			}{"flat building20 payload 100K", testScene{"flat", 100_000, building20(true), 6}, nil},
+			struct {
+				name  string
+				scene testScene
+				opts  formats.Options
+			}{"deep building20 100K", testScene{"deep", 100_000, building20(false), 7}, formats.Options{"specifier": "def"}},
+		)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeScene(t, dir, tc.scene, tc.opts)
+			resaved := filepath.Join(dir, "resaved.usdc")
+			d := pxrDump(t, path, resaved)
+			spec, typeName := "Sdf.SpecifierOver", ""
+			if tc.opts["specifier"] == "def" {
+				spec = "Sdf.SpecifierDef"
+			}
+			if s, ok := tc.opts["type_name"].(string); ok {
+				typeName = s
+			}
+			order, got := pxrAttrPrims(t, d, spec, typeName)
+			want := expectedDump(t, tc.scene)
+			wantOrder := scenePrimOrder(tc.scene)
+			compareDumps(t, "OpenUSD reading ours", wantOrder, want, got, order)
+
+			// Our reader on our file and on OpenUSD's re-save.
+			ourOrder, ours := ourDump(t, path)
+			compareDumps(t, "ours reading ours", wantOrder, want, ours, ourOrder)
+			if _, err := os.Stat(resaved); err != nil {
+				t.Fatal(err)
+			}
+			rtOrder, rt := ourDump(t, resaved)
+			compareDumps(t, "ours reading OpenUSD's re-save", wantOrder, want, rt, rtOrder)
+		})
+	}
+}
+
+var _ = fmt.Sprint

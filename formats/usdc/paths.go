@@ -1,0 +1,94 @@
+package usdc
+
+import "math"
+
+// unassigned marks path table entries PATHS did not fill.
+const unassigned = math.MinInt32
+
+// readPaths decodes the compressed path tree into a parent/element table
+// indexed by path index.
+func (c *crate) readPaths(r *cursor) error {
+	at := r.off
+	numPaths := r.compressedCount("path table")
+	numEnc := r.compressedCount("encoded path")
+	if r.err != nil {
+		return r.err
+	}
+	pathIdx := readCompressedInts[uint32](r, numEnc)
+	elemTok := readCompressedInts[int32](r, numEnc)
+	jumps := readCompressedInts[int32](r, numEnc)
+	if r.err != nil {
+		return r.err
+	}
+	for i := range numEnc {
+		if int(pathIdx[i]) >= numPaths {
+			return c.errorf(at, "PATHS: entry %d names path %d of %d", i, pathIdx[i], numPaths)
+		}
+		if t := elemTok[i]; t == math.MinInt32 || int(abs32(t)) >= len(c.tokens) {
+			return c.errorf(at, "PATHS: entry %d names token %d of %d", i, t, len(c.tokens))
+		}
+	}
+	c.numPaths = numPaths
+	c.pathParent = make([]int32, numPaths)
+	c.pathTok = make([]int32, numPaths)
+	for i := range c.pathTok {
+		c.pathTok[i] = unassigned
+	}
+	c.rootPath = -1
+	if numEnc == 0 {
+		return nil
+	}
+	c.rootPath = int32(pathIdx[0])
+	visited := make([]bool, numEnc)
+	type pending struct{ index, parent int32 }
+	stack := []pending{{0, -1}}
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		cur, parent := int(top.index), top.parent
+		for {
+			if cur >= numEnc {
+				return c.errorf(at, "PATHS: tree runs past entry %d of %d", cur, numEnc)
+			}
+			if visited[cur] {
+				return c.errorf(at, "PATHS: entry %d reached twice", cur)
+			}
+			visited[cur] = true
+			this := cur
+			cur++
+			pi := pathIdx[this]
+			if parent < 0 {
+				c.pathParent[pi] = -1
+				c.pathTok[pi] = 0
+				parent = int32(pi)
+			} else {
+				c.pathParent[pi] = parent
+				c.pathTok[pi] = elemTok[this]
+			}
+			j := jumps[this]
+			hasChild := j > 0 || j == -1
+			hasSibling := j >= 0
+			if hasChild {
+				if hasSibling {
+					sib := int64(this) + int64(j)
+					if sib >= int64(numEnc) {
+						return c.errorf(at, "PATHS: entry %d jumps to %d of %d", this, sib, numEnc)
+					}
+					stack = append(stack, pending{int32(sib), parent})
+				}
+				parent = int32(pi)
+			}
+			if !hasChild && !hasSibling {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

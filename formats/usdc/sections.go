@@ -1,0 +1,361 @@
+package usdc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+)
+
+// crate holds a file's structural sections, decoded eagerly at open.
+type crate struct {
+	name string
+	data []byte
+	ver  version
+	toc  []section
+
+	tokenText string   // all tokens, NUL-separated
+	tokens    []string // substrings of tokenText
+	strs      []uint32 // string index -> token index
+
+	fieldTok  []uint32
+	fieldRep  []valueRep
+	fieldSets []uint32
+
+	numPaths   int
+	rootPath   int32   // path index of "/"; -1 when PATHS is empty
+	pathParent []int32 // parent path index; -1 for the root
+	pathTok    []int32 // element token; negative for property paths
+
+	specPath, specFS, specType []uint32
+}
+
+// formatError is a structural problem at a file position.
+func (c *crate) errorf(off int64, format string, args ...any) error {
+	return fmt.Errorf("usdc: %s: offset %d: %s", c.name, off, fmt.Sprintf(format, args...))
+}
+
+// cursor reads little-endian values from a section, failing on overrun.
+type cursor struct {
+	c        *crate
+	off, end int64
+	what     string
+	err      error
+}
+
+func (c *crate) cursorFor(s section) *cursor {
+	return &cursor{c: c, off: s.start, end: s.start + s.size, what: s.name}
+}
+
+func (r *cursor) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = r.c.errorf(r.off, "%s: %s", r.what, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *cursor) take(n int64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n < 0 || n > r.end-r.off {
+		r.fail("needs %d bytes, section has %d left", n, r.end-r.off)
+		return nil
+	}
+	b := r.c.data[r.off : r.off+n]
+	r.off += n
+	return b
+}
+
+func (r *cursor) u64() uint64 {
+	b := r.take(8)
+	if b == nil {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func (r *cursor) left() int64 { return r.end - r.off }
+
+// compressedInts reads a u64 byte count and n integer-coded values.
+func readCompressedInts[T codedInt](r *cursor, n int) []T {
+	if r.err != nil {
+		return nil
+	}
+	start := r.off
+	size := r.u64()
+	if r.err != nil {
+		return nil
+	}
+	out, err := decodeCompressedInts[T](r.c.data, r.off, r.end, size, n)
+	if err != nil {
+		r.off = start
+		r.fail("%v", err)
+		return nil
+	}
+	r.off += int64(min(size, uint64(r.end-r.off)))
+	return out
+}
+
+// decodeCompressedInts decodes n values from the compressed bytes at off
+// (size bytes, within end). The stored size is clamped to the largest
+// valid encoding of n values, as OpenUSD does.
+func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, n int) ([]T, error) {
+	var zero T
+	w := int(sizeofInt(zero))
+	bound := uint64(wrappedBound(encodedIntsBound(n, w)))
+	if size > bound {
+		size = bound
+	}
+	if size > uint64(end-off) {
+		return nil, fmt.Errorf("compressed integers need %d bytes, %d left", size, end-off)
+	}
+	if n == 0 {
+		return []T{}, nil
+	}
+	src := data[off : off+int64(size)]
+	// Every value costs at least two bits of codes; a count the bytes
+	// cannot hold is corrupt, and nothing is allocated for it.
+	maxOut := maxLZ4Expansion(len(src))
+	if w+(2*n+7)/8 > maxOut {
+		return nil, fmt.Errorf("%d compressed integers cannot fit in %d bytes", n, len(src))
+	}
+	enc := make([]byte, min(encodedIntsBound(n, w), maxOut))
+	got, err := decompress(src, enc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, n)
+	if err := decodeInts(enc[:got], out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func sizeofInt[T codedInt](T) uintptr {
+	var x T
+	switch any(x).(type) {
+	case int32, uint32:
+		return 4
+	}
+	return 8
+}
+
+// countLimit rejects counts larger than the bytes left could encode at
+// perElem bytes each.
+func (r *cursor) count(what string, perElem int64) int {
+	n := r.u64()
+	if r.err != nil {
+		return 0
+	}
+	if perElem > 0 && n > uint64(r.left()/perElem) {
+		r.fail("%s count %d exceeds what %d remaining bytes can hold", what, n, r.left())
+		return 0
+	}
+	if n > 1<<40 {
+		r.fail("%s count %d is implausible", what, n)
+		return 0
+	}
+	return int(n)
+}
+
+// compressedCount reads an element count for compressed-int data that
+// follows; it is bounded by what the rest of the section could decode to.
+func (r *cursor) compressedCount(what string) int {
+	n := r.u64()
+	if r.err != nil {
+		return 0
+	}
+	if n > uint64(4*maxLZ4Expansion(int(r.left()))) {
+		r.fail("%s count %d exceeds what %d remaining bytes can encode", what, n, r.left())
+		return 0
+	}
+	return int(n)
+}
+
+func (c *crate) section(name string) (section, error) {
+	for _, s := range c.toc {
+		if s.name == name {
+			return s, nil
+		}
+	}
+	return section{}, fmt.Errorf("usdc: %s: missing %s section", c.name, name)
+}
+
+func (c *crate) readSections() error {
+	for _, step := range []struct {
+		name string
+		read func(*cursor) error
+	}{
+		{secTokens, c.readTokens},
+		{secStrings, c.readStrings},
+		{secFields, c.readFields},
+		{secFieldSets, c.readFieldSets},
+		{secPaths, c.readPaths},
+		{secSpecs, c.readSpecs},
+	} {
+		s, err := c.section(step.name)
+		if err != nil {
+			return err
+		}
+		r := c.cursorFor(s)
+		if err := step.read(r); err != nil {
+			return err
+		}
+		if r.err != nil {
+			return r.err
+		}
+	}
+	return nil
+}
+
+func (c *crate) readTokens(r *cursor) error {
+	num := r.u64()
+	usize := r.u64()
+	csize := r.u64()
+	if r.err != nil {
+		return r.err
+	}
+	if csize > uint64(r.left()) {
+		r.fail("compressed tokens of %d bytes, %d left", csize, r.left())
+		return r.err
+	}
+	if usize > uint64(maxLZ4Expansion(int(csize))) || usize > 1<<40 {
+		r.fail("%d token bytes cannot come from %d compressed bytes", usize, csize)
+		return r.err
+	}
+	if num > usize {
+		r.fail("%d tokens cannot fit in %d bytes", num, usize)
+		return r.err
+	}
+	at := r.off
+	src := r.take(int64(csize))
+	if r.err != nil {
+		return r.err
+	}
+	text := make([]byte, usize)
+	if csize == 0 {
+		if usize != 0 {
+			return c.errorf(at, "TOKENS: no compressed data for %d bytes", usize)
+		}
+	} else {
+		n, err := decompress(src, text)
+		if err != nil {
+			return c.errorf(at, "TOKENS: %v", err)
+		}
+		if uint64(n) != usize {
+			return c.errorf(at, "TOKENS: decompressed %d bytes, header says %d", n, usize)
+		}
+	}
+	if usize > 0 && text[usize-1] != 0 {
+		return c.errorf(at, "TOKENS: not NUL-terminated")
+	}
+	c.tokenText = string(text)
+	c.tokens = make([]string, num)
+	p := 0
+	for i := range c.tokens {
+		k := bytes.IndexByte(text[p:], 0)
+		if k < 0 {
+			return c.errorf(at, "TOKENS: %d tokens found, header says %d", i, num)
+		}
+		c.tokens[i] = c.tokenText[p : p+k]
+		p += k + 1
+	}
+	return nil
+}
+
+func (c *crate) readStrings(r *cursor) error {
+	n := r.count("string", 4)
+	b := r.take(int64(n) * 4)
+	if r.err != nil {
+		return r.err
+	}
+	c.strs = make([]uint32, n)
+	for i := range c.strs {
+		t := binary.LittleEndian.Uint32(b[4*i:])
+		if int(t) >= len(c.tokens) {
+			return c.errorf(r.off-int64(4*(n-i)), "STRINGS: string %d names token %d of %d", i, t, len(c.tokens))
+		}
+		c.strs[i] = t
+	}
+	return nil
+}
+
+func (c *crate) readFields(r *cursor) error {
+	n := r.compressedCount("field")
+	c.fieldTok = readCompressedInts[uint32](r, n)
+	at := r.off
+	size := r.u64()
+	if r.err != nil {
+		return r.err
+	}
+	if size > uint64(r.left()) {
+		r.fail("field values of %d bytes, %d left", size, r.left())
+		return r.err
+	}
+	if uint64(n)*8 > uint64(maxLZ4Expansion(int(size))) {
+		return c.errorf(at, "FIELDS: %d values cannot come from %d bytes", n, size)
+	}
+	src := r.take(int64(size))
+	raw := make([]byte, n*8)
+	if n > 0 {
+		got, err := decompress(src, raw)
+		if err != nil {
+			return c.errorf(at, "FIELDS: %v", err)
+		}
+		if got != n*8 {
+			return c.errorf(at, "FIELDS: decompressed %d bytes of values, want %d", got, n*8)
+		}
+	}
+	c.fieldRep = make([]valueRep, n)
+	for i := range c.fieldRep {
+		c.fieldRep[i] = valueRep(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	for i, t := range c.fieldTok {
+		if int(t) >= len(c.tokens) {
+			return c.errorf(at, "FIELDS: field %d names token %d of %d", i, t, len(c.tokens))
+		}
+	}
+	return nil
+}
+
+const fieldSetEnd = 0xFFFFFFFF
+
+func (c *crate) readFieldSets(r *cursor) error {
+	at := r.off
+	n := r.compressedCount("fieldset")
+	c.fieldSets = readCompressedInts[uint32](r, n)
+	if r.err != nil {
+		return r.err
+	}
+	if n > 0 && c.fieldSets[n-1] != fieldSetEnd {
+		return c.errorf(at, "FIELDSETS: last entry is not a terminator")
+	}
+	for i, f := range c.fieldSets {
+		if f != fieldSetEnd && int(f) >= len(c.fieldTok) {
+			return c.errorf(at, "FIELDSETS: entry %d names field %d of %d", i, f, len(c.fieldTok))
+		}
+	}
+	return nil
+}
+
+func (c *crate) readSpecs(r *cursor) error {
+	at := r.off
+	n := r.compressedCount("spec")
+	c.specPath = readCompressedInts[uint32](r, n)
+	c.specFS = readCompressedInts[uint32](r, n)
+	c.specType = readCompressedInts[uint32](r, n)
+	if r.err != nil {
+		return r.err
+	}
+	for i := range n {
+		p, fs, t := c.specPath[i], c.specFS[i], c.specType[i]
+		switch {
+		case int(p) >= c.numPaths:
+			return c.errorf(at, "SPECS: spec %d names path %d of %d", i, p, c.numPaths)
+		case int(fs) >= len(c.fieldSets) || (fs > 0 && c.fieldSets[fs-1] != fieldSetEnd):
+			return c.errorf(at, "SPECS: spec %d has invalid fieldset index %d", i, fs)
+		case t == 0 || t >= numSpecTypes:
+			return c.errorf(at, "SPECS: spec %d has invalid spec type %d", i, t)
+		}
+	}
+	return nil
+}

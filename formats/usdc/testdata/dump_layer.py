@@ -1,0 +1,78 @@
+"""Print a USD layer's prims and attribute defaults as canonical JSON.
+
+Usage: dump_layer.py LAYER [--export OUT]
+
+Prims are listed depth-first following primChildren from the pseudo-root;
+attributes in each prim's property order. Floating-point values are given
+as the decimal text of their IEEE bits (32-bit for float types), integers
+as decimal text, so a comparison is exact. With --export the layer is
+also re-saved to OUT by OpenUSD.
+"""
+import json
+import struct
+import sys
+
+from pxr import Sdf
+
+
+def bits64(x):
+    return str(struct.unpack("<Q", struct.pack("<d", float(x)))[0])
+
+
+def bits32(x):
+    return str(struct.unpack("<I", struct.pack("<f", float(x)))[0])
+
+
+SCALAR = {
+    "double": bits64,
+    "float": bits32,
+    "int": lambda v: str(int(v)),
+    "int64": lambda v: str(int(v)),
+    "bool": bool,
+    "string": str,
+    "token": str,
+    "float3": lambda v: [bits32(c) for c in v],
+    "double3": lambda v: [bits64(c) for c in v],
+}
+
+
+def encode(type_name, value):
+    if type_name.endswith("[]"):
+        f = SCALAR[type_name[:-2]]
+        return [f(e) for e in value]
+    return SCALAR[type_name](value)
+
+
+def main():
+    layer = Sdf.Layer.FindOrOpen(sys.argv[1])
+    if layer is None:
+        sys.exit("cannot open " + sys.argv[1])
+    prims = []
+    stack = list(reversed(layer.pseudoRoot.nameChildren))
+    while stack:
+        p = stack.pop()
+        attrs = []
+        for a in p.attributes:
+            tn = str(a.typeName)
+            attrs.append({
+                "name": a.name,
+                "type": tn,
+                "custom": bool(a.custom),
+                "variability": str(a.variability),
+                "value": encode(tn, a.default) if a.HasDefaultValue() else None,
+            })
+        prims.append({
+            "path": str(p.path),
+            "specifier": str(p.specifier),
+            "typeName": p.typeName,
+            "attrs": attrs,
+        })
+        stack.extend(reversed(p.nameChildren))
+    if len(sys.argv) > 3 and sys.argv[2] == "--export":
+        if not layer.Export(sys.argv[3]):
+            sys.exit("export failed")
+    json.dump({"prims": prims}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+package usdc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// minCompressedArray is the element count from which OpenUSD compresses
+// numeric arrays; shorter arrays are always stored raw.
+const minCompressedArray = 16
+
+// crateType maps a scene type to its crate type code (array bit separate).
+func crateType(t formats.Type) (int, bool) {
+	switch t {
+	case formats.Double, formats.DoubleArray:
+		return tDouble, true
+	case formats.Float, formats.FloatArray:
+		return tFloat, true
+	case formats.Int, formats.IntArray:
+		return tInt, true
+	case formats.Int64:
+		return tInt64, true
+	case formats.Bool:
+		return tBool, true
+	case formats.String:
+		return tString, true
+	case formats.Token:
+		return tToken, true
+	case formats.Float3, formats.Float3Array:
+		return tVec3f, true
+	case formats.Double3:
+		return tVec3d, true
+	}
+	return 0, false
+}
+
+// sceneType maps a crate type code and array flag back to a scene type.
+func sceneType(t int, array bool) formats.Type {
+	if array {
+		switch t {
+		case tDouble:
+			return formats.DoubleArray
+		case tFloat:
+			return formats.FloatArray
+		case tInt:
+			return formats.IntArray
+		case tVec3f:
+			return formats.Float3Array
+		}
+		return formats.Invalid
+	}
+	switch t {
+	case tDouble:
+		return formats.Double
+	case tFloat:
+		return formats.Float
+	case tInt:
+		return formats.Int
+	case tInt64:
+		return formats.Int64
+	case tBool:
+		return formats.Bool
+	case tString:
+		return formats.String
+	case tToken:
+		return formats.Token
+	case tVec3f:
+		return formats.Float3
+	case tVec3d:
+		return formats.Double3
+	}
+	return formats.Invalid
+}
+
+var typeCodeNames = map[int]string{
+	0: "Invalid", 1: "Bool", 2: "UChar", 3: "Int", 4: "UInt", 5: "Int64", 6: "UInt64", 7: "Half",
+	8: "Float", 9: "Double", 10: "String", 11: "Token", 12: "AssetPath", 13: "Matrix2d",
+	14: "Matrix3d", 15: "Matrix4d", 16: "Quatd", 17: "Quatf", 18: "Quath", 19: "Vec2d",
+	20: "Vec2f", 21: "Vec2h", 22: "Vec2i", 23: "Vec3d", 24: "Vec3f", 25: "Vec3h", 26: "Vec3i",
+	27: "Vec4d", 28: "Vec4f", 29: "Vec4h", 30: "Vec4i", 31: "Dictionary", 32: "TokenListOp",
+	33: "StringListOp", 34: "PathListOp", 35: "ReferenceListOp", 36: "IntListOp",
+	37: "Int64ListOp", 38: "UIntListOp", 39: "UInt64ListOp", 40: "PathVector",
+	41: "TokenVector", 42: "Specifier", 43: "Permission", 44: "Variability",
+	45: "VariantSelectionMap", 46: "TimeSamples", 47: "Payload", 48: "DoubleVector",
+	49: "LayerOffsetVector", 50: "StringVector", 51: "ValueBlock", 52: "Value",
+	53: "UnregisteredValue", 54: "UnregisteredValueListOp", 55: "PayloadListOp",
+	56: "TimeCode", 57: "PathExpression", 58: "Relocates", 59: "Spline", 60: "AnimationBlock",
+}
+
+func typeCodeName(t int) string {
+	if n, ok := typeCodeNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("type %d", t)
+}
+
+// ---- writing ----
+
+// int8Exact reports whether x is exactly an int8 value (and not -0, which
+// the inline form cannot keep).
+func int8Exact(x float64) bool {
+	return x >= -128 && x <= 127 && x == math.Trunc(x) && !(x == 0 && math.Signbit(x))
+}
+
+// packValue stores row i of column c and returns its ValueRep, inlining
+// what OpenUSD inlines and writing the rest to the value area.
+func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
+	le := binary.LittleEndian
+	switch c.Property.Type {
+	case formats.Double:
+		v := c.Doubles[i]
+		if f := float32(v); float64(f) == v && !math.IsInf(v, 0) {
+			return inlineRep(tDouble, math.Float32bits(f)), nil
+		}
+		rep := offsetRep(tDouble, w.pos)
+		w.writeBytes(le.AppendUint64(w.buf[:0], math.Float64bits(v)))
+		return rep, nil
+	case formats.Float:
+		return inlineRep(tFloat, math.Float32bits(c.Floats[i])), nil
+	case formats.Int:
+		return inlineRep(tInt, uint32(c.Ints[i])), nil
+	case formats.Int64:
+		v := c.Int64s[i]
+		if v >= math.MinInt32 && v <= math.MaxInt32 {
+			return inlineRep(tInt64, uint32(int32(v))), nil
+		}
+		rep := offsetRep(tInt64, w.pos)
+		w.writeBytes(le.AppendUint64(w.buf[:0], uint64(v)))
+		return rep, nil
+	case formats.Bool:
+		if c.Bools[i] {
+			return inlineRep(tBool, 1), nil
+		}
+		return inlineRep(tBool, 0), nil
+	case formats.String:
+		return inlineRep(tString, w.stringIndex(c.Strings[i])), nil
+	case formats.Token:
+		return inlineRep(tToken, w.token(c.Strings[i])), nil
+	case formats.Float3:
+		v := c.Vec3f[i]
+		if int8Exact(float64(v[0])) && int8Exact(float64(v[1])) && int8Exact(float64(v[2])) {
+			return inlineRep(tVec3f, uint32(uint8(int8(v[0])))|uint32(uint8(int8(v[1])))<<8|uint32(uint8(int8(v[2])))<<16), nil
+		}
+		rep := offsetRep(tVec3f, w.pos)
+		b := w.buf[:0]
+		for _, x := range v {
+			b = le.AppendUint32(b, math.Float32bits(x))
+		}
+		w.writeBytes(b)
+		return rep, nil
+	case formats.Double3:
+		v := c.Vec3d[i]
+		if int8Exact(v[0]) && int8Exact(v[1]) && int8Exact(v[2]) {
+			return inlineRep(tVec3d, uint32(uint8(int8(v[0])))|uint32(uint8(int8(v[1])))<<8|uint32(uint8(int8(v[2])))<<16), nil
+		}
+		rep := offsetRep(tVec3d, w.pos)
+		b := w.buf[:0]
+		for _, x := range v {
+			b = le.AppendUint64(b, math.Float64bits(x))
+		}
+		w.writeBytes(b)
+		return rep, nil
+	case formats.IntArray:
+		return w.packIntArray(c.IntArrays[i])
+	case formats.DoubleArray:
+		return packFloatArray(w, tDouble, c.DoubleArrays[i])
+	case formats.FloatArray:
+		return packFloatArray(w, tFloat, c.FloatArrays[i])
+	case formats.Float3Array:
+		v := c.Vec3fArrays[i]
+		if len(v) == 0 {
+			return arrayRep(tVec3f, 0), nil
+		}
+		w.align(8)
+		rep := arrayRep(tVec3f, w.pos)
+		b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+		for _, e := range v {
+			b = le.AppendUint32(b, math.Float32bits(e[0]))
+			b = le.AppendUint32(b, math.Float32bits(e[1]))
+			b = le.AppendUint32(b, math.Float32bits(e[2]))
+		}
+		w.buf = b
+		w.writeBytes(b)
+		return rep, nil
+	}
+	return 0, fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+func (w *writer) packIntArray(v []int32) (valueRep, error) {
+	le := binary.LittleEndian
+	if len(v) == 0 {
+		return arrayRep(tInt, 0), nil
+	}
+	if w.compress && len(v) >= minCompressedArray {
+		rep := arrayRep(tInt, w.pos) | repCompressed
+		b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+		b, err := w.z.appendCompressedInts(b, v, &w.encBuf)
+		if err != nil {
+			return 0, err
+		}
+		w.buf = b
+		w.writeBytes(b)
+		return rep, nil
+	}
+	if len(v) >= minCompressedArray {
+		// Uncompressed arrays of 16 or more are aligned like other raw
+		// arrays; the reader only looks at the compressed bit.
+		w.align(8)
+	}
+	rep := arrayRep(tInt, w.pos)
+	b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+	for _, x := range v {
+		b = le.AppendUint32(b, uint32(x))
+	}
+	w.buf = b
+	w.writeBytes(b)
+	return rep, nil
+}
+
+type floatElem interface{ ~float32 | ~float64 }
+
+func floatBits[T floatElem](x T) uint64 {
+	if f, ok := any(x).(float32); ok {
+		return uint64(math.Float32bits(f))
+	}
+	return math.Float64bits(float64(x))
+}
+
+func appendFloat[T floatElem](b []byte, x T) []byte {
+	if f, ok := any(x).(float32); ok {
+		return binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+	}
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(float64(x)))
+}
+
+// packFloatArray stores a float or double array: as integers ('i') when
+// every element is integral, as a lookup table ('t') when few values
+// repeat, raw otherwise.
+func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
+	le := binary.LittleEndian
+	if len(v) == 0 {
+		return arrayRep(t, 0), nil
+	}
+	if w.compress && len(v) >= minCompressedArray {
+		integral := true
+		for _, x := range v {
+			f := float64(x)
+			if !(f >= math.MinInt32 && f <= math.MaxInt32 && f == math.Trunc(f)) || (f == 0 && math.Signbit(f)) {
+				integral = false
+				break
+			}
+		}
+		if integral {
+			ints := make([]int32, len(v))
+			for k, x := range v {
+				ints[k] = int32(x)
+			}
+			rep := arrayRep(t, w.pos) | repCompressed
+			b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+			b = append(b, 'i')
+			b, err := w.z.appendCompressedInts(b, ints, &w.encBuf)
+			if err != nil {
+				return 0, err
+			}
+			w.buf = b
+			w.writeBytes(b)
+			return rep, nil
+		}
+		maxLUT := min(len(v)/4, 1024)
+		var lut []T
+		idx := make([]uint32, 0, len(v))
+		for _, x := range v {
+			k := 0
+			for k < len(lut) && floatBits(lut[k]) != floatBits(x) {
+				k++
+			}
+			if k == len(lut) {
+				if len(lut) == maxLUT {
+					lut = nil
+					break
+				}
+				lut = append(lut, x)
+			}
+			idx = append(idx, uint32(k))
+		}
+		if lut != nil {
+			rep := arrayRep(t, w.pos) | repCompressed
+			b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+			b = append(b, 't')
+			b = le.AppendUint32(b, uint32(len(lut)))
+			for _, x := range lut {
+				b = appendFloat(b, x)
+			}
+			b, err := w.z.appendCompressedInts(b, idx, &w.encBuf)
+			if err != nil {
+				return 0, err
+			}
+			w.buf = b
+			w.writeBytes(b)
+			return rep, nil
+		}
+	}
+	w.align(8)
+	rep := arrayRep(t, w.pos)
+	b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+	for _, x := range v {
+		b = appendFloat(b, x)
+	}
+	w.buf = b
+	w.writeBytes(b)
+	return rep, nil
+}

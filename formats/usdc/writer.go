@@ -1,0 +1,599 @@
+package usdc
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// longString is the length from which string values are not deduplicated:
+// long unique texts (payloads) would only grow the dedup table.
+const longString = 256
+
+// writer streams out-of-line values to the file as batches arrive and keeps
+// the structural tables (tokens, paths, fields, specs) in memory until
+// Close writes the sections, the table of contents and the header.
+type writer struct {
+	path      string
+	f         *os.File
+	bw        *bufio.Writer
+	pos       int64
+	ver       version
+	compress  bool
+	specifier uint32
+	typeName  string
+	props     []formats.Property
+	z         compressor
+	buf       []byte // value and section scratch
+	encBuf    []byte // integer coding scratch
+
+	tokText  []byte // every token followed by NUL: the TOKENS payload
+	tokIdx   map[string]uint32
+	numTok   uint32
+	strTok   []uint32 // string index -> token index
+	strIdx   map[string]uint32
+	emptyTok uint32
+
+	nodes    []primNode
+	childIdx map[uint64]int32 // parent node << 32 | name token -> node
+	nextPath uint32
+	propTok  []uint32
+	propType []uint32
+	defaults []valueRep // one per attribute, prim-major
+
+	tvDedup map[string]valueRep
+	err     error
+	done    bool
+}
+
+type primNode struct {
+	nameTok    uint32
+	pathIdx    uint32
+	parent     int32
+	firstChild int32
+	lastChild  int32
+	next       int32
+	propBase   uint32 // path index of the first property
+	attrBase   int32  // index of the first attribute in defaults; -1 if none
+	fieldSet   uint32
+}
+
+func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writer, error) {
+	verStr := opts.String("version")
+	if verStr == "" {
+		verStr = "0.8.0"
+	}
+	ver, err := parseVersion(verStr)
+	if err != nil {
+		return nil, err
+	}
+	if ver.major != 0 || ver.minor < 8 || ver.minor > 10 {
+		return nil, fmt.Errorf("usdc: cannot write crate version %s (supported: 0.8.0 to 0.10.0)", ver)
+	}
+	w := &writer{
+		path:     path,
+		ver:      ver,
+		compress: opts.Bool("compress"),
+		typeName: opts.String("type_name"),
+		props:    info.Properties,
+		tokIdx:   make(map[string]uint32),
+		strIdx:   make(map[string]uint32),
+		childIdx: make(map[uint64]int32),
+		tvDedup:  make(map[string]valueRep),
+	}
+	if _, ok := opts["compress"]; !ok {
+		w.compress = true
+	}
+	switch opts.String("specifier") {
+	case "", "over":
+		w.specifier = specifierOver
+	case "def":
+		w.specifier = specifierDef
+	default:
+		return nil, fmt.Errorf("usdc: unknown specifier %q", opts.String("specifier"))
+	}
+	if w.typeName != "" && !validIdentifier(w.typeName) {
+		return nil, fmt.Errorf("usdc: type_name %q is not a valid identifier", w.typeName)
+	}
+	w.token(reservedToken)
+	for _, n := range []string{fSpecifier, fTypeName, fPrimChildren, fProperties, fCustom, fVariability, fDefault} {
+		w.token(n)
+	}
+	w.emptyTok = w.token("")
+	seen := map[string]bool{}
+	for _, p := range w.props {
+		if !validPropertyName(p.Name) {
+			return nil, fmt.Errorf("usdc: property name %q is not a valid USD name", p.Name)
+		}
+		if seen[p.Name] {
+			return nil, fmt.Errorf("usdc: property %q declared twice", p.Name)
+		}
+		seen[p.Name] = true
+		if _, ok := crateType(p.Type); !ok {
+			return nil, fmt.Errorf("usdc: property %q has unsupported type %s", p.Name, p.Type)
+		}
+		w.propTok = append(w.propTok, w.token(p.Name))
+		w.propType = append(w.propType, w.token(p.Type.String()))
+	}
+	// The pseudo-root is node 0 and path 0.
+	w.nodes = append(w.nodes, primNode{nameTok: w.emptyTok, parent: -1, firstChild: -1, lastChild: -1, next: -1, attrBase: -1})
+	w.nextPath = 1
+
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("usdc: %w", err)
+	}
+	w.f = f
+	w.bw = bufio.NewWriterSize(f, 1<<20)
+	// Placeholder for the header, rewritten at Close.
+	w.writeBytes(make([]byte, bootstrapSize))
+	return w, nil
+}
+
+// token interns s and returns its index.
+func (w *writer) token(s string) uint32 {
+	if i, ok := w.tokIdx[s]; ok {
+		return i
+	}
+	i := w.newToken(s)
+	w.tokIdx[s] = i
+	return i
+}
+
+func (w *writer) newToken(s string) uint32 {
+	w.tokText = append(w.tokText, s...)
+	w.tokText = append(w.tokText, 0)
+	i := w.numTok
+	w.numTok++
+	return i
+}
+
+// stringIndex interns a string value: its text becomes a token and the
+// STRINGS table maps the string index to that token.
+func (w *writer) stringIndex(s string) uint32 {
+	if len(s) < longString {
+		if i, ok := w.strIdx[s]; ok {
+			return i
+		}
+	}
+	var tok uint32
+	if len(s) < longString {
+		tok = w.token(s)
+	} else {
+		tok = w.newToken(s)
+	}
+	i := uint32(len(w.strTok))
+	w.strTok = append(w.strTok, tok)
+	if len(s) < longString {
+		w.strIdx[s] = i
+	}
+	return i
+}
+
+func (w *writer) writeBytes(b []byte) {
+	if w.err != nil {
+		return
+	}
+	if _, err := w.bw.Write(b); err != nil {
+		w.err = fmt.Errorf("usdc: write %s: %w", w.path, err)
+	}
+	w.pos += int64(len(b))
+}
+
+// align pads the value area to a multiple of n bytes.
+func (w *writer) align(n int64) {
+	if pad := (n - w.pos%n) % n; pad > 0 {
+		var zero [8]byte
+		w.writeBytes(zero[:pad])
+	}
+}
+
+// primNodeFor returns the node of an absolute prim path, creating it and
+// its missing ancestors.
+func (w *writer) primNodeFor(p string) (int32, error) {
+	if len(p) < 2 || p[0] != '/' {
+		return 0, fmt.Errorf("prim path %q is not absolute", p)
+	}
+	cur := int32(0)
+	rest := p[1:]
+	for {
+		elem, tail, more := strings.Cut(rest, "/")
+		if !validIdentifier(elem) {
+			return 0, fmt.Errorf("prim path %q has invalid element %q", p, elem)
+		}
+		tok := w.token(elem)
+		key := uint64(cur)<<32 | uint64(tok)
+		child, ok := w.childIdx[key]
+		if !ok {
+			child = int32(len(w.nodes))
+			w.nodes = append(w.nodes, primNode{nameTok: tok, pathIdx: w.nextPath, parent: cur,
+				firstChild: -1, lastChild: -1, next: -1, attrBase: -1})
+			w.nextPath++
+			parent := &w.nodes[cur]
+			if parent.lastChild < 0 {
+				parent.firstChild = child
+			} else {
+				w.nodes[parent.lastChild].next = child
+			}
+			parent.lastChild = child
+			w.childIdx[key] = child
+		}
+		cur = child
+		if !more {
+			return cur, nil
+		}
+		rest = tail
+	}
+}
+
+// Write implements formats.Writer.
+func (w *writer) Write(b *formats.Batch) error {
+	if w.done {
+		return fmt.Errorf("usdc: write %s: writer is closed", w.path)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if err := b.Check(w.props); err != nil {
+		return fmt.Errorf("usdc: write %s: %w", w.path, err)
+	}
+	for i, p := range b.Paths {
+		n, err := w.primNodeFor(p)
+		if err != nil {
+			return fmt.Errorf("usdc: write %s: %w", w.path, err)
+		}
+		node := &w.nodes[n]
+		if node.attrBase >= 0 {
+			return fmt.Errorf("usdc: write %s: prim %q appears twice", w.path, p)
+		}
+		if len(w.defaults)+len(w.props) > 1<<31-1 || uint64(w.nextPath)+uint64(len(w.props)) > 1<<32-2 {
+			return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
+		}
+		node.attrBase = int32(len(w.defaults))
+		node.propBase = w.nextPath
+		w.nextPath += uint32(len(w.props))
+		for c := range b.Columns {
+			rep, err := w.packValue(&b.Columns[c], i)
+			if err != nil {
+				return fmt.Errorf("usdc: write %s: prim %q property %q: %w", w.path, p, b.Columns[c].Property.Name, err)
+			}
+			w.defaults = append(w.defaults, rep)
+		}
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return w.err
+}
+
+// fieldTable collects deduplicated (name, value) fields after the default
+// fields, which are one per attribute and never shared.
+type fieldTable struct {
+	base uint32
+	tok  []uint32
+	rep  []valueRep
+	idx  map[[2]uint64]uint32
+}
+
+func (t *fieldTable) add(tok uint32, rep valueRep) uint32 {
+	k := [2]uint64{uint64(tok), uint64(rep)}
+	if i, ok := t.idx[k]; ok {
+		return i
+	}
+	i := t.base + uint32(len(t.tok))
+	t.tok = append(t.tok, tok)
+	t.rep = append(t.rep, rep)
+	t.idx[k] = i
+	return i
+}
+
+// tokenVector writes (or reuses) a TokenVector value.
+func (w *writer) tokenVector(toks []uint32) valueRep {
+	key := make([]byte, 0, 4*len(toks))
+	for _, t := range toks {
+		key = binary.LittleEndian.AppendUint32(key, t)
+	}
+	if rep, ok := w.tvDedup[string(key)]; ok {
+		return rep
+	}
+	rep := offsetRep(tTokenVector, w.pos)
+	w.buf = binary.LittleEndian.AppendUint64(w.buf[:0], uint64(len(toks)))
+	w.buf = append(w.buf, key...)
+	w.writeBytes(w.buf)
+	w.tvDedup[string(key)] = rep
+	return rep
+}
+
+// Close implements formats.Writer: it writes the prim specs' values, the
+// structural sections, the table of contents and the header.
+func (w *writer) Close() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	err := w.finish()
+	if cerr := w.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("usdc: close %s: %w", w.path, cerr)
+	}
+	return err
+}
+
+func (w *writer) finish() error {
+	if w.err != nil {
+		return w.err
+	}
+	nAttr := uint32(len(w.defaults))
+	if uint64(nAttr)*5 > 1<<32-2 {
+		return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
+	}
+	tokSpecifier, tokTypeName := w.tokIdx[fSpecifier], w.tokIdx[fTypeName]
+	tokChildren, tokProps := w.tokIdx[fPrimChildren], w.tokIdx[fProperties]
+	fields := fieldTable{base: nAttr, idx: make(map[[2]uint64]uint32)}
+	customF := fields.add(w.tokIdx[fCustom], inlineRep(tBool, 0))
+	varF := fields.add(w.tokIdx[fVariability], inlineRep(tVariability, varyingVar))
+	typeF := make([]uint32, len(w.props))
+	for j := range w.props {
+		typeF[j] = fields.add(tokTypeName, inlineRep(tToken, w.propType[j]))
+	}
+	specF := fields.add(tokSpecifier, inlineRep(tSpecifier, w.specifier))
+	var primTypeF uint32
+	if w.typeName != "" {
+		primTypeF = fields.add(tokTypeName, inlineRep(tToken, w.token(w.typeName)))
+	}
+	propsF := fields.add(tokProps, w.tokenVector(w.propTok))
+
+	// Prim fieldsets follow the attribute fieldsets (5 entries each).
+	const term = 0xFFFFFFFF
+	fsets := make([]uint32, 0, int(nAttr)*5+len(w.nodes)*3)
+	for a := uint32(0); a < nAttr; a++ {
+		fsets = append(fsets, customF, typeF[int(a)%max(len(w.props), 1)], varF, a, term)
+	}
+	fsDedup := make(map[string]uint32)
+	var kids []uint32
+	var run []uint32
+	var keyBuf []byte
+	for n := range w.nodes {
+		node := &w.nodes[n]
+		kids = kids[:0]
+		for c := node.firstChild; c >= 0; c = w.nodes[c].next {
+			kids = append(kids, w.nodes[c].nameTok)
+		}
+		run = run[:0]
+		if n > 0 {
+			run = append(run, specF)
+			if w.typeName != "" && node.attrBase >= 0 {
+				run = append(run, primTypeF)
+			}
+		}
+		if len(kids) > 0 {
+			run = append(run, fields.add(tokChildren, w.tokenVector(kids)))
+		}
+		if node.attrBase >= 0 && len(w.props) > 0 {
+			run = append(run, propsF)
+		}
+		run = append(run, term)
+		keyBuf = keyBuf[:0]
+		for _, f := range run {
+			keyBuf = binary.LittleEndian.AppendUint32(keyBuf, f)
+		}
+		if at, ok := fsDedup[string(keyBuf)]; ok {
+			node.fieldSet = at
+			continue
+		}
+		node.fieldSet = uint32(len(fsets))
+		fsDedup[string(keyBuf)] = node.fieldSet
+		fsets = append(fsets, run...)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return w.writeSections(fsets, &fields)
+}
+
+func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
+	var toc []section
+	put := func(name string, body []byte) {
+		toc = append(toc, section{name: name, start: w.pos, size: int64(len(body))})
+		w.writeBytes(body)
+	}
+	le := binary.LittleEndian
+	var err error
+	b := w.buf[:0]
+
+	// TOKENS
+	b = le.AppendUint64(b, uint64(w.numTok))
+	b = le.AppendUint64(b, uint64(len(w.tokText)))
+	b = append(b, make([]byte, 8)...)
+	if b, err = w.z.appendCompressed(b, w.tokText); err != nil {
+		return fmt.Errorf("usdc: write %s: tokens: %w", w.path, err)
+	}
+	le.PutUint64(b[16:], uint64(len(b)-24))
+	put(secTokens, b)
+
+	// STRINGS
+	b = le.AppendUint64(b[:0], uint64(len(w.strTok)))
+	for _, t := range w.strTok {
+		b = le.AppendUint32(b, t)
+	}
+	put(secStrings, b)
+
+	// FIELDS
+	nAttr := len(w.defaults)
+	numFields := nAttr + len(fields.tok)
+	ftok := make([]uint32, numFields)
+	defTok := w.tokIdx[fDefault]
+	for i := range nAttr {
+		ftok[i] = defTok
+	}
+	copy(ftok[nAttr:], fields.tok)
+	b = le.AppendUint64(b[:0], uint64(numFields))
+	if b, err = w.z.appendCompressedInts(b, ftok, &w.encBuf); err != nil {
+		return fmt.Errorf("usdc: write %s: fields: %w", w.path, err)
+	}
+	ftok = nil
+	reps := make([]byte, 0, 8*numFields)
+	for _, r := range w.defaults {
+		reps = le.AppendUint64(reps, uint64(r))
+	}
+	for _, r := range fields.rep {
+		reps = le.AppendUint64(reps, uint64(r))
+	}
+	at := len(b)
+	b = append(b, make([]byte, 8)...)
+	if b, err = w.z.appendCompressed(b, reps); err != nil {
+		return fmt.Errorf("usdc: write %s: field values: %w", w.path, err)
+	}
+	le.PutUint64(b[at:], uint64(len(b)-at-8))
+	reps = nil
+	put(secFields, b)
+
+	// FIELDSETS
+	b = le.AppendUint64(b[:0], uint64(len(fsets)))
+	if b, err = w.z.appendCompressedInts(b, fsets, &w.encBuf); err != nil {
+		return fmt.Errorf("usdc: write %s: fieldsets: %w", w.path, err)
+	}
+	put(secFieldSets, b)
+
+	// PATHS
+	pathIdx, elemTok, jumps := w.encodePaths()
+	b = le.AppendUint64(b[:0], uint64(w.nextPath))
+	b = le.AppendUint64(b, uint64(len(pathIdx)))
+	for _, arr := range []any{pathIdx, elemTok, jumps} {
+		if b, err = w.z.appendCompressedInts(b, arr, &w.encBuf); err != nil {
+			return fmt.Errorf("usdc: write %s: paths: %w", w.path, err)
+		}
+	}
+	put(secPaths, b)
+
+	// SPECS
+	sp, sf, st := w.encodeSpecs()
+	b = le.AppendUint64(b[:0], uint64(len(sp)))
+	for _, arr := range [][]uint32{sp, sf, st} {
+		if b, err = w.z.appendCompressedInts(b, arr, &w.encBuf); err != nil {
+			return fmt.Errorf("usdc: write %s: specs: %w", w.path, err)
+		}
+	}
+	put(secSpecs, b)
+
+	tocOff := w.pos
+	w.writeBytes(appendTOC(b[:0], toc))
+	w.buf = b
+	if w.err != nil {
+		return w.err
+	}
+	if err := w.bw.Flush(); err != nil {
+		return fmt.Errorf("usdc: write %s: %w", w.path, err)
+	}
+	if _, err := w.f.WriteAt(appendBootstrap(nil, w.ver, tocOff), 0); err != nil {
+		return fmt.Errorf("usdc: write %s: header: %w", w.path, err)
+	}
+	return nil
+}
+
+// preorder lists the nodes depth-first, children in first-appearance order.
+func (w *writer) preorder() []int32 {
+	order := make([]int32, 0, len(w.nodes))
+	stack := []int32{0}
+	var kids []int32
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		order = append(order, n)
+		kids = kids[:0]
+		for c := w.nodes[n].firstChild; c >= 0; c = w.nodes[c].next {
+			kids = append(kids, c)
+		}
+		for i := len(kids) - 1; i >= 0; i-- {
+			stack = append(stack, kids[i])
+		}
+	}
+	return order
+}
+
+// encodePaths builds the pre-order path tree: each prim, then its
+// properties, then its child prims.
+func (w *writer) encodePaths() (pathIdx []uint32, elemTok, jumps []int32) {
+	np := len(w.props)
+	nprops := func(n int32) int {
+		if w.nodes[n].attrBase >= 0 {
+			return np
+		}
+		return 0
+	}
+	// Nodes are created after their parents, so a reverse sweep sums
+	// subtree sizes.
+	size := make([]int32, len(w.nodes))
+	for n := len(w.nodes) - 1; n >= 0; n-- {
+		size[n] += int32(1 + nprops(int32(n)))
+		if p := w.nodes[n].parent; p >= 0 {
+			size[p] += size[n]
+		}
+	}
+	total := int(size[0])
+	pathIdx = make([]uint32, 0, total)
+	elemTok = make([]int32, 0, total)
+	jumps = make([]int32, 0, total)
+	for _, n := range w.preorder() {
+		node := &w.nodes[n]
+		k := nprops(n)
+		hasChild := k > 0 || node.firstChild >= 0
+		hasSibling := node.next >= 0
+		pathIdx = append(pathIdx, node.pathIdx)
+		elemTok = append(elemTok, int32(node.nameTok))
+		switch {
+		case hasChild && hasSibling:
+			jumps = append(jumps, size[n])
+		case hasSibling:
+			jumps = append(jumps, 0)
+		case hasChild:
+			jumps = append(jumps, -1)
+		default:
+			jumps = append(jumps, -2)
+		}
+		for j := 0; j < k; j++ {
+			pathIdx = append(pathIdx, node.propBase+uint32(j))
+			elemTok = append(elemTok, -int32(w.propTok[j]))
+			if j < k-1 || node.firstChild >= 0 {
+				jumps = append(jumps, 0)
+			} else {
+				jumps = append(jumps, -2)
+			}
+		}
+	}
+	return pathIdx, elemTok, jumps
+}
+
+// encodeSpecs lists the pseudo-root, then each prim followed by its
+// attributes, in pre-order.
+func (w *writer) encodeSpecs() (paths, fsets, types []uint32) {
+	n := len(w.nodes) + len(w.defaults)
+	paths = make([]uint32, 0, n)
+	fsets = make([]uint32, 0, n)
+	types = make([]uint32, 0, n)
+	for _, i := range w.preorder() {
+		node := &w.nodes[i]
+		paths = append(paths, node.pathIdx)
+		fsets = append(fsets, node.fieldSet)
+		if i == 0 {
+			types = append(types, specPseudoRoot)
+		} else {
+			types = append(types, specPrim)
+		}
+		if node.attrBase < 0 {
+			continue
+		}
+		for j := range w.props {
+			paths = append(paths, node.propBase+uint32(j))
+			fsets = append(fsets, 5*uint32(int(node.attrBase)+j))
+			types = append(types, specAttribute)
+		}
+	}
+	return paths, fsets, types
+}
+
+var errClosed = errors.New("reader is closed")
