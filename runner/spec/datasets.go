@@ -1,0 +1,302 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/plan"
+)
+
+// Dataset defaults, as documented in the spec-language reference.
+const (
+	DefaultHierarchy = "flat"
+	DefaultSchema    = "building20"
+	DefaultSeed      = 42
+	DefaultPayload   = true
+)
+
+// Hierarchies and Schemas are the values the dataset block accepts.
+var (
+	Hierarchies = []string{"flat", "deep", "balanced"}
+	Schemas     = []string{"building20", "none"}
+)
+
+const (
+	maxPrims  = 1 << 31
+	maxShape  = 1 << 20 // depth, fanout
+	maxLength = 1 << 24 // array property length
+)
+
+var propertyNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_:]*$`)
+
+// datasetAxis is one dataset attribute with its (possibly swept) values.
+type datasetAxis struct {
+	name   string
+	values []any
+	set    func(*dataset.Config, any)
+}
+
+func (l *loader) loadDatasets() []dataset.Config {
+	var out []dataset.Config
+	declared := map[string]hcl.Range{}
+	generated := map[string]hcl.Range{}
+	for _, b := range l.bodies {
+		for _, db := range b.Datasets {
+			if err := plan.CheckName(db.Name); err != nil {
+				l.add(errorAt(db.DefRange, "Invalid dataset name", err.Error()+"."))
+				continue
+			}
+			if prev, dup := declared[db.Name]; dup {
+				l.add(errorAt(db.DefRange, "Duplicate dataset",
+					fmt.Sprintf("A dataset named %q was already declared at %s.", db.Name, prev)))
+				continue
+			}
+			declared[db.Name] = db.DefRange
+			cfgs := l.datasetBlock(db)
+			for _, c := range cfgs {
+				if prev, dup := generated[c.Name]; dup {
+					l.add(errorAt(db.DefRange, "Duplicate dataset",
+						fmt.Sprintf("This block makes a dataset named %q, a name the block at %s already makes.", c.Name, prev)))
+					cfgs = nil
+					break
+				}
+				generated[c.Name] = db.DefRange
+			}
+			out = append(out, cfgs...)
+		}
+	}
+	return out
+}
+
+// datasetBlock checks one dataset block and expands its sweeps.
+func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
+	errsBefore := len(l.diags.Diagnostics)
+	bad := func() bool {
+		for _, d := range l.diags.Diagnostics[errsBefore:] {
+			if d.Severity == hcl.DiagError {
+				return true
+			}
+		}
+		return false
+	}
+
+	intAxis := func(attr *hcl.Attribute, min, max int64) []any {
+		return l.sweep(attr, func(v cty.Value, rng hcl.Range) (any, bool) {
+			i, ok := l.intValue(attr, v, rng, min, max)
+			return int(i), ok
+		})
+	}
+	strAxis := func(attr *hcl.Attribute, choices []string) []any {
+		return l.sweep(attr, func(v cty.Value, rng hcl.Range) (any, bool) {
+			s, ok := l.strValue(attr, v, rng)
+			if !ok {
+				return nil, false
+			}
+			return l.checkOneOf(attr, rng, s, choices)
+		})
+	}
+
+	var axes []datasetAxis
+	addAxis := func(name string, attr *hcl.Attribute, values func() []any, set func(*dataset.Config, any)) {
+		if attr == nil {
+			return
+		}
+		if vs := values(); vs != nil {
+			axes = append(axes, datasetAxis{name: name, values: vs, set: set})
+		}
+	}
+	addAxis("hierarchy", db.Hierarchy, func() []any { return strAxis(db.Hierarchy, Hierarchies) },
+		func(c *dataset.Config, v any) { c.Hierarchy = v.(string) })
+	addAxis("prims", db.Prims, func() []any { return intAxis(db.Prims, 1, maxPrims) },
+		func(c *dataset.Config, v any) { c.Prims = v.(int) })
+	addAxis("depth", db.Depth, func() []any { return intAxis(db.Depth, 1, maxShape) },
+		func(c *dataset.Config, v any) { c.Depth = v.(int) })
+	addAxis("fanout", db.Fanout, func() []any { return intAxis(db.Fanout, 1, maxShape) },
+		func(c *dataset.Config, v any) { c.Fanout = v.(int) })
+	addAxis("seed", db.Seed, func() []any {
+		return l.sweep(db.Seed, func(v cty.Value, rng hcl.Range) (any, bool) { return l.uintValue(db.Seed, v, rng) })
+	}, func(c *dataset.Config, v any) { c.Seed = v.(uint64) })
+	addAxis("schema", db.Schema, func() []any { return strAxis(db.Schema, Schemas) },
+		func(c *dataset.Config, v any) { c.Schema = v.(string) })
+	addAxis("payload", db.Payload, func() []any {
+		return l.sweep(db.Payload, func(v cty.Value, rng hcl.Range) (any, bool) { return l.boolValue(db.Payload, v, rng) })
+	}, func(c *dataset.Config, v any) { c.Payload = v.(bool) })
+
+	if db.Prims == nil {
+		l.add(errorAt(db.DefRange, "Missing required argument",
+			fmt.Sprintf("Dataset %q needs prims, the number of prims that carry properties (e.g. prims = 10000).", db.Name)))
+	}
+	props := l.properties(db)
+
+	if bad() {
+		return nil
+	}
+
+	lengths := make([]int, len(axes))
+	for i, a := range axes {
+		lengths[i] = len(a.values)
+	}
+	if n := plan.ProductSize(lengths, MaxSweep); n > MaxSweep {
+		l.add(errorAt(db.DefRange, "Sweep too large",
+			fmt.Sprintf("Dataset %q sweeps into more than %d datasets.", db.Name, MaxSweep)))
+		return nil
+	}
+
+	shaped := db.Depth != nil || db.Fanout != nil
+	anyBalanced := false
+	var cfgs []dataset.Config
+	plan.Product(lengths, func(idx []int) {
+		c := dataset.Config{
+			Hierarchy:  DefaultHierarchy,
+			Seed:       DefaultSeed,
+			Schema:     DefaultSchema,
+			Payload:    DefaultPayload,
+			Properties: props,
+		}
+		var frags []string
+		for i, a := range axes {
+			v := a.values[idx[i]]
+			a.set(&c, v)
+			if len(a.values) > 1 {
+				frags = append(frags, plan.Fragment(a.name, v))
+			}
+		}
+		if c.Hierarchy == "balanced" {
+			anyBalanced = true
+		} else {
+			// depth and fanout shape only a balanced hierarchy.
+			c.Depth, c.Fanout = 0, 0
+		}
+		c.Name = plan.Label(db.Name, frags...)
+		cfgs = append(cfgs, c)
+	})
+	if shaped && !anyBalanced {
+		l.add(warningAt(db.DefRange, "depth and fanout have no effect",
+			fmt.Sprintf("Dataset %q sets depth or fanout, which shape only hierarchy = \"balanced\".", db.Name)))
+	}
+
+	// The dataset package has the last word on what it can generate.
+	seen := map[string]bool{}
+	for _, c := range cfgs {
+		for _, err := range dataset.Validate(c) {
+			msg := err.Error()
+			if len(cfgs) > 1 {
+				msg = fmt.Sprintf("%s (dataset %q)", msg, c.Name)
+			}
+			if seen[msg] {
+				continue
+			}
+			seen[msg] = true
+			l.add(errorAt(db.DefRange, "Invalid dataset", capitalize(strings.TrimSuffix(msg, "."))+"."))
+		}
+	}
+	if bad() {
+		return nil
+	}
+	return cfgs
+}
+
+// sweep evaluates an attribute that may be a single value or a list of
+// values to sweep, converting each with conv. It returns nil when any value
+// is invalid (each is reported) or repeated.
+func (l *loader) sweep(attr *hcl.Attribute, conv func(cty.Value, hcl.Range) (any, bool)) []any {
+	vals, ranges, ok := l.elements(attr)
+	if !ok {
+		return nil
+	}
+	out := make([]any, 0, len(vals))
+	good := true
+	for i, v := range vals {
+		x, ok := conv(v, ranges[i])
+		if !ok {
+			good = false
+			continue
+		}
+		for _, prev := range out {
+			if prev == x {
+				l.valueError(ranges[i], attr, "%v appears twice in the list of values for %s.", x, attr.Name)
+				good = false
+			}
+		}
+		out = append(out, x)
+	}
+	if !good {
+		return nil
+	}
+	return out
+}
+
+// properties checks a dataset's custom property blocks.
+func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
+	var out []dataset.PropertyConfig
+	seen := map[string]hcl.Range{}
+	for _, pb := range db.Properties {
+		if !propertyNameRE.MatchString(pb.Name) {
+			l.add(errorAt(pb.DefRange, "Invalid property name",
+				fmt.Sprintf("%q is not a valid property name: use letters, digits, '_' and ':', starting with a letter or '_'.", pb.Name)))
+			continue
+		}
+		if prev, dup := seen[pb.Name]; dup {
+			l.add(errorAt(pb.DefRange, "Duplicate property",
+				fmt.Sprintf("Dataset %q already declares property %q at %s.", db.Name, pb.Name, prev)))
+			continue
+		}
+		seen[pb.Name] = pb.DefRange
+		pc := dataset.PropertyConfig{Name: pb.Name}
+		var typ formats.Type
+		if pb.Type == nil {
+			l.add(errorAt(pb.DefRange, "Missing required argument",
+				fmt.Sprintf("Property %q needs a type, one of %s.", pb.Name, strings.Join(formats.TypeNames(), ", "))))
+		} else if s, ok := l.str(pb.Type); ok {
+			t, known := formats.ParseType(s)
+			if !known {
+				l.add(errorAt(pb.Type.Expr.Range(), "Unknown property type",
+					fmt.Sprintf("%q is not a property type; use one of %s.", s, strings.Join(formats.TypeNames(), ", "))))
+			} else {
+				typ = t
+				pc.Type = s
+			}
+		}
+		if pb.Length != nil {
+			if n, ok := l.integer(pb.Length, 1, maxLength); ok {
+				pc.Length = int(n)
+				if typ != formats.Invalid && !typ.IsArray() {
+					l.add(errorAt(pb.Length.Expr.Range(), "Length of a scalar property",
+						fmt.Sprintf("Property %q is a %s, not an array; length applies only to array types.", pb.Name, typ)))
+				}
+			}
+		} else if typ.IsArray() {
+			l.add(errorAt(pb.DefRange, "Missing required argument",
+				fmt.Sprintf("Property %q is an array (%s) and needs a length.", pb.Name, typ)))
+		}
+		if pb.Generator == nil {
+			l.add(errorAt(pb.DefRange, "Missing required argument",
+				fmt.Sprintf("Property %q needs a generator, such as generator = \"uniform(0, 100)\".", pb.Name)))
+		} else if s, ok := l.str(pb.Generator); ok {
+			if strings.TrimSpace(s) == "" {
+				l.valueError(pb.Generator.Expr.Range(), pb.Generator, "The generator of property %q is empty.", pb.Name)
+			}
+			pc.Generator = s
+		}
+		out = append(out, pc)
+	}
+	return out
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c >= 'a' && c <= 'z' {
+		return string(c-'a'+'A') + s[1:]
+	}
+	return s
+}
+
+var primNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

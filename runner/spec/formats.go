@@ -1,0 +1,220 @@
+package spec
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/plan"
+)
+
+// optionAxis is one option of a format block with its normalised values.
+type optionAxis struct {
+	opt    formats.Option
+	attr   *hcl.Attribute
+	values []any
+}
+
+func (l *loader) loadFormats() []plan.Variant {
+	var out []plan.Variant
+	declared := map[string]hcl.Range{}
+	labels := map[string]hcl.Range{}
+	for _, b := range l.bodies {
+		for _, fb := range b.Formats {
+			before := len(l.diags.Diagnostics)
+			vs := l.formatBlock(fb, declared)
+			for _, v := range vs {
+				if prev, dup := labels[v.Label]; dup {
+					l.add(errorAt(fb.DefRange, "Duplicate format variant",
+						fmt.Sprintf("This block makes a variant labelled %q, a label the block at %s already makes.", v.Label, prev)))
+					vs = nil
+					break
+				}
+				labels[v.Label] = fb.DefRange
+			}
+			if hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors() {
+				l.formatErrors = true
+				continue
+			}
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []plan.Variant {
+	if err := plan.CheckName(fb.Label); err != nil {
+		l.add(errorAt(fb.DefRange, "Invalid format label", err.Error()+"."))
+		return nil
+	}
+	if prev, dup := declared[fb.Label]; dup {
+		l.add(errorAt(fb.DefRange, "Duplicate format",
+			fmt.Sprintf("A format labelled %q was already declared at %s.", fb.Label, prev)))
+		return nil
+	}
+	declared[fb.Label] = fb.DefRange
+
+	typeName, typeRange := fb.Label, fb.DefRange
+	if fb.Type != nil {
+		s, ok := l.str(fb.Type)
+		if !ok {
+			return nil
+		}
+		typeName, typeRange = s, fb.Type.Expr.Range()
+	}
+	f, ok := formats.Lookup(typeName)
+	if !ok {
+		detail := fmt.Sprintf("There is no format of type %q; the formats are %s.", typeName, quoteList(formats.Names()))
+		if fb.Type == nil {
+			detail += fmt.Sprintf(" The type defaults to the block's label; set type = \"...\" to label a format %q.", fb.Label)
+		}
+		l.add(errorAt(typeRange, "Unknown format type", detail))
+		return nil
+	}
+
+	attrs, ds := fb.Options.JustAttributes()
+	l.addDiags(ds)
+	decls := map[string]formats.Option{}
+	for _, o := range f.Options() {
+		decls[o.Name] = o
+	}
+	set := map[string]*hcl.Attribute{}
+	for _, name := range sortedAttrNames(attrs) {
+		attr := attrs[name]
+		if _, known := decls[name]; !known {
+			_, err := formats.Normalize(f, map[string]any{name: nil})
+			l.add(errorAt(attr.NameRange, "Unsupported format option", capitalize(err.Error())+"."))
+			continue
+		}
+		set[name] = attr
+	}
+
+	// Axes in the order the format declares its options, so labels do not
+	// depend on the order of attributes in the spec.
+	var axes []optionAxis
+	good := !ds.HasErrors()
+	for _, opt := range f.Options() {
+		attr, ok := set[opt.Name]
+		if !ok {
+			continue
+		}
+		v, ok := l.eval(attr)
+		if !ok {
+			good = false
+			continue
+		}
+		if v.IsNull() {
+			continue // null means the default
+		}
+		vals, ranges, ok := l.elements(attr)
+		if !ok {
+			good = false
+			continue
+		}
+		axis := optionAxis{opt: opt, attr: attr}
+		for i, ev := range vals {
+			nv, err := formats.Normalize(f, map[string]any{opt.Name: goValue(ev)})
+			if err != nil {
+				l.add(errorAt(ranges[i], "Invalid format option value", capitalize(err.Error())+"."))
+				good = false
+				continue
+			}
+			x := nv[opt.Name]
+			for _, prev := range axis.values {
+				if prev == x {
+					l.add(errorAt(ranges[i], "Invalid format option value",
+						fmt.Sprintf("%v appears twice in the list of values for %s.", x, opt.Name)))
+					good = false
+				}
+			}
+			axis.values = append(axis.values, x)
+		}
+		axes = append(axes, axis)
+	}
+	if !good {
+		return nil
+	}
+
+	lengths := make([]int, len(axes))
+	for i, a := range axes {
+		lengths[i] = len(a.values)
+	}
+	if n := plan.ProductSize(lengths, MaxSweep); n > MaxSweep {
+		l.add(errorAt(fb.DefRange, "Sweep too large",
+			fmt.Sprintf("Format %q sweeps into more than %d variants.", fb.Label, MaxSweep)))
+		return nil
+	}
+	var out []plan.Variant
+	plan.Product(lengths, func(idx []int) {
+		opts := map[string]any{}
+		var frags []string
+		var varying map[string]string
+		for i, a := range axes {
+			v := a.values[idx[i]]
+			opts[a.opt.Name] = v
+			if len(a.values) > 1 {
+				frag := a.opt.LabelFragment(v)
+				frags = append(frags, frag)
+				if varying == nil {
+					varying = map[string]string{}
+				}
+				varying[a.opt.Name] = frag
+			}
+		}
+		norm, err := formats.Normalize(f, opts)
+		if err != nil {
+			// Every value passed alone; a format whose options conflict
+			// in combination says so here.
+			if good {
+				l.add(errorAt(fb.DefRange, "Invalid format options", capitalize(err.Error())+"."))
+			}
+			good = false
+			return
+		}
+		out = append(out, plan.Variant{
+			Label:   plan.Label(fb.Label, frags...),
+			Format:  f.Name(),
+			Options: norm,
+			Axes:    varying,
+		})
+	})
+	if !good {
+		return nil
+	}
+	for _, v := range out {
+		if err := plan.CheckName(v.Label); err != nil {
+			l.add(errorAt(fb.DefRange, "Invalid format variant label",
+				fmt.Sprintf("The swept values make a label that cannot name a variant: %s.", err)))
+			return nil
+		}
+	}
+	return out
+}
+
+// goValue turns a primitive cty value into the Go value option checks
+// expect (string, int64 or float64, bool); other values become a
+// placeholder that every check rejects as the wrong type.
+func goValue(v cty.Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch v.Type() {
+	case cty.String:
+		return v.AsString()
+	case cty.Bool:
+		return v.True()
+	case cty.Number:
+		bf := v.AsBigFloat()
+		if bf.IsInt() {
+			if i, acc := bf.Int64(); acc == big.Exact {
+				return i
+			}
+		}
+		f, _ := bf.Float64()
+		return f
+	}
+	return struct{ notPrimitive string }{v.Type().FriendlyName()}
+}

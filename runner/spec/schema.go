@@ -1,0 +1,114 @@
+package spec
+
+import "github.com/hashicorp/hcl/v2"
+
+// The gohcl schema of a spec file. Attributes are kept as *hcl.Attribute so
+// that the loader evaluates them itself: it needs their ranges for
+// diagnostics and accepts lists wherever a sweep is allowed.
+
+type fileBody struct {
+	Variables []*variableBlock `hcl:"variable,block"`
+	Locals    []*localsBlock   `hcl:"locals,block"`
+	Settings  []*settingsBlock `hcl:"settings,block"`
+	Datasets  []*datasetBlock  `hcl:"dataset,block"`
+	Formats   []*formatBlock   `hcl:"format,block"`
+	Scenarios []*scenarioBlock `hcl:"scenario,block"`
+	Reports   []*reportBlock   `hcl:"report,block"`
+}
+
+type variableBlock struct {
+	Name        string         `hcl:"name,label"`
+	Type        *hcl.Attribute `hcl:"type"`
+	Default     *hcl.Attribute `hcl:"default"`
+	Description *hcl.Attribute `hcl:"description"`
+	DefRange    hcl.Range      `hcl:",def_range"`
+}
+
+type localsBlock struct {
+	Body hcl.Body `hcl:",remain"`
+}
+
+type settingsBlock struct {
+	Warmup   *hcl.Attribute `hcl:"warmup"`
+	Repeat   *hcl.Attribute `hcl:"repeat"`
+	Isolate  *hcl.Attribute `hcl:"isolate"`
+	Cache    *hcl.Attribute `hcl:"cache"`
+	Timeout  *hcl.Attribute `hcl:"timeout"`
+	DataDir  *hcl.Attribute `hcl:"data_dir"`
+	Out      *hcl.Attribute `hcl:"out"`
+	DefRange hcl.Range      `hcl:",def_range"`
+}
+
+type datasetBlock struct {
+	Name       string           `hcl:"name,label"`
+	Prims      *hcl.Attribute   `hcl:"prims"`
+	Hierarchy  *hcl.Attribute   `hcl:"hierarchy"`
+	Depth      *hcl.Attribute   `hcl:"depth"`
+	Fanout     *hcl.Attribute   `hcl:"fanout"`
+	Seed       *hcl.Attribute   `hcl:"seed"`
+	Schema     *hcl.Attribute   `hcl:"schema"`
+	Payload    *hcl.Attribute   `hcl:"payload"`
+	Properties []*propertyBlock `hcl:"property,block"`
+	DefRange   hcl.Range        `hcl:",def_range"`
+}
+
+type propertyBlock struct {
+	Name      string         `hcl:"name,label"`
+	Type      *hcl.Attribute `hcl:"type"`
+	Length    *hcl.Attribute `hcl:"length"`
+	Generator *hcl.Attribute `hcl:"generator"`
+	DefRange  hcl.Range      `hcl:",def_range"`
+}
+
+type formatBlock struct {
+	Label    string         `hcl:"label,label"`
+	Type     *hcl.Attribute `hcl:"type"`
+	Options  hcl.Body       `hcl:",remain"`
+	DefRange hcl.Range      `hcl:",def_range"`
+}
+
+type scenarioBlock struct {
+	Name        string         `hcl:"name,label"`
+	Description *hcl.Attribute `hcl:"description"`
+	Steps       []*stepBlock   `hcl:"step,block"`
+	DefRange    hcl.Range      `hcl:",def_range"`
+}
+
+type stepBlock struct {
+	Op       string    `hcl:"op,label"`
+	Body     hcl.Body  `hcl:",remain"`
+	DefRange hcl.Range `hcl:",def_range"`
+}
+
+// The attributes each op accepts; gohcl reports any other as unsupported.
+type openStep struct {
+	Name *hcl.Attribute `hcl:"name"`
+}
+
+type getStep struct {
+	Name       *hcl.Attribute `hcl:"name"`
+	Prim       *hcl.Attribute `hcl:"prim"`
+	Property   *hcl.Attribute `hcl:"property"`
+	Properties *hcl.Attribute `hcl:"properties"`
+	Times      *hcl.Attribute `hcl:"times"`
+	Seed       *hcl.Attribute `hcl:"seed"`
+}
+
+type traverseStep struct {
+	Name       *hcl.Attribute `hcl:"name"`
+	Property   *hcl.Attribute `hcl:"property"`
+	Properties *hcl.Attribute `hcl:"properties"`
+	Order      *hcl.Attribute `hcl:"order"`
+	Seed       *hcl.Attribute `hcl:"seed"`
+	Limit      *hcl.Attribute `hcl:"limit"`
+	Probes     *hcl.Attribute `hcl:"probes"`
+	Threads    *hcl.Attribute `hcl:"threads"`
+}
+
+type reportBlock struct {
+	Baseline    *hcl.Attribute `hcl:"baseline"`
+	Outputs     *hcl.Attribute `hcl:"outputs"`
+	Title       *hcl.Attribute `hcl:"title"`
+	Description *hcl.Attribute `hcl:"description"`
+	DefRange    hcl.Range      `hcl:",def_range"`
+}

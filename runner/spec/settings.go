@@ -1,0 +1,173 @@
+package spec
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/scenebench/runner/runner/plan"
+)
+
+// Settings defaults, as documented in the spec-language reference.
+const (
+	DefaultWarmup  = 1
+	DefaultRepeat  = 10
+	DefaultIsolate = "process"
+	DefaultCache   = "warm"
+	DefaultTimeout = 10 * time.Minute
+	DefaultDataDir = ".runner/data"
+)
+
+// ReportOutputs are the outputs a report block may list (all by default).
+var ReportOutputs = []string{"markdown", "json", "table", "html"}
+
+const maxRuns = 1000000
+
+func (l *loader) loadSettings() plan.Settings {
+	s := plan.Settings{
+		Warmup:  DefaultWarmup,
+		Repeat:  DefaultRepeat,
+		Isolate: DefaultIsolate,
+		Cache:   DefaultCache,
+		Timeout: DefaultTimeout,
+		DataDir: DefaultDataDir,
+		Out:     filepath.Join("results", strings.TrimSuffix(filepath.Base(l.firstName), ".hcl")),
+	}
+	var first *settingsBlock
+	for _, b := range l.bodies {
+		for _, sb := range b.Settings {
+			if first != nil {
+				l.add(errorAt(sb.DefRange, "Duplicate settings block",
+					fmt.Sprintf("Only one settings block is allowed; the first is at %s.", first.DefRange)))
+				continue
+			}
+			first = sb
+		}
+	}
+	if first == nil {
+		return s
+	}
+	sb := first
+	if sb.Warmup != nil {
+		if v, ok := l.integer(sb.Warmup, 0, maxRuns); ok {
+			s.Warmup = int(v)
+		}
+	}
+	if sb.Repeat != nil {
+		if v, ok := l.integer(sb.Repeat, 1, maxRuns); ok {
+			s.Repeat = int(v)
+		}
+	}
+	if sb.Isolate != nil {
+		if v, ok := l.oneOf(sb.Isolate, "process", "none"); ok {
+			s.Isolate = v
+		}
+	}
+	if sb.Cache != nil {
+		if v, ok := l.oneOf(sb.Cache, "warm", "cold"); ok {
+			s.Cache = v
+		}
+	}
+	if sb.Timeout != nil {
+		if v, ok := l.str(sb.Timeout); ok {
+			d, err := time.ParseDuration(v)
+			switch {
+			case err != nil:
+				l.add(errorAt(sb.Timeout.Expr.Range(), "Invalid duration",
+					fmt.Sprintf("timeout %q is not a duration such as \"90s\", \"10m\" or \"1h30m\".", v)))
+			case d <= 0:
+				l.add(errorAt(sb.Timeout.Expr.Range(), "Invalid duration",
+					fmt.Sprintf("timeout must be positive, not %q.", v)))
+			default:
+				s.Timeout = d
+			}
+		}
+	}
+	for _, p := range []struct {
+		attr *hcl.Attribute
+		dst  *string
+	}{{sb.DataDir, &s.DataDir}, {sb.Out, &s.Out}} {
+		if p.attr == nil {
+			continue
+		}
+		if v, ok := l.str(p.attr); ok {
+			if strings.TrimSpace(v) == "" {
+				l.valueError(p.attr.Expr.Range(), p.attr, "%s must name a directory, not be empty.", p.attr.Name)
+				continue
+			}
+			*p.dst = v
+		}
+	}
+	return s
+}
+
+// loadReport fills p.Report, p.Title and p.Description; it runs after the
+// formats are known so that the baseline can be checked.
+func (l *loader) loadReport(p *plan.Plan) {
+	p.Report.Outputs = append([]string(nil), ReportOutputs...)
+	if len(p.Formats) > 0 {
+		p.Report.Baseline = p.Formats[0].Label
+	}
+	var first *reportBlock
+	for _, b := range l.bodies {
+		for _, rb := range b.Reports {
+			if first != nil {
+				l.add(errorAt(rb.DefRange, "Duplicate report block",
+					fmt.Sprintf("Only one report block is allowed; the first is at %s.", first.DefRange)))
+				continue
+			}
+			first = rb
+		}
+	}
+	if first == nil {
+		return
+	}
+	rb := first
+	if rb.Title != nil {
+		if v, ok := l.str(rb.Title); ok {
+			p.Title = v
+		}
+	}
+	if rb.Description != nil {
+		if v, ok := l.str(rb.Description); ok {
+			p.Description = v
+		}
+	}
+	if rb.Outputs != nil {
+		outs, ok := l.stringList(rb.Outputs)
+		if ok {
+			for _, o := range outs {
+				if _, ok := l.checkOneOf(rb.Outputs, rb.Outputs.Expr.Range(), o, ReportOutputs); !ok {
+					outs = nil
+					break
+				}
+			}
+			if outs != nil {
+				p.Report.Outputs = outs
+			}
+		}
+	}
+	if rb.Baseline != nil {
+		v, ok := l.str(rb.Baseline)
+		if !ok {
+			return
+		}
+		labels := make([]string, len(p.Formats))
+		for i, f := range p.Formats {
+			labels[i] = f.Label
+			if f.Label == v {
+				p.Report.Baseline = v
+				return
+			}
+		}
+		if l.formatErrors {
+			// The variant may be missing because its block had errors.
+			return
+		}
+		l.add(errorAt(rb.Baseline.Expr.Range(), "Unknown baseline",
+			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.", v, quoteList(labels))))
+	}
+}

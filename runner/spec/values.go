@@ -1,0 +1,253 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// eval evaluates an attribute in the spec's context. It reports false when
+// the value is unusable; the reason is already a diagnostic (an unknown
+// value only ever follows an earlier error, so it adds none of its own).
+func (l *loader) eval(attr *hcl.Attribute) (cty.Value, bool) {
+	v, ds := attr.Expr.Value(l.ctx)
+	l.addDiags(ds)
+	if ds.HasErrors() || !v.IsWhollyKnown() {
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+func (l *loader) typeError(attr *hcl.Attribute, rng hcl.Range, want string) {
+	l.add(errorAt(rng, "Incorrect attribute value type",
+		fmt.Sprintf("Inappropriate value for attribute %q: %s is required.", attr.Name, want)))
+}
+
+func (l *loader) valueError(rng hcl.Range, attr *hcl.Attribute, format string, args ...any) {
+	l.add(errorAt(rng, "Invalid value for "+attr.Name, fmt.Sprintf(format, args...)))
+}
+
+// str evaluates a string attribute.
+func (l *loader) str(attr *hcl.Attribute) (string, bool) {
+	v, ok := l.eval(attr)
+	if !ok {
+		return "", false
+	}
+	return l.strValue(attr, v, attr.Expr.Range())
+}
+
+func (l *loader) strValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (string, bool) {
+	if v.IsNull() {
+		l.typeError(attr, rng, "a string")
+		return "", false
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		l.typeError(attr, rng, "a string")
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+// oneOf evaluates a string attribute restricted to choices.
+func (l *loader) oneOf(attr *hcl.Attribute, choices ...string) (string, bool) {
+	s, ok := l.str(attr)
+	if !ok {
+		return "", false
+	}
+	return l.checkOneOf(attr, attr.Expr.Range(), s, choices)
+}
+
+func (l *loader) checkOneOf(attr *hcl.Attribute, rng hcl.Range, s string, choices []string) (string, bool) {
+	for _, c := range choices {
+		if s == c {
+			return s, true
+		}
+	}
+	l.valueError(rng, attr, "%q is not one of %s.", s, quoteList(choices))
+	return "", false
+}
+
+// integer evaluates a whole-number attribute within [min, max].
+func (l *loader) integer(attr *hcl.Attribute, min, max int64) (int64, bool) {
+	v, ok := l.eval(attr)
+	if !ok {
+		return 0, false
+	}
+	return l.intValue(attr, v, attr.Expr.Range(), min, max)
+}
+
+func (l *loader) intValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range, min, max int64) (int64, bool) {
+	bf, ok := l.number(attr, v, rng)
+	if !ok {
+		return 0, false
+	}
+	i, acc := bf.Int64()
+	if acc != big.Exact || i < min || i > max {
+		if bf.Cmp(new(big.Float).SetInt64(min)) < 0 {
+			if min == 1 {
+				l.valueError(rng, attr, "%s must be a positive whole number, not %s.", attr.Name, bf.Text('g', -1))
+			} else {
+				l.valueError(rng, attr, "%s must be at least %d, not %s.", attr.Name, min, bf.Text('g', -1))
+			}
+		} else {
+			l.valueError(rng, attr, "%s must be at most %d, not %s.", attr.Name, max, bf.Text('g', -1))
+		}
+		return 0, false
+	}
+	return i, true
+}
+
+// uintValue accepts any whole number in [0, 2^64).
+func (l *loader) uintValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (uint64, bool) {
+	bf, ok := l.number(attr, v, rng)
+	if !ok {
+		return 0, false
+	}
+	u, acc := bf.Uint64()
+	if acc != big.Exact {
+		l.valueError(rng, attr, "%s must be a whole number from 0 to %d, not %s.", attr.Name, uint64(math.MaxUint64), bf.Text('g', -1))
+		return 0, false
+	}
+	return u, true
+}
+
+func (l *loader) seed(attr *hcl.Attribute) (uint64, bool) {
+	v, ok := l.eval(attr)
+	if !ok {
+		return 0, false
+	}
+	return l.uintValue(attr, v, attr.Expr.Range())
+}
+
+func (l *loader) number(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (*big.Float, bool) {
+	if v.IsNull() {
+		l.typeError(attr, rng, "a number")
+		return nil, false
+	}
+	n, err := convert.Convert(v, cty.Number)
+	if err != nil {
+		l.typeError(attr, rng, "a number")
+		return nil, false
+	}
+	bf := n.AsBigFloat()
+	if bf.IsInf() {
+		l.valueError(rng, attr, "%s must be a finite number.", attr.Name)
+		return nil, false
+	}
+	if !bf.IsInt() {
+		l.valueError(rng, attr, "%s must be a whole number, not %s.", attr.Name, bf.Text('g', -1))
+		return nil, false
+	}
+	return bf, true
+}
+
+func (l *loader) boolean(attr *hcl.Attribute) (bool, bool) {
+	v, ok := l.eval(attr)
+	if !ok {
+		return false, false
+	}
+	return l.boolValue(attr, v, attr.Expr.Range())
+}
+
+func (l *loader) boolValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (bool, bool) {
+	if v.IsNull() {
+		l.typeError(attr, rng, "a bool")
+		return false, false
+	}
+	b, err := convert.Convert(v, cty.Bool)
+	if err != nil {
+		l.typeError(attr, rng, "a bool")
+		return false, false
+	}
+	return b.True(), true
+}
+
+// elements evaluates an attribute that may be a single value or a list of
+// values, returning each value with the range of its own expression when
+// the list is written out literally.
+func (l *loader) elements(attr *hcl.Attribute) ([]cty.Value, []hcl.Range, bool) {
+	v, ok := l.eval(attr)
+	if !ok {
+		return nil, nil, false
+	}
+	rng := attr.Expr.Range()
+	if v.IsNull() || !(v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
+		return []cty.Value{v}, []hcl.Range{rng}, true
+	}
+	if v.LengthInt() == 0 {
+		l.valueError(rng, attr, "The list of values for %s is empty; give at least one value.", attr.Name)
+		return nil, nil, false
+	}
+	vals := v.AsValueSlice()
+	ranges := make([]hcl.Range, len(vals))
+	tup, literal := attr.Expr.(*hclsyntax.TupleConsExpr)
+	for i := range vals {
+		ranges[i] = rng
+		if literal && len(tup.Exprs) == len(vals) {
+			ranges[i] = tup.Exprs[i].Range()
+		}
+	}
+	return vals, ranges, true
+}
+
+// stringList evaluates a list of strings (a single string is a list of one).
+func (l *loader) stringList(attr *hcl.Attribute) ([]string, bool) {
+	vals, ranges, ok := l.elements(attr)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(vals))
+	seen := map[string]bool{}
+	good := true
+	for i, v := range vals {
+		s, ok := l.strValue(attr, v, ranges[i])
+		if !ok {
+			good = false
+			continue
+		}
+		if seen[s] {
+			l.valueError(ranges[i], attr, "%q is listed twice.", s)
+			good = false
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out, good
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	switch len(q) {
+	case 0:
+		return "nothing"
+	case 1:
+		return q[0]
+	}
+	out := ""
+	for i, s := range q {
+		switch {
+		case i == 0:
+			out = s
+		case i == len(q)-1:
+			out += " or " + s
+		default:
+			out += ", " + s
+		}
+	}
+	return out
+}
+
+func sortByPos[T any](xs []T, pos func(T) hcl.Pos) {
+	sort.SliceStable(xs, func(i, j int) bool { return pos(xs[i]).Byte < pos(xs[j]).Byte })
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/spec"
+)
+
+var validateCmd = &command{
+	Name:     "validate",
+	Synopsis: "check spec files and report every mistake",
+	Usage: `runner validate [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+
+Parses and checks the spec files (their blocks merge into one spec) and
+prints every problem with its file, line, column and source. Exit status 0
+when the spec is valid, 2 when it is not.`,
+	Run: runValidate,
+}
+
+var planCmd = &command{
+	Name:     "plan",
+	Synopsis: "list the cells a spec expands to",
+	Usage: `runner plan [-json] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+
+Expands the spec into its matrix of datasets x format variants x scenarios
+and prints one line per cell (dataset/format-label/scenario) and the total.
+-json prints an array of cells with id, dataset, format, format_name,
+variant and scenario instead.`,
+	Run: runPlan,
+}
+
+// loadPlan loads the specs named by args and applies -filter, printing
+// diagnostics and usage errors; it returns nil and an exit status on failure.
+func loadPlan(name string, args []string, sf *specFlags, stderr io.Writer) (*plan.Plan, int) {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "runner %s: no spec files given\nusage: %s\n", name, usageLine(name))
+		return nil, exitUsage
+	}
+	filter, err := plan.ParseFilter(sf.filter)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner %s: -filter: %v\n", name, err)
+		return nil, exitUsage
+	}
+	p, diags := spec.Load(args, sf.options())
+	writeDiags(stderr, diags)
+	if p == nil {
+		return nil, exitUsage
+	}
+	if total := len(p.Cells); p.Select(filter) == 0 {
+		fmt.Fprintf(stderr, "runner %s: -filter %q selects none of the %d cells\n", name, sf.filter, total)
+		return nil, exitUsage
+	}
+	return p, exitOK
+}
+
+func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var sf specFlags
+	fs := flagSet("validate", stderr)
+	sf.addVars(fs)
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	p, code := loadPlan("validate", args, &sf, stderr)
+	if p == nil {
+		return code
+	}
+	fmt.Fprintf(stdout, "%s: valid; %s\n", strings.Join(args, ", "), matrixSummary(p))
+	return exitOK
+}
+
+// matrixSummary is "12 cells: 1 dataset x 4 format variants x 3 scenarios".
+func matrixSummary(p *plan.Plan) string {
+	return fmt.Sprintf("%s: %s x %s x %s",
+		plural(len(p.Cells), "cell", "cells"),
+		plural(len(p.Datasets), "dataset", "datasets"),
+		plural(len(p.Formats), "format variant", "format variants"),
+		plural(len(p.Scenarios), "scenario", "scenarios"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// planCell is one element of `runner plan -json`.
+type planCell struct {
+	ID         string            `json:"id"`
+	Dataset    string            `json:"dataset"`
+	Format     string            `json:"format"`
+	FormatName string            `json:"format_name"`
+	Variant    map[string]string `json:"variant"`
+	Scenario   string            `json:"scenario"`
+}
+
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var sf specFlags
+	var asJSON bool
+	fs := flagSet("plan", stderr)
+	fs.BoolVar(&asJSON, "json", false, "print the cells as a JSON array")
+	sf.addFilter(fs)
+	sf.addVars(fs)
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	p, code := loadPlan("plan", args, &sf, stderr)
+	if p == nil {
+		return code
+	}
+	if asJSON {
+		cells := make([]planCell, len(p.Cells))
+		for i, c := range p.Cells {
+			v := c.Format.Axes
+			if v == nil {
+				v = map[string]string{}
+			}
+			cells[i] = planCell{ID: c.ID, Dataset: c.Dataset.Name, Format: c.Format.Label,
+				FormatName: c.Format.Format, Variant: v, Scenario: c.Scenario.Name}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(cells); err != nil {
+			fmt.Fprintf(stderr, "runner plan: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	for _, c := range p.Cells {
+		fmt.Fprintf(stdout, "  %s\n", c.ID)
+	}
+	s := p.Settings
+	fmt.Fprintf(stdout, "\n%s; warmup %d, repeat %d, isolate %s, cache %s, timeout %s per cell\n",
+		selectedSummary(p), s.Warmup, s.Repeat, s.Isolate, s.Cache, s.Timeout)
+	return exitOK
+}
+
+// selectedSummary is matrixSummary for the cells left after -filter: it
+// counts the distinct datasets, variants and scenarios they use.
+func selectedSummary(p *plan.Plan) string {
+	count := func(key func(plan.Cell) string) int {
+		seen := map[string]bool{}
+		for _, c := range p.Cells {
+			seen[key(c)] = true
+		}
+		return len(seen)
+	}
+	return fmt.Sprintf("%s: %s x %s x %s",
+		plural(len(p.Cells), "cell", "cells"),
+		plural(count(func(c plan.Cell) string { return c.Dataset.Name }), "dataset", "datasets"),
+		plural(count(func(c plan.Cell) string { return c.Format.Label }), "format variant", "format variants"),
+		plural(count(func(c plan.Cell) string { return c.Scenario.Name }), "scenario", "scenarios"))
+}
