@@ -2,11 +2,20 @@ package dataset
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/scenebench/runner/formats"
 )
+
+// GeneratorVersion identifies the value-generation algorithms. It is part
+// of every cache key and manifest; bump it whenever a change to this
+// package changes any generated path or value, so that cached files made by
+// the old code are never served as the new.
+const GeneratorVersion = 1
+
+// DefaultBatchSize is the batch size Ensure generates with, and Generate's
+// when it is given a batch size below 1.
+const DefaultBatchSize = 8192
 
 // File is a dataset written in one format variant and verified against its
 // manifest.
@@ -21,23 +30,47 @@ type File struct {
 type EnsureOptions struct {
 	Force    bool      // rebuild even when a verified file exists
 	Progress io.Writer // progress lines for long writes; nil for none
+	// Verify hashes a cached file in full before serving it even when its
+	// size and modification time match the manifest (see Ensure).
+	Verify bool
 }
 
-var errTODO = errors.New("dataset generation is not implemented yet")
-
 // Validate checks a resolved dataset config (schema, types, generators,
-// hierarchy parameters, prims >= 1) and returns every problem found.
-func Validate(cfg Config) []error { return nil }
+// hierarchy parameters, prims >= 1) and returns every problem found, each a
+// *ConfigError naming the dataset, the property and the field.
+func Validate(cfg Config) []error {
+	_, errs := resolve(cfg)
+	return errs
+}
 
 // Info describes the scene cfg generates, as writers record it.
-func Info(cfg Config) (formats.SceneInfo, error) { return formats.SceneInfo{}, errTODO }
+func Info(cfg Config) (formats.SceneInfo, error) {
+	s, errs := resolve(cfg)
+	if errs != nil {
+		return formats.SceneInfo{}, joinErrors(errs)
+	}
+	return s.info, nil
+}
 
 // Generate produces the scene in layer order, in batches of at most
-// batchSize prims, calling fn for each. The batch is reused after fn returns.
-func Generate(cfg Config, batchSize int, fn func(*formats.Batch) error) error { return errTODO }
+// batchSize prims (DefaultBatchSize when batchSize < 1), calling fn for
+// each. The batch is reused after fn returns: its slices (paths, numbers,
+// arrays) are overwritten by the next batch, so fn must copy what it keeps.
+// Strings are immutable and stay valid, but holding one keeps its whole
+// batch's string memory alive. Memory is bounded by the batch size.
+//
+// An error from fn stops generation and is returned as it is.
+func Generate(cfg Config, batchSize int, fn func(*formats.Batch) error) error {
+	s, errs := resolve(cfg)
+	if errs != nil {
+		return joinErrors(errs)
+	}
+	return s.generate(batchSize, fn)
+}
 
 // Ensure returns the verified file of cfg written in format f with options
 // opts under dataDir, generating it when missing, incomplete or forced.
+// See cache.go for the file naming, the manifest and what is verified.
 func Ensure(ctx context.Context, dataDir string, cfg Config, f formats.Format, opts formats.Options, eo EnsureOptions) (File, error) {
-	return File{}, errTODO
+	return ensure(ctx, dataDir, cfg, f, opts, eo)
 }

@@ -12,19 +12,41 @@ type Config struct {
 	Name string `json:"name"`
 	// Prims is the number of prims that carry properties.
 	Prims int `json:"prims"`
-	// Hierarchy is "flat" (default), "deep" or "balanced".
+	// Hierarchy is "flat" (the default when empty), "deep" or "balanced":
+	//
+	//	flat      /World/Prim_<i>
+	//	deep      /World/Zone_<z>/Level_<l>/Room_<r>/Component_<c>: 10
+	//	          levels of 10 rooms per zone, zones = max(1, prims/1000),
+	//	          components per room cpr = max(1, prims/(zones*100)); the
+	//	          first min(prims, zones*100*cpr) prims fill the rooms in
+	//	          order, the rest are /World/Extra/Prim_<i> (i counts all
+	//	          prims from 0)
+	//	balanced  Depth levels below /World, the last holding the prims:
+	//	          /World/Node_<a>/.../Node_<y>/Prim_<i>, each prim having at
+	//	          most Fanout children, filled in order (so prims may not
+	//	          exceed Fanout^Depth)
+	//
+	// Only the leaf prims carry properties; their ancestors are implied by
+	// the paths.
 	Hierarchy string `json:"hierarchy"`
-	// Depth and Fanout shape a "balanced" hierarchy.
+	// Depth and Fanout shape a "balanced" hierarchy (both at least 1) and
+	// must be 0 for the others.
 	Depth  int `json:"depth,omitempty"`
 	Fanout int `json:"fanout,omitempty"`
 	// Seed makes values reproducible; the same seed gives the same bytes.
 	Seed uint64 `json:"seed"`
-	// Schema is a preset name ("building20", the default, or "none").
+	// Schema is a preset name: "building20" (the default when empty) or
+	// "none", which has no properties of its own so that Properties alone
+	// make the scene.
 	Schema string `json:"schema"`
-	// Payload adds the 1,000-character payload string (building20 only).
+	// Payload true includes building20's 1,000-character "payload" string
+	// property (after its 20 others). The Go zero value leaves it out; the
+	// spec's default is true, which the spec decoder fills in. Ignored with
+	// Schema "none".
 	Payload bool `json:"payload"`
-	// Properties are custom properties added to (or, with Schema "none",
-	// replacing) the preset's.
+	// Properties are custom properties appended, in this order, after the
+	// preset's (or, with Schema "none", making up the whole scene). Their
+	// names must be unique, not clash with the preset's, and not be "path".
 	Properties []PropertyConfig `json:"properties,omitempty"`
 }
 
@@ -33,7 +55,9 @@ type PropertyConfig struct {
 	Name string `json:"name"`
 	// Type is a USD type name (formats.ParseType).
 	Type string `json:"type"`
-	// Length is the element count for array types.
+	// Length is the element count of every value of an array type
+	// (required, at least 1, for double[], float[], int[] and float3[];
+	// must be 0 otherwise).
 	Length int `json:"length,omitempty"`
 	// Generator draws the values, written as a call:
 	//
