@@ -1,16 +1,55 @@
 // Package exec runs the cells of a plan: warmups and repeats, each run in a
 // fresh worker process or in-process, with every step timed, probed and
 // digested, and the results journaled as cells finish.
+//
+// What a sample means: SamplesNS holds, per recorded run, the time of one
+// operation of the step with the clock's own cost taken off. For open and
+// traverse the operation is the whole step (Ops 1; a traversal's Values
+// counts the values it read, and its time includes listing the prims and
+// digesting each value, not ordering them or probing). For get it is one
+// read of the listed properties of the prim: Ops is Times, or the
+// calibrated batch size when a warm get is shorter than a microsecond, and
+// the sample is the timing divided by Ops. The first get after an open is
+// cold and never batched.
+//
+// Digests: a get digests each property once (prim, property, value of the
+// last read); a traversal digests every value in read order. A traversal
+// over K threads splits the ordered prims into K contiguous chunks (the
+// first n%K one prim longer), digests each chunk the same way, and takes
+// XXH64 of the chunk digests as little-endian u64s in chunk order. Random
+// choices use PCG(seed, 0) from math/rand/v2, so every format reads the
+// same prims in the same order.
+//
+// Peak RSS: each step's peak is the kernel's VmHWM after the step, reset
+// before it through /proc/self/clear_refs (so it is the step's own peak in
+// this process; where the reset is refused the peak is since the process
+// started, and a warning says so). Workers read it themselves: after exec
+// a worker has a fresh address space, so its VmHWM never includes the
+// parent. The child's rusage maxrss, by contrast, can carry the parent's
+// peak across fork and exec on Linux (see TestPeakRSSDoesNotLeakFromParent),
+// so results do not use it.
 package exec
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
 
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
+
+// EnsureFunc provides the data file of a dataset in one format variant;
+// dataset.Ensure is the real one.
+type EnsureFunc func(ctx context.Context, dataDir string, cfg dataset.Config, f formats.Format, opts formats.Options, eo dataset.EnsureOptions) (dataset.File, error)
 
 // Options control Run.
 type Options struct {
@@ -22,14 +61,361 @@ type Options struct {
 	Progress io.Writer
 	// Executable is the runner binary re-executed as a worker ("" = os.Executable()).
 	Executable string
+	// Ensure provides data files (nil = dataset.Ensure).
+	Ensure EnsureFunc
 }
+
+// ResultsName is the file Run writes in the output directory.
+const ResultsName = "results.json"
 
 // Run executes every cell of p and returns the results; cells that failed,
 // timed out or mismatched are in the results with their status.
+//
+// With an output directory (opts.Out, else p.Settings.Out) every finished
+// cell is appended to journal.jsonl and results.json is written at the
+// end. When ctx is cancelled, Run stops after the cell under way (whose
+// worker is killed), writes what finished and returns the results with an
+// error wrapping ctx.Err().
 func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error) {
-	return nil, errors.New("execution is not implemented yet")
+	e := &executor{p: p, opts: opts, set: p.Settings}
+	if e.opts.Ensure == nil {
+		e.opts.Ensure = dataset.Ensure
+	}
+	if e.set.Repeat < 1 {
+		e.set.Repeat = 1
+	}
+	e.set.Warmup = max(e.set.Warmup, 0)
+	if e.set.Isolate == "" {
+		e.set.Isolate = "process"
+	}
+	if e.set.Cache == "" {
+		e.set.Cache = "warm"
+	}
+	switch e.set.Isolate {
+	case "process", "none":
+	default:
+		return nil, fmt.Errorf("unknown isolate setting %q (process or none)", e.set.Isolate)
+	}
+	switch e.set.Cache {
+	case "warm", "cold":
+	default:
+		return nil, fmt.Errorf("unknown cache setting %q (warm or cold)", e.set.Cache)
+	}
+	out := opts.Out
+	if out == "" {
+		out = p.Settings.Out
+	}
+	if e.set.Isolate == "process" {
+		e.exe = opts.Executable
+		if e.exe == "" {
+			exe, err := os.Executable()
+			if err != nil {
+				return nil, fmt.Errorf("find the runner binary to start workers: %w", err)
+			}
+			e.exe = exe
+		}
+	}
+	e.prog = newProgress(opts.Progress, len(p.Cells))
+	defer e.prog.finish()
+
+	env, warns := measure.Environment()
+	f := &results.File{
+		SchemaVersion: results.SchemaVersion,
+		Title:         p.Title,
+		Description:   p.Description,
+		Spec:          results.Spec{Paths: p.SpecFiles, SHA256: p.SpecSHA256},
+		Settings: results.Settings{Warmup: e.set.Warmup, Repeat: e.set.Repeat, Isolate: e.set.Isolate,
+			Cache: e.set.Cache, TimeoutNS: int64(e.set.Timeout)},
+		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs},
+		Environment: env,
+		Warnings:    warns,
+		Cells:       []results.Cell{},
+	}
+
+	done := map[string]results.Cell{}
+	var jr *journal
+	if out != "" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, fmt.Errorf("create output directory: %w", err)
+		}
+		jpath := filepath.Join(out, JournalName)
+		if opts.Resume {
+			var err error
+			if done, err = readJournal(jpath); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if jr, err = openJournal(jpath, opts.Resume); err != nil {
+			return nil, err
+		}
+		defer jr.close()
+	}
+
+	var stopped error
+	f.Datasets, stopped = e.ensureData(ctx)
+	if stopped == nil {
+		for i := range p.Cells {
+			c := &p.Cells[i]
+			if rc, ok := done[c.ID]; ok {
+				f.Cells = append(f.Cells, rc)
+				e.prog.cellDone(i, &rc, 0, false)
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				stopped = err
+				break
+			}
+			t0 := time.Now()
+			rc, err := e.runCell(ctx, i, c)
+			if err != nil {
+				stopped = err
+				break
+			}
+			if jr != nil {
+				if err := jr.add(&rc); err != nil {
+					return nil, err
+				}
+			}
+			f.Cells = append(f.Cells, rc)
+			e.prog.cellDone(i, &rc, time.Since(t0), true)
+		}
+	}
+	crossCheck(f.Cells, p.Report.Baseline)
+	f.Environment.End = time.Now().UTC()
+	if out != "" {
+		if err := writeResults(filepath.Join(out, ResultsName), f); err != nil {
+			return f, err
+		}
+	}
+	if stopped != nil {
+		return f, fmt.Errorf("stopped after %d of %d cells: %w", len(f.Cells), len(p.Cells), stopped)
+	}
+	return f, nil
+}
+
+// AllOK reports whether every cell of f finished ok (apply exits 1
+// otherwise).
+func AllOK(f *results.File) bool {
+	for _, c := range f.Cells {
+		if c.Status != results.StatusOK {
+			return false
+		}
+	}
+	return true
 }
 
 // WorkerMain is the hidden `runner worker` subcommand: it reads requests as
 // JSON lines from in and answers on out. It returns the process exit status.
-func WorkerMain(in io.Reader, out io.Writer) int { return 2 }
+func WorkerMain(in io.Reader, out io.Writer) int { return workerMain(in, out) }
+
+func writeResults(path string, f *results.File) error {
+	tmp := path + ".tmp"
+	fh, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	if err := results.Write(fh, f); err != nil {
+		fh.Close()
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	return nil
+}
+
+// executor holds what every cell of one Run shares.
+type executor struct {
+	p    *plan.Plan
+	opts Options
+	set  plan.Settings
+	exe  string
+	prog *progress
+	// files by dataset name and variant label
+	files map[fileKey]fileResult
+}
+
+type fileKey struct{ dataset, label string }
+
+type fileResult struct {
+	file dataset.File
+	err  error
+}
+
+// ensureData provides the file of every dataset x variant the cells use,
+// once per distinct file (variants that differ only in read options share
+// one), and describes the datasets for the results.
+func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
+	e.files = map[fileKey]fileResult{}
+	byFile := map[string]fileResult{}
+	var out []results.Dataset
+	dsIndex := map[string]int{}
+	for i := range e.p.Cells {
+		c := &e.p.Cells[i]
+		k := fileKey{c.Dataset.Name, c.Format.Label}
+		if _, ok := e.files[k]; ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		di, ok := dsIndex[c.Dataset.Name]
+		if !ok {
+			di = len(out)
+			dsIndex[c.Dataset.Name] = di
+			cfg := c.Dataset
+			out = append(out, results.Dataset{Name: cfg.Name, Prims: cfg.Prims, Hierarchy: cfg.Hierarchy,
+				Seed: cfg.Seed, Schema: cfg.Schema, Payload: cfg.Payload, Files: []results.DataFile{}})
+		}
+		var fr fileResult
+		f, ok := formats.Lookup(c.Format.Format)
+		if !ok {
+			fr.err = fmt.Errorf("format %q is not available in this build", c.Format.Format)
+		} else {
+			fk := c.Dataset.Name + "\x00" + formats.FileKey(f, c.Format.Options)
+			if prev, ok := byFile[fk]; ok {
+				fr = prev
+			} else {
+				e.prog.line("data  %s  %s ...", c.Dataset.Name, c.Format.Label)
+				fr.file, fr.err = e.opts.Ensure(ctx, e.set.DataDir, c.Dataset, f, c.Format.Options,
+					dataset.EnsureOptions{Force: e.opts.Force, Progress: e.opts.Progress})
+				if fr.err != nil && ctx.Err() != nil {
+					return out, ctx.Err()
+				}
+				if fr.err != nil {
+					fr.err = fmt.Errorf("data for %s in %s: %w", c.Dataset.Name, c.Format.Label, fr.err)
+					e.prog.line("data  %s  %s  failed: %v", c.Dataset.Name, c.Format.Label, fr.err)
+				}
+				byFile[fk] = fr
+			}
+		}
+		e.files[k] = fr
+		if fr.err == nil {
+			out[di].Files = append(out[di].Files, results.DataFile{Format: c.Format.Label, Path: fr.file.Path, Bytes: fr.file.Bytes})
+		}
+	}
+	return out, nil
+}
+
+// runCell runs one cell's warmups and repeats. Failures of the cell are in
+// the returned cell; an error means the whole run was interrupted and the
+// cell did not finish.
+func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.Cell, error) {
+	rc := results.Cell{
+		ID: c.ID, Dataset: c.Dataset.Name, Format: c.Format.Label, FormatName: c.Format.Format,
+		Variant: c.Format.Axes, Scenario: c.Scenario.Name, Status: results.StatusOK,
+		Warmup: e.set.Warmup, Repeat: e.set.Repeat, Steps: []results.Step{},
+	}
+	if rc.Variant == nil {
+		rc.Variant = map[string]string{}
+	}
+	fr := e.files[fileKey{c.Dataset.Name, c.Format.Label}]
+	if fr.err != nil {
+		rc.Status, rc.Error = results.StatusFailed, fr.err.Error()
+		return rc, nil
+	}
+	cctx, cancel := ctx, context.CancelFunc(func() {})
+	if e.set.Timeout > 0 {
+		cctx, cancel = context.WithTimeout(ctx, e.set.Timeout)
+	}
+	defer cancel()
+
+	req := &runRequest{Path: fr.file.Path, Format: c.Format.Format, Options: c.Format.Options,
+		Steps: c.Scenario.Steps, Batch: map[string]int64{}}
+	cold := e.set.Cache == "cold"
+	var coldMisses []string
+	runs := make([]runResult, 0, e.set.Repeat)
+	total := e.set.Warmup + e.set.Repeat
+	for i := range total {
+		recorded := i >= e.set.Warmup
+		phase := fmt.Sprintf("warmup %d/%d", i+1, e.set.Warmup)
+		if recorded {
+			phase = fmt.Sprintf("run %d/%d", i-e.set.Warmup+1, e.set.Repeat)
+		}
+		e.prog.status(idx, c.ID, phase, len(e.p.Cells)-idx)
+		if cold {
+			resident, pages, err := dropFromPageCache(req.Path)
+			switch {
+			case err != nil:
+				coldMisses = append(coldMisses, fmt.Sprintf("%s: %v", phase, err))
+			case resident > 0:
+				coldMisses = append(coldMisses, fmt.Sprintf("%s: %d of %d pages stayed cached", phase, resident, pages))
+			}
+		}
+		rr, err := e.runOnce(cctx, req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return rc, ctx.Err()
+			}
+			var re *runError
+			if errors.As(err, &re) {
+				rc.Stderr = re.stderr
+			}
+			if errors.Is(cctx.Err(), context.DeadlineExceeded) {
+				rc.Status = results.StatusTimeout
+				rc.Error = fmt.Sprintf("timed out after %v in %s", e.set.Timeout, phase)
+			} else {
+				rc.Status = results.StatusFailed
+				rc.Error = fmt.Sprintf("%s: %v", phase, err)
+			}
+			return rc, nil
+		}
+		for _, s := range rr.Steps {
+			if s.Batched {
+				req.Batch[s.Name] = s.Ops
+			}
+		}
+		if recorded {
+			runs = append(runs, rr)
+		}
+	}
+	if cold {
+		ok := len(coldMisses) == 0
+		rc.ColdCache = &ok
+		if !ok {
+			rc.Warnings = append(rc.Warnings, fmt.Sprintf("cold cache not achieved in %d of %d runs (%s): times include cached reads",
+				len(coldMisses), total, coldMisses[0]))
+		}
+	}
+	aggregate(&rc, runs)
+	return rc, nil
+}
+
+// runOnce runs the scenario once, in a worker or in this process.
+func (e *executor) runOnce(ctx context.Context, req *runRequest) (runResult, error) {
+	if e.set.Isolate == "process" {
+		wr, err := runInWorker(ctx, e.exe, req)
+		return wr.result, err
+	}
+	return runInProcess(ctx, req)
+}
+
+// runInProcess runs the scenario on a goroutine of this process. A reader
+// that hangs cannot be stopped from outside: on timeout the run is
+// abandoned (its goroutine left behind) and the cell reported as timed out.
+func runInProcess(ctx context.Context, req *runRequest) (runResult, error) {
+	prober, clock, err := processProbes()
+	if err != nil {
+		return runResult{}, err
+	}
+	runtime.GC() // start every run from a collected heap, outside any timing
+	type outcome struct {
+		rr  runResult
+		err error
+	}
+	ch := make(chan outcome, 1)
+	go func() {
+		rr, err := runScenario(ctx, prober, clock, req)
+		ch <- outcome{rr, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.rr, o.err
+	case <-ctx.Done():
+		return runResult{}, &runError{err: ctx.Err()}
+	}
+}

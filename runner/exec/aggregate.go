@@ -1,0 +1,93 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// aggregate turns the recorded runs of a cell into its steps: samples,
+// statistics and warnings, memory summaries, and the probes of the median
+// run. Runs that disagree on a step's digest make the cell a mismatch.
+func aggregate(rc *results.Cell, runs []runResult) {
+	if len(runs) == 0 {
+		return
+	}
+	n := len(runs[0].Steps)
+	for _, r := range runs[1:] {
+		if len(r.Steps) != n {
+			rc.Status = results.StatusFailed
+			rc.Error = "runs of the cell measured different numbers of steps"
+			return
+		}
+	}
+	for i := range n {
+		first := &runs[0].Steps[i]
+		step := results.Step{Name: first.Name, Op: first.Op, Digest: first.Digest, Values: first.Values}
+		var (
+			samples                                    = make([]float64, len(runs))
+			rssAfter, rssDelta, peak, rchar, readBytes []float64
+			majFaults, minFaults, goHeap               []float64
+		)
+		for r := range runs {
+			s := &runs[r].Steps[i]
+			samples[r] = s.NS
+			rssAfter = append(rssAfter, float64(s.RSSAfter))
+			rssDelta = append(rssDelta, float64(s.RSSAfter)-float64(s.RSSBefore))
+			peak = append(peak, float64(s.PeakRSS))
+			rchar = append(rchar, float64(s.RChar))
+			readBytes = append(readBytes, float64(s.ReadBytes))
+			majFaults = append(majFaults, float64(s.MajorFaults))
+			minFaults = append(minFaults, float64(s.MinorFaults))
+			goHeap = append(goHeap, float64(s.GoHeap))
+			if s.Digest != step.Digest && rc.Status == results.StatusOK {
+				rc.Status = results.StatusMismatch
+				rc.Error = joinErr(rc.Error, fmt.Sprintf("step %s: digest %s in run 1 but %s in run %d: the reader is not deterministic",
+					step.Name, step.Digest, s.Digest, r+1))
+			}
+		}
+		step.SamplesNS = samples
+		step.Stats, step.Warnings = measure.Summarize(samples)
+		med := medianRun(samples)
+		step.Ops = runs[med].Steps[i].Ops
+		step.Probes = runs[med].Steps[i].Probes
+		step.Memory = results.Memory{
+			RSSAfterBytes: measure.Summary(rssAfter),
+			RSSDeltaBytes: measure.Summary(rssDelta),
+			PeakRSSBytes:  measure.Summary(peak),
+			ReadBytes:     measure.Summary(rchar),
+			DiskReadBytes: measure.Summary(readBytes),
+			MajorFaults:   measure.Summary(majFaults),
+			MinorFaults:   measure.Summary(minFaults),
+			GoHeapBytes:   measure.Summary(goHeap),
+		}
+		rc.Steps = append(rc.Steps, step)
+	}
+	seen := map[string]bool{}
+	for _, r := range runs {
+		for _, u := range r.Unavailable {
+			if !seen[u] {
+				seen[u] = true
+				rc.Warnings = append(rc.Warnings, u)
+			}
+		}
+	}
+}
+
+// medianRun is the index of the run whose sample is nearest the median
+// (the earliest on ties).
+func medianRun(samples []float64) int {
+	sorted := slices.Clone(samples)
+	slices.Sort(sorted)
+	med := measure.Quantile(sorted, 0.5)
+	best, bestDist := 0, math.Inf(1)
+	for i, s := range samples {
+		if d := math.Abs(s - med); d < bestDist {
+			best, bestDist = i, d
+		}
+	}
+	return best
+}

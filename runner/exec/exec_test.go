@@ -1,0 +1,363 @@
+package exec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/results"
+)
+
+func inProcess(repeat int) plan.Settings {
+	return plan.Settings{Warmup: 1, Repeat: repeat, Isolate: "none", Cache: "warm", Timeout: time.Minute}
+}
+
+func mustRun(t *testing.T, p *plan.Plan, opts Options) *results.File {
+	t.Helper()
+	if opts.Ensure == nil {
+		opts.Ensure = fakeEnsure(t.TempDir(), nil)
+	}
+	f, err := Run(context.Background(), p, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return f
+}
+
+func cellByID(t *testing.T, f *results.File, id string) *results.Cell {
+	t.Helper()
+	for i := range f.Cells {
+		if f.Cells[i].ID == id {
+			return &f.Cells[i]
+		}
+	}
+	t.Fatalf("no cell %s in %d cells", id, len(f.Cells))
+	return nil
+}
+
+func TestRunInProcess(t *testing.T) {
+	out := t.TempDir()
+	var ensures atomic.Int64
+	p := testPlan(200, inProcess(3), []string{"ok", "slow"}, fullScenario)
+	f := mustRun(t, p, Options{Out: out, Ensure: fakeEnsure(t.TempDir(), &ensures)})
+
+	if got := ensures.Load(); got != 1 {
+		t.Errorf("Ensure called %d times; variants differing in read options share one file", got)
+	}
+	if len(f.Datasets) != 1 || len(f.Datasets[0].Files) != 2 || f.Datasets[0].Files[0].Bytes == 0 {
+		t.Errorf("datasets %+v", f.Datasets)
+	}
+	if !AllOK(f) {
+		for _, c := range f.Cells {
+			t.Errorf("cell %s: %s %s", c.ID, c.Status, c.Error)
+		}
+		t.FailNow()
+	}
+	a, b := &f.Cells[0], &f.Cells[1]
+	if len(a.Steps) != len(fullScenario.Steps) {
+		t.Fatalf("%d steps, want %d", len(a.Steps), len(fullScenario.Steps))
+	}
+	for i, s := range a.Steps {
+		if len(s.SamplesNS) != 3 || s.Stats.MedianNS <= 0 || s.Memory.RSSAfterBytes.Median <= 0 {
+			t.Errorf("step %s: samples %v, stats %+v, memory %+v", s.Name, s.SamplesNS, s.Stats, s.Memory.RSSAfterBytes)
+		}
+		if s.Digest != b.Steps[i].Digest {
+			t.Errorf("step %s: digests %s and %s differ between equal readers", s.Name, s.Digest, b.Steps[i].Digest)
+		}
+		if (s.Op == "open") != (s.Digest == "") {
+			t.Errorf("step %s (%s) digest %q", s.Name, s.Op, s.Digest)
+		}
+	}
+	byName := map[string]results.Step{}
+	for _, s := range a.Steps {
+		byName[s.Name] = s
+	}
+	want := map[string]struct {
+		ops, values int64
+		probes      int
+	}{
+		"get":        {1, 1, 0},
+		"traverse":   {1, 600, 4},
+		"traverse#2": {1, 200, 2},
+		"traverse#3": {1, 10, 0},
+	}
+	for name, w := range want {
+		s := byName[name]
+		if s.Ops != w.ops || s.Values != w.values || len(s.Probes) != w.probes {
+			t.Errorf("step %s: ops %d values %d probes %d, want %+v", name, s.Ops, s.Values, len(s.Probes), w)
+		}
+	}
+	// A warm get of a map lookup is far under a microsecond: batched.
+	if g := byName["get#3"]; g.Ops < 100 || g.Values != 2 {
+		t.Errorf("batched warm get: ops %d, values %d", g.Ops, g.Values)
+	}
+	// 50 warm reads of a map lookup take well under a microsecond each
+	// but over one in all: not batched, 50 ops.
+	if g := byName["get#2"]; g.Ops < 50 || g.Stats.MedianNS > 5000 {
+		t.Errorf("warm get: ops %d, median %v ns", g.Ops, g.Stats.MedianNS)
+	}
+	pr := byName["traverse"].Probes
+	if pr[0].Prims != 50 || pr[3].Prims != 200 || pr[3].ElapsedNS < pr[0].ElapsedNS || pr[0].RSSBytes <= 0 {
+		t.Errorf("probes %+v", pr)
+	}
+	// results.json and the journal are on disk.
+	rf, err := results.ReadFile(filepath.Join(out, ResultsName))
+	if err != nil || len(rf.Cells) != 2 {
+		t.Fatalf("results.json: %v, %+v", err, rf)
+	}
+	if rf.Environment.Start.IsZero() || rf.Environment.End.Before(rf.Environment.Start) {
+		t.Errorf("environment times %v .. %v", rf.Environment.Start, rf.Environment.End)
+	}
+	j, _ := readJournal(filepath.Join(out, JournalName))
+	if len(j) != 2 {
+		t.Errorf("journal has %d cells, want 2", len(j))
+	}
+}
+
+func TestDigestMismatchAcrossVariants(t *testing.T) {
+	p := testPlan(20, inProcess(1), []string{"ok", "slow", "wrong"}, traverseScenario, openOnly)
+	f := mustRun(t, p, Options{})
+	for _, c := range f.Cells {
+		want := results.StatusOK
+		if c.ID == "tiny/fake-wrong/scan" {
+			want = results.StatusMismatch
+		}
+		if c.Status != want {
+			t.Errorf("cell %s: %s (%s), want %s", c.ID, c.Status, c.Error, want)
+		}
+	}
+	bad := cellByID(t, f, "tiny/fake-wrong/scan")
+	if !strings.Contains(bad.Error, "step traverse") || !strings.Contains(bad.Error, "fake-ok, fake-slow") {
+		t.Errorf("mismatch error %q", bad.Error)
+	}
+	if AllOK(f) {
+		t.Error("AllOK with a mismatched cell")
+	}
+}
+
+func TestDigestDiffersBetweenRuns(t *testing.T) {
+	p := testPlan(20, inProcess(2), []string{"flaky"}, traverseScenario)
+	f := mustRun(t, p, Options{})
+	if c := f.Cells[0]; c.Status != results.StatusMismatch || !strings.Contains(c.Error, "not deterministic") {
+		t.Errorf("flaky reader: %s %q", c.Status, c.Error)
+	}
+}
+
+func TestCrossCheckRules(t *testing.T) {
+	cell := func(label, digest string) results.Cell {
+		return results.Cell{ID: label, Dataset: "d", Scenario: "s", Format: label, Status: results.StatusOK,
+			Steps: []results.Step{{Name: "open"}, {Name: "traverse", Digest: digest}}}
+	}
+	tests := []struct {
+		name     string
+		cells    []results.Cell
+		baseline string
+		bad      []string
+	}{
+		{"all agree", []results.Cell{cell("a", "1"), cell("b", "1")}, "a", nil},
+		{"majority wins over baseline", []results.Cell{cell("a", "2"), cell("b", "1"), cell("c", "1")}, "a", []string{"a"}},
+		{"tie goes to baseline", []results.Cell{cell("a", "1"), cell("b", "2")}, "a", []string{"b"}},
+		{"tie goes to baseline, other side", []results.Cell{cell("a", "1"), cell("b", "2")}, "b", []string{"a"}},
+		{"tie without baseline marks all", []results.Cell{cell("a", "1"), cell("b", "2")}, "z", []string{"a", "b"}},
+		{"failed cells take no part", func() []results.Cell {
+			c := cell("b", "2")
+			c.Status = results.StatusFailed
+			return []results.Cell{cell("a", "1"), c}
+		}(), "z", nil},
+		{"other scenarios are separate", func() []results.Cell {
+			c := cell("b", "2")
+			c.Scenario = "other"
+			return []results.Cell{cell("a", "1"), c}
+		}(), "z", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			crossCheck(tt.cells, tt.baseline)
+			var bad []string
+			for _, c := range tt.cells {
+				if c.Status == results.StatusMismatch {
+					bad = append(bad, c.Format)
+					if !strings.Contains(c.Error, "step traverse") {
+						t.Errorf("error %q does not name the step", c.Error)
+					}
+				}
+			}
+			if strings.Join(bad, ",") != strings.Join(tt.bad, ",") {
+				t.Errorf("mismatched %v, want %v", bad, tt.bad)
+			}
+		})
+	}
+}
+
+func TestWorkerCrashAndHang(t *testing.T) {
+	settings := plan.Settings{Warmup: 0, Repeat: 2, Isolate: "process", Cache: "warm", Timeout: 1500 * time.Millisecond}
+	p := testPlan(20, settings, []string{"ok", "crash", "hang"}, traverseScenario)
+	t0 := time.Now()
+	f := mustRun(t, p, Options{})
+	if took := time.Since(t0); took > 15*time.Second {
+		t.Errorf("run took %v; the hanging worker was not stopped at its timeout", took)
+	}
+	ok := cellByID(t, f, "tiny/fake-ok/scan")
+	if ok.Status != results.StatusOK {
+		t.Errorf("ok cell: %s %s %s", ok.Status, ok.Error, ok.Stderr)
+	}
+	crash := cellByID(t, f, "tiny/fake-crash/scan")
+	if crash.Status != results.StatusFailed || !strings.Contains(crash.Stderr, "fake reader crashed on /World/Prim_0") ||
+		!strings.Contains(crash.Error, "run 1/2") {
+		t.Errorf("crash cell: %s %q, stderr %q", crash.Status, crash.Error, crash.Stderr)
+	}
+	hang := cellByID(t, f, "tiny/fake-hang/scan")
+	if hang.Status != results.StatusTimeout || !strings.Contains(hang.Error, "timed out after 1.5s") {
+		t.Errorf("hang cell: %s %q", hang.Status, hang.Error)
+	}
+}
+
+func TestInProcessTimeout(t *testing.T) {
+	settings := inProcess(1)
+	settings.Timeout = 300 * time.Millisecond
+	p := testPlan(5, settings, []string{"hang"}, openOnly)
+	f := mustRun(t, p, Options{})
+	if c := f.Cells[0]; c.Status != results.StatusTimeout {
+		t.Errorf("in-process hang: %s %q", c.Status, c.Error)
+	}
+}
+
+func TestResume(t *testing.T) {
+	out := t.TempDir()
+	p := testPlan(20, inProcess(1), []string{"ok", "slow"}, traverseScenario, openOnly)
+	first := mustRun(t, p, Options{Out: out})
+	if len(first.Cells) != 4 {
+		t.Fatalf("%d cells", len(first.Cells))
+	}
+	// Keep two cells in the journal and tear a third mid-line, as a crash would.
+	jpath := filepath.Join(out, JournalName)
+	data, _ := os.ReadFile(jpath)
+	lines := strings.SplitAfter(string(data), "\n")
+	torn := lines[0] + lines[1] + lines[2][:len(lines[2])/2]
+	if err := os.WriteFile(jpath, []byte(torn), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := opens.Load()
+	second := mustRun(t, p, Options{Out: out, Resume: true})
+	// Cells 3 (torn) and 4 ran again: warmup + 1 run each.
+	if got := opens.Load() - before; got != 4 {
+		t.Errorf("resume opened %d times, want 4 (two cells of two runs)", got)
+	}
+	if len(second.Cells) != 4 || !AllOK(second) {
+		t.Errorf("resumed results: %d cells", len(second.Cells))
+	}
+	for i := range 2 {
+		if second.Cells[i].Steps[0].SamplesNS[0] != first.Cells[i].Steps[0].SamplesNS[0] {
+			t.Errorf("cell %s was run again instead of taken from the journal", first.Cells[i].ID)
+		}
+	}
+	j, err := readJournal(jpath)
+	if err != nil || len(j) != 4 {
+		t.Errorf("journal after resume: %d cells, %v", len(j), err)
+	}
+	// Without -resume the journal starts over.
+	mustRun(t, p, Options{Out: out})
+	data, _ = os.ReadFile(jpath)
+	if n := strings.Count(string(data), "\n"); n != 4 {
+		t.Errorf("fresh run left %d journal lines, want 4", n)
+	}
+}
+
+func TestInterruptSavesFinishedCells(t *testing.T) {
+	out := t.TempDir()
+	p := testPlan(20, inProcess(1), []string{"ok", "slow", "ok"}, openOnly)
+	p.Cells[2].ID = "tiny/fake-ok2/load"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	prog := &cancelOnWrite{match: "[1/3]", cancel: cancel}
+	f, err := Run(ctx, p, Options{Out: out, Progress: prog, Ensure: fakeEnsure(t.TempDir(), nil)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel: %v", err)
+	}
+	if f == nil || len(f.Cells) != 1 {
+		t.Fatalf("results after cancel: %+v", f)
+	}
+	rf, rerr := results.ReadFile(filepath.Join(out, ResultsName))
+	if rerr != nil || len(rf.Cells) != 1 {
+		t.Errorf("results.json after cancel: %v", rerr)
+	}
+}
+
+type cancelOnWrite struct {
+	match  string
+	cancel func()
+	buf    bytes.Buffer
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	c.buf.Write(p)
+	if strings.Contains(c.buf.String(), c.match) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func isTmpfs(path string) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(path, &st) == nil && st.Type == unix.TMPFS_MAGIC
+}
+
+func TestColdCache(t *testing.T) {
+	dir := t.TempDir()
+	settings := inProcess(2)
+	settings.Cache = "cold"
+	p := testPlan(20, settings, []string{"ok"}, traverseScenario)
+
+	t.Run("fadvise ignored", func(t *testing.T) {
+		old := fadvise
+		fadvise = func(fd int, off, n int64, advice int) error { return nil }
+		defer func() { fadvise = old }()
+		f := mustRun(t, p, Options{Ensure: fakeEnsure(dir, nil)})
+		c := f.Cells[0]
+		if c.Status != results.StatusOK || c.ColdCache == nil || *c.ColdCache {
+			t.Fatalf("cold cache with fadvise ignored: status %s, cold %v", c.Status, c.ColdCache)
+		}
+		if len(c.Warnings) == 0 || !strings.Contains(c.Warnings[0], "cold cache not achieved in 3 of 3 runs") ||
+			!strings.Contains(c.Warnings[0], "pages stayed cached") {
+			t.Errorf("warnings %q", c.Warnings)
+		}
+	})
+	t.Run("fadvise honoured", func(t *testing.T) {
+		if isTmpfs(dir) {
+			t.Skip("tmpfs keeps its pages: nothing to drop them to")
+		}
+		f := mustRun(t, p, Options{Ensure: fakeEnsure(dir, nil)})
+		c := f.Cells[0]
+		if c.ColdCache == nil || !*c.ColdCache {
+			t.Errorf("cold cache on a disk file system not achieved: %q", c.Warnings)
+		}
+	})
+}
+
+func TestDataFailureFailsItsCells(t *testing.T) {
+	p := testPlan(5, inProcess(1), []string{"ok"}, openOnly)
+	f := mustRun(t, p, Options{Ensure: func(context.Context, string, dataset.Config, formats.Format, formats.Options, dataset.EnsureOptions) (dataset.File, error) {
+		return dataset.File{}, errors.New("disk full")
+	}})
+	if c := f.Cells[0]; c.Status != results.StatusFailed || !strings.Contains(c.Error, "disk full") {
+		t.Errorf("cell %s %q", c.Status, c.Error)
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	p := testPlan(5, plan.Settings{Isolate: "vm"}, []string{"ok"}, openOnly)
+	if _, err := Run(context.Background(), p, Options{}); err == nil || !strings.Contains(err.Error(), "vm") {
+		t.Errorf("isolate vm: %v", err)
+	}
+}
