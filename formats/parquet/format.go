@@ -5,8 +5,6 @@
 package parquet
 
 import (
-	"errors"
-
 	"github.com/scenebench/runner/formats"
 )
 
@@ -44,14 +42,12 @@ func (Format) Options() []formats.Option {
 	}
 }
 
-var errTODO = errors.New("parquet: not implemented yet")
-
 // Create implements formats.Format.
 func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
-	return nil, errTODO
+	return create(path, opts, info)
 }
 
 // Open implements formats.Format.
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
-	return nil, errTODO
+	return open(path, opts)
 }

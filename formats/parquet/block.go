@@ -1,0 +1,416 @@
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// block is one property's values for one row group, decoded once from its
+// column chunk. Get reads it without allocating: strings and arrays are
+// slices of the block's storage, which is never reused after eviction.
+type block struct {
+	typ formats.Type
+	n   int
+
+	f64  []float64
+	f32  []float32
+	i32  []int32
+	i64  []int64
+	bits []bool
+	str  string       // concatenated strings
+	off  []uint32     // strings: byte offsets; arrays: element offsets (n+1)
+	v3f  [][3]float32 // float3 values, or float3[] elements
+	v3d  [][3]float64
+	null []bool // rows holding a null (only in files from other writers)
+
+	size int64 // decoded bytes, for the cache budget
+
+	// cache bookkeeping, guarded by the cache's mutex
+	slot       *rgSlot
+	col        int
+	prev, next *block
+	resident   bool
+}
+
+var errNull = errors.New("value is null")
+
+// value copies row i into dst.
+func (b *block) value(i int, dst *formats.Value) error {
+	if b.null != nil && b.null[i] {
+		return errNull
+	}
+	dst.Type = b.typ
+	switch b.typ {
+	case formats.Double:
+		dst.Num = b.f64[i]
+	case formats.Float:
+		dst.Num = float64(b.f32[i])
+	case formats.Int:
+		dst.Int = int64(b.i32[i])
+	case formats.Int64:
+		dst.Int = b.i64[i]
+	case formats.Bool:
+		dst.Bool = b.bits[i]
+	case formats.String, formats.Token:
+		dst.Str = b.str[b.off[i]:b.off[i+1]]
+	case formats.Float3:
+		v := b.v3f[i]
+		dst.Vec = [3]float64{float64(v[0]), float64(v[1]), float64(v[2])}
+	case formats.Double3:
+		dst.Vec = b.v3d[i]
+	case formats.DoubleArray:
+		lo, hi := b.off[i], b.off[i+1]
+		dst.Doubles = b.f64[lo:hi:hi]
+	case formats.FloatArray:
+		lo, hi := b.off[i], b.off[i+1]
+		dst.Floats = b.f32[lo:hi:hi]
+	case formats.IntArray:
+		lo, hi := b.off[i], b.off[i+1]
+		dst.Ints = b.i32[lo:hi:hi]
+	case formats.Float3Array:
+		lo, hi := b.off[i], b.off[i+1]
+		dst.Vecs = b.v3f[lo:hi:hi]
+	}
+	return nil
+}
+
+// stringAt returns row i of a string block (used for the path column).
+func (b *block) stringAt(i int) string { return b.str[b.off[i]:b.off[i+1]] }
+
+const readBatch = 4096
+
+// levelReader reads one batch of values and levels; it is the typed
+// ReadBatch of a column chunk reader.
+type levelReader[T any] func(n int64, vals []T, defs, reps []int16) (int64, int, error)
+
+// readChunk reads every value and level of a column chunk. Values are handed
+// to sink batch by batch, before the reader may reuse their memory.
+func readChunk[T any](hasNext func() bool, read levelReader[T], c *column, sink func([]T)) (defs, reps []int16, err error) {
+	vals := make([]T, readBatch)
+	var d, r []int16
+	if c.maxDef > 0 {
+		d = make([]int16, readBatch)
+	}
+	if c.maxRep > 0 {
+		r = make([]int16, readBatch)
+	}
+	for hasNext() {
+		total, nv, err := read(readBatch, vals, d, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		if total == 0 && nv == 0 {
+			break
+		}
+		if nv > len(vals) || total > readBatch {
+			return nil, nil, fmt.Errorf("reader returned %d values for a batch of %d", nv, readBatch)
+		}
+		sink(vals[:nv])
+		if d != nil {
+			defs = append(defs, d[:total]...)
+		}
+		if r != nil {
+			reps = append(reps, r[:total]...)
+		}
+	}
+	return defs, reps, nil
+}
+
+// decodeChunk reads a column chunk of rows rows into a block of c's type.
+// arrow-go can panic on some corrupt pages; that becomes an error here.
+func decodeChunk(cr file.ColumnChunkReader, c *column, rows int) (b *block, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("corrupt column chunk: %v", r)
+		}
+	}()
+	b = &block{typ: c.prop.Type, n: rows}
+	var defs, reps []int16
+	switch r := cr.(type) {
+	case *file.Float64ColumnChunkReader:
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []float64) { b.f64 = append(b.f64, v...) })
+	case *file.Float32ColumnChunkReader:
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []float32) { b.f32 = append(b.f32, v...) })
+	case *file.Int32ColumnChunkReader:
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []int32) { b.i32 = append(b.i32, v...) })
+	case *file.Int64ColumnChunkReader:
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []int64) { b.i64 = append(b.i64, v...) })
+	case *file.BooleanColumnChunkReader:
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []bool) { b.bits = append(b.bits, v...) })
+	case *file.ByteArrayColumnChunkReader:
+		var arena []byte
+		b.off = append(b.off, 0)
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []parquet.ByteArray) {
+			for _, s := range v {
+				arena = append(arena, s...)
+				b.off = append(b.off, uint32(len(arena)))
+			}
+		})
+		if len(arena) > 1<<32-1 {
+			return nil, errors.New("string column chunk over 4 GiB")
+		}
+		if len(arena) > 0 {
+			b.str = unsafe.String(&arena[0], len(arena))
+		}
+	default:
+		return nil, fmt.Errorf("unsupported column reader %T", cr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.assemble(c, defs, reps); err != nil {
+		return nil, err
+	}
+	b.size = b.bytes()
+	return b, nil
+}
+
+// values is the number of leaf values decoded.
+func (b *block) values() int {
+	switch {
+	case b.f64 != nil:
+		return len(b.f64)
+	case b.f32 != nil:
+		return len(b.f32)
+	case b.i32 != nil:
+		return len(b.i32)
+	case b.i64 != nil:
+		return len(b.i64)
+	case b.bits != nil:
+		return len(b.bits)
+	case b.off != nil:
+		return len(b.off) - 1
+	}
+	return 0
+}
+
+// assemble turns decoded leaf values plus levels into one value per row.
+func (b *block) assemble(c *column, defs, reps []int16) error {
+	nv := b.values()
+	if c.maxRep == 0 {
+		if c.maxDef == 0 {
+			if nv != b.n {
+				return fmt.Errorf("column chunk has %d values for %d rows", nv, b.n)
+			}
+			return nil
+		}
+		if len(defs) != b.n {
+			return fmt.Errorf("column chunk has %d levels for %d rows", len(defs), b.n)
+		}
+		return b.spreadNulls(defs, c.maxDef, nv)
+	}
+	if len(defs) != len(reps) {
+		return errors.New("column chunk has unequal definition and repetition levels")
+	}
+	// Rebuild rows from levels. row offsets count leaf values for one level
+	// of nesting and inner lists (vec3s) for two.
+	off := make([]uint32, 0, b.n+1)
+	var null []bool
+	markNull := func() {
+		if null == nil {
+			null = make([]bool, b.n)
+		}
+		null[len(off)-1] = true
+	}
+	d1, d2 := c.repDefs[0], c.repDefs[1]
+	leaf, inner := 0, 0 // leaf values consumed; inner lists started
+	innerLen := 0
+	checkInner := func() error {
+		if c.maxRep == 2 && inner > 0 && innerLen != 3 {
+			return fmt.Errorf("row %d holds a vector of %d components, not 3", len(off)-1, innerLen)
+		}
+		return nil
+	}
+	for i := range defs {
+		d, r := defs[i], reps[i]
+		if d < 0 || d > c.maxDef || r < 0 || r > c.maxRep {
+			return fmt.Errorf("level %d out of range", i)
+		}
+		if r == 0 {
+			if err := checkInner(); err != nil {
+				return err
+			}
+			if len(off) == b.n {
+				return fmt.Errorf("column chunk holds more than %d rows", b.n)
+			}
+			if c.maxRep == 1 {
+				off = append(off, uint32(leaf))
+			} else {
+				off = append(off, uint32(inner))
+			}
+			if d < d1-1 {
+				markNull()
+			}
+		} else if len(off) == 0 {
+			return errors.New("column chunk starts inside a list")
+		}
+		if d < d1 {
+			continue
+		}
+		if c.maxRep == 2 {
+			if r <= 1 {
+				if err := checkInner(); err != nil {
+					return err
+				}
+				inner++
+				innerLen = 0
+			}
+			if d < d2 {
+				if d < d2-1 {
+					markNull()
+				}
+				continue
+			}
+		}
+		if d != c.maxDef {
+			markNull() // a null element
+			continue
+		}
+		if leaf >= nv {
+			return errors.New("column chunk has fewer values than its levels say")
+		}
+		leaf++
+		innerLen++
+	}
+	if err := checkInner(); err != nil {
+		return err
+	}
+	if len(off) != b.n {
+		return fmt.Errorf("column chunk has %d rows, row group has %d", len(off), b.n)
+	}
+	if leaf != nv {
+		return errors.New("column chunk has more values than its levels say")
+	}
+	if c.maxRep == 1 {
+		off = append(off, uint32(leaf))
+	} else {
+		off = append(off, uint32(inner))
+	}
+	b.null = null
+	return b.shapeLists(c, off)
+}
+
+// spreadNulls expands the non-null values of an optional scalar column to
+// one slot per row.
+func (b *block) spreadNulls(defs []int16, maxDef int16, nv int) error {
+	present := 0
+	for _, d := range defs {
+		if d == maxDef {
+			present++
+		}
+	}
+	if present != nv {
+		return errors.New("column chunk values do not match its definition levels")
+	}
+	if present == b.n {
+		return nil
+	}
+	b.null = make([]bool, b.n)
+	idx := make([]int, b.n) // source index per row, -1 for null
+	j := 0
+	for i, d := range defs {
+		if d == maxDef {
+			idx[i] = j
+			j++
+		} else {
+			idx[i] = -1
+			b.null[i] = true
+		}
+	}
+	switch {
+	case b.f64 != nil:
+		b.f64 = spread(b.f64, idx)
+	case b.f32 != nil:
+		b.f32 = spread(b.f32, idx)
+	case b.i32 != nil:
+		b.i32 = spread(b.i32, idx)
+	case b.i64 != nil:
+		b.i64 = spread(b.i64, idx)
+	case b.bits != nil:
+		b.bits = spread(b.bits, idx)
+	case b.off != nil:
+		// Null rows are empty ranges; values keep their arena positions.
+		off := make([]uint32, b.n+1)
+		for i, k := range idx {
+			if k >= 0 {
+				off[i+1] = b.off[k+1]
+			} else {
+				off[i+1] = off[i]
+			}
+		}
+		b.off = off
+	default:
+		// every row is null
+		b.f64 = make([]float64, b.n)
+		b.f32 = make([]float32, b.n)
+		b.i32 = make([]int32, b.n)
+		b.i64 = make([]int64, b.n)
+		b.bits = make([]bool, b.n)
+		b.off = make([]uint32, b.n+1)
+	}
+	return nil
+}
+
+func spread[T any](vals []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, k := range idx {
+		if k >= 0 {
+			out[i] = vals[k]
+		}
+	}
+	return out
+}
+
+// shapeLists turns flat list values into the block's final layout.
+func (b *block) shapeLists(c *column, off []uint32) error {
+	switch b.typ {
+	case formats.Float3, formats.Double3:
+		for i := 0; i < b.n; i++ {
+			if b.null != nil && b.null[i] {
+				continue
+			}
+			if n := off[i+1] - off[i]; n != 3 {
+				return fmt.Errorf("row %d holds %d components for a %s", i, n, b.typ)
+			}
+		}
+		if b.typ == formats.Float3 {
+			b.v3f = make([][3]float32, b.n)
+			for i := range b.v3f {
+				if off[i+1]-off[i] == 3 {
+					copy(b.v3f[i][:], b.f32[off[i]:off[i+1]])
+				}
+			}
+			b.f32 = nil
+		} else {
+			b.v3d = make([][3]float64, b.n)
+			for i := range b.v3d {
+				if off[i+1]-off[i] == 3 {
+					copy(b.v3d[i][:], b.f64[off[i]:off[i+1]])
+				}
+			}
+			b.f64 = nil
+		}
+	case formats.Float3Array:
+		if len(b.f32)%3 != 0 {
+			return errors.New("float3[] column chunk holds a partial vector")
+		}
+		b.v3f = unsafe.Slice((*[3]float32)(unsafe.Pointer(unsafe.SliceData(b.f32))), len(b.f32)/3)
+		b.f32 = nil
+		b.off = off
+	default:
+		b.off = off
+	}
+	return nil
+}
+
+// bytes estimates the block's decoded size.
+func (b *block) bytes() int64 {
+	return int64(8*len(b.f64)+4*len(b.f32)+4*len(b.i32)+8*len(b.i64)+len(b.bits)+
+		len(b.str)+4*len(b.off)+12*len(b.v3f)+24*len(b.v3d)+len(b.null)) + 128
+}

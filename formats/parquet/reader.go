@@ -1,0 +1,514 @@
+package parquet
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// reader implements formats.Reader. Every read goes through ReadAt on the
+// opened file; column chunks are read whole (one ReadAt each) and decoded
+// once into blocks cached per (row group, column).
+type reader struct {
+	name string
+	f    *os.File
+	ra   *io.SectionReader
+	size int64
+	rp   *parquet.ReaderProperties
+
+	props     []formats.Property
+	cols      []column
+	colByName map[string]int
+	pathCol   column
+	rows      int64
+	nrg       int
+	// rgSize is the rows of every row group but the last when the file's
+	// row groups are uniform (always, for files this package writes);
+	// otherwise 0 and rgStart is searched.
+	rgSize  int64
+	rgStart []int64
+
+	// pf reads the whole footer: at open when eager (or when the file has
+	// no prim index), otherwise never.
+	pf *file.Reader
+
+	// The path -> row map and the paths in layer order. Eager opens build
+	// them at open; a lazy open of a file without a prim index builds them
+	// on first use.
+	indexOnce sync.Once
+	indexErr  error
+	index     map[string]uint32
+	paths     []string
+	pathsOnce sync.Once
+	pathsErr  error
+
+	// lazy index (trailer present and index = "lazy")
+	tr          *trailer
+	footerStart int64
+	prefix      []byte
+	createdBy   string
+	buckets     dir[bucket]
+
+	slots  dir[rgSlot]
+	cache  *blockCache
+	closed atomic.Bool
+}
+
+func open(path string, opts formats.Options) (formats.Reader, error) {
+	lazy := opts.String("index") == "lazy"
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	r := &reader{
+		name:  path,
+		f:     f,
+		size:  st.Size(),
+		ra:    io.NewSectionReader(f, 0, st.Size()),
+		rp:    parquet.NewReaderProperties(memory.DefaultAllocator),
+		cache: newBlockCache(opts.Int("cache_budget")),
+	}
+	if err := r.openFooter(lazy); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	r.colByName = make(map[string]int, len(r.cols))
+	r.props = make([]formats.Property, len(r.cols))
+	for i, c := range r.cols {
+		r.colByName[c.prop.Name] = i
+		r.props[i] = c.prop
+	}
+	r.slots = newDir[rgSlot](r.nrg)
+	if !lazy {
+		if err := r.buildIndex(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// openFooter reads what Open needs: for a lazy open of a file with a prim
+// index only the tail, trailer, scene and schema; otherwise the footer.
+func (r *reader) openFooter(lazy bool) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("corrupt footer: %v", p)
+		}
+	}()
+	if r.size < 12 {
+		return fmt.Errorf("not a Parquet file (%d bytes)", r.size)
+	}
+	var head, tail [8]byte
+	if err := r.readAt(head[:4], 0); err != nil {
+		return err
+	}
+	if err := r.readAt(tail[:], r.size-8); err != nil {
+		return err
+	}
+	if string(head[:4]) != "PAR1" || string(tail[4:]) != "PAR1" {
+		return errors.New("not a Parquet file (no PAR1 magic)")
+	}
+	footerLen := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footerLen+12 > r.size {
+		return fmt.Errorf("truncated: footer length %d exceeds the file's %d bytes", footerLen, r.size)
+	}
+	r.footerStart = r.size - 8 - footerLen
+	if lazy && r.footerStart >= 4+trailerSize {
+		tb := make([]byte, trailerSize)
+		if err := r.readAt(tb, r.footerStart-trailerSize); err != nil {
+			return err
+		}
+		tr, err := decodeTrailer(tb, r.footerStart, footerLen)
+		switch {
+		case err == nil:
+			r.tr = tr
+			return r.openLazy()
+		case !errors.Is(err, errNoTrailer):
+			return err
+		}
+	}
+	return r.openEager()
+}
+
+func (r *reader) readAt(b []byte, off int64) error {
+	n, err := r.ra.ReadAt(b, off)
+	if n == len(b) {
+		return nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("read %d bytes at offset %d: %w", len(b), off, err)
+}
+
+func (r *reader) openLazy() error {
+	tr := r.tr
+	scene := make([]byte, tr.sceneLen)
+	if err := r.readAt(scene, int64(tr.sceneOff)); err != nil {
+		return err
+	}
+	s, err := parseScene(scene)
+	if err != nil {
+		return err
+	}
+	r.createdBy = s.CreatedBy
+	r.prefix = make([]byte, tr.prefixLen)
+	if err := r.readAt(r.prefix, r.footerStart); err != nil {
+		return err
+	}
+	md, err := metadata.NewFileMetaData(rowGroupFooter(r.prefix, int16(tr.prefixLastField), nil, ""), nil)
+	if err != nil {
+		return fmt.Errorf("footer schema: %w", err)
+	}
+	if md.NumRows != int64(tr.prims) || s.Prims != int(tr.prims) {
+		return fmt.Errorf("prim index lists %d prims, footer %d, scene %d", tr.prims, md.NumRows, s.Prims)
+	}
+	if r.pathCol, r.cols, err = fileColumns(md.Schema, s.Properties); err != nil {
+		return err
+	}
+	r.rows = int64(tr.prims)
+	r.nrg = int(tr.rowGroups)
+	r.rgSize = int64(tr.rowGroupSize)
+	r.buckets = newDir[bucket](1 << tr.bucketBits)
+	return nil
+}
+
+func (r *reader) openEager() error {
+	pf, err := file.NewParquetReader(r.ra, file.WithReadProps(r.rp))
+	if err != nil {
+		return fmt.Errorf("reading the footer: %w", err)
+	}
+	r.pf = pf
+	md := pf.MetaData()
+	var declared []formats.Property
+	var s *fileScene
+	if v := md.KeyValueMetadata().FindValue(sceneKey); v != nil {
+		if s, err = parseScene([]byte(*v)); err != nil {
+			return err
+		}
+		declared = s.Properties
+	}
+	if r.pathCol, r.cols, err = fileColumns(md.Schema, declared); err != nil {
+		return err
+	}
+	r.nrg = md.NumRowGroups()
+	r.rgStart = make([]int64, r.nrg+1)
+	uniform := true
+	for g := 0; g < r.nrg; g++ {
+		n := md.RowGroup(g).NumRows()
+		if n < 0 || r.rgStart[g]+n > 1<<32-1 {
+			return fmt.Errorf("row group %d has an invalid row count %d", g, n)
+		}
+		r.rgStart[g+1] = r.rgStart[g] + n
+		if g > 0 && g < r.nrg-1 && n != r.rgStart[1] || g == r.nrg-1 && g > 0 && n > r.rgStart[1] {
+			uniform = false
+		}
+	}
+	r.rows = r.rgStart[r.nrg]
+	if uniform && r.nrg > 0 && r.rgStart[1] > 0 {
+		r.rgSize = r.rgStart[1]
+	}
+	if s != nil && int64(s.Prims) != r.rows {
+		return fmt.Errorf("scene metadata lists %d prims, the file has %d rows", s.Prims, r.rows)
+	}
+	return nil
+}
+
+// rowsIn is the row count of row group g.
+func (r *reader) rowsIn(g int) int {
+	if r.rgStart != nil {
+		return int(r.rgStart[g+1] - r.rgStart[g])
+	}
+	return int(min(r.rgSize, r.rows-int64(g)*r.rgSize))
+}
+
+// rowGroupOf maps a row to its row group and the row within it.
+func (r *reader) rowGroupOf(row int64) (int, int) {
+	if r.rgSize > 0 {
+		return int(row / r.rgSize), int(row % r.rgSize)
+	}
+	g := sort.Search(r.nrg, func(i int) bool { return r.rgStart[i+1] > row })
+	return g, int(row - r.rgStart[g])
+}
+
+func (r *reader) slot(g int) *rgSlot {
+	if s := r.slots.get(g); s != nil {
+		return s
+	}
+	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
+}
+
+// rowGroup returns the reader of s's row group; s.mu is held.
+func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
+	if s.rg != nil {
+		return s.rg, nil
+	}
+	if r.pf != nil {
+		s.rg = r.pf.RowGroup(s.g)
+		return s.rg, nil
+	}
+	// Lazy: decode only this row group's entry of the footer.
+	var sp [8]byte
+	if err := r.readAt(sp[:], int64(r.tr.spansOff)+8*int64(s.g)); err != nil {
+		return nil, err
+	}
+	off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
+	if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
+		return nil, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
+	}
+	span := make([]byte, n)
+	if err := r.readAt(span, r.footerStart+off); err != nil {
+		return nil, err
+	}
+	md, err := metadata.NewFileMetaData(rowGroupFooter(r.prefix, int16(r.tr.prefixLastField), span, r.createdBy), nil)
+	if err != nil {
+		return nil, fmt.Errorf("row group %d metadata: %w", s.g, err)
+	}
+	md.SetSourceFileSize(r.size)
+	if md.NumRowGroups() != 1 {
+		return nil, fmt.Errorf("row group %d metadata is malformed", s.g)
+	}
+	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(md), file.WithReadProps(r.rp))
+	if err != nil {
+		return nil, err
+	}
+	rg := pf.RowGroup(0)
+	if rg.NumRows() != int64(s.rows) || rg.NumColumns() != md.Schema.NumColumns() {
+		return nil, fmt.Errorf("row group %d has %d rows, the prim index expects %d", s.g, rg.NumRows(), s.rows)
+	}
+	s.rg = rg
+	return rg, nil
+}
+
+// readColumn decodes column c of row group slot s; s.mu is held.
+func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("row group %d: corrupt metadata: %v", s.g, p)
+		}
+	}()
+	rg, err := r.rowGroup(s)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := rg.Column(c.leaf)
+	if err != nil {
+		return nil, fmt.Errorf("row group %d: %w", s.g, err)
+	}
+	b, err = decodeChunk(cr, c, s.rows)
+	if err != nil {
+		return nil, fmt.Errorf("row group %d: %w", s.g, err)
+	}
+	return b, nil
+}
+
+// block returns the decoded block of column ci in row group g.
+func (r *reader) block(g, ci int) (*block, error) {
+	if s := r.slots.get(g); s != nil {
+		if b := s.cols[ci].Load(); b != nil {
+			if r.cache != nil {
+				r.cache.touch(b)
+			}
+			return b, nil
+		}
+	}
+	s := r.slot(g)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b := s.cols[ci].Load(); b != nil {
+		return b, nil
+	}
+	if r.closed.Load() {
+		return nil, errClosed
+	}
+	b, err := r.readColumn(s, &r.cols[ci])
+	if err != nil {
+		return nil, err
+	}
+	b.slot, b.col = s, ci
+	s.cols[ci].Store(b)
+	if r.cache != nil {
+		r.cache.add(b)
+	}
+	return b, nil
+}
+
+var errClosed = errors.New("reader is closed")
+
+// buildIndex reads the path column of every row group into the path -> row
+// map, as the OpenUSD Parquet plugin does at open.
+func (r *reader) buildIndex() error {
+	r.indexOnce.Do(func() {
+		paths, err := r.readPaths()
+		if err != nil {
+			r.indexErr = err
+			return
+		}
+		idx := make(map[string]uint32, len(paths))
+		for i, p := range paths {
+			if j, dup := idx[p]; dup {
+				r.indexErr = fmt.Errorf("parquet %s: prim %q appears at rows %d and %d", r.name, p, j, i)
+				return
+			}
+			idx[p] = uint32(i)
+		}
+		r.index = idx
+	})
+	return r.indexErr
+}
+
+// readPaths reads the path column in layer order, once.
+func (r *reader) readPaths() ([]string, error) {
+	r.pathsOnce.Do(func() {
+		paths := make([]string, 0, r.rows)
+		for g := 0; g < r.nrg; g++ {
+			s := r.slot(g)
+			s.mu.Lock()
+			b, err := r.readColumn(s, &r.pathCol)
+			s.mu.Unlock()
+			if err != nil {
+				r.pathsErr = fmt.Errorf("parquet %s: column %s: %w", r.name, pathColumn, err)
+				return
+			}
+			if b.null != nil {
+				r.pathsErr = fmt.Errorf("parquet %s: column %s holds a null in row group %d", r.name, pathColumn, g)
+				return
+			}
+			for i := 0; i < b.n; i++ {
+				paths = append(paths, b.stringAt(i))
+			}
+		}
+		r.paths = paths
+	})
+	return r.paths, r.pathsErr
+}
+
+// locate finds a prim's row group and row within it.
+func (r *reader) locate(prim string) (int, int, error) {
+	if r.tr == nil {
+		if err := r.buildIndex(); err != nil {
+			return 0, 0, err
+		}
+		row, ok := r.index[prim]
+		if !ok {
+			return 0, 0, &formats.NotFoundError{File: r.name, Prim: prim}
+		}
+		g, i := r.rowGroupOf(int64(row))
+		return g, i, nil
+	}
+	h := xxhash.Sum64String(prim)
+	bi := int(bucketOf(h, r.tr.bucketBits))
+	bk := r.buckets.get(bi)
+	if bk == nil {
+		var err error
+		if bk, err = r.loadBucket(bi); err != nil {
+			return 0, 0, fmt.Errorf("parquet %s: prim %q: %w", r.name, prim, err)
+		}
+	}
+	row, ok := bk.find(h)
+	if !ok {
+		return 0, 0, &formats.NotFoundError{File: r.name, Prim: prim}
+	}
+	g, i := r.rowGroupOf(int64(row))
+	return g, i, nil
+}
+
+func (r *reader) loadBucket(bi int) (*bucket, error) {
+	var fo [8]byte
+	if err := r.readAt(fo[:], int64(r.tr.fanoutOff)+4*int64(bi)); err != nil {
+		return nil, err
+	}
+	lo, hi := uint64(binary.LittleEndian.Uint32(fo[:4])), uint64(binary.LittleEndian.Uint32(fo[4:]))
+	if lo > hi || hi > r.tr.prims {
+		return nil, fmt.Errorf("prim index bucket %d is corrupt", bi)
+	}
+	buf := make([]byte, (hi-lo)*entrySize)
+	if err := r.readAt(buf, int64(r.tr.entriesOff+lo*entrySize)); err != nil {
+		return nil, err
+	}
+	bk, err := decodeBucket(buf, r.tr.prims)
+	if err != nil {
+		return nil, fmt.Errorf("prim index bucket %d: %w", bi, err)
+	}
+	return r.buckets.put(bi, bk), nil
+}
+
+// Properties implements formats.Reader.
+func (r *reader) Properties() []formats.Property {
+	return append([]formats.Property(nil), r.props...)
+}
+
+// Prims implements formats.Reader. The slice is shared: callers must not
+// modify it.
+func (r *reader) Prims() ([]string, error) {
+	if r.closed.Load() {
+		return nil, fmt.Errorf("parquet %s: %w", r.name, errClosed)
+	}
+	return r.readPaths()
+}
+
+// Get implements formats.Reader.
+func (r *reader) Get(prim, property string, dst *formats.Value) error {
+	if r.closed.Load() {
+		return fmt.Errorf("parquet %s: %w", r.name, errClosed)
+	}
+	g, i, err := r.locate(prim)
+	if err != nil {
+		return err
+	}
+	ci, ok := r.colByName[property]
+	if !ok {
+		return &formats.NotFoundError{File: r.name, Prim: prim, Property: property}
+	}
+	b, err := r.block(g, ci)
+	if err == nil {
+		err = b.value(i, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("parquet %s: prim %q property %q: %w", r.name, prim, property, err)
+	}
+	return nil
+}
+
+// Close implements formats.Reader.
+func (r *reader) Close() error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	// Drop every cached block and bucket; readers still holding a value
+	// keep its memory alive through the garbage collector.
+	for i := range r.slots.pages {
+		if p := r.slots.pages[i].Load(); p != nil {
+			for j := range p {
+				if s := p[j].Load(); s != nil {
+					for c := range s.cols {
+						s.cols[c].Store(nil)
+					}
+				}
+			}
+		}
+	}
+	for i := range r.buckets.pages {
+		r.buckets.pages[i].Store(nil)
+	}
+	return r.f.Close()
+}

@@ -1,0 +1,428 @@
+package parquet
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/scenebench/runner/formats"
+)
+
+var codecs = map[string]compress.Compression{
+	"none":   compress.Codecs.Uncompressed,
+	"snappy": compress.Codecs.Snappy,
+	"zstd":   compress.Codecs.Zstd,
+	// arrow-go does not implement the Hadoop-framed LZ4 codec; LZ4_RAW is
+	// the one every current reader supports.
+	"lz4":    compress.Codecs.Lz4Raw,
+	"gzip":   compress.Codecs.Gzip,
+	"brotli": compress.Codecs.Brotli,
+}
+
+// writerProperties turns normalised options into arrow-go writer settings.
+func writerProperties(opts formats.Options) (*parquet.WriterProperties, int64, error) {
+	name := opts.String("compression")
+	codec, ok := codecs[name]
+	if !ok {
+		return nil, 0, fmt.Errorf("unknown compression %q", name)
+	}
+	level := compress.DefaultCompressionLevel
+	if l := opts.Int("compression_level"); l != 0 {
+		level = int(l)
+	}
+	rg := opts.Int("row_group_size")
+	if rg <= 0 {
+		return nil, 0, fmt.Errorf("row_group_size must be positive, not %d", rg)
+	}
+	page := opts.Int("page_size")
+	if page <= 0 {
+		page = 1 << 20
+	}
+	return parquet.NewWriterProperties(
+		parquet.WithCompression(codec),
+		parquet.WithCompressionLevel(level),
+		parquet.WithMaxRowGroupLength(rg),
+		parquet.WithDictionaryDefault(opts.Bool("dictionary")),
+		parquet.WithStats(opts.Bool("statistics")),
+		parquet.WithDataPageSize(page),
+		parquet.WithDictionaryPageSizeLimit(page),
+	), rg, nil
+}
+
+// countingWriter tracks the file offset and, once tee is set, hashes what
+// passes so that the footer written by arrow-go can be checked against the
+// one the index region was computed from.
+type countingWriter struct {
+	w   io.Writer
+	n   int64
+	tee hash.Hash64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	if c.tee != nil {
+		c.tee.Write(p[:n])
+	}
+	return n, err
+}
+
+// writer streams batches into row groups. Memory is bounded by one row
+// group's encoded pages (arrow-go's buffered row group writer) plus 8 bytes
+// per prim of path hashes for the index.
+type writer struct {
+	path   string
+	f      *os.File
+	bw     *bufio.Writer
+	cw     *countingWriter
+	pw     *file.Writer
+	rgw    file.BufferedRowGroupWriter
+	rgRows int64
+	rgSize int64
+	scene  fileScene
+	hashes []uint64
+	err    error
+	closed bool
+
+	// scratch, reused across batches
+	ba   []parquet.ByteArray
+	f32  []float32
+	f64  []float64
+	i32  []int32
+	defs []int16
+	reps []int16
+}
+
+func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
+	wp, rgSize, err := writerProperties(opts)
+	if err != nil {
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	sc, arrowSchema, err := buildSchema(info.Properties, wp)
+	if err != nil {
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	w := &writer{
+		path:   path,
+		f:      f,
+		bw:     bufio.NewWriterSize(f, 1<<20),
+		rgSize: rgSize,
+		scene:  fileScene{SceneInfo: info, RowGroupSize: rgSize},
+	}
+	w.scene.Properties = append([]formats.Property(nil), info.Properties...)
+	w.cw = &countingWriter{w: w.bw}
+	kv := metadata.NewKeyValueMetadata()
+	if err := kv.Append("ARROW:schema", arrowSchema); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	w.pw, err = file.NewParquetWriterWithError(w.cw, sc.Root(), file.WithWriterProps(wp), file.WithWriteMetadata(kv))
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	if info.Prims > 0 {
+		w.hashes = make([]uint64, 0, info.Prims)
+	}
+	return w, nil
+}
+
+func (w *writer) fail(err error) error {
+	if w.err == nil {
+		w.err = fmt.Errorf("parquet %s: %w", w.path, err)
+	}
+	return w.err
+}
+
+// Write implements formats.Writer.
+func (w *writer) Write(b *formats.Batch) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return fmt.Errorf("parquet %s: write after close", w.path)
+	}
+	if err := b.Check(w.scene.Properties); err != nil {
+		return w.fail(err)
+	}
+	if int64(len(w.hashes))+int64(b.Len()) > 1<<32-1 {
+		return w.fail(errors.New("more than 2^32-1 prims"))
+	}
+	for start := 0; start < b.Len(); {
+		if w.rgw == nil || w.rgRows == w.rgSize {
+			rgw, err := w.pw.AppendBufferedRowGroupChecked()
+			if err != nil {
+				return w.fail(err)
+			}
+			w.rgw, w.rgRows = rgw, 0
+		}
+		end := min(b.Len(), start+int(w.rgSize-w.rgRows))
+		if err := w.writeRows(b, start, end); err != nil {
+			return w.fail(err)
+		}
+		w.rgRows += int64(end - start)
+		start = end
+	}
+	return nil
+}
+
+func (w *writer) writeRows(b *formats.Batch, lo, hi int) error {
+	paths := b.Paths[lo:hi]
+	for i, p := range paths {
+		if p == "" {
+			return fmt.Errorf("prim %d of the batch has an empty path", lo+i)
+		}
+		w.hashes = append(w.hashes, xxhash.Sum64String(p))
+	}
+	if err := w.writeStrings(0, paths); err != nil {
+		return fmt.Errorf("column %s: %w", pathColumn, err)
+	}
+	for i := range b.Columns {
+		c := &b.Columns[i]
+		if err := w.writeColumn(i+1, c, lo, hi); err != nil {
+			return fmt.Errorf("column %s: %w", c.Property.Name, err)
+		}
+	}
+	return nil
+}
+
+func (w *writer) column(leaf int) (file.ColumnChunkWriter, error) {
+	return w.rgw.Column(leaf)
+}
+
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+func (w *writer) writeStrings(leaf int, ss []string) error {
+	cw, err := w.column(leaf)
+	if err != nil {
+		return err
+	}
+	w.ba = w.ba[:0]
+	for _, s := range ss {
+		w.ba = append(w.ba, bytesOf(s))
+	}
+	_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(w.ba, nil, nil)
+	return err
+}
+
+// listLevels appends the levels of one list row of n elements whose
+// repeated node is at repetition level rep and definition level def.
+func (w *writer) listLevels(n int, rowRep, rep, def int16) {
+	if n == 0 {
+		w.defs = append(w.defs, def-1)
+		w.reps = append(w.reps, rowRep)
+		return
+	}
+	for k := 0; k < n; k++ {
+		r := rep
+		if k == 0 {
+			r = rowRep
+		}
+		w.defs = append(w.defs, def)
+		w.reps = append(w.reps, r)
+	}
+}
+
+func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
+	cw, err := w.column(leaf)
+	if err != nil {
+		return err
+	}
+	w.defs, w.reps = w.defs[:0], w.reps[:0]
+	switch c.Property.Type {
+	case formats.Double:
+		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(c.Doubles[lo:hi], nil, nil)
+	case formats.Float:
+		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(c.Floats[lo:hi], nil, nil)
+	case formats.Int:
+		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(c.Ints[lo:hi], nil, nil)
+	case formats.Int64:
+		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(c.Int64s[lo:hi], nil, nil)
+	case formats.Bool:
+		_, err = cw.(*file.BooleanColumnChunkWriter).WriteBatch(c.Bools[lo:hi], nil, nil)
+	case formats.String, formats.Token:
+		return w.writeStrings(leaf, c.Strings[lo:hi])
+	case formats.Float3:
+		w.f32 = w.f32[:0]
+		for _, v := range c.Vec3f[lo:hi] {
+			w.f32 = append(w.f32, v[0], v[1], v[2])
+			w.listLevels(3, 0, 1, 1)
+		}
+		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+	case formats.Double3:
+		w.f64 = w.f64[:0]
+		for _, v := range c.Vec3d[lo:hi] {
+			w.f64 = append(w.f64, v[0], v[1], v[2])
+			w.listLevels(3, 0, 1, 1)
+		}
+		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+	case formats.DoubleArray:
+		w.f64 = w.f64[:0]
+		for _, a := range c.DoubleArrays[lo:hi] {
+			w.f64 = append(w.f64, a...)
+			w.listLevels(len(a), 0, 1, 1)
+		}
+		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+	case formats.FloatArray:
+		w.f32 = w.f32[:0]
+		for _, a := range c.FloatArrays[lo:hi] {
+			w.f32 = append(w.f32, a...)
+			w.listLevels(len(a), 0, 1, 1)
+		}
+		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+	case formats.IntArray:
+		w.i32 = w.i32[:0]
+		for _, a := range c.IntArrays[lo:hi] {
+			w.i32 = append(w.i32, a...)
+			w.listLevels(len(a), 0, 1, 1)
+		}
+		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(w.i32, w.defs, w.reps)
+	case formats.Float3Array:
+		w.f32 = w.f32[:0]
+		for _, a := range c.Vec3fArrays[lo:hi] {
+			if len(a) == 0 {
+				w.listLevels(0, 0, 1, 1)
+				continue
+			}
+			for m, v := range a {
+				w.f32 = append(w.f32, v[0], v[1], v[2])
+				rowRep := int16(1)
+				if m == 0 {
+					rowRep = 0
+				}
+				w.listLevels(3, rowRep, 2, 2)
+			}
+		}
+		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+	default:
+		return fmt.Errorf("unsupported type %s", c.Property.Type)
+	}
+	return err
+}
+
+// Close implements formats.Writer: it closes the last row group, writes the
+// index region and lets arrow-go write the footer, then checks that the
+// footer is byte for byte the one the index describes.
+func (w *writer) Close() error {
+	if w.closed {
+		return w.err
+	}
+	w.closed = true
+	err := w.finish()
+	if cerr := w.f.Close(); err == nil && cerr != nil {
+		err = w.fail(cerr)
+	}
+	return err
+}
+
+func (w *writer) finish() error {
+	if w.err != nil {
+		return w.err
+	}
+	n := len(w.hashes)
+	if w.scene.Prims > 0 && n != w.scene.Prims {
+		return w.fail(fmt.Errorf("wrote %d prims, the scene declares %d", n, w.scene.Prims))
+	}
+	w.scene.Prims = n
+	if w.rgw != nil {
+		if err := w.rgw.Close(); err != nil {
+			return w.fail(err)
+		}
+	}
+	w.scene.CreatedBy = w.pw.Properties().CreatedBy()
+	sceneJSON, err := w.scene.marshal()
+	if err != nil {
+		return w.fail(err)
+	}
+	if err := w.pw.AppendKeyValueMetadata(sceneKey, string(sceneJSON)); err != nil {
+		return w.fail(err)
+	}
+	md, err := w.pw.FileMetadata()
+	if err != nil {
+		return w.fail(err)
+	}
+	footer, err := md.Serialize(context.Background())
+	if err != nil {
+		return w.fail(err)
+	}
+	prefixLen, lastField, spans, err := footerLayout(footer)
+	if err != nil {
+		return w.fail(fmt.Errorf("reading back the footer: %w", err))
+	}
+	k := bucketBitsFor(n)
+	fanout, entries, err := buildIndex(w.hashes, k)
+	if err != nil {
+		return w.fail(err)
+	}
+	w.hashes = nil
+	t := trailer{
+		prims:           uint64(n),
+		rowGroupSize:    uint64(w.rgSize),
+		rowGroups:       uint32(len(spans)),
+		bucketBits:      k,
+		prefixLen:       uint64(prefixLen),
+		prefixLastField: uint64(lastField),
+	}
+	// The index region goes straight to the file after the last column
+	// chunk. arrow-go's own offset counter does not see it, which is safe
+	// because nothing it writes afterwards (the footer; no page index or
+	// bloom filters are enabled) records an offset.
+	put := func(b []byte) (uint64, error) {
+		off := uint64(w.cw.n)
+		_, err := w.cw.Write(b)
+		return off, err
+	}
+	var werr error
+	if t.sceneOff, werr = put(sceneJSON); werr == nil {
+		t.sceneLen = uint64(len(sceneJSON))
+		if t.fanoutOff, werr = put(fanout); werr == nil {
+			if t.entriesOff, werr = put(entries); werr == nil {
+				sp := make([]byte, 8*len(spans))
+				for i, s := range spans {
+					binary.LittleEndian.PutUint32(sp[8*i:], s[0])
+					binary.LittleEndian.PutUint32(sp[8*i+4:], s[1])
+				}
+				if t.spansOff, werr = put(sp); werr == nil {
+					_, werr = put(t.encode())
+				}
+			}
+		}
+	}
+	if werr != nil {
+		return w.fail(werr)
+	}
+	footerStart := w.cw.n
+	w.cw.tee = xxhash.New()
+	if err := w.pw.Close(); err != nil {
+		return w.fail(err)
+	}
+	if err := w.bw.Flush(); err != nil {
+		return w.fail(err)
+	}
+	want := xxhash.New()
+	want.Write(footer)
+	var tail [8]byte
+	binary.LittleEndian.PutUint32(tail[:4], uint32(len(footer)))
+	copy(tail[4:], "PAR1")
+	want.Write(tail[:])
+	if w.cw.n-footerStart != int64(len(footer))+8 || w.cw.tee.Sum64() != want.Sum64() {
+		return w.fail(errors.New("the footer written differs from the one the prim index was built from"))
+	}
+	return nil
+}
