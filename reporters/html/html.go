@@ -1,0 +1,638 @@
+// Package html renders report.html: one self-contained file that works
+// offline (no network, no external files). Tabs hold an overview, file
+// sizes, one tab per scenario, memory, and every result in a sortable
+// table; charts are SVG drawn in Go with gonum.org/v1/plot and inlined,
+// and a short embedded script switches tabs and sorts tables. Without
+// script every tab simply shows one after another.
+package html
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scenebench/runner/reporters/internal/view"
+	"github.com/scenebench/runner/runner/results"
+)
+
+//go:embed report.tmpl
+var pageTemplate string
+
+//go:embed report.css
+var pageCSS string
+
+//go:embed report.js
+var pageJS string
+
+var tmpl = template.Must(template.New("report").Parse(pageTemplate))
+
+type page struct {
+	Title       string
+	Description string
+	Meta        []kv
+	Tabs        []*tab
+	CSS         template.CSS
+	JS          template.JS
+}
+
+type kv struct{ Key, Value string }
+
+type tab struct {
+	ID, Label string
+	Sections  []*section
+}
+
+type section struct {
+	Heading string
+	Level   int // 2 or 3
+	Text    string
+	Charts  []template.HTML
+	Tables  []*table
+	List    []string
+	Pre     []string
+}
+
+type table struct {
+	Sortable bool
+	Header   []string
+	Rows     [][]cell
+}
+
+type cell struct {
+	Text   string
+	Sort   string // numeric sort key; "" sorts by text
+	Class  string // num, bad, warn, win
+	Swatch string // a variant's colour
+}
+
+// Render writes the HTML report for f to w.
+func Render(w io.Writer, f *results.File) error {
+	r, err := view.New(f)
+	if err != nil {
+		return err
+	}
+	b := &builder{r: r}
+	p := &page{
+		Title:       f.Title,
+		Description: strings.TrimSpace(f.Description),
+		CSS:         template.CSS(pageCSS),
+		JS:          template.JS(pageJS),
+	}
+	if p.Title == "" {
+		p.Title = "Benchmark results"
+	}
+	p.Meta = b.meta()
+	for _, build := range []func() (*tab, error){b.overview, b.sizes} {
+		t, err := build()
+		if err != nil {
+			return err
+		}
+		p.Tabs = append(p.Tabs, t)
+	}
+	for i, name := range r.Scenarios {
+		t, err := b.scenario(i, name)
+		if err != nil {
+			return err
+		}
+		p.Tabs = append(p.Tabs, t)
+	}
+	for _, build := range []func() (*tab, error){b.memory, b.all} {
+		t, err := build()
+		if err != nil {
+			return err
+		}
+		p.Tabs = append(p.Tabs, t)
+	}
+	bw := bufio.NewWriter(w)
+	if err := tmpl.Execute(bw, p); err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
+	return bw.Flush()
+}
+
+type builder struct {
+	r *view.Report
+}
+
+func (b *builder) meta() []kv {
+	f := b.r.File
+	e := f.Environment
+	var out []kv
+	if len(f.Spec.Paths) > 0 {
+		out = append(out, kv{"spec", strings.Join(f.Spec.Paths, ", ")})
+	}
+	if f.Spec.SHA256 != "" {
+		out = append(out, kv{"spec sha256", f.Spec.SHA256})
+	}
+	if !e.Start.IsZero() {
+		d := e.Start.UTC().Format(time.RFC3339)
+		if e.End.After(e.Start) {
+			d += " (" + e.End.Sub(e.Start).Round(time.Second).String() + ")"
+		}
+		out = append(out, kv{"date", d})
+	}
+	if e.CPUModel != "" || e.Cores > 0 {
+		out = append(out, kv{"machine", fmt.Sprintf("%s, %d cores, %s, %s/%s %s", e.CPUModel, e.Cores,
+			view.Bytes(float64(e.MemoryBytes)), e.OS, e.Arch, e.Kernel)})
+	}
+	if e.GoVersion != "" || e.RunnerVersion != "" {
+		v := strings.TrimSpace(e.RunnerVersion + " " + e.RunnerCommit)
+		out = append(out, kv{"build", fmt.Sprintf("runner %s, %s, clock %s", v, e.GoVersion, e.ClockSource)})
+	}
+	s := f.Settings
+	out = append(out, kv{"settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
+		s.Warmup, s.Repeat, s.Isolate, s.Cache, time.Duration(s.TimeoutNS))})
+	var counts []string
+	total := 0
+	for _, c := range b.r.Statuses {
+		counts = append(counts, fmt.Sprintf("%d %s", c.Cells, c.Status))
+		total += c.Cells
+	}
+	out = append(out, kv{"cells", fmt.Sprintf("%d (%s)", total, strings.Join(counts, ", "))})
+	if b.r.Baseline != "" {
+		out = append(out, kv{"baseline", b.r.Baseline})
+	}
+	return out
+}
+
+func (b *builder) variantCell(v *view.Variant) cell {
+	t := v.Label
+	if v.Baseline {
+		t += " (baseline)"
+	}
+	return cell{Text: t, Swatch: cssColor(v.Index)}
+}
+
+func (b *builder) datasetTitle(d *view.Dataset) string {
+	if d.Info == nil {
+		return "Dataset " + d.Name
+	}
+	return fmt.Sprintf("Dataset %s (%s prims, %s)", d.Name, view.Count(int64(d.Info.Prims)), d.Info.Hierarchy)
+}
+
+func valueCell(v view.Value, k view.Kind) cell {
+	c := cell{Text: v.Text(k), Class: "num"}
+	if v.Has {
+		c.Sort = num(v.V)
+		if v.Ratio != "" && v.Ratio != "baseline" {
+			c.Text += " (" + v.Ratio + ")"
+		}
+	}
+	switch {
+	case v.Status == results.StatusMismatch:
+		c.Class += " warn"
+	case v.Present && !v.Has && v.Status != results.StatusSkipped:
+		c.Class += " bad"
+	case v.Winner:
+		c.Class += " win"
+	}
+	return c
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+
+func (b *builder) overview() (*tab, error) {
+	t := &tab{ID: "overview", Label: "Overview"}
+	for _, d := range b.r.Datasets {
+		if len(d.Glance) == 0 {
+			continue
+		}
+		s := &section{Heading: b.datasetTitle(d), Level: 2,
+			Text: "Headline medians (lower is better) with each figure's ratio to the baseline."}
+		tbl := &table{Header: []string{"metric"}}
+		for _, v := range b.r.Variants {
+			tbl.Header = append(tbl.Header, b.variantCell(v).Text)
+		}
+		tbl.Header = append(tbl.Header, "winner", "source")
+		var cats []string
+		series := make([]group, len(b.r.Variants))
+		for i, v := range b.r.Variants {
+			series[i] = group{label: v.Label, color: v.Index}
+		}
+		for _, m := range d.Glance {
+			row := []cell{{Text: m.Name}}
+			for _, v := range m.Values {
+				row = append(row, valueCell(v, m.Kind))
+			}
+			src := m.Source
+			row = append(row, cell{Text: dash(m.Winner)}, cell{Text: src})
+			tbl.Rows = append(tbl.Rows, row)
+			// Chart: how many times faster or smaller than the baseline.
+			base := m.Values[b.baselineIndex()]
+			cats = append(cats, m.Name)
+			for i, v := range m.Values {
+				r := math.NaN()
+				if v.Has && base.Has && v.V > 0 {
+					r = base.V / v.V
+				}
+				series[i].values = append(series[i].values, r)
+			}
+		}
+		s.Tables = append(s.Tables, tbl)
+		if b.r.Baseline != "" {
+			svg, err := groupedBarChart("Against "+b.r.Baseline+" (higher is better; "+d.Name+")",
+				"times faster or smaller than the baseline", cats, series, 1, 1)
+			if err != nil {
+				return nil, err
+			}
+			s.Charts = append(s.Charts, template.HTML(svg))
+		}
+		t.Sections = append(t.Sections, s)
+	}
+	if len(b.r.Problems) > 0 {
+		s := &section{Heading: "Problems", Level: 2, Text: "Cells that did not end ok; their figures never win."}
+		for _, p := range b.r.Problems {
+			line := strings.ToUpper(p.Cell.Status) + " " + p.Cell.ID
+			if p.Cell.Error != "" {
+				line += ": " + p.Cell.Error
+			}
+			for _, d := range p.Details {
+				line += " — " + d
+			}
+			s.List = append(s.List, line)
+			if p.Cell.Stderr != "" {
+				s.Pre = append(s.Pre, p.Cell.ID+":\n"+p.Cell.Stderr)
+			}
+		}
+		t.Sections = append(t.Sections, s)
+	}
+	if len(b.r.Warnings) > 0 {
+		s := &section{Heading: "Warnings", Level: 2}
+		for _, w := range b.r.Warnings {
+			s.List = append(s.List, w.Where+": "+w.Text)
+		}
+		t.Sections = append(t.Sections, s)
+	}
+	return t, nil
+}
+
+func (b *builder) baselineIndex() int {
+	for _, v := range b.r.Variants {
+		if v.Baseline {
+			return v.Index
+		}
+	}
+	return 0
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func (b *builder) sizes() (*tab, error) {
+	t := &tab{ID: "sizes", Label: "File size"}
+	for _, d := range b.r.Datasets {
+		if len(d.Sizes) == 0 {
+			continue
+		}
+		s := &section{Heading: b.datasetTitle(d), Level: 2}
+		tbl := &table{Header: []string{"format", "bytes", "MiB", "vs baseline", "compression", "winner"}}
+		var bars []bar
+		maxB := 0.0
+		for _, z := range d.Sizes {
+			maxB = math.Max(maxB, float64(z.Bytes))
+		}
+		unit, scale := view.BytesUnit(maxB)
+		for _, z := range d.Sizes {
+			c := cell{Text: view.Count(z.Bytes), Sort: num(float64(z.Bytes)), Class: "num"}
+			if z.Winner {
+				c.Class += " win"
+			}
+			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(z.Variant), c,
+				{Text: view.MiB(float64(z.Bytes)), Class: "num"}, {Text: dash(z.Ratio), Class: "num"},
+				{Text: z.Compression, Class: "num"}, {Text: mark(z.Winner)}})
+			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes)})
+		}
+		svg, err := barChart("File size, "+d.Name, unit, bars, scale)
+		if err != nil {
+			return nil, err
+		}
+		s.Charts = append(s.Charts, template.HTML(svg))
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+	}
+	return t, nil
+}
+
+func mark(b bool) string {
+	if b {
+		return "✓"
+	}
+	return ""
+}
+
+func (b *builder) scenario(i int, name string) (*tab, error) {
+	t := &tab{ID: fmt.Sprintf("scenario-%d", i+1), Label: name}
+	for _, sw := range b.r.Sweeps {
+		s := &section{Heading: "Time against prim count", Level: 2,
+			Text: "Median per step over the datasets of a size sweep, log axes."}
+		for _, st := range sw.Steps {
+			if st.Scenario != name {
+				continue
+			}
+			var lines []line
+			maxV := 0.0
+			for _, v := range b.r.Variants {
+				l := line{label: v.Label, color: v.Index}
+				for di, d := range sw.Datasets {
+					val := st.Values[di][v.Index]
+					if val.Has {
+						l.xs = append(l.xs, float64(d.Prims()))
+						l.ys = append(l.ys, val.V)
+						maxV = math.Max(maxV, val.V)
+					}
+				}
+				lines = append(lines, l)
+			}
+			unit, scale := view.DurationUnit(maxV)
+			svg, err := lineChart(fmt.Sprintf("%s / %s against prims (%s)", name, st.Step, sw.Hierarchy),
+				"prims", unit, lines, 1, scale, true, true)
+			if err != nil {
+				return nil, err
+			}
+			if svg != "" {
+				s.Charts = append(s.Charts, template.HTML(svg))
+			}
+		}
+		if len(s.Charts) > 0 {
+			t.Sections = append(t.Sections, s)
+		}
+	}
+	for _, d := range b.r.Datasets {
+		for _, sc := range d.Scenarios {
+			if sc.Name != name {
+				continue
+			}
+			for _, st := range sc.Steps {
+				s, err := b.step(d, st)
+				if err != nil {
+					return nil, err
+				}
+				t.Sections = append(t.Sections, s)
+			}
+			for _, stair := range d.Staircases {
+				if stair.Scenario != name {
+					continue
+				}
+				s, err := b.staircase(d, stair)
+				if err != nil {
+					return nil, err
+				}
+				if s != nil {
+					t.Sections = append(t.Sections, s)
+				}
+			}
+		}
+	}
+	return t, nil
+}
+
+func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
+	s := &section{Heading: fmt.Sprintf("%s — step %s (op %s)", d.Name, st.Name, st.Op), Level: 3}
+	var about []string
+	if st.Ops > 1 {
+		about = append(about, fmt.Sprintf("%s ops per run, times per op", view.Count(st.Ops)))
+	}
+	if st.Values > 0 {
+		about = append(about, fmt.Sprintf("%s values read", view.Count(st.Values)))
+	}
+	about = append(about, "error bars: 95% interval of the median")
+	s.Text = strings.Join(about, "; ") + "."
+	tbl := &table{Header: []string{"format", "median", "95% interval", "mean ± stddev", "min", "max", "p95", "runs",
+		"peak RSS", "RSS delta", "bytes read", "vs baseline", "winner"}}
+	var bars []bar
+	maxV := 0.0
+	for _, row := range st.Rows {
+		if row.Usable() {
+			maxV = math.Max(maxV, math.Max(row.Step.Stats.MedianNS, row.Step.Stats.CI95HighNS))
+		}
+	}
+	unit, scale := view.DurationUnit(maxV)
+	for _, row := range st.Rows {
+		v := row.Value()
+		if !row.Usable() {
+			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), valueCell(v, view.Time)})
+			bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: math.NaN(),
+				note: strings.ToLower(view.StatusText(row.Cell.Status))})
+			continue
+		}
+		x := row.Step.Stats
+		m := row.Step.Memory
+		median := valueCell(view.Value{Present: true, Has: true, V: x.MedianNS, Status: row.Cell.Status, Winner: row.Winner}, view.Time)
+		ci := "–"
+		if x.CI95LowNS != 0 || x.CI95HighNS != 0 {
+			ci = view.Duration(x.CI95LowNS) + " – " + view.Duration(x.CI95HighNS)
+		}
+		tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), median,
+			{Text: ci, Class: "num"},
+			{Text: view.Duration(x.MeanNS) + " ± " + view.Duration(x.StddevNS), Class: "num", Sort: num(x.MeanNS)},
+			{Text: view.Duration(x.MinNS), Class: "num", Sort: num(x.MinNS)},
+			{Text: view.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
+			{Text: view.Duration(x.P95NS), Class: "num", Sort: num(x.P95NS)},
+			{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num"},
+			{Text: view.Bytes(m.PeakRSSBytes.Median), Class: "num"},
+			{Text: view.Bytes(m.RSSDeltaBytes.Median), Class: "num"},
+			{Text: view.Bytes(m.ReadBytes.Median), Class: "num"},
+			{Text: dash(row.Ratio), Class: "num"},
+			{Text: mark(row.Winner)}})
+		bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: x.MedianNS,
+			low: x.CI95LowNS, high: x.CI95HighNS})
+	}
+	svg, err := barChart(fmt.Sprintf("%s: %s / %s", d.Name, st.Scenario, st.Name), "median, "+unit, bars, scale)
+	if err != nil {
+		return nil, err
+	}
+	s.Charts = append(s.Charts, template.HTML(svg))
+	s.Tables = append(s.Tables, tbl)
+	return s, nil
+}
+
+func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, error) {
+	maxRSS := 0.0
+	var lines []line
+	for _, se := range st.Series {
+		l := line{label: se.Variant.Label, color: se.Variant.Index}
+		for _, p := range se.Probes {
+			l.xs = append(l.xs, float64(p.Prims))
+			l.ys = append(l.ys, p.RSSBytes)
+			maxRSS = math.Max(maxRSS, p.RSSBytes)
+		}
+		lines = append(lines, l)
+	}
+	unit, scale := view.BytesUnit(maxRSS)
+	svg, err := lineChart(fmt.Sprintf("Memory staircase: %s, %s / %s", d.Name, st.Scenario, st.Step),
+		"prims read", "RSS, "+unit, lines, 1, scale, false, false)
+	if err != nil || svg == "" {
+		return nil, err
+	}
+	s := &section{Heading: fmt.Sprintf("%s — traversal staircase (%s / %s)", d.Name, st.Scenario, st.Step), Level: 3,
+		Text: "Resident set size probed along the traversal of the median run."}
+	s.Charts = append(s.Charts, template.HTML(svg))
+	tbl := &table{Header: []string{"prims read"}}
+	for _, se := range st.Series {
+		tbl.Header = append(tbl.Header, b.variantCell(se.Variant).Text)
+	}
+	for _, p := range st.Prims {
+		row := []cell{{Text: view.Count(int64(p)), Class: "num"}}
+		for _, se := range st.Series {
+			if v, ok := se.RSSAt(p); ok {
+				row = append(row, cell{Text: view.Bytes(v), Class: "num"})
+			} else {
+				row = append(row, cell{Text: "–", Class: "num"})
+			}
+		}
+		tbl.Rows = append(tbl.Rows, row)
+	}
+	s.Tables = append(s.Tables, tbl)
+	return s, nil
+}
+
+func (b *builder) memory() (*tab, error) {
+	t := &tab{ID: "memory", Label: "Memory"}
+	for _, d := range b.r.Datasets {
+		m := d.Memory
+		if m == nil || len(m.Rows) == 0 {
+			continue
+		}
+		s := &section{Heading: b.datasetTitle(d), Level: 2,
+			Text: "Resident set size of the whole process, medians over runs. " + sources(m)}
+		tbl := &table{Header: []string{"format", "after open", "after one get", "after traversal", "peak during traversal"}}
+		cats := []string{"after open", "after one get", "after traversal"}
+		var series []group
+		maxV := 0.0
+		for _, row := range m.Rows {
+			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), valueCell(row.AfterOpen, view.Size),
+				valueCell(row.AfterGet, view.Size), valueCell(row.AfterTraverse, view.Size), valueCell(row.PeakTraversal, view.Size)})
+			g := group{label: row.Variant.Label, color: row.Variant.Index}
+			for _, v := range []view.Value{row.AfterOpen, row.AfterGet, row.AfterTraverse} {
+				if v.Has {
+					g.values = append(g.values, v.V)
+					maxV = math.Max(maxV, v.V)
+				} else {
+					g.values = append(g.values, math.NaN())
+				}
+			}
+			series = append(series, g)
+		}
+		unit, scale := view.BytesUnit(maxV)
+		svg, err := groupedBarChart("Memory, "+d.Name, "RSS, "+unit, cats, series, scale, 0)
+		if err != nil {
+			return nil, err
+		}
+		s.Charts = append(s.Charts, template.HTML(svg))
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+		for _, stair := range d.Staircases {
+			ss, err := b.staircase(d, stair)
+			if err != nil {
+				return nil, err
+			}
+			if ss != nil {
+				t.Sections = append(t.Sections, ss)
+			}
+		}
+	}
+	return t, nil
+}
+
+func sources(m *view.Memory) string {
+	var parts []string
+	for _, s := range []struct {
+		what string
+		src  view.Source
+	}{{"after open", m.Open}, {"after one get", m.Get}, {"after traversal", m.Traverse}} {
+		if s.src.Step != "" {
+			parts = append(parts, fmt.Sprintf("%s: %s / %s", s.what, s.src.Scenario, s.src.Step))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Columns come from " + strings.Join(parts, "; ") + "."
+}
+
+func (b *builder) all() (*tab, error) {
+	t := &tab{ID: "all", Label: "All results"}
+	s := &section{Heading: "Every step of every cell", Level: 2,
+		Text: "Click a column heading to sort. The chart shows each step's median against the baseline's (below 1 is faster)."}
+	tbl := &table{Sortable: true, Header: []string{"dataset", "format", "scenario", "step", "status", "median", "95% interval",
+		"mean", "stddev", "min", "max", "p95", "runs", "peak RSS", "bytes read", "vs baseline"}}
+	ratios := make([][]float64, len(b.r.Variants))
+	for _, d := range b.r.Datasets {
+		for _, sc := range d.Scenarios {
+			for _, st := range sc.Steps {
+				var base float64
+				for _, row := range st.Rows {
+					if row.Variant.Baseline && row.Usable() {
+						base = row.Step.Stats.MedianNS
+					}
+				}
+				for _, row := range st.Rows {
+					status := cell{Text: row.Cell.Status}
+					switch row.Cell.Status {
+					case results.StatusOK:
+					case results.StatusMismatch:
+						status.Class = "warn"
+					case results.StatusSkipped:
+					default:
+						status.Class = "bad"
+					}
+					r := []cell{{Text: d.Name}, b.variantCell(row.Variant), {Text: sc.Name}, {Text: st.Name}, status}
+					if !row.Usable() {
+						for len(r) < len(tbl.Header) {
+							r = append(r, cell{Text: "–", Class: "num", Sort: "-1"})
+						}
+						tbl.Rows = append(tbl.Rows, r)
+						continue
+					}
+					x := row.Step.Stats
+					ci := "–"
+					if x.CI95LowNS != 0 || x.CI95HighNS != 0 {
+						ci = view.Duration(x.CI95LowNS) + " – " + view.Duration(x.CI95HighNS)
+					}
+					dur := func(v float64) cell { return cell{Text: view.Duration(v), Sort: num(v), Class: "num"} }
+					ratio := cell{Text: dash(row.Ratio), Class: "num", Sort: "-1"}
+					if base > 0 {
+						q := x.MedianNS / base
+						ratio.Sort = num(q)
+						ratios[row.Variant.Index] = append(ratios[row.Variant.Index], q)
+					}
+					r = append(r, dur(x.MedianNS), cell{Text: ci, Class: "num", Sort: num(x.CI95LowNS)},
+						dur(x.MeanNS), dur(x.StddevNS), dur(x.MinNS), dur(x.MaxNS), dur(x.P95NS),
+						cell{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num", Sort: strconv.Itoa(len(row.Step.SamplesNS))},
+						cell{Text: view.Bytes(row.Step.Memory.PeakRSSBytes.Median), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
+						cell{Text: view.Bytes(row.Step.Memory.ReadBytes.Median), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
+						ratio)
+					tbl.Rows = append(tbl.Rows, r)
+				}
+			}
+		}
+	}
+	var cats []string
+	var colors []int
+	for _, v := range b.r.Variants {
+		cats = append(cats, v.Label)
+		colors = append(colors, v.Index)
+	}
+	if b.r.Baseline != "" && len(cats) > 0 {
+		svg, err := dotChart("Every step against "+b.r.Baseline, "median / baseline median (log)", cats, ratios, colors)
+		if err != nil {
+			return nil, err
+		}
+		if svg != "" {
+			s.Charts = append(s.Charts, template.HTML(svg))
+		}
+	}
+	s.Tables = append(s.Tables, tbl)
+	t.Sections = append(t.Sections, s)
+	return t, nil
+}

@@ -1,0 +1,212 @@
+// Package reporters turns a results file into the documents people read:
+// results.json itself, the markdown results document, a terminal summary
+// table, a self-contained HTML report with charts, and the Go benchmark
+// text format that benchstat reads. Every output is a pure function of the
+// *results.File, so `runner report` reproduces what `runner apply` wrote,
+// byte for byte. Compare sets two results files side by side with a
+// significance test per step.
+package reporters
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/scenebench/runner/reporters/benchfmt"
+	"github.com/scenebench/runner/reporters/compare"
+	"github.com/scenebench/runner/reporters/html"
+	"github.com/scenebench/runner/reporters/markdown"
+	"github.com/scenebench/runner/reporters/table"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// Options tune the renderers that have knobs.
+type Options struct {
+	// Color lets the terminal table use ANSI colours; set it only when the
+	// writer is a terminal.
+	Color bool
+}
+
+// ErrUnknownFormat is wrapped by Render and WriteAll for a format or output
+// name they do not know.
+var ErrUnknownFormat = errors.New("unknown report format")
+
+// Formats lists the names Render accepts.
+func Formats() []string {
+	return []string{"json", "md", "markdown", "html", "table", "benchfmt"}
+}
+
+// Render writes f to w in one format: "json" (results.json as written by
+// apply), "md" or "markdown" (results.md), "html" (report.html), "table"
+// (the terminal summary) or "benchfmt" (Go benchmark text, results.txt).
+func Render(w io.Writer, f *results.File, format string, opts Options) error {
+	if f == nil {
+		return errors.New("render: no results")
+	}
+	var err error
+	switch strings.ToLower(format) {
+	case "json":
+		err = results.Write(w, f)
+	case "md", "markdown":
+		err = markdown.Render(w, f)
+	case "html":
+		err = html.Render(w, f)
+	case "table":
+		err = table.Render(w, f, table.Options{Color: opts.Color})
+	case "benchfmt":
+		err = benchfmt.Render(w, f)
+	default:
+		return fmt.Errorf("%w %q (want one of %s)", ErrUnknownFormat, format, strings.Join(Formats(), ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	return nil
+}
+
+// FileNames maps each output WriteAll knows to the file it writes. "json"
+// writes results.txt (benchfmt) beside results.json so benchstat can read
+// every run.
+var FileNames = map[string][]string{
+	"json":     {"results.json", "results.txt"},
+	"markdown": {"results.md"},
+	"md":       {"results.md"},
+	"html":     {"report.html"},
+	"benchfmt": {"results.txt"},
+	"table":    nil, // printed on the terminal, not written
+}
+
+var fileFormats = map[string]string{
+	"results.json": "json",
+	"results.md":   "markdown",
+	"report.html":  "html",
+	"results.txt":  "benchfmt",
+}
+
+// WriteAll writes the files for outputs (names as in a spec's report
+// block: "json", "markdown", "html", "table", "benchfmt"; empty means all)
+// into dir, creating it. Each file is written to a temporary name and
+// renamed, so a reader never sees half a report.
+func WriteAll(dir string, f *results.File, outputs []string) error {
+	if f == nil {
+		return errors.New("write reports: no results")
+	}
+	if len(outputs) == 0 {
+		outputs = []string{"json", "markdown", "html", "benchfmt"}
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, o := range outputs {
+		files, ok := FileNames[strings.ToLower(o)]
+		if !ok {
+			return fmt.Errorf("write reports: %w %q (want json, markdown, html, table or benchfmt)", ErrUnknownFormat, o)
+		}
+		for _, n := range files {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	for _, name := range names {
+		var buf bytes.Buffer
+		if err := Render(&buf, f, fileFormats[name], Options{}); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+		}
+		if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}
+
+// CompareOptions control Compare.
+type CompareOptions struct {
+	// Threshold is the slowdown, as a fraction (0.05 = 5%), beyond which a
+	// significant change counts as a regression. 0 means any significant
+	// slowdown.
+	Threshold float64
+	// Format is "text" (default) or "md".
+	Format string
+	// Alpha is the significance level (default 0.05).
+	Alpha float64
+}
+
+// Compare writes a benchstat-style comparison of old and new to w: per cell
+// and step the old and new medians with their 95% intervals, the change,
+// and the Mann-Whitney U p-value ("~" when not significant at Alpha).
+// Cells and steps found in only one file are listed. regressed reports
+// whether any step got significantly slower by more than Threshold; the
+// CLI's -fail flag turns it into exit status 1.
+func Compare(w io.Writer, old, new *results.File, o CompareOptions) (regressed bool, err error) {
+	if old == nil || new == nil {
+		return false, errors.New("compare: need two results files")
+	}
+	res := compare.Compute(old, new, compare.Options{Threshold: o.Threshold, Alpha: o.Alpha})
+	if err := compare.Render(w, res, o.Format); err != nil {
+		return false, err
+	}
+	return res.Regressed, nil
+}
+
+// ParseThreshold reads a threshold as the CLI takes it: "5%", "5" and
+// "0.05" all mean five percent (a bare number of 1 or more is a percentage,
+// below 1 a fraction).
+func ParseThreshold(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	t = strings.TrimSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	if err != nil || v < 0 || v != v {
+		return 0, fmt.Errorf("threshold %q: want a percentage such as 5%% or a fraction such as 0.05", s)
+	}
+	if pct || v >= 1 {
+		v /= 100
+	}
+	return v, nil
+}
+
+// ReadFile reads a results file for report or compare; its errors name the
+// file and say what is wrong with it (not results, newer schema,
+// truncated JSON).
+func ReadFile(path string) (*results.File, error) {
+	f, err := results.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input") {
+			return nil, fmt.Errorf("%w (the file looks truncated)", err)
+		}
+		return nil, err
+	}
+	return f, nil
+}
