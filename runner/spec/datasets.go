@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -33,7 +34,7 @@ const (
 	maxLength = 1 << 24 // array property length
 )
 
-var propertyNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_:]*$`)
+var propertyNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // datasetAxis is one dataset attribute with its (possibly swept) values.
 type datasetAxis struct {
@@ -76,7 +77,7 @@ func (l *loader) loadDatasets() []dataset.Config {
 
 // datasetBlock checks one dataset block and expands its sweeps.
 func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
-	errsBefore := len(l.diags.Diagnostics)
+	errsBefore, unknownsBefore := len(l.diags.Diagnostics), l.unknowns
 	bad := func() bool {
 		for _, d := range l.diags.Diagnostics[errsBefore:] {
 			if d.Severity == hcl.DiagError {
@@ -103,12 +104,15 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	}
 
 	var axes []datasetAxis
+	unusable := false // an attribute whose value is unknown after an earlier error
 	addAxis := func(name string, attr *hcl.Attribute, values func() []any, set func(*dataset.Config, any)) {
 		if attr == nil {
 			return
 		}
 		if vs := values(); vs != nil {
 			axes = append(axes, datasetAxis{name: name, values: vs, set: set})
+		} else {
+			unusable = true
 		}
 	}
 	addAxis("hierarchy", db.Hierarchy, func() []any { return strAxis(db.Hierarchy, Hierarchies) },
@@ -134,7 +138,7 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	}
 	props := l.properties(db)
 
-	if bad() {
+	if bad() || unusable || l.unknowns != unknownsBefore {
 		return nil
 	}
 
@@ -181,25 +185,91 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 			fmt.Sprintf("Dataset %q sets depth or fanout, which shape only hierarchy = \"balanced\".", db.Name)))
 	}
 
-	// The dataset package has the last word on what it can generate.
-	seen := map[string]bool{}
+	// The dataset package has the last word on what it can generate; its
+	// errors name the field at fault, so they point at that attribute. A
+	// problem shared by several swept datasets is reported once.
+	type problem struct {
+		rng   hcl.Range
+		msg   string
+		where []string
+	}
+	var problems []*problem
+	index := map[string]*problem{}
 	for _, c := range cfgs {
 		for _, err := range dataset.Validate(c) {
-			msg := err.Error()
-			if len(cfgs) > 1 {
-				msg = fmt.Sprintf("%s (dataset %q)", msg, c.Name)
+			rng, msg := db.DefRange, err.Error()
+			var ce *dataset.ConfigError
+			if errors.As(err, &ce) {
+				rng, msg = datasetErrorRange(db, ce), ce.Err.Error()
+				if ce.Property != "" {
+					msg = fmt.Sprintf("property %q: %s", ce.Property, msg)
+				}
 			}
-			if seen[msg] {
-				continue
+			key := fmt.Sprint(rng, msg)
+			p := index[key]
+			if p == nil {
+				p = &problem{rng: rng, msg: msg}
+				index[key] = p
+				problems = append(problems, p)
 			}
-			seen[msg] = true
-			l.add(errorAt(db.DefRange, "Invalid dataset", capitalize(strings.TrimSuffix(msg, "."))+"."))
+			p.where = append(p.where, c.Name)
 		}
+	}
+	for _, p := range problems {
+		msg := capitalize(strings.TrimSuffix(p.msg, "."))
+		if len(p.where) < len(cfgs) {
+			msg += fmt.Sprintf(" (in %s)", strings.Join(p.where, ", "))
+		}
+		l.add(errorAt(p.rng, "Invalid dataset", msg+"."))
 	}
 	if bad() {
 		return nil
 	}
 	return cfgs
+}
+
+// datasetErrorRange finds the attribute a dataset.ConfigError is about.
+func datasetErrorRange(db *datasetBlock, ce *dataset.ConfigError) hcl.Range {
+	pick := func(a *hcl.Attribute, fallback hcl.Range) hcl.Range {
+		if a != nil {
+			return a.Expr.Range()
+		}
+		return fallback
+	}
+	if ce.Property != "" {
+		for _, pb := range db.Properties {
+			if pb.Name != ce.Property {
+				continue
+			}
+			switch ce.Field {
+			case "type":
+				return pick(pb.Type, pb.DefRange)
+			case "length":
+				return pick(pb.Length, pb.DefRange)
+			case "generator":
+				return pick(pb.Generator, pb.DefRange)
+			}
+			return pb.DefRange
+		}
+		return db.DefRange
+	}
+	switch ce.Field {
+	case "prims":
+		return pick(db.Prims, db.DefRange)
+	case "hierarchy":
+		return pick(db.Hierarchy, db.DefRange)
+	case "depth":
+		return pick(db.Depth, db.DefRange)
+	case "fanout":
+		return pick(db.Fanout, db.DefRange)
+	case "seed":
+		return pick(db.Seed, db.DefRange)
+	case "schema":
+		return pick(db.Schema, db.DefRange)
+	case "payload":
+		return pick(db.Payload, db.DefRange)
+	}
+	return db.DefRange
 }
 
 // sweep evaluates an attribute that may be a single value or a list of
@@ -239,7 +309,7 @@ func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
 	for _, pb := range db.Properties {
 		if !propertyNameRE.MatchString(pb.Name) {
 			l.add(errorAt(pb.DefRange, "Invalid property name",
-				fmt.Sprintf("%q is not a valid property name: use letters, digits, '_' and ':', starting with a letter or '_'.", pb.Name)))
+				fmt.Sprintf("%q is not a valid property name: use letters, digits and '_', starting with a letter or '_'.", pb.Name)))
 			continue
 		}
 		if prev, dup := seen[pb.Name]; dup {

@@ -67,7 +67,7 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 	}
 	f, ok := formats.Lookup(typeName)
 	if !ok {
-		detail := fmt.Sprintf("There is no format of type %q; the formats are %s.", typeName, quoteList(formats.Names()))
+		detail := fmt.Sprintf("There is no format of type %q; the formats are %s.", typeName, quoteAll(formats.Names()))
 		if fb.Type == nil {
 			detail += fmt.Sprintf(" The type defaults to the block's label; set type = \"...\" to label a format %q.", fb.Label)
 		}

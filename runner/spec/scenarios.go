@@ -167,7 +167,7 @@ func (l *loader) step(st *stepBlock, index, nth int) (plan.Step, *hcl.Attribute,
 		}
 	default:
 		l.add(errorAt(st.DefRange, "Unknown step operation",
-			fmt.Sprintf("%q is not a step; the steps are %s.", st.Op, quoteList(Ops))))
+			fmt.Sprintf("%q is not a step; the steps are %s.", st.Op, quoteAll(Ops))))
 		return step, nil, false
 	}
 	if name != nil {

@@ -168,6 +168,6 @@ func (l *loader) loadReport(p *plan.Plan) {
 			return
 		}
 		l.add(errorAt(rb.Baseline.Expr.Range(), "Unknown baseline",
-			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.", v, quoteList(labels))))
+			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.", v, quoteAll(labels))))
 	}
 }

@@ -96,6 +96,10 @@ type loader struct {
 	// formatErrors is set when a format block was dropped for errors, so
 	// that a baseline naming one of its variants is not reported again.
 	formatErrors bool
+	// unknowns counts values left unknown by an earlier error (an unset
+	// variable, a failed local), so that checks depending on them are
+	// skipped rather than reported a second time.
+	unknowns int
 }
 
 func newLoader(opts Options) *loader {
@@ -111,7 +115,9 @@ func newLoader(opts Options) *loader {
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags.Diagnostics = append(l.diags.Diagnostics, d...) }
 
-func (l *loader) addDiags(ds hcl.Diagnostics) { l.diags.Diagnostics = append(l.diags.Diagnostics, ds...) }
+func (l *loader) addDiags(ds hcl.Diagnostics) {
+	l.diags.Diagnostics = append(l.diags.Diagnostics, ds...)
+}
 
 func (l *loader) errors() bool { return l.diags.Diagnostics.HasErrors() }
 

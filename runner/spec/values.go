@@ -16,12 +16,56 @@ import (
 // the value is unusable; the reason is already a diagnostic (an unknown
 // value only ever follows an earlier error, so it adds none of its own).
 func (l *loader) eval(attr *hcl.Attribute) (cty.Value, bool) {
+	if !l.checkRefs(attr.Expr, nil) {
+		return cty.NilVal, false
+	}
 	v, ds := attr.Expr.Value(l.ctx)
 	l.addDiags(ds)
-	if ds.HasErrors() || !v.IsWhollyKnown() {
+	if ds.HasErrors() {
+		return cty.NilVal, false
+	}
+	if !v.IsWhollyKnown() {
+		l.unknowns++
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// checkRefs reports references to variables and local values that are not
+// declared, in words clearer than hcl's "object has no attribute". locals,
+// when not nil, are the declared local names (while locals are evaluated).
+func (l *loader) checkRefs(expr hcl.Expression, locals map[string]*hcl.Attribute) bool {
+	ok := true
+	for _, t := range expr.Variables() {
+		if len(t) < 2 {
+			continue
+		}
+		step, isAttr := t[1].(hcl.TraverseAttr)
+		if !isAttr {
+			continue
+		}
+		switch t.RootName() {
+		case "var":
+			if _, declared := l.vars[step.Name]; !declared {
+				l.add(errorAt(t.SourceRange(), "Reference to undeclared variable",
+					fmt.Sprintf("There is no variable named %q; declare it with a variable %q block.", step.Name, step.Name)))
+				ok = false
+			}
+		case "local":
+			declared := false
+			if locals != nil {
+				_, declared = locals[step.Name]
+			} else {
+				_, declared = l.locals[step.Name]
+			}
+			if !declared {
+				l.add(errorAt(t.SourceRange(), "Reference to undeclared local value",
+					fmt.Sprintf("There is no local value named %q; define it in a locals block.", step.Name)))
+				ok = false
+			}
+		}
+	}
+	return ok
 }
 
 func (l *loader) typeError(attr *hcl.Attribute, rng hcl.Range, want string) {
@@ -223,7 +267,13 @@ func (l *loader) stringList(attr *hcl.Attribute) ([]string, bool) {
 	return out, good
 }
 
-func quoteList(ss []string) string {
+// quoteList quotes ss for "one of a, b or c".
+func quoteList(ss []string) string { return joinQuoted(ss, "or") }
+
+// quoteAll quotes ss for "the variants are a, b and c".
+func quoteAll(ss []string) string { return joinQuoted(ss, "and") }
+
+func joinQuoted(ss []string, conj string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
 		q[i] = fmt.Sprintf("%q", s)
@@ -240,7 +290,7 @@ func quoteList(ss []string) string {
 		case i == 0:
 			out = s
 		case i == len(q)-1:
-			out += " or " + s
+			out += " " + conj + " " + s
 		default:
 			out += ", " + s
 		}

@@ -17,6 +17,9 @@ type variable struct {
 	typ   cty.Type
 	def   cty.Value // cty.NilVal when there is no default
 	value cty.Value // cty.NilVal until set by -var or -var-file
+	// hasDefault is set when a default was written, valid or not, so an
+	// invalid default is not reported again as a missing value.
+	hasDefault bool
 	decl  hcl.Range
 }
 
@@ -56,6 +59,7 @@ func (l *loader) loadVariables() {
 				}
 			}
 			if vb.Default != nil {
+				v.hasDefault = true
 				dv, ds := vb.Default.Expr.Value(nil)
 				l.addDiags(ds)
 				if ds.HasErrors() {
@@ -187,6 +191,8 @@ func (l *loader) varObject() cty.Value {
 			m[name] = v.value
 		case v.def != cty.NilVal:
 			m[name] = v.def
+		case v.hasDefault:
+			m[name] = cty.DynamicVal // the invalid default is reported
 		default:
 			l.add(errorAt(v.decl, "No value for required variable",
 				fmt.Sprintf("Variable %q has no default. Set it with -var %s=VALUE or in a -var-file.", name, name)))
@@ -241,10 +247,13 @@ func (l *loader) loadLocals(varVal cty.Value) {
 				continue
 			}
 			ctx.Variables = map[string]cty.Value{"var": varVal, "local": objectOf(l.locals)}
-			val, ds := a.Expr.Value(ctx)
-			l.addDiags(ds)
-			if ds.HasErrors() || !val.IsWhollyKnown() {
-				val = cty.DynamicVal
+			val := cty.DynamicVal
+			if l.checkRefs(a.Expr, todo) {
+				v, ds := a.Expr.Value(ctx)
+				l.addDiags(ds)
+				if !ds.HasErrors() && v.IsWhollyKnown() {
+					val = v
+				}
 			}
 			l.locals[name] = val
 			done[name] = true

@@ -1,0 +1,13 @@
+settings {
+  timeout = "10 minutes"
+}
+
+dataset "flat" {
+  prims = 1000
+}
+
+format "parquet" {}
+
+scenario "open" {
+  step "open" {}
+}

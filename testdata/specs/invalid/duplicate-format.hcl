@@ -1,0 +1,13 @@
+dataset "flat" {
+  prims = 1000
+}
+
+format "parquet" {}
+
+format "parquet" {
+  compression = "zstd"
+}
+
+scenario "open" {
+  step "open" {}
+}

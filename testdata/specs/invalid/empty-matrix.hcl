@@ -1,0 +1,3 @@
+settings {
+  repeat = 3
+}

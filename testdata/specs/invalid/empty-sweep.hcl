@@ -1,0 +1,11 @@
+dataset "flat" {
+  prims = []
+}
+
+format "parquet" {
+  compression = []
+}
+
+scenario "open" {
+  step "open" {}
+}

@@ -1,0 +1,9 @@
+dataset "flat" {
+  hierarchy = "deep"
+}
+
+format "parquet" {}
+
+scenario "open" {
+  step "open" {}
+}

@@ -1,0 +1,12 @@
+dataset "flat" {
+  prims = 1000
+}
+
+format "parquet" {}
+
+scenario "reopen" {
+  step "get" {
+    property = "cost"
+  }
+  step "open" {}
+}

@@ -1,0 +1,5 @@
+dataset "flat" {
+  prims = 
+}
+
+format "parquet" {

@@ -1,0 +1,10 @@
+dataset "flat" {
+  prims   = "many"
+  payload = "yes please"
+}
+
+format "parquet" {}
+
+scenario "open" {
+  step "open" {}
+}
