@@ -325,11 +325,11 @@ func checkBinding(g Generator, t formats.Type, length, prims int) error {
 	// The kind of value each number must fit.
 	fits := func(what string, l literal) error {
 		if l.kind != litNumber {
-			return fmt.Errorf("%s must be a number for a %s property, not a %s", what, t, l.kind)
+			return fmt.Errorf("%s must be a number for %s properties, not a %s", what, t, l.kind)
 		}
 		switch {
 		case isIntType(t) && !l.isInt:
-			return fmt.Errorf("%s must be a whole number for a %s property, got %s", what, t, l.text())
+			return fmt.Errorf("%s must be a whole number for %s properties, got %s", what, t, l.text())
 		case isIntType(t) && is32(t) && (l.i < math.MinInt32 || l.i > math.MaxInt32):
 			return fmt.Errorf("%s %d does not fit a 32-bit %s", what, l.i, t)
 		case isFloatType(t) && is32(t) && math.Abs(l.num) > math.MaxFloat32:
@@ -347,7 +347,7 @@ func checkBinding(g Generator, t formats.Type, length, prims int) error {
 		if isIntType(t) {
 			// hi is exclusive: the largest value drawn is hi-1.
 			if !hi.isInt {
-				return fmt.Errorf("hi must be a whole number for a %s property, got %s", t, hi.text())
+				return fmt.Errorf("hi must be a whole number for %s properties, got %s", t, hi.text())
 			}
 			if is32(t) && (hi.i-1 > math.MaxInt32 || hi.i < math.MinInt32) {
 				return fmt.Errorf("hi %d does not fit a 32-bit %s (the largest value drawn is hi-1)", hi.i, t)
@@ -379,9 +379,9 @@ func checkBinding(g Generator, t formats.Type, length, prims int) error {
 		list := a[0].list
 		switch {
 		case t == formats.Bool && list[0].kind != litBool:
-			return fmt.Errorf("choices for a bool property must be true or false, not %ss", list[0].kind)
+			return fmt.Errorf("choices for bool properties must be true or false, not %ss", list[0].kind)
 		case isStringType(t) && list[0].kind != litString:
-			return fmt.Errorf("choices for a %s property must be strings, not %ss", t, list[0].kind)
+			return fmt.Errorf("choices for %s properties must be strings, not %ss", t, list[0].kind)
 		case t != formats.Bool && !isStringType(t):
 			for i, e := range list {
 				if err := fits(fmt.Sprintf("choice %d", i+1), e); err != nil {
