@@ -133,6 +133,9 @@ func decompress(src, dst []byte) (int, error) {
 }
 
 func uncompressBlock(src, dst []byte) (int, error) {
+	if len(src) == 0 {
+		return 0, fmt.Errorf("%w: empty block", errCorruptLZ4)
+	}
 	if len(src) == 1 && src[0] == 0 {
 		return 0, nil
 	}

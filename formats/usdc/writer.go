@@ -32,7 +32,8 @@ type writer struct {
 	buf       []byte // value and section scratch
 	encBuf    []byte // integer coding scratch
 
-	tokText  []byte // every token followed by NUL: the TOKENS payload
+	tokText  [][]byte // chunks of tokens, each followed by NUL: the TOKENS payload
+	tokBytes int
 	tokIdx   map[string]uint32
 	numTok   uint32
 	strTok   []uint32 // string index -> token index
@@ -146,8 +147,14 @@ func (w *writer) token(s string) uint32 {
 }
 
 func (w *writer) newToken(s string) uint32 {
-	w.tokText = append(w.tokText, s...)
-	w.tokText = append(w.tokText, 0)
+	// Chunks avoid re-copying a buffer that grows to hundreds of MB.
+	last := len(w.tokText) - 1
+	if last < 0 || cap(w.tokText[last])-len(w.tokText[last]) < len(s)+1 {
+		w.tokText = append(w.tokText, make([]byte, 0, max(1<<20, len(s)+1)))
+		last++
+	}
+	w.tokText[last] = append(append(w.tokText[last], s...), 0)
+	w.tokBytes += len(s) + 1
 	i := w.numTok
 	w.numTok++
 	return i
@@ -406,10 +413,15 @@ func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
 	b := w.buf[:0]
 
 	// TOKENS
+	text := make([]byte, 0, w.tokBytes)
+	for _, c := range w.tokText {
+		text = append(text, c...)
+	}
+	w.tokText = nil
 	b = le.AppendUint64(b, uint64(w.numTok))
-	b = le.AppendUint64(b, uint64(len(w.tokText)))
+	b = le.AppendUint64(b, uint64(len(text)))
 	b = append(b, make([]byte, 8)...)
-	if b, err = w.z.appendCompressed(b, w.tokText); err != nil {
+	if b, err = w.z.appendCompressed(b, text); err != nil {
 		return fmt.Errorf("usdc: write %s: tokens: %w", w.path, err)
 	}
 	le.PutUint64(b[16:], uint64(len(b)-24))

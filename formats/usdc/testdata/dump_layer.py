@@ -43,10 +43,8 @@ def encode(type_name, value):
     return SCALAR[type_name](value)
 
 
-def main():
-    layer = Sdf.Layer.FindOrOpen(sys.argv[1])
-    if layer is None:
-        sys.exit("cannot open " + sys.argv[1])
+def dump(layer):
+    """Return the layer's prims and attribute defaults as a dict."""
     prims = []
     stack = list(reversed(layer.pseudoRoot.nameChildren))
     while stack:
@@ -68,10 +66,17 @@ def main():
             "attrs": attrs,
         })
         stack.extend(reversed(p.nameChildren))
+    return {"prims": prims}
+
+
+def main():
+    layer = Sdf.Layer.FindOrOpen(sys.argv[1])
+    if layer is None:
+        sys.exit("cannot open " + sys.argv[1])
     if len(sys.argv) > 3 and sys.argv[2] == "--export":
         if not layer.Export(sys.argv[3]):
             sys.exit("export failed")
-    json.dump({"prims": prims}, sys.stdout)
+    json.dump(dump(layer), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,152 @@
+package usdc
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// benchFiles caches benchmark inputs across benchmarks of one run.
+var (
+	benchMu    sync.Mutex
+	benchCache = map[string]string{}
+	benchDir   string
+)
+
+// benchFile writes (once per run) a building20 scene of n prims.
+func benchFile(b *testing.B, hier string, n int, payload bool) string {
+	b.Helper()
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	key := hier + strconv.Itoa(n) + strconv.FormatBool(payload)
+	if p, ok := benchCache[key]; ok {
+		return p
+	}
+	if benchDir == "" {
+		d, err := os.MkdirTemp("", "usdc-bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = d
+	}
+	dir := filepath.Join(benchDir, key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	p := writeScene(b, dir, testScene{hier, n, building20(payload), 42}, nil)
+	benchCache[key] = p
+	return p
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkWrite writes building20 scenes (the payload variant carries a
+// 1,000-character string per prim).
+func BenchmarkWrite(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		hier    string
+		n       int
+		payload bool
+	}{
+		{"flat10K", "flat", 10_000, false},
+		{"flat100K+payload", "flat", 100_000, true},
+		{"deep100K", "deep", 100_000, false},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := testScene{tc.hier, tc.n, building20(tc.payload), 42}
+			// Generate the batches once so only writing is timed.
+			var batches []*formats.Batch
+			s.batches(10_000, func(bt *formats.Batch) error {
+				cp := &formats.Batch{Paths: append([]string(nil), bt.Paths...), Columns: make([]formats.Column, len(bt.Columns))}
+				copy(cp.Columns, bt.Columns)
+				batches = append(batches, cp)
+				return nil
+			})
+			dir := b.TempDir()
+			opts, _ := formats.Normalize(Format{}, nil)
+			b.ResetTimer()
+			for b.Loop() {
+				w, err := Format{}.Create(filepath.Join(dir, "out.usdc"), opts, s.info())
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, bt := range batches {
+					if err := w.Write(bt); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOpen measures opening (all structural sections) of a file.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run("flat"+strconv.Itoa(n/1000)+"K", func(b *testing.B) {
+			p := benchFile(b, "flat", n, false)
+			for b.Loop() {
+				r, err := Open(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkTraversal reads one property ("cost") of every prim of an
+// opened file.
+func BenchmarkTraversal(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run("flat"+strconv.Itoa(n/1000)+"K", func(b *testing.B) {
+			p := benchFile(b, "flat", n, false)
+			r, err := Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			prims, _ := r.Prims()
+			var v formats.Value
+			for b.Loop() {
+				for _, pp := range prims {
+					if err := r.Get(pp, "cost", &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWarmGet repeats one scalar read.
+func BenchmarkWarmGet(b *testing.B) {
+	p := benchFile(b, "flat", 10_000, false)
+	r, err := Open(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var v formats.Value
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.Get("/World/Prim_4242", "supplier_id", &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
