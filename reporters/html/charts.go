@@ -159,6 +159,7 @@ func groupedBarChart(title, yLabel string, categories []string, series []group, 
 	p := newPlot(title, "", yLabel)
 	n := float64(len(series))
 	width := vg.Points(math.Max(4, math.Min(24, 300/(n*float64(len(categories))+1))))
+	top := refLine
 	for i, s := range series {
 		vals := make(plotter.Values, len(s.values))
 		for j, v := range s.values {
@@ -166,6 +167,7 @@ func groupedBarChart(title, yLabel string, categories []string, series []group, 
 				v = 0
 			}
 			vals[j] = v / scale
+			top = math.Max(top, vals[j])
 		}
 		bc, err := plotter.NewBarChart(vals, width)
 		if err != nil {
@@ -184,6 +186,10 @@ func groupedBarChart(title, yLabel string, categories []string, series []group, 
 		ref.XMin, ref.XMax = -0.5, float64(len(categories))-0.5
 		p.Add(ref)
 	}
+	if top > 0 {
+		p.Y.Max = top * 1.3 // room for the legend
+	}
+	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
 	p.NominalX(categories...)
 	rotate(p, categories)
 	return render(p, 520, 260, title)
@@ -240,6 +246,8 @@ func lineChart(title, xLabel, yLabel string, lines []line, xScale, yScale float6
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 		p.Y.Min, p.Y.Max = yr.logBounds()
+	} else if yr.max > 0 {
+		p.Y.Max = yr.max * 1.25 // room for the legend
 	}
 	return render(p, 520, 280, title)
 }
@@ -298,12 +306,13 @@ func (r *valueRange) add(v float64) {
 	r.max = math.Max(r.max, v)
 }
 
-// logBounds pads the range so a log axis always spans a decade or more.
+// logBounds pads the range a little and widens it to at least a decade,
+// so a log axis always has a labelled power of ten.
 func (r *valueRange) logBounds() (float64, float64) {
-	lo := math.Pow(10, math.Floor(math.Log10(r.min)))
-	hi := math.Pow(10, math.Ceil(math.Log10(r.max)))
-	if hi <= lo {
-		hi = lo * 10
+	lo, hi := r.min/1.3, r.max*1.3
+	if hi/lo < 10 {
+		c := math.Sqrt(lo * hi)
+		lo, hi = c/math.Sqrt(10), c*math.Sqrt(10)
 	}
 	return lo, hi
 }
