@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -213,7 +214,7 @@ type cacheEntry struct {
 // missing files are errors.
 func (c *cacheEntry) check(verify bool) (File, string, error) {
 	raw, err := os.ReadFile(c.manifestPath)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return File{}, "no manifest", nil
 	}
 	if err != nil {
