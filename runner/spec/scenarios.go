@@ -67,11 +67,15 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 		l.add(errorAt(sb.DefRange, "Scenario without steps",
 			fmt.Sprintf("Scenario %q has no step blocks; add at least one, e.g. step \"open\" {}.", sb.Name)))
 	}
+	if len(sb.Steps) > 0 && sb.Steps[0].Op != "open" {
+		l.add(errorAt(sb.Steps[0].DefRange, "Scenario must start with open",
+			fmt.Sprintf("Steps read from an opened file, so the first step of scenario %q must be step \"open\" {}. A later open reopens the file (a cold start).", sb.Name)))
+	}
 	names := map[string]hcl.Range{}
 	occurrences := map[string]int{}
-	for i, st := range sb.Steps {
+	for _, st := range sb.Steps {
 		occurrences[st.Op]++
-		step, name, ok := l.step(st, i, occurrences[st.Op])
+		step, name, ok := l.step(st, occurrences[st.Op])
 		if !ok {
 			continue
 		}
@@ -91,7 +95,7 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 }
 
 // step decodes one step block; nth counts the op's occurrences so far.
-func (l *loader) step(st *stepBlock, index, nth int) (plan.Step, *hcl.Attribute, bool) {
+func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) {
 	step := plan.Step{Op: st.Op, Name: st.Op}
 	if nth > 1 {
 		step.Name = fmt.Sprintf("%s#%d", st.Op, nth)
@@ -103,10 +107,6 @@ func (l *loader) step(st *stepBlock, index, nth int) (plan.Step, *hcl.Attribute,
 		var b openStep
 		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))
 		name = b.Name
-		if index > 0 {
-			l.add(errorAt(st.DefRange, "Misplaced open step",
-				"A scenario runs on one opened file: open may only be its first step."))
-		}
 	case "get":
 		var b getStep
 		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))

@@ -4,9 +4,19 @@ dataset "flat" {
 
 format "parquet" {}
 
+scenario "warm" {
+  step "get" {
+    property = "cost"
+  }
+}
+
 scenario "reopen" {
+  step "open" {}
   step "get" {
     property = "cost"
   }
   step "open" {}
+  step "get" {
+    property = "cost"
+  }
 }
