@@ -60,7 +60,14 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 var svgPrologue = regexp.MustCompile(`(?s)^<\?xml[^>]*\?>\s*<!--[^>]*-->\s*`)
 
 // render draws p as inline SVG of the given size in points.
-func render(p *plot.Plot, w, h float64, label string) (string, error) {
+func render(p *plot.Plot, w, h float64, label string) (svg string, err error) {
+	// The plotting library panics on degenerate axes (extreme figures a
+	// hand-edited results file can hold); report that as an error.
+	defer func() {
+		if r := recover(); r != nil {
+			svg, err = "", fmt.Errorf("chart %q: %v", label, r)
+		}
+	}()
 	c := vgsvg.New(vg.Points(w), vg.Points(h))
 	p.Draw(draw.New(c))
 	var buf bytes.Buffer
