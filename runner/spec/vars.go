@@ -20,7 +20,7 @@ type variable struct {
 	// hasDefault is set when a default was written, valid or not, so an
 	// invalid default is not reported again as a missing value.
 	hasDefault bool
-	decl  hcl.Range
+	decl       hcl.Range
 }
 
 // loadVariables is the first pass: declarations, their defaults, then the
@@ -157,7 +157,11 @@ func (l *loader) loadVarArg(arg string) {
 			return
 		}
 		l.parser.Files()[filename] = &hcl.File{Bytes: []byte(raw)}
-		l.addDiags(ds)
+		rng := hcl.Range{Filename: filename, Start: hcl.InitialPos,
+			End: hcl.Pos{Line: 1, Column: len(raw) + 1, Byte: len(raw)}}
+		l.add(errorAt(rng, "Invalid value for variable",
+			fmt.Sprintf("Variable %q is of type %s, so -var %s=VALUE takes an HCL expression of that type, such as 1000, [\"a\", \"b\"] or true; %q is not one (%s).",
+				name, v.typ.FriendlyName(), name, raw, strings.TrimSuffix(ds[0].Summary, "."))))
 		return
 	}
 	l.parser.Files()[filename] = &hcl.File{Bytes: []byte(raw)}
