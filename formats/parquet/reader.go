@@ -53,6 +53,11 @@ type reader struct {
 	index     map[string]uint32
 	paths     []string
 	pathsOnce sync.Once
+	// pathsReady publishes paths once read; with it, hint (the row of the
+	// last prim located) makes gets in layer order, and repeated gets of
+	// one prim, skip the index.
+	pathsReady atomic.Pointer[[]string]
+	hint       atomic.Uint32
 	pathsErr  error
 
 	// lazy index (trailer present and index = "lazy")
@@ -244,7 +249,9 @@ func (r *reader) rowsIn(g int) int {
 // rowGroupOf maps a row to its row group and the row within it.
 func (r *reader) rowGroupOf(row int64) (int, int) {
 	if r.rgSize > 0 {
-		return int(row / r.rgSize), int(row % r.rgSize)
+		// rows fit in 32 bits; 32-bit division is the cheaper one
+		q := uint32(row) / uint32(r.rgSize)
+		return int(q), int(uint32(row) - q*uint32(r.rgSize))
 	}
 	g := sort.Search(r.nrg, func(i int) bool { return r.rgStart[i+1] > row })
 	return g, int(row - r.rgStart[g])
@@ -398,22 +405,46 @@ func (r *reader) readPaths() ([]string, error) {
 			}
 		}
 		r.paths = paths
+		r.pathsReady.Store(&paths)
 	})
 	return r.paths, r.pathsErr
 }
 
 // locate finds a prim's row group and row within it.
 func (r *reader) locate(prim string) (int, int, error) {
+	if ps := r.pathsReady.Load(); ps != nil {
+		paths := *ps
+		h := int(r.hint.Load())
+		if h < len(paths) && paths[h] == prim {
+			g, i := r.rowGroupOf(int64(h))
+			return g, i, nil
+		}
+		if h+1 < len(paths) && paths[h+1] == prim {
+			r.hint.Store(uint32(h + 1))
+			g, i := r.rowGroupOf(int64(h + 1))
+			return g, i, nil
+		}
+	}
+	row, err := r.lookup(prim)
+	if err != nil {
+		return 0, 0, err
+	}
+	r.hint.Store(row)
+	g, i := r.rowGroupOf(int64(row))
+	return g, i, nil
+}
+
+// lookup finds a prim's row through the index.
+func (r *reader) lookup(prim string) (uint32, error) {
 	if r.tr == nil {
 		if err := r.buildIndex(); err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		row, ok := r.index[prim]
 		if !ok {
-			return 0, 0, &formats.NotFoundError{File: r.name, Prim: prim}
+			return 0, &formats.NotFoundError{File: r.name, Prim: prim}
 		}
-		g, i := r.rowGroupOf(int64(row))
-		return g, i, nil
+		return row, nil
 	}
 	h := xxhash.Sum64String(prim)
 	bi := int(bucketOf(h, r.tr.bucketBits))
@@ -421,15 +452,14 @@ func (r *reader) locate(prim string) (int, int, error) {
 	if bk == nil {
 		var err error
 		if bk, err = r.loadBucket(bi); err != nil {
-			return 0, 0, fmt.Errorf("parquet %s: prim %q: %w", r.name, prim, err)
+			return 0, fmt.Errorf("parquet %s: prim %q: %w", r.name, prim, err)
 		}
 	}
 	row, ok := bk.find(h)
 	if !ok {
-		return 0, 0, &formats.NotFoundError{File: r.name, Prim: prim}
+		return 0, &formats.NotFoundError{File: r.name, Prim: prim}
 	}
-	g, i := r.rowGroupOf(int64(row))
-	return g, i, nil
+	return row, nil
 }
 
 func (r *reader) loadBucket(bi int) (*bucket, error) {
@@ -450,6 +480,17 @@ func (r *reader) loadBucket(bi int) (*bucket, error) {
 		return nil, fmt.Errorf("prim index bucket %d: %w", bi, err)
 	}
 	return r.buckets.put(bi, bk), nil
+}
+
+// column returns the index of the named property's column, or -1. A scan
+// over the few property names beats hashing the name into a map.
+func (r *reader) column(name string) int {
+	for i := range r.props {
+		if len(r.props[i].Name) == len(name) && r.props[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // Properties implements formats.Reader.
@@ -475,8 +516,8 @@ func (r *reader) Get(prim, property string, dst *formats.Value) error {
 	if err != nil {
 		return err
 	}
-	ci, ok := r.colByName[property]
-	if !ok {
+	ci := r.column(property)
+	if ci < 0 {
 		return &formats.NotFoundError{File: r.name, Prim: prim, Property: property}
 	}
 	b, err := r.block(g, ci)

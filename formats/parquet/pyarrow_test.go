@@ -1,0 +1,167 @@
+package parquet
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/testenv"
+)
+
+// pyarrowFile is what testdata/pyarrow_check.py reports about one file.
+type pyarrowFile struct {
+	Schema    [][]any `json:"schema"`
+	NumRows   int     `json:"num_rows"`
+	RowGroups []struct {
+		Rows   int      `json:"rows"`
+		Codecs []string `json:"codecs"`
+	} `json:"row_groups"`
+	Scene  fileScene                  `json:"scene"`
+	Values map[string]json.RawMessage `json:"values"`
+}
+
+// TestPyarrowReadsOurFiles has another Parquet implementation check the
+// schema, the row groups, each column chunk's codec and every value.
+func TestPyarrowReadsOurFiles(t *testing.T) {
+	python := testenv.Python(t, "pyarrow")
+	dir := t.TempDir()
+	s := sceneSpec{prims: 250, payload: true, extras: true, seed: 11}
+	const rg = 100
+	codecs := map[string]string{
+		"none": "UNCOMPRESSED", "snappy": "SNAPPY", "zstd": "ZSTD",
+		// Arrow calls Parquet's LZ4_RAW "LZ4" (and the Hadoop-framed
+		// Parquet LZ4 "LZ4_HADOOP").
+		"lz4": "LZ4", "gzip": "GZIP", "brotli": "BROTLI",
+	}
+	files := map[string]string{}
+	var args []string
+	for codec := range codecs {
+		p := writeScene(t, dir, s, map[string]any{"compression": codec, "row_group_size": rg, "dictionary": codec != "gzip"})
+		files[codec] = p
+		args = append(args, p)
+	}
+	slices.Sort(args)
+	out := testenv.RunPython(t, python, filepath.Join("testdata", "pyarrow_check.py"), args...)
+	var got map[string]pyarrowFile
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("pyarrow output: %v", err)
+	}
+	var b formats.Batch
+	s.fill(&b, 0, s.prims)
+	for codec, path := range files {
+		t.Run(codec, func(t *testing.T) {
+			f, ok := got[path]
+			if !ok {
+				t.Fatal("pyarrow did not report the file")
+			}
+			want := [][]any{{pathColumn, "string", false}}
+			for _, p := range s.properties() {
+				tn := p.Type.String()
+				if p.Type == formats.Token {
+					tn = "string"
+				}
+				want = append(want, []any{p.Name, tn, false})
+			}
+			if gs, _ := json.Marshal(f.Schema); string(gs) != mustJSON(t, want) {
+				t.Errorf("schema\n got %s\nwant %s", gs, mustJSON(t, want))
+			}
+			if f.NumRows != s.prims {
+				t.Errorf("num_rows = %d, want %d", f.NumRows, s.prims)
+			}
+			if n := (s.prims + rg - 1) / rg; len(f.RowGroups) != n {
+				t.Errorf("%d row groups, want ceil(%d/%d) = %d", len(f.RowGroups), s.prims, rg, n)
+			}
+			for g, r := range f.RowGroups {
+				if want := min(rg, s.prims-g*rg); r.Rows != want {
+					t.Errorf("row group %d has %d rows, want %d", g, r.Rows, want)
+				}
+				if !slices.Equal(r.Codecs, []string{codecs[codec]}) {
+					t.Errorf("row group %d codecs %v, want %s", g, r.Codecs, codecs[codec])
+				}
+			}
+			if !slices.Equal(f.Scene.Properties, s.properties()) || f.Scene.Prims != s.prims ||
+				f.Scene.Schema != "building20" || f.Scene.Seed != s.seed || f.Scene.RowGroupSize != rg {
+				t.Errorf("scene metadata = %+v", f.Scene)
+			}
+			checkPyValues(t, f.Values, &b)
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// checkPyValues compares pyarrow's column values with the batch. JSON
+// numbers print floats exactly, so the comparison is bit for bit.
+func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Batch) {
+	t.Helper()
+	var paths []string
+	if err := json.Unmarshal(vals[pathColumn], &paths); err != nil || !slices.Equal(paths, b.Paths) {
+		t.Errorf("paths differ (%v)", err)
+	}
+	for _, c := range b.Columns {
+		raw := vals[c.Property.Name]
+		var err error
+		equal := false
+		switch c.Property.Type {
+		case formats.Double:
+			var v []float64
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Doubles)
+		case formats.Float:
+			var v []float32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Floats)
+		case formats.Int:
+			var v []int32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Ints)
+		case formats.Int64:
+			var v []int64
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Int64s)
+		case formats.Bool:
+			var v []bool
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Bools)
+		case formats.String, formats.Token:
+			var v []string
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Strings)
+		case formats.Float3:
+			var v [][3]float32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Vec3f)
+		case formats.Double3:
+			var v [][3]float64
+			err = json.Unmarshal(raw, &v)
+			equal = slices.Equal(v, c.Vec3d)
+		case formats.DoubleArray:
+			var v [][]float64
+			err = json.Unmarshal(raw, &v)
+			equal = slices.EqualFunc(v, c.DoubleArrays, slices.Equal)
+		case formats.FloatArray:
+			var v [][]float32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.EqualFunc(v, c.FloatArrays, slices.Equal)
+		case formats.IntArray:
+			var v [][]int32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.EqualFunc(v, c.IntArrays, slices.Equal)
+		case formats.Float3Array:
+			var v [][][3]float32
+			err = json.Unmarshal(raw, &v)
+			equal = slices.EqualFunc(v, c.Vec3fArrays, slices.Equal)
+		}
+		if err != nil || !equal {
+			t.Errorf("column %s: pyarrow's values differ from ours (%v)", c.Property.Name, err)
+		}
+	}
+}
