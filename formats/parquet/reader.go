@@ -58,7 +58,7 @@ type reader struct {
 	// one prim, skip the index.
 	pathsReady atomic.Pointer[[]string]
 	hint       atomic.Uint32
-	pathsErr  error
+	pathsErr   error
 
 	// lazy index (trailer present and index = "lazy")
 	tr          *trailer
