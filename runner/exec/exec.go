@@ -5,20 +5,22 @@
 // What a sample means: SamplesNS holds, per recorded run, the time of one
 // operation of the step with the clock's own cost taken off. For open and
 // traverse the operation is the whole step (Ops 1; a traversal's Values
-// counts the values it read, and its time includes listing the prims and
-// digesting each value, not ordering them or probing). For get it is one
-// read of the listed properties of the prim: Ops is Times, or the
-// calibrated batch size when a warm get is shorter than a microsecond, and
-// the sample is the timing divided by Ops. The first get after an open is
-// cold and never batched.
+// counts the values it read, and its time includes listing the prims but
+// not ordering them, probing or digesting). For get it is one read of the
+// listed properties of the prim: Ops is Times, or the calibrated batch
+// size when a warm get is shorter than a microsecond, and the sample is the
+// timing divided by Ops. The first get after an open is cold and never
+// batched.
 //
 // Digests: a get digests each property once (prim, property, value of the
-// last read); a traversal digests every value in read order. A traversal
-// over K threads splits the ordered prims into K contiguous chunks (the
-// first n%K one prim longer), digests each chunk the same way, and takes
-// XXH64 of the chunk digests as little-endian u64s in chunk order. Random
-// choices use PCG(seed, 0) from math/rand/v2, so every format reads the
-// same prims in the same order.
+// last read), after its timing. A traversal's timed pass only reads; a
+// second pass, after the step's probes, reads the same values in the same
+// order and digests them, so hashing costs neither time nor memory in the
+// figures. Over K threads the ordered prims are split into K contiguous
+// chunks (the first n%K one prim longer), each chunk is digested the same
+// way, and the step's digest is XXH64 of the chunk digests as
+// little-endian u64s in chunk order. Random choices use PCG(seed, 0) from
+// math/rand/v2, so every format reads the same prims in the same order.
 //
 // Peak RSS: each step's peak is the kernel's VmHWM after the step, reset
 // before it through /proc/self/clear_refs (so it is the step's own peak in
