@@ -15,6 +15,7 @@ var (
 	benchMu    sync.Mutex
 	benchCache = map[string]string{}
 	benchDir   string
+	keepBench  bool
 )
 
 // benchFile writes (once per run) a building20 scene of n prims.
@@ -27,11 +28,17 @@ func benchFile(b *testing.B, hier string, n int, payload bool) string {
 		return p
 	}
 	if benchDir == "" {
-		d, err := os.MkdirTemp("", "usdc-bench")
-		if err != nil {
-			b.Fatal(err)
+		// USDC_BENCH_DIR keeps the files, e.g. for testdata/bench_openusd.py.
+		if d := os.Getenv("USDC_BENCH_DIR"); d != "" {
+			keepBench = true
+			benchDir = d
+		} else {
+			d, err := os.MkdirTemp("", "usdc-bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchDir = d
 		}
-		benchDir = d
 	}
 	dir := filepath.Join(benchDir, key)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -44,7 +51,7 @@ func benchFile(b *testing.B, hier string, n int, payload bool) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchDir != "" {
+	if benchDir != "" && !keepBench {
 		os.RemoveAll(benchDir)
 	}
 	os.Exit(code)

@@ -20,6 +20,11 @@ func (c *crate) readPaths(r *cursor) error {
 	if r.err != nil {
 		return r.err
 	}
+	// The table holds the encoded paths (and at most a few unencoded
+	// empty ones); a larger claim is corrupt, and is not allocated.
+	if numPaths < numEnc || numPaths > 2*numEnc+1024 {
+		return c.errorf(at, "PATHS: path table of %d entries for %d encoded paths", numPaths, numEnc)
+	}
 	for i := range numEnc {
 		if int(pathIdx[i]) >= numPaths {
 			return c.errorf(at, "PATHS: entry %d names path %d of %d", i, pathIdx[i], numPaths)

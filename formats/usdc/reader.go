@@ -142,7 +142,7 @@ func (r *Reader) index() error {
 			if c.specType[specOfPath[child]] != specPrim {
 				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which is not a prim", c.name, displayPath(it.str), name)
 			}
-			if recOfPath[child] >= 0 {
+			if recOfPath[child] != -1 {
 				return fmt.Errorf("usdc: %s: prim %s/%s is listed twice", c.name, it.str, name)
 			}
 			recOfPath[child] = -2 // queued

@@ -123,6 +123,9 @@ func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, 
 	if err != nil {
 		return nil, err
 	}
+	if got < w+(2*n+7)/8 {
+		return nil, fmt.Errorf("%d compressed integers need at least %d bytes of codes, found %d", n, w+(2*n+7)/8, got)
+	}
 	out := make([]T, n)
 	if err := decodeInts(enc[:got], out); err != nil {
 		return nil, err

@@ -1,0 +1,208 @@
+package usdc
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// smallFile writes a small scene of every type with our writer.
+func smallFile(t testing.TB, opts formats.Options) []byte {
+	t.Helper()
+	p := writeScene(t, t.TempDir(), testScene{"deep", 30, allTypesProps, 9}, opts)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readAll opens data and reads every value, returning the first error.
+func readAll(name string, data []byte) error {
+	r, err := openBytes(name, data)
+	if err != nil {
+		return err
+	}
+	prims, err := r.Prims()
+	if err != nil {
+		return err
+	}
+	var v formats.Value
+	var first error
+	for _, p := range prims {
+		for _, prop := range r.Properties() {
+			if err := r.Get(p, prop.Name, &v); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func TestBadInput(t *testing.T) {
+	good := smallFile(t, nil)
+	if err := readAll("good.usdc", good); err != nil {
+		t.Fatalf("unmodified file: %v", err)
+	}
+	le := binary.LittleEndian
+	mod := func(f func(b []byte) []byte) []byte {
+		return f(append([]byte(nil), good...))
+	}
+	r, err := openBytes("good.usdc", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := func(name string) section {
+		s, err := r.c.section(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "shorter than the 88-byte crate header"},
+		{"wrong magic", mod(func(b []byte) []byte { copy(b, "PXR-USDA"); return b }), "not a crate file"},
+		{"version 0.3.0", mod(func(b []byte) []byte { b[9] = 3; return b }), "unsupported crate version 0.3.0"},
+		{"version 0.15.0", mod(func(b []byte) []byte { b[9] = 15; return b }), "unsupported crate version 0.15.0"},
+		{"version 1.8.0", mod(func(b []byte) []byte { b[8] = 1; return b }), "unsupported crate version 1.8.0"},
+		{"toc past end", mod(func(b []byte) []byte { le.PutUint64(b[16:], uint64(len(b))); return b }), "table of contents at"},
+		{"truncated", good[:len(good)-40], "table of contents"},
+		{"huge section count", mod(func(b []byte) []byte { le.PutUint64(b[le.Uint64(b[16:]):], 1<<60); return b }), "claims"},
+		{"token count", mod(func(b []byte) []byte { le.PutUint64(b[sec(secTokens).start:], 1<<50); return b }), "TOKENS"},
+		{"string count", mod(func(b []byte) []byte { le.PutUint64(b[sec(secStrings).start:], 1<<40); return b }), "STRINGS"},
+		{"field count", mod(func(b []byte) []byte { le.PutUint64(b[sec(secFields).start:], 1<<45); return b }), "FIELDS"},
+		{"path count", mod(func(b []byte) []byte { le.PutUint64(b[sec(secPaths).start:], 1<<45); return b }), "PATHS"},
+		{"spec count", mod(func(b []byte) []byte { le.PutUint64(b[sec(secSpecs).start:], 1<<45); return b }), "SPECS"},
+		{"corrupt tokens", mod(func(b []byte) []byte {
+			s := sec(secTokens)
+			for i := s.start + 25; i < s.start+s.size; i++ {
+				b[i] = 0xEE
+			}
+			return b
+		}), "TOKENS"},
+		{"corrupt fieldsets", mod(func(b []byte) []byte {
+			s := sec(secFieldSets)
+			for i := s.start + 17; i < s.start+s.size; i++ {
+				b[i] ^= 0x5A
+			}
+			return b
+		}), "FIELDSETS"},
+		{"missing section", mod(func(b []byte) []byte {
+			toc := le.Uint64(b[16:])
+			for i := 0; i < 6; i++ {
+				rec := b[toc+8+uint64(i)*32:]
+				if string(rec[:5]) == "PATHS" {
+					copy(rec, "XATHS")
+				}
+			}
+			return b
+		}), "missing PATHS section"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := openBytes("bad.usdc", tc.data)
+			if err == nil {
+				t.Fatal("opened without error")
+			}
+			if !strings.Contains(err.Error(), "bad.usdc") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not name the file and %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTruncationsAndBitFlips: every prefix and many single-byte changes
+// either fail cleanly or read; none panics.
+func TestTruncationsAndBitFlips(t *testing.T) {
+	for _, opts := range []formats.Options{nil, {"compress": false}} {
+		good := smallFile(t, opts)
+		for n := 0; n < len(good); n += 7 {
+			if err := readAll("cut.usdc", good[:n]); err == nil {
+				t.Fatalf("prefix of %d bytes opened", n)
+			}
+		}
+		buf := make([]byte, len(good))
+		for i := 0; i < len(good); i += 3 {
+			copy(buf, good)
+			buf[i] ^= 0xA5
+			if err := readAll("flip.usdc", buf); err != nil && !strings.Contains(err.Error(), "flip.usdc") {
+				t.Fatalf("flip at %d: error %q does not name the file", i, err)
+			}
+		}
+	}
+}
+
+func TestArrayEditAndAnimationBlockRejected(t *testing.T) {
+	c := &crate{name: "new.usdc", ver: version{0, 14, 0}}
+	var v formats.Value
+	for _, rep := range []valueRep{arrayRep(tDouble, 100) | repArrayEdit, inlineRep(tAnimationBlock, 0)} {
+		err := c.decodeValue(rep, &v)
+		if err == nil || !strings.Contains(err.Error(), "0.14.0") {
+			t.Fatalf("rep %x: error %v", uint64(rep), err)
+		}
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	p := writeScene(t, t.TempDir(), testScene{"flat", 3, allTypesProps, 1}, nil)
+	r, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v formats.Value
+	for _, q := range [][2]string{{"/World/Nope", "cost"}, {"/World/Prim_1", "nope"}, {"/World", "cost"}} {
+		if err := r.Get(q[0], q[1], &v); !errors.Is(err, formats.ErrNotFound) {
+			t.Errorf("Get(%s, %s) = %v, want not found", q[0], q[1], err)
+		}
+	}
+	r.Close()
+	if err := r.Get("/World/Prim_1", "cost", &v); err == nil {
+		t.Fatal("Get after Close succeeded")
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing.usdc")); err == nil || !strings.Contains(err.Error(), "missing.usdc") {
+		t.Fatalf("open of a missing file: %v", err)
+	}
+}
+
+// TestDuplicatePrimChild: a primChildren list naming a child twice fails
+// the open (OpenUSD rejects it too) instead of visiting the subtree twice.
+func TestDuplicatePrimChild(t *testing.T) {
+	good := smallFile(t, nil)
+	r, err := openBytes("dup.usdc", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.c
+	// Find /World's spec and its primChildren vector.
+	var off uint64
+	for s, p := range c.specPath {
+		if c.specType[s] == specPrim && c.pathString(p) == "/World/Zone_0/Level_0" {
+			rep, ok := c.field(c.specFS[s], fPrimChildren)
+			if !ok {
+				t.Fatal("no primChildren")
+			}
+			off = rep.payload()
+		}
+	}
+	if off == 0 {
+		t.Fatal("prim not found")
+	}
+	bad := append([]byte(nil), good...)
+	copy(bad[off+12:off+16], bad[off+8:off+12]) // second child = first
+	_, err = openBytes("dup.usdc", bad)
+	if err == nil || !strings.Contains(err.Error(), "listed twice") {
+		t.Fatalf("open: %v", err)
+	}
+}
