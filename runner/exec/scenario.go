@@ -123,7 +123,7 @@ func runScenario(ctx context.Context, prober *measure.Prober, clock time.Duratio
 // measureStep wraps one step in probes, which stay outside its timing.
 func (s *scenarioRun) measureStep(step *plan.Step) (stepResult, error) {
 	s.prober.ResetPeak()
-	before := s.prober.Snapshot()
+	before := s.prober.Before()
 	var sr stepResult
 	var err error
 	switch step.Op {
@@ -139,7 +139,7 @@ func (s *scenarioRun) measureStep(step *plan.Step) (stepResult, error) {
 	if err != nil {
 		return sr, err
 	}
-	after := s.prober.Snapshot()
+	after := s.prober.After()
 	sr.PeakRSS = max(s.prober.PeakRSS(), after.RSS)
 	if s.verify != nil {
 		sr.Digest, sr.Values, err = s.verify()
@@ -150,8 +150,7 @@ func (s *scenarioRun) measureStep(step *plan.Step) (stepResult, error) {
 	}
 	sr.Name, sr.Op = step.Name, step.Op
 	sr.RSSBefore, sr.RSSAfter = before.RSS, after.RSS
-	sr.RChar = after.RChar - before.RChar
-	sr.ReadBytes = after.ReadBytes - before.ReadBytes
+	sr.RChar, sr.ReadBytes = after.ReadSince(before)
 	sr.MajorFaults = after.MajorFaults - before.MajorFaults
 	sr.MinorFaults = after.MinorFaults - before.MinorFaults
 	sr.GoHeap = after.GoHeap

@@ -22,6 +22,8 @@ type Snapshot struct {
 	MajorFaults uint64 // faults that needed I/O (mmap'd reads show here)
 	MinorFaults uint64 // faults served from memory
 	GoHeap      uint64 // bytes of live and not yet swept Go heap objects
+
+	selfRead uint64 // bytes of /proc/self/io read after RChar was taken
 }
 
 // Prober reads the current process's memory, I/O and fault counters. Create
@@ -76,14 +78,43 @@ func (p *Prober) RSS() uint64 {
 }
 
 // Snapshot reads every counter. Counters the system does not offer stay
-// zero and are listed by Unavailable.
-func (p *Prober) Snapshot() Snapshot {
-	s := Snapshot{RSS: p.RSS()}
-	if rchar, readBytes, err := readProcIO("/proc/self/io"); err != nil {
-		p.note("bytes read", err)
-	} else {
-		s.RChar, s.ReadBytes = rchar, readBytes
+// zero and are listed by Unavailable. It is Before: to measure a region,
+// take Before, run it, take After, and subtract with ReadSince.
+func (p *Prober) Snapshot() Snapshot { return p.Before() }
+
+// Before reads the counters at the start of a measured region. The I/O
+// counters come last, so the probe's own reads of /proc precede them.
+func (p *Prober) Before() Snapshot {
+	var s Snapshot
+	p.memory(&s)
+	p.io(&s)
+	return s
+}
+
+// After reads the counters at the end of a measured region. The I/O
+// counters come first, so the probe's other reads of /proc follow them.
+func (p *Prober) After() Snapshot {
+	var s Snapshot
+	p.io(&s)
+	p.memory(&s)
+	return s
+}
+
+// ReadSince returns the bytes read (rchar) and fetched from storage
+// (read_bytes) between before and s, without the bytes the probe read from
+// /proc/self/io itself when it took before.
+func (s Snapshot) ReadSince(before Snapshot) (rchar, readBytes uint64) {
+	if s.RChar >= before.RChar+before.selfRead {
+		rchar = s.RChar - before.RChar - before.selfRead
 	}
+	if s.ReadBytes >= before.ReadBytes {
+		readBytes = s.ReadBytes - before.ReadBytes
+	}
+	return rchar, readBytes
+}
+
+func (p *Prober) memory(s *Snapshot) {
+	s.RSS = p.RSS()
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		p.note("page faults", err)
@@ -94,7 +125,15 @@ func (p *Prober) Snapshot() Snapshot {
 	if p.heap[0].Value.Kind() == metrics.KindUint64 {
 		s.GoHeap = p.heap[0].Value.Uint64()
 	}
-	return s
+}
+
+func (p *Prober) io(s *Snapshot) {
+	rchar, readBytes, n, err := readProcIO("/proc/self/io")
+	if err != nil {
+		p.note("bytes read", err)
+		return
+	}
+	s.RChar, s.ReadBytes, s.selfRead = rchar, readBytes, uint64(n)
 }
 
 // PeakRSS is the process's peak resident set size in bytes (VmHWM), as
@@ -122,11 +161,12 @@ func (p *Prober) ResetPeak() bool {
 	return true
 }
 
-// readProcIO returns rchar and read_bytes from a /proc/PID/io file.
-func readProcIO(path string) (rchar, readBytes uint64, err error) {
+// readProcIO returns rchar and read_bytes from a /proc/PID/io file, and
+// the size of the file.
+func readProcIO(path string) (rchar, readBytes uint64, size int, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	found := 0
 	for line := range bytes.Lines(data) {
@@ -145,15 +185,15 @@ func readProcIO(path string) (rchar, readBytes uint64, err error) {
 		}
 		n, perr := strconv.ParseUint(string(bytes.TrimSpace(val)), 10, 64)
 		if perr != nil {
-			return 0, 0, fmt.Errorf("%s: %s: %w", path, name, perr)
+			return 0, 0, 0, fmt.Errorf("%s: %s: %w", path, name, perr)
 		}
 		*dst = n
 		found++
 	}
 	if found != 2 {
-		return 0, 0, fmt.Errorf("%s: no rchar and read_bytes lines", path)
+		return 0, 0, 0, fmt.Errorf("%s: no rchar and read_bytes lines", path)
 	}
-	return rchar, readBytes, nil
+	return rchar, readBytes, len(data), nil
 }
 
 // readStatusKB returns a "Key:   123 kB" line of a /proc/PID/status file in

@@ -1,20 +1,21 @@
 package measure
 
 import (
+	"os"
 	"runtime"
 	"strings"
 	"testing"
 )
 
 func TestReadProcIO(t *testing.T) {
-	rchar, rb, err := readProcIO("testdata/proc-io.txt")
+	rchar, rb, n, err := readProcIO("testdata/proc-io.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rchar != 1234567 || rb != 40960 {
-		t.Errorf("rchar %d read_bytes %d", rchar, rb)
+	if rchar != 1234567 || rb != 40960 || n != 101 {
+		t.Errorf("rchar %d read_bytes %d size %d", rchar, rb, n)
 	}
-	if _, _, err := readProcIO("testdata/proc-io-short.txt"); err == nil || !strings.Contains(err.Error(), "proc-io-short.txt") {
+	if _, _, _, err := readProcIO("testdata/proc-io-short.txt"); err == nil || !strings.Contains(err.Error(), "proc-io-short.txt") {
 		t.Errorf("short file: err = %v, want one naming the file", err)
 	}
 }
@@ -56,12 +57,34 @@ func TestProberLive(t *testing.T) {
 		sink[i] = 1
 	}
 	peak := p.PeakRSS()
-	after := p.Snapshot()
+	after := p.After()
 	sink = nil
 	if peak < reset+48<<20 {
 		t.Errorf("peak %d after touching 64 MiB, %d after reset", peak, reset)
 	}
 	if after.MinorFaults < before.MinorFaults+(48<<20)/4096 {
 		t.Errorf("minor faults %d -> %d after touching 64 MiB", before.MinorFaults, after.MinorFaults)
+	}
+}
+
+// The probes' own reads of /proc must not show as bytes read.
+func TestReadSinceExcludesProbes(t *testing.T) {
+	p, err := NewProber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.CreateTemp(t.TempDir(), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(make([]byte, 10000))
+	for _, size := range []int{0, 1, 4096, 10000} {
+		buf := make([]byte, size)
+		before := p.Before()
+		n, _ := f.ReadAt(buf, 0)
+		after := p.After()
+		if rchar, _ := after.ReadSince(before); rchar != uint64(n) {
+			t.Errorf("read %d bytes, rchar says %d", n, rchar)
+		}
 	}
 }
