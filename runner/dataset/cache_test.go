@@ -438,3 +438,39 @@ func TestFilePath(t *testing.T) {
 		t.Errorf("FilePath = %s, Ensure wrote %s", p, file.Path)
 	}
 }
+
+// Concurrent Ensure calls for one file: one builds, the others wait and
+// reuse it; every caller gets the same verified file.
+func TestEnsureConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	f := &testFormat{}
+	opts := testOpts(t, f, nil)
+	const n = 4
+	files := make([]File, n)
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			files[i], errs[i] = Ensure(context.Background(), dir, cacheConfig(), f, opts, EnsureOptions{})
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	built := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if !files[i].Reused {
+			built++
+		}
+		if files[i].SHA256 != files[0].SHA256 || files[i].Path != files[0].Path {
+			t.Errorf("caller %d got %+v, caller 0 %+v", i, files[i], files[0])
+		}
+	}
+	if built != 1 {
+		t.Errorf("%d callers built the file, want 1", built)
+	}
+}
