@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -33,8 +34,6 @@ func TestReadStatusKB(t *testing.T) {
 	}
 }
 
-var sink []byte
-
 func TestProberLive(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc")
@@ -51,14 +50,18 @@ func TestProberLive(t *testing.T) {
 		t.Skipf("peak cannot be reset here: %q", p.Unavailable())
 	}
 	reset := p.PeakRSS()
-	// Touch 64 MiB: the peak must rise by most of it, and faults with it.
-	sink = make([]byte, 64<<20)
-	for i := 0; i < len(sink); i += 4096 {
-		sink[i] = 1
+	// Touch 64 MiB of fresh anonymous memory: the peak must rise by most
+	// of it, and the minor faults with it.
+	mem, err := syscall.Mmap(-1, 0, 64<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(mem)
+	for i := 0; i < len(mem); i += 4096 {
+		mem[i] = 1
 	}
 	peak := p.PeakRSS()
 	after := p.After()
-	sink = nil
 	if peak < reset+48<<20 {
 		t.Errorf("peak %d after touching 64 MiB, %d after reset", peak, reset)
 	}
