@@ -179,14 +179,16 @@ func resolve(cfg Config) (*scene, []error) {
 			add(pc.Name, field, format, args...)
 		}
 		switch {
+		case pc.Name == "":
+			perr("name", "property %d has no name", i-preset+1)
 		case !validName(pc.Name):
-			perr("name", "property name %q is not an identifier (letters, digits and _, not starting with a digit)", pc.Name)
+			perr("name", "the name is not an identifier (letters, digits and _, not starting with a digit)")
 		case pc.Name == "path":
-			perr("name", "property name \"path\" is reserved for prim paths")
+			perr("name", "the name \"path\" is reserved for prim paths")
 		case seen[pc.Name] && i >= preset && nameIn(pc.Name, decls[:preset]):
-			perr("name", "property %q is already defined by schema %q; choose another name", pc.Name, cfg.Schema)
+			perr("name", "schema %q already has a property of this name; choose another", cfg.Schema)
 		case seen[pc.Name]:
-			perr("name", "property %q is declared twice", pc.Name)
+			perr("name", "declared twice")
 		}
 		seen[pc.Name] = true
 		typ, known := formats.ParseType(pc.Type)

@@ -57,15 +57,16 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			prop("n", "int", "normal(0, 1)"),
 			prop("f", "float", "uniform(0, 1e300)"),
 			prop("c", "bool", "constant(1)"),
+			prop("", "bool", "constant(true)"),
 		}}, []string{
 			`property "x": unknown type "dbl"; choose one of double, float`,
-			`property "cost": property "cost" is already defined by schema "building20"`,
+			`property "cost": schema "building20" already has a property of this name`,
 			`property "y": generator uniform(0, 1): uniform does not apply to string properties; use choice, pattern, random_string, constant`,
-			`property "y": property "y" is declared twice`,
+			`property "y": declared twice`,
 			`property "z": type double[] needs a length of at least 1, got 0`,
 			`property "w": length applies only to array types, not double`,
-			`property "path": property name "path" is reserved`,
-			`property "2x": property name "2x" is not an identifier`,
+			`property "path": the name "path" is reserved`,
+			`property "2x": the name is not an identifier`,
 			`property "v": generator uniform(0.5, 1): lo must be a whole number for int properties, got 0.5`,
 			`property "u": generator uniform(0, 3000000000): hi 3000000000 does not fit a 32-bit int`,
 			`property "s": generator sequence(2147483640, 4): the value for the last of 3 prims, 2147483648, does not fit int`,
@@ -76,6 +77,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			`property "n": generator normal(0, 1): normal does not apply to int properties; use uniform, choice, sequence, constant`,
 			`property "f": generator uniform(0, 1e+300): hi 1e+300 does not fit a 32-bit float`,
 			`property "c": generator constant(1): a bool constant must be true or false, not a number`,
+			`property 19 has no name`,
 		}},
 	}
 	for _, tt := range tests {
