@@ -24,10 +24,10 @@
 //     random or shuffle.
 //   - multi-property traversal: a traverse step not random whose name or
 //     scenario says multi, multiple, many or all; else one reading at least
-//     two values per prim (ops >= 2 x prims).
+//     two values per prim (values >= 2 x prims).
 //   - single-property traversal: a traverse step neither random nor multi
 //     whose name or scenario says single or one; else one reading exactly
-//     one value per prim (ops = prims); else the first remaining traverse.
+//     one value per prim (values = prims); else the first remaining traverse.
 //
 // A metric with no matching step is left out of the table.
 package view
@@ -715,12 +715,13 @@ func (r *Report) glance(d *Dataset) {
 	isMulti := func(c candidate) bool { return c.multi() }
 	firstGet := func(c candidate) bool { return c.firstGet }
 	onlyOpen := func(c candidate) bool { return c.onlyOpen }
-	opsPerPrim := func(min, max int64) rule {
+	valuesPerPrim := func(min, max int64) rule {
 		return func(c candidate) bool {
-			if prims <= 0 || c.step.Ops <= 0 {
+			v := c.step.Values
+			if prims <= 0 || v <= 0 {
 				return false
 			}
-			return c.step.Ops >= min*prims && (max == 0 || c.step.Ops <= max*prims) && c.step.Ops%prims == 0
+			return v >= min*prims && (max == 0 || v <= max*prims) && v%prims == 0
 		}
 	}
 
@@ -743,11 +744,11 @@ func (r *Report) glance(d *Dataset) {
 			and(op("get"), not(firstGet), not(scenarioSays("multi", "multiple")))}},
 		{"single-traversal", "single-property traversal", []rule{
 			and(traverse, not(isRandom), not(isMulti), says("single", "one")),
-			and(traverse, not(isRandom), not(isMulti), opsPerPrim(1, 1)),
-			and(traverse, not(isRandom), not(isMulti), not(opsPerPrim(2, 0)))}},
+			and(traverse, not(isRandom), not(isMulti), valuesPerPrim(1, 1)),
+			and(traverse, not(isRandom), not(isMulti), not(valuesPerPrim(2, 0)))}},
 		{"multi-traversal", "multi-property traversal", []rule{
 			and(traverse, not(isRandom), isMulti),
-			and(traverse, not(isRandom), opsPerPrim(2, 0))}},
+			and(traverse, not(isRandom), valuesPerPrim(2, 0))}},
 		{"random-traversal", "random traversal", []rule{
 			and(traverse, isRandom)}},
 	}
@@ -813,7 +814,7 @@ func (r *Report) seqRandom(d *Dataset) {
 	// A layer-order traversal of the same size, else the headline ones.
 	for _, s := range d.Scenarios {
 		for _, t := range s.Steps {
-			if seq == nil && t.Op == "traverse" && t != rt && t.Ops == rt.Ops && t.Ops > 0 &&
+			if seq == nil && t.Op == "traverse" && t != rt && t.Values == rt.Values && t.Values > 0 &&
 				!hasAny(words(s.Name+" "+t.Name), "random", "shuffle", "shuffled") {
 				seq = r.stepMetric("sequential-traversal", "sequential traversal", s, t)
 			}

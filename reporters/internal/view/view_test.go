@@ -63,7 +63,7 @@ func TestRatio(t *testing.T) {
 
 type stepSpec struct {
 	name, op string
-	ops      int64
+	ops      int64 // values read, for traversals
 	median   float64
 }
 
@@ -77,7 +77,11 @@ func file(prims int, baseline string, variants []string, scenarios map[string][]
 			c := results.Cell{ID: "d/" + v + "/" + sc, Dataset: "d", Format: v, FormatName: v, Scenario: sc, Status: results.StatusOK}
 			for _, s := range scenarios[sc] {
 				m := s.median * float64(vi+1)
-				c.Steps = append(c.Steps, results.Step{Name: s.name, Op: s.op, Ops: s.ops,
+				ops, values := s.ops, int64(0)
+				if s.op == "traverse" {
+					ops, values = 1, s.ops
+				}
+				c.Steps = append(c.Steps, results.Step{Name: s.name, Op: s.op, Ops: ops, Values: values,
 					SamplesNS: []float64{m}, Stats: results.Stats{MedianNS: m}})
 			}
 			f.Cells = append(f.Cells, c)
