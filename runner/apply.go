@@ -58,6 +58,10 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if res == nil {
 		return exitFailure
 	}
+	if rerr := writeReports(p, res, stdout, stderr); rerr != nil {
+		fmt.Fprintf(stderr, "runner apply: %v\n", rerr)
+		return exitFailure
+	}
 	bad := 0
 	for _, c := range res.Cells {
 		if c.Status != results.StatusOK && c.Status != results.StatusSkipped {

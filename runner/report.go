@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/scenebench/runner/reporters"
+	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/results"
+)
+
+func init() { register(reportCmd, compareCmd) }
+
+var reportCmd = &command{
+	Name:     "report",
+	Synopsis: "render a results.json as markdown, HTML, a table, JSON or Go benchmark text",
+	Usage: `runner report [-format md|html|table|json|benchfmt] [-o FILE] RESULTS.json
+
+Renders a results file again, exactly as apply wrote it: the same input
+gives the same bytes. Without -o the output goes to standard output.`,
+	Run: runReport,
+}
+
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("report", stderr)
+	format := fs.String("format", "md", "output `FORMAT`: "+strings.Join(reporters.Formats(), ", "))
+	outPath := fs.String("o", "", "write to `FILE` instead of standard output")
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "runner report: need exactly one results file\n\nusage: "+usageLine("report"))
+		return exitUsage
+	}
+	f, err := reporters.ReadFile(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "runner report: %v\n", err)
+		return exitUsage
+	}
+	w := stdout
+	var file *os.File
+	if *outPath != "" {
+		file, err = os.Create(*outPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "runner report: %v\n", err)
+			return exitUsage
+		}
+		w = file
+	}
+	color := *outPath == "" && strings.EqualFold(*format, "table") && isTerminal(stdout)
+	err = reporters.Render(w, f, *format, reporters.Options{Color: color})
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "runner report: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+var compareCmd = &command{
+	Name:     "compare",
+	Synopsis: "compare two results files step by step with a significance test",
+	Usage: `runner compare [-threshold PCT] [-fail] [-alpha P] [-format text|md] OLD.json NEW.json
+
+For every cell and step in both files: the old and new medians with their
+95% intervals, the change, and the p-value of a Mann-Whitney U test ("~"
+when the change is not significant). Cells found in only one file are
+listed. With -fail the exit status is 1 when any step got significantly
+slower by more than -threshold: a regression gate for CI.`,
+	Run: runCompare,
+}
+
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("compare", stderr)
+	threshold := fs.String("threshold", "0%", "slowdown beyond which a significant change is a regression (`PCT`, e.g. 5%)")
+	fail := fs.Bool("fail", false, "exit 1 when a regression beyond -threshold is found")
+	alpha := fs.Float64("alpha", 0.05, "significance level")
+	format := fs.String("format", "text", "output `FORMAT`: text or md")
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(args) != 2 {
+		fmt.Fprintln(stderr, "runner compare: need two results files, OLD and NEW\n\nusage: "+usageLine("compare"))
+		return exitUsage
+	}
+	th, err := reporters.ParseThreshold(*threshold)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner compare: %v\n", err)
+		return exitUsage
+	}
+	if *alpha <= 0 || *alpha >= 1 {
+		fmt.Fprintf(stderr, "runner compare: -alpha %v: want a probability between 0 and 1\n", *alpha)
+		return exitUsage
+	}
+	if *format != "text" && *format != "md" {
+		fmt.Fprintf(stderr, "runner compare: -format %q: want text or md\n", *format)
+		return exitUsage
+	}
+	var files [2]*results.File
+	for i, path := range args {
+		if files[i], err = reporters.ReadFile(path); err != nil {
+			fmt.Fprintf(stderr, "runner compare: %v\n", err)
+			return exitUsage
+		}
+	}
+	regressed, err := reporters.Compare(stdout, files[0], files[1], reporters.CompareOptions{
+		Threshold: th, Format: *format, Alpha: *alpha,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner compare: %v\n", err)
+		return exitUsage
+	}
+	if regressed && *fail {
+		fmt.Fprintf(stderr, "runner compare: significant slowdown beyond %s\n", *threshold)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// writeReports writes the report block's outputs for a finished run into the
+// run's output directory and prints the terminal summary when asked for.
+func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) error {
+	outputs := p.Report.Outputs
+	var files []string
+	table := len(outputs) == 0
+	for _, o := range outputs {
+		if strings.EqualFold(o, "table") {
+			table = true
+			continue
+		}
+		files = append(files, o)
+	}
+	if len(outputs) == 0 {
+		files = nil // every file
+	} else if len(files) == 0 {
+		files = []string{"json"} // results.json is always kept
+	}
+	if err := reporters.WriteAll(p.Settings.Out, res, files); err != nil {
+		return err
+	}
+	if table {
+		fmt.Fprintln(stdout)
+		if err := reporters.Render(stdout, res, "table", reporters.Options{Color: isTerminal(stdout)}); err != nil {
+			return err
+		}
+	}
+	var written []string
+	for _, n := range []string{"results.json", "results.md", "report.html", "results.txt"} {
+		if _, err := os.Stat(filepath.Join(p.Settings.Out, n)); err == nil {
+			written = append(written, n)
+		}
+	}
+	fmt.Fprintf(stderr, "reports: %s in %s\n", strings.Join(written, ", "), p.Settings.Out)
+	return nil
+}
+
+// isTerminal reports whether w is a terminal (colour and live lines only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
