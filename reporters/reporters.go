@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/scenebench/runner/reporters/benchfmt"
 	"github.com/scenebench/runner/reporters/compare"
 	"github.com/scenebench/runner/reporters/html"
@@ -30,6 +32,17 @@ type Options struct {
 	// Color lets the terminal table use ANSI colours; set it only when the
 	// writer is a terminal.
 	Color bool
+}
+
+// IsTerminal reports whether w is a terminal that may get colour: a file
+// on a terminal, with NO_COLOR unset and TERM not "dumb". Use it to set
+// Options.Color.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // ErrUnknownFormat is wrapped by Render and WriteAll for a format or output
