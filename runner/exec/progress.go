@@ -58,7 +58,7 @@ func (p *progress) status(i int, id, phase string, remaining int) {
 		line += "  ETA " + eta.Round(time.Second).String()
 	}
 	if len(line) > p.width {
-		line = line[:p.width]
+		line = strings.TrimRight(line[:p.width], " ")
 	}
 	fmt.Fprint(p.w, "\r\x1b[K"+line)
 	p.shown = true

@@ -80,20 +80,27 @@ func TestTailWriter(t *testing.T) {
 }
 
 // BenchmarkProcessRun is the overhead of one process-isolated run: start a
-// worker (this test binary), send a request, run a scenario that only
-// opens a tiny file, read the answer, reap the worker.
+// worker, send a request, run a scenario that only opens a tiny file, read
+// the answer, reap the worker. The worker is this test binary, or the
+// runner binary named by RUNNER_BENCH_BIN (then with a scenario of no
+// steps, since the fake format lives only here).
 func BenchmarkProcessRun(b *testing.B) {
 	exe, _ := os.Executable()
 	path := filepath.Join(b.TempDir(), "scene.fake")
 	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
 	req := &runRequest{Path: path, Format: "fake", Steps: []plan.Step{{Op: "open", Name: "open"}}}
+	if bin := os.Getenv("RUNNER_BENCH_BIN"); bin != "" {
+		exe, req = bin, &runRequest{Path: path, Format: "usda"}
+	}
 	var inWorker time.Duration
 	for b.Loop() {
 		wr, err := runInWorker(context.Background(), exe, req)
 		if err != nil {
 			b.Fatal(err)
 		}
-		inWorker += time.Duration(wr.result.Steps[0].NS)
+		if len(wr.result.Steps) > 0 {
+			inWorker += time.Duration(wr.result.Steps[0].NS)
+		}
 	}
 	b.ReportMetric(float64(b.Elapsed()-inWorker)/float64(b.N)/1e6, "ms-overhead/run")
 }
