@@ -174,13 +174,14 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 				stopped = err
 				break
 			}
-			if jr != nil {
-				if err := jr.add(&rc); err != nil {
-					return nil, err
-				}
-			}
 			f.Cells = append(f.Cells, rc)
 			e.prog.cellDone(i, &rc, time.Since(t0), true)
+			if jr != nil {
+				if err := jr.add(&rc); err != nil {
+					stopped = err
+					break
+				}
+			}
 		}
 	}
 	crossCheck(f.Cells, p.Report.Baseline)
