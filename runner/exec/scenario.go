@@ -85,8 +85,9 @@ type scenarioRun struct {
 	verify func() (digest string, values int64, err error)
 }
 
-// runScenario opens nothing by itself: the scenario's open step does. Any
-// reader still open at the end is closed outside the timings.
+// runScenario runs req's steps in order on one reader, which the
+// scenario's open step opens; the reader is closed at the end, outside the
+// timings.
 func runScenario(ctx context.Context, prober *measure.Prober, clock time.Duration, req *runRequest) (rr runResult, err error) {
 	f, ok := formats.Lookup(req.Format)
 	if !ok {
