@@ -142,13 +142,18 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		}
 		jpath := filepath.Join(out, JournalName)
 		if opts.Resume {
+			var sha string
 			var err error
-			if done, err = readJournal(jpath); err != nil {
+			if done, sha, err = readJournal(jpath); err != nil {
 				return nil, err
+			}
+			if len(done) > 0 && sha != p.SpecSHA256 {
+				f.Warnings = append(f.Warnings, fmt.Sprintf("resumed cells were recorded for other spec contents (sha256 %s, now %s): run without -resume to measure them again",
+					shortSHA(sha), shortSHA(p.SpecSHA256)))
 			}
 		}
 		var err error
-		if jr, err = openJournal(jpath, opts.Resume); err != nil {
+		if jr, err = openJournal(jpath, opts.Resume, p.SpecSHA256); err != nil {
 			return nil, err
 		}
 		defer jr.close()
@@ -211,6 +216,13 @@ func AllOK(f *results.File) bool {
 // WorkerMain is the hidden `runner worker` subcommand: it reads requests as
 // JSON lines from in and answers on out. It returns the process exit status.
 func WorkerMain(in io.Reader, out io.Writer) int { return workerMain(in, out) }
+
+func shortSHA(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s[:min(len(s), 12)]
+}
 
 func writeResults(path string, f *results.File) error {
 	tmp := path + ".tmp"

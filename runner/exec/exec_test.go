@@ -50,6 +50,7 @@ func TestRunInProcess(t *testing.T) {
 	out := t.TempDir()
 	var ensures atomic.Int64
 	p := testPlan(200, inProcess(3), []string{"ok", "slow"}, fullScenario)
+	p.SpecSHA256 = "abc123"
 	f := mustRun(t, p, Options{Out: out, Ensure: fakeEnsure(t.TempDir(), &ensures)})
 
 	if got := ensures.Load(); got != 1 {
@@ -119,9 +120,9 @@ func TestRunInProcess(t *testing.T) {
 	if rf.Environment.Start.IsZero() || rf.Environment.End.Before(rf.Environment.Start) {
 		t.Errorf("environment times %v .. %v", rf.Environment.Start, rf.Environment.End)
 	}
-	j, _ := readJournal(filepath.Join(out, JournalName))
-	if len(j) != 2 {
-		t.Errorf("journal has %d cells, want 2", len(j))
+	j, sha, _ := readJournal(filepath.Join(out, JournalName))
+	if len(j) != 2 || sha != "abc123" {
+		t.Errorf("journal has %d cells for spec %q, want 2 for abc123", len(j), sha)
 	}
 }
 
@@ -250,7 +251,7 @@ func TestResume(t *testing.T) {
 	jpath := filepath.Join(out, JournalName)
 	data, _ := os.ReadFile(jpath)
 	lines := strings.SplitAfter(string(data), "\n")
-	torn := lines[0] + lines[1] + lines[2][:len(lines[2])/2]
+	torn := lines[0] + lines[1] + lines[2] + lines[3][:len(lines[3])/2] // header, two cells, a torn third
 	if err := os.WriteFile(jpath, []byte(torn), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -268,15 +269,24 @@ func TestResume(t *testing.T) {
 			t.Errorf("cell %s was run again instead of taken from the journal", first.Cells[i].ID)
 		}
 	}
-	j, err := readJournal(jpath)
+	if len(second.Warnings) != 0 {
+		t.Errorf("resume of the same spec warns %q", second.Warnings)
+	}
+	j, _, err := readJournal(jpath)
 	if err != nil || len(j) != 4 {
 		t.Errorf("journal after resume: %d cells, %v", len(j), err)
+	}
+	// Resuming after the spec changed says so.
+	p.SpecSHA256 = "changed"
+	third := mustRun(t, p, Options{Out: out, Resume: true})
+	if len(third.Warnings) != 1 || !strings.Contains(third.Warnings[0], "other spec contents") {
+		t.Errorf("resume of a changed spec: warnings %q", third.Warnings)
 	}
 	// Without -resume the journal starts over.
 	mustRun(t, p, Options{Out: out})
 	data, _ = os.ReadFile(jpath)
-	if n := strings.Count(string(data), "\n"); n != 4 {
-		t.Errorf("fresh run left %d journal lines, want 4", n)
+	if n := strings.Count(string(data), "\n"); n != 5 {
+		t.Errorf("fresh run left %d journal lines, want a header and 4 cells", n)
 	}
 }
 

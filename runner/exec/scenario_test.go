@@ -152,12 +152,10 @@ func TestBatching(t *testing.T) {
 	if !w.Batched || w.Ops < 100 {
 		t.Errorf("a warm sub-microsecond get was not batched: %+v", w)
 	}
-	// Calibrated to about BatchGoal: ns per op times ops is the timing.
-	if total := time.Duration(w.NS * float64(w.Ops)); total < 50*time.Microsecond || total > 50*time.Millisecond {
+	// Calibrated to at least about BatchGoal: ns per op times ops is the
+	// timing (a preemption on a busy machine can only make it longer).
+	if total := time.Duration(w.NS * float64(w.Ops)); total < 50*time.Microsecond || total > time.Second || w.NS <= 0 {
 		t.Errorf("batched timing %v (ops %d x %v ns)", total, w.Ops, w.NS)
-	}
-	if w.NS <= 0 || w.NS > 1000 {
-		t.Errorf("warm get %v ns per op", w.NS)
 	}
 	// A batch size from an earlier run is reused as is.
 	rr = runSteps(t, 10, map[string]int64{"warm": 4321}, open, cold, get)
