@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scenebench/runner/reporters/internal/fixture"
 	"github.com/scenebench/runner/runner/results"
@@ -24,7 +25,8 @@ var fixtures = map[string]fixture.Options{
 	"new.json": {Seed: 2,
 		Scale: map[string]float64{"flat-10k/parquet-zstd/traverse": 2, "flat-1k/usdc/open": 0.5},
 		Drop:  map[string]bool{"flat-1k/parquet-zstd/open": true},
-		Extra: true},
+		Extra: true,
+		Later: 24 * time.Hour},
 }
 
 func TestFixtures(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -63,7 +64,11 @@ func (r Row) Delta() string {
 // Result is a whole comparison.
 type Result struct {
 	Options Options
-	Rows    []Row
+	// Old and New describe the two runs in one line each.
+	Old, New string
+	// SpecsDiffer is set when the runs came from specs with other hashes.
+	SpecsDiffer bool
+	Rows        []Row
 	// OnlyOld and OnlyNew list "cell" or "cell, step" found on one side.
 	OnlyOld, OnlyNew []string
 	Regressed        bool
@@ -77,7 +82,8 @@ func Compute(old, new *results.File, o Options) *Result {
 	if o.Alpha <= 0 {
 		o.Alpha = measure.DefaultAlpha
 	}
-	res := &Result{Options: o}
+	res := &Result{Options: o, Old: describe(old), New: describe(new),
+		SpecsDiffer: old.Spec.SHA256 != "" && new.Spec.SHA256 != "" && old.Spec.SHA256 != new.Spec.SHA256}
 	newCells := map[string]*results.Cell{}
 	for i := range new.Cells {
 		c := &new.Cells[i]
@@ -144,6 +150,32 @@ func Compute(old, new *results.File, o Options) *Result {
 	}
 	res.Regressed = res.Regressions > 0
 	return res
+}
+
+// describe names a run: its title, start, runner build and host.
+func describe(f *results.File) string {
+	var parts []string
+	if f.Title != "" {
+		parts = append(parts, strings.Join(strings.Fields(f.Title), " "))
+	}
+	e := f.Environment
+	if !e.Start.IsZero() {
+		parts = append(parts, e.Start.UTC().Format(time.RFC3339))
+	}
+	if e.RunnerVersion != "" {
+		v := "runner " + e.RunnerVersion
+		if e.RunnerCommit != "" {
+			v += " (" + e.RunnerCommit + ")"
+		}
+		parts = append(parts, v)
+	}
+	if e.Hostname != "" {
+		parts = append(parts, "on "+e.Hostname)
+	}
+	if len(parts) == 0 {
+		return "(undescribed run)"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func row(oc, nc *results.Cell, os, ns *results.Step, o Options) Row {
@@ -237,6 +269,11 @@ func footer(res *Result) []string {
 }
 
 func renderText(w io.Writer, res *Result) error {
+	fmt.Fprintf(w, "old: %s\nnew: %s\n", res.Old, res.New)
+	if res.SpecsDiffer {
+		fmt.Fprintln(w, "note: the two runs come from different specs (their sha256 differ)")
+	}
+	fmt.Fprintln(w)
 	tbl := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders:  tw.BorderNone,
@@ -278,7 +315,11 @@ func renderText(w io.Writer, res *Result) error {
 }
 
 func renderMarkdown(w io.Writer, res *Result) error {
-	fmt.Fprintf(w, "## Comparison\n\n")
+	fmt.Fprintf(w, "## Comparison\n\n- old: %s\n- new: %s\n", mdtable.Escape(res.Old), mdtable.Escape(res.New))
+	if res.SpecsDiffer {
+		fmt.Fprintf(w, "- note: the two runs come from different specs (their sha256 differ)\n")
+	}
+	fmt.Fprintln(w)
 	if len(res.Rows) > 0 {
 		t := mdtable.New("cell", "step", "old median>", "old 95% interval>", "new median>", "new 95% interval>", "change>", "p>", "")
 		for _, r := range res.Rows {
