@@ -57,7 +57,7 @@ func BenchmarkEnsureCached(b *testing.B) {
 	dir := b.TempDir()
 	f := &testFormat{}
 	opts := testOpts(b, f, nil)
-	cfg := Config{Name: "cached", Prims: 100000, Seed: 1, Payload: true}
+	cfg := Config{Name: "cached", Prims: 20000, Seed: 1, Payload: true}
 	file := mustEnsure(b, dir, cfg, f, opts, EnsureOptions{})
 	b.ReportMetric(float64(file.Bytes), "file-bytes")
 	for b.Loop() {
@@ -74,7 +74,7 @@ func BenchmarkEnsureVerify(b *testing.B) {
 	dir := b.TempDir()
 	f := &testFormat{}
 	opts := testOpts(b, f, nil)
-	cfg := Config{Name: "cached", Prims: 100000, Seed: 1, Payload: true}
+	cfg := Config{Name: "cached", Prims: 20000, Seed: 1, Payload: true}
 	file := mustEnsure(b, dir, cfg, f, opts, EnsureOptions{})
 	b.SetBytes(file.Bytes)
 	for b.Loop() {

@@ -1,48 +1,122 @@
 package dataset
 
 import (
+	"runtime"
+
 	"github.com/scenebench/runner/formats"
 )
 
-// generate streams the scene in batches.
+// batchFiller generates consecutive batches of a scene.
+type batchFiller struct {
+	s        *scene
+	gens     []columnGen
+	pathBuf  []byte
+	pathEnds []int
+}
+
+func (s *scene) newBatchFiller() *batchFiller {
+	f := &batchFiller{s: s, gens: make([]columnGen, len(s.info.Properties))}
+	for i, p := range s.info.Properties {
+		f.gens[i] = newColumnGen(p, s.gens[i], s.cfg.Seed)
+	}
+	return f
+}
+
+func (s *scene) newBatch(capacity int) *formats.Batch {
+	b := &formats.Batch{
+		Paths:   make([]string, 0, capacity),
+		Columns: make([]formats.Column, len(s.info.Properties)),
+	}
+	for i, p := range s.info.Properties {
+		b.Columns[i].Property = p
+	}
+	return b
+}
+
+// fill makes b the n prims from start; slot (0 or 1) selects the array
+// buffers, so the two batches of a pipeline never share memory. Batches
+// must be filled in order: every column's stream continues where the last
+// batch left it.
+func (f *batchFiller) fill(b *formats.Batch, start, n, slot int) {
+	// Paths share one string per batch, like drawn strings.
+	f.pathBuf, f.pathEnds = f.pathBuf[:0], f.pathEnds[:0]
+	for i := start; i < start+n; i++ {
+		f.pathBuf = f.s.paths(f.pathBuf, i)
+		f.pathEnds = append(f.pathEnds, len(f.pathBuf))
+	}
+	all := string(f.pathBuf)
+	b.Paths = b.Paths[:0]
+	prev := 0
+	for _, e := range f.pathEnds {
+		b.Paths = append(b.Paths, all[prev:e])
+		prev = e
+	}
+	for i := range b.Columns {
+		b.Columns[i].Reset()
+		f.gens[i].fill(&b.Columns[i], n, slot)
+	}
+}
+
+// generate streams the scene in batches. With more than one CPU and more
+// than one batch, the next batch is generated while fn consumes the
+// current one (two batches alternate, so memory stays bounded); the values
+// are the same either way.
 func (s *scene) generate(batchSize int, fn func(*formats.Batch) error) error {
 	if batchSize < 1 {
 		batchSize = DefaultBatchSize
 	}
 	batchSize = min(batchSize, s.cfg.Prims)
-	gens := make([]columnGen, len(s.info.Properties))
-	b := &formats.Batch{
-		Paths:   make([]string, 0, batchSize),
-		Columns: make([]formats.Column, len(s.info.Properties)),
+	if runtime.GOMAXPROCS(0) > 1 && s.cfg.Prims > batchSize {
+		return s.generateAhead(batchSize, fn)
 	}
-	for i, p := range s.info.Properties {
-		gens[i] = newColumnGen(p, s.gens[i], s.cfg.Seed)
-		b.Columns[i].Property = p
-	}
-	var pathBuf []byte
-	var pathEnds []int
+	f := s.newBatchFiller()
+	b := s.newBatch(batchSize)
 	for start := 0; start < s.cfg.Prims; start += batchSize {
-		n := min(batchSize, s.cfg.Prims-start)
-		// Paths share one string per batch, like drawn strings.
-		pathBuf, pathEnds = pathBuf[:0], pathEnds[:0]
-		for i := start; i < start+n; i++ {
-			pathBuf = s.paths(pathBuf, i)
-			pathEnds = append(pathEnds, len(pathBuf))
-		}
-		all := string(pathBuf)
-		b.Paths = b.Paths[:0]
-		prev := 0
-		for _, e := range pathEnds {
-			b.Paths = append(b.Paths, all[prev:e])
-			prev = e
-		}
-		for i := range b.Columns {
-			b.Columns[i].Reset()
-			gens[i].fill(&b.Columns[i], n)
-		}
+		f.fill(b, start, min(batchSize, s.cfg.Prims-start), 0)
 		if err := fn(b); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+type slotBatch struct {
+	b    *formats.Batch
+	slot int
+}
+
+func (s *scene) generateAhead(batchSize int, fn func(*formats.Batch) error) error {
+	f := s.newBatchFiller()
+	free := make(chan slotBatch, 2)
+	free <- slotBatch{s.newBatch(batchSize), 0}
+	free <- slotBatch{s.newBatch(batchSize), 1}
+	ready := make(chan slotBatch, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(ready)
+		for start := 0; start < s.cfg.Prims; start += batchSize {
+			var sb slotBatch
+			select {
+			case sb = <-free:
+			case <-stop:
+				return
+			}
+			f.fill(sb.b, start, min(batchSize, s.cfg.Prims-start), sb.slot)
+			select {
+			case ready <- sb:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for sb := range ready {
+		if err := fn(sb.b); err != nil {
+			close(stop)
+			for range ready { // wait for the generator to finish
+			}
+			return err
+		}
+		free <- sb
 	}
 	return nil
 }

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -462,5 +464,52 @@ func TestNormalPairMoments(t *testing.T) {
 	mean, variance, kurt := sum/n, sumSq/n, sum4/n
 	if math.Abs(mean) > 0.02 || math.Abs(variance-1) > 0.02 || math.Abs(kurt-3) > 0.1 {
 		t.Errorf("mean %g, variance %g, fourth moment %g; want 0, 1, 3", mean, variance, kurt)
+	}
+}
+
+// The pipelined generator (more than one CPU) and the sequential one give
+// the same values.
+func TestPipelinedEqualsSequential(t *testing.T) {
+	cfg := goldenConfig()
+	cfg.Prims = 3000
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	ahead := digests(t, cfg, 256)
+	runtime.GOMAXPROCS(1)
+	seq := digests(t, cfg, 256)
+	for name, d := range seq {
+		if ahead[name] != d {
+			t.Errorf("%s: pipelined %s, sequential %s", name, ahead[name], d)
+		}
+	}
+}
+
+// While fn holds a batch, nothing in it changes, even as the next batch is
+// generated alongside.
+func TestBatchStableWhileHeld(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	cfg := Config{Name: "held", Prims: 400, Seed: 4, Schema: "none", Properties: allTypes}
+	sum := func(b *formats.Batch) uint64 {
+		var d formats.Digest
+		var v formats.Value
+		for c := range b.Columns {
+			for i, p := range b.Paths {
+				b.Columns[c].Value(i, &v)
+				d.Add(p, "", &v)
+			}
+		}
+		return d.Sum()
+	}
+	err := Generate(cfg, 50, func(b *formats.Batch) error {
+		before := sum(b)
+		time.Sleep(2 * time.Millisecond)
+		if after := sum(b); after != before {
+			t.Errorf("batch changed while held")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

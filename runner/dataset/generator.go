@@ -519,7 +519,12 @@ func compilePattern(t string) ([]patternOp, error) {
 		switch c {
 		case '#', '@', '*':
 			flush()
-			k := map[byte]patternKind{'#': patDigit, '@': patUpper, '*': patAlnum}[c]
+			k := patDigit
+			if c == '@' {
+				k = patUpper
+			} else if c == '*' {
+				k = patAlnum
+			}
 			ops = append(ops, patternOp{kind: k})
 			i++
 		case '\\':

@@ -230,9 +230,10 @@ func appendPattern(buf []byte, r *rand.PCG, ops []patternOp) []byte {
 	return buf
 }
 
-// columnGen fills one column of a batch.
+// columnGen fills one column of a batch. Array values live in a buffer
+// per slot, so that two batches (slots 0 and 1) can be in use at once.
 type columnGen interface {
-	fill(c *formats.Column, n int)
+	fill(c *formats.Column, n, slot int)
 }
 
 // newColumnGen binds a checked generator to its property's type.
@@ -253,12 +254,12 @@ func newColumnGen(p formats.Property, g Generator, seed uint64) columnGen {
 type floatColumn struct {
 	src    floatSource
 	length int
-	flat64 []float64
-	flat32 []float32
-	flatV  [][3]float32
+	flat64 [2][]float64
+	flat32 [2][]float32
+	flatV  [2][][3]float32
 }
 
-func (f *floatColumn) fill(c *formats.Column, n int) {
+func (f *floatColumn) fill(c *formats.Column, n, slot int) {
 	src := f.src
 	switch c.Property.Type {
 	case formats.Double:
@@ -278,28 +279,31 @@ func (f *floatColumn) fill(c *formats.Column, n int) {
 			c.Vec3d = append(c.Vec3d, [3]float64{src.next(), src.next(), src.next()})
 		}
 	case formats.DoubleArray:
-		f.flat64 = f.flat64[:0]
+		buf := f.flat64[slot][:0]
 		for range n * f.length {
-			f.flat64 = append(f.flat64, src.next())
+			buf = append(buf, src.next())
 		}
+		f.flat64[slot] = buf
 		for k := range n {
-			c.DoubleArrays = append(c.DoubleArrays, f.flat64[k*f.length:(k+1)*f.length:(k+1)*f.length])
+			c.DoubleArrays = append(c.DoubleArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
 		}
 	case formats.FloatArray:
-		f.flat32 = f.flat32[:0]
+		buf := f.flat32[slot][:0]
 		for range n * f.length {
-			f.flat32 = append(f.flat32, float32(src.next()))
+			buf = append(buf, float32(src.next()))
 		}
+		f.flat32[slot] = buf
 		for k := range n {
-			c.FloatArrays = append(c.FloatArrays, f.flat32[k*f.length:(k+1)*f.length:(k+1)*f.length])
+			c.FloatArrays = append(c.FloatArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
 		}
 	case formats.Float3Array:
-		f.flatV = f.flatV[:0]
+		buf := f.flatV[slot][:0]
 		for range n * f.length {
-			f.flatV = append(f.flatV, [3]float32{float32(src.next()), float32(src.next()), float32(src.next())})
+			buf = append(buf, [3]float32{float32(src.next()), float32(src.next()), float32(src.next())})
 		}
+		f.flatV[slot] = buf
 		for k := range n {
-			c.Vec3fArrays = append(c.Vec3fArrays, f.flatV[k*f.length:(k+1)*f.length:(k+1)*f.length])
+			c.Vec3fArrays = append(c.Vec3fArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
 		}
 	}
 }
@@ -307,10 +311,10 @@ func (f *floatColumn) fill(c *formats.Column, n int) {
 type intColumn struct {
 	src    intSource
 	length int
-	flat   []int32
+	flat   [2][]int32
 }
 
-func (f *intColumn) fill(c *formats.Column, n int) {
+func (f *intColumn) fill(c *formats.Column, n, slot int) {
 	switch c.Property.Type {
 	case formats.Int:
 		for range n {
@@ -321,12 +325,13 @@ func (f *intColumn) fill(c *formats.Column, n int) {
 			c.Int64s = append(c.Int64s, f.src.next())
 		}
 	case formats.IntArray:
-		f.flat = f.flat[:0]
+		buf := f.flat[slot][:0]
 		for range n * f.length {
-			f.flat = append(f.flat, int32(f.src.next()))
+			buf = append(buf, int32(f.src.next()))
 		}
+		f.flat[slot] = buf
 		for k := range n {
-			c.IntArrays = append(c.IntArrays, f.flat[k*f.length:(k+1)*f.length:(k+1)*f.length])
+			c.IntArrays = append(c.IntArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
 		}
 	}
 }
@@ -348,7 +353,7 @@ func newBoolGen(g Generator, r *rand.PCG) *boolColumn {
 	return b
 }
 
-func (f *boolColumn) fill(c *formats.Column, n int) {
+func (f *boolColumn) fill(c *formats.Column, n, _ int) {
 	for range n {
 		if f.fixed {
 			c.Bools = append(c.Bools, f.vals[0])
@@ -389,7 +394,7 @@ func newStringGen(g Generator, r *rand.PCG) *stringColumn {
 	return s
 }
 
-func (f *stringColumn) fill(c *formats.Column, n int) {
+func (f *stringColumn) fill(c *formats.Column, n, _ int) {
 	switch f.name {
 	case genConstant:
 		for range n {
