@@ -1,5 +1,3 @@
-// Package usdc reads and writes OpenUSD's binary "crate" layers (.usdc) in
-// pure Go: structural sections eagerly at open, values on demand.
 package usdc
 
 import "github.com/scenebench/runner/formats"

@@ -1,9 +1,6 @@
 package usdc
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // validIdentifier reports whether s is a USD identifier: a letter or
 // underscore followed by letters, digits and underscores.
@@ -32,18 +29,4 @@ func validPropertyName(s string) bool {
 		}
 	}
 	return true
-}
-
-// splitPrimPath checks an absolute prim path and returns its elements.
-func splitPrimPath(p string) ([]string, error) {
-	if len(p) < 2 || p[0] != '/' {
-		return nil, fmt.Errorf("prim path %q is not absolute", p)
-	}
-	elems := strings.Split(p[1:], "/")
-	for _, e := range elems {
-		if !validIdentifier(e) {
-			return nil, fmt.Errorf("prim path %q has invalid element %q", p, e)
-		}
-	}
-	return elems, nil
 }
