@@ -91,6 +91,7 @@ type bar struct {
 	value     float64 // NaN when the cell has no figure
 	low, high float64 // absolute interval ends; 0 when absent
 	note      string  // shown under the label when value is NaN
+	text      string  // the value as printed above its bar
 }
 
 // barChart draws one bar per entry with optional error bars, values
@@ -99,6 +100,8 @@ func barChart(title, yLabel string, bars []bar, scale float64) (string, error) {
 	p := newPlot(title, "", yLabel)
 	var names []string
 	var errPts errPoints
+	var labels plotter.XYLabels
+	top := 0.0
 	width := vg.Points(math.Max(8, math.Min(40, 360/float64(len(bars)+1))))
 	for i, b := range bars {
 		v := b.value / scale
@@ -116,6 +119,14 @@ func barChart(title, yLabel string, bars []bar, scale float64) (string, error) {
 		bc.Color = colorOf(b.color)
 		bc.LineStyle.Width = 0
 		p.Add(bc)
+		if !math.IsNaN(b.value) && b.text != "" {
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: v})
+			labels.Labels = append(labels.Labels, b.text)
+		}
+		top = math.Max(top, v)
+		if !math.IsNaN(b.value) && b.high > 0 && b.high >= b.low {
+			top = math.Max(top, b.high/scale)
+		}
 		if !math.IsNaN(b.value) && (b.low > 0 || b.high > 0) && b.high >= b.low {
 			errPts.XYs = append(errPts.XYs, plotter.XY{X: float64(i), Y: v})
 			errPts.YErrors = append(errPts.YErrors, struct{ Low, High float64 }{
@@ -131,6 +142,23 @@ func barChart(title, yLabel string, bars []bar, scale float64) (string, error) {
 		eb.CapWidth = vg.Points(6)
 		p.Add(eb)
 	}
+	if len(labels.XYs) > 0 {
+		lb, err := plotter.NewLabels(labels)
+		if err != nil {
+			return "", fmt.Errorf("chart %q: %w", title, err)
+		}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Font.Size = vg.Points(7)
+			lb.TextStyle[i].Font.Typeface, lb.TextStyle[i].Font.Variant = sans.Typeface, sans.Variant
+			lb.TextStyle[i].XAlign = draw.XCenter
+		}
+		lb.Offset = vg.Point{Y: vg.Points(3)}
+		p.Add(lb)
+	}
+	if top > 0 {
+		p.Y.Max = top * 1.15 // room for the value labels
+	}
+	p.X.Min, p.X.Max = -0.5, float64(len(bars))-0.5
 	p.NominalX(names...)
 	rotate(p, names)
 	return render(p, 420, 230, title)

@@ -264,8 +264,12 @@ func (b *builder) overview() (*tab, error) {
 	}
 	if len(b.r.Warnings) > 0 {
 		s := &section{Heading: "Warnings", Level: 2}
-		for _, w := range b.r.Warnings {
-			s.List = append(s.List, w.Where+": "+w.Text)
+		for _, g := range b.r.WarningGroups {
+			if len(g.Where) == 1 {
+				s.List = append(s.List, g.Where[0]+": "+g.Text)
+			} else {
+				s.List = append(s.List, fmt.Sprintf("%s (%d times): %s", g.Text, len(g.Where), strings.Join(g.Where, "; ")))
+			}
 		}
 		t.Sections = append(t.Sections, s)
 	}
@@ -310,7 +314,8 @@ func (b *builder) sizes() (*tab, error) {
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(z.Variant), c,
 				{Text: view.MiB(float64(z.Bytes)), Class: "num"}, {Text: dash(z.Ratio), Class: "num"},
 				{Text: z.Compression, Class: "num"}, {Text: mark(z.Winner)}})
-			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes)})
+			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes),
+				text: view.Bytes(float64(z.Bytes))})
 		}
 		svg, err := barChart("File size, "+d.Name, unit, bars, scale)
 		if err != nil {
@@ -321,6 +326,13 @@ func (b *builder) sizes() (*tab, error) {
 		t.Sections = append(t.Sections, s)
 	}
 	return t, nil
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func mark(b bool) string {
@@ -403,7 +415,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		about = append(about, fmt.Sprintf("%s ops per run, times per op", view.Count(st.Ops)))
 	}
 	if st.Values > 0 {
-		about = append(about, fmt.Sprintf("%s values read", view.Count(st.Values)))
+		about = append(about, fmt.Sprintf("%s %s read", view.Count(st.Values), plural(st.Values, "value", "values")))
 	}
 	about = append(about, "error bars: 95% interval of the median")
 	s.Text = strings.Join(about, "; ") + "."
@@ -445,7 +457,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 			{Text: dash(row.Ratio), Class: "num"},
 			{Text: mark(row.Winner)}})
 		bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: x.MedianNS,
-			low: x.CI95LowNS, high: x.CI95HighNS})
+			low: x.CI95LowNS, high: x.CI95HighNS, text: view.Duration(x.MedianNS)})
 	}
 	svg, err := barChart(fmt.Sprintf("%s: %s / %s", d.Name, st.Scenario, st.Name), "median, "+unit, bars, scale)
 	if err != nil {

@@ -478,8 +478,16 @@ func (d *doc) warnings() {
 		return
 	}
 	d.printf("## Warnings\n\n")
-	for _, w := range d.r.Warnings {
-		d.printf("- %s: %s\n", code(w.Where), text(w.Text))
+	for _, g := range d.r.WarningGroups {
+		if len(g.Where) == 1 {
+			d.printf("- %s: %s\n", code(g.Where[0]), text(g.Text))
+			continue
+		}
+		var where []string
+		for _, w := range g.Where {
+			where = append(where, code(w))
+		}
+		d.printf("- %s (%d times): %s\n", text(g.Text), len(g.Where), strings.Join(where, ", "))
 	}
 	d.printf("\n")
 }

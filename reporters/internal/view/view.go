@@ -69,7 +69,16 @@ type Report struct {
 	Sweeps    []*Sweep
 	Problems  []Problem
 	Warnings  []Warning
-	Statuses  []StatusCount
+	// WarningGroups gathers warnings of identical text, in order of first
+	// appearance, so a warning raised for every step is listed once.
+	WarningGroups []WarningGroup
+	Statuses      []StatusCount
+}
+
+// WarningGroup is one warning text and everywhere it was raised.
+type WarningGroup struct {
+	Text  string
+	Where []string
 }
 
 // StatusCount is how many cells ended with one status.
@@ -321,6 +330,7 @@ func New(f *results.File) (*Report, error) {
 	r.sweeps()
 	r.problems()
 	r.warnings()
+	r.groupWarnings()
 	return r, nil
 }
 
@@ -1107,5 +1117,18 @@ func (r *Report) warnings() {
 		if c.ColdCache != nil && !*c.ColdCache && !mentionsCold {
 			r.Warnings = append(r.Warnings, Warning{Where: c.ID, Text: "cold cache not achieved: the dataset's pages could not be dropped"})
 		}
+	}
+}
+
+func (r *Report) groupWarnings() {
+	index := map[string]int{}
+	for _, w := range r.Warnings {
+		i, ok := index[w.Text]
+		if !ok {
+			i = len(r.WarningGroups)
+			index[w.Text] = i
+			r.WarningGroups = append(r.WarningGroups, WarningGroup{Text: w.Text})
+		}
+		r.WarningGroups[i].Where = append(r.WarningGroups[i].Where, w.Where)
 	}
 }
