@@ -33,11 +33,15 @@ type Config struct {
 	// must be 0 for the others.
 	Depth  int `json:"depth,omitempty"`
 	Fanout int `json:"fanout,omitempty"`
-	// Seed makes values reproducible; the same seed gives the same bytes.
+	// Seed makes values reproducible: the same config and seed give the
+	// same values on every platform. Each property draws from its own
+	// stream, seeded by (Seed, property name), so adding a property never
+	// changes the others.
 	Seed uint64 `json:"seed"`
-	// Schema is a preset name: "building20" (the default when empty) or
-	// "none", which has no properties of its own so that Properties alone
-	// make the scene.
+	// Schema is a preset name: "building20" (the default when empty: the
+	// original benchmark's 20 properties and distributions, listed by
+	// Presets) or "none", which has no properties of its own so that
+	// Properties alone make the scene.
 	Schema string `json:"schema"`
 	// Payload true includes building20's 1,000-character "payload" string
 	// property (after its 20 others). The Go zero value leaves it out; the
