@@ -127,8 +127,9 @@ type Step struct {
 	// operation (batched steps divide by Ops).
 	SamplesNS []float64 `json:"samples_ns"`
 	Stats     Stats     `json:"stats"`
-	// Ops is the number of operations each sample timed (gets x times,
-	// prims x properties for traversals, calibrated batch sizes).
+	// Ops is the number of operations each sample covers: 1 for open and
+	// traverse (the whole step), the get's times or its calibrated batch
+	// size for gets; SamplesNS are per operation.
 	Ops int64 `json:"ops"`
 	// Digest is the XXH64 digest of the values read (formats.Digest), the
 	// same in every run; empty for steps that read nothing.
