@@ -127,6 +127,22 @@ func TestGlanceHeuristics(t *testing.T) {
 				"single-traversal": "everything/traverse#2", "multi-traversal": "everything/traverse"},
 		},
 		{
+			name:  "specs/10k-flat.hcl",
+			prims: 10000,
+			scenarios: map[string][]stepSpec{
+				"initial-load":     {open},
+				"single-get":       {open, {"cold", "get", 1, 5}, {"warm", "get", 50, 1}},
+				"single-traversal": {open, {"traverse", "traverse", 10000, 10}},
+				"multi-get":        {open, {"get", "get", 1, 5}},
+				"multi-traversal":  {open, {"traverse", "traverse", 60000, 60}},
+				"random-traversal": {open, {"traverse", "traverse", 60000, 90}},
+			},
+			order: []string{"initial-load", "single-get", "single-traversal", "multi-get", "multi-traversal", "random-traversal"},
+			want: map[string]string{"open": "initial-load/open", "cold-get": "single-get/cold", "warm-get": "single-get/warm",
+				"single-traversal": "single-traversal/traverse", "multi-traversal": "multi-traversal/traverse",
+				"random-traversal": "random-traversal/traverse"},
+		},
+		{
 			name:  "step names say cold and warm",
 			prims: 10,
 			scenarios: map[string][]stepSpec{
@@ -250,5 +266,28 @@ func TestCompressionRatio(t *testing.T) {
 func TestNewNil(t *testing.T) {
 	if _, err := New(nil); err == nil {
 		t.Error("New(nil) gave no error")
+	}
+}
+
+func TestSequentialMatchesRandomByValues(t *testing.T) {
+	open := stepSpec{"open", "open", 1, 100}
+	f := file(100, "a", []string{"a", "b"}, map[string][]stepSpec{
+		"single-traversal": {open, {"traverse", "traverse", 100, 10}},
+		"multi-traversal":  {open, {"traverse", "traverse", 600, 60}},
+		"random-traversal": {open, {"traverse", "traverse", 600, 90}},
+	}, []string{"single-traversal", "multi-traversal", "random-traversal"})
+	r, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := r.Datasets[0].SeqRandom
+	if sr == nil {
+		t.Fatal("no sequential/random table")
+	}
+	if sr.Sequential.Scenario != "multi-traversal" {
+		t.Errorf("sequential side from %q, want the traversal reading as many values", sr.Sequential.Scenario)
+	}
+	if got := sr.Rows[0].Ratio; got != "1.5x slower" {
+		t.Errorf("random vs sequential %q, want 1.5x slower", got)
 	}
 }
