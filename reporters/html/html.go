@@ -577,7 +577,7 @@ func (b *builder) all() (*tab, error) {
 	s := &section{Heading: "Every step of every cell", Level: 2,
 		Text: "Click a column heading to sort. The chart shows each step's median against the baseline's (below 1 is faster)."}
 	tbl := &table{Sortable: true, Header: []string{"dataset", "format", "scenario", "step", "status", "median", "95% interval",
-		"mean", "stddev", "min", "max", "p95", "runs", "peak RSS", "bytes read", "vs baseline"}}
+		"mean", "stddev", "min", "max", "p95", "CV", "outliers", "runs", "peak RSS", "bytes read", "vs baseline"}}
 	ratios := make([][]float64, len(b.r.Variants))
 	for _, d := range b.r.Datasets {
 		for _, sc := range d.Scenarios {
@@ -620,6 +620,8 @@ func (b *builder) all() (*tab, error) {
 					}
 					r = append(r, dur(x.MedianNS), cell{Text: ci, Class: "num", Sort: num(x.CI95LowNS)},
 						dur(x.MeanNS), dur(x.StddevNS), dur(x.MinNS), dur(x.MaxNS), dur(x.P95NS),
+						cell{Text: fmt.Sprintf("%.1f%%", 100*x.CV), Class: "num", Sort: num(x.CV)},
+						cell{Text: strconv.Itoa(x.Outliers), Class: "num", Sort: strconv.Itoa(x.Outliers)},
 						cell{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num", Sort: strconv.Itoa(len(row.Step.SamplesNS))},
 						cell{Text: view.Bytes(row.Step.Memory.PeakRSSBytes.Median), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
 						cell{Text: view.Bytes(row.Step.Memory.ReadBytes.Median), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
