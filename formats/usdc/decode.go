@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -206,7 +207,7 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 		if n > uint64(len(c.data))/elem {
 			return c.errorf(int64(off), "array of %d elements exceeds the file", n)
 		}
-		b, err := c.bytesAt(off, n*elem, typeCodeName(t)+" array")
+		b, err := c.bytesAt(off, n*elem, "array")
 		if err != nil {
 			return err
 		}
@@ -233,13 +234,14 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 		}
 		return nil
 	}
+	sc := scratchPool.Get().(*arrayScratch)
+	defer scratchPool.Put(sc)
 	if t == tInt {
-		ints, _, err := c.compressedIntsAt(off, n)
+		ints, err := c.compressedIntsAt(off, n, dst.Ints, sc)
 		if err != nil {
 			return err
 		}
-		setArrayLen(dst, t, int(n))
-		copy(dst.Ints, ints)
+		dst.Ints = ints
 		return nil
 	}
 	code, err := c.bytesAt(off, 1, "array code")
@@ -249,10 +251,11 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 	off++
 	switch code[0] {
 	case 'i':
-		ints, _, err := c.compressedIntsAt(off, n)
+		ints, err := c.compressedIntsAt(off, n, sc.ints, sc)
 		if err != nil {
 			return err
 		}
+		sc.ints = ints
 		setArrayLen(dst, t, int(n))
 		for i, x := range ints {
 			if t == tFloat {
@@ -271,10 +274,11 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 		if err != nil {
 			return err
 		}
-		idx, _, err := c.compressedIntsAt(off+4+lutN*elem, n)
+		idx, err := c.compressedIntsAt(off+4+lutN*elem, n, sc.ints, sc)
 		if err != nil {
 			return err
 		}
+		sc.ints = idx
 		setArrayLen(dst, t, int(n))
 		for i, k := range idx {
 			if uint64(uint32(k)) >= lutN {
@@ -292,23 +296,31 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 	return nil
 }
 
+// scratchPool holds decompression buffers for array reads.
+var scratchPool = sync.Pool{New: func() any { return new(arrayScratch) }}
+
+type arrayScratch struct {
+	enc  []byte
+	ints []int32
+}
+
 // compressedIntsAt decodes n 32-bit integers stored as a u64 size and
-// integer-coded LZ4 data at off.
-func (c *crate) compressedIntsAt(off, n uint64) ([]int32, uint64, error) {
+// integer-coded LZ4 data at off, into out when it has room.
+func (c *crate) compressedIntsAt(off, n uint64, out []int32, sc *arrayScratch) ([]int32, error) {
 	hdr, err := c.bytesAt(off, 8, "compressed integers")
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	size := le64(hdr)
 	rest := uint64(len(c.data)) - off - 8
 	if n > uint64(4*maxLZ4Expansion(int(min(rest, math.MaxInt32)))) {
-		return nil, 0, c.errorf(int64(off), "%d compressed integers cannot fit in the file", n)
+		return nil, c.errorf(int64(off), "%d compressed integers cannot fit in the file", n)
 	}
-	ints, err := decodeCompressedInts[int32](c.data, int64(off+8), int64(len(c.data)), size, int(n))
+	ints, err := decodeCompressedIntsInto(c.data, int64(off+8), int64(len(c.data)), size, int(n), out, &sc.enc)
 	if err != nil {
-		return nil, 0, c.errorf(int64(off), "%v", err)
+		return nil, c.errorf(int64(off), "%v", err)
 	}
-	return ints, size, nil
+	return ints, nil
 }
 
 func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }

@@ -12,18 +12,22 @@ import (
 	"github.com/scenebench/runner/internal/testenv"
 )
 
-// pxrDump runs dump_layer.py on a layer (optionally re-exporting it).
-func pxrDump(t testing.TB, layer string, export string) layerDump {
+// pxrDumps runs dump_layer.py once over several layers; exports[i], when
+// set, is where OpenUSD re-saves layers[i].
+func pxrDumps(t testing.TB, layers, exports []string) []layerDump {
 	t.Helper()
 	py := testenv.Python(t, "pxr")
-	args := []string{layer}
-	if export != "" {
-		args = append(args, "--export", export)
+	var args []string
+	for i, l := range layers {
+		args = append(args, l)
+		if exports[i] != "" {
+			args = append(args, "--export", exports[i])
+		}
 	}
 	out := testenv.RunPython(t, py, filepath.Join("testdata", "dump_layer.py"), args...)
-	var d layerDump
-	if err := json.Unmarshal(out, &d); err != nil {
-		t.Fatalf("dump of %s: %v", layer, err)
+	var d []layerDump
+	if err := json.Unmarshal(out, &d); err != nil || len(d) != len(layers) {
+		t.Fatalf("dump of %v: %d dumps, %v", layers, len(d), err)
 	}
 	return d
 }
@@ -142,11 +146,11 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		scene testScene
 		opts  formats.Options
 	}{
-		{"flat all types", testScene{"flat", 300, allTypesProps, 1}, nil},
-		{"deep all types", testScene{"deep", 1200, allTypesProps, 2}, formats.Options{"specifier": "def", "type_name": "Xform"}},
-		{"flat uncompressed", testScene{"flat", 200, allTypesProps, 3}, formats.Options{"compress": false}},
-		{"flat building20 payload v0.9", testScene{"flat", 500, building20(true), 4}, formats.Options{"version": "0.9.0"}},
-		{"deep building20 v0.10", testScene{"deep", 2100, building20(false), 5}, formats.Options{"version": "0.10.0"}},
+		{"flat all types", testScene{"flat", 200, allTypesProps, 1}, nil},
+		{"deep all types", testScene{"deep", 300, allTypesProps, 2}, formats.Options{"specifier": "def", "type_name": "Xform"}},
+		{"flat uncompressed", testScene{"flat", 100, allTypesProps, 3}, formats.Options{"compress": false}},
+		{"flat building20 payload v0.9", testScene{"flat", 200, building20(true), 4}, formats.Options{"version": "0.9.0"}},
+		{"deep building20 v0.10", testScene{"deep", 1100, building20(false), 5}, formats.Options{"version": "0.10.0"}},
 	}
 	if !testing.Short() {
 		cases = append(cases,
@@ -162,12 +166,21 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 			}{"deep building20 100K", testScene{"deep", 100_000, building20(false), 7}, formats.Options{"specifier": "def"}},
 		)
 	}
-	for _, tc := range cases {
+	// One OpenUSD process dumps (and re-saves) every case's file.
+	dir := t.TempDir()
+	var files, exports []string
+	for i, tc := range cases {
+		sub := filepath.Join(dir, fmt.Sprint(i))
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, writeScene(t, sub, tc.scene, tc.opts))
+		exports = append(exports, filepath.Join(sub, "resaved.usdc"))
+	}
+	dumps := pxrDumps(t, files, exports)
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := writeScene(t, dir, tc.scene, tc.opts)
-			resaved := filepath.Join(dir, "resaved.usdc")
-			d := pxrDump(t, path, resaved)
+			path, resaved, d := files[i], exports[i], dumps[i]
 			spec, typeName := "Sdf.SpecifierOver", ""
 			if tc.opts["specifier"] == "def" {
 				spec = "Sdf.SpecifierDef"
@@ -191,5 +204,4 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		})
 	}
 }
-
 var _ = fmt.Sprint

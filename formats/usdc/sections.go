@@ -99,6 +99,13 @@ func readCompressedInts[T codedInt](r *cursor, n int) []T {
 // (size bytes, within end). The stored size is clamped to the largest
 // valid encoding of n values, as OpenUSD does.
 func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, n int) ([]T, error) {
+	var scratch []byte
+	return decodeCompressedIntsInto[T](data, off, end, size, n, nil, &scratch)
+}
+
+// decodeCompressedIntsInto is decodeCompressedInts decoding into out (when
+// it has room for n values) with a reusable decompression buffer.
+func decodeCompressedIntsInto[T codedInt](data []byte, off, end int64, size uint64, n int, out []T, scratch *[]byte) ([]T, error) {
 	var zero T
 	w := int(sizeofInt(zero))
 	bound := uint64(wrappedBound(encodedIntsBound(n, w)))
@@ -109,7 +116,7 @@ func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, 
 		return nil, fmt.Errorf("compressed integers need %d bytes, %d left", size, end-off)
 	}
 	if n == 0 {
-		return []T{}, nil
+		return out[:0], nil
 	}
 	src := data[off : off+int64(size)]
 	// Every value costs at least two bits of codes; a count the bytes
@@ -118,7 +125,11 @@ func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, 
 	if w+(2*n+7)/8 > maxOut {
 		return nil, fmt.Errorf("%d compressed integers cannot fit in %d bytes", n, len(src))
 	}
-	enc := make([]byte, min(encodedIntsBound(n, w), maxOut))
+	need := min(encodedIntsBound(n, w), maxOut)
+	if cap(*scratch) < need {
+		*scratch = make([]byte, need)
+	}
+	enc := (*scratch)[:need]
 	got, err := decompress(src, enc)
 	if err != nil {
 		return nil, err
@@ -126,7 +137,10 @@ func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, 
 	if got < w+(2*n+7)/8 {
 		return nil, fmt.Errorf("%d compressed integers need at least %d bytes of codes, found %d", n, w+(2*n+7)/8, got)
 	}
-	out := make([]T, n)
+	if cap(out) < n {
+		out = make([]T, n)
+	}
+	out = out[:n]
 	if err := decodeInts(enc[:got], out); err != nil {
 		return nil, err
 	}

@@ -1,12 +1,12 @@
 """Print a USD layer's prims and attribute defaults as canonical JSON.
 
-Usage: dump_layer.py LAYER [--export OUT]
+Usage: dump_layer.py LAYER [--export OUT] [LAYER [--export OUT]]...
 
-Prims are listed depth-first following primChildren from the pseudo-root;
+Prints a JSON list with one dump per LAYER. Prims are listed depth-first following primChildren from the pseudo-root;
 attributes in each prim's property order. Floating-point values are given
 as the decimal text of their IEEE bits (32-bit for float types), integers
-as decimal text, so a comparison is exact. With --export the layer is
-also re-saved to OUT by OpenUSD.
+as decimal text, so a comparison is exact. With --export the layer before
+it is also re-saved to OUT by OpenUSD.
 """
 import json
 import struct
@@ -70,13 +70,19 @@ def dump(layer):
 
 
 def main():
-    layer = Sdf.Layer.FindOrOpen(sys.argv[1])
-    if layer is None:
-        sys.exit("cannot open " + sys.argv[1])
-    if len(sys.argv) > 3 and sys.argv[2] == "--export":
-        if not layer.Export(sys.argv[3]):
-            sys.exit("export failed")
-    json.dump(dump(layer), sys.stdout)
+    args = sys.argv[1:]
+    dumps = []
+    while args:
+        path, args = args[0], args[1:]
+        layer = Sdf.Layer.FindOrOpen(path)
+        if layer is None:
+            sys.exit("cannot open " + path)
+        if len(args) >= 2 and args[0] == "--export":
+            if not layer.Export(args[1]):
+                sys.exit("export of %s failed" % path)
+            args = args[2:]
+        dumps.append(dump(layer))
+    json.dump(dumps, sys.stdout)
 
 
 if __name__ == "__main__":
