@@ -204,4 +204,5 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		})
 	}
 }
+
 var _ = fmt.Sprint
