@@ -1,0 +1,284 @@
+// Package cat prints any file the runner can read (usdc, usda, parquet) the
+// way usdcat does: as USDA-like text, or as one JSON object per property
+// value for scripts. It is the logic behind `runner cat`.
+package cat
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scenebench/runner/formats"
+	_ "github.com/scenebench/runner/formats/all" // every format the runner ships
+	"github.com/scenebench/runner/formats/usda"
+)
+
+// magics maps the leading bytes of a file to its format.
+var magics = []struct {
+	prefix, format string
+}{
+	{"PXR-USDC", "usdc"},
+	{"PAR1", "parquet"},
+	{"#usda", "usda"},
+}
+
+// Detect names the format of the file at path: by its leading bytes, else by
+// its extension.
+func Detect(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var head [8]byte
+	n, err := io.ReadFull(f, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	for _, m := range magics {
+		if bytes.HasPrefix(head[:n], []byte(m.prefix)) {
+			return m.format, nil
+		}
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	for _, name := range formats.Names() {
+		if f, ok := formats.Lookup(name); ok && f.Extension() == ext {
+			return name, nil
+		}
+	}
+	return "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
+}
+
+// Open detects the format of the file at path and opens it with the
+// format's default options.
+func Open(path string) (formats.Reader, string, error) {
+	name, err := Detect(path)
+	if err != nil {
+		return nil, "", err
+	}
+	f, ok := formats.Lookup(name)
+	if !ok {
+		return nil, name, fmt.Errorf("%s: format %q is not available in this build", path, name)
+	}
+	opts, err := formats.Normalize(f, nil)
+	if err != nil {
+		return nil, name, err
+	}
+	r, err := f.Open(path, opts)
+	if err != nil {
+		return nil, name, err
+	}
+	return r, name, nil
+}
+
+// sceneInfoReader is implemented by readers that recover the scene
+// description their file records.
+type sceneInfoReader interface {
+	SceneInfo() (formats.SceneInfo, bool)
+}
+
+// Text prints every prim and property value of r as a USDA layer, like
+// usdcat: prims in layer order as "over" specs, properties in OpenUSD's
+// order, the scene description (when the file records one) as layer data.
+func Text(w io.Writer, r formats.Reader) error {
+	prims, err := r.Prims()
+	if err != nil {
+		return err
+	}
+	props := r.Properties()
+	info := formats.SceneInfo{Prims: len(prims), Properties: props}
+	if ir, ok := r.(sceneInfoReader); ok {
+		if i, ok := ir.SceneInfo(); ok {
+			info.Schema, info.Hierarchy, info.Seed = i.Schema, i.Hierarchy, i.Seed
+		}
+	}
+	enc, err := usda.NewEncoder(w, usda.EncoderOptions{}, info)
+	if err != nil {
+		return err
+	}
+	vals := make([]formats.Value, len(props))
+	present := make([]bool, len(props))
+	for _, p := range prims {
+		for i, prop := range props {
+			err := r.Get(p, prop.Name, &vals[i])
+			present[i] = err == nil
+			if err != nil && !errors.Is(err, formats.ErrNotFound) {
+				return err
+			}
+		}
+		if err := enc.Prim(p, vals, present); err != nil {
+			return err
+		}
+	}
+	return enc.Close()
+}
+
+// JSON prints one JSON object per line for every property value of r, in
+// layer order: {"path": ..., "property": ..., "type": ..., "value": ...}.
+// Floats print in shortest round-trip form; NaN and infinities, which JSON
+// lacks, print as the strings "nan", "inf" and "-inf".
+func JSON(w io.Writer, r formats.Reader) error {
+	prims, err := r.Prims()
+	if err != nil {
+		return err
+	}
+	props := r.Properties()
+	var v formats.Value
+	buf := make([]byte, 0, 64<<10)
+	for _, p := range prims {
+		for _, prop := range props {
+			if err := r.Get(p, prop.Name, &v); err != nil {
+				if errors.Is(err, formats.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			buf = append(buf, `{"path":`...)
+			buf = appendJSONString(buf, p)
+			buf = append(buf, `,"property":`...)
+			buf = appendJSONString(buf, prop.Name)
+			buf = append(buf, `,"type":"`...)
+			buf = append(buf, v.Type.String()...)
+			buf = append(buf, `","value":`...)
+			buf = appendJSONValue(buf, &v)
+			buf = append(buf, "}\n"...)
+			if len(buf) > 60<<10 {
+				if _, err := w.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+	}
+	_, err = w.Write(buf)
+	return err
+}
+
+func appendJSONFloat(b []byte, x float64, bits int) []byte {
+	switch {
+	case math.IsNaN(x):
+		return append(b, `"nan"`...)
+	case math.IsInf(x, 1):
+		return append(b, `"inf"`...)
+	case math.IsInf(x, -1):
+		return append(b, `"-inf"`...)
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, bits)
+}
+
+func appendJSONValue(b []byte, v *formats.Value) []byte {
+	switch v.Type {
+	case formats.Double:
+		return appendJSONFloat(b, v.Num, 64)
+	case formats.Float:
+		return appendJSONFloat(b, v.Num, 32)
+	case formats.Int, formats.Int64:
+		return strconv.AppendInt(b, v.Int, 10)
+	case formats.Bool:
+		return strconv.AppendBool(b, v.Bool)
+	case formats.String, formats.Token:
+		return appendJSONString(b, v.Str)
+	case formats.Float3, formats.Double3:
+		bits := 64
+		if v.Type == formats.Float3 {
+			bits = 32
+		}
+		b = append(b, '[')
+		for i, x := range v.Vec {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONFloat(b, x, bits)
+		}
+		return append(b, ']')
+	case formats.DoubleArray:
+		b = append(b, '[')
+		for i, x := range v.Doubles {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONFloat(b, x, 64)
+		}
+		return append(b, ']')
+	case formats.FloatArray:
+		b = append(b, '[')
+		for i, x := range v.Floats {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONFloat(b, float64(x), 32)
+		}
+		return append(b, ']')
+	case formats.IntArray:
+		b = append(b, '[')
+		for i, x := range v.Ints {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(x), 10)
+		}
+		return append(b, ']')
+	case formats.Float3Array:
+		b = append(b, '[')
+		for i, x := range v.Vecs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for j, c := range x {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONFloat(b, float64(c), 32)
+			}
+			b = append(b, ']')
+		}
+		return append(b, ']')
+	}
+	return append(b, "null"...)
+}
+
+// appendJSONString quotes s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, `\n`...)
+			case c == '\r':
+				b = append(b, `\r`...)
+			case c == '\t':
+				b = append(b, `\t`...)
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else if r == '\u2028' || r == '\u2029' {
+			b = append(b, `\u202`...)
+			b = append(b, hex[r&15])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,88 @@
+package usda
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
+)
+
+// benchScene caches scenes across benchmarks.
+var benchScenes = map[int]*formatstest.Scene{}
+
+func benchScene(n int) *formatstest.Scene {
+	if s, ok := benchScenes[n]; ok {
+		return s
+	}
+	s := formatstest.AllTypes(n, false)
+	benchScenes[n] = s
+	return s
+}
+
+func writeScene(b *testing.B, s *formatstest.Scene, path string) {
+	opts, _ := formats.Normalize(Format{}, nil)
+	s.Write(b, Format{}, path, opts, 4096)
+}
+
+// BenchmarkWrite writes a flat scene with one property of every type.
+func BenchmarkWrite(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("prims=%d", n), func(b *testing.B) {
+			s := benchScene(n)
+			path := filepath.Join(b.TempDir(), "scene.usda")
+			for b.Loop() {
+				writeScene(b, s, path)
+			}
+			st, _ := os.Stat(path)
+			b.ReportMetric(float64(st.Size())/1e6, "MB")
+		})
+	}
+}
+
+// BenchmarkOpen parses a whole layer (the open step of a usda cell).
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("prims=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "scene.usda")
+			writeScene(b, benchScene(n), path)
+			for b.Loop() {
+				r, err := OpenFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkGet reads one scalar and one array property of every prim of an
+// opened layer; it must not allocate.
+func BenchmarkGet(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "scene.usda")
+	s := benchScene(10_000)
+	writeScene(b, s, path)
+	r, err := OpenFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v formats.Value
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p := s.Paths[i%len(s.Paths)]
+		if err := r.Get(p, "cost", &v); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Get(p, "ids", &v); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+var _ = io.Discard
