@@ -405,7 +405,7 @@ func (p *parser) numberToken() (string, error) {
 			}
 		}
 	}
-	if i < len(p.data) && isIdentByte(p.data[i]) {
+	if i < len(p.data) && (isIdentByte(p.data[i]) || p.data[i] == '.') {
 		return "", p.errAt(start, "malformed number %s", p.describe(start))
 	}
 	p.pos = i

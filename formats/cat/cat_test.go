@@ -1,0 +1,163 @@
+package cat
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// writeScene writes a small deep scene with every property type as usda.
+func writeScene(t *testing.T, name string) string {
+	t.Helper()
+	f, ok := formats.Lookup("usda")
+	if !ok {
+		t.Fatal("usda is not registered")
+	}
+	opts, err := formats.Normalize(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	formatstest.AllTypes(6, true).Write(t, f, path, opts, 4)
+	return path
+}
+
+func TestDetect(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		file, content, want, err string
+	}{
+		{"a.bin", "PXR-USDC\x00\x08", "usdc", ""},
+		{"b.bin", "PAR1\x15\x04", "parquet", ""},
+		{"c.txt", "#usda 1.0\n", "usda", ""},
+		{"d.usda", "PXR-USDC", "usdc", ""}, // contents win over the name
+		{"e.usdc", "", "usdc", ""},         // too short: by extension
+		{"f.parquet", "xx", "parquet", ""},
+		{"g.usda", "hello", "usda", ""},
+		{"h.txt", "hello", "", "unknown file format"},
+	}
+	for _, c := range cases {
+		path := filepath.Join(dir, c.file)
+		if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Detect(path)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: err = %v, want %q", c.file, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%s: Detect = %q, %v; want %q", c.file, got, err, c.want)
+		}
+	}
+	if _, err := Detect(filepath.Join(dir, "missing.usda")); err == nil {
+		t.Error("missing file detected")
+	}
+}
+
+func TestOpenText(t *testing.T) {
+	path := writeScene(t, "scene.dat") // detected by content, not name
+	r, name, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if name != "usda" {
+		t.Errorf("format = %q", name)
+	}
+	var out bytes.Buffer
+	if err := Text(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	// cat of a usda layer we wrote is the layer itself.
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), orig) {
+		t.Errorf("cat text differs from the layer:\n%s", out.String())
+	}
+	golden(t, "scene.usda.txt", out.Bytes())
+}
+
+func TestJSON(t *testing.T) {
+	r, _, err := Open(writeScene(t, "scene.usda"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out bytes.Buffer
+	if err := JSON(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if want := 6 * len(r.Properties()); len(lines) != want {
+		t.Fatalf("%d lines, want %d", len(lines), want)
+	}
+	for _, l := range lines {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(l), &obj); err != nil {
+			t.Fatalf("line %q is not JSON: %v", l, err)
+		}
+		for _, k := range []string{"path", "property", "type", "value"} {
+			if _, ok := obj[k]; !ok {
+				t.Fatalf("line %q lacks %q", l, k)
+			}
+		}
+	}
+	golden(t, "scene.jsonl", out.Bytes())
+}
+
+func TestJSONSpecialValues(t *testing.T) {
+	cases := []struct {
+		v    formats.Value
+		want string
+	}{
+		{formats.Value{Type: formats.Double, Num: 0.1}, "0.1"},
+		{formats.Value{Type: formats.Float, Num: float64(float32(0.1))}, "0.1"},
+		{formats.Value{Type: formats.DoubleArray, Doubles: []float64{1, nanValue(), -infValue()}}, `[1,"nan","-inf"]`},
+		{formats.Value{Type: formats.String, Str: "a\"\\\n\x01\u2028é\xff"}, `"a\"\\\n\u0001\u2028é\ufffd"`},
+		{formats.Value{Type: formats.Float3Array, Vecs: [][3]float32{{1, 2, 3}}}, "[[1,2,3]]"},
+		{formats.Value{Type: formats.Bool, Bool: true}, "true"},
+		{formats.Value{Type: formats.Int64, Int: -1 << 63}, "-9223372036854775808"},
+	}
+	for _, c := range cases {
+		if got := string(appendJSONValue(nil, &c.v)); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.v.Type, got, c.want)
+		}
+	}
+}
+
+func nanValue() float64 { z := 0.0; return z / z }
+func infValue() float64 { z := 0.0; return 1 / z }
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run with -update after checking)", path)
+	}
+}

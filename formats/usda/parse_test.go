@@ -1,0 +1,297 @@
+package usda
+
+import (
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// TestBadInput checks that malformed or unsupported text fails with an error
+// naming the file, line and column.
+func TestBadInput(t *testing.T) {
+	const hdr = "#usda 1.0\n"
+	cases := []struct {
+		name, text, want string
+	}{
+		{"empty", "", "bad.usda:1:1: not a usda layer"},
+		{"binary", "PXR-USDC\x00\x00", "bad.usda:1:1: not a usda layer"},
+		{"header version", "#usda 2.0\n", "bad.usda:1:1: not a usda layer"},
+		{"header junk", "#usda 1.0 x\n", `bad.usda:1:11: unexpected "x"`},
+		{"root junk", hdr + "\nfoo", `bad.usda:3:1: expected a prim (def, over or class), found "foo"`},
+		{"unclosed metadata", hdr + "(\n  doc = \"x\"\n", "bad.usda:4:1: metadata block is not closed"},
+		{"metadata no value", hdr + "(\n  upAxis = \n)", `bad.usda:4:1: expected a value, found ")"`},
+		{"metadata no equals", hdr + "(\n  upAxis \"Y\"\n)", `bad.usda:3:10: expected '=' after upAxis`},
+		{"unclosed dict", hdr + "(\n customLayerData = {\n string a = \"b\"\n", "bad.usda:5:1: expected a dictionary entry type or '}'"},
+		{"dict not dict", hdr + "(\n customLayerData = {\n dictionary a = 1\n }\n)", `bad.usda:4:2: dictionary entry "a" does not hold a dictionary`},
+		{"unquoted prim name", hdr + "over World {}", `bad.usda:2:12: expected a quoted prim name, found "{}"`},
+		{"bad prim name", hdr + "over \"9x\" {}", `bad.usda:2:6: "9x" is not a valid prim name`},
+		{"unclosed prim", hdr + "over \"A\" {\n  double x = 1\n", "bad.usda:4:1: prim /A is not closed"},
+		{"no brace", hdr + "over \"A\"\n double x = 1", `bad.usda:3:2: expected '{' to open prim /A, found "double"`},
+		{"unknown type", hdr + "over \"A\" {\n  half x = 1\n}", `bad.usda:3:3: unsupported attribute type "half" in prim /A`},
+		{"unknown array type", hdr + "over \"A\" {\n  bool[] x = [1]\n}", `bad.usda:3:3: unsupported attribute type "bool[]"`},
+		{"relationship", hdr + "over \"A\" {\n  rel x = </B>\n}", "bad.usda:3:3: relationships are not supported (prim /A)"},
+		{"variant set", hdr + "over \"A\" {\n  variantSet \"v\" = {}\n}", "bad.usda:3:3: variant sets are not supported"},
+		{"time samples", hdr + "over \"A\" {\n  double x.timeSamples = {}\n}", `bad.usda:3:11: attribute /A.x: only default values are supported, not ".timeSamples"`},
+		{"missing name", hdr + "over \"A\" {\n  double = 1\n}", `bad.usda:3:10: expected an attribute name, found "="`},
+		{"bad number", hdr + "over \"A\" {\n  double x = 1.2.3\n}", `bad.usda:3:14: malformed number "1.2.3"`},
+		{"bad exponent", hdr + "over \"A\" {\n  double x = 1e\n}", "bad.usda:3:14: malformed number exponent"},
+		{"word for number", hdr + "over \"A\" {\n  double x = big\n}", `bad.usda:3:14: expected a number, found "big"`},
+		{"int range", hdr + "over \"A\" {\n  int x = 2147483648\n}", `bad.usda:3:11: "2147483648" is not an integer in [-2147483648, 2147483647]`},
+		{"int fraction", hdr + "over \"A\" {\n  int64 x = 1.5\n}", `bad.usda:3:13: "1.5" is not an integer`},
+		{"bool 2", hdr + "over \"A\" {\n  bool x = 2\n}", `bad.usda:3:12: expected a bool (0, 1, true or false), found "2"`},
+		{"string unquoted", hdr + "over \"A\" {\n  string x = abc\n}", `bad.usda:3:14: expected a quoted string, found "abc"`},
+		{"string open", hdr + "over \"A\" {\n  string x = \"abc\n}", "bad.usda:3:14: string is not closed before the end of the line"},
+		{"triple open", hdr + "over \"A\" {\n  string x = \"\"\"abc\n}", "bad.usda:3:14: string is not closed"},
+		{"bad utf8", hdr + "over \"A\" {\n  string x = \"\xff\"\n}", "bad.usda:3:14: string is not valid UTF-8"},
+		{"short tuple", hdr + "over \"A\" {\n  float3 x = (1, 2)\n}", `bad.usda:3:19: expected ',' in a 3-tuple, found ")"`},
+		{"long tuple", hdr + "over \"A\" {\n  double3 x = (1, 2, 3, 4)\n}", `bad.usda:3:23: expected ')' to close a 3-tuple, found ","`},
+		{"array no bracket", hdr + "over \"A\" {\n  int[] x = 1\n}", `bad.usda:3:13: expected '[' to start an array, found "1"`},
+		{"array no comma", hdr + "over \"A\" {\n  int[] x = [1 2]\n}", `bad.usda:3:16: expected ',' or ']' in an array, found "2]"`},
+		{"array unclosed", hdr + "over \"A\" {\n  float[] x = [1,\n", "bad.usda:4:1: expected a number, found end of file"},
+		{"type clash", hdr + "over \"A\" {\n  double x = 1\n}\nover \"B\" {\n  float x = 1\n}", "bad.usda:6:3: prim /B: attribute x is float here but double elsewhere"},
+		{"duplicate attribute", hdr + "over \"A\" {\n  double x = 1\n  double x = 2\n}", "bad.usda:4:3: attribute /A.x is declared twice"},
+		{"duplicate prim", hdr + "over \"A\" {\n  double x = 1\n}\nover \"A\" {\n  double x = 2\n}", "bad.usda:6:3: prim /A is declared twice"},
+		{"nesting", hdr + "(\n doc = " + strings.Repeat("[", 100) + "\n)", "bad.usda:3:73: values nested more than 64 deep"},
+		{"meta type", hdr + "(\n customLayerData = {\n dictionary scenebench = {\n string[] propertyNames = [\"a\"]\n string[] propertyTypes = [\"quat\"]\n }\n }\n)", "customLayerData scenebench property 0 is not a name with a known type"},
+		{"meta clash", hdr + "(\n customLayerData = {\n dictionary scenebench = {\n string[] propertyNames = [\"x\"]\n string[] propertyTypes = [\"int\"]\n }\n }\n)\nover \"A\" {\n double x = 1\n}", "customLayerData scenebench declares x as int but the layer holds double values"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseLayerBytes("bad.usda", []byte(c.text))
+			if err == nil {
+				t.Fatalf("parsed without error; want %q", c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q\nwant it to contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestAccepted covers what OpenUSD's writer may emit beyond our own layers:
+// comments, metadata of every kind, specifiers, role types, quoting styles,
+// escapes and special numbers.
+func TestAccepted(t *testing.T) {
+	text := `#usda 1.0
+# a comment
+(
+    defaultPrim = "World"
+    doc = """two
+lines"""
+    subLayers = [@./a.usda@, @@@b@c.usda@@@]
+    customLayerData = {
+        dictionary other = { int[] xs = [1, 2,] double f = -inf }
+        string "quoted key" = 'it "is"'
+    }
+)
+
+def Xform "World" ( kind = "component"  prepend apiSchemas = ["A"] ) # trailing comment
+{
+    class "Proto" {}
+    over "A" (
+        doc = "x"
+    )
+    {
+        custom uniform double d = 1e300 ( doc = "meta" )
+        varying float f = nan
+        point3f p = (1, -0, inf)
+        color3f[] c = [(0.5, 0.25, 1), (1, 2, 3),]
+        string s1 = 'say "hi"'
+        string s2 = "tab\there\\ \x41\101\q"
+        token t = ''''single' triple'''
+        bool b1 = true
+        bool b2 = 0
+        int64 big = -9223372036854775808
+        double none = None
+        double declared
+        int[] e = [ ]
+        reorder properties = ["d", "f"]
+    }
+}
+`
+	r, err := parseLayerBytes("ok.usda", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := &Reader{l: r}
+	prims, _ := rd.Prims()
+	if len(prims) != 1 || prims[0] != "/World/A" {
+		t.Fatalf("prims = %v", prims)
+	}
+	get := func(name string) formats.Value {
+		var v formats.Value
+		if err := rd.Get("/World/A", name, &v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+	checks := []struct {
+		name string
+		ok   func(v formats.Value) bool
+	}{
+		{"d", func(v formats.Value) bool { return v.Type == formats.Double && v.Num == 1e300 }},
+		{"f", func(v formats.Value) bool { return v.Type == formats.Float && math.Float64bits(v.Num) == 0x7ff8000000000000 }},
+		{"p", func(v formats.Value) bool {
+			return v.Type == formats.Float3 && v.Vec[0] == 1 && math.Signbit(v.Vec[1]) && math.IsInf(v.Vec[2], 1)
+		}},
+		{"c", func(v formats.Value) bool { return v.Type == formats.Float3Array && len(v.Vecs) == 2 && v.Vecs[1][2] == 3 }},
+		{"s1", func(v formats.Value) bool { return v.Str == `say "hi"` }},
+		{"s2", func(v formats.Value) bool { return v.Str == "tab\there\\ AAq" }},
+		{"t", func(v formats.Value) bool { return v.Type == formats.Token && v.Str == "'single' triple" }},
+		{"b1", func(v formats.Value) bool { return v.Bool }},
+		{"b2", func(v formats.Value) bool { return !v.Bool }},
+		{"big", func(v formats.Value) bool { return v.Int == math.MinInt64 }},
+		{"e", func(v formats.Value) bool { return v.Type == formats.IntArray && len(v.Ints) == 0 }},
+	}
+	for _, c := range checks {
+		if v := get(c.name); !c.ok(v) {
+			t.Errorf("%s = %s %s", c.name, v.Type, v.String())
+		}
+	}
+	var v formats.Value
+	for _, name := range []string{"none", "declared"} {
+		if err := rd.Get("/World/A", name, &v); !errors.Is(err, formats.ErrNotFound) {
+			t.Errorf("%s: err = %v, want not found", name, err)
+		}
+	}
+	if err := rd.Get("/World", "d", &v); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("prim without values: err = %v, want not found", err)
+	}
+}
+
+// TestGolden pins the writer's text for a small deep scene; refresh with
+// go test -run TestGolden -update.
+func TestGolden(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		opts map[string]any
+	}{
+		{"golden_over.usda", nil},
+		{"golden_def_typed.usda", map[string]any{"specifier": "def", "type_name": "Scope"}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			opts, err := formats.Normalize(Format{}, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := formatstest.AllTypes(12, true)
+			path := filepath.Join(t.TempDir(), "scene.usda")
+			s.Write(t, Format{}, path, opts, 5)
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", c.file)
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("writer output differs from %s: %s", golden, firstDiff(got, want))
+			}
+		})
+	}
+}
+
+// TestWriterOrder checks the errors for prims out of layer order and invalid
+// names.
+func TestWriterOrder(t *testing.T) {
+	props := []formats.Property{{Name: "x", Type: formats.Int}}
+	cases := []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"/A/B", "/A"}, "prim /A arrives after it or its descendants"},
+		{[]string{"/A", "/A"}, "prim /A arrives after"},
+		{[]string{"A"}, `prim path "A" is not an absolute prim path`},
+		{[]string{"/A//B"}, `"" is not a valid prim name`},
+		{[]string{"/A/1B"}, `"1B" is not a valid prim name`},
+		{[]string{"/A/"}, `"" is not a valid prim name`},
+	}
+	for _, c := range cases {
+		var sb strings.Builder
+		enc, err := NewEncoder(&sb, EncoderOptions{}, formats.SceneInfo{Properties: props})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := []formats.Value{{Type: formats.Int, Int: 1}}
+		for _, p := range c.paths {
+			err = enc.Prim(p, vals, nil)
+			if err != nil {
+				break
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.paths, err, c.want)
+		}
+	}
+	for _, bad := range []string{"1x", "a b", "a:", ":a", "a::b", ""} {
+		_, err := NewEncoder(&strings.Builder{}, EncoderOptions{}, formats.SceneInfo{Properties: []formats.Property{{Name: bad, Type: formats.Int}}})
+		if err == nil {
+			t.Errorf("property name %q accepted", bad)
+		}
+	}
+}
+
+func TestDictionaryOrder(t *testing.T) {
+	// The order OpenUSD writes these names in (checked against usd-core).
+	want := []string{"_x", "a", "a1", "a01", "a2", "a10", "a_1", "ab_c", "abC", "B", "z", "Z1"}
+	for i := range want {
+		for j := range want {
+			if got := dictionaryLess(want[i], want[j]); got != (i < j) {
+				t.Errorf("dictionaryLess(%q, %q) = %v", want[i], want[j], got)
+			}
+		}
+	}
+	if !dictionaryLess("Albert", "albert") || dictionaryLess("albert", "Albert") {
+		t.Error("upper case should break ties first")
+	}
+}
+
+// FuzzParse feeds arbitrary text to the parser: it must never panic, and a
+// layer it accepts must answer every read it lists.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.usda"))
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("#usda 1.0\n(\n customLayerData = { dictionary scenebench = { string[] propertyNames = [\"x\"] string[] propertyTypes = [\"int\"] } }\n)\nover \"A\" { int x = 1 }\n"))
+	f.Add([]byte("#usda 1.0\ndef Xform \"W\" (kind = \"a\") { custom uniform point3f[] p = [(1, 2, 3)] string s = '''a\n\\x41''' }\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := parseLayerBytes("fuzz.usda", data)
+		if err != nil {
+			var se *SyntaxError
+			if errors.As(err, &se) && (se.Line < 1 || se.Column < 1) {
+				t.Fatalf("bad position in %v", err)
+			}
+			return
+		}
+		r := &Reader{l: l}
+		prims, _ := r.Prims()
+		var v formats.Value
+		for _, p := range prims {
+			for _, prop := range r.Properties() {
+				if err := r.Get(p, prop.Name, &v); err != nil && !errors.Is(err, formats.ErrNotFound) {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
