@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"math"
 	"math/bits"
 	"strconv"
 )
@@ -69,7 +70,7 @@ func balancedCapacity(depth, fanout int) uint64 {
 func balancedPaths(depth, fanout int) pathFunc {
 	// place[k] is the number of prims under one node of level k+1.
 	place := make([]int, depth-1)
-	const saturated = 1 << 62 // beyond any prim index: digit 0
+	const saturated = math.MaxInt32 // beyond any prim index (prims <= maxPrims): digit 0
 	p := 1
 	for k := depth - 2; k >= 0; k-- {
 		if p > saturated/fanout {

@@ -230,7 +230,7 @@ func resolve(cfg Config) (*scene, []error) {
 
 // Limits that keep a typo from asking for the impossible.
 const (
-	maxPrims       = 1 << 31
+	maxPrims       = math.MaxInt32
 	maxDepth       = 32
 	maxArrayLength = 1 << 20
 )
