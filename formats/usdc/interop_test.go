@@ -137,6 +137,14 @@ func pxrAttrPrims(t testing.TB, d layerDump, specifier, typeName string, checkIn
 	return order, m
 }
 
+// largeInterop reports whether to run the 100K-prim comparisons with
+// OpenUSD. They are not run in -short mode and need USDC_LARGE=1: OpenUSD's
+// Python API spends minutes of CPU authoring or dumping 100K prims, too
+// much for the shared CI budget.
+func largeInterop() bool {
+	return !testing.Short() && os.Getenv("USDC_LARGE") == "1"
+}
+
 // TestOpenUSDReadsOurFiles: files we write open in OpenUSD with every prim,
 // attribute type and value intact; OpenUSD's re-save reads back unchanged.
 func TestOpenUSDReadsOurFiles(t *testing.T) {
@@ -152,7 +160,7 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		{"flat building20 payload v0.9", testScene{"flat", 200, building20(true), 4}, formats.Options{"version": "0.9.0"}},
 		{"deep building20 v0.10", testScene{"deep", 1100, building20(false), 5}, formats.Options{"version": "0.10.0"}},
 	}
-	if !testing.Short() {
+	if largeInterop() {
 		cases = append(cases,
 			struct {
 				name  string
@@ -204,5 +212,3 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		})
 	}
 }
-
-var _ = fmt.Sprint

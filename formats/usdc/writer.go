@@ -37,7 +37,7 @@ type writer struct {
 	tokIdx   map[string]uint32
 	numTok   uint32
 	strTok   []uint32 // string index -> token index
-	strIdx   map[string]uint32
+	strOfTok []int32  // token index -> string index, -1 if none
 	emptyTok uint32
 
 	nodes    []primNode
@@ -83,7 +83,6 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 		typeName: opts.String("type_name"),
 		props:    info.Properties,
 		tokIdx:   make(map[string]uint32),
-		strIdx:   make(map[string]uint32),
 		childIdx: make(map[uint64]int32),
 		tvDedup:  make(map[string]valueRep),
 	}
@@ -161,25 +160,27 @@ func (w *writer) newToken(s string) uint32 {
 }
 
 // stringIndex interns a string value: its text becomes a token and the
-// STRINGS table maps the string index to that token.
+// STRINGS table maps the string index to that token. Short strings share
+// one string index per token; long ones (payloads) are not deduplicated.
 func (w *writer) stringIndex(s string) uint32 {
-	if len(s) < longString {
-		if i, ok := w.strIdx[s]; ok {
-			return i
-		}
+	if len(s) >= longString {
+		return w.addString(w.newToken(s))
 	}
-	var tok uint32
-	if len(s) < longString {
-		tok = w.token(s)
-	} else {
-		tok = w.newToken(s)
+	tok := w.token(s)
+	for int(tok) >= len(w.strOfTok) {
+		w.strOfTok = append(w.strOfTok, -1)
 	}
-	i := uint32(len(w.strTok))
-	w.strTok = append(w.strTok, tok)
-	if len(s) < longString {
-		w.strIdx[s] = i
+	if i := w.strOfTok[tok]; i >= 0 {
+		return uint32(i)
 	}
+	i := w.addString(tok)
+	w.strOfTok[tok] = int32(i)
 	return i
+}
+
+func (w *writer) addString(tok uint32) uint32 {
+	w.strTok = append(w.strTok, tok)
+	return uint32(len(w.strTok) - 1)
 }
 
 func (w *writer) writeBytes(b []byte) {
