@@ -165,3 +165,19 @@ func TestInfoBuilding20(t *testing.T) {
 		t.Errorf("schema none: %s (schema %q); payload must be ignored", got, info.Schema)
 	}
 }
+
+func TestPresets(t *testing.T) {
+	p := Presets()
+	b := p[SchemaBuilding20]
+	if len(b) != 21 || b[0].Name != "cost" || b[20].Name != "payload" || b[20].Generator != "random_string(1000)" {
+		t.Errorf("building20 preset = %+v", b)
+	}
+	if _, ok := p[SchemaNone]; !ok || len(p[SchemaNone]) != 0 {
+		t.Errorf("schema none = %+v", p[SchemaNone])
+	}
+	// Presets hands out copies.
+	b[0].Name = "changed"
+	if Presets()[SchemaBuilding20][0].Name != "cost" {
+		t.Error("Presets exposes the package's own slice")
+	}
+}
