@@ -67,7 +67,7 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 	}
 	f, ok := formats.Lookup(typeName)
 	if !ok {
-		detail := fmt.Sprintf("There is no format of type %q; the formats are %s.", typeName, quoteAll(formats.Names()))
+		detail := fmt.Sprintf("There is no format of type %q; the formats are %s.%s", typeName, quoteAll(formats.Names()), suggest(typeName, formats.Names()))
 		if fb.Type == nil {
 			detail += fmt.Sprintf(" The type defaults to the block's label; set type = \"...\" to label a format %q.", fb.Label)
 		}
@@ -86,7 +86,8 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 		attr := attrs[name]
 		if _, known := decls[name]; !known {
 			_, err := formats.Normalize(f, map[string]any{name: nil})
-			l.add(errorAt(attr.NameRange, "Unsupported format option", capitalize(err.Error())+"."))
+			l.add(errorAt(attr.NameRange, "Unsupported format option",
+				capitalize(err.Error())+"."+suggest(name, formats.OptionNames(f))))
 			continue
 		}
 		set[name] = attr

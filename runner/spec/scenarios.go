@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/plan"
 )
 
@@ -102,6 +103,7 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 	}
 	before := len(l.diags.Diagnostics)
 	var name *hcl.Attribute
+	var propRanges []hcl.Range
 	switch st.Op {
 	case "open":
 		var b openStep
@@ -121,7 +123,7 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 				}
 			}
 		}
-		step.Properties = l.stepProperties(st, b.Property, b.Properties, true)
+		step.Properties, propRanges = l.stepProperties(st, b.Property, b.Properties, true)
 		step.Times = DefaultTimes
 		if b.Times != nil {
 			if v, ok := l.integer(b.Times, 1, maxTimes); ok {
@@ -137,7 +139,7 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 		var b traverseStep
 		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))
 		name = b.Name
-		step.Properties = l.stepProperties(st, b.Property, b.Properties, false)
+		step.Properties, propRanges = l.stepProperties(st, b.Property, b.Properties, false)
 		step.Order = DefaultOrder
 		if b.Order != nil {
 			if v, ok := l.oneOf(b.Order, Orders...); ok {
@@ -167,7 +169,7 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 		}
 	default:
 		l.add(errorAt(st.DefRange, "Unknown step operation",
-			fmt.Sprintf("%q is not a step; the steps are %s.", st.Op, quoteAll(Ops))))
+			fmt.Sprintf("%q is not a step; the steps are %s.%s", st.Op, quoteAll(Ops), suggest(st.Op, Ops))))
 		return step, nil, false
 	}
 	if name != nil {
@@ -179,44 +181,111 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 			}
 		}
 	}
-	return step, name, !hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors()
+	ok := !hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors()
+	if ok {
+		for i, p := range step.Properties {
+			l.propRefs = append(l.propRefs, propRef{name: p, rng: propRanges[i]})
+		}
+	}
+	return step, name, ok
 }
 
 // stepProperties reads `property` or `properties` (not both); get needs
-// one of them, traverse reads every property without them.
-func (l *loader) stepProperties(st *stepBlock, one, many *hcl.Attribute, required bool) []string {
+// one of them, traverse reads every property without them. It returns the
+// names with the range of each.
+func (l *loader) stepProperties(st *stepBlock, one, many *hcl.Attribute, required bool) ([]string, []hcl.Range) {
 	switch {
 	case one != nil && many != nil:
 		l.add(errorAt(many.NameRange, "Conflicting arguments",
 			"Give either property (one name) or properties (a list), not both."))
-		return nil
 	case one != nil:
 		v, ok := l.str(one)
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		if err := checkProperty(v); err != nil {
 			l.valueError(one.Expr.Range(), one, "%s.", err)
-			return nil
+			return nil, nil
 		}
-		return []string{v}
+		return []string{v}, []hcl.Range{one.Expr.Range()}
 	case many != nil:
-		vs, ok := l.stringList(many)
+		vs, ranges, ok := l.stringList(many)
 		if !ok {
-			return nil
+			return nil, nil
 		}
-		for _, v := range vs {
+		for i, v := range vs {
 			if err := checkProperty(v); err != nil {
-				l.valueError(many.Expr.Range(), many, "%s.", err)
-				return nil
+				l.valueError(ranges[i], many, "%s.", err)
+				return nil, nil
 			}
 		}
-		return vs
+		return vs, ranges
 	case required:
 		l.add(errorAt(st.DefRange, "Missing required argument",
 			fmt.Sprintf("A %s step needs property = \"NAME\" or properties = [\"A\", \"B\"].", st.Op)))
 	}
-	return nil
+	return nil, nil
+}
+
+// propRef is a property a step reads, for checkPropertyRefs.
+type propRef struct {
+	name string
+	rng  hcl.Range
+}
+
+// checkPropertyRefs reports properties that steps read but a dataset does
+// not carry: every cell of that dataset would fail.
+func (l *loader) checkPropertyRefs(datasets []dataset.Config) {
+	type known struct {
+		name  string
+		props map[string]bool
+		list  []string
+	}
+	var sets []known
+	for _, d := range datasets {
+		info, err := dataset.Info(d)
+		if err != nil {
+			return // already reported by the dataset's own checks
+		}
+		k := known{name: d.Name, props: map[string]bool{}}
+		for _, p := range info.Properties {
+			k.props[p.Name] = true
+			k.list = append(k.list, p.Name)
+		}
+		sets = append(sets, k)
+	}
+	if len(sets) == 0 {
+		return
+	}
+	for _, ref := range l.propRefs {
+		var missing []string
+		var hint string
+		for _, k := range sets {
+			if !k.props[ref.name] {
+				missing = append(missing, k.name)
+				if hint == "" {
+					hint = suggest(ref.name, k.list)
+				}
+			}
+		}
+		switch {
+		case len(missing) == 0:
+		case len(missing) == len(sets):
+			l.add(errorAt(ref.rng, "Unknown property",
+				fmt.Sprintf("No dataset has a property named %q.%s", ref.name, hint)))
+		default:
+			l.add(errorAt(ref.rng, "Unknown property",
+				fmt.Sprintf("Dataset %s has no property named %q, so its cells would fail.%s", strings.Join(quoteEach(missing), ", "), ref.name, hint)))
+		}
+	}
+}
+
+func quoteEach(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
 }
 
 func checkProperty(s string) error {

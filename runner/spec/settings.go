@@ -137,10 +137,10 @@ func (l *loader) loadReport(p *plan.Plan) {
 		}
 	}
 	if rb.Outputs != nil {
-		outs, ok := l.stringList(rb.Outputs)
+		outs, ranges, ok := l.stringList(rb.Outputs)
 		if ok {
-			for _, o := range outs {
-				if _, ok := l.checkOneOf(rb.Outputs, rb.Outputs.Expr.Range(), o, ReportOutputs); !ok {
+			for i, o := range outs {
+				if _, ok := l.checkOneOf(rb.Outputs, ranges[i], o, ReportOutputs); !ok {
 					outs = nil
 					break
 				}
@@ -168,6 +168,6 @@ func (l *loader) loadReport(p *plan.Plan) {
 			return
 		}
 		l.add(errorAt(rb.Baseline.Expr.Range(), "Unknown baseline",
-			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.", v, quoteAll(labels))))
+			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.%s", v, quoteAll(labels), suggest(v, labels))))
 	}
 }

@@ -100,6 +100,8 @@ type loader struct {
 	// variable, a failed local), so that checks depending on them are
 	// skipped rather than reported a second time.
 	unknowns int
+	// propRefs are the properties steps read, checked against the datasets.
+	propRefs []propRef
 }
 
 func newLoader(opts Options) *loader {
@@ -185,6 +187,7 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 	p.Datasets = l.loadDatasets()
 	p.Formats = l.loadFormats()
 	p.Scenarios = l.loadScenarios()
+	l.checkPropertyRefs(p.Datasets)
 	l.loadReport(p)
 	l.checkMatrix(p)
 	if l.errors() {

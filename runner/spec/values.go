@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+
+	"github.com/agext/levenshtein"
 	"math"
 	"math/big"
 	"sort"
@@ -114,7 +116,7 @@ func (l *loader) checkOneOf(attr *hcl.Attribute, rng hcl.Range, s string, choice
 			return s, true
 		}
 	}
-	l.valueError(rng, attr, "%q is not one of %s.", s, quoteList(choices))
+	l.valueError(rng, attr, "%q is not one of %s.%s", s, quoteList(choices), suggest(s, choices))
 	return "", false
 }
 
@@ -241,13 +243,15 @@ func (l *loader) elements(attr *hcl.Attribute) ([]cty.Value, []hcl.Range, bool) 
 	return vals, ranges, true
 }
 
-// stringList evaluates a list of strings (a single string is a list of one).
-func (l *loader) stringList(attr *hcl.Attribute) ([]string, bool) {
+// stringList evaluates a list of strings (a single string is a list of
+// one), returning each with its range.
+func (l *loader) stringList(attr *hcl.Attribute) ([]string, []hcl.Range, bool) {
 	vals, ranges, ok := l.elements(attr)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	out := make([]string, 0, len(vals))
+	outRanges := make([]hcl.Range, 0, len(vals))
 	seen := map[string]bool{}
 	good := true
 	for i, v := range vals {
@@ -263,8 +267,24 @@ func (l *loader) stringList(attr *hcl.Attribute) ([]string, bool) {
 		}
 		seen[s] = true
 		out = append(out, s)
+		outRanges = append(outRanges, ranges[i])
 	}
-	return out, good
+	return out, outRanges, good
+}
+
+// suggest returns " Did you mean "x"?" for the option closest to name, or
+// "" when none is close.
+func suggest(name string, options []string) string {
+	best, bestD := "", 3
+	for _, o := range options {
+		if d := levenshtein.Distance(name, o, nil); d < bestD && d < len(name) {
+			best, bestD = o, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %q?", best)
 }
 
 // quoteList quotes ss for "one of a, b or c".
