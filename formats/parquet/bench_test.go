@@ -261,3 +261,25 @@ func BenchmarkWrite(b *testing.B) {
 		})
 	}
 }
+
+// Decoding one column chunk of 1,000 rows into a block (the cold part of
+// a get, without the I/O of the first read).
+func BenchmarkDecodeBlock(b *testing.B) {
+	s := sceneSpec{prims: 10000, payload: true, seed: 1}
+	path := benchFile(b, s, nil)
+	r := openScene(b, path, nil).(*reader)
+	for _, prop := range []string{"cost", "lifespan", "is_active", "supplier_id", "payload"} {
+		b.Run(prop, func(b *testing.B) {
+			c := &r.cols[r.column(prop)]
+			slot := r.slot(3)
+			b.ReportAllocs()
+			for b.Loop() {
+				slot.mu.Lock()
+				if _, err := r.readColumn(slot, c); err != nil {
+					b.Fatal(err)
+				}
+				slot.mu.Unlock()
+			}
+		})
+	}
+}

@@ -91,25 +91,29 @@ type levelReader[T any] func(n int64, vals []T, defs, reps []int16) (int64, int,
 
 // readChunk reads every value and level of a column chunk. Values are handed
 // to sink batch by batch, before the reader may reuse their memory.
-func readChunk[T any](hasNext func() bool, read levelReader[T], c *column, sink func([]T)) (defs, reps []int16, err error) {
-	vals := make([]T, readBatch)
+func readChunk[T any](hasNext func() bool, read levelReader[T], c *column, rows int, sink func([]T)) (defs, reps []int16, err error) {
+	batch := readBatch
+	if c.maxRep == 0 {
+		batch = max(1, min(batch, rows))
+	}
+	vals := make([]T, batch)
 	var d, r []int16
 	if c.maxDef > 0 {
-		d = make([]int16, readBatch)
+		d = make([]int16, batch)
 	}
 	if c.maxRep > 0 {
-		r = make([]int16, readBatch)
+		r = make([]int16, batch)
 	}
 	for hasNext() {
-		total, nv, err := read(readBatch, vals, d, r)
+		total, nv, err := read(int64(batch), vals, d, r)
 		if err != nil {
 			return nil, nil, err
 		}
 		if total == 0 && nv == 0 {
 			break
 		}
-		if nv > len(vals) || total > readBatch {
-			return nil, nil, fmt.Errorf("reader returned %d values for a batch of %d", nv, readBatch)
+		if nv > len(vals) || total > int64(batch) {
+			return nil, nil, fmt.Errorf("reader returned %d values for a batch of %d", nv, batch)
 		}
 		sink(vals[:nv])
 		if d != nil {
@@ -122,6 +126,30 @@ func readChunk[T any](hasNext func() bool, read levelReader[T], c *column, sink 
 	return defs, reps, nil
 }
 
+// maxDirectRows bounds the up-front allocation of readDirect, so that a
+// corrupt row count cannot ask for gigabytes before any value is read.
+const maxDirectRows = 1 << 22
+
+// readDirect reads exactly rows values of a required, unnested column.
+func readDirect[T any](read levelReader[T], rows int) ([]T, error) {
+	vals := make([]T, rows)
+	n := 0
+	for n < rows {
+		_, nv, err := read(int64(rows-n), vals[n:], nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		if nv == 0 {
+			break
+		}
+		n += nv
+	}
+	if n != rows {
+		return nil, fmt.Errorf("column chunk has %d values for %d rows", n, rows)
+	}
+	return vals, nil
+}
+
 // decodeChunk reads a column chunk of rows rows into a block of c's type.
 // arrow-go can panic on some corrupt pages; that becomes an error here.
 func decodeChunk(cr file.ColumnChunkReader, c *column, rows int) (b *block, err error) {
@@ -131,22 +159,45 @@ func decodeChunk(cr file.ColumnChunkReader, c *column, rows int) (b *block, err 
 		}
 	}()
 	b = &block{typ: c.prop.Type, n: rows}
+	if c.maxDef == 0 && c.maxRep == 0 && rows <= maxDirectRows {
+		// Required scalars decode straight into the block.
+		switch r := cr.(type) {
+		case *file.Float64ColumnChunkReader:
+			b.f64, err = readDirect(r.ReadBatch, rows)
+		case *file.Float32ColumnChunkReader:
+			b.f32, err = readDirect(r.ReadBatch, rows)
+		case *file.Int32ColumnChunkReader:
+			b.i32, err = readDirect(r.ReadBatch, rows)
+		case *file.Int64ColumnChunkReader:
+			b.i64, err = readDirect(r.ReadBatch, rows)
+		case *file.BooleanColumnChunkReader:
+			b.bits, err = readDirect(r.ReadBatch, rows)
+		default:
+			goto general
+		}
+		if err != nil {
+			return nil, err
+		}
+		b.size = b.bytes()
+		return b, nil
+	}
+general:
 	var defs, reps []int16
 	switch r := cr.(type) {
 	case *file.Float64ColumnChunkReader:
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []float64) { b.f64 = append(b.f64, v...) })
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []float64) { b.f64 = append(b.f64, v...) })
 	case *file.Float32ColumnChunkReader:
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []float32) { b.f32 = append(b.f32, v...) })
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []float32) { b.f32 = append(b.f32, v...) })
 	case *file.Int32ColumnChunkReader:
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []int32) { b.i32 = append(b.i32, v...) })
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []int32) { b.i32 = append(b.i32, v...) })
 	case *file.Int64ColumnChunkReader:
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []int64) { b.i64 = append(b.i64, v...) })
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []int64) { b.i64 = append(b.i64, v...) })
 	case *file.BooleanColumnChunkReader:
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []bool) { b.bits = append(b.bits, v...) })
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []bool) { b.bits = append(b.bits, v...) })
 	case *file.ByteArrayColumnChunkReader:
 		var arena []byte
 		b.off = append(b.off, 0)
-		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, func(v []parquet.ByteArray) {
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []parquet.ByteArray) {
 			for _, s := range v {
 				arena = append(arena, s...)
 				b.off = append(b.off, uint32(len(arena)))

@@ -30,6 +30,8 @@ func FuzzOpen(f *testing.F) {
 		f.Add(data)
 	}
 	work := f.TempDir()
+	maxPageBytes = 1 << 20
+	f.Cleanup(func() { maxPageBytes = 0 })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(work, "fuzz.parquet")
 		if err := os.WriteFile(path, data, 0o644); err != nil {

@@ -72,6 +72,11 @@ type reader struct {
 	closed atomic.Bool
 }
 
+// maxPageBytes caps the uncompressed size a page header may declare
+// (0: arrow-go's default, 256 MiB). Tests over corrupt files lower it so
+// that a damaged header does not cost a quarter-gigabyte allocation.
+var maxPageBytes int64
+
 func open(path string, opts formats.Options) (formats.Reader, error) {
 	lazy := opts.String("index") == "lazy"
 	f, err := os.Open(path)
@@ -91,6 +96,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		rp:    parquet.NewReaderProperties(memory.DefaultAllocator),
 		cache: newBlockCache(opts.Int("cache_budget")),
 	}
+	r.rp.MaxUncompressedPageSize = maxPageBytes
 	if err := r.openFooter(lazy); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
@@ -316,6 +322,19 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	rg, err := r.rowGroup(s)
 	if err != nil {
 		return nil, err
+	}
+	// Check the chunk's extent before arrow-go allocates a buffer of the
+	// size the metadata claims.
+	cc, err := rg.MetaData().ColumnChunk(c.leaf)
+	if err != nil {
+		return nil, fmt.Errorf("row group %d: %w", s.g, err)
+	}
+	start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
+	if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < start {
+		start = d
+	}
+	if start < 4 || n < 0 || n > r.footerStart-start {
+		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
 	cr, err := rg.Column(c.leaf)
 	if err != nil {
