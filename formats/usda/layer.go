@@ -259,7 +259,7 @@ func OpenFile(path string) (*Reader, error) {
 	}
 	l, err := parseLayerBytes(path, data)
 	if err != nil {
-		return nil, fmt.Errorf("usda: %w", err)
+		return nil, err // names the file and position
 	}
 	return &Reader{l: l}, nil
 }

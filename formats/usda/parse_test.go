@@ -172,6 +172,74 @@ def Xform "World" ( kind = "component"  prepend apiSchemas = ["A"] ) # trailing 
 	}
 }
 
+// TestNestedDataPrims checks prims that carry values and have children: the
+// writer's layout is OpenUSD's (text taken from usd-core's export of the same
+// layer) and the reader lists prims in layer order even when a prim's
+// attributes follow its children.
+func TestNestedDataPrims(t *testing.T) {
+	const want = `#usda 1.0
+
+over "A"
+{
+    double w = 1.5
+    double x = 1.5
+
+    over "B"
+    {
+        double w = 1.5
+        double x = 1.5
+
+        over "C"
+        {
+            double w = 1.5
+            double x = 1.5
+        }
+    }
+
+    over "D"
+    {
+        double w = 1.5
+        double x = 1.5
+    }
+}
+
+over "E"
+{
+    double w = 1.5
+    double x = 1.5
+}
+
+`
+	var sb strings.Builder
+	props := []formats.Property{{Name: "x", Type: formats.Double}, {Name: "w", Type: formats.Double}}
+	enc, err := NewEncoder(&sb, EncoderOptions{}, formats.SceneInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc.props = props // no layer data, as in the reference text
+	enc.order = []int{1, 0}
+	vals := []formats.Value{{Type: formats.Double, Num: 1.5}, {Type: formats.Double, Num: 1.5}}
+	for _, p := range []string{"/A", "/A/B", "/A/B/C", "/A/D", "/E"} {
+		if err := enc.Prim(p, vals, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sb.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", sb.String(), want)
+	}
+
+	l, err := parseLayerBytes("x.usda", []byte("#usda 1.0\nover \"A\" {\n over \"B\" { double x = 1 }\n double y = 2\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.prims, " "); got != "/A /A/B" {
+		t.Errorf("prims = %s, want /A /A/B", got)
+	}
+}
+
 // TestGolden pins the writer's text for a small deep scene; refresh with
 // go test -run TestGolden -update.
 func TestGolden(t *testing.T) {
