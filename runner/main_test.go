@@ -223,3 +223,21 @@ scenario "open" {
 		t.Errorf("apply with an empty filter: exit %d, %s", code, stderr)
 	}
 }
+
+// Every invalid spec ends in exit status 2 with diagnostics naming the file,
+// never a stack trace.
+func TestInvalidSpecsCLI(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/specs/invalid/*.hcl")
+	if len(paths) < 25 {
+		t.Fatalf("found %d invalid specs", len(paths))
+	}
+	for _, p := range paths {
+		code, _, stderr := runCmd(t, "validate", p)
+		if code != 2 || !strings.Contains(stderr, "Error: ") || !strings.Contains(stderr, filepath.Base(p)) {
+			t.Errorf("validate %s: exit %d\n%s", p, code, stderr)
+		}
+		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "internal error") {
+			t.Errorf("validate %s crashed:\n%s", p, stderr)
+		}
+	}
+}
