@@ -168,7 +168,7 @@ func (r *Reader) index() error {
 		r.prims[i].attrStart = counts[i]
 	}
 	r.attrs = make([]attrRec, counts[len(r.prims)])
-	propOfTok := make(map[int32]int32)
+	propOfTok := make([]int32, len(c.tokens)) // token -> property id + 1
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -180,14 +180,15 @@ func (r *Reader) index() error {
 			continue
 		}
 		tok := -c.pathTok[p]
-		id, ok := propOfTok[tok]
-		if !ok {
+		id := propOfTok[tok] - 1
+		if id < 0 {
 			name := c.tokens[tok]
+			var ok bool
 			if id, ok = r.propByName[name]; !ok {
 				id = int32(len(r.propByName))
 				r.propByName[name] = id
 			}
-			propOfTok[tok] = id
+			propOfTok[tok] = id + 1
 		}
 		rec := &r.prims[recOfPath[parent]]
 		r.attrs[rec.attrStart+rec.attrN] = attrRec{prop: id, fieldSet: c.specFS[s]}
@@ -329,7 +330,8 @@ func (c *crate) pathString(p uint32) string {
 // Properties implements formats.Reader.
 func (r *Reader) Properties() []formats.Property { return r.props }
 
-// Prims implements formats.Reader.
+// Prims implements formats.Reader. The slice is shared; callers must not
+// modify it.
 func (r *Reader) Prims() ([]string, error) { return r.primPaths, nil }
 
 // Get implements formats.Reader.

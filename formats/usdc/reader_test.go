@@ -10,6 +10,9 @@ import (
 // TestWarmGetDoesNotAllocate: scalar, string and token reads allocate
 // nothing; array reads reuse the caller's slices.
 func TestWarmGetDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop buffers")
+	}
 	p := writeScene(t, t.TempDir(), testScene{"flat", 50, allTypesProps, 11}, nil)
 	r, err := Open(p)
 	if err != nil {

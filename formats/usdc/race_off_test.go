@@ -1,0 +1,5 @@
+//go:build !race
+
+package usdc
+
+const raceEnabled = false
