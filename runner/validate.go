@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/dataset"
 
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/spec"
@@ -133,6 +137,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	writePlanAxes(stdout, p)
+	fmt.Fprintln(stdout, "Cells:")
 	for _, c := range p.Cells {
 		fmt.Fprintf(stdout, "  %s\n", c.ID)
 	}
@@ -157,4 +163,96 @@ func selectedSummary(p *plan.Plan) string {
 		plural(count(func(c plan.Cell) string { return c.Dataset.Name }), "dataset", "datasets"),
 		plural(count(func(c plan.Cell) string { return c.Format.Label }), "format variant", "format variants"),
 		plural(count(func(c plan.Cell) string { return c.Scenario.Name }), "scenario", "scenarios"))
+}
+
+// writePlanAxes describes the datasets, format variants and scenarios the
+// selected cells use, one line each.
+func writePlanAxes(w io.Writer, p *plan.Plan) {
+	used := map[string]bool{}
+	for _, c := range p.Cells {
+		used["d/"+c.Dataset.Name] = true
+		used["f/"+c.Format.Label] = true
+		used["s/"+c.Scenario.Name] = true
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "Datasets:")
+	for _, d := range p.Datasets {
+		if used["d/"+d.Name] {
+			fmt.Fprintf(tw, "  %s\t%s\n", d.Name, describeDataset(d))
+		}
+	}
+	fmt.Fprintln(tw, "Format variants:")
+	for _, v := range p.Formats {
+		if used["f/"+v.Label] {
+			fmt.Fprintf(tw, "  %s\t%s\n", v.Label, describeVariant(v))
+		}
+	}
+	fmt.Fprintln(tw, "Scenarios:")
+	for _, sc := range p.Scenarios {
+		if used["s/"+sc.Name] {
+			fmt.Fprintf(tw, "  %s\t%s\n", sc.Name, describeSteps(sc.Steps))
+		}
+	}
+	tw.Flush()
+}
+
+func describeDataset(d dataset.Config) string {
+	parts := []string{fmt.Sprintf("%d prims", d.Prims), d.Hierarchy}
+	if d.Hierarchy == "balanced" {
+		parts[1] = fmt.Sprintf("balanced depth %d fanout %d", d.Depth, d.Fanout)
+	}
+	schema := d.Schema
+	if d.Schema == "building20" && d.Payload {
+		schema += " + payload"
+	}
+	if n := len(d.Properties); n > 0 {
+		schema += fmt.Sprintf(" + %s", plural(n, "custom property", "custom properties"))
+	}
+	return strings.Join(append(parts, schema, fmt.Sprintf("seed %d", d.Seed)), ", ")
+}
+
+// describeVariant names the format and the options that are swept or
+// differ from their defaults.
+func describeVariant(v plan.Variant) string {
+	out := v.Format
+	f, ok := formats.Lookup(v.Format)
+	if !ok {
+		return out
+	}
+	var set []string
+	for _, o := range f.Options() {
+		_, swept := v.Axes[o.Name]
+		if val, ok := v.Options[o.Name]; ok && (swept || val != o.Default) {
+			set = append(set, fmt.Sprintf("%s=%v", o.Name, val))
+		}
+	}
+	if len(set) > 0 {
+		out += " " + strings.Join(set, " ")
+	}
+	return out
+}
+
+func describeSteps(steps []plan.Step) string {
+	parts := make([]string, len(steps))
+	for i, st := range steps {
+		var args []string
+		if st.Prim != "" {
+			args = append(args, st.Prim)
+		}
+		if len(st.Properties) > 0 {
+			args = append(args, strings.Join(st.Properties, " "))
+		}
+		if st.Op == "traverse" && st.Order != "" && st.Order != "layer" {
+			args = append(args, st.Order)
+		}
+		s := st.Name
+		if len(args) > 0 {
+			s += "(" + strings.Join(args, ", ") + ")"
+		}
+		if st.Times > 1 {
+			s += fmt.Sprintf(" x%d", st.Times)
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
 }
