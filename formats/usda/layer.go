@@ -19,6 +19,9 @@ type layer struct {
 	byName  map[string]int
 	info    formats.SceneInfo
 	hasInfo bool
+	// sizeHint is the prim count the layer data announces, bounded by
+	// what the file's size allows, to size columns up front.
+	sizeHint int
 }
 
 // span locates one array value in a column's element store.
@@ -71,7 +74,25 @@ func (l *layer) column(name string, t formats.Type) (*column, error) {
 	}
 	name = string([]byte(name)) // the parser passes a view of its input
 	l.byName[name] = len(l.cols)
-	l.cols = append(l.cols, column{prop: formats.Property{Name: name, Type: t}})
+	c := column{prop: formats.Property{Name: name, Type: t}}
+	if n := l.sizeHint; n > 0 {
+		c.present = make([]bool, 0, n)
+		switch t {
+		case formats.Double, formats.Float:
+			c.nums = make([]float64, 0, n)
+		case formats.Int, formats.Int64:
+			c.ints = make([]int64, 0, n)
+		case formats.Bool:
+			c.bools = make([]bool, 0, n)
+		case formats.String, formats.Token:
+			c.strs = make([]string, 0, n)
+		case formats.Float3, formats.Double3:
+			c.vecs = make([][3]float64, 0, n)
+		default:
+			c.spans = make([]span, 0, n)
+		}
+	}
+	l.cols = append(l.cols, c)
 	return &l.cols[len(l.cols)-1], nil
 }
 

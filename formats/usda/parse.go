@@ -41,6 +41,7 @@ type parser struct {
 	seq    int32 // prims opened so far, for layer order
 	tokens map[string]string
 	meta   map[string]any // customLayerData[metaKey]
+	guess  []int          // column of the i-th attribute of the last prim
 }
 
 // errAt builds a SyntaxError for byte offset off.
@@ -220,6 +221,15 @@ func (p *parser) metadata(layer bool) error {
 			if d, ok := v.(map[string]any); ok {
 				if m, ok := d[metaKey].(map[string]any); ok {
 					p.meta = m
+					if n, ok := m["prims"].(number); ok {
+						if v, err := strconv.Atoi(string(n)); err == nil && v > 0 {
+							// A prim takes at least ~16 bytes of text.
+							p.l.sizeHint = min(v, len(p.data)/16)
+							p.l.prims = make([]string, 0, p.l.sizeHint)
+							p.l.primSeq = make([]int32, 0, p.l.sizeHint)
+							p.l.slots = make(map[string]int32, p.l.sizeHint)
+						}
+					}
 				}
 			}
 		}
@@ -596,9 +606,10 @@ func (p *parser) prim(parent string, at int) error {
 
 // primState is a prim being parsed.
 type primState struct {
-	path string
-	seq  int32
-	slot int32 // data slot, -1 until the prim's first attribute
+	path  string
+	seq   int32
+	slot  int32 // data slot, -1 until the prim's first attribute
+	nattr int   // attributes declared so far
 }
 
 // attribute parses one attribute declaration whose first word is first.
@@ -637,10 +648,27 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	if p.peek() == '.' {
 		return p.errAt(p.pos, "attribute %s.%s: only default values are supported, not %s", pr.path, name, p.describe(p.pos))
 	}
-	col, err := p.l.column(str(name), typ)
-	if err != nil {
-		return p.errAt(at, "prim %s: %v", pr.path, err)
+	// Prims usually declare the same attributes in the same order: try
+	// the column the previous prim had at this position before the map.
+	var col *column
+	if k := pr.nattr; k < len(p.guess) {
+		if c := &p.l.cols[p.guess[k]]; c.prop.Type == typ && c.prop.Name == str(name) {
+			col = c
+		}
 	}
+	if col == nil {
+		var err error
+		if col, err = p.l.column(str(name), typ); err != nil {
+			return p.errAt(at, "prim %s: %v", pr.path, err)
+		}
+		ci := p.l.byName[col.prop.Name]
+		if pr.nattr < len(p.guess) {
+			p.guess[pr.nattr] = ci
+		} else {
+			p.guess = append(p.guess, ci)
+		}
+	}
+	pr.nattr++
 	p.skip()
 	if p.peek() == '=' {
 		p.pos++
@@ -651,9 +679,11 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		} else {
 			p.pos = vat
 			if pr.slot < 0 {
-				if pr.slot, err = p.l.addPrim(pr.path, pr.seq); err != nil {
+				slot, err := p.l.addPrim(pr.path, pr.seq)
+				if err != nil {
 					return p.errAt(at, "%v", err)
 				}
+				pr.slot = slot
 			}
 			if col.has(pr.slot) {
 				return p.errAt(at, "attribute %s.%s is declared twice", pr.path, name)
@@ -755,11 +785,32 @@ func (p *parser) float32() (float32, error) {
 // integer parses an integer within [lo, hi].
 func (p *parser) integer(lo, hi int64) (int64, error) {
 	at := p.pos
+	// Fast path: up to 18 plain digits followed by a delimiter.
+	i, neg := p.pos, false
+	if i < len(p.data) && p.data[i] == '-' {
+		neg = true
+		i++
+	}
+	var v int64
+	j := i
+	for j < len(p.data) && j-i < 18 && isDigit(p.data[j]) {
+		v = v*10 + int64(p.data[j]-'0')
+		j++
+	}
+	if j > i && (j == len(p.data) || (!isIdentByte(p.data[j]) && !isDigit(p.data[j]) && p.data[j] != '.')) {
+		if neg {
+			v = -v
+		}
+		if v >= lo && v <= hi {
+			p.pos = j
+			return v, nil
+		}
+	}
 	tok, err := p.numberToken()
 	if err != nil {
 		return 0, err
 	}
-	v, err := strconv.ParseInt(tok, 10, 64)
+	v, err = strconv.ParseInt(tok, 10, 64)
 	if err != nil || v < lo || v > hi {
 		return 0, p.errAt(at, "%s is not an integer in [%d, %d]", p.describe(at), lo, hi)
 	}
