@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/scenebench/runner/formats"
@@ -45,7 +46,21 @@ type writer struct {
 	nextPath uint32
 	propTok  []uint32
 	propType []uint32
-	defaults []valueRep // one per attribute, prim-major
+	attrFS   []uint32 // fieldset of each attribute, prim-major
+
+	// Fields and fieldsets. Structural fields and inlined default values
+	// are shared (as OpenUSD shares identical fields); out-of-line values
+	// are unique by construction and skip the dedup tables.
+	fields  fieldTable
+	fsets   []uint32
+	fsIdx   map[[2]uint32]uint32 // (property, default field) -> fieldset
+	customF uint32
+	varF    uint32
+	typeF   []uint32
+	specF   uint32
+	primTF  uint32
+	propsF  uint32
+	defTok  uint32
 
 	tvDedup map[string]valueRep
 	err     error
@@ -60,7 +75,7 @@ type primNode struct {
 	lastChild  int32
 	next       int32
 	propBase   uint32 // path index of the first property
-	attrBase   int32  // index of the first attribute in defaults; -1 if none
+	attrBase   int32  // index of the first attribute in attrFS; -1 if none
 	fieldSet   uint32
 }
 
@@ -132,6 +147,29 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 	w.bw = bufio.NewWriterSize(f, 1<<20)
 	// Placeholder for the header, rewritten at Close.
 	w.writeBytes(make([]byte, bootstrapSize))
+
+	// Size the per-attribute tables from the scene's prim count, so that
+	// appends do not re-copy them as they grow.
+	if hint := int64(info.Prims) * int64(len(w.props)); hint > 0 && hint < 1<<26 {
+		w.attrFS = make([]uint32, 0, hint)
+		w.fsets = make([]uint32, 0, 5*hint)
+		w.fields.tok = make([]uint32, 0, hint)
+		w.fields.rep = make([]valueRep, 0, hint)
+		w.nodes = slices.Grow(w.nodes, info.Prims+info.Prims/8)
+	}
+	w.fields.idx = make(map[[2]uint64]uint32)
+	w.fsIdx = make(map[[2]uint32]uint32)
+	w.defTok = w.tokIdx[fDefault]
+	w.customF = w.fields.add(w.tokIdx[fCustom], inlineRep(tBool, 0))
+	w.varF = w.fields.add(w.tokIdx[fVariability], inlineRep(tVariability, varyingVar))
+	for j := range w.props {
+		w.typeF = append(w.typeF, w.fields.add(w.tokIdx[fTypeName], inlineRep(tToken, w.propType[j])))
+	}
+	w.specF = w.fields.add(w.tokIdx[fSpecifier], inlineRep(tSpecifier, w.specifier))
+	if w.typeName != "" {
+		w.primTF = w.fields.add(w.tokIdx[fTypeName], inlineRep(tToken, w.token(w.typeName)))
+	}
+	w.propsF = w.fields.add(w.tokIdx[fProperties], w.tokenVector(w.propTok))
 	return w, nil
 }
 
@@ -259,10 +297,11 @@ func (w *writer) Write(b *formats.Batch) error {
 		if node.attrBase >= 0 {
 			return fmt.Errorf("usdc: write %s: prim %q appears twice", w.path, p)
 		}
-		if len(w.defaults)+len(w.props) > 1<<31-1 || uint64(w.nextPath)+uint64(len(w.props)) > 1<<32-2 {
+		if len(w.attrFS)+len(w.props) > 1<<31-1 || uint64(w.nextPath)+uint64(len(w.props)) > 1<<32-2 ||
+			uint64(len(w.fsets))+5*uint64(len(w.props)) > 1<<32-2 {
 			return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
 		}
-		node.attrBase = int32(len(w.defaults))
+		node.attrBase = int32(len(w.attrFS))
 		node.propBase = w.nextPath
 		w.nextPath += uint32(len(w.props))
 		for c := range b.Columns {
@@ -270,7 +309,7 @@ func (w *writer) Write(b *formats.Batch) error {
 			if err != nil {
 				return fmt.Errorf("usdc: write %s: prim %q property %q: %w", w.path, p, b.Columns[c].Property.Name, err)
 			}
-			w.defaults = append(w.defaults, rep)
+			w.attrFS = append(w.attrFS, w.attributeFieldSet(c, rep))
 		}
 		if w.err != nil {
 			return w.err
@@ -279,13 +318,34 @@ func (w *writer) Write(b *formats.Batch) error {
 	return w.err
 }
 
-// fieldTable collects deduplicated (name, value) fields after the default
-// fields, which are one per attribute and never shared.
+const fieldSetTerm = 0xFFFFFFFF
+
+// attributeFieldSet returns the fieldset of an attribute of property j
+// whose default is rep, sharing it when the value is an inlined one.
+func (w *writer) attributeFieldSet(j int, rep valueRep) uint32 {
+	shared := rep.isInlined() || (rep.isArray() && rep.payload() == 0)
+	var f uint32
+	if shared {
+		f = w.fields.add(w.defTok, rep)
+		if fs, ok := w.fsIdx[[2]uint32{uint32(j), f}]; ok {
+			return fs
+		}
+	} else {
+		f = w.fields.addUnique(w.defTok, rep)
+	}
+	fs := uint32(len(w.fsets))
+	w.fsets = append(w.fsets, w.customF, w.typeF[j], w.varF, f, fieldSetTerm)
+	if shared {
+		w.fsIdx[[2]uint32{uint32(j), f}] = fs
+	}
+	return fs
+}
+
+// fieldTable holds the FIELDS section; add shares identical fields.
 type fieldTable struct {
-	base uint32
-	tok  []uint32
-	rep  []valueRep
-	idx  map[[2]uint64]uint32
+	tok []uint32
+	rep []valueRep
+	idx map[[2]uint64]uint32
 }
 
 func (t *fieldTable) add(tok uint32, rep valueRep) uint32 {
@@ -293,11 +353,15 @@ func (t *fieldTable) add(tok uint32, rep valueRep) uint32 {
 	if i, ok := t.idx[k]; ok {
 		return i
 	}
-	i := t.base + uint32(len(t.tok))
-	t.tok = append(t.tok, tok)
-	t.rep = append(t.rep, rep)
+	i := t.addUnique(tok, rep)
 	t.idx[k] = i
 	return i
+}
+
+func (t *fieldTable) addUnique(tok uint32, rep valueRep) uint32 {
+	t.tok = append(t.tok, tok)
+	t.rep = append(t.rep, rep)
+	return uint32(len(t.tok) - 1)
 }
 
 // tokenVector writes (or reuses) a TokenVector value.
@@ -335,32 +399,10 @@ func (w *writer) finish() error {
 	if w.err != nil {
 		return w.err
 	}
-	nAttr := uint32(len(w.defaults))
-	if uint64(nAttr)*5 > 1<<32-2 {
-		return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
-	}
-	tokSpecifier, tokTypeName := w.tokIdx[fSpecifier], w.tokIdx[fTypeName]
-	tokChildren, tokProps := w.tokIdx[fPrimChildren], w.tokIdx[fProperties]
-	fields := fieldTable{base: nAttr, idx: make(map[[2]uint64]uint32)}
-	customF := fields.add(w.tokIdx[fCustom], inlineRep(tBool, 0))
-	varF := fields.add(w.tokIdx[fVariability], inlineRep(tVariability, varyingVar))
-	typeF := make([]uint32, len(w.props))
-	for j := range w.props {
-		typeF[j] = fields.add(tokTypeName, inlineRep(tToken, w.propType[j]))
-	}
-	specF := fields.add(tokSpecifier, inlineRep(tSpecifier, w.specifier))
-	var primTypeF uint32
-	if w.typeName != "" {
-		primTypeF = fields.add(tokTypeName, inlineRep(tToken, w.token(w.typeName)))
-	}
-	propsF := fields.add(tokProps, w.tokenVector(w.propTok))
-
-	// Prim fieldsets follow the attribute fieldsets (5 entries each).
-	const term = 0xFFFFFFFF
-	fsets := make([]uint32, 0, int(nAttr)*5+len(w.nodes)*3)
-	for a := uint32(0); a < nAttr; a++ {
-		fsets = append(fsets, customF, typeF[int(a)%max(len(w.props), 1)], varF, a, term)
-	}
+	tokChildren := w.tokIdx[fPrimChildren]
+	fields := &w.fields
+	const term = fieldSetTerm
+	fsets := w.fsets
 	fsDedup := make(map[string]uint32)
 	var kids []uint32
 	var run []uint32
@@ -373,16 +415,16 @@ func (w *writer) finish() error {
 		}
 		run = run[:0]
 		if n > 0 {
-			run = append(run, specF)
+			run = append(run, w.specF)
 			if w.typeName != "" && node.attrBase >= 0 {
-				run = append(run, primTypeF)
+				run = append(run, w.primTF)
 			}
 		}
 		if len(kids) > 0 {
 			run = append(run, fields.add(tokChildren, w.tokenVector(kids)))
 		}
 		if node.attrBase >= 0 && len(w.props) > 0 {
-			run = append(run, propsF)
+			run = append(run, w.propsF)
 		}
 		run = append(run, term)
 		keyBuf = keyBuf[:0]
@@ -400,7 +442,8 @@ func (w *writer) finish() error {
 	if w.err != nil {
 		return w.err
 	}
-	return w.writeSections(fsets, &fields)
+	w.fsets = nil
+	return w.writeSections(fsets, fields)
 }
 
 func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
@@ -436,23 +479,13 @@ func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
 	put(secStrings, b)
 
 	// FIELDS
-	nAttr := len(w.defaults)
-	numFields := nAttr + len(fields.tok)
-	ftok := make([]uint32, numFields)
-	defTok := w.tokIdx[fDefault]
-	for i := range nAttr {
-		ftok[i] = defTok
-	}
-	copy(ftok[nAttr:], fields.tok)
+	numFields := len(fields.tok)
+	fields.idx = nil
 	b = le.AppendUint64(b[:0], uint64(numFields))
-	if b, err = w.z.appendCompressedInts(b, ftok, &w.encBuf); err != nil {
+	if b, err = w.z.appendCompressedInts(b, fields.tok, &w.encBuf); err != nil {
 		return fmt.Errorf("usdc: write %s: fields: %w", w.path, err)
 	}
-	ftok = nil
 	reps := make([]byte, 0, 8*numFields)
-	for _, r := range w.defaults {
-		reps = le.AppendUint64(reps, uint64(r))
-	}
 	for _, r := range fields.rep {
 		reps = le.AppendUint64(reps, uint64(r))
 	}
@@ -584,7 +617,7 @@ func (w *writer) encodePaths() (pathIdx []uint32, elemTok, jumps []int32) {
 // encodeSpecs lists the pseudo-root, then each prim followed by its
 // attributes, in pre-order.
 func (w *writer) encodeSpecs() (paths, fsets, types []uint32) {
-	n := len(w.nodes) + len(w.defaults)
+	n := len(w.nodes) + len(w.attrFS)
 	paths = make([]uint32, 0, n)
 	fsets = make([]uint32, 0, n)
 	types = make([]uint32, 0, n)
@@ -602,7 +635,7 @@ func (w *writer) encodeSpecs() (paths, fsets, types []uint32) {
 		}
 		for j := range w.props {
 			paths = append(paths, node.propBase+uint32(j))
-			fsets = append(fsets, 5*uint32(int(node.attrBase)+j))
+			fsets = append(fsets, w.attrFS[int(node.attrBase)+j])
 			types = append(types, specAttribute)
 		}
 	}
