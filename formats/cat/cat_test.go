@@ -161,3 +161,47 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("output differs from %s (run with -update after checking)", path)
 	}
 }
+
+// TestOpenUSDLayer prints a layer OpenUSD wrote (typed prims, metadata,
+// role types, attributes without values): every value it holds appears once.
+func TestOpenUSDLayer(t *testing.T) {
+	path := filepath.Join("..", "usda", "testdata", "openusd_stage.usda")
+	r, name, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if name != "usda" {
+		t.Fatalf("format = %q", name)
+	}
+	var text, js bytes.Buffer
+	if err := Text(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	// The text reads back to the same values.
+	again := filepath.Join(t.TempDir(), "again.usda")
+	if err := os.WriteFile(again, text.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r2, _, err := Open(again)
+	if err != nil {
+		t.Fatalf("reading the printed text: %v", err)
+	}
+	defer r2.Close()
+	var js2 bytes.Buffer
+	if err := JSON(&js2, r2); err != nil {
+		t.Fatal(err)
+	}
+	if js.String() != js2.String() || strings.Count(js.String(), "\n") != 90 {
+		t.Errorf("values differ after printing as text (%d and %d lines)", strings.Count(js.String(), "\n"), strings.Count(js2.String(), "\n"))
+	}
+	if !strings.Contains(text.String(), "float3[] primvars:pts = [(0, 1, 2)]") {
+		t.Errorf("role-typed attribute missing from:\n%s", text.String())
+	}
+	if strings.Contains(js.String(), `"unset"`) {
+		t.Error("an attribute without a value was printed")
+	}
+}
