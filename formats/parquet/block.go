@@ -3,6 +3,7 @@ package parquet
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet"
@@ -31,11 +32,12 @@ type block struct {
 
 	size int64 // decoded bytes, for the cache budget
 
-	// cache bookkeeping, guarded by the cache's mutex
+	// cache bookkeeping, guarded by the cache's mutex (ref is atomic)
 	slot       *rgSlot
 	col        int
 	prev, next *block
 	resident   bool
+	ref        atomic.Bool
 }
 
 var errNull = errors.New("value is null")

@@ -56,13 +56,19 @@ type rgSlot struct {
 	cols []atomic.Pointer[block]
 }
 
-// blockCache keeps decoded blocks within a byte budget, evicting the least
-// recently used. With no budget nothing is tracked and hits cost nothing.
+// blockCache keeps decoded blocks within a byte budget, evicting blocks not
+// used recently. It is the second-chance (CLOCK) approximation of least
+// recently used: a hit only sets the block's referenced bit, with no lock,
+// so that warm gets stay as cheap with a budget as without; eviction sweeps
+// the ring of resident blocks, sparing (and clearing) referenced ones. With
+// no budget nothing is tracked.
 type blockCache struct {
-	mu     sync.Mutex
-	budget int64
-	used   int64
-	head   block // sentinel: head.next is the most recent
+	mu       sync.Mutex
+	budget   int64
+	used     int64
+	resident int
+	head     block  // sentinel of the ring
+	hand     *block // next eviction candidate
 }
 
 func newBlockCache(budget int64) *blockCache {
@@ -71,47 +77,47 @@ func newBlockCache(budget int64) *blockCache {
 	}
 	c := &blockCache{budget: budget}
 	c.head.next, c.head.prev = &c.head, &c.head
+	c.hand = &c.head
 	return c
 }
 
-func (c *blockCache) unlink(b *block) {
-	b.prev.next, b.next.prev = b.next, b.prev
-	b.prev, b.next = nil, nil
-}
-
-func (c *blockCache) pushFront(b *block) {
-	b.prev, b.next = &c.head, c.head.next
-	c.head.next.prev = b
-	c.head.next = b
-}
-
-// touch marks b as just used.
+// touch marks b as recently used.
 func (c *blockCache) touch(b *block) {
-	c.mu.Lock()
-	if b.resident && c.head.next != b {
-		c.unlink(b)
-		c.pushFront(b)
+	if !b.ref.Load() {
+		b.ref.Store(true)
 	}
-	c.mu.Unlock()
 }
 
-// add records a newly loaded block and evicts older ones over the budget.
+// add records a newly loaded block and evicts others while over budget.
 // The newest block always stays, even if it alone exceeds the budget.
 func (c *blockCache) add(b *block) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Insert just behind the hand: the new block is the last the sweep
+	// reaches.
+	b.next, b.prev = c.hand, c.hand.prev
+	c.hand.prev.next = b
+	c.hand.prev = b
 	b.resident = true
-	c.pushFront(b)
+	b.ref.Store(true)
+	c.resident++
 	c.used += b.size
-	for c.used > c.budget {
-		old := c.head.prev
-		if old == b || old == &c.head {
-			break
+	for c.used > c.budget && c.resident > 1 {
+		h := c.hand
+		c.hand = h.next
+		if h == &c.head || h == b {
+			continue
 		}
-		c.unlink(old)
-		old.resident = false
-		c.used -= old.size
-		old.slot.cols[old.col].CompareAndSwap(old, nil)
+		if h.ref.Load() {
+			h.ref.Store(false)
+			continue
+		}
+		h.prev.next, h.next.prev = h.next, h.prev
+		h.prev, h.next = nil, nil
+		h.resident = false
+		c.resident--
+		c.used -= h.size
+		h.slot.cols[h.col].CompareAndSwap(h, nil)
 	}
 }
 
@@ -119,8 +125,5 @@ func (c *blockCache) add(b *block) {
 func (c *blockCache) stats() (used int64, blocks int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for b := c.head.next; b != &c.head; b = b.next {
-		blocks++
-	}
-	return c.used, blocks
+	return c.used, c.resident
 }

@@ -1,7 +1,11 @@
 // Package parquet stores scenes as Parquet files laid out like the OpenUSD
-// Parquet plugin's: a path column plus one natively typed column per
-// property. Its reader opens from the footer, finds prims through an eager or
-// lazy index, and decodes column chunks on demand into a block cache.
+// Parquet plugin's: one row per prim in layer order, a "path" string column
+// plus one natively typed column per property, and the scene description
+// (schema preset, hierarchy, seed, prims, each property's USD type) in the
+// file's key/value metadata. Its reader opens from the footer, finds prims
+// through an eager path map (as the plugin does) or a lazy hash index stored
+// in the file (see index.go), and decodes column chunks on demand into a
+// block cache kept per (column, row group) within a byte budget.
 package parquet
 
 import (
@@ -36,7 +40,7 @@ func (Format) Options() []formats.Option {
 		{Name: "page_size", Kind: formats.OptInt, Default: int64(1 << 20), Min: 1024,
 			Doc: "target data page size in bytes", LabelPrefix: "page"},
 		{Name: "index", Kind: formats.OptString, Default: "eager", Allowed: []string{"eager", "lazy"},
-			Doc: "eager: read the path column at open; lazy: locate prims through statistics or the stored index", ReadOnly: true},
+			Doc: "eager: read the path column at open (the plugin's way); lazy: open reads a fixed-size tail and prims are found through the hash index stored in the file", ReadOnly: true},
 		{Name: "cache_budget", Kind: formats.OptInt, Default: int64(0), Min: 0,
 			Doc: "bytes of decoded blocks kept (LRU); 0 = unlimited", LabelPrefix: "cache", ReadOnly: true},
 	}

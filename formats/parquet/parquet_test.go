@@ -38,6 +38,9 @@ func TestRoundTrip(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%v-%v", tc.name, ro["index"], ro["cache_budget"]), func(t *testing.T) {
 				r := openScene(t, path, ro)
 				limit := tc.scene.prims
+				if testing.Short() {
+					limit = min(limit, 300)
+				}
 				if ro["cache_budget"] != nil {
 					limit = min(limit, 150) // tiny budgets re-decode on nearly every get
 				}
