@@ -194,7 +194,7 @@ func (p *parser) metadata(layer bool) error {
 				return err
 			}
 			continue
-		case c == 0:
+		case p.pos >= len(p.data):
 			return p.errAt(at, "metadata block is not closed: expected ')'")
 		}
 		name := p.ident(true)
@@ -569,7 +569,7 @@ func (p *parser) prim(parent string, at int) error {
 		case c == '}':
 			p.pos++
 			return nil
-		case c == 0:
+		case p.pos >= len(p.data):
 			return p.errAt(at, "prim %s is not closed: expected '}'", path)
 		}
 		kw := p.ident(true)

@@ -38,6 +38,8 @@ func TestBadInput(t *testing.T) {
 		{"no brace", hdr + "over \"A\"\n double x = 1", `bad.usda:3:2: expected '{' to open prim /A, found "double"`},
 		{"unknown type", hdr + "over \"A\" {\n  half x = 1\n}", `bad.usda:3:3: unsupported attribute type "half" in prim /A`},
 		{"unknown array type", hdr + "over \"A\" {\n  bool[] x = [1]\n}", `bad.usda:3:3: unsupported attribute type "bool[]"`},
+		{"nul byte", hdr + "over \"A\" {\x00}", `bad.usda:2:11: expected a property or prim in /A, found "\x00}"`},
+		{"nul in metadata", hdr + "(\x00)", `bad.usda:2:2: expected a metadata field, found "\x00)"`},
 		{"relationship", hdr + "over \"A\" {\n  rel x = </B>\n}", "bad.usda:3:3: relationships are not supported (prim /A)"},
 		{"variant set", hdr + "over \"A\" {\n  variantSet \"v\" = {}\n}", "bad.usda:3:3: variant sets are not supported"},
 		{"time samples", hdr + "over \"A\" {\n  double x.timeSamples = {}\n}", `bad.usda:3:11: attribute /A.x: only default values are supported, not ".timeSamples"`},

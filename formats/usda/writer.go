@@ -64,7 +64,7 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 		if !validIdentifier(p.Name, true) {
 			return nil, fmt.Errorf("usda: property name %q is not a valid attribute name", p.Name)
 		}
-		if p.Type == formats.Invalid || p.Type.String() == "" || p.Type > formats.Float3Array {
+		if p.Type == formats.Invalid || p.Type > formats.Float3Array {
 			return nil, fmt.Errorf("usda: property %q has no USD type", p.Name)
 		}
 		if seen[p.Name] {
