@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -166,6 +167,7 @@ func TestOpenUSDReadsOurLayers(t *testing.T) {
 		deep  bool
 		opts  map[string]any
 	}{
+		{"random-bits", 2000, false, nil}, // every float spelling, checked below
 		{"flat", 257, false, nil},
 		{"deep-def-typed", 257, true, map[string]any{"specifier": "def", "type_name": "Xform"}},
 		// 100K prims with three properties keep OpenUSD's side quick.
@@ -182,6 +184,9 @@ func TestOpenUSDReadsOurLayers(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := formatstest.AllTypes(c.prims, c.deep)
+			if c.name == "random-bits" {
+				s = randomFloats(c.prims)
+			}
 			if c.prims > 10_000 {
 				s = subset(s, "cost", "kind", "color")
 			}
@@ -285,6 +290,55 @@ func TestOpenUSDReadsOurLayers(t *testing.T) {
 			s.Verify(t, r)
 		})
 	}
+}
+
+// randomFloats is a flat scene of floats and doubles with random bit
+// patterns (finite, subnormals included), so that every spelling of a number
+// meets OpenUSD's parser and writer.
+func randomFloats(n int) *formatstest.Scene {
+	rng := rand.New(rand.NewPCG(1, 2))
+	f64 := func() float64 {
+		for {
+			x := math.Float64frombits(rng.Uint64())
+			if !math.IsNaN(x) && !math.IsInf(x, 0) {
+				if rng.IntN(4) == 0 { // also ordinary magnitudes
+					x = math.Ldexp(x, -math.Ilogb(x)+rng.IntN(80)-40)
+				}
+				return x
+			}
+		}
+	}
+	f32 := func() float32 {
+		for {
+			x := math.Float32frombits(rng.Uint32())
+			if x == x && !math.IsInf(float64(x), 0) {
+				if rng.IntN(4) == 0 {
+					x = float32(math.Ldexp(float64(x), -math.Ilogb(float64(x))+rng.IntN(60)-30))
+				}
+				return x
+			}
+		}
+	}
+	props := []formats.Property{
+		{Name: "d", Type: formats.Double}, {Name: "f", Type: formats.Float},
+		{Name: "v3f", Type: formats.Float3}, {Name: "v3d", Type: formats.Double3},
+		{Name: "fa", Type: formats.FloatArray, Length: 3},
+	}
+	s := &formatstest.Scene{Info: formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 1, Prims: n, Properties: props}}
+	s.Cols = make([]formats.Column, len(props))
+	for i := range props {
+		s.Cols[i].Property = props[i]
+	}
+	for i := 0; i < n; i++ {
+		s.Paths = append(s.Paths, fmt.Sprintf("/World/Prim_%d", i))
+		c := s.Cols
+		c[0].Doubles = append(c[0].Doubles, f64())
+		c[1].Floats = append(c[1].Floats, f32())
+		c[2].Vec3f = append(c[2].Vec3f, [3]float32{f32(), f32(), f32()})
+		c[3].Vec3d = append(c[3].Vec3d, [3]float64{f64(), f64(), f64()})
+		c[4].FloatArrays = append(c[4].FloatArrays, []float32{f32(), f32(), f32()})
+	}
+	return s
 }
 
 // subset keeps only the named properties of a scene.
