@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
@@ -54,6 +55,7 @@ func BenchmarkOpen(b *testing.B) {
 		for _, idx := range []string{"eager", "lazy"} {
 			b.Run(fmt.Sprintf("%s/prims=%d", idx, n), func(b *testing.B) {
 				o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
+				cpu := cpuNanos()
 				for b.Loop() {
 					r, err := Format{}.Open(path, o)
 					if err != nil {
@@ -61,6 +63,7 @@ func BenchmarkOpen(b *testing.B) {
 					}
 					r.Close()
 				}
+				b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
@@ -89,12 +92,14 @@ func BenchmarkWarmGet(b *testing.B) {
 					}
 					b.ReportAllocs()
 					i := 0
+					cpu := cpuNanos()
 					for b.Loop() {
 						if err := r.Get(prims[i&1], "cost", &v); err != nil {
 							b.Fatal(err)
 						}
 						i++
 					}
+					b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 				})
 			}
 		})
@@ -116,6 +121,32 @@ func rchar(tb testing.TB) int64 {
 		}
 	}
 	tb.Skip("no rchar in /proc/self/io")
+	return 0
+}
+
+// cpuNanos is the CPU time (user + system) the process has used. On this
+// shared machine wall time includes waiting for a core; CPU time does not,
+// so the benchmarks report both.
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// procStatus returns a kB figure from /proc/self/status.
+func procStatus(tb testing.TB, key string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, key); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
 	return 0
 }
 
@@ -209,6 +240,7 @@ func BenchmarkTraverse(b *testing.B) {
 			b.Run(fmt.Sprintf("prims=10000/%s/%s", codec, idx), func(b *testing.B) {
 				o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
 				var v formats.Value
+				var cpu int64
 				for b.Loop() {
 					b.StopTimer()
 					r, err := Format{}.Open(path, o)
@@ -220,15 +252,18 @@ func BenchmarkTraverse(b *testing.B) {
 						b.Fatal(err)
 					}
 					b.StartTimer()
+					c0 := cpuNanos()
 					for _, p := range prims {
 						if err := r.Get(p, "cost", &v); err != nil {
 							b.Fatal(err)
 						}
 					}
+					cpu += cpuNanos() - c0
 					b.StopTimer()
 					r.Close()
 					b.StartTimer()
 				}
+				b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
@@ -271,6 +306,7 @@ func BenchmarkWrite(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "prims/s")
+			b.ReportMetric(float64(procStatus(b, "VmHWM:"))/1024, "peakRSS_MB")
 		})
 	}
 }

@@ -300,6 +300,18 @@ func footerLayout(footer []byte) (prefixLen int, lastField int16, spans [][2]uin
 	}
 }
 
+// tinyPrefix is the smallest valid head of a FileMetaData: version 1, a
+// schema of one empty root, 0 rows. Joined with one RowGroup span it lets
+// thrift decode that row group without re-parsing the file's schema.
+var tinyPrefix = []byte{
+	0x15, 0x02, // 1: version = 1
+	0x19, 0x1c, // 2: schema, list of 1 struct
+	0x48, 0x06, 's', 'c', 'h', 'e', 'm', 'a', // 4: name
+	0x15, 0x00, // 5: num_children = 0
+	0x00,       // end of SchemaElement
+	0x16, 0x00, // 3: num_rows = 0
+}
+
 // rowGroupFooter assembles a FileMetaData holding the footer prefix and, if
 // rg is non-nil, that single RowGroup struct; createdBy is set when given.
 func rowGroupFooter(prefix []byte, lastField int16, rg []byte, createdBy string) []byte {

@@ -63,8 +63,8 @@ type reader struct {
 	// lazy index (trailer present and index = "lazy")
 	tr          *trailer
 	footerStart int64
-	prefix      []byte
 	createdBy   string
+	base        *metadata.FileMetaData // schema only, no row groups
 	buckets     dir[bucket]
 
 	slots  dir[rgSlot]
@@ -182,14 +182,15 @@ func (r *reader) openLazy() error {
 		return err
 	}
 	r.createdBy = s.CreatedBy
-	r.prefix = make([]byte, tr.prefixLen)
-	if err := r.readAt(r.prefix, r.footerStart); err != nil {
+	prefix := make([]byte, tr.prefixLen)
+	if err := r.readAt(prefix, r.footerStart); err != nil {
 		return err
 	}
-	md, err := metadata.NewFileMetaData(rowGroupFooter(r.prefix, int16(tr.prefixLastField), nil, ""), nil)
+	md, err := metadata.NewFileMetaData(rowGroupFooter(prefix, int16(tr.prefixLastField), nil, r.createdBy), nil)
 	if err != nil {
 		return fmt.Errorf("footer schema: %w", err)
 	}
+	r.base = md
 	if md.NumRows != int64(tr.prims) || s.Prims != int(tr.prims) {
 		return fmt.Errorf("prim index lists %d prims, footer %d, scene %d", tr.prims, md.NumRows, s.Prims)
 	}
@@ -292,15 +293,21 @@ func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
 	if err := r.readAt(span, r.footerStart+off); err != nil {
 		return nil, err
 	}
-	md, err := metadata.NewFileMetaData(rowGroupFooter(r.prefix, int16(r.tr.prefixLastField), span, r.createdBy), nil)
+	// Decode the RowGroup alone, then graft it onto the schema parsed at
+	// open, so each row group costs its own bytes, not the schema's.
+	tiny, err := metadata.NewFileMetaData(rowGroupFooter(tinyPrefix, 3, span, ""), nil)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d metadata: %w", s.g, err)
 	}
-	md.SetSourceFileSize(r.size)
-	if md.NumRowGroups() != 1 {
+	if len(tiny.FileMetaData.RowGroups) != 1 {
 		return nil, fmt.Errorf("row group %d metadata is malformed", s.g)
 	}
-	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(md), file.WithReadProps(r.rp))
+	fm := *r.base.FileMetaData
+	fm.RowGroups = tiny.FileMetaData.RowGroups
+	md := *r.base
+	md.FileMetaData = &fm
+	md.SetSourceFileSize(r.size)
+	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(&md), file.WithReadProps(r.rp))
 	if err != nil {
 		return nil, err
 	}
