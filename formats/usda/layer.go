@@ -211,6 +211,7 @@ func (l *layer) applyMeta(m map[string]any) error {
 			return fmt.Errorf("%s: customLayerData %s lists %d property names but %d types", l.file, metaKey, len(names), len(types))
 		}
 		var order []column
+		listed := make(map[string]bool, len(names))
 		for i := range names {
 			name, ok1 := names[i].(string)
 			tn, ok2 := types[i].(string)
@@ -218,6 +219,10 @@ func (l *layer) applyMeta(m map[string]any) error {
 			if !ok1 || !ok2 || !ok3 {
 				return fmt.Errorf("%s: customLayerData %s property %d is not a name with a known type", l.file, metaKey, i)
 			}
+			if listed[name] {
+				return fmt.Errorf("%s: customLayerData %s lists property %q twice", l.file, metaKey, name)
+			}
+			listed[name] = true
 			length := 0
 			if i < len(lengths) {
 				if n, ok := lengths[i].(number); ok {

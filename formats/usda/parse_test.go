@@ -64,6 +64,7 @@ func TestBadInput(t *testing.T) {
 		{"duplicate prim", hdr + "over \"A\" {\n  double x = 1\n}\nover \"A\" {\n  double x = 2\n}", "bad.usda:6:3: prim /A is declared twice"},
 		{"nesting", hdr + "(\n doc = " + strings.Repeat("[", 100) + "\n)", "bad.usda:3:73: values nested more than 64 deep"},
 		{"meta type", hdr + "(\n customLayerData = {\n dictionary scenebench = {\n string[] propertyNames = [\"a\"]\n string[] propertyTypes = [\"quat\"]\n }\n }\n)", "customLayerData scenebench property 0 is not a name with a known type"},
+		{"meta twice", hdr + "(\n customLayerData = {\n dictionary scenebench = {\n string[] propertyNames = [\"x\", \"x\"]\n string[] propertyTypes = [\"double\", \"double\"]\n }\n }\n)\nover \"A\" {\n double x = 1\n}", `customLayerData scenebench lists property "x" twice`},
 		{"meta clash", hdr + "(\n customLayerData = {\n dictionary scenebench = {\n string[] propertyNames = [\"x\"]\n string[] propertyTypes = [\"int\"]\n }\n }\n)\nover \"A\" {\n double x = 1\n}", "customLayerData scenebench declares x as int but the layer holds double values"},
 	}
 	for _, c := range cases {

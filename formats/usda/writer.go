@@ -174,7 +174,7 @@ func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error 
 	if e.err != nil {
 		return e.err
 	}
-	if len(vals) != len(e.props) {
+	if len(vals) != len(e.props) || (present != nil && len(present) != len(e.props)) {
 		return fmt.Errorf("usda: prim %s: %d values for %d properties", path, len(vals), len(e.props))
 	}
 	if len(path) < 2 || path[0] != '/' {
