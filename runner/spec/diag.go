@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -51,6 +52,18 @@ func (d *Diagnostics) tidy() {
 		}
 		d.Diagnostics = kept
 	}
+	// One mistake inside a for expression fails once per element: say it once.
+	seen := map[string]bool{}
+	kept := d.Diagnostics[:0]
+	for _, diag := range d.Diagnostics {
+		k := fmt.Sprint(diag.Severity, diag.Subject, diag.Summary, diag.Detail)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, diag)
+	}
+	d.Diagnostics = kept
 	key := func(diag *hcl.Diagnostic) (int, int) {
 		if diag.Subject == nil {
 			return len(d.order) + 1, 0

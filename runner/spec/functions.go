@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/zclconf/go-cty/cty"
@@ -8,11 +9,17 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
+// MaxRangeValues bounds the values all calls of range in one load may
+// produce together, so that for expressions calling range cannot multiply
+// into more values than memory holds.
+const MaxRangeValues = 100000
+
 // functions are the go-cty standard library functions a spec may call, under
 // the names Terraform users know. Functions that can build unbounded values
-// from a short expression (setproduct, indent, formats with huge widths) are
-// left out or guarded, so that no spec can exhaust memory while loading.
-func functions() map[string]function.Function {
+// from a short expression (setproduct, indent, formats with huge widths,
+// range called over and over) are left out or guarded, so that no spec can
+// exhaust memory while loading. rangeBudget is shared by every call.
+func functions(rangeBudget *int) map[string]function.Function {
 	return map[string]function.Function{
 		// numbers
 		"abs":      stdlib.AbsoluteFunc,
@@ -55,7 +62,7 @@ func functions() map[string]function.Function {
 		"length":    stdlib.LengthFunc,
 		"lookup":    stdlib.LookupFunc,
 		"merge":     stdlib.MergeFunc,
-		"range":     stdlib.RangeFunc, // at most 1024 elements
+		"range":     guardRange(stdlib.RangeFunc, rangeBudget), // at most 1024 elements a call
 		"reverse":   stdlib.ReverseListFunc,
 		"slice":     stdlib.SliceFunc,
 		"sort":      stdlib.SortFunc,
@@ -93,4 +100,32 @@ func guardFormat(f function.Function) function.Function {
 		},
 	}
 	return function.New(spec)
+}
+
+// guardRange wraps range, charging every result against budget.
+func guardRange(f function.Function, budget *int) function.Function {
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if *budget < 0 {
+				return cty.NilVal, fmt.Errorf("the spec's calls of range produce more than %d values in total", MaxRangeValues)
+			}
+			v, err := f.Call(args)
+			if err != nil {
+				return v, err
+			}
+			if v.IsKnown() && !v.IsNull() && v.CanIterateElements() {
+				*budget -= v.LengthInt()
+				if *budget < 0 {
+					return cty.NilVal, fmt.Errorf("the spec's calls of range produce more than %d values in total", MaxRangeValues)
+				}
+			}
+			return v, nil
+		},
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	_ "github.com/scenebench/runner/formats/all" // the formats a spec may name
 	"github.com/scenebench/runner/runner/plan"
@@ -102,17 +103,24 @@ type loader struct {
 	unknowns int
 	// propRefs are the properties steps read, checked against the datasets.
 	propRefs []propRef
+	// funcs are the functions expressions may call; rangeBudget is what
+	// is left of MaxRangeValues.
+	funcs       map[string]function.Function
+	rangeBudget int
 }
 
 func newLoader(opts Options) *loader {
 	p := hclparse.NewParser()
-	return &loader{
-		opts:   opts,
-		parser: p,
-		diags:  Diagnostics{Files: p.Files(), order: map[string]int{}},
-		vars:   map[string]*variable{},
-		locals: map[string]cty.Value{},
+	l := &loader{
+		opts:        opts,
+		parser:      p,
+		diags:       Diagnostics{Files: p.Files(), order: map[string]int{}},
+		vars:        map[string]*variable{},
+		locals:      map[string]cty.Value{},
+		rangeBudget: MaxRangeValues,
 	}
+	l.funcs = functions(&l.rangeBudget)
+	return l
 }
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags.Diagnostics = append(l.diags.Diagnostics, d...) }
@@ -175,7 +183,7 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 			"var":   varVal,
 			"local": objectOf(l.locals),
 		},
-		Functions: functions(),
+		Functions: l.funcs,
 	}
 
 	p := &plan.Plan{

@@ -227,7 +227,7 @@ func (l *loader) loadLocals(varVal cty.Value) {
 			}
 		}
 	}
-	ctx := &hcl.EvalContext{Functions: functions()}
+	ctx := &hcl.EvalContext{Functions: l.funcs}
 	done := map[string]bool{}
 	for progress := true; progress; {
 		progress = false
