@@ -1,10 +1,13 @@
 locals {
-  a = [for i in range(1000) : [for j in range(1000) : [for k in range(1000) : k]]]
+  grid = [for i in range(1000) : range(1000)]
 }
+
 dataset "flat" {
-  prims = length(local.a)
+  prims = length(local.grid)
 }
+
 format "usdc" {}
+
 scenario "s" {
   step "open" {}
 }
