@@ -115,9 +115,7 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		if f := float32(v); float64(f) == v && !math.IsInf(v, 0) {
 			return inlineRep(tDouble, math.Float32bits(f)), nil
 		}
-		rep := offsetRep(tDouble, w.pos)
-		w.writeBytes(le.AppendUint64(w.buf[:0], math.Float64bits(v)))
-		return rep, nil
+		return w.outOfLine(tDouble, [3]uint64{math.Float64bits(v)}, 8), nil
 	case formats.Float:
 		return inlineRep(tFloat, math.Float32bits(c.Floats[i])), nil
 	case formats.Int:
@@ -127,9 +125,7 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		if v >= math.MinInt32 && v <= math.MaxInt32 {
 			return inlineRep(tInt64, uint32(int32(v))), nil
 		}
-		rep := offsetRep(tInt64, w.pos)
-		w.writeBytes(le.AppendUint64(w.buf[:0], uint64(v)))
-		return rep, nil
+		return w.outOfLine(tInt64, [3]uint64{uint64(v)}, 8), nil
 	case formats.Bool:
 		if c.Bools[i] {
 			return inlineRep(tBool, 1), nil
@@ -144,25 +140,13 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		if int8Exact(float64(v[0])) && int8Exact(float64(v[1])) && int8Exact(float64(v[2])) {
 			return inlineRep(tVec3f, uint32(uint8(int8(v[0])))|uint32(uint8(int8(v[1])))<<8|uint32(uint8(int8(v[2])))<<16), nil
 		}
-		rep := offsetRep(tVec3f, w.pos)
-		b := w.buf[:0]
-		for _, x := range v {
-			b = le.AppendUint32(b, math.Float32bits(x))
-		}
-		w.writeBytes(b)
-		return rep, nil
+		return w.outOfLine(tVec3f, [3]uint64{uint64(math.Float32bits(v[0])), uint64(math.Float32bits(v[1])), uint64(math.Float32bits(v[2]))}, 4), nil
 	case formats.Double3:
 		v := c.Vec3d[i]
 		if int8Exact(v[0]) && int8Exact(v[1]) && int8Exact(v[2]) {
 			return inlineRep(tVec3d, uint32(uint8(int8(v[0])))|uint32(uint8(int8(v[1])))<<8|uint32(uint8(int8(v[2])))<<16), nil
 		}
-		rep := offsetRep(tVec3d, w.pos)
-		b := w.buf[:0]
-		for _, x := range v {
-			b = le.AppendUint64(b, math.Float64bits(x))
-		}
-		w.writeBytes(b)
-		return rep, nil
+		return w.outOfLine(tVec3d, [3]uint64{math.Float64bits(v[0]), math.Float64bits(v[1]), math.Float64bits(v[2])}, 8), nil
 	case formats.IntArray:
 		return w.packIntArray(c.IntArrays[i])
 	case formats.DoubleArray:
@@ -187,6 +171,32 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		return rep, nil
 	}
 	return 0, fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// outOfLine writes a scalar's little-endian words (width bytes each; one
+// word for double and int64, three for vectors) or reuses an identical
+// value written recently.
+func (w *writer) outOfLine(t int, words [3]uint64, width int) valueRep {
+	key := [4]uint64{uint64(t), words[0], words[1], words[2]}
+	if rep, ok := w.valueCache.get(key); ok {
+		return valueRep(rep)
+	}
+	rep := offsetRep(t, w.pos)
+	n := 1
+	if t == tVec3f || t == tVec3d {
+		n = 3
+	}
+	b := w.buf[:0]
+	for _, x := range words[:n] {
+		if width == 4 {
+			b = binary.LittleEndian.AppendUint32(b, uint32(x))
+		} else {
+			b = binary.LittleEndian.AppendUint64(b, x)
+		}
+	}
+	w.writeBytes(b)
+	w.valueCache.put(key, uint64(rep))
+	return rep
 }
 
 func (w *writer) packIntArray(v []int32) (valueRep, error) {

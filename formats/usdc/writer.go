@@ -51,16 +51,23 @@ type writer struct {
 	// Fields and fieldsets. Structural fields and inlined default values
 	// are shared (as OpenUSD shares identical fields); out-of-line values
 	// are unique by construction and skip the dedup tables.
-	fields  fieldTable
-	fsets   []uint32
-	fsIdx   map[[2]uint32]uint32 // (property, default field) -> fieldset
-	customF uint32
-	varF    uint32
-	typeF   []uint32
-	specF   uint32
-	primTF  uint32
-	propsF  uint32
-	defTok  uint32
+	fields fieldTable
+	fsets  []uint32
+	fsIdx  map[uint64]uint32   // property << 32 | default field -> fieldset
+	defIdx map[valueRep]uint32 // inlined default value -> field
+
+	// Bounded caches sharing recurring out-of-line values and their
+	// fields and fieldsets.
+	valueCache *smallCache
+	fieldCache *smallCache
+	fsCache    *smallCache
+	customF    uint32
+	varF       uint32
+	typeF      []uint32
+	specF      uint32
+	primTF     uint32
+	propsF     uint32
+	defTok     uint32
 
 	tvDedup map[string]valueRep
 	err     error
@@ -157,8 +164,10 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 		w.fields.rep = make([]valueRep, 0, hint)
 		w.nodes = slices.Grow(w.nodes, info.Prims+info.Prims/8)
 	}
+	w.valueCache, w.fieldCache, w.fsCache = new(smallCache), new(smallCache), new(smallCache)
 	w.fields.idx = make(map[[2]uint64]uint32)
-	w.fsIdx = make(map[[2]uint32]uint32)
+	w.fsIdx = make(map[uint64]uint32)
+	w.defIdx = make(map[valueRep]uint32)
 	w.defTok = w.tokIdx[fDefault]
 	w.customF = w.fields.add(w.tokIdx[fCustom], inlineRep(tBool, 0))
 	w.varF = w.fields.add(w.tokIdx[fVariability], inlineRep(tVariability, varyingVar))
@@ -323,21 +332,41 @@ const fieldSetTerm = 0xFFFFFFFF
 // attributeFieldSet returns the fieldset of an attribute of property j
 // whose default is rep, sharing it when the value is an inlined one.
 func (w *writer) attributeFieldSet(j int, rep valueRep) uint32 {
-	shared := rep.isInlined() || (rep.isArray() && rep.payload() == 0)
-	var f uint32
-	if shared {
-		f = w.fields.add(w.defTok, rep)
-		if fs, ok := w.fsIdx[[2]uint32{uint32(j), f}]; ok {
+	if rep.isInlined() || (rep.isArray() && rep.payload() == 0) {
+		// Few distinct values: exact sharing through maps.
+		f, ok := w.defIdx[rep]
+		if !ok {
+			f = w.fields.addUnique(w.defTok, rep)
+			w.defIdx[rep] = f
+		}
+		key := uint64(j)<<32 | uint64(f)
+		if fs, ok := w.fsIdx[key]; ok {
 			return fs
 		}
+		fs := w.newAttrFieldSet(j, f)
+		w.fsIdx[key] = fs
+		return fs
+	}
+	// Out-of-line values are mostly unique: share through the caches.
+	var f uint32
+	if v, ok := w.fieldCache.get([4]uint64{uint64(rep)}); ok {
+		f = uint32(v)
 	} else {
 		f = w.fields.addUnique(w.defTok, rep)
+		w.fieldCache.put([4]uint64{uint64(rep)}, uint64(f))
 	}
+	key := [4]uint64{uint64(j), uint64(f)}
+	if fs, ok := w.fsCache.get(key); ok {
+		return uint32(fs)
+	}
+	fs := w.newAttrFieldSet(j, f)
+	w.fsCache.put(key, uint64(fs))
+	return fs
+}
+
+func (w *writer) newAttrFieldSet(j int, f uint32) uint32 {
 	fs := uint32(len(w.fsets))
 	w.fsets = append(w.fsets, w.customF, w.typeF[j], w.varF, f, fieldSetTerm)
-	if shared {
-		w.fsIdx[[2]uint32{uint32(j), f}] = fs
-	}
 	return fs
 }
 
