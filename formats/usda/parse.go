@@ -455,7 +455,11 @@ func (p *parser) quoted() (string, error) {
 			if !escaped {
 				return string(raw), nil
 			}
-			return unescape(raw), nil
+			u := unescape(raw)
+			if !utf8.ValidString(u) {
+				return "", p.errAt(at, "string escapes make it invalid UTF-8")
+			}
+			return u, nil
 		}
 		p.pos++
 	}
@@ -644,6 +648,9 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	name := p.ident(true)
 	if name == nil {
 		return p.errAt(nat, "expected an attribute name, found %s", p.describe(nat))
+	}
+	if !utf8.Valid(name) {
+		return p.errAt(nat, "attribute name is not valid UTF-8")
 	}
 	if p.peek() == '.' {
 		return p.errAt(p.pos, "attribute %s.%s: only default values are supported, not %s", pr.path, name, p.describe(p.pos))

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -58,6 +59,9 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 	}
 	if opts.TypeName != "" && !validIdentifier(opts.TypeName, false) {
 		return nil, fmt.Errorf("usda: type name %q is not an identifier", opts.TypeName)
+	}
+	if !utf8.ValidString(info.Schema) || !utf8.ValidString(info.Hierarchy) {
+		return nil, fmt.Errorf("usda: scene schema or hierarchy name is not valid UTF-8")
 	}
 	seen := make(map[string]bool, len(info.Properties))
 	for _, p := range info.Properties {
@@ -221,6 +225,9 @@ func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error 
 		if v.Type != p.Type {
 			return fmt.Errorf("usda: prim %s property %s: value is %s, property is %s", path, p.Name, v.Type, p.Type)
 		}
+		if (v.Type == formats.String || v.Type == formats.Token) && !utf8.ValidString(v.Str) {
+			return fmt.Errorf("usda: prim %s property %s: string value is not valid UTF-8", path, p.Name)
+		}
 		e.indent(d)
 		e.buf = append(e.buf, p.Type.String()...)
 		e.buf = append(e.buf, ' ')
@@ -270,7 +277,7 @@ func (e *Encoder) Close() error {
 // underscores, not starting with a digit; non-ASCII UTF-8 letters allowed);
 // namespaced property names may also hold ':' between identifiers.
 func validIdentifier(s string, namespaced bool) bool {
-	if s == "" {
+	if s == "" || !utf8.ValidString(s) {
 		return false
 	}
 	start := true
