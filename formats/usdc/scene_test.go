@@ -141,12 +141,13 @@ func appendRandom(rng *rand.Rand, c *formats.Column, i int) {
 	case formats.DoubleArray:
 		n := []int{0, 3, 20, 40}[pick]
 		v := make([]float64, n)
+		lut := rng.IntN(2) == 0
 		for k := range v {
 			switch {
 			case n == 20:
 				v[k] = float64(rng.IntN(1000) - 500)
-			case n == 40 && k%2 == 0:
-				v[k] = 0.25
+			case n == 40 && lut:
+				v[k] = []float64{0.25, 0.1, -7.5}[k%3] // few distinct: lookup table
 			default:
 				v[k] = rng.Float64()
 			}

@@ -45,6 +45,8 @@ def gen_double_array(r, i):
     if n == 20:
         return Vt.DoubleArray([float(r.randint(-500, 500)) for _ in range(n)])
     if n == 40:
+        if r.random() < 0.5:
+            return Vt.DoubleArray([(0.25, 0.1, -7.5)[k % 3] for k in range(n)])
         return Vt.DoubleArray([0.25 if k % 2 == 0 else r.random() for k in range(n)])
     return Vt.DoubleArray([r.random() for _ in range(n)])
 
