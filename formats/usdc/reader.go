@@ -1,6 +1,7 @@
 package usdc
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -36,6 +37,8 @@ type attrRec struct {
 }
 
 var _ formats.Reader = (*Reader)(nil)
+
+var errClosed = errors.New("reader is closed")
 
 // Open maps a crate file and decodes its structure.
 func Open(path string) (*Reader, error) {

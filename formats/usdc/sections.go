@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 )
 
 // crate holds a file's structural sections, decoded eagerly at open.
@@ -29,7 +30,7 @@ type crate struct {
 	specPath, specFS, specType []uint32
 }
 
-// formatError is a structural problem at a file position.
+// errorf reports a structural problem at a file position.
 func (c *crate) errorf(off int64, format string, args ...any) error {
 	return fmt.Errorf("usdc: %s: offset %d: %s", c.name, off, fmt.Sprintf(format, args...))
 }
@@ -75,7 +76,7 @@ func (r *cursor) u64() uint64 {
 
 func (r *cursor) left() int64 { return r.end - r.off }
 
-// compressedInts reads a u64 byte count and n integer-coded values.
+// readCompressedInts reads a u64 byte count and n integer-coded values.
 func readCompressedInts[T codedInt](r *cursor, n int) []T {
 	if r.err != nil {
 		return nil
@@ -107,7 +108,7 @@ func decodeCompressedInts[T codedInt](data []byte, off, end int64, size uint64, 
 // it has room for n values) with a reusable decompression buffer.
 func decodeCompressedIntsInto[T codedInt](data []byte, off, end int64, size uint64, n int, out []T, scratch *[]byte) ([]T, error) {
 	var zero T
-	w := int(sizeofInt(zero))
+	w := int(unsafe.Sizeof(zero))
 	bound := uint64(wrappedBound(encodedIntsBound(n, w)))
 	if size > bound {
 		size = bound
@@ -147,16 +148,7 @@ func decodeCompressedIntsInto[T codedInt](data []byte, off, end int64, size uint
 	return out, nil
 }
 
-func sizeofInt[T codedInt](T) uintptr {
-	var x T
-	switch any(x).(type) {
-	case int32, uint32:
-		return 4
-	}
-	return 8
-}
-
-// countLimit rejects counts larger than the bytes left could encode at
+// count rejects counts larger than the bytes left could encode at
 // perElem bytes each.
 func (r *cursor) count(what string, perElem int64) int {
 	n := r.u64()

@@ -3,7 +3,6 @@ package usdc
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -670,5 +669,3 @@ func (w *writer) encodeSpecs() (paths, fsets, types []uint32) {
 	}
 	return paths, fsets, types
 }
-
-var errClosed = errors.New("reader is closed")
