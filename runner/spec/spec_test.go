@@ -308,7 +308,8 @@ func TestVariables(t *testing.T) {
 		{name: "var file", opts: Options{VarFiles: []string{varFile}}, prims: 200, variants: 2, title: "t-200"},
 		{name: "var after var file", opts: Options{VarFiles: []string{varFile}, Vars: []string{"prims=1"}}, prims: 2, variants: 2, title: "t-2"},
 		{name: "untyped takes strings", opts: Options{Vars: []string{"anything=hello world"}}, prims: 20, variants: 1, title: "t-20"},
-		{name: "bad number", opts: Options{Vars: []string{"prims=many"}}, wantError: "Invalid value for variable"},
+		{name: "bad number", opts: Options{Vars: []string{"prims=many"}}, wantError: "on <value for var.prims> line 1:\n   1: many"},
+		{name: "wrong type", opts: Options{Vars: []string{"codecs=3"}}, wantError: "Invalid value for variable"},
 		{name: "undeclared", opts: Options{Vars: []string{"nope=1"}}, wantError: `-var sets "nope", but the spec declares no variable of that name`},
 		{name: "not an assignment", opts: Options{Vars: []string{"prims"}}, wantError: "Invalid -var option"},
 		{name: "missing var file", opts: Options{VarFiles: []string{filepath.Join(dir, "missing.hcl")}}, wantError: "Cannot read variables file"},
@@ -375,6 +376,14 @@ func TestMultipleFiles(t *testing.T) {
 	}
 	if s := diags.String(); !strings.Contains(s, "on c.hcl line 1") || !strings.Contains(s, "already declared at a.hcl:2,1-15") {
 		t.Errorf("diagnostics:\n%s", s)
+	}
+}
+
+func TestFileGivenTwice(t *testing.T) {
+	src := Source{Name: "a.hcl", Bytes: []byte(minimal)}
+	p, diags := LoadSources([]Source{src, src}, Options{})
+	if p != nil || !strings.Contains(diags.String(), "a.hcl appears more than once") {
+		t.Errorf("diagnostics:\n%s", diags)
 	}
 }
 
