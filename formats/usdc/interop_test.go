@@ -164,6 +164,7 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		{"flat uncompressed", testScene{"flat", 100, allTypesProps, 3}, formats.Options{"compress": false}},
 		{"flat building20 payload v0.9", testScene{"flat", 200, building20(true), 4}, formats.Options{"version": "0.9.0"}},
 		{"deep building20 v0.10", testScene{"deep", 260, building20(false), 5}, formats.Options{"version": "0.10.0"}},
+		{"nested all types", testScene{"nested", 60, allTypesProps, 6}, formats.Options{"specifier": "def"}},
 	}
 	if !testing.Short() {
 		cases = append(cases, struct {

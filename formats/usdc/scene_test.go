@@ -50,6 +50,12 @@ func building20(payload bool) []formats.Property {
 
 // primPath names prim i of a flat or deep hierarchy.
 func primPath(hier string, i int) string {
+	if hier == "nested" { // prims with attributes under prims with attributes
+		if i%2 == 1 {
+			return fmt.Sprintf("/World/N_%d/Child", i/2)
+		}
+		return fmt.Sprintf("/World/N_%d", i/2)
+	}
 	if hier == "deep" {
 		return fmt.Sprintf("/World/Zone_%d/Level_%d/Room_%d/Component_%d", i/1000, i/100%10, i/10%10, i%10)
 	}
