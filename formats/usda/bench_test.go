@@ -106,3 +106,33 @@ func cpuTime() time.Duration {
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkTraverse reads one property of every prim of an opened layer, the
+// traversal OpenUSD's side of testdata/pxr_time.py times.
+func BenchmarkTraverse(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("prims=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "scene.usda")
+			writeScene(b, benchScene(n), path)
+			r, err := OpenFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			prims, _ := r.Prims()
+			var v formats.Value
+			sum := 0.0
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				for _, p := range prims {
+					if err := r.Get(p, "cost", &v); err != nil {
+						b.Fatal(err)
+					}
+					sum += v.Num
+				}
+			}
+			reportCPU(b, cpu)
+			_ = sum
+		})
+	}
+}
