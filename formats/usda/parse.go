@@ -649,9 +649,6 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	if name == nil {
 		return p.errAt(nat, "expected an attribute name, found %s", p.describe(nat))
 	}
-	if !utf8.Valid(name) {
-		return p.errAt(nat, "attribute name is not valid UTF-8")
-	}
 	if p.peek() == '.' {
 		return p.errAt(p.pos, "attribute %s.%s: only default values are supported, not %s", pr.path, name, p.describe(p.pos))
 	}
@@ -664,6 +661,9 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		}
 	}
 	if col == nil {
+		if !utf8.Valid(name) {
+			return p.errAt(nat, "attribute name is not valid UTF-8")
+		}
 		var err error
 		if col, err = p.l.column(str(name), typ); err != nil {
 			return p.errAt(at, "prim %s: %v", pr.path, err)
