@@ -322,6 +322,7 @@ func BenchmarkDecodeBlock(b *testing.B) {
 			c := &r.cols[r.column(prop)]
 			slot := r.slot(3)
 			b.ReportAllocs()
+			cpu := cpuNanos()
 			for b.Loop() {
 				slot.mu.Lock()
 				if _, err := r.readColumn(slot, c); err != nil {
@@ -329,6 +330,7 @@ func BenchmarkDecodeBlock(b *testing.B) {
 				}
 				slot.mu.Unlock()
 			}
+			b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -154,7 +154,9 @@ func readDirect[T any](read levelReader[T], rows int) ([]T, error) {
 
 // decodeChunk reads a column chunk of rows rows into a block of c's type.
 // arrow-go can panic on some corrupt pages; that becomes an error here.
-func decodeChunk(cr file.ColumnChunkReader, c *column, rows int) (b *block, err error) {
+//
+// sizeHint, the chunk's uncompressed size, presizes string storage.
+func decodeChunk(cr file.ColumnChunkReader, c *column, rows int, sizeHint int64) (b *block, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, err = nil, fmt.Errorf("corrupt column chunk: %v", r)
@@ -197,8 +199,8 @@ general:
 	case *file.BooleanColumnChunkReader:
 		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []bool) { b.bits = append(b.bits, v...) })
 	case *file.ByteArrayColumnChunkReader:
-		var arena []byte
-		b.off = append(b.off, 0)
+		arena := make([]byte, 0, max(0, sizeHint))
+		b.off = make([]uint32, 1, min(rows, maxDirectRows)+1)
 		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []parquet.ByteArray) {
 			for _, s := range v {
 				arena = append(arena, s...)

@@ -347,7 +347,9 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
-	b, err = decodeChunk(cr, c, s.rows)
+	// A capacity hint only, so bounded for corrupt metadata.
+	hint := min(cc.TotalUncompressedSize(), 32*n+4096, 64<<20)
+	b, err = decodeChunk(cr, c, s.rows, hint)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
