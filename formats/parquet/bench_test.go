@@ -153,7 +153,7 @@ func procStatus(tb testing.TB, key string) int64 {
 // chunkBytes is the stored size of one property's column chunk.
 func chunkBytes(tb testing.TB, path string, g int, prop string) int64 {
 	r := openScene(tb, path, nil).(*reader)
-	ci := r.colByName[prop]
+	ci := r.column(prop)
 	cc, err := r.pf.MetaData().RowGroup(g).ColumnChunk(r.cols[ci].leaf)
 	if err != nil {
 		tb.Fatal(err)

@@ -31,7 +31,6 @@ type reader struct {
 
 	props     []formats.Property
 	cols      []column
-	colByName map[string]int
 	pathCol   column
 	rows      int64
 	nrg       int
@@ -101,10 +100,8 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
-	r.colByName = make(map[string]int, len(r.cols))
 	r.props = make([]formats.Property, len(r.cols))
 	for i, c := range r.cols {
-		r.colByName[c.prop.Name] = i
 		r.props[i] = c.prop
 	}
 	r.slots = newDir[rgSlot](r.nrg)
