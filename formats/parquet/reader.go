@@ -29,11 +29,11 @@ type reader struct {
 	size int64
 	rp   *parquet.ReaderProperties
 
-	props     []formats.Property
-	cols      []column
-	pathCol   column
-	rows      int64
-	nrg       int
+	props   []formats.Property
+	cols    []column
+	pathCol column
+	rows    int64
+	nrg     int
 	// rgSize is the rows of every row group but the last when the file's
 	// row groups are uniform (always, for files this package writes);
 	// otherwise 0 and rgStart is searched.
