@@ -165,3 +165,51 @@ func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Bat
 		}
 	}
 }
+
+// TestReadsPyarrowFiles reads a file the plugin's Python tooling would
+// write: pyarrow's defaults, nullable columns, no scene metadata.
+func TestReadsPyarrowFiles(t *testing.T) {
+	python := testenv.Python(t, "pyarrow")
+	path := filepath.Join(t.TempDir(), "plugin.parquet")
+	const rows = 250
+	out := testenv.RunPython(t, python, filepath.Join("testdata", "pyarrow_write.py"), path, "250", "100")
+	var want struct {
+		Path       []string    `json:"path"`
+		Cost       []float64   `json:"cost"`
+		Lifespan   []int64     `json:"lifespan"`
+		IsActive   []bool      `json:"is_active"`
+		SupplierID []string    `json:"supplier_id"`
+		Samples    [][]float64 `json:"samples"`
+	}
+	if err := json.Unmarshal(out, &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, idx := range []string{"eager", "lazy"} {
+		r := openScene(t, path, map[string]any{"index": idx})
+		wantProps := []formats.Property{{Name: "cost", Type: formats.Double}, {Name: "lifespan", Type: formats.Int64},
+			{Name: "is_active", Type: formats.Bool}, {Name: "supplier_id", Type: formats.String},
+			{Name: "samples", Type: formats.DoubleArray}}
+		if got := r.Properties(); !slices.Equal(got, wantProps) {
+			t.Fatalf("%s: properties %v", idx, got)
+		}
+		prims, err := r.Prims()
+		if err != nil || !slices.Equal(prims, want.Path) {
+			t.Fatalf("%s: prims differ (%v)", idx, err)
+		}
+		var v formats.Value
+		for i := rows - 1; i >= 0; i-- {
+			p := want.Path[i]
+			get := func(prop string) *formats.Value {
+				if err := r.Get(p, prop, &v); err != nil {
+					t.Fatal(err)
+				}
+				return &v
+			}
+			if get("cost").Num != want.Cost[i] || get("lifespan").Int != want.Lifespan[i] ||
+				get("is_active").Bool != want.IsActive[i] || get("supplier_id").Str != want.SupplierID[i] ||
+				!slices.Equal(get("samples").Doubles, want.Samples[i]) {
+				t.Fatalf("%s: %s differs from what pyarrow wrote", idx, p)
+			}
+		}
+	}
+}
