@@ -1,19 +1,22 @@
 package parquet
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/scenebench/runner/formats/formatstest"
 )
 
-// TestConformance runs the suite every format passes: every property type,
-// layer order, not-found errors and concurrent reads.
+// The shared conformance suite, over both indexes, a budgeted cache and
+// row groups that do not divide the prim count.
 func TestConformance(t *testing.T) {
-	formatstest.Run(t, Format{}, nil)
-}
-
-func TestConformanceLazyIndexSmallCache(t *testing.T) {
-	formatstest.Run(t, Format{}, map[string]any{
-		"index": "lazy", "cache_budget": int64(4096), "row_group_size": int64(64), "compression": "zstd",
-	})
+	for _, opts := range []map[string]any{
+		{"index": "eager"},
+		{"index": "lazy", "row_group_size": 64, "compression": "zstd"},
+		{"index": "lazy", "cache_budget": 2048, "row_group_size": 10, "dictionary": false},
+	} {
+		t.Run(fmt.Sprint(opts["index"], opts["row_group_size"], opts["cache_budget"]), func(t *testing.T) {
+			formatstest.Run(t, Format{}, opts)
+		})
+	}
 }
