@@ -19,7 +19,7 @@ func (Format) Options() []formats.Option {
 		{Name: "version", Kind: formats.OptString, Default: "0.8.0",
 			Allowed: []string{"0.8.0", "0.9.0", "0.10.0"}, Doc: "crate version written", LabelPrefix: "v"},
 		{Name: "compress", Kind: formats.OptBool, Default: true,
-			Doc: "compress structural sections and numeric arrays as OpenUSD does"},
+			Doc: "compress int, float and double arrays as OpenUSD does (structural sections are always compressed)"},
 		{Name: "specifier", Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
 			Doc: "specifier of every prim spec"},
 		{Name: "type_name", Kind: formats.OptString, Default: "",
