@@ -13,7 +13,7 @@ FUZZTIME ?= 60s
 all: build
 
 build:
-	$(GO) build -o bin/runner ./runner
+	$(GO) build -buildvcs=auto -o bin/runner ./runner
 
 run: build
 	./bin/runner apply $(SPEC)
