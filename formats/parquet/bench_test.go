@@ -334,3 +334,32 @@ func BenchmarkDecodeBlock(b *testing.B) {
 		})
 	}
 }
+
+// Listing the prims after a lazy open: one pass over the path column. (An
+// eager open has read it already; Prims then costs nothing.)
+func BenchmarkPrims(b *testing.B) {
+	path := benchFile(b, sceneSpec{prims: 10000, seed: 1}, nil)
+	for _, idx := range []string{"lazy"} {
+		b.Run(fmt.Sprintf("prims=10000/%s", idx), func(b *testing.B) {
+			o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
+			var cpu int64
+			for b.Loop() {
+				b.StopTimer()
+				r, err := Format{}.Open(path, o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				c0 := cpuNanos()
+				if _, err := r.Prims(); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuNanos() - c0
+				b.StopTimer()
+				r.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

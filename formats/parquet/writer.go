@@ -55,6 +55,9 @@ func writerProperties(opts formats.Options) (*parquet.WriterProperties, int64, e
 		parquet.WithCompressionLevel(level),
 		parquet.WithMaxRowGroupLength(rg),
 		parquet.WithDictionaryDefault(opts.Bool("dictionary")),
+		// Paths are unique: a dictionary would repeat every value and add
+		// an index per row, and slow down reading the column.
+		parquet.WithDictionaryFor(pathColumn, false),
 		parquet.WithStats(opts.Bool("statistics")),
 		parquet.WithDataPageSize(page),
 		parquet.WithDictionaryPageSizeLimit(page),
