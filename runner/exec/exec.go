@@ -40,6 +40,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -266,7 +267,7 @@ type fileResult struct {
 // one), and describes the datasets for the results.
 func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 	e.files = map[fileKey]fileResult{}
-	byFile := map[string]fileResult{}
+	byFile := e.buildFiles(ctx)
 	var out []results.Dataset
 	dsIndex := map[string]int{}
 	for i := range e.p.Cells {
@@ -433,4 +434,69 @@ func runInProcess(ctx context.Context, req *runRequest) (runResult, error) {
 	case <-ctx.Done():
 		return runResult{}, &runError{err: ctx.Err()}
 	}
+}
+
+// dataBuilders is how many data files are built at once: writers are
+// single-threaded, so files in different formats build side by side.
+var dataBuilders = min(runtime.NumCPU(), 4)
+
+// buildFiles ensures every distinct data file the cells need, dataBuilders
+// at a time, and returns them by dataset name and file key. Files it could
+// not start (unknown formats, an interrupted run) are left out; ensureData
+// deals with them.
+func (e *executor) buildFiles(ctx context.Context) map[string]fileResult {
+	type job struct {
+		key string
+		c   *plan.Cell
+		f   formats.Format
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for i := range e.p.Cells {
+		c := &e.p.Cells[i]
+		f, ok := formats.Lookup(c.Format.Format)
+		if !ok {
+			continue
+		}
+		fk := c.Dataset.Name + "\x00" + formats.FileKey(f, c.Format.Options)
+		if !seen[fk] {
+			seen[fk] = true
+			jobs = append(jobs, job{fk, c, f})
+		}
+	}
+	var mu sync.Mutex
+	built := map[string]fileResult{}
+	next := make(chan job)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, dataBuilders); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				e.prog.line("data  %s  %s ...", j.c.Dataset.Name, j.c.Format.Label)
+				var fr fileResult
+				fr.file, fr.err = e.opts.Ensure(ctx, e.set.DataDir, j.c.Dataset, j.f, j.c.Format.Options,
+					dataset.EnsureOptions{Force: e.opts.Force, Progress: e.opts.Progress})
+				if fr.err != nil && ctx.Err() != nil {
+					continue // interrupted: ensureData reports it
+				}
+				if fr.err != nil {
+					fr.err = fmt.Errorf("data for %s in %s: %w", j.c.Dataset.Name, j.c.Format.Label, fr.err)
+					e.prog.line("data  %s  %s  failed: %v", j.c.Dataset.Name, j.c.Format.Label, fr.err)
+				}
+				mu.Lock()
+				built[j.key] = fr
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	return built
 }
