@@ -344,6 +344,9 @@ func mark(b bool) string {
 
 func (b *builder) scenario(i int, name string) (*tab, error) {
 	t := &tab{ID: fmt.Sprintf("scenario-%d", i+1), Label: name}
+	if desc := b.r.ScenarioDescription(name); desc != "" {
+		t.Sections = append(t.Sections, &section{Heading: "Scenario " + name, Level: 2, Text: desc})
+	}
 	for _, sw := range b.r.Sweeps {
 		s := &section{Heading: "Time against prim count", Level: 2,
 			Text: "Median per step over the datasets of a size sweep, log axes."}

@@ -266,6 +266,9 @@ func mark(b bool) string {
 func (d *doc) scenarios() {
 	for _, name := range d.r.Scenarios {
 		d.printf("## Scenario %s\n\n", code(name))
+		if desc := d.r.ScenarioDescription(name); desc != "" {
+			d.printf("%s\n\n", desc)
+		}
 		for _, ds := range d.r.Datasets {
 			for _, s := range ds.Scenarios {
 				if s.Name != name {

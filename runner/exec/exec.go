@@ -134,6 +134,9 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Warnings:    warns,
 		Cells:       []results.Cell{},
 	}
+	for _, sc := range p.Scenarios {
+		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description})
+	}
 
 	done := map[string]results.Cell{}
 	var jr *journal

@@ -36,7 +36,9 @@ type File struct {
 	Report        Report      `json:"report"`
 	Environment   Environment `json:"environment"`
 	Datasets      []Dataset   `json:"datasets"`
-	Cells         []Cell      `json:"cells"`
+	// Scenarios describe the spec's scenarios, in spec order.
+	Scenarios []Scenario `json:"scenarios,omitempty"`
+	Cells     []Cell     `json:"cells"`
 	// Warnings concern the whole run (e.g. a clock source other than tsc).
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -88,6 +90,12 @@ type Dataset struct {
 	Schema    string     `json:"schema"`
 	Payload   bool       `json:"payload"`
 	Files     []DataFile `json:"files"`
+}
+
+// Scenario names a scenario of the spec and says what it measures.
+type Scenario struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
 }
 
 // DataFile is one dataset written in one format variant.

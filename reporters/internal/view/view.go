@@ -1132,3 +1132,13 @@ func (r *Report) groupWarnings() {
 		r.WarningGroups[i].Where = append(r.WarningGroups[i].Where, w.Where)
 	}
 }
+
+// ScenarioDescription is the spec's description of a scenario, or "".
+func (r *Report) ScenarioDescription(name string) string {
+	for _, s := range r.File.Scenarios {
+		if s.Name == name {
+			return s.Description
+		}
+	}
+	return ""
+}
