@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
-	"github.com/scenebench/runner/formats"
-	"github.com/scenebench/runner/runner/dataset"
-	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/exec"
 )
 
 var genCmd = &command{
@@ -39,72 +35,30 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
-	type job struct {
-		need plan.DataNeed
-		f    formats.Format
-		file dataset.File
-		err  error
-	}
-	var jobs []*job
-	done := map[string]bool{}
-	failed := 0
-	for _, need := range p.DataNeeds() {
-		f, ok := formats.Lookup(need.Format.Format)
-		if !ok { // the loader only admits registered formats
-			fmt.Fprintf(stderr, "runner gen: %s: unknown format %q\n", need.Format.Label, need.Format.Format)
-			failed++
-			continue
-		}
-		key := need.Dataset.Name + "\x00" + formats.FileKey(f, need.Format.Options)
-		if !done[key] {
-			done[key] = true
-			jobs = append(jobs, &job{need: need, f: f})
-		}
-	}
-	// Writers are single-threaded: build files in different formats side
-	// by side, one per core.
-	next := make(chan *job)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.NumCPU(), 4); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				j.file, j.err = dataset.Ensure(ctx, p.Settings.DataDir, j.need.Dataset, j.f, j.need.Format.Options,
-					dataset.EnsureOptions{Force: force, Progress: stderr})
-			}
-		}()
-	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- j
-	}
-	close(next)
-	wg.Wait()
+	built := exec.BuildData(ctx, p.DataNeeds(), p.Settings.DataDir,
+		exec.Options{Force: force, Progress: stderr}, nil)
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "runner gen: interrupted\n")
 		return exitFailure
 	}
-	var reused, generated int
+	var reused, generated, failed int
 	var bytes int64
-	for _, j := range jobs {
-		need := j.need
-		if j.err != nil {
-			fmt.Fprintf(stderr, "runner gen: dataset %s, format %s: %v\n", need.Dataset.Name, need.Format.Label, j.err)
+	for _, df := range built {
+		need := df.Needs[0]
+		if df.Err != nil {
+			fmt.Fprintf(stderr, "runner gen: dataset %s, format %s: %v\n", need.Dataset.Name, need.Format.Label, df.Err)
 			failed++
 			continue
 		}
 		verb := "generated"
-		if j.file.Reused {
+		if df.File.Reused {
 			verb = "reused"
 			reused++
 		} else {
 			generated++
 		}
-		bytes += j.file.Bytes
-		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Format.Label, humanBytes(j.file.Bytes), j.file.Path)
+		bytes += df.File.Bytes
+		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Format.Label, humanBytes(df.File.Bytes), df.File.Path)
 	}
 	fmt.Fprintf(stdout, "%d generated, %d reused, %d failed; %s in %s\n", generated, reused, failed, humanBytes(bytes), p.Settings.DataDir)
 	if failed > 0 {

@@ -40,7 +40,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -269,55 +268,35 @@ type fileResult struct {
 // once per distinct file (variants that differ only in read options share
 // one), and describes the datasets for the results.
 func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
+	built := BuildData(ctx, e.p.DataNeeds(), e.set.DataDir, e.opts, func(line string) { e.prog.line("%s", line) })
 	e.files = map[fileKey]fileResult{}
-	byFile := e.buildFiles(ctx)
+	for _, df := range built {
+		fr := fileResult{file: df.File, err: df.Err}
+		for _, need := range df.Needs {
+			k := fileKey{need.Dataset.Name, need.Format.Label}
+			if fr.err != nil {
+				e.files[k] = fileResult{err: fmt.Errorf("data for %s in %s: %w", need.Dataset.Name, need.Format.Label, df.Err)}
+				continue
+			}
+			e.files[k] = fr
+		}
+	}
 	var out []results.Dataset
 	dsIndex := map[string]int{}
-	for i := range e.p.Cells {
-		c := &e.p.Cells[i]
-		k := fileKey{c.Dataset.Name, c.Format.Label}
-		if _, ok := e.files[k]; ok {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		di, ok := dsIndex[c.Dataset.Name]
+	for _, need := range e.p.DataNeeds() {
+		cfg := need.Dataset
+		di, ok := dsIndex[cfg.Name]
 		if !ok {
 			di = len(out)
-			dsIndex[c.Dataset.Name] = di
-			cfg := c.Dataset
+			dsIndex[cfg.Name] = di
 			out = append(out, results.Dataset{Name: cfg.Name, Prims: cfg.Prims, Hierarchy: cfg.Hierarchy,
 				Seed: cfg.Seed, Schema: cfg.Schema, Payload: cfg.Payload, Files: []results.DataFile{}})
 		}
-		var fr fileResult
-		f, ok := formats.Lookup(c.Format.Format)
-		if !ok {
-			fr.err = fmt.Errorf("format %q is not available in this build", c.Format.Format)
-		} else {
-			fk := c.Dataset.Name + "\x00" + formats.FileKey(f, c.Format.Options)
-			if prev, ok := byFile[fk]; ok {
-				fr = prev
-			} else {
-				e.prog.line("data  %s  %s ...", c.Dataset.Name, c.Format.Label)
-				fr.file, fr.err = e.opts.Ensure(ctx, e.set.DataDir, c.Dataset, f, c.Format.Options,
-					dataset.EnsureOptions{Force: e.opts.Force, Progress: e.opts.Progress})
-				if fr.err != nil && ctx.Err() != nil {
-					return out, ctx.Err()
-				}
-				if fr.err != nil {
-					fr.err = fmt.Errorf("data for %s in %s: %w", c.Dataset.Name, c.Format.Label, fr.err)
-					e.prog.line("data  %s  %s  failed: %v", c.Dataset.Name, c.Format.Label, fr.err)
-				}
-				byFile[fk] = fr
-			}
-		}
-		e.files[k] = fr
-		if fr.err == nil {
-			out[di].Files = append(out[di].Files, results.DataFile{Format: c.Format.Label, Path: fr.file.Path, Bytes: fr.file.Bytes})
+		if fr := e.files[fileKey{cfg.Name, need.Format.Label}]; fr.err == nil {
+			out[di].Files = append(out[di].Files, results.DataFile{Format: need.Format.Label, Path: fr.file.Path, Bytes: fr.file.Bytes})
 		}
 	}
-	return out, nil
+	return out, ctx.Err()
 }
 
 // runCell runs one cell's warmups and repeats. Failures of the cell are in
@@ -437,69 +416,4 @@ func runInProcess(ctx context.Context, req *runRequest) (runResult, error) {
 	case <-ctx.Done():
 		return runResult{}, &runError{err: ctx.Err()}
 	}
-}
-
-// dataBuilders is how many data files are built at once: writers are
-// single-threaded, so files in different formats build side by side.
-var dataBuilders = min(runtime.NumCPU(), 4)
-
-// buildFiles ensures every distinct data file the cells need, dataBuilders
-// at a time, and returns them by dataset name and file key. Files it could
-// not start (unknown formats, an interrupted run) are left out; ensureData
-// deals with them.
-func (e *executor) buildFiles(ctx context.Context) map[string]fileResult {
-	type job struct {
-		key string
-		c   *plan.Cell
-		f   formats.Format
-	}
-	var jobs []job
-	seen := map[string]bool{}
-	for i := range e.p.Cells {
-		c := &e.p.Cells[i]
-		f, ok := formats.Lookup(c.Format.Format)
-		if !ok {
-			continue
-		}
-		fk := c.Dataset.Name + "\x00" + formats.FileKey(f, c.Format.Options)
-		if !seen[fk] {
-			seen[fk] = true
-			jobs = append(jobs, job{fk, c, f})
-		}
-	}
-	var mu sync.Mutex
-	built := map[string]fileResult{}
-	next := make(chan job)
-	var wg sync.WaitGroup
-	for w := 0; w < max(1, dataBuilders); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				e.prog.line("data  %s  %s ...", j.c.Dataset.Name, j.c.Format.Label)
-				var fr fileResult
-				fr.file, fr.err = e.opts.Ensure(ctx, e.set.DataDir, j.c.Dataset, j.f, j.c.Format.Options,
-					dataset.EnsureOptions{Force: e.opts.Force, Progress: e.opts.Progress})
-				if fr.err != nil && ctx.Err() != nil {
-					continue // interrupted: ensureData reports it
-				}
-				if fr.err != nil {
-					fr.err = fmt.Errorf("data for %s in %s: %w", j.c.Dataset.Name, j.c.Format.Label, fr.err)
-					e.prog.line("data  %s  %s  failed: %v", j.c.Dataset.Name, j.c.Format.Label, fr.err)
-				}
-				mu.Lock()
-				built[j.key] = fr
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- j
-	}
-	close(next)
-	wg.Wait()
-	return built
 }
