@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/term"
-
 	"github.com/scenebench/runner/reporters"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
@@ -54,7 +52,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		w = file
 	}
-	color := *outPath == "" && strings.EqualFold(*format, "table") && isTerminal(stdout)
+	color := *outPath == "" && strings.EqualFold(*format, "table") && reporters.IsTerminal(stdout)
 	err = reporters.Render(w, f, *format, reporters.Options{Color: color})
 	if file != nil {
 		if cerr := file.Close(); err == nil {
@@ -152,7 +150,7 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	}
 	if table {
 		fmt.Fprintln(stdout)
-		if err := reporters.Render(stdout, res, "table", reporters.Options{Color: isTerminal(stdout)}); err != nil {
+		if err := reporters.Render(stdout, res, "table", reporters.Options{Color: reporters.IsTerminal(stdout)}); err != nil {
 			return err
 		}
 	}
@@ -164,10 +162,4 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "reports: %s in %s\n", strings.Join(written, ", "), p.Settings.Out)
 	return nil
-}
-
-// isTerminal reports whether w is a terminal (colour and live lines only then).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
