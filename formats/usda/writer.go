@@ -304,7 +304,6 @@ type fileWriter struct {
 	enc  *Encoder
 	info formats.SceneInfo
 	vals []formats.Value
-	n    int
 }
 
 func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
@@ -333,7 +332,6 @@ func (w *fileWriter) Write(b *formats.Batch) error {
 			return fmt.Errorf("%s: %w", w.path, err)
 		}
 	}
-	w.n += b.Len()
 	return nil
 }
 
