@@ -783,10 +783,15 @@ func (p *parser) float() (float64, error) {
 // float32 parses a double and rounds it to float, as OpenUSD does.
 func (p *parser) float32() (float32, error) {
 	f, err := p.float()
+	return narrow(f), err
+}
+
+// narrow rounds a parsed double to float; a NaN becomes the canonical one.
+func narrow(f float64) float32 {
 	if math.IsNaN(f) {
-		return nan32, err
+		return nan32
 	}
-	return float32(f), err
+	return float32(f)
 }
 
 // integer parses an integer within [lo, hi].
@@ -946,11 +951,7 @@ func (p *parser) value(c *column, slot int32) error {
 		}
 		if c.prop.Type == formats.Float3 {
 			for i := range v {
-				f := float32(v[i])
-				if math.IsNaN(v[i]) {
-					f = nan32
-				}
-				v[i] = float64(f)
+				v[i] = float64(narrow(v[i]))
 			}
 		}
 		c.setVec(slot, v)
@@ -993,10 +994,7 @@ func (p *parser) value(c *column, slot int32) error {
 			v, err := p.tuple3()
 			var f [3]float32
 			for i := range v {
-				f[i] = float32(v[i])
-				if math.IsNaN(v[i]) {
-					f[i] = nan32
-				}
+				f[i] = narrow(v[i])
 			}
 			c.vec3fs = append(c.vec3fs, f)
 			return err
