@@ -485,9 +485,12 @@ func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
 	b := w.buf[:0]
 
 	// TOKENS
+	// Each chunk is dropped once copied, so the chunks and the joined
+	// text are not both held in full.
 	text := make([]byte, 0, w.tokBytes)
-	for _, c := range w.tokText {
+	for i, c := range w.tokText {
 		text = append(text, c...)
+		w.tokText[i] = nil
 	}
 	w.tokText = nil
 	b = le.AppendUint64(b, uint64(w.numTok))
