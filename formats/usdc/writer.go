@@ -537,7 +537,8 @@ func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
 	put(secFieldSets, b)
 
 	// PATHS
-	pathIdx, elemTok, jumps := w.encodePaths()
+	order := w.preorder()
+	pathIdx, elemTok, jumps := w.encodePaths(order)
 	b = le.AppendUint64(b[:0], uint64(w.nextPath))
 	b = le.AppendUint64(b, uint64(len(pathIdx)))
 	for _, arr := range []any{pathIdx, elemTok, jumps} {
@@ -548,7 +549,7 @@ func (w *writer) writeSections(fsets []uint32, fields *fieldTable) error {
 	put(secPaths, b)
 
 	// SPECS
-	sp, sf, st := w.encodeSpecs()
+	sp, sf, st := w.encodeSpecs(order)
 	b = le.AppendUint64(b[:0], uint64(len(sp)))
 	for _, arr := range [][]uint32{sp, sf, st} {
 		if b, err = w.z.appendCompressedInts(b, arr, &w.encBuf); err != nil {
@@ -592,9 +593,9 @@ func (w *writer) preorder() []int32 {
 	return order
 }
 
-// encodePaths builds the pre-order path tree: each prim, then its
-// properties, then its child prims.
-func (w *writer) encodePaths() (pathIdx []uint32, elemTok, jumps []int32) {
+// encodePaths builds the path tree from the pre-order node list: each
+// prim, then its properties, then its child prims.
+func (w *writer) encodePaths(order []int32) (pathIdx []uint32, elemTok, jumps []int32) {
 	np := len(w.props)
 	nprops := func(n int32) int {
 		if w.nodes[n].attrBase >= 0 {
@@ -615,7 +616,7 @@ func (w *writer) encodePaths() (pathIdx []uint32, elemTok, jumps []int32) {
 	pathIdx = make([]uint32, 0, total)
 	elemTok = make([]int32, 0, total)
 	jumps = make([]int32, 0, total)
-	for _, n := range w.preorder() {
+	for _, n := range order {
 		node := &w.nodes[n]
 		k := nprops(n)
 		hasChild := k > 0 || node.firstChild >= 0
@@ -646,13 +647,13 @@ func (w *writer) encodePaths() (pathIdx []uint32, elemTok, jumps []int32) {
 }
 
 // encodeSpecs lists the pseudo-root, then each prim followed by its
-// attributes, in pre-order.
-func (w *writer) encodeSpecs() (paths, fsets, types []uint32) {
+// attributes, in the pre-order given.
+func (w *writer) encodeSpecs(order []int32) (paths, fsets, types []uint32) {
 	n := len(w.nodes) + len(w.attrFS)
 	paths = make([]uint32, 0, n)
 	fsets = make([]uint32, 0, n)
 	types = make([]uint32, 0, n)
-	for _, i := range w.preorder() {
+	for _, i := range order {
 		node := &w.nodes[i]
 		paths = append(paths, node.pathIdx)
 		fsets = append(fsets, node.fieldSet)
