@@ -102,59 +102,48 @@ func (c *column) has(slot int32) bool {
 
 // grow makes room for slot in the column's per-slot stores.
 func (c *column) grow(slot int32) {
-	n := int(slot) + 1
-	for len(c.present) < n {
-		c.present = append(c.present, false)
+	c.present = setAt(c.present, slot, true)
+}
+
+// setAt stores v at index slot of s, first extending s with zero values
+// up to slot.
+func setAt[T any](s []T, slot int32, v T) []T {
+	var zero T
+	for len(s) <= int(slot) {
+		s = append(s, zero)
 	}
-	c.present[slot] = true
+	s[slot] = v
+	return s
 }
 
 func (c *column) setNum(slot int32, v float64) {
 	c.grow(slot)
-	for len(c.nums) <= int(slot) {
-		c.nums = append(c.nums, 0)
-	}
-	c.nums[slot] = v
+	c.nums = setAt(c.nums, slot, v)
 }
 
 func (c *column) setInt(slot int32, v int64) {
 	c.grow(slot)
-	for len(c.ints) <= int(slot) {
-		c.ints = append(c.ints, 0)
-	}
-	c.ints[slot] = v
+	c.ints = setAt(c.ints, slot, v)
 }
 
 func (c *column) setBool(slot int32, v bool) {
 	c.grow(slot)
-	for len(c.bools) <= int(slot) {
-		c.bools = append(c.bools, false)
-	}
-	c.bools[slot] = v
+	c.bools = setAt(c.bools, slot, v)
 }
 
 func (c *column) setStr(slot int32, v string) {
 	c.grow(slot)
-	for len(c.strs) <= int(slot) {
-		c.strs = append(c.strs, "")
-	}
-	c.strs[slot] = v
+	c.strs = setAt(c.strs, slot, v)
 }
 
 func (c *column) setVec(slot int32, v [3]float64) {
 	c.grow(slot)
-	for len(c.vecs) <= int(slot) {
-		c.vecs = append(c.vecs, [3]float64{})
-	}
-	c.vecs[slot] = v
+	c.vecs = setAt(c.vecs, slot, v)
 }
 
 func (c *column) setSpan(slot int32, off, n int) {
 	c.grow(slot)
-	for len(c.spans) <= int(slot) {
-		c.spans = append(c.spans, span{})
-	}
-	c.spans[slot] = span{uint32(off), uint32(n)}
+	c.spans = setAt(c.spans, slot, span{uint32(off), uint32(n)})
 	if c.prop.Length == 0 {
 		c.prop.Length = n
 	}
