@@ -257,7 +257,9 @@ func (c *crate) readTokens(r *cursor) error {
 	if usize > 0 && text[usize-1] != 0 {
 		return c.errorf(at, "TOKENS: not NUL-terminated")
 	}
-	c.tokenText = string(text)
+	// text is not written again, so the string shares its bytes rather
+	// than copying the whole token text a second time.
+	c.tokenText = unsafe.String(unsafe.SliceData(text), len(text))
 	c.tokens = make([]string, num)
 	p := 0
 	for i := range c.tokens {
