@@ -50,9 +50,8 @@ type reader struct {
 	indexOnce sync.Once
 	indexErr  error
 	index     map[string]uint32
-	paths     []string
 	pathsOnce sync.Once
-	// pathsReady publishes paths once read; with it, hint (the row of the
+	// pathsReady holds the paths once read; with it, hint (the row of the
 	// last prim located) makes gets in layer order, and repeated gets of
 	// one prim, skip the index.
 	pathsReady atomic.Pointer[[]string]
@@ -429,10 +428,12 @@ func (r *reader) readPaths() ([]string, error) {
 				paths = append(paths, b.stringAt(i))
 			}
 		}
-		r.paths = paths
 		r.pathsReady.Store(&paths)
 	})
-	return r.paths, r.pathsErr
+	if ps := r.pathsReady.Load(); ps != nil {
+		return *ps, nil
+	}
+	return nil, r.pathsErr
 }
 
 // locate finds a prim's row group and row within it.
