@@ -443,12 +443,8 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		x := row.Step.Stats
 		m := row.Step.Memory
 		median := valueCell(view.Value{Present: true, Has: true, V: x.MedianNS, Status: row.Cell.Status, Winner: row.Winner}, view.Time)
-		ci := "–"
-		if x.CI95LowNS != 0 || x.CI95HighNS != 0 {
-			ci = view.Duration(x.CI95LowNS) + " – " + view.Duration(x.CI95HighNS)
-		}
 		tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), median,
-			{Text: ci, Class: "num"},
+			{Text: view.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num"},
 			{Text: view.Duration(x.MeanNS) + " ± " + view.Duration(x.StddevNS), Class: "num", Sort: num(x.MeanNS)},
 			{Text: view.Duration(x.MinNS), Class: "num", Sort: num(x.MinNS)},
 			{Text: view.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
@@ -610,10 +606,6 @@ func (b *builder) all() (*tab, error) {
 						continue
 					}
 					x := row.Step.Stats
-					ci := "–"
-					if x.CI95LowNS != 0 || x.CI95HighNS != 0 {
-						ci = view.Duration(x.CI95LowNS) + " – " + view.Duration(x.CI95HighNS)
-					}
 					dur := func(v float64) cell { return cell{Text: view.Duration(v), Sort: num(v), Class: "num"} }
 					ratio := cell{Text: dash(row.Ratio), Class: "num", Sort: "-1"}
 					if base > 0 {
@@ -621,7 +613,7 @@ func (b *builder) all() (*tab, error) {
 						ratio.Sort = num(q)
 						ratios[row.Variant.Index] = append(ratios[row.Variant.Index], q)
 					}
-					r = append(r, dur(x.MedianNS), cell{Text: ci, Class: "num", Sort: num(x.CI95LowNS)},
+					r = append(r, dur(x.MedianNS), cell{Text: view.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num", Sort: num(x.CI95LowNS)},
 						dur(x.MeanNS), dur(x.StddevNS), dur(x.MinNS), dur(x.MaxNS), dur(x.P95NS),
 						cell{Text: fmt.Sprintf("%.1f%%", 100*x.CV), Class: "num", Sort: num(x.CV)},
 						cell{Text: strconv.Itoa(x.Outliers), Class: "num", Sort: strconv.Itoa(x.Outliers)},

@@ -322,7 +322,7 @@ func (d *doc) step(st *view.StepTable) {
 		t.Row(label, median,
 			view.Duration(s.MeanNS)+" ± "+view.Duration(s.StddevNS),
 			view.Duration(s.MinNS), view.Duration(s.MaxNS), view.Duration(s.P95NS),
-			interval(s.CI95LowNS, s.CI95HighNS),
+			view.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
 			view.Bytes(m.PeakRSSBytes.Median), view.Bytes(m.RSSDeltaBytes.Median), view.Bytes(m.ReadBytes.Median),
 			orDash(row.Ratio), mark(row.Winner))
@@ -335,13 +335,6 @@ func plural(n int64, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func interval(lo, hi float64) string {
-	if lo == 0 && hi == 0 {
-		return "–"
-	}
-	return view.Duration(lo) + " – " + view.Duration(hi)
 }
 
 func (d *doc) seqRandom() {

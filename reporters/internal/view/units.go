@@ -92,6 +92,15 @@ func BytesUnit(maxBytes float64) (string, float64) {
 	}
 }
 
+// Interval formats a range of times such as a 95% interval, or "–" when
+// both ends are zero (no interval was computed).
+func Interval(lo, hi float64) string {
+	if lo == 0 && hi == 0 {
+		return "–"
+	}
+	return Duration(lo) + " – " + Duration(hi)
+}
+
 // MiB formats a byte count in MiB with two decimals.
 func MiB(b float64) string {
 	return strconv.FormatFloat(b/(1024*1024), 'f', 2, 64) + " MiB"
