@@ -386,27 +386,25 @@ func (w *writer) finish() error {
 	// chunk. arrow-go's own offset counter does not see it, which is safe
 	// because nothing it writes afterwards (the footer; no page index or
 	// bloom filters are enabled) records an offset.
-	put := func(b []byte) (uint64, error) {
-		off := uint64(w.cw.n)
-		_, err := w.cw.Write(b)
-		return off, err
-	}
+	// put writes b unless an earlier put failed, and returns b's offset.
 	var werr error
-	if t.sceneOff, werr = put(sceneJSON); werr == nil {
-		t.sceneLen = uint64(len(sceneJSON))
-		if t.fanoutOff, werr = put(fanout); werr == nil {
-			if t.entriesOff, werr = put(entries); werr == nil {
-				sp := make([]byte, 8*len(spans))
-				for i, s := range spans {
-					binary.LittleEndian.PutUint32(sp[8*i:], s[0])
-					binary.LittleEndian.PutUint32(sp[8*i+4:], s[1])
-				}
-				if t.spansOff, werr = put(sp); werr == nil {
-					_, werr = put(t.encode())
-				}
-			}
+	put := func(b []byte) uint64 {
+		off := uint64(w.cw.n)
+		if werr == nil {
+			_, werr = w.cw.Write(b)
 		}
+		return off
 	}
+	t.sceneOff, t.sceneLen = put(sceneJSON), uint64(len(sceneJSON))
+	t.fanoutOff = put(fanout)
+	t.entriesOff = put(entries)
+	sp := make([]byte, 8*len(spans))
+	for i, s := range spans {
+		binary.LittleEndian.PutUint32(sp[8*i:], s[0])
+		binary.LittleEndian.PutUint32(sp[8*i+4:], s[1])
+	}
+	t.spansOff = put(sp)
+	put(t.encode())
 	if werr != nil {
 		return w.fail(werr)
 	}
