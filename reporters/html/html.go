@@ -581,12 +581,7 @@ func (b *builder) all() (*tab, error) {
 	for _, d := range b.r.Datasets {
 		for _, sc := range d.Scenarios {
 			for _, st := range sc.Steps {
-				var base float64
-				for _, row := range st.Rows {
-					if row.Variant.Baseline && row.Usable() {
-						base = row.Step.Stats.MedianNS
-					}
-				}
+				base := st.BaseNS
 				for _, row := range st.Rows {
 					status := cell{Text: row.Cell.Status}
 					switch row.Cell.Status {

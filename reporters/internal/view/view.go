@@ -122,6 +122,7 @@ type StepTable struct {
 	Op       string
 	Rows     []StepRow
 	Winner   string
+	BaseNS   float64 // the baseline row's median (0 when it has no usable row)
 	// Ops, Values and Probes come from the first row that has the step.
 	Ops    int64
 	Values int64
@@ -493,6 +494,9 @@ func (r *Report) compareRows(d *Dataset, t *StepTable) {
 		if row.Variant.Baseline && row.Usable() {
 			base = i
 		}
+	}
+	if base >= 0 {
+		t.BaseNS = t.Rows[base].Step.Stats.MedianNS
 	}
 	best, candidates := -1, 0
 	for i, row := range t.Rows {
