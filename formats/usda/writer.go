@@ -284,7 +284,7 @@ func validIdentifier(s string, namespaced bool) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '_' || c >= 0x80 || (c|0x20 >= 'a' && c|0x20 <= 'z'):
+		case isIdentStart(c):
 		case isDigit(c) && !start:
 		case c == ':' && namespaced && !start && i+1 < len(s):
 			start = true
