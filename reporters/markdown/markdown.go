@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -179,13 +180,7 @@ func (d *doc) variantHeader(v *view.Variant) string {
 }
 
 func (d *doc) glance() {
-	any := false
-	for _, ds := range d.r.Datasets {
-		if len(ds.Glance) > 0 {
-			any = true
-		}
-	}
-	if !any {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return len(ds.Glance) > 0 }) {
 		return
 	}
 	d.printf("## Results at a glance\n\n")
@@ -231,13 +226,7 @@ func withRatio(v view.Value, k view.Kind) string {
 }
 
 func (d *doc) sizes() {
-	any := false
-	for _, ds := range d.r.Datasets {
-		if len(ds.Sizes) > 0 {
-			any = true
-		}
-	}
-	if !any {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return len(ds.Sizes) > 0 }) {
 		return
 	}
 	d.printf("## File sizes\n\n")
@@ -338,13 +327,7 @@ func plural(n int64, one, many string) string {
 }
 
 func (d *doc) seqRandom() {
-	any := false
-	for _, ds := range d.r.Datasets {
-		if ds.SeqRandom != nil {
-			any = true
-		}
-	}
-	if !any {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return ds.SeqRandom != nil }) {
 		return
 	}
 	d.printf("## Sequential versus random traversal\n\n")
@@ -365,13 +348,7 @@ func (d *doc) seqRandom() {
 }
 
 func (d *doc) memory() {
-	any := false
-	for _, ds := range d.r.Datasets {
-		if ds.Memory != nil && len(ds.Memory.Rows) > 0 {
-			any = true
-		}
-	}
-	if !any {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return ds.Memory != nil && len(ds.Memory.Rows) > 0 }) {
 		return
 	}
 	d.printf("## Memory\n\n")
@@ -401,13 +378,7 @@ func (d *doc) memory() {
 }
 
 func (d *doc) staircases() {
-	any := false
-	for _, ds := range d.r.Datasets {
-		if len(ds.Staircases) > 0 {
-			any = true
-		}
-	}
-	if !any {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return len(ds.Staircases) > 0 }) {
 		return
 	}
 	d.printf("## Traversal staircase\n\n")
