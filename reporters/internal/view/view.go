@@ -448,11 +448,12 @@ func (r *Report) scenarios(d *Dataset) {
 		}
 		for _, sn := range stepNames {
 			t := &StepTable{Scenario: name, Name: sn, Op: ops[sn]}
-			for _, c := range s.Cells {
+			for i, c := range s.Cells {
 				if c == nil {
 					continue
 				}
-				row := StepRow{Variant: r.variant(CellLabel(c)), Cell: c, Step: findStep(c, sn)}
+				// s.Cells is indexed by variant.
+				row := StepRow{Variant: r.Variants[i], Cell: c, Step: findStep(c, sn)}
 				if row.Step != nil && t.Ops == 0 {
 					t.Ops, t.Values = row.Step.Ops, row.Step.Values
 				}
