@@ -101,14 +101,9 @@ var fileFormats = map[string]string{
 	"results.txt":  "benchfmt",
 }
 
-// WriteAll writes the files for outputs (names as in a spec's report
-// block: "json", "markdown", "html", "table", "benchfmt"; empty means all)
-// into dir, creating it. Each file is written to a temporary name and
-// renamed, so a reader never sees half a report.
-func WriteAll(dir string, f *results.File, outputs []string) error {
-	if f == nil {
-		return errors.New("write reports: no results")
-	}
+// OutputFiles lists the files WriteAll writes for outputs (names as in a
+// spec's report block; empty means all), each once, in output order.
+func OutputFiles(outputs []string) ([]string, error) {
 	if len(outputs) == 0 {
 		outputs = []string{"json", "markdown", "html", "benchfmt"}
 	}
@@ -117,7 +112,7 @@ func WriteAll(dir string, f *results.File, outputs []string) error {
 	for _, o := range outputs {
 		files, ok := FileNames[strings.ToLower(o)]
 		if !ok {
-			return fmt.Errorf("write reports: %w %q (want json, markdown, html, table or benchfmt)", ErrUnknownFormat, o)
+			return nil, fmt.Errorf("write reports: %w %q (want json, markdown, html, table or benchfmt)", ErrUnknownFormat, o)
 		}
 		for _, n := range files {
 			if !seen[n] {
@@ -125,6 +120,21 @@ func WriteAll(dir string, f *results.File, outputs []string) error {
 				names = append(names, n)
 			}
 		}
+	}
+	return names, nil
+}
+
+// WriteAll writes the files for outputs (names as in a spec's report
+// block: "json", "markdown", "html", "table", "benchfmt"; empty means all)
+// into dir, creating it. Each file is written to a temporary name and
+// renamed, so a reader never sees half a report.
+func WriteAll(dir string, f *results.File, outputs []string) error {
+	if f == nil {
+		return errors.New("write reports: no results")
+	}
+	names, err := OutputFiles(outputs)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write reports: %w", err)

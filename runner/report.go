@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/scenebench/runner/reporters"
@@ -145,6 +144,10 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	} else if len(files) == 0 {
 		files = []string{"json"} // results.json is always kept
 	}
+	written, err := reporters.OutputFiles(files)
+	if err != nil {
+		return err
+	}
 	if err := reporters.WriteAll(p.Settings.Out, res, files); err != nil {
 		return err
 	}
@@ -152,12 +155,6 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout)
 		if err := reporters.Render(stdout, res, "table", reporters.Options{Color: reporters.IsTerminal(stdout)}); err != nil {
 			return err
-		}
-	}
-	var written []string
-	for _, n := range []string{"results.json", "results.md", "report.html", "results.txt"} {
-		if _, err := os.Stat(filepath.Join(p.Settings.Out, n)); err == nil {
-			written = append(written, n)
 		}
 	}
 	fmt.Fprintf(stderr, "reports: %s in %s\n", strings.Join(written, ", "), p.Settings.Out)
