@@ -26,6 +26,20 @@ const (
 	StatusSkipped  = "skipped"
 )
 
+// Step traits.
+const (
+	// TraitOpen: the step opens the file.
+	TraitOpen = "open"
+	// TraitRead: the step reads values of chosen prims (point reads).
+	TraitRead = "read"
+	// TraitFirstRead: the first reading step after an open, which pays
+	// for whatever the open left to do (a cold read).
+	TraitFirstRead = "first-read"
+	// TraitTraversal: the step reads its properties of every prim (or of
+	// the first Limit) in some order.
+	TraitTraversal = "traversal"
+)
+
 // File is the whole of results.json.
 type File struct {
 	SchemaVersion int         `json:"schema_version"`
@@ -131,6 +145,14 @@ type Cell struct {
 type Step struct {
 	Name string `json:"name"`
 	Op   string `json:"op"`
+	// Traits say what the step is, for the reports, as its op declares
+	// it and the scenario places it: TraitOpen, TraitRead, TraitFirstRead,
+	// TraitTraversal. Empty in files written before traits existed.
+	Traits []string `json:"traits,omitempty"`
+	// Params are the step's resolved arguments, op-specific ("prim",
+	// "properties", "times", "order", "limit", "threads", ...), so reports
+	// can pair steps that did the same work.
+	Params map[string]any `json:"params,omitempty"`
 	// SamplesNS holds one time per recorded run: the time of one
 	// operation (batched steps divide by Ops).
 	SamplesNS []float64 `json:"samples_ns"`
