@@ -3,159 +3,72 @@ package formats
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/scenebench/runner/internal/param"
 )
 
-// OptionKind is the value kind of a format option.
-type OptionKind int
+// Option declares one option a spec may set in a format block: its name,
+// kind, default, allowed values or minimum, label prefix and whether it
+// only affects reading (param.Decl).
+type Option = param.Decl
 
-// Option kinds. Normalised values are string, int64 and bool.
+// Options holds a variant's option values, normalised once when the spec
+// is loaded: every declared option present, strings, int64 and bool. The
+// values survive a JSON round trip unchanged, so a worker receives exactly
+// what the spec loader produced.
+type Options = param.Values
+
+// Option kinds.
 const (
-	OptString OptionKind = iota // string, optionally restricted to Allowed
-	OptInt                      // int64, at least Min
-	OptBool                     // bool
+	OptString = param.String // string, optionally restricted to Allowed
+	OptInt    = param.Int    // int64, at least Min
+	OptBool   = param.Bool   // bool
 )
-
-// Option declares one option a spec may set in a format block.
-type Option struct {
-	Name string
-	Kind OptionKind
-	// Default is the value used when the spec does not set the option
-	// (string, int64 or bool).
-	Default any
-	// Allowed restricts string values; empty means any string.
-	Allowed []string
-	// Min is the smallest accepted integer value.
-	Min int64
-	// Doc is one line for `runner help` and the README.
-	Doc string
-	// LabelPrefix precedes the value in variant labels: "rg" makes
-	// row_group_size = 1000 read "rg1000". Strings use the bare value.
-	LabelPrefix string
-	// ReadOnly marks options that only change how a file is read
-	// (index, cache_budget): they do not affect the file's bytes and so
-	// are not part of the data cache key.
-	ReadOnly bool
-}
-
-// Options holds normalised option values by name.
-type Options map[string]any
-
-// String returns the named string option (the default if unset).
-func (o Options) String(name string) string { s, _ := o[name].(string); return s }
-
-// Int returns the named integer option.
-func (o Options) Int(name string) int64 { i, _ := o[name].(int64); return i }
-
-// Bool returns the named boolean option.
-func (o Options) Bool(name string) bool { b, _ := o[name].(bool); return b }
-
-// CheckValue validates a single option value against its declaration and
-// returns it normalised (int, int32 and whole float64 become int64).
-func (opt Option) CheckValue(v any) (any, error) {
-	switch opt.Kind {
-	case OptString:
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("option %q must be a string", opt.Name)
-		}
-		if len(opt.Allowed) > 0 {
-			for _, a := range opt.Allowed {
-				if a == s {
-					return s, nil
-				}
-			}
-			return nil, fmt.Errorf("option %q does not support %q; choose one of %s",
-				opt.Name, s, strings.Join(quoteAll(opt.Allowed), ", "))
-		}
-		return s, nil
-	case OptInt:
-		var i int64
-		switch x := v.(type) {
-		case int:
-			i = int64(x)
-		case int32:
-			i = int64(x)
-		case int64:
-			i = x
-		case float64:
-			if x != float64(int64(x)) {
-				return nil, fmt.Errorf("option %q must be a whole number, not %v", opt.Name, x)
-			}
-			i = int64(x)
-		default:
-			return nil, fmt.Errorf("option %q must be a number", opt.Name)
-		}
-		if i < opt.Min {
-			return nil, fmt.Errorf("option %q must be at least %d, not %d", opt.Name, opt.Min, i)
-		}
-		return i, nil
-	case OptBool:
-		b, ok := v.(bool)
-		if !ok {
-			return nil, fmt.Errorf("option %q must be true or false", opt.Name)
-		}
-		return b, nil
-	}
-	return nil, fmt.Errorf("option %q has an unknown kind", opt.Name)
-}
 
 // Normalize checks opts against a format's declarations and returns a
-// complete set: every declared option present, defaults filled in.
+// complete set: every declared option present, defaults filled in. The
+// spec loader calls it once per variant; nothing downstream normalises
+// again.
 func Normalize(f Format, opts map[string]any) (Options, error) {
-	decl := f.Options()
-	known := make(map[string]Option, len(decl))
-	for _, o := range decl {
-		known[o.Name] = o
-	}
-	for name := range opts {
-		if _, ok := known[name]; !ok {
-			return nil, fmt.Errorf("format %q has no option %q; it has %s",
-				f.Name(), name, strings.Join(OptionNames(f), ", "))
-		}
-	}
-	out := make(Options, len(decl))
-	for _, o := range decl {
-		v, set := opts[o.Name]
-		if !set {
-			out[o.Name] = o.Default
-			continue
-		}
-		nv, err := o.CheckValue(v)
-		if err != nil {
-			return nil, err
-		}
-		out[o.Name] = nv
+	out, err := param.Normalize(fmt.Sprintf("format %q", f.Name()), f.Options(), opts)
+	if err != nil {
+		return nil, optionError(err)
 	}
 	return out, nil
 }
 
-// OptionNames lists a format's option names, sorted.
-func OptionNames(f Format) []string {
-	var names []string
-	for _, o := range f.Options() {
-		names = append(names, o.Name)
+// CheckOptions verifies that opts is a complete, normalised set for f, as
+// Normalize returns: what a reader process checks of the options it
+// receives.
+func CheckOptions(f Format, opts Options) error {
+	if err := param.Verify(fmt.Sprintf("format %q", f.Name()), f.Options(), opts); err != nil {
+		return optionError(err)
 	}
-	sort.Strings(names)
-	return names
+	return nil
 }
 
-// LabelFragment is the piece a varying option contributes to a variant label.
-func (opt Option) LabelFragment(v any) string {
-	switch x := v.(type) {
-	case string:
-		return opt.LabelPrefix + x
-	case int64:
-		return opt.LabelPrefix + strconv.FormatInt(x, 10)
-	case bool:
-		if x {
-			return opt.LabelPrefix + opt.Name
-		}
-		return opt.LabelPrefix + "no-" + opt.Name
+// optionError words a parameter error as an option error ("option
+// \"compression\" does not support ...").
+func optionError(err error) error {
+	msg := err.Error()
+	if strings.HasPrefix(msg, `"`) {
+		return fmt.Errorf("option %s", msg)
 	}
-	return opt.LabelPrefix + fmt.Sprint(v)
+	return err
 }
+
+// CheckOption validates a single value of opt and returns it normalised.
+func CheckOption(opt Option, v any) (any, error) {
+	nv, err := opt.Check(v)
+	if err != nil {
+		return nil, optionError(err)
+	}
+	return nv, nil
+}
+
+// OptionNames lists a format's option names, sorted.
+func OptionNames(f Format) []string { return param.Names(f.Options()) }
 
 // FileKey renders the options that affect a file's bytes as a stable string,
 // for cache keys.
@@ -169,12 +82,4 @@ func FileKey(f Format, opts Options) string {
 	}
 	sort.Strings(parts)
 	return f.Name() + "{" + strings.Join(parts, ",") + "}"
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
 
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/spec"
 )
@@ -234,25 +235,8 @@ func describeVariant(v plan.Variant) string {
 
 func describeSteps(steps []plan.Step) string {
 	parts := make([]string, len(steps))
-	for i, st := range steps {
-		var args []string
-		if st.Prim != "" {
-			args = append(args, st.Prim)
-		}
-		if len(st.Properties) > 0 {
-			args = append(args, strings.Join(st.Properties, " "))
-		}
-		if st.Op == "traverse" && st.Order != "" && st.Order != "layer" {
-			args = append(args, st.Order)
-		}
-		s := st.Name
-		if len(args) > 0 {
-			s += "(" + strings.Join(args, ", ") + ")"
-		}
-		if st.Times > 1 {
-			s += fmt.Sprintf(" x%d", st.Times)
-		}
-		parts[i] = s
+	for i := range steps {
+		parts[i] = ops.Describe(&steps[i])
 	}
 	return strings.Join(parts, "; ")
 }

@@ -23,25 +23,38 @@ func (Format) Name() string { return "parquet" }
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".parquet" }
 
+// The option names, each spelled once: the declarations below and the
+// writer and reader read them through these.
+const (
+	optCompression      = "compression"
+	optCompressionLevel = "compression_level"
+	optRowGroupSize     = "row_group_size"
+	optDictionary       = "dictionary"
+	optStatistics       = "statistics"
+	optPageSize         = "page_size"
+	optIndex            = "index"
+	optCacheBudget      = "cache_budget"
+)
+
 // Options implements formats.Format.
 func (Format) Options() []formats.Option {
 	return []formats.Option{
-		{Name: "compression", Kind: formats.OptString, Default: "snappy",
+		{Name: optCompression, Kind: formats.OptString, Default: "snappy",
 			Allowed: []string{"none", "snappy", "zstd", "lz4", "gzip", "brotli"},
 			Doc:     "column chunk codec (lz4 is LZ4_RAW)"},
-		{Name: "compression_level", Kind: formats.OptInt, Default: int64(0), Min: 0,
+		{Name: optCompressionLevel, Kind: formats.OptInt, Default: int64(0), Min: 0,
 			Doc: "codec level; 0 is the codec's default", LabelPrefix: "l"},
-		{Name: "row_group_size", Kind: formats.OptInt, Default: int64(1000), Min: 1,
+		{Name: optRowGroupSize, Kind: formats.OptInt, Default: int64(1000), Min: 1,
 			Doc: "rows per row group", LabelPrefix: "rg"},
-		{Name: "dictionary", Kind: formats.OptBool, Default: true,
+		{Name: optDictionary, Kind: formats.OptBool, Default: true,
 			Doc: "dictionary-encode columns", LabelPrefix: ""},
-		{Name: "statistics", Kind: formats.OptBool, Default: true,
+		{Name: optStatistics, Kind: formats.OptBool, Default: true,
 			Doc: "write min/max statistics per column chunk"},
-		{Name: "page_size", Kind: formats.OptInt, Default: int64(1 << 20), Min: 1024,
+		{Name: optPageSize, Kind: formats.OptInt, Default: int64(1 << 20), Min: 1024,
 			Doc: "target data page size in bytes", LabelPrefix: "page"},
-		{Name: "index", Kind: formats.OptString, Default: "eager", Allowed: []string{"eager", "lazy"},
+		{Name: optIndex, Kind: formats.OptString, Default: "eager", Allowed: []string{"eager", "lazy"},
 			Doc: "eager: read the path column at open (the plugin's way); lazy: open reads a fixed-size tail and prims are found through the hash index stored in the file", ReadOnly: true},
-		{Name: "cache_budget", Kind: formats.OptInt, Default: int64(0), Min: 0,
+		{Name: optCacheBudget, Kind: formats.OptInt, Default: int64(0), Min: 0,
 			Doc: "bytes of decoded blocks kept (LRU); 0 = unlimited", LabelPrefix: "cache", ReadOnly: true},
 	}
 }

@@ -76,7 +76,7 @@ type reader struct {
 var maxPageBytes int64
 
 func open(path string, opts formats.Options) (formats.Reader, error) {
-	lazy := opts.String("index") == "lazy"
+	lazy := opts.String(optIndex) == "lazy"
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
@@ -92,7 +92,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		size:  st.Size(),
 		ra:    io.NewSectionReader(f, 0, st.Size()),
 		rp:    parquet.NewReaderProperties(memory.DefaultAllocator),
-		cache: newBlockCache(opts.Int("cache_budget")),
+		cache: newBlockCache(opts.Int(optCacheBudget)),
 	}
 	r.rp.MaxUncompressedPageSize = maxPageBytes
 	if err := r.openFooter(lazy); err != nil {

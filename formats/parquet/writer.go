@@ -33,20 +33,20 @@ var codecs = map[string]compress.Compression{
 
 // writerProperties turns normalised options into arrow-go writer settings.
 func writerProperties(opts formats.Options) (*parquet.WriterProperties, int64, error) {
-	name := opts.String("compression")
+	name := opts.String(optCompression)
 	codec, ok := codecs[name]
 	if !ok {
 		return nil, 0, fmt.Errorf("unknown compression %q", name)
 	}
 	level := compress.DefaultCompressionLevel
-	if l := opts.Int("compression_level"); l != 0 {
+	if l := opts.Int(optCompressionLevel); l != 0 {
 		level = int(l)
 	}
-	rg := opts.Int("row_group_size")
+	rg := opts.Int(optRowGroupSize)
 	if rg <= 0 {
 		return nil, 0, fmt.Errorf("row_group_size must be positive, not %d", rg)
 	}
-	page := opts.Int("page_size")
+	page := opts.Int(optPageSize)
 	if page <= 0 {
 		page = 1 << 20
 	}
@@ -54,11 +54,11 @@ func writerProperties(opts formats.Options) (*parquet.WriterProperties, int64, e
 		parquet.WithCompression(codec),
 		parquet.WithCompressionLevel(level),
 		parquet.WithMaxRowGroupLength(rg),
-		parquet.WithDictionaryDefault(opts.Bool("dictionary")),
+		parquet.WithDictionaryDefault(opts.Bool(optDictionary)),
 		// Paths are unique: a dictionary would repeat every value and add
 		// an index per row, and slow down reading the column.
 		parquet.WithDictionaryFor(pathColumn, false),
-		parquet.WithStats(opts.Bool("statistics")),
+		parquet.WithStats(opts.Bool(optStatistics)),
 		parquet.WithDataPageSize(page),
 		parquet.WithDictionaryPageSizeLimit(page),
 	), rg, nil

@@ -21,12 +21,18 @@ func (Format) Name() string { return "usda" }
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".usda" }
 
+// The option names, each spelled once.
+const (
+	optSpecifier = "specifier"
+	optTypeName  = "type_name"
+)
+
 // Options implements formats.Format.
 func (Format) Options() []formats.Option {
 	return []formats.Option{
-		{Name: "specifier", Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
+		{Name: optSpecifier, Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
 			Doc: "specifier of every prim spec"},
-		{Name: "type_name", Kind: formats.OptString, Default: "",
+		{Name: optTypeName, Kind: formats.OptString, Default: "",
 			Doc: "type name of the prims that carry properties (empty for none)"},
 	}
 }

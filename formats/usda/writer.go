@@ -311,7 +311,7 @@ func create(path string, opts formats.Options, info formats.SceneInfo) (formats.
 	if err != nil {
 		return nil, fmt.Errorf("usda: %w", err)
 	}
-	enc, err := NewEncoder(f, EncoderOptions{Specifier: opts.String("specifier"), TypeName: opts.String("type_name")}, info)
+	enc, err := NewEncoder(f, EncoderOptions{Specifier: opts.String(optSpecifier), TypeName: opts.String(optTypeName)}, info)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -13,16 +13,24 @@ func (Format) Name() string { return "usdc" }
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".usdc" }
 
+// The option names, each spelled once.
+const (
+	optVersion   = "version"
+	optCompress  = "compress"
+	optSpecifier = "specifier"
+	optTypeName  = "type_name"
+)
+
 // Options implements formats.Format.
 func (Format) Options() []formats.Option {
 	return []formats.Option{
-		{Name: "version", Kind: formats.OptString, Default: "0.8.0",
+		{Name: optVersion, Kind: formats.OptString, Default: "0.8.0",
 			Allowed: []string{"0.8.0", "0.9.0", "0.10.0"}, Doc: "crate version written", LabelPrefix: "v"},
-		{Name: "compress", Kind: formats.OptBool, Default: true,
+		{Name: optCompress, Kind: formats.OptBool, Default: true,
 			Doc: "compress int, float and double arrays as OpenUSD does (structural sections are always compressed)"},
-		{Name: "specifier", Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
+		{Name: optSpecifier, Kind: formats.OptString, Default: "over", Allowed: []string{"over", "def"},
 			Doc: "specifier of every prim spec"},
-		{Name: "type_name", Kind: formats.OptString, Default: "",
+		{Name: optTypeName, Kind: formats.OptString, Default: "",
 			Doc: "type name of the prims that carry properties (empty for none)"},
 	}
 }

@@ -86,7 +86,7 @@ type primNode struct {
 }
 
 func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writer, error) {
-	verStr := opts.String("version")
+	verStr := opts.String(optVersion)
 	if verStr == "" {
 		verStr = "0.8.0"
 	}
@@ -100,8 +100,8 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 	w := &writer{
 		path:     path,
 		ver:      ver,
-		compress: opts.Bool("compress"),
-		typeName: opts.String("type_name"),
+		compress: opts.Bool(optCompress),
+		typeName: opts.String(optTypeName),
 		props:    info.Properties,
 		tokIdx:   make(map[string]uint32),
 		childIdx: make(map[uint64]int32),
@@ -110,13 +110,13 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 	if _, ok := opts["compress"]; !ok {
 		w.compress = true
 	}
-	switch opts.String("specifier") {
+	switch opts.String(optSpecifier) {
 	case "", "over":
 		w.specifier = specifierOver
 	case "def":
 		w.specifier = specifierDef
 	default:
-		return nil, fmt.Errorf("usdc: unknown specifier %q", opts.String("specifier"))
+		return nil, fmt.Errorf("usdc: unknown specifier %q", opts.String(optSpecifier))
 	}
 	if w.typeName != "" && !validIdentifier(w.typeName) {
 		return nil, fmt.Errorf("usdc: type_name %q is not a valid identifier", w.typeName)

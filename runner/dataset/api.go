@@ -74,3 +74,34 @@ func Generate(cfg Config, batchSize int, fn func(*formats.Batch) error) error {
 func Ensure(ctx context.Context, dataDir string, cfg Config, f formats.Format, opts formats.Options, eo EnsureOptions) (File, error) {
 	return ensure(ctx, dataDir, cfg, f, opts, eo)
 }
+
+// Layout is what a run needs to know of a dataset without generating it:
+// the prims that carry properties, in layer order, and their property
+// names in column order. It implements ops.Scene.
+type Layout struct {
+	prims int
+	props []string
+	paths pathFunc
+}
+
+// NewLayout describes cfg's scene.
+func NewLayout(cfg Config) (*Layout, error) {
+	s, errs := resolve(cfg)
+	if errs != nil {
+		return nil, joinErrors(errs)
+	}
+	l := &Layout{prims: s.cfg.Prims, paths: s.paths}
+	for _, p := range s.info.Properties {
+		l.props = append(l.props, p.Name)
+	}
+	return l, nil
+}
+
+// Prims is the number of prims that carry properties.
+func (l *Layout) Prims() int { return l.prims }
+
+// PrimPath is the path of the i-th of them (from 0, in layer order).
+func (l *Layout) PrimPath(i int) string { return string(l.paths(nil, i)) }
+
+// Properties lists the property names in column order.
+func (l *Layout) Properties() []string { return l.props }

@@ -144,8 +144,7 @@ func FilePath(dataDir string, cfg Config, f formats.Format, opts formats.Options
 	if errs != nil {
 		return "", joinErrors(errs)
 	}
-	opts, err := formats.Normalize(f, opts)
-	if err != nil {
+	if err := formats.CheckOptions(f, opts); err != nil {
 		return "", fmt.Errorf("dataset %q: %w", cfg.Name, err)
 	}
 	return filepath.Join(dataDir, s.fileName(f, s.keyMaterial(f, opts).hash())), nil
@@ -172,8 +171,7 @@ func ensure(ctx context.Context, dataDir string, cfg Config, f formats.Format, o
 	if dataDir == "" {
 		return File{}, fmt.Errorf("dataset %q: no data directory given", cfg.Name)
 	}
-	opts, err := formats.Normalize(f, opts)
-	if err != nil {
+	if err := formats.CheckOptions(f, opts); err != nil {
 		return File{}, fmt.Errorf("dataset %q: %w", cfg.Name, err)
 	}
 	km := s.keyMaterial(f, opts)

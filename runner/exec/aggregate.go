@@ -6,13 +6,14 @@ import (
 	"slices"
 
 	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
 
 // aggregate turns the recorded runs of a cell into its steps: samples,
 // statistics and warnings, memory summaries, and the probes of the median
 // run. Runs that disagree on a step's digest make the cell a mismatch.
-func aggregate(rc *results.Cell, runs []runResult) {
+func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated bool) {
 	if len(runs) == 0 {
 		return
 	}
@@ -27,6 +28,9 @@ func aggregate(rc *results.Cell, runs []runResult) {
 	for i := range n {
 		first := &runs[0].Steps[i]
 		step := results.Step{Name: first.Name, Op: first.Op, Digest: first.Digest, Values: first.Values}
+		if i < len(steps) && steps[i].Name == first.Name {
+			step.Traits, step.Params = steps[i].Traits, map[string]any(steps[i].Args)
+		}
 		var (
 			samples                                    = make([]float64, len(runs))
 			rssAfter, rssDelta, peak, rchar, readBytes []float64
@@ -65,6 +69,14 @@ func aggregate(rc *results.Cell, runs []runResult) {
 			GoHeapBytes:   measure.Summary(goHeap),
 		}
 		rc.Steps = append(rc.Steps, step)
+	}
+	if isolated {
+		st := &results.Startup{}
+		for _, r := range runs {
+			st.SamplesNS = append(st.SamplesNS, r.Startup)
+		}
+		st.Stats, _ = measure.Summarize(st.SamplesNS)
+		rc.Startup = st
 	}
 	seen := map[string]bool{}
 	for _, r := range runs {

@@ -39,7 +39,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -216,10 +215,6 @@ func AllOK(f *results.File) bool {
 	return true
 }
 
-// WorkerMain is the hidden `runner worker` subcommand: it reads requests as
-// JSON lines from in and answers on out. It returns the process exit status.
-func WorkerMain(in io.Reader, out io.Writer) int { return workerMain(in, out) }
-
 func shortSHA(s string) string {
 	if s == "" {
 		return "unknown"
@@ -322,8 +317,11 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 	}
 	defer cancel()
 
-	req := &runRequest{Path: fr.file.Path, Format: c.Format.Format, Options: c.Format.Options,
-		Steps: c.Scenario.Steps, Batch: map[string]int64{}}
+	cr, err := newCellRun(c, fr.file.Path)
+	if err != nil {
+		rc.Status, rc.Error = results.StatusFailed, err.Error()
+		return rc, nil
+	}
 	cold := e.set.Cache == "cold"
 	var coldMisses []string
 	runs := make([]runResult, 0, e.set.Repeat)
@@ -336,7 +334,7 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 		}
 		e.prog.status(idx, c.ID, phase, len(e.p.Cells)-idx)
 		if cold {
-			resident, pages, err := dropFromPageCache(req.Path)
+			resident, pages, err := dropFromPageCache(cr.target.Path)
 			switch {
 			case err != nil:
 				coldMisses = append(coldMisses, fmt.Sprintf("%s: %v", phase, err))
@@ -344,7 +342,7 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 				coldMisses = append(coldMisses, fmt.Sprintf("%s: %d of %d pages stayed cached", phase, resident, pages))
 			}
 		}
-		rr, err := e.runOnce(cctx, req)
+		rr, err := e.runOnce(cctx, cr)
 		if err != nil {
 			if ctx.Err() != nil {
 				return rc, ctx.Err()
@@ -364,7 +362,7 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 		}
 		for _, s := range rr.Steps {
 			if s.Batched {
-				req.Batch[s.Name] = s.Ops
+				cr.batch[s.Name] = s.Ops
 			}
 		}
 		if recorded {
@@ -379,41 +377,7 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 				len(coldMisses), total, coldMisses[0]))
 		}
 	}
-	aggregate(&rc, runs)
+	aggregate(&rc, c.Scenario.Steps, runs, e.set.Isolate == "process")
 	return rc, nil
 }
 
-// runOnce runs the scenario once, in a worker or in this process.
-func (e *executor) runOnce(ctx context.Context, req *runRequest) (runResult, error) {
-	if e.set.Isolate == "process" {
-		wr, err := runInWorker(ctx, e.exe, req)
-		return wr.result, err
-	}
-	return runInProcess(ctx, req)
-}
-
-// runInProcess runs the scenario on a goroutine of this process. A reader
-// that hangs cannot be stopped from outside: on timeout the run is
-// abandoned (its goroutine left behind) and the cell reported as timed out.
-func runInProcess(ctx context.Context, req *runRequest) (runResult, error) {
-	prober, clock, err := processProbes()
-	if err != nil {
-		return runResult{}, err
-	}
-	runtime.GC() // start every run from a collected heap, outside any timing
-	type outcome struct {
-		rr  runResult
-		err error
-	}
-	ch := make(chan outcome, 1)
-	go func() {
-		rr, err := runScenario(ctx, prober, clock, req)
-		ch <- outcome{rr, err}
-	}()
-	select {
-	case o := <-ch:
-		return o.rr, o.err
-	case <-ctx.Done():
-		return runResult{}, &runError{err: ctx.Err()}
-	}
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 )
 
@@ -153,7 +154,11 @@ func fakeEnsure(dir string, calls *atomic.Int64) EnsureFunc {
 // testPlan builds a plan with one dataset of n prims, one fake variant per
 // behavior (labelled fake-<behavior>) and the given scenarios.
 func testPlan(n int, settings plan.Settings, behaviors []string, scenarios ...plan.Scenario) *plan.Plan {
-	ds := dataset.Config{Name: "tiny", Prims: n, Hierarchy: "flat", Seed: 1, Schema: "none"}
+	ds := dataset.Config{Name: "tiny", Prims: n, Hierarchy: "flat", Seed: 1, Schema: "none", Properties: []dataset.PropertyConfig{
+		{Name: "cost", Type: "double", Generator: "uniform(0, 1)"},
+		{Name: "lifespan", Type: "int", Generator: "uniform(1, 50)"},
+		{Name: "supplier_id", Type: "string", Generator: `pattern("SUP-####")`},
+	}}
 	p := &plan.Plan{Title: "test", Settings: settings, Datasets: []dataset.Config{ds}, Scenarios: scenarios,
 		Report: plan.Report{Baseline: "fake-" + behaviors[0]}}
 	for _, b := range behaviors {
@@ -173,19 +178,19 @@ func testPlan(n int, settings plan.Settings, behaviors []string, scenarios ...pl
 }
 
 // fullScenario exercises every op and option.
-var fullScenario = plan.Scenario{Name: "all", Steps: []plan.Step{
-	{Op: "open", Name: "open"},
-	{Op: "get", Name: "get", Prim: "middle", Properties: []string{"cost"}},
-	{Op: "get", Name: "get#2", Prim: "middle", Properties: []string{"cost"}, Times: 50},
-	{Op: "get", Name: "get#3", Prim: "random", Seed: 9, Properties: []string{"cost", "supplier_id"}},
-	{Op: "traverse", Name: "traverse", Probes: 4},
-	{Op: "traverse", Name: "traverse#2", Order: "random", Seed: 3, Properties: []string{"cost"}, Threads: 3, Probes: 2},
-	{Op: "traverse", Name: "traverse#3", Order: "reverse", Limit: 10, Properties: []string{"lifespan"}},
-}}
+var fullScenario = plan.Scenario{Name: "all", Steps: ops.MustSteps(
+	ops.StepSpec{Op: "open", Name: "open"},
+	ops.StepSpec{Op: "get", Name: "get", Args: map[string]any{"prim": "middle", "property": "cost"}},
+	ops.StepSpec{Op: "get", Name: "get#2", Args: map[string]any{"prim": "middle", "property": "cost", "times": 50}},
+	ops.StepSpec{Op: "get", Name: "get#3", Args: map[string]any{"prim": "random", "seed": 9, "properties": []string{"cost", "supplier_id"}}},
+	ops.StepSpec{Op: "traverse", Name: "traverse", Args: map[string]any{"probes": 4}},
+	ops.StepSpec{Op: "traverse", Name: "traverse#2", Args: map[string]any{"order": "random", "seed": 3, "property": "cost", "threads": 3, "probes": 2}},
+	ops.StepSpec{Op: "traverse", Name: "traverse#3", Args: map[string]any{"order": "reverse", "limit": 10, "property": "lifespan"}},
+)}
 
-var openOnly = plan.Scenario{Name: "load", Steps: []plan.Step{{Op: "open", Name: "open"}}}
+var openOnly = plan.Scenario{Name: "load", Steps: ops.MustSteps(ops.StepSpec{Op: "open", Name: "open"})}
 
-var traverseScenario = plan.Scenario{Name: "scan", Steps: []plan.Step{
-	{Op: "open", Name: "open"},
-	{Op: "traverse", Name: "traverse", Properties: []string{"cost", "lifespan"}},
-}}
+var traverseScenario = plan.Scenario{Name: "scan", Steps: ops.MustSteps(
+	ops.StepSpec{Op: "open", Name: "open"},
+	ops.StepSpec{Op: "traverse", Name: "traverse", Args: map[string]any{"properties": []string{"cost", "lifespan"}}},
+)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,65 +14,23 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 )
 
-func TestTraversalOrder(t *testing.T) {
-	prims := []string{"a", "b", "c", "d", "e"}
-	tests := []struct {
-		step plan.Step
-		want string
-	}{
-		{plan.Step{}, "abcde"},
-		{plan.Step{Order: "layer", Limit: 3}, "abc"},
-		{plan.Step{Order: "reverse"}, "edcba"},
-		{plan.Step{Order: "reverse", Limit: 2}, "ed"},
-		{plan.Step{Order: "layer", Limit: 99}, "abcde"},
-	}
-	for _, tt := range tests {
-		got, err := traversalOrder(prims, &tt.step)
-		if err != nil || strings.Join(got, "") != tt.want {
-			t.Errorf("%+v: %v %v, want %s", tt.step, got, err, tt.want)
-		}
-	}
-	r1, _ := traversalOrder(prims, &plan.Step{Order: "random", Seed: 5})
-	r2, _ := traversalOrder(prims, &plan.Step{Order: "random", Seed: 5})
-	r3, _ := traversalOrder(prims, &plan.Step{Order: "random", Seed: 6})
-	if strings.Join(r1, "") != strings.Join(r2, "") || len(r1) != 5 {
-		t.Errorf("random order not reproducible: %v %v", r1, r2)
-	}
-	if strings.Join(r1, "") == strings.Join(r3, "") {
-		t.Logf("seeds 5 and 6 happen to give the same order %v", r1)
-	}
-	if strings.Join(prims, "") != "abcde" {
-		t.Error("traversalOrder modified its input")
-	}
-	if _, err := traversalOrder(prims, &plan.Step{Order: "sideways"}); err == nil {
-		t.Error("unknown order accepted")
-	}
-}
-
-func TestProbePointsAndChunks(t *testing.T) {
-	if got := fmt.Sprint(probePoints(10, 4)); got != "[2 5 7 10]" {
-		t.Errorf("probePoints(10, 4) = %s", got)
-	}
-	if got := fmt.Sprint(probePoints(3, 5)); got != "[1 2 3]" {
-		t.Errorf("probePoints(3, 5) = %s", got)
-	}
-	if probePoints(10, 0) != nil {
-		t.Error("no probes asked, some given")
-	}
-	if got := fmt.Sprint(chunks(10, 3)); got != "[[0 4] [4 7] [7 10]]" {
-		t.Errorf("chunks(10, 3) = %s", got)
-	}
-	if got := fmt.Sprint(chunks(2, 4)); got != "[[0 1] [1 2]]" {
-		t.Errorf("chunks(2, 4) = %s", got)
-	}
-}
-
 // runSteps runs steps in this process on a fake file of n prims.
-func runSteps(t *testing.T, n int, batch map[string]int64, steps ...plan.Step) runResult {
+func runSteps(t *testing.T, n int, batch map[string]int64, steps ...ops.StepSpec) runResult {
 	t.Helper()
+	rr, err := tryRunSteps(t, n, batch, steps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rr
+}
+
+func tryRunSteps(t *testing.T, n int, batch map[string]int64, steps ...ops.StepSpec) (runResult, error) {
+	t.Helper()
+	p := testPlan(n, inProcess(1), []string{"ok"}, plan.Scenario{Name: "s", Steps: ops.MustSteps(steps...)})
 	path := filepath.Join(t.TempDir(), "scene.fake")
 	var b strings.Builder
 	for i := range n {
@@ -80,25 +39,23 @@ func runSteps(t *testing.T, n int, batch map[string]int64, steps ...plan.Step) r
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	prober, clock, err := processProbes()
+	cr, err := newCellRun(&p.Cells[0], path)
 	if err != nil {
-		t.Fatal(err)
+		return runResult{}, err
 	}
-	rr, err := runScenario(context.Background(), prober, clock, &runRequest{Path: path, Format: "fake", Steps: steps, Batch: batch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rr
+	maps.Copy(cr.batch, batch)
+	e := &executor{p: p, set: p.Settings}
+	return e.runOnce(context.Background(), cr)
 }
 
 // The documented digests, computed here independently of the executor.
 func TestDigestsAsDocumented(t *testing.T) {
 	const n = 10
 	rr := runSteps(t, n, nil,
-		plan.Step{Op: "open", Name: "open"},
-		plan.Step{Op: "traverse", Name: "t1", Properties: []string{"cost", "supplier_id"}},
-		plan.Step{Op: "traverse", Name: "t3", Properties: []string{"cost", "supplier_id"}, Threads: 3},
-		plan.Step{Op: "get", Name: "g", Prim: "last", Properties: []string{"supplier_id", "cost"}, Times: 7},
+		ops.StepSpec{Op: "open", Name: "open"},
+		ops.StepSpec{Op: "traverse", Name: "t1", Args: map[string]any{"properties": []string{"cost", "supplier_id"}}},
+		ops.StepSpec{Op: "traverse", Name: "t3", Args: map[string]any{"properties": []string{"cost", "supplier_id"}, "threads": 3}},
+		ops.StepSpec{Op: "get", Name: "g", Args: map[string]any{"prim": "last", "properties": []string{"supplier_id", "cost"}, "times": 7}},
 	)
 	value := func(i int, prop string) formats.Value {
 		if prop == "cost" {
@@ -140,9 +97,9 @@ func TestDigestsAsDocumented(t *testing.T) {
 }
 
 func TestBatching(t *testing.T) {
-	get := plan.Step{Op: "get", Name: "warm", Prim: "first", Properties: []string{"cost"}}
-	cold := plan.Step{Op: "get", Name: "cold", Prim: "first", Properties: []string{"cost"}}
-	open := plan.Step{Op: "open", Name: "open"}
+	get := ops.StepSpec{Op: "get", Name: "warm", Args: map[string]any{"property": "cost"}}
+	cold := ops.StepSpec{Op: "get", Name: "cold", Args: map[string]any{"property": "cost"}}
+	open := ops.StepSpec{Op: "open", Name: "open"}
 
 	rr := runSteps(t, 10, nil, open, cold, get)
 	c, w := rr.Steps[1], rr.Steps[2]
@@ -165,27 +122,25 @@ func TestBatching(t *testing.T) {
 }
 
 func TestStepErrors(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "scene.fake")
-	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
-	prober, clock, _ := processProbes()
+	open := ops.StepSpec{Op: "open", Name: "open"}
 	tests := []struct {
-		steps []plan.Step
+		steps []ops.StepSpec
 		want  string
 	}{
-		{[]plan.Step{{Op: "get", Name: "get", Prim: "first", Properties: []string{"cost"}}}, "step get: no open reader"},
-		{[]plan.Step{{Op: "open", Name: "open"}, {Op: "get", Name: "get", Prim: "/World/Nope", Properties: []string{"cost"}}}, `get /World/Nope cost`},
-		{[]plan.Step{{Op: "open", Name: "open"}, {Op: "traverse", Name: "tr", Properties: []string{"nope"}}}, `step tr: get /World/Prim_0 nope`},
-		{[]plan.Step{{Op: "open", Name: "open"}, {Op: "get", Name: "get", Prim: "first"}}, "names no properties"},
-		{[]plan.Step{{Op: "fly", Name: "fly"}}, `unknown op "fly"`},
+		{[]ops.StepSpec{{Op: "get", Name: "get", Args: map[string]any{"property": "cost"}}}, "step get: no open reader"},
+		{[]ops.StepSpec{open, {Op: "get", Name: "get", Args: map[string]any{"prim": "/World/Nope", "property": "cost"}}}, `get /World/Nope cost`},
+		{[]ops.StepSpec{open, {Op: "traverse", Name: "tr", Args: map[string]any{"property": "nope"}}}, `step tr: get /World/Prim_0 nope`},
 	}
 	for _, tt := range tests {
-		_, err := runScenario(context.Background(), prober, clock, &runRequest{Path: path, Format: "fake", Steps: tt.steps})
+		_, err := tryRunSteps(t, 1, nil, tt.steps...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: error %v, want %q", tt.steps, err, tt.want)
 		}
 	}
-	_, err := runScenario(context.Background(), prober, clock, &runRequest{Path: path, Format: "nope"})
-	if err == nil || !strings.Contains(err.Error(), `unknown format "nope"`) {
-		t.Errorf("unknown format: %v", err)
+	if _, err := ops.NewStep("get", "get", map[string]any{"prim": "first"}); err == nil || !strings.Contains(err.Error(), "needs property") {
+		t.Errorf("get without properties: %v", err)
+	}
+	if _, err := ops.NewStep("fly", "fly", nil); err == nil || !strings.Contains(err.Error(), `unknown op "fly"`) {
+		t.Errorf("unknown op: %v", err)
 	}
 }

@@ -9,15 +9,30 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 )
 
 var ballast []byte
 
+// processRun runs steps once in a worker process (this test binary, see
+// TestMain) on a fake file of one prim.
+func processRun(t testing.TB, exe string, steps ...ops.StepSpec) (runResult, error) {
+	p := testPlan(1, plan.Settings{Isolate: "process", Repeat: 1, Timeout: time.Minute}, []string{"ok"},
+		plan.Scenario{Name: "s", Steps: ops.MustSteps(steps...)})
+	path := filepath.Join(t.TempDir(), "scene.fake")
+	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
+	cr, err := newCellRun(&p.Cells[0], path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &executor{p: p, set: p.Settings, exe: exe}
+	return e.runOnce(context.Background(), cr)
+}
+
 // The worker's peak must be its own. The parent grows its peak to well
-// above a worker's, then starts one: the worker's VmHWM (what results use)
-// stays small, while the child's rusage maxrss may carry the parent's peak
-// across fork and exec (logged, as it depends on the kernel).
+// above a worker's, then starts one: the worker's VmHWM, probed from
+// outside, stays small.
 func TestPeakRSSDoesNotLeakFromParent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("touches 128 MiB")
@@ -28,79 +43,44 @@ func TestPeakRSSDoesNotLeakFromParent(t *testing.T) {
 		ballast[i] = 1
 	}
 	defer func() { ballast = nil }()
-	p, _ := measure.NewProber()
+	p, _ := measure.NewProber(os.Getpid())
 	parentPeak := p.PeakRSS()
 	if parentPeak < big {
 		t.Fatalf("parent peak %d after touching %d", parentPeak, big)
 	}
 	exe, _ := os.Executable()
-	path := filepath.Join(t.TempDir(), "scene.fake")
-	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
-	wr, err := runInWorker(context.Background(), exe, &runRequest{Path: path, Format: "fake",
-		Steps: []plan.Step{{Op: "open", Name: "open"}}})
+	rr, err := processRun(t, exe, ops.StepSpec{Op: "open", Name: "open"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("parent peak %d MiB; worker VmHWM %d MiB; worker rusage maxrss %d MiB; worker wall %v",
-		parentPeak>>20, wr.result.PeakRSS>>20, wr.childMaxRSS>>20, wr.wall)
-	if wr.result.PeakRSS == 0 || wr.result.PeakRSS > parentPeak/2 {
-		t.Errorf("worker VmHWM %d MiB is not its own (parent %d MiB)", wr.result.PeakRSS>>20, parentPeak>>20)
+	t.Logf("parent peak %d MiB; worker VmHWM %d MiB; start-up %v", parentPeak>>20, rr.PeakRSS>>20, time.Duration(rr.Startup))
+	if rr.PeakRSS == 0 || rr.PeakRSS > parentPeak/2 {
+		t.Errorf("worker VmHWM %d MiB is not its own (parent %d MiB)", rr.PeakRSS>>20, parentPeak>>20)
 	}
-	if wr.result.Steps[0].PeakRSS > parentPeak/2 {
-		t.Errorf("worker step peak %d MiB", wr.result.Steps[0].PeakRSS>>20)
-	}
-}
-
-func TestWorkerProtocolErrors(t *testing.T) {
-	var out strings.Builder
-	in := strings.NewReader("not json\n\n{\"path\":\"/nonexistent\",\"format\":\"fake\",\"steps\":[{\"op\":\"open\",\"name\":\"open\"}]}\n")
-	if code := WorkerMain(in, &out); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "bad request") || !strings.Contains(lines[1], "open /nonexistent") {
-		t.Errorf("responses %q", lines)
+	if rr.Steps[0].PeakRSS > parentPeak/2 {
+		t.Errorf("worker step peak %d MiB", rr.Steps[0].PeakRSS>>20)
 	}
 }
 
 func TestWorkerMissingExecutable(t *testing.T) {
-	_, err := runInWorker(context.Background(), filepath.Join(t.TempDir(), "no-runner"), &runRequest{})
+	_, err := processRun(t, filepath.Join(t.TempDir(), "no-runner"), ops.StepSpec{Op: "open", Name: "open"})
 	if err == nil || !strings.Contains(err.Error(), "no-runner") {
 		t.Errorf("missing executable: %v", err)
 	}
 }
 
-func TestTailWriter(t *testing.T) {
-	w := &tailWriter{max: 8}
-	w.Write([]byte("0123456789"))
-	w.Write([]byte("ab"))
-	if w.String() != "456789ab" {
-		t.Errorf("tail %q", w.String())
-	}
-}
-
 // BenchmarkProcessRun is the overhead of one process-isolated run: start a
-// worker, send a request, run a scenario that only opens a tiny file, read
-// the answer, reap the worker. The worker is this test binary, or the
-// runner binary named by RUNNER_BENCH_BIN (then with a scenario of no
-// steps, since the fake format lives only here).
+// worker, handshake, run a scenario that only opens a tiny file, close,
+// reap the worker. The worker is this test binary.
 func BenchmarkProcessRun(b *testing.B) {
 	exe, _ := os.Executable()
-	path := filepath.Join(b.TempDir(), "scene.fake")
-	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
-	req := &runRequest{Path: path, Format: "fake", Steps: []plan.Step{{Op: "open", Name: "open"}}}
-	if bin := os.Getenv("RUNNER_BENCH_BIN"); bin != "" {
-		exe, req = bin, &runRequest{Path: path, Format: "usda"}
-	}
 	var inWorker time.Duration
 	for b.Loop() {
-		wr, err := runInWorker(context.Background(), exe, req)
+		rr, err := processRun(b, exe, ops.StepSpec{Op: "open", Name: "open"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(wr.result.Steps) > 0 {
-			inWorker += time.Duration(wr.result.Steps[0].NS)
-		}
+		inWorker += time.Duration(rr.Steps[0].NS)
 	}
 	b.ReportMetric(float64(b.Elapsed()-inWorker)/float64(b.N)/1e6, "ms-overhead/run")
 }

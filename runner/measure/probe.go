@@ -8,47 +8,41 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strconv"
-	"syscall"
 
 	"github.com/shirou/gopsutil/v4/process"
 )
 
-// Snapshot is the state of the current process at one instant. Deltas of
-// two snapshots give a step's bytes read and page faults.
+// Snapshot is the state of a process at one instant. Deltas of two
+// snapshots give a step's bytes read and page faults.
 type Snapshot struct {
-	RSS         uint64 // resident set size, bytes (gopsutil, /proc/self/statm)
-	RChar       uint64 // bytes passed to read(2) and friends, page cache included
+	RSS         uint64 // resident set size, bytes (gopsutil, /proc/PID/statm)
+	RChar       uint64 // bytes passed to read(2) and friends, page cache and pipes included
 	ReadBytes   uint64 // bytes the process caused to be fetched from storage
 	MajorFaults uint64 // faults that needed I/O (mmap'd reads show here)
 	MinorFaults uint64 // faults served from memory
-	GoHeap      uint64 // bytes of live and not yet swept Go heap objects
 
 	selfRead uint64 // bytes of /proc/self/io read after RChar was taken
 }
 
-// Prober reads the current process's memory, I/O and fault counters. Create
-// one per process (creating the gopsutil handle costs tens of microseconds)
-// and call it outside timed regions: one Snapshot costs tens of
-// microseconds.
+// Prober reads a process's memory, I/O and fault counters from /proc: the
+// runner's own (an in-process run) or a reader process's, which then needs
+// to measure nothing itself. Create one per process (creating the gopsutil
+// handle costs tens of microseconds) and call it outside timed regions:
+// one Snapshot costs tens of microseconds.
 type Prober struct {
+	pid         int
+	self        bool
 	proc        *process.Process
-	heap        []metrics.Sample
 	unavailable map[string]string
 }
 
-const heapMetric = "/memory/classes/heap/objects:bytes"
-
-// NewProber returns a prober for the current process.
-func NewProber() (*Prober, error) {
-	proc, err := process.NewProcess(int32(os.Getpid()))
+// NewProber returns a prober for process pid.
+func NewProber(pid int) (*Prober, error) {
+	proc, err := process.NewProcess(int32(pid))
 	if err != nil {
-		return nil, fmt.Errorf("probe process %d: %w", os.Getpid(), err)
+		return nil, fmt.Errorf("probe process %d: %w", pid, err)
 	}
-	return &Prober{
-		proc:        proc,
-		heap:        []metrics.Sample{{Name: heapMetric}},
-		unavailable: map[string]string{},
-	}, nil
+	return &Prober{pid: pid, self: pid == os.Getpid(), proc: proc, unavailable: map[string]string{}}, nil
 }
 
 // Unavailable lists the counters this system would not give, once each, as
@@ -67,6 +61,8 @@ func (p *Prober) note(what string, err error) {
 	}
 }
 
+func (p *Prober) file(name string) string { return fmt.Sprintf("/proc/%d/%s", p.pid, name) }
+
 // RSS is the resident set size in bytes (0 when unreadable).
 func (p *Prober) RSS() uint64 {
 	mi, err := p.proc.MemoryInfo()
@@ -76,11 +72,6 @@ func (p *Prober) RSS() uint64 {
 	}
 	return mi.RSS
 }
-
-// Snapshot reads every counter. Counters the system does not offer stay
-// zero and are listed by Unavailable. It is Before: to measure a region,
-// take Before, run it, take After, and subtract with ReadSince.
-func (p *Prober) Snapshot() Snapshot { return p.Before() }
 
 // Before reads the counters at the start of a measured region. The I/O
 // counters come last, so the probe's own reads of /proc precede them.
@@ -101,11 +92,13 @@ func (p *Prober) After() Snapshot {
 }
 
 // ReadSince returns the bytes read (rchar) and fetched from storage
-// (read_bytes) between before and s, without the bytes the probe read from
-// /proc/self/io itself when it took before.
-func (s Snapshot) ReadSince(before Snapshot) (rchar, readBytes uint64) {
-	if s.RChar >= before.RChar+before.selfRead {
-		rchar = s.RChar - before.RChar - before.selfRead
+// (read_bytes) between before and s, without the bytes the prober read
+// from /proc/self/io itself when it took before, and without known bytes
+// the process read that are not the step's (the messages it received on
+// its input in between).
+func (s Snapshot) ReadSince(before Snapshot, known uint64) (rchar, readBytes uint64) {
+	if s.RChar >= before.RChar+before.selfRead+known {
+		rchar = s.RChar - before.RChar - before.selfRead - known
 	}
 	if s.ReadBytes >= before.ReadBytes {
 		readBytes = s.ReadBytes - before.ReadBytes
@@ -115,33 +108,33 @@ func (s Snapshot) ReadSince(before Snapshot) (rchar, readBytes uint64) {
 
 func (p *Prober) memory(s *Snapshot) {
 	s.RSS = p.RSS()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	pf, err := p.proc.PageFaults()
+	if err != nil {
 		p.note("page faults", err)
-	} else {
-		s.MajorFaults, s.MinorFaults = uint64(ru.Majflt), uint64(ru.Minflt)
+		return
 	}
-	metrics.Read(p.heap)
-	if p.heap[0].Value.Kind() == metrics.KindUint64 {
-		s.GoHeap = p.heap[0].Value.Uint64()
-	}
+	s.MajorFaults, s.MinorFaults = pf.MajorFaults, pf.MinorFaults
 }
 
 func (p *Prober) io(s *Snapshot) {
-	rchar, readBytes, n, err := readProcIO("/proc/self/io")
+	rchar, readBytes, n, err := readProcIO(p.file("io"))
 	if err != nil {
 		p.note("bytes read", err)
 		return
 	}
-	s.RChar, s.ReadBytes, s.selfRead = rchar, readBytes, uint64(n)
+	s.RChar, s.ReadBytes = rchar, readBytes
+	if p.self {
+		s.selfRead = uint64(n)
+	}
 }
 
 // PeakRSS is the process's peak resident set size in bytes (VmHWM), as
 // the kernel counts it since the process started or since the last
 // successful ResetPeak. The peak belongs to the address space, which
-// execve replaces, so a worker's figure never includes its parent's.
+// execve replaces, so a reader process's figure never includes its
+// parent's.
 func (p *Prober) PeakRSS() uint64 {
-	v, err := readStatusKB("/proc/self/status", "VmHWM:")
+	v, err := readStatusKB(p.file("status"), "VmHWM:")
 	if err != nil {
 		p.note("peak RSS", err)
 		return 0
@@ -150,11 +143,11 @@ func (p *Prober) PeakRSS() uint64 {
 }
 
 // ResetPeak sets the kernel's peak RSS back to the current RSS (writing 5
-// to /proc/self/clear_refs, Linux 4.0 and later) so that the next PeakRSS
+// to /proc/PID/clear_refs, Linux 4.0 and later) so that the next PeakRSS
 // is the peak of what ran in between. It reports whether that worked;
 // when it did not, PeakRSS keeps the peak since the process started.
 func (p *Prober) ResetPeak() bool {
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+	if err := os.WriteFile(p.file("clear_refs"), []byte("5"), 0); err != nil {
 		p.note("per-step peak RSS", fmt.Errorf("cannot reset the peak (%v); peaks are since process start", err))
 		return false
 	}
@@ -219,4 +212,17 @@ func readStatusKB(path, key string) (uint64, error) {
 		return kb * 1024, nil
 	}
 	return 0, fmt.Errorf("%s: no %s line", path, key)
+}
+
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// GoHeap is the bytes of live and not yet swept Go heap objects of this
+// process: a figure only a Go reader can give of itself.
+func GoHeap() uint64 {
+	s := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		return s[0].Value.Uint64()
+	}
+	return 0
 }

@@ -38,12 +38,12 @@ func TestProberLive(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc")
 	}
-	p, err := NewProber()
+	p, err := NewProber(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := p.Snapshot()
-	if before.RSS == 0 || before.GoHeap == 0 || before.MinorFaults == 0 {
+	before := p.Before()
+	if before.RSS == 0 || GoHeap() == 0 || before.MinorFaults == 0 {
 		t.Fatalf("snapshot %+v has zeros; unavailable: %q", before, p.Unavailable())
 	}
 	if !p.ResetPeak() {
@@ -72,7 +72,7 @@ func TestProberLive(t *testing.T) {
 
 // The probes' own reads of /proc must not show as bytes read.
 func TestReadSinceExcludesProbes(t *testing.T) {
-	p, err := NewProber()
+	p, err := NewProber(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestReadSinceExcludesProbes(t *testing.T) {
 		before := p.Before()
 		n, _ := f.ReadAt(buf, 0)
 		after := p.After()
-		if rchar, _ := after.ReadSince(before); rchar != uint64(n) {
+		if rchar, _ := after.ReadSince(before, 0); rchar != uint64(n) {
 			t.Errorf("read %d bytes, rchar says %d", n, rchar)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/ops"
 )
 
 // Plan is everything a run needs, with every sweep expanded and every
@@ -62,32 +63,9 @@ type Scenario struct {
 	Steps       []Step `json:"steps"`
 }
 
-// Step is one operation of a scenario. Op is "open", "get" or "traverse".
-type Step struct {
-	Op string `json:"op"`
-	// Name is unique within the scenario: the op, numbered when repeated
-	// ("get", "get#2"), unless the spec names it.
-	Name string `json:"name"`
-
-	// get: Prim is a path or "first" | "middle" | "last" | "random";
-	// Times repeats the same read (default 1).
-	Prim  string `json:"prim,omitempty"`
-	Times int    `json:"times,omitempty"`
-
-	// get and traverse: the properties to read (empty = every property
-	// for traverse, an error for get).
-	Properties []string `json:"properties,omitempty"`
-
-	// traverse: Order "layer" (default) | "random" | "reverse"; Seed for
-	// random orders and random prims; Limit reads only the first Limit
-	// prims (0 = all); Probes records time and RSS that many times along
-	// the way; Threads splits the prims over goroutines (default 1).
-	Order   string `json:"order,omitempty"`
-	Seed    uint64 `json:"seed,omitempty"`
-	Limit   int    `json:"limit,omitempty"`
-	Probes  int    `json:"probes,omitempty"`
-	Threads int    `json:"threads,omitempty"`
-}
+// Step is one step of a scenario: its op, its unique name, its checked
+// arguments and its traits (see package ops, where each op declares them).
+type Step = ops.Step
 
 // Report says how results are presented.
 type Report struct {

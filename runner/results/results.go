@@ -135,8 +135,12 @@ type Cell struct {
 	Repeat int    `json:"repeat"`
 	// ColdCache is set when the spec asked for a cold cache: whether the
 	// dataset's pages were really dropped before every run.
-	ColdCache *bool  `json:"cold_cache,omitempty"`
-	Steps     []Step `json:"steps"`
+	ColdCache *bool `json:"cold_cache,omitempty"`
+	// Startup is the time from starting the reader process to its hello
+	// (process start-up and library loading, which no step includes),
+	// one sample per recorded run; absent for in-process runs.
+	Startup *Startup `json:"startup,omitempty"`
+	Steps   []Step   `json:"steps"`
 	// Warnings are measurement warnings about the cell as a whole.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -169,6 +173,12 @@ type Step struct {
 	Memory   Memory   `json:"memory"`
 	Probes   []Probe  `json:"probes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Startup is a reader's start-up time over the recorded runs.
+type Startup struct {
+	SamplesNS []float64 `json:"samples_ns"`
+	Stats     Stats     `json:"stats"`
 }
 
 // Stats summarise SamplesNS (computed by runner/measure only).

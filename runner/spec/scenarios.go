@@ -1,36 +1,20 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
+
+	"github.com/scenebench/runner/internal/param"
+	"github.com/scenebench/runner/runner/ops"
+	"github.com/scenebench/runner/runner/results"
 
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/plan"
-)
-
-// Ops are the step operations a scenario may use; PrimKeywords the prim
-// selectors a get step accepts besides a path; Orders the traversal orders.
-var (
-	Ops          = []string{"open", "get", "traverse"}
-	PrimKeywords = []string{"first", "middle", "last", "random"}
-	Orders       = []string{"layer", "random", "reverse"}
-)
-
-// Step defaults, as documented in the spec-language reference.
-const (
-	DefaultPrim    = "first"
-	DefaultTimes   = 1
-	DefaultOrder   = "layer"
-	DefaultThreads = 1
-)
-
-const (
-	maxTimes   = 1 << 30
-	maxProbes  = 1 << 20
-	maxThreads = 1024
 )
 
 func (l *loader) loadScenarios() []plan.Scenario {
@@ -68,7 +52,7 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 		l.add(errorAt(sb.DefRange, "Scenario without steps",
 			fmt.Sprintf("Scenario %q has no step blocks; add at least one, e.g. step \"open\" {}.", sb.Name)))
 	}
-	if len(sb.Steps) > 0 && sb.Steps[0].Op != "open" {
+	if len(sb.Steps) > 0 && !opens(sb.Steps[0].Op) {
 		l.add(errorAt(sb.Steps[0].DefRange, "Scenario must start with open",
 			fmt.Sprintf("Steps read from an opened file, so the first step of scenario %q must be step \"open\" {}. A later open reopens the file (a cold start).", sb.Name)))
 	}
@@ -92,86 +76,65 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 		names[step.Name] = st.DefRange
 		s.Steps = append(s.Steps, step)
 	}
+	ops.Place(s.Steps)
 	return s, !hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors()
 }
 
-// step decodes one step block; nth counts the op's occurrences so far.
+// opens reports whether op opens the file (an op whose traits include
+// results.TraitOpen); unknown ops are reported elsewhere.
+func opens(op string) bool {
+	o, ok := ops.Lookup(op)
+	return !ok || slices.Contains(o.Traits(), results.TraitOpen)
+}
+
+// step decodes one step block against its op's attribute declarations;
+// nth counts the op's occurrences so far.
 func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) {
 	step := plan.Step{Op: st.Op, Name: st.Op}
 	if nth > 1 {
 		step.Name = fmt.Sprintf("%s#%d", st.Op, nth)
 	}
-	before := len(l.diags.Diagnostics)
-	var name *hcl.Attribute
-	var propRanges []hcl.Range
-	switch st.Op {
-	case "open":
-		var b openStep
-		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))
-		name = b.Name
-	case "get":
-		var b getStep
-		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))
-		name = b.Name
-		step.Prim = DefaultPrim
-		if b.Prim != nil {
-			if v, ok := l.str(b.Prim); ok {
-				if err := checkPrim(v); err != nil {
-					l.valueError(b.Prim.Expr.Range(), b.Prim, "%s.", err)
-				} else {
-					step.Prim = v
-				}
-			}
-		}
-		step.Properties, propRanges = l.stepProperties(st, b.Property, b.Properties, true)
-		step.Times = DefaultTimes
-		if b.Times != nil {
-			if v, ok := l.integer(b.Times, 1, maxTimes); ok {
-				step.Times = int(v)
-			}
-		}
-		if b.Seed != nil {
-			if v, ok := l.seed(b.Seed); ok {
-				step.Seed = v
-			}
-		}
-	case "traverse":
-		var b traverseStep
-		l.addDiags(gohcl.DecodeBody(st.Body, nil, &b))
-		name = b.Name
-		step.Properties, propRanges = l.stepProperties(st, b.Property, b.Properties, false)
-		step.Order = DefaultOrder
-		if b.Order != nil {
-			if v, ok := l.oneOf(b.Order, Orders...); ok {
-				step.Order = v
-			}
-		}
-		if b.Seed != nil {
-			if v, ok := l.seed(b.Seed); ok {
-				step.Seed = v
-			}
-		}
-		if b.Limit != nil {
-			if v, ok := l.integer(b.Limit, 0, maxPrims); ok {
-				step.Limit = int(v)
-			}
-		}
-		if b.Probes != nil {
-			if v, ok := l.integer(b.Probes, 0, maxProbes); ok {
-				step.Probes = int(v)
-			}
-		}
-		step.Threads = DefaultThreads
-		if b.Threads != nil {
-			if v, ok := l.integer(b.Threads, 1, maxThreads); ok {
-				step.Threads = int(v)
-			}
-		}
-	default:
+	op, known := ops.Lookup(st.Op)
+	if !known {
 		l.add(errorAt(st.DefRange, "Unknown step operation",
-			fmt.Sprintf("%q is not a step; the steps are %s.%s", st.Op, quoteAll(Ops), suggest(st.Op, Ops))))
+			fmt.Sprintf("%q is not a step; the steps are %s.%s", st.Op, quoteAll(ops.Names()), suggest(st.Op, ops.Names()))))
 		return step, nil, false
 	}
+	before := len(l.diags.Diagnostics)
+	decls := op.Attrs()
+	schema := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "name"}}}
+	for _, a := range decls {
+		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	content, ds := st.Body.Content(schema)
+	l.addDiags(ds)
+	args := param.Values{}
+	var refs []propRef
+	for _, a := range decls {
+		attr, set := content.Attributes[a.Name]
+		if !set {
+			if a.Default != nil {
+				args[a.Name] = a.Default
+			}
+			continue
+		}
+		v, ranges, ok := l.stepAttr(a, attr)
+		if !ok {
+			args[a.Name] = nil // given but unusable: present for op.Check, already reported
+			continue
+		}
+		args[a.Name] = v
+		if a.Properties {
+			names, _ := v.([]string)
+			if s, one := v.(string); one {
+				names = []string{s}
+			}
+			for i, n := range names {
+				refs = append(refs, propRef{name: n, rng: ranges[i]})
+			}
+		}
+	}
+	name := content.Attributes["name"]
 	if name != nil {
 		if v, ok := l.str(name); ok {
 			if err := plan.CheckName(v); err != nil {
@@ -181,50 +144,82 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 			}
 		}
 	}
-	ok := !hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors()
-	if ok {
-		for i, p := range step.Properties {
-			l.propRefs = append(l.propRefs, propRef{name: p, rng: propRanges[i]})
+	checked, err := op.Check(args)
+	if err != nil {
+		rng := st.DefRange
+		var ae *ops.ArgError
+		if errors.As(err, &ae) {
+			if attr := content.Attributes[ae.Attr]; attr != nil {
+				rng = attr.Expr.Range()
+				if ae.AtName {
+					rng = attr.NameRange
+				}
+			}
+			l.add(errorAt(rng, ae.Summary, ae.Detail))
+		} else {
+			l.add(errorAt(rng, "Invalid step", capitalize(err.Error())+"."))
 		}
+		return step, name, false
 	}
-	return step, name, ok
+	if hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors() {
+		return step, name, false
+	}
+	step.Args = checked
+	l.propRefs = append(l.propRefs, refs...)
+	return step, name, true
 }
 
-// stepProperties reads `property` or `properties` (not both); get needs
-// one of them, traverse reads every property without them. It returns the
-// names with the range of each.
-func (l *loader) stepProperties(st *stepBlock, one, many *hcl.Attribute, required bool) ([]string, []hcl.Range) {
-	switch {
-	case one != nil && many != nil:
-		l.add(errorAt(many.NameRange, "Conflicting arguments",
-			"Give either property (one name) or properties (a list), not both."))
-	case one != nil:
-		v, ok := l.str(one)
-		if !ok {
-			return nil, nil
+// stepAttr evaluates one step attribute by its declared kind, with the
+// range of each value (one for scalars, one per element for lists).
+func (l *loader) stepAttr(a ops.Attr, attr *hcl.Attribute) (any, []hcl.Range, bool) {
+	one := []hcl.Range{attr.Expr.Range()}
+	check := func(s string, rng hcl.Range) bool {
+		if a.Check == nil {
+			return true
 		}
-		if err := checkProperty(v); err != nil {
-			l.valueError(one.Expr.Range(), one, "%s.", err)
-			return nil, nil
+		if err := a.Check(s); err != nil {
+			l.valueError(rng, attr, "%s.", err)
+			return false
 		}
-		return []string{v}, []hcl.Range{one.Expr.Range()}
-	case many != nil:
-		vs, ranges, ok := l.stringList(many)
+		return true
+	}
+	switch a.Kind {
+	case param.String:
+		var v string
+		var ok bool
+		if len(a.Allowed) > 0 {
+			v, ok = l.oneOf(attr, a.Allowed...)
+		} else {
+			v, ok = l.str(attr)
+		}
+		return v, one, ok && check(v, one[0])
+	case param.Int:
+		hi := a.Max
+		if hi == 0 {
+			hi = math.MaxInt64
+		}
+		v, ok := l.integer(attr, a.Min, hi)
+		return v, one, ok
+	case param.Uint:
+		v, ok := l.seed(attr)
+		return v, one, ok
+	case param.Bool:
+		v, ok := l.boolean(attr)
+		return v, one, ok
+	case param.Strings:
+		vs, ranges, ok := l.stringList(attr)
 		if !ok {
-			return nil, nil
+			return nil, nil, false
 		}
 		for i, v := range vs {
-			if err := checkProperty(v); err != nil {
-				l.valueError(ranges[i], many, "%s.", err)
-				return nil, nil
+			if !check(v, ranges[i]) {
+				return nil, nil, false
 			}
 		}
-		return vs, ranges
-	case required:
-		l.add(errorAt(st.DefRange, "Missing required argument",
-			fmt.Sprintf("A %s step needs property = \"NAME\" or properties = [\"A\", \"B\"].", st.Op)))
+		return vs, ranges, true
 	}
-	return nil, nil
+	l.add(errorAt(attr.NameRange, "Unsupported argument", fmt.Sprintf("%s has a kind the spec loader cannot read.", attr.Name)))
+	return nil, nil, false
 }
 
 // propRef is a property a step reads, for checkPropertyRefs.
@@ -288,27 +283,3 @@ func quoteEach(ss []string) []string {
 	return out
 }
 
-func checkProperty(s string) error {
-	if !propertyNameRE.MatchString(s) {
-		return fmt.Errorf("%q is not a property name", s)
-	}
-	return nil
-}
-
-// checkPrim accepts an absolute prim path or a selector keyword.
-func checkPrim(s string) error {
-	for _, k := range PrimKeywords {
-		if s == k {
-			return nil
-		}
-	}
-	if !strings.HasPrefix(s, "/") || s == "/" {
-		return fmt.Errorf("prim must be an absolute prim path such as \"/World/Prim_0\" or one of %s, not %q", quoteList(PrimKeywords), s)
-	}
-	for _, part := range strings.Split(s[1:], "/") {
-		if !primNameRE.MatchString(part) {
-			return fmt.Errorf("%q is not a valid prim path: %q is not a prim name", s, part)
-		}
-	}
-	return nil
-}

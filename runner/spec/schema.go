@@ -80,31 +80,6 @@ type stepBlock struct {
 	DefRange hcl.Range `hcl:",def_range"`
 }
 
-// The attributes each op accepts; gohcl reports any other as unsupported.
-type openStep struct {
-	Name *hcl.Attribute `hcl:"name"`
-}
-
-type getStep struct {
-	Name       *hcl.Attribute `hcl:"name"`
-	Prim       *hcl.Attribute `hcl:"prim"`
-	Property   *hcl.Attribute `hcl:"property"`
-	Properties *hcl.Attribute `hcl:"properties"`
-	Times      *hcl.Attribute `hcl:"times"`
-	Seed       *hcl.Attribute `hcl:"seed"`
-}
-
-type traverseStep struct {
-	Name       *hcl.Attribute `hcl:"name"`
-	Property   *hcl.Attribute `hcl:"property"`
-	Properties *hcl.Attribute `hcl:"properties"`
-	Order      *hcl.Attribute `hcl:"order"`
-	Seed       *hcl.Attribute `hcl:"seed"`
-	Limit      *hcl.Attribute `hcl:"limit"`
-	Probes     *hcl.Attribute `hcl:"probes"`
-	Threads    *hcl.Attribute `hcl:"threads"`
-}
-
 type reportBlock struct {
 	Baseline    *hcl.Attribute `hcl:"baseline"`
 	Outputs     *hcl.Attribute `hcl:"outputs"`

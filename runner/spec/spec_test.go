@@ -10,7 +10,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
+	"github.com/scenebench/runner/internal/param"
 	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/results"
 )
 
 // load is LoadSources for one in-memory file named spec.hcl.
@@ -240,13 +242,18 @@ scenario "s" {
 }
 `, Options{})
 	got := p.Scenarios[0].Steps
+	open := []string{results.TraitOpen}
 	want := []plan.Step{
-		{Op: "open", Name: "open"},
-		{Op: "get", Name: "get", Prim: "/World/Prim_3", Properties: []string{"payload"}, Times: 1},
-		{Op: "get", Name: "get#2", Prim: "random", Seed: 9, Properties: []string{"cost", "weight"}, Times: 50},
-		{Op: "traverse", Name: "scan", Order: "reverse", Limit: 5, Probes: 3, Threads: 2},
-		{Op: "open", Name: "open#2"},
-		{Op: "get", Name: "get#3", Prim: "first", Properties: []string{"cost"}, Times: 1},
+		{Op: "open", Name: "open", Args: param.Values{}, Traits: open},
+		{Op: "get", Name: "get", Args: param.Values{"prim": "/World/Prim_3", "properties": []string{"payload"}, "times": int64(1), "seed": uint64(0)},
+			Traits: []string{results.TraitRead, results.TraitFirstRead}},
+		{Op: "get", Name: "get#2", Args: param.Values{"prim": "random", "seed": uint64(9), "properties": []string{"cost", "weight"}, "times": int64(50)},
+			Traits: []string{results.TraitRead}},
+		{Op: "traverse", Name: "scan", Args: param.Values{"order": "reverse", "seed": uint64(0), "limit": int64(5), "probes": int64(3), "threads": int64(2)},
+			Traits: []string{results.TraitTraversal}},
+		{Op: "open", Name: "open#2", Args: param.Values{}, Traits: open},
+		{Op: "get", Name: "get#3", Args: param.Values{"prim": "first", "properties": []string{"cost"}, "times": int64(1), "seed": uint64(0)},
+			Traits: []string{results.TraitRead, results.TraitFirstRead}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("steps\n got %+v\nwant %+v", got, want)

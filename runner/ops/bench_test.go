@@ -1,23 +1,27 @@
-package exec
+package ops
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/param"
 	"github.com/scenebench/runner/runner/measure"
-	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/protocol"
 )
 
 // nopReader answers every read with a constant: what is left of a batched
 // get's sample is the harness's own cost per operation.
-type nopReader struct{}
+type nopReader struct{ prims []string }
 
-func (nopReader) Properties() []formats.Property { return fakeProps[:1] }
-func (nopReader) Prims() ([]string, error)       { return []string{"/World/Prim_0"}, nil }
-func (nopReader) Close() error                   { return nil }
+func (nopReader) Properties() []formats.Property {
+	return []formats.Property{{Name: "cost", Type: formats.Double}}
+}
+func (r nopReader) Prims() ([]string, error) { return r.prims, nil }
+func (nopReader) Close() error               { return nil }
 func (nopReader) Get(prim, property string, dst *formats.Value) error {
 	dst.Type, dst.Num = formats.Double, 1
 	return nil
@@ -25,24 +29,23 @@ func (nopReader) Get(prim, property string, dst *formats.Value) error {
 
 // BenchmarkBatchedGetOverhead reports the time per op a batched warm get
 // records for a reader that does nothing (harness-ns/op, the median over
-// steps), next to the
-// same Get called in a bare loop (ns/op of the "bare" sub-benchmark).
+// steps), next to the same Get called in a bare loop (ns/op of "bare").
 func BenchmarkBatchedGetOverhead(b *testing.B) {
-	step := &plan.Step{Op: "get", Name: "warm", Prim: "/World/Prim_0", Properties: []string{"cost"}}
+	req := &protocol.Step{Op: "get", Name: "warm", Params: param.Values{"prim": "/World/Prim_0", "properties": []string{"cost"}, "times": int64(1)}}
 	b.Run("harness", func(b *testing.B) {
-		prober, clock, err := processProbes()
-		if err != nil {
-			b.Fatal(err)
-		}
-		s := &scenarioRun{ctx: context.Background(), prober: prober, clock: clock, reader: nopReader{}, getsSinceOpen: 1}
+		env := &Env{Ctx: context.Background(), Reader: nopReader{}, Clock: measure.ClockOverhead()}
 		var perOp []float64
 		for b.Loop() {
-			sr, err := s.get(step)
+			run, err := (Get{}).Start(env, req)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if sr.Batched { // a preempted first timing leaves a step unbatched
-				perOp = append(perOp, sr.NS)
+			t, err := run.Timed()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if t.Batched { // a preempted first timing leaves a step unbatched
+				perOp = append(perOp, t.NS)
 			}
 		}
 		if len(perOp) == 0 {
@@ -50,7 +53,8 @@ func BenchmarkBatchedGetOverhead(b *testing.B) {
 		}
 		// The median, as reports show: on a shared machine a preempted
 		// batch inflates the mean.
-		b.ReportMetric(measure.Summary(perOp).Median, "harness-ns/op")
+		slices.Sort(perOp)
+		b.ReportMetric(perOp[len(perOp)/2], "harness-ns/op")
 	})
 	b.Run("bare", func(b *testing.B) {
 		var r formats.Reader = nopReader{}
@@ -61,20 +65,6 @@ func BenchmarkBatchedGetOverhead(b *testing.B) {
 	})
 }
 
-// BenchmarkProbeSnapshot is the cost of the probes around each step (kept
-// out of the timings, but part of a run's wall time).
-func BenchmarkProbeSnapshot(b *testing.B) {
-	p, err := measure.NewProber()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		p.ResetPeak()
-		p.Snapshot()
-		p.PeakRSS()
-	}
-}
-
 // BenchmarkTraverse is a traversal of 10,000 prims x 1 property on a
 // reader that does nothing: the harness's cost per value in the timed pass
 // (timed-ns/value) and the untimed digest pass (digest-ns/value).
@@ -83,18 +73,21 @@ func BenchmarkTraverse(b *testing.B) {
 	for i := range prims {
 		prims[i] = fmt.Sprintf("/World/Prim_%d", i)
 	}
-	prober, _, _ := processProbes()
-	tr := &traversal{ctx: context.Background(), r: nopReader{}, props: []string{"cost"}, order: prims, prober: prober}
-	ranges := chunks(len(prims), 1)
+	env := &Env{Ctx: context.Background(), Reader: nopReader{prims: prims}}
+	req := &protocol.Step{Op: "traverse", Name: "t", Params: param.Values{"properties": []string{"cost"}, "order": "layer", "threads": int64(1)}}
 	var timed, digest time.Duration
 	for b.Loop() {
-		el, err := tr.runSingle()
+		run, err := (Traverse{}).Start(env, req)
 		if err != nil {
 			b.Fatal(err)
 		}
-		timed += el
+		t, err := run.Timed()
+		if err != nil {
+			b.Fatal(err)
+		}
+		timed += time.Duration(t.NS)
 		t0 := time.Now()
-		if _, _, err := tr.digest(ranges); err != nil {
+		if _, _, err := run.Digest(); err != nil {
 			b.Fatal(err)
 		}
 		digest += time.Since(t0)

@@ -1,0 +1,128 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/driver"
+	"github.com/scenebench/runner/runner/ops"
+	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/protocol"
+)
+
+// cellRun is what every run of one cell sends its reader: the requests of
+// its steps, resolved once against the data (prim selectors, random
+// orders), with what a correct answer to each looks like.
+type cellRun struct {
+	reqs   []*protocol.Step
+	target *ops.Target
+	format string
+	ops    []string
+	// batch is the calibrated batch size of each batched step from an
+	// earlier run of the cell, so all runs time the same number of ops.
+	batch map[string]int64
+}
+
+func newCellRun(c *plan.Cell, path string) (*cellRun, error) {
+	layout, err := dataset.NewLayout(c.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	t := &ops.Target{Path: path, Format: c.Format.Format, Options: c.Format.Options, Scene: layout}
+	cr := &cellRun{target: t, format: c.Format.Format, batch: map[string]int64{}}
+	seen := map[string]bool{}
+	for i := range c.Scenario.Steps {
+		s := &c.Scenario.Steps[i]
+		req, err := ops.Request(s, t)
+		if err != nil {
+			return nil, err
+		}
+		cr.reqs = append(cr.reqs, req)
+		if !seen[s.Op] {
+			seen[s.Op] = true
+			cr.ops = append(cr.ops, s.Op)
+		}
+	}
+	return cr, nil
+}
+
+// runResult is one run's measurements of every step.
+type runResult struct {
+	Steps []driver.StepResult
+	// PeakRSS is the reader's VmHWM at the end of the run: for a reader
+	// process, the peak of the run and its start-up.
+	PeakRSS uint64
+	// Startup is the time from starting the reader to its hello (ns).
+	Startup float64
+	// Unavailable lists the probes this system does not offer.
+	Unavailable []string
+}
+
+// runError is a run that did not produce results, with the reader's
+// stderr tail.
+type runError struct {
+	err    error
+	stderr string
+}
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
+
+// runOnce runs the cell's steps once on a fresh reader: a worker process
+// or, with isolate = "none", the Go reader on goroutines of this process.
+// ctx's deadline or cancellation kills the reader.
+func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err error) {
+	var s *driver.Session
+	if e.set.Isolate == "process" {
+		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}})
+	} else {
+		runtime.GC() // start every run from a collected heap, outside any timing
+		s, err = driver.StartInProcess(ctx, driver.Serve)
+	}
+	if err != nil {
+		return rr, &runError{err: err}
+	}
+	defer s.Kill()
+	fail := func(err error) (runResult, error) {
+		return rr, &runError{err: err, stderr: s.Stderr()}
+	}
+	if err := protocol.CheckHello(s.Hello(), cr.format, cr.ops); err != nil {
+		return fail(fmt.Errorf("driver %s: %w", s.Hello().Driver, err))
+	}
+	rr.Startup = float64(s.Startup())
+	for _, req := range cr.reqs {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		if b := cr.batch[req.Name]; b > 0 {
+			req.Params["batch"] = b
+		}
+		op, _ := ops.Lookup(req.Op)
+		sr, err := s.Step(ctx, req, op.Expect(req, cr.target))
+		if err != nil {
+			return fail(fmt.Errorf("step %s: %w", req.Name, err))
+		}
+		rr.Steps = append(rr.Steps, sr)
+	}
+	rr.PeakRSS = s.PeakRSS()
+	rr.Unavailable = s.Unavailable()
+	if err := s.Close(ctx); err != nil {
+		return fail(err)
+	}
+	return rr, nil
+}
+
+// WorkerMain is the hidden `runner worker` subcommand: the Go reader,
+// answering the driver protocol on in and out. It returns the process exit
+// status.
+func WorkerMain(in io.Reader, out io.Writer) int {
+	if err := driver.Serve(context.Background(), in, out); err != nil {
+		fmt.Fprintln(os.Stderr, "runner worker:", err)
+		return 1
+	}
+	return 0
+}

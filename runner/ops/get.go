@@ -1,0 +1,220 @@
+package ops
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/param"
+	"github.com/scenebench/runner/internal/words"
+	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/protocol"
+	"github.com/scenebench/runner/runner/results"
+)
+
+// Get reads properties of one prim, times times. The first get after an
+// open is the cold one and is timed once as it is; later gets shorter than
+// measure.BatchThreshold are batched, calibrated like testing.B. The digest
+// covers each property once, from the values of the last read.
+//
+// Spec: prim (a path or "first", "middle", "last", "random"; default
+// "first"), property or properties (required), times (default 1), seed
+// (for "random").
+//
+// Request: "prim" (a path), "properties" (names), "times", "cold" (true:
+// never batch), "batch" (when set, exactly this many operations: the size
+// an earlier run of the cell calibrated).
+type Get struct{}
+
+// Prim selectors a get accepts besides a path.
+var PrimKeywords = []string{"first", "middle", "last", "random"}
+
+// Get's limits.
+const (
+	MaxTimes = 1 << 30
+)
+
+// Name implements Op.
+func (Get) Name() string { return "get" }
+
+// Doc implements Op.
+func (Get) Doc() string { return "read properties of one prim (cold after an open, warm after)" }
+
+// Attrs implements Op.
+func (Get) Attrs() []Attr {
+	return []Attr{
+		{Decl: param.Decl{Name: "prim", Kind: param.String, Default: "first",
+			Doc: `a prim path, or "first", "middle", "last" or "random" (in layer order)`}, Check: checkPrim},
+		{Decl: param.Decl{Name: "property", Kind: param.String, Doc: "the property to read"},
+			Check: checkProperty, Properties: true},
+		{Decl: param.Decl{Name: "properties", Kind: param.Strings, Doc: "the properties to read"},
+			Check: checkProperty, Properties: true},
+		{Decl: param.Decl{Name: "times", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxTimes,
+			Doc: "reads of the same values in one timing"}},
+		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0),
+			Doc: `seed of prim = "random"`}},
+	}
+}
+
+// Traits implements Op.
+func (Get) Traits() []string { return []string{results.TraitRead} }
+
+// Check implements Op: property and properties become one list.
+func (Get) Check(args param.Values) (param.Values, error) {
+	return oneOrMany(args, true, "get")
+}
+
+// oneOrMany folds property (one name) and properties (a list) into
+// properties; required says the step cannot do without.
+func oneOrMany(args param.Values, required bool, op string) (param.Values, error) {
+	one, many := args.Has("property"), args.Has("properties")
+	switch {
+	case one && many:
+		return nil, &ArgError{Attr: "properties", AtName: true, Summary: "Conflicting arguments",
+			Detail: "Give either property (one name) or properties (a list), not both."}
+	case one:
+		args["properties"] = []string{args.String("property")}
+		delete(args, "property")
+	case !many && required:
+		return nil, &ArgError{Summary: "Missing required argument",
+			Detail: fmt.Sprintf(`A %s step needs property = "NAME" or properties = ["A", "B"].`, op)}
+	}
+	return args, nil
+}
+
+// Request implements Op: the prim selector becomes a path; "random" draws
+// with PCG(seed, 0), so every reader reads the same prim.
+func (Get) Request(s *Step, t *Target) (param.Values, error) {
+	prim := s.Args.String("prim")
+	if slices.Contains(PrimKeywords, prim) {
+		n := t.Scene.Prims()
+		if n == 0 {
+			return nil, errors.New("the dataset has no prims")
+		}
+		i := 0
+		switch prim {
+		case "middle":
+			i = n / 2
+		case "last":
+			i = n - 1
+		case "random":
+			i = rand.New(rand.NewPCG(s.Args.Uint("seed"), 0)).IntN(n)
+		}
+		prim = t.Scene.PrimPath(i)
+	}
+	return param.Values{
+		"prim":       prim,
+		"properties": s.Args.Strings("properties"),
+		"times":      s.Args.Int("times"),
+		"cold":       s.Has(results.TraitFirstRead),
+	}, nil
+}
+
+// Expect implements Op.
+func (Get) Expect(req *protocol.Step, _ *Target) protocol.Expect {
+	e := protocol.Expect{Digest: true, MaxValues: int64(len(req.Params.Strings("properties")))}
+	times := max(req.Params.Int("times"), 1)
+	switch b := req.Params.Int("batch"); {
+	case req.Params.Bool("cold"):
+		e.Ops = times
+	case b > times:
+		e.Ops = b
+	default:
+		e.MinOps = times
+	}
+	return e
+}
+
+// Start implements Op.
+func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
+	r, err := env.NeedReader()
+	if err != nil {
+		return nil, err
+	}
+	prim, props := req.Params.String("prim"), req.Params.Strings("properties")
+	if prim == "" || len(props) == 0 {
+		return nil, errors.New("get needs a prim and properties")
+	}
+	cold := req.Params.Bool("cold")
+	n := max(req.Params.Int("times"), 1)
+	batch := req.Params.Int("batch")
+	vals := make([]formats.Value, len(props))
+	var readErr error
+	loop := func(n int64) time.Duration {
+		t0 := time.Now()
+		for range n {
+			for j, p := range props {
+				if err := r.Get(prim, p, &vals[j]); err != nil {
+					d := time.Since(t0)
+					if readErr == nil {
+						readErr = fmt.Errorf("get %s %s: %w", prim, p, err)
+					}
+					return d
+				}
+			}
+		}
+		return time.Since(t0)
+	}
+	timed := func() (Timing, error) {
+		d := loop(n)
+		if readErr != nil {
+			return Timing{}, readErr
+		}
+		// One timing of a short step is at the mercy of a cache miss or a
+		// preemption: a warm get near the threshold is timed once more
+		// and batched when either timing is under it. Once a run of the
+		// cell has batched the step, later runs use its batch size.
+		batched, ops := false, n
+		if !cold {
+			if batch > n {
+				batched = true
+				ops, d = batch, loop(batch)
+			} else if d < 10*measure.BatchThreshold {
+				if fastest := min(d, loop(n)); fastest < measure.BatchThreshold {
+					batched = true
+					ops, d = measure.Calibrate(measure.BatchGoal, n, fastest, loop)
+				}
+			}
+			if readErr != nil {
+				return Timing{}, readErr
+			}
+		}
+		return Timing{NS: env.Elapsed(d) / float64(ops), Ops: ops, Batched: batched}, nil
+	}
+	digest := func() (string, int64, error) {
+		var dg formats.Digest
+		dg.Reset()
+		for j, p := range props {
+			dg.Add(prim, p, &vals[j])
+		}
+		return dg.Hex(), int64(dg.Count()), nil
+	}
+	return &Run{Timed: timed, Digest: digest}, nil
+}
+
+func checkProperty(s string) error {
+	if !formats.IsIdentifier(s) {
+		return fmt.Errorf("%q is not a property name", s)
+	}
+	return nil
+}
+
+// checkPrim accepts an absolute prim path or a selector keyword.
+func checkPrim(s string) error {
+	if slices.Contains(PrimKeywords, s) {
+		return nil
+	}
+	if !strings.HasPrefix(s, "/") || s == "/" {
+		return fmt.Errorf("prim must be an absolute prim path such as \"/World/Prim_0\" or one of %s, not %q", words.QuoteOr(PrimKeywords), s)
+	}
+	for _, part := range strings.Split(s[1:], "/") {
+		if !formats.IsIdentifier(part) {
+			return fmt.Errorf("%q is not a valid prim path: %q is not a prim name", s, part)
+		}
+	}
+	return nil
+}
