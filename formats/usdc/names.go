@@ -1,24 +1,13 @@
 package usdc
 
-import "strings"
+import (
+	"strings"
 
-// validIdentifier reports whether s is a USD identifier: a letter or
-// underscore followed by letters, digits and underscores.
-func validIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+	"github.com/scenebench/runner/formats"
+)
+
+// validIdentifier reports whether s is a USD identifier.
+func validIdentifier(s string) bool { return formats.IsIdentifier(s) }
 
 // validPropertyName accepts identifiers and namespaced identifiers
 // ("primvars:displayColor").

@@ -181,7 +181,7 @@ func resolve(cfg Config) (*scene, []error) {
 		switch {
 		case pc.Name == "":
 			perr("name", "property %d has no name", i-preset+1)
-		case !validName(pc.Name):
+		case !formats.IsIdentifier(pc.Name):
 			perr("name", "the name is not an identifier (letters, digits and _, not starting with a digit)")
 		case pc.Name == "path":
 			perr("name", "the name \"path\" is reserved for prim paths")
@@ -242,19 +242,6 @@ func nameIn(name string, decls []PropertyConfig) bool {
 		}
 	}
 	return false
-}
-
-// validName reports whether s is a USD identifier.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isIdentByte(s[i]) && !(i > 0 && isDigit(s[i])) {
-			return false
-		}
-	}
-	return true
 }
 
 // Which generators apply to which types.

@@ -3,7 +3,6 @@ package spec
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -34,15 +33,6 @@ const (
 	maxLength = 1 << 24 // array property length
 )
 
-var propertyNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// datasetAxis is one dataset attribute with its (possibly swept) values.
-type datasetAxis struct {
-	name   string
-	values []any
-	set    func(*dataset.Config, any)
-}
-
 func (l *loader) loadDatasets() []dataset.Config {
 	var out []dataset.Config
 	declared := map[string]hcl.Range{}
@@ -60,16 +50,13 @@ func (l *loader) loadDatasets() []dataset.Config {
 			}
 			declared[db.Name] = db.DefRange
 			cfgs := l.datasetBlock(db)
-			for _, c := range cfgs {
-				if prev, dup := generated[c.Name]; dup {
-					l.add(errorAt(db.DefRange, "Duplicate dataset",
-						fmt.Sprintf("This block makes a dataset named %q, a name the block at %s already makes.", c.Name, prev)))
-					cfgs = nil
-					break
-				}
-				generated[c.Name] = db.DefRange
+			names := make([]string, len(cfgs))
+			for i, c := range cfgs {
+				names[i] = c.Name
 			}
-			out = append(out, cfgs...)
+			if l.unique(generated, names, db.DefRange, "Duplicate dataset", "This block makes a dataset named %q, a name the block at %s already makes.") {
+				out = append(out, cfgs...)
+			}
 		}
 	}
 	return out
@@ -88,13 +75,13 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	}
 
 	intAxis := func(attr *hcl.Attribute, min, max int64) []any {
-		return l.sweep(attr, func(v cty.Value, rng hcl.Range) (any, bool) {
+		return l.sweep(attr, "", func(v cty.Value, rng hcl.Range) (any, bool) {
 			i, ok := l.intValue(attr, v, rng, min, max)
 			return int(i), ok
 		})
 	}
 	strAxis := func(attr *hcl.Attribute, choices []string) []any {
-		return l.sweep(attr, func(v cty.Value, rng hcl.Range) (any, bool) {
+		return l.sweep(attr, "", func(v cty.Value, rng hcl.Range) (any, bool) {
 			s, ok := l.strValue(attr, v, rng)
 			if !ok {
 				return nil, false
@@ -103,14 +90,16 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 		})
 	}
 
-	var axes []datasetAxis
+	var axes []sweepAxis
+	setters := map[string]func(*dataset.Config, any){}
 	unusable := false // an attribute whose value is unknown after an earlier error
 	addAxis := func(name string, attr *hcl.Attribute, values func() []any, set func(*dataset.Config, any)) {
 		if attr == nil {
 			return
 		}
 		if vs := values(); vs != nil {
-			axes = append(axes, datasetAxis{name: name, values: vs, set: set})
+			axes = append(axes, sweepAxis{name: name, values: vs, fragment: func(v any) string { return plan.Fragment(name, v) }})
+			setters[name] = set
 		} else {
 			unusable = true
 		}
@@ -124,12 +113,12 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	addAxis("fanout", db.Fanout, func() []any { return intAxis(db.Fanout, 1, maxShape) },
 		func(c *dataset.Config, v any) { c.Fanout = v.(int) })
 	addAxis("seed", db.Seed, func() []any {
-		return l.sweep(db.Seed, func(v cty.Value, rng hcl.Range) (any, bool) { return l.uintValue(db.Seed, v, rng) })
+		return l.sweep(db.Seed, "", func(v cty.Value, rng hcl.Range) (any, bool) { return l.uintValue(db.Seed, v, rng) })
 	}, func(c *dataset.Config, v any) { c.Seed = v.(uint64) })
 	addAxis("schema", db.Schema, func() []any { return strAxis(db.Schema, Schemas) },
 		func(c *dataset.Config, v any) { c.Schema = v.(string) })
 	addAxis("payload", db.Payload, func() []any {
-		return l.sweep(db.Payload, func(v cty.Value, rng hcl.Range) (any, bool) { return l.boolValue(db.Payload, v, rng) })
+		return l.sweep(db.Payload, "", func(v cty.Value, rng hcl.Range) (any, bool) { return l.boolValue(db.Payload, v, rng) })
 	}, func(c *dataset.Config, v any) { c.Payload = v.(bool) })
 
 	if db.Prims == nil {
@@ -142,44 +131,34 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 		return nil
 	}
 
-	lengths := make([]int, len(axes))
-	for i, a := range axes {
-		lengths[i] = len(a.values)
-	}
-	if n := plan.ProductSize(lengths, MaxSweep); n > MaxSweep {
-		l.add(errorAt(db.DefRange, "Sweep too large",
-			fmt.Sprintf("Dataset %q sweeps into more than %d datasets.", db.Name, MaxSweep)))
-		return nil
-	}
-
 	shaped := db.Depth != nil || db.Fanout != nil
 	anyBalanced := false
 	var cfgs []dataset.Config
-	plan.Product(lengths, func(idx []int) {
-		c := dataset.Config{
-			Hierarchy:  DefaultHierarchy,
-			Seed:       DefaultSeed,
-			Schema:     DefaultSchema,
-			Payload:    DefaultPayload,
-			Properties: props,
-		}
-		var frags []string
-		for i, a := range axes {
-			v := a.values[idx[i]]
-			a.set(&c, v)
-			if len(a.values) > 1 {
-				frags = append(frags, plan.Fragment(a.name, v))
+	ok := l.expand(db.DefRange, fmt.Sprintf("Dataset %q sweeps into more than %d datasets.", db.Name, MaxSweep), axes,
+		func(vals []any, frags []string, _ map[string]string) bool {
+			c := dataset.Config{
+				Hierarchy:  DefaultHierarchy,
+				Seed:       DefaultSeed,
+				Schema:     DefaultSchema,
+				Payload:    DefaultPayload,
+				Properties: props,
 			}
-		}
-		if c.Hierarchy == "balanced" {
-			anyBalanced = true
-		} else {
-			// depth and fanout shape only a balanced hierarchy.
-			c.Depth, c.Fanout = 0, 0
-		}
-		c.Name = plan.Label(db.Name, frags...)
-		cfgs = append(cfgs, c)
-	})
+			for i, a := range axes {
+				setters[a.name](&c, vals[i])
+			}
+			if c.Hierarchy == "balanced" {
+				anyBalanced = true
+			} else {
+				// depth and fanout shape only a balanced hierarchy.
+				c.Depth, c.Fanout = 0, 0
+			}
+			c.Name = plan.Label(db.Name, frags...)
+			cfgs = append(cfgs, c)
+			return true
+		})
+	if !ok {
+		return nil
+	}
 	if shaped && !anyBalanced {
 		l.add(warningAt(db.DefRange, "depth and fanout have no effect",
 			fmt.Sprintf("Dataset %q sets depth or fanout, which shape only hierarchy = \"balanced\".", db.Name)))
@@ -272,42 +251,12 @@ func datasetErrorRange(db *datasetBlock, ce *dataset.ConfigError) hcl.Range {
 	return db.DefRange
 }
 
-// sweep evaluates an attribute that may be a single value or a list of
-// values to sweep, converting each with conv. It returns nil when any value
-// is invalid (each is reported) or repeated.
-func (l *loader) sweep(attr *hcl.Attribute, conv func(cty.Value, hcl.Range) (any, bool)) []any {
-	vals, ranges, ok := l.elements(attr)
-	if !ok {
-		return nil
-	}
-	out := make([]any, 0, len(vals))
-	good := true
-	for i, v := range vals {
-		x, ok := conv(v, ranges[i])
-		if !ok {
-			good = false
-			continue
-		}
-		for _, prev := range out {
-			if prev == x {
-				l.valueError(ranges[i], attr, "%v appears twice in the list of values for %s.", x, attr.Name)
-				good = false
-			}
-		}
-		out = append(out, x)
-	}
-	if !good {
-		return nil
-	}
-	return out
-}
-
 // properties checks a dataset's custom property blocks.
 func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
 	var out []dataset.PropertyConfig
 	seen := map[string]hcl.Range{}
 	for _, pb := range db.Properties {
-		if !propertyNameRE.MatchString(pb.Name) {
+		if !formats.IsIdentifier(pb.Name) {
 			l.add(errorAt(pb.DefRange, "Invalid property name",
 				fmt.Sprintf("%q is not a valid property name: use letters, digits and '_', starting with a letter or '_'.", pb.Name)))
 			continue
@@ -368,5 +317,3 @@ func capitalize(s string) string {
 	}
 	return s
 }
-
-var primNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -11,13 +11,6 @@ import (
 	"github.com/scenebench/runner/runner/plan"
 )
 
-// optionAxis is one option of a format block with its normalised values.
-type optionAxis struct {
-	opt    formats.Option
-	attr   *hcl.Attribute
-	values []any
-}
-
 func (l *loader) loadFormats() []plan.Variant {
 	var out []plan.Variant
 	declared := map[string]hcl.Range{}
@@ -26,15 +19,11 @@ func (l *loader) loadFormats() []plan.Variant {
 		for _, fb := range b.Formats {
 			before := len(l.diags.Diagnostics)
 			vs := l.formatBlock(fb, declared)
-			for _, v := range vs {
-				if prev, dup := labels[v.Label]; dup {
-					l.add(errorAt(fb.DefRange, "Duplicate format variant",
-						fmt.Sprintf("This block makes a variant labelled %q, a label the block at %s already makes.", v.Label, prev)))
-					vs = nil
-					break
-				}
-				labels[v.Label] = fb.DefRange
+			names := make([]string, len(vs))
+			for i, v := range vs {
+				names[i] = v.Label
 			}
+			l.unique(labels, names, fb.DefRange, "Duplicate format variant", "This block makes a variant labelled %q, a label the block at %s already makes.")
 			if hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors() {
 				l.formatErrors = true
 				continue
@@ -95,7 +84,7 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 
 	// Axes in the order the format declares its options, so labels do not
 	// depend on the order of attributes in the spec.
-	var axes []optionAxis
+	var axes []sweepAxis
 	good := !ds.HasErrors()
 	for _, opt := range f.Options() {
 		attr, ok := set[opt.Name]
@@ -110,70 +99,37 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 		if v.IsNull() {
 			continue // null means the default
 		}
-		vals, ranges, ok := l.elements(attr)
-		if !ok {
+		vals := l.sweep(attr, "Invalid format option value", func(ev cty.Value, rng hcl.Range) (any, bool) {
+			x, err := formats.CheckOption(opt, goValue(ev))
+			if err != nil {
+				l.add(errorAt(rng, "Invalid format option value", capitalize(err.Error())+"."))
+				return nil, false
+			}
+			return x, true
+		})
+		if vals == nil {
 			good = false
 			continue
 		}
-		axis := optionAxis{opt: opt, attr: attr}
-		for i, ev := range vals {
-			nv, err := formats.Normalize(f, map[string]any{opt.Name: goValue(ev)})
-			if err != nil {
-				l.add(errorAt(ranges[i], "Invalid format option value", capitalize(err.Error())+"."))
-				good = false
-				continue
-			}
-			x := nv[opt.Name]
-			for _, prev := range axis.values {
-				if prev == x {
-					l.add(errorAt(ranges[i], "Invalid format option value",
-						fmt.Sprintf("%v appears twice in the list of values for %s.", x, opt.Name)))
-					good = false
-				}
-			}
-			axis.values = append(axis.values, x)
-		}
-		axes = append(axes, axis)
+		axes = append(axes, sweepAxis{name: opt.Name, values: vals, fragment: opt.LabelFragment})
 	}
 	if !good {
 		return nil
 	}
 
-	lengths := make([]int, len(axes))
-	for i, a := range axes {
-		lengths[i] = len(a.values)
-	}
-	if n := plan.ProductSize(lengths, MaxSweep); n > MaxSweep {
-		l.add(errorAt(fb.DefRange, "Sweep too large",
-			fmt.Sprintf("Format %q sweeps into more than %d variants.", fb.Label, MaxSweep)))
-		return nil
-	}
 	var out []plan.Variant
-	plan.Product(lengths, func(idx []int) {
+	tooLarge := fmt.Sprintf("Format %q sweeps into more than %d variants.", fb.Label, MaxSweep)
+	if !l.expand(fb.DefRange, tooLarge, axes, func(vals []any, frags []string, varying map[string]string) bool {
 		opts := map[string]any{}
-		var frags []string
-		var varying map[string]string
 		for i, a := range axes {
-			v := a.values[idx[i]]
-			opts[a.opt.Name] = v
-			if len(a.values) > 1 {
-				frag := a.opt.LabelFragment(v)
-				frags = append(frags, frag)
-				if varying == nil {
-					varying = map[string]string{}
-				}
-				varying[a.opt.Name] = frag
-			}
+			opts[a.name] = vals[i]
 		}
 		norm, err := formats.Normalize(f, opts)
 		if err != nil {
 			// Every value passed alone; a format whose options conflict
 			// in combination says so here.
-			if good {
-				l.add(errorAt(fb.DefRange, "Invalid format options", capitalize(err.Error())+"."))
-			}
-			good = false
-			return
+			l.add(errorAt(fb.DefRange, "Invalid format options", capitalize(err.Error())+"."))
+			return false
 		}
 		out = append(out, plan.Variant{
 			Label:   plan.Label(fb.Label, frags...),
@@ -181,8 +137,8 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 			Options: norm,
 			Axes:    varying,
 		})
-	})
-	if !good {
+		return true
+	}) {
 		return nil
 	}
 	for _, v := range out {

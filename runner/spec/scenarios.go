@@ -282,4 +282,3 @@ func quoteEach(ss []string) []string {
 	}
 	return out
 }
-

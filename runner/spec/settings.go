@@ -36,21 +36,11 @@ func (l *loader) loadSettings() plan.Settings {
 		DataDir: DefaultDataDir,
 		Out:     filepath.Join("results", strings.TrimSuffix(filepath.Base(l.firstName), ".hcl")),
 	}
-	var first *settingsBlock
-	for _, b := range l.bodies {
-		for _, sb := range b.Settings {
-			if first != nil {
-				l.add(errorAt(sb.DefRange, "Duplicate settings block",
-					fmt.Sprintf("Only one settings block is allowed; the first is at %s.", first.DefRange)))
-				continue
-			}
-			first = sb
-		}
-	}
-	if first == nil {
+	sb := onlyOne(l, "settings", func(b *fileBody) []*settingsBlock { return b.Settings },
+		func(b *settingsBlock) hcl.Range { return b.DefRange })
+	if sb == nil {
 		return s
 	}
-	sb := first
 	if sb.Warmup != nil {
 		if v, ok := l.integer(sb.Warmup, 0, maxRuns); ok {
 			s.Warmup = int(v)
@@ -111,21 +101,11 @@ func (l *loader) loadReport(p *plan.Plan) {
 	if len(p.Formats) > 0 {
 		p.Report.Baseline = p.Formats[0].Label
 	}
-	var first *reportBlock
-	for _, b := range l.bodies {
-		for _, rb := range b.Reports {
-			if first != nil {
-				l.add(errorAt(rb.DefRange, "Duplicate report block",
-					fmt.Sprintf("Only one report block is allowed; the first is at %s.", first.DefRange)))
-				continue
-			}
-			first = rb
-		}
-	}
-	if first == nil {
+	rb := onlyOne(l, "report", func(b *fileBody) []*reportBlock { return b.Reports },
+		func(b *reportBlock) hcl.Range { return b.DefRange })
+	if rb == nil {
 		return
 	}
-	rb := first
 	if rb.Title != nil {
 		if v, ok := l.str(rb.Title); ok {
 			p.Title = v
@@ -170,4 +150,21 @@ func (l *loader) loadReport(p *plan.Plan) {
 		l.add(errorAt(rb.Baseline.Expr.Range(), "Unknown baseline",
 			fmt.Sprintf("The baseline %q names no format variant; the variants are %s.%s", v, quoteAll(labels), suggest(v, labels))))
 	}
+}
+
+// onlyOne returns the first block of a kind that may appear once in all
+// the spec files (nil when there is none), reporting every further one.
+func onlyOne[B any](l *loader, kind string, blocks func(*fileBody) []*B, rng func(*B) hcl.Range) *B {
+	var first *B
+	for _, body := range l.bodies {
+		for _, b := range blocks(body) {
+			if first != nil {
+				l.add(errorAt(rng(b), "Duplicate "+kind+" block",
+					fmt.Sprintf("Only one %s block is allowed; the first is at %s.", kind, rng(first))))
+				continue
+			}
+			first = b
+		}
+	}
+	return first
 }
