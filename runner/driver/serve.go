@@ -77,10 +77,10 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 }
 
 type server struct {
-	ctx  context.Context
-	in   *bufio.Reader
-	enc  *json.Encoder
-	env  *ops.Env
+	ctx     context.Context
+	in      *bufio.Reader
+	enc     *json.Encoder
+	env     *ops.Env
 	current string // the step under way, for probe messages
 }
 

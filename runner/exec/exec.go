@@ -380,4 +380,3 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 	aggregate(&rc, c.Scenario.Steps, runs, e.set.Isolate == "process")
 	return rc, nil
 }
-
