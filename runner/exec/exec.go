@@ -1,35 +1,25 @@
-// Package exec runs the cells of a plan: warmups and repeats, each run in a
-// fresh worker process or in-process, with every step timed, probed and
-// digested, and the results journaled as cells finish.
+// Package exec runs the cells of a plan: warmups and repeats, each run on a
+// fresh reader — a worker process speaking the driver protocol, or the Go
+// reader in-process — with every step timed by the reader, probed by
+// runner from outside, checked and digested, and the results journaled as
+// cells finish.
 //
 // What a sample means: SamplesNS holds, per recorded run, the time of one
-// operation of the step with the clock's own cost taken off. For open and
-// traverse the operation is the whole step (Ops 1; a traversal's Values
-// counts the values it read, and its time includes listing the prims but
-// not ordering them, probing or digesting). For get it is one read of the
-// listed properties of the prim: Ops is Times, or the calibrated batch
-// size when a warm get is shorter than a microsecond, and the sample is the
-// timing divided by Ops. The first get after an open is cold and never
-// batched.
+// operation of the step with the clock's own cost taken off (see package
+// ops for each op's operation: a whole open or traversal, one read of a
+// get's properties, batched when shorter than a microsecond).
 //
-// Digests: a get digests each property once (prim, property, value of the
-// last read), after its timing. A traversal's timed pass only reads; a
-// second pass, after the step's probes, reads the same values in the same
-// order and digests them, so hashing costs neither time nor memory in the
-// figures. Over K threads the ordered prims are split into K contiguous
-// chunks (the first n%K one prim longer), each chunk is digested the same
-// way, and the step's digest is XXH64 of the chunk digests as
-// little-endian u64s in chunk order. Random choices use PCG(seed, 0) from
-// math/rand/v2, so every format reads the same prims in the same order.
+// Digests: every read step returns a digest of the values it read, and the
+// cells of one dataset and scenario must agree (crossCheck); runs of one
+// cell must agree with each other too.
 //
-// Peak RSS: each step's peak is the kernel's VmHWM after the step, reset
-// before it through /proc/self/clear_refs (so it is the step's own peak in
-// this process; where the reset is refused the peak is since the process
-// started, and a warning says so). Workers read it themselves: after exec
-// a worker has a fresh address space, so its VmHWM never includes the
-// parent. The child's rusage maxrss, by contrast, can carry the parent's
-// peak across fork and exec on Linux (see TestPeakRSSDoesNotLeakFromParent),
-// so results do not use it.
+// Peak RSS: each step's peak is the kernel's VmHWM of the reader after the
+// step, reset before it through /proc/PID/clear_refs (so it is the step's
+// own peak; where the reset is refused the peak is since the process
+// started, and a warning says so). After exec a reader has a fresh address
+// space, so its VmHWM never includes runner's; the child's rusage maxrss,
+// by contrast, can carry the parent's peak across fork and exec on Linux
+// (see TestPeakRSSDoesNotLeakFromParent), so results do not use it.
 package exec
 
 import (
