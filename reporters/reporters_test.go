@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -297,5 +298,24 @@ func TestIsTerminal(t *testing.T) {
 	defer f.Close()
 	if IsTerminal(f) {
 		t.Error("a regular file is a terminal")
+	}
+}
+
+// TestNoProbeDependencies keeps the reporters pure: they format figures a
+// results file already holds and must not pull in the probes (gopsutil,
+// runner/measure) that take them.
+func TestNoProbeDependencies(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.Contains(pkg, "gopsutil") || strings.HasSuffix(pkg, "/runner/measure") {
+			t.Errorf("the reporters depend on %s", pkg)
+		}
 	}
 }

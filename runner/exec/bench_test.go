@@ -9,6 +9,7 @@ import (
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // nopReader answers every read with a constant: what is left of a batched
@@ -50,7 +51,7 @@ func BenchmarkBatchedGetOverhead(b *testing.B) {
 		}
 		// The median, as reports show: on a shared machine a preempted
 		// batch inflates the mean.
-		b.ReportMetric(measure.Summary(perOp).Median, "harness-ns/op")
+		b.ReportMetric(stats.Summary(perOp).Median, "harness-ns/op")
 	})
 	b.Run("bare", func(b *testing.B) {
 		var r formats.Reader = nopReader{}

@@ -171,7 +171,7 @@ type Step struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Stats summarise SamplesNS (computed by runner/measure only).
+// Stats summarise SamplesNS (computed by runner/stats only).
 type Stats struct {
 	MeanNS     float64 `json:"mean_ns"`
 	StddevNS   float64 `json:"stddev_ns"`
