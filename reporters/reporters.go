@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/reporters/benchfmt"
 	"github.com/scenebench/runner/reporters/compare"
 	"github.com/scenebench/runner/reporters/html"
@@ -126,8 +127,8 @@ func OutputFiles(outputs []string) ([]string, error) {
 
 // WriteAll writes the files for outputs (names as in a spec's report
 // block: "json", "markdown", "html", "table", "benchfmt"; empty means all)
-// into dir, creating it. Each file is written to a temporary name and
-// renamed, so a reader never sees half a report.
+// into dir, creating it. Each file is replaced atomically (atomicfile), so
+// a reader never sees half a report.
 func WriteAll(dir string, f *results.File, outputs []string) error {
 	if f == nil {
 		return errors.New("write reports: no results")
@@ -144,32 +145,9 @@ func WriteAll(dir string, f *results.File, outputs []string) error {
 		if err := Render(&buf, f, fileFormats[name], Options{}); err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
-		if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, name), buf.Bytes()); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
@@ -227,23 +228,9 @@ func shortSHA(s string) string {
 	return s[:min(len(s), 12)]
 }
 
+// writeResults replaces path with f; its errors name the path.
 func writeResults(path string, f *results.File) error {
-	tmp := path + ".tmp"
-	fh, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	if err := results.Write(fh, f); err != nil {
-		fh.Close()
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := fh.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return results.Write(w, f) })
 }
 
 // executor holds what every cell of one Run shares.
