@@ -18,6 +18,7 @@ import (
 
 	"github.com/scenebench/runner/reporters/internal/mdtable"
 	"github.com/scenebench/runner/reporters/internal/view"
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/results"
 	"github.com/scenebench/runner/runner/stats"
 )
@@ -199,10 +200,10 @@ func row(oc, nc *results.Cell, os, ns *results.Step, o Options) Row {
 
 // Render writes res as "text" (default) or "md".
 func Render(w io.Writer, res *Result, format string) error {
-	switch strings.ToLower(format) {
-	case "", "text":
+	switch {
+	case format == "" || strings.EqualFold(format, "text"):
 		return renderText(w, res)
-	case "md", "markdown":
+	case output.Is(format, output.Markdown):
 		return renderMarkdown(w, res)
 	}
 	return fmt.Errorf("compare: unknown format %q (want text or md)", format)

@@ -94,7 +94,8 @@ type Report struct {
 	// Baseline is the format label ratios are computed against (default:
 	// the first variant).
 	Baseline string `json:"baseline"`
-	// Outputs lists "markdown", "json", "table", "html" (default: all).
+	// Outputs lists reports by name (package reporters/output; default:
+	// every one a spec may list).
 	Outputs []string `json:"outputs"`
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/plan"
 )
 
@@ -92,7 +93,7 @@ func TestDefaults(t *testing.T) {
 	if v.Label != "parquet" || v.Format != "parquet" || v.Options.String("compression") != "snappy" || v.Options.Int("row_group_size") != 1000 {
 		t.Errorf("variant = %+v", v)
 	}
-	if p.Report.Baseline != "parquet" || !reflect.DeepEqual(p.Report.Outputs, ReportOutputs) {
+	if p.Report.Baseline != "parquet" || !reflect.DeepEqual(p.Report.Outputs, output.SpecNames()) {
 		t.Errorf("report = %+v", p.Report)
 	}
 	if p.Title != "spec" || len(p.SpecSHA256) != 64 {
