@@ -1,0 +1,83 @@
+package view
+
+import (
+	"strings"
+)
+
+// SizeRow is one variant's file.
+type SizeRow struct {
+	Variant     *Variant
+	Bytes       int64
+	Ratio       string // against the baseline's file
+	Compression string // uncompressed size / this size, "–" when unknown
+	Winner      bool
+}
+
+func (r *Report) sizes(d *Dataset) {
+	if d.Info == nil {
+		return
+	}
+	files := map[string]int64{}
+	for _, fl := range d.Info.Files {
+		if _, ok := files[fl.Format]; !ok {
+			files[fl.Format] = fl.Bytes
+		}
+	}
+	baseBytes, hasBase := files[r.Baseline]
+	best := -1
+	for _, v := range r.Variants {
+		b, ok := files[v.Label]
+		if !ok {
+			continue
+		}
+		row := SizeRow{Variant: v, Bytes: b, Compression: "–"}
+		if hasBase {
+			if v.Baseline {
+				row.Ratio = "baseline"
+			} else {
+				row.Ratio = SizeRatio(float64(b), float64(baseBytes))
+			}
+		}
+		if u := r.uncompressed(v); u != nil {
+			if ub, ok := files[u.Label]; ok && b > 0 {
+				row.Compression = Factor(float64(ub) / float64(b))
+			}
+		}
+		d.Sizes = append(d.Sizes, row)
+		if best < 0 || b < d.Sizes[best].Bytes {
+			best = len(d.Sizes) - 1
+		}
+	}
+	if len(d.Sizes) >= 2 {
+		d.Sizes[best].Winner = true
+		d.SizeWinner = d.Sizes[best].Variant.Label
+	}
+}
+
+// uncompressed finds the variant of v's format that differs from v only in
+// having compression "none".
+func (r *Report) uncompressed(v *Variant) *Variant {
+	if _, ok := v.Axes["compression"]; !ok {
+		return nil
+	}
+	for _, u := range r.Variants {
+		if u.FormatName != v.FormatName || len(u.Axes) != len(v.Axes) {
+			continue
+		}
+		switch strings.ToLower(u.Axes["compression"]) {
+		case "none", "uncompressed", "off":
+		default:
+			continue
+		}
+		same := true
+		for k, val := range v.Axes {
+			if k != "compression" && u.Axes[k] != val {
+				same = false
+			}
+		}
+		if same {
+			return u
+		}
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package view
+
+import (
+	"testing"
+
+	"github.com/scenebench/runner/runner/results"
+)
+
+func TestCompressionRatio(t *testing.T) {
+	f := &results.File{SchemaVersion: 1,
+		Datasets: []results.Dataset{{Name: "d", Prims: 10, Files: []results.DataFile{
+			{Format: "p-none", Bytes: 1000}, {Format: "p-zstd", Bytes: 250}, {Format: "p-zstd-rg10", Bytes: 400}, {Format: "u", Bytes: 800}}}},
+		Cells: []results.Cell{
+			{ID: "1", Dataset: "d", Format: "p-none", FormatName: "p", Variant: map[string]string{"compression": "none"}, Status: "ok"},
+			{ID: "2", Dataset: "d", Format: "p-zstd", FormatName: "p", Variant: map[string]string{"compression": "zstd"}, Status: "ok"},
+			{ID: "3", Dataset: "d", Format: "p-zstd-rg10", FormatName: "p", Variant: map[string]string{"compression": "zstd", "row_group_size": "10"}, Status: "ok"},
+			{ID: "4", Dataset: "d", Format: "u", FormatName: "u", Status: "ok"},
+		}}
+	r, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range r.Datasets[0].Sizes {
+		got[s.Variant.Label] = s.Compression
+	}
+	want := map[string]string{"p-none": "1.00x", "p-zstd": "4.00x", "p-zstd-rg10": "–", "u": "–"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s compression %q, want %q", k, got[k], v)
+		}
+	}
+	if r.Datasets[0].SizeWinner != "p-zstd" {
+		t.Errorf("size winner %q", r.Datasets[0].SizeWinner)
+	}
+}
