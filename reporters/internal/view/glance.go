@@ -123,10 +123,7 @@ func pick(cands []candidate, used map[*StepTable]bool, rules ...rule) *candidate
 func (r *Report) glance(d *Dataset) {
 	if len(d.Sizes) > 0 {
 		m := &Metric{Key: "file-size", Name: "file size", Kind: Size, Source: "dataset files",
-			Values: make([]Value, len(r.Variants))}
-		for _, v := range r.Variants {
-			m.Values[v.Index] = Value{Variant: v}
-		}
+			Values: r.absentValues()}
 		for _, s := range d.Sizes {
 			m.Values[s.Variant.Index] = Value{Variant: s.Variant, Present: true, Has: true,
 				Status: results.StatusOK, V: float64(s.Bytes), Ratio: s.Ratio, Winner: s.Winner}
@@ -210,11 +207,8 @@ func (r *Report) glance(d *Dataset) {
 func (r *Report) stepMetric(key, name string, s *Scenario, t *StepTable) *Metric {
 	m := &Metric{Key: key, Name: name, Kind: Time, Scenario: s.Name, Step: t.Name,
 		Source: fmt.Sprintf("scenario %s, step %s", s.Name, t.Name),
-		Values: make([]Value, len(r.Variants)),
+		Values: r.absentValues(),
 		Winner: t.Winner}
-	for _, v := range r.Variants {
-		m.Values[v.Index] = Value{Variant: v}
-	}
 	for _, row := range t.Rows {
 		m.Values[row.Variant.Index] = row.Value()
 	}

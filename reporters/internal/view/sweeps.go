@@ -61,10 +61,7 @@ func (r *Report) sweeps() {
 						if !ok {
 							ss = &SweepStep{Scenario: s.Name, Step: t.Name, Op: t.Op, Values: make([][]Value, len(ds))}
 							for j := range ss.Values {
-								ss.Values[j] = make([]Value, len(r.Variants))
-								for _, v := range r.Variants {
-									ss.Values[j][v.Index] = Value{Variant: v}
-								}
+								ss.Values[j] = r.absentValues()
 							}
 							seen[sk] = ss
 							sw.Steps = append(sw.Steps, ss)

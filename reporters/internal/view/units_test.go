@@ -1,6 +1,9 @@
 package view
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestDuration(t *testing.T) {
 	tests := []struct {
@@ -54,5 +57,33 @@ func TestRatio(t *testing.T) {
 	}
 	if got := Count(-1000); got != "-1,000" {
 		t.Errorf("Count(-1000) = %q", got)
+	}
+}
+
+func TestUnits(t *testing.T) {
+	tests := []struct {
+		max   float64
+		bytes bool
+		name  string
+		size  float64
+	}{
+		{0, false, "ns", 1}, {999.4, false, "ns", 1}, {999.5, false, "µs", 1e3}, {5e6, false, "ms", 1e6},
+		{1e12, false, "s", 1e9}, {math.NaN(), false, "s", 1e9},
+		{0, true, "B", 1}, {1023, true, "B", 1}, {1024, true, "KiB", 1024}, {3 << 20, true, "MiB", 1 << 20},
+		{1 << 40, true, "GiB", 1 << 30}, {math.NaN(), true, "GiB", 1 << 30},
+	}
+	for _, tt := range tests {
+		unitOf := DurationUnit
+		if tt.bytes {
+			unitOf = BytesUnit
+		}
+		if name, size := unitOf(tt.max); name != tt.name || size != tt.size {
+			t.Errorf("unit for %g (bytes %v) = %s, %g; want %s, %g", tt.max, tt.bytes, name, size, tt.name, tt.size)
+		}
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if Duration(v) != "–" || Bytes(v) != "–" {
+			t.Errorf("%g renders as %q and %q, want –", v, Duration(v), Bytes(v))
+		}
 	}
 }

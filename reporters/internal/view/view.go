@@ -97,6 +97,16 @@ func (r *Report) variants() {
 	}
 }
 
+// absentValues is one Value per variant, by Variant.Index, none of them
+// present: a row to fill in.
+func (r *Report) absentValues() []Value {
+	vs := make([]Value, len(r.Variants))
+	for _, v := range r.Variants {
+		vs[v.Index] = Value{Variant: v}
+	}
+	return vs
+}
+
 func (r *Report) variant(label string) *Variant {
 	for _, v := range r.Variants {
 		if v.Label == label {
