@@ -191,7 +191,11 @@ func (d *doc) glance() {
 			if m.Scenario == "" {
 				continue
 			}
-			d.printf("- %s: scenario %s, step %s\n", m.Name, code(m.Scenario), code(m.Step))
+			if m.Figure != "" {
+				d.printf("- %s: %s of scenario %s, step %s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step))
+				continue
+			}
+			d.printf("- %s: scenario %s, step %s\n", text(m.Name), code(m.Scenario), code(m.Step))
 		}
 		d.printf("\n")
 	}

@@ -2,124 +2,54 @@ package view
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/scenebench/runner/runner/results"
 )
 
 // Metric is one row of "Results at a glance".
 type Metric struct {
-	Key    string // stable id: file-size, open, cold-get, ...
-	Name   string // "cold get"
+	// Key is the headline the row was chosen for (file-size, open,
+	// cold-get, ...; see headlines); "" for a row the spec names.
+	Key    string
+	Name   string // the row's title: "cold get", or the spec's label
 	Kind   Kind
 	Source string // where the figures come from, in words
 	// Scenario and Step locate the figures ("" for file size).
 	Scenario string
 	Step     string
-	Values   []Value // by Variant.Index
-	Winner   string
+	// Figure names what the row shows of its step when that is not its
+	// time: "peak RSS", "RSS after", "bytes read".
+	Figure string
+	Values []Value // by Variant.Index
+	Winner string
 }
 
-// words splits a name into lower-case alphanumeric words.
-func words(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) {
-		out[w] = true
+// figureNames are the words for the results.GlanceMetrics other than time.
+var figureNames = map[string]string{
+	results.MetricPeakRSS:   "peak RSS",
+	results.MetricRSSAfter:  "RSS after",
+	results.MetricReadBytes: "bytes read",
+}
+
+// figure is a step's median of one of the memory figures.
+func figure(s *results.Step, metric string) float64 {
+	switch metric {
+	case results.MetricPeakRSS:
+		return s.Memory.PeakRSSBytes.Median
+	case results.MetricRSSAfter:
+		return s.Memory.RSSAfterBytes.Median
+	case results.MetricReadBytes:
+		return s.Memory.ReadBytes.Median
 	}
-	return out
+	return 0
 }
 
-func hasAny(w map[string]bool, keys ...string) bool {
-	for _, k := range keys {
-		if w[k] {
-			return true
-		}
-	}
-	return false
-}
-
-// candidate is one step of one scenario seen by the headline rules.
-type candidate struct {
-	scenario *Scenario
-	step     *StepTable
-	words    map[string]bool // step and scenario words
-	scWords  map[string]bool
-	firstGet bool // the first get of its scenario
-	onlyOpen bool // its scenario holds only open steps
-}
-
-func (c candidate) random() bool { return hasAny(c.words, "random", "shuffle", "shuffled") }
-func (c candidate) multi() bool  { return hasAny(c.words, "multi", "multiple", "many", "all") }
-
-func (r *Report) candidates(d *Dataset) []candidate {
-	var out []candidate
-	for _, s := range d.Scenarios {
-		onlyOpen := true
-		for _, t := range s.Steps {
-			if t.Op != "open" {
-				onlyOpen = false
-			}
-		}
-		sw := words(s.Name)
-		seenGet := false
-		for _, t := range s.Steps {
-			w := words(t.Name)
-			for k := range sw {
-				w[k] = true
-			}
-			c := candidate{scenario: s, step: t, words: w, scWords: sw, onlyOpen: onlyOpen}
-			if t.Op == "get" && !seenGet {
-				c.firstGet, seenGet = true, true
-			}
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-type rule func(candidate) bool
-
-// pick returns the first candidate of the highest-priority rule that
-// matches any, skipping steps already used.
-func pick(cands []candidate, used map[*StepTable]bool, rules ...rule) *candidate {
-	for _, rl := range rules {
-		for i := range cands {
-			if !used[cands[i].step] && rl(cands[i]) {
-				return &cands[i]
-			}
-		}
-	}
-	return nil
-}
-
-// glance fills d.Glance, the rows of "Results at a glance". It maps
-// scenario and step names to seven metrics.
-// Names are split into lower-case words at every non-alphanumeric
-// character; for each metric the first step (scenarios in file order,
-// steps in scenario order) matching the highest-priority rule wins:
-//
-//   - file size: the dataset's files.
-//   - open: an "open" step in a scenario named open, load, initial or
-//     startup; else in a scenario made only of open steps; else the first
-//     open step.
-//   - cold get: a "get" step whose step or scenario name says cold; else
-//     the first get of a scenario whose name does not say multi; else any
-//     first get of a scenario.
-//   - warm get: a get step whose name or scenario says warm or hot; else a
-//     later get of a scenario whose name does not say multi.
-//   - random traversal: a "traverse" step whose name or scenario says
-//     random or shuffle.
-//   - multi-property traversal: a traverse step not random whose name or
-//     scenario says multi, multiple, many or all; else one reading at least
-//     two values per prim (values >= 2 x prims).
-//   - single-property traversal: a traverse step neither random nor multi
-//     whose name or scenario says single or one; else one reading exactly
-//     one value per prim (values = prims); else the first remaining traverse.
-//
-// A metric with no matching step is left out of the table.
+// glance fills d.Glance, the rows of "Results at a glance": the file size
+// when the dataset's files are known, then the rows the spec names
+// (results.Report.Glance) or, when it names none, the headline rows chosen
+// by headlines. A named row whose step this dataset does not have is left
+// out. The chosen headlines also feed the memory and sequential-versus-
+// random sections, whichever rows the table shows.
 func (r *Report) glance(d *Dataset) {
 	if len(d.Sizes) > 0 {
 		m := &Metric{Key: "file-size", Name: "file size", Kind: Size, Source: "dataset files",
@@ -131,82 +61,29 @@ func (r *Report) glance(d *Dataset) {
 		m.Winner = d.SizeWinner
 		d.Glance = append(d.Glance, m)
 	}
-	cands := r.candidates(d)
-	used := map[*StepTable]bool{}
-	prims := int64(d.Prims())
-	op := func(o string) rule { return func(c candidate) bool { return c.step.Op == o } }
-	and := func(rs ...rule) rule {
-		return func(c candidate) bool {
-			for _, x := range rs {
-				if !x(c) {
-					return false
-				}
-			}
-			return true
-		}
+	d.headlines = r.headlines(d)
+	named := r.File.Report.Glance
+	if len(named) == 0 {
+		d.Glance = append(d.Glance, d.headlines...)
+		return
 	}
-	not := func(x rule) rule { return func(c candidate) bool { return !x(c) } }
-	says := func(keys ...string) rule { return func(c candidate) bool { return hasAny(c.words, keys...) } }
-	scenarioSays := func(keys ...string) rule { return func(c candidate) bool { return hasAny(c.scWords, keys...) } }
-	isRandom := func(c candidate) bool { return c.random() }
-	isMulti := func(c candidate) bool { return c.multi() }
-	firstGet := func(c candidate) bool { return c.firstGet }
-	onlyOpen := func(c candidate) bool { return c.onlyOpen }
-	valuesPerPrim := func(min, max int64) rule {
-		return func(c candidate) bool {
-			v := c.step.Values
-			if prims <= 0 || v <= 0 {
-				return false
-			}
-			return v >= min*prims && (max == 0 || v <= max*prims) && v%prims == 0
-		}
-	}
-
-	type spec struct {
-		key, name string
-		rules     []rule
-	}
-	traverse := op("traverse")
-	specs := []spec{
-		{"open", "open", []rule{
-			and(op("open"), scenarioSays("open", "load", "initial", "startup")),
-			and(op("open"), onlyOpen),
-			op("open")}},
-		{"cold-get", "cold get", []rule{
-			and(op("get"), says("cold"), not(says("warm", "hot"))),
-			and(op("get"), firstGet, not(scenarioSays("multi", "multiple"))),
-			and(op("get"), firstGet)}},
-		{"warm-get", "warm get", []rule{
-			and(op("get"), says("warm", "hot")),
-			and(op("get"), not(firstGet), not(scenarioSays("multi", "multiple")))}},
-		{"single-traversal", "single-property traversal", []rule{
-			and(traverse, not(isRandom), not(isMulti), says("single", "one")),
-			and(traverse, not(isRandom), not(isMulti), valuesPerPrim(1, 1)),
-			and(traverse, not(isRandom), not(isMulti), not(valuesPerPrim(2, 0)))}},
-		{"multi-traversal", "multi-property traversal", []rule{
-			and(traverse, not(isRandom), isMulti),
-			and(traverse, not(isRandom), valuesPerPrim(2, 0))}},
-		{"random-traversal", "random traversal", []rule{
-			and(traverse, isRandom)}},
-	}
-	for _, sp := range specs {
-		c := pick(cands, used, sp.rules...)
-		if c == nil {
+	for _, row := range named {
+		t := d.stepTable(row.Scenario, row.Step)
+		if t == nil {
 			continue
 		}
-		used[c.step] = true
-		d.Glance = append(d.Glance, r.stepMetric(sp.key, sp.name, c.scenario, c.step))
+		if row.Metric == "" || row.Metric == results.MetricTime {
+			d.Glance = append(d.Glance, r.stepMetric("", row.Label, t))
+		} else {
+			d.Glance = append(d.Glance, r.figureMetric(row.Label, row.Metric, t))
+		}
 	}
-	// Keep the documented row order whatever order the picks ran in.
-	order := map[string]int{"file-size": 0, "open": 1, "cold-get": 2, "warm-get": 3,
-		"single-traversal": 4, "multi-traversal": 5, "random-traversal": 6}
-	sort.SliceStable(d.Glance, func(i, j int) bool { return order[d.Glance[i].Key] < order[d.Glance[j].Key] })
 }
 
-// stepMetric turns a step table into a headline row.
-func (r *Report) stepMetric(key, name string, s *Scenario, t *StepTable) *Metric {
-	m := &Metric{Key: key, Name: name, Kind: Time, Scenario: s.Name, Step: t.Name,
-		Source: fmt.Sprintf("scenario %s, step %s", s.Name, t.Name),
+// stepMetric turns a step table's times into a headline row.
+func (r *Report) stepMetric(key, name string, t *StepTable) *Metric {
+	m := &Metric{Key: key, Name: name, Kind: Time, Scenario: t.Scenario, Step: t.Name,
+		Source: fmt.Sprintf("scenario %s, step %s", t.Scenario, t.Name),
 		Values: r.absentValues(),
 		Winner: t.Winner}
 	for _, row := range t.Rows {
@@ -215,8 +92,55 @@ func (r *Report) stepMetric(key, name string, s *Scenario, t *StepTable) *Metric
 	return m
 }
 
-func (d *Dataset) metric(key string) *Metric {
-	for _, m := range d.Glance {
+// figureMetric turns one memory figure of a step table into a headline
+// row, with ratios to the baseline and a winner as for times: lower is
+// better, and only cells that ended ok win.
+func (r *Report) figureMetric(name, metric string, t *StepTable) *Metric {
+	m := &Metric{Name: name, Kind: Size, Scenario: t.Scenario, Step: t.Name, Figure: figureNames[metric],
+		Source: fmt.Sprintf("%s of scenario %s, step %s", figureNames[metric], t.Scenario, t.Name),
+		Values: r.absentValues()}
+	base := Value{}
+	for _, row := range t.Rows {
+		v := Value{Variant: row.Variant, Present: true, Status: row.Cell.Status}
+		if row.Usable() {
+			v.Has, v.V = true, figure(row.Step, metric)
+		}
+		m.Values[row.Variant.Index] = v
+		if row.Variant.Baseline && v.Has {
+			base = v
+		}
+	}
+	best, candidates := -1, 0
+	for i := range m.Values {
+		v := &m.Values[i]
+		if !v.Has {
+			continue
+		}
+		if base.Has {
+			if v.Variant.Baseline {
+				v.Ratio = "baseline"
+			} else {
+				v.Ratio = SizeRatio(v.V, base.V)
+			}
+		}
+		if v.Status != results.StatusOK {
+			continue
+		}
+		candidates++
+		if best < 0 || v.V < m.Values[best].V {
+			best = i
+		}
+	}
+	if candidates >= 2 {
+		m.Values[best].Winner = true
+		m.Winner = m.Values[best].Variant.Label
+	}
+	return m
+}
+
+// headline is the headline row chosen for key, or nil.
+func (d *Dataset) headline(key string) *Metric {
+	for _, m := range d.headlines {
 		if m.Key == key {
 			return m
 		}

@@ -1,5 +1,7 @@
 package view
 
+import "github.com/scenebench/runner/runner/results"
+
 // Memory is resident memory at three points of a scenario.
 type Memory struct {
 	// Open, Get and Traverse say which steps the columns come from.
@@ -17,9 +19,12 @@ type MemoryRow struct {
 	AfterTraverse, PeakTraversal Value
 }
 
+// memory fills d.Memory from the first scenario whose name says memory,
+// mem or rss (its first open, get and traverse steps), and takes what that
+// lacks from the headline rows: open, then cold or warm get, then a
+// traversal.
 func (r *Report) memory(d *Dataset) {
 	var openT, getT, travT *StepTable
-	var openSc, getSc, travSc string
 	for _, s := range d.Scenarios {
 		if !hasAny(words(s.Name), "memory", "mem", "rss") {
 			continue
@@ -27,43 +32,43 @@ func (r *Report) memory(d *Dataset) {
 		for _, t := range s.Steps {
 			switch {
 			case t.Op == "open" && openT == nil:
-				openT, openSc = t, s.Name
+				openT = t
 			case t.Op == "get" && getT == nil:
-				getT, getSc = t, s.Name
+				getT = t
 			case t.Op == "traverse" && travT == nil:
-				travT, travSc = t, s.Name
+				travT = t
 			}
 		}
 		break
 	}
-	fromMetric := func(keys ...string) (*StepTable, string) {
+	fromHeadline := func(keys ...string) *StepTable {
 		for _, k := range keys {
-			if m := d.metric(k); m != nil {
-				return d.stepTable(m.Scenario, m.Step), m.Scenario
+			if m := d.headline(k); m != nil {
+				return d.stepTable(m.Scenario, m.Step)
 			}
 		}
-		return nil, ""
+		return nil
 	}
 	if openT == nil {
-		openT, openSc = fromMetric("open")
+		openT = fromHeadline("open")
 	}
 	if getT == nil {
-		getT, getSc = fromMetric("cold-get", "warm-get")
+		getT = fromHeadline("cold-get", "warm-get")
 	}
 	if travT == nil {
-		travT, travSc = fromMetric("single-traversal", "multi-traversal", "random-traversal")
+		travT = fromHeadline("single-traversal", "multi-traversal", "random-traversal")
 	}
 	if openT == nil && getT == nil && travT == nil {
 		return
 	}
-	src := func(t *StepTable, sc string) Source {
+	src := func(t *StepTable) Source {
 		if t == nil {
 			return Source{}
 		}
-		return Source{sc, t.Name}
+		return Source{t.Scenario, t.Name}
 	}
-	m := &Memory{Open: src(openT, openSc), Get: src(getT, getSc), Traverse: src(travT, travSc)}
-	figure := func(t *StepTable, v *Variant, peak bool) Value {
+	m := &Memory{Open: src(openT), Get: src(getT), Traverse: src(travT)}
+	value := func(t *StepTable, v *Variant, metric string) Value {
 		out := Value{Variant: v}
 		if t == nil {
 			return out
@@ -74,18 +79,15 @@ func (r *Report) memory(d *Dataset) {
 			}
 			out = Value{Variant: v, Present: true, Status: row.Cell.Status}
 			if row.Usable() {
-				out.Has = true
-				out.V = row.Step.Memory.RSSAfterBytes.Median
-				if peak {
-					out.V = row.Step.Memory.PeakRSSBytes.Median
-				}
+				out.Has, out.V = true, figure(row.Step, metric)
 			}
 		}
 		return out
 	}
+	after, peak := results.MetricRSSAfter, results.MetricPeakRSS
 	for _, v := range r.Variants {
-		row := MemoryRow{Variant: v, AfterOpen: figure(openT, v, false), AfterGet: figure(getT, v, false),
-			AfterTraverse: figure(travT, v, false), PeakTraversal: figure(travT, v, true)}
+		row := MemoryRow{Variant: v, AfterOpen: value(openT, v, after), AfterGet: value(getT, v, after),
+			AfterTraverse: value(travT, v, after), PeakTraversal: value(travT, v, peak)}
 		if row.AfterOpen.Present || row.AfterGet.Present || row.AfterTraverse.Present {
 			m.Rows = append(m.Rows, row)
 		}

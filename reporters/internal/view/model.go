@@ -35,6 +35,9 @@ type Dataset struct {
 	SeqRandom  *SeqRandom
 	Memory     *Memory
 	Staircases []*Staircase
+	// headlines are the rows chosen for the headline metrics, whether or
+	// not Glance shows them (the spec may name its own rows).
+	headlines []*Metric
 }
 
 // Prims is the dataset's prim count (0 when unknown).

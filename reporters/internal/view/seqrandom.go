@@ -1,5 +1,7 @@
 package view
 
+import "slices"
+
 // SeqRandom compares layer-order and random-order traversals.
 type SeqRandom struct {
 	Sequential, Random *Metric
@@ -13,27 +15,30 @@ type SeqRandomRow struct {
 	Ratio              string // random against sequential
 }
 
+// seqRandom pairs the random traversal headline with a traversal in
+// another order that did the same work: with params, one of the same
+// properties and limit in an order other than random; without, one reading
+// as many values whose names do not say random. Failing that, the single-
+// or multi-property traversal headline stands in.
 func (r *Report) seqRandom(d *Dataset) {
-	rnd := d.metric("random-traversal")
+	rnd := d.headline("random-traversal")
 	if rnd == nil {
 		return
 	}
 	rt := d.stepTable(rnd.Scenario, rnd.Step)
 	var seq *Metric
-	// A layer-order traversal of the same size, else the headline ones.
 	for _, s := range d.Scenarios {
 		for _, t := range s.Steps {
-			if seq == nil && t.Op == "traverse" && t != rt && t.Values == rt.Values && t.Values > 0 &&
-				!hasAny(words(s.Name+" "+t.Name), "random", "shuffle", "shuffled") {
-				seq = r.stepMetric("sequential-traversal", "sequential traversal", s, t)
+			if seq == nil && t.Op == "traverse" && t != rt && sameTraversal(t, rt) {
+				seq = r.stepMetric("sequential-traversal", "sequential traversal", t)
 			}
 		}
 	}
 	if seq == nil {
-		seq = d.metric("single-traversal")
+		seq = d.headline("single-traversal")
 	}
 	if seq == nil {
-		seq = d.metric("multi-traversal")
+		seq = d.headline("multi-traversal")
 	}
 	if seq == nil {
 		return
@@ -51,4 +56,14 @@ func (r *Report) seqRandom(d *Dataset) {
 		sr.Rows = append(sr.Rows, row)
 	}
 	d.SeqRandom = sr
+}
+
+// sameTraversal reports whether t did the work of the random traversal rt
+// in an order that is not random.
+func sameTraversal(t, rt *StepTable) bool {
+	if len(t.Traits) > 0 && len(rt.Traits) > 0 {
+		return t.Order() != "random" && slices.Equal(t.Properties(), rt.Properties()) &&
+			t.IntParam("limit") == rt.IntParam("limit")
+	}
+	return t.Values == rt.Values && t.Values > 0 && !saysRandom(words(t.Scenario+" "+t.Name))
 }

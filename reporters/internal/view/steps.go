@@ -23,6 +23,10 @@ type StepTable struct {
 	Ops    int64
 	Values int64
 	Probes bool
+	// Traits and Params come from the first row whose step carries traits
+	// (results written before traits existed have none).
+	Traits []string
+	Params map[string]any
 }
 
 // StepRow is one variant's figures for a step.
@@ -100,6 +104,9 @@ func (r *Report) scenarios(d *Dataset) {
 				}
 				if row.Step != nil && len(row.Step.Probes) > 0 {
 					t.Probes = true
+				}
+				if row.Step != nil && t.Traits == nil && len(row.Step.Traits) > 0 {
+					t.Traits, t.Params = row.Step.Traits, row.Step.Params
 				}
 				t.Rows = append(t.Rows, row)
 			}
