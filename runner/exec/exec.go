@@ -129,7 +129,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Spec:          results.Spec{Paths: p.SpecFiles, SHA256: p.SpecSHA256},
 		Settings: results.Settings{Warmup: e.set.Warmup, Repeat: e.set.Repeat, Isolate: e.set.Isolate,
 			Cache: e.set.Cache, TimeoutNS: int64(e.set.Timeout)},
-		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs},
+		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs, Glance: p.Report.Glance},
 		Environment: env,
 		Warnings:    warns,
 		Cells:       []results.Cell{},

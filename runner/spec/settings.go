@@ -103,7 +103,8 @@ func (l *loader) loadSettings() plan.Settings {
 }
 
 // loadReport fills p.Report, p.Title and p.Description; it runs after the
-// formats are known so that the baseline can be checked.
+// formats and scenarios are known so that the baseline and the glance rows
+// can be checked.
 func (l *loader) loadReport(p *plan.Plan) {
 	p.Report.Outputs = output.SpecNames()
 	if len(p.Formats) > 0 {
@@ -148,6 +149,7 @@ func (l *loader) loadReport(p *plan.Plan) {
 			}
 		}
 	}
+	p.Report.Glance = l.loadGlance(rb, p.Scenarios)
 	if rb.Baseline != nil {
 		v, ok := l.str(rb.Baseline)
 		if !ok {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/results"
 )
 
 // load is LoadSources for one in-memory file named spec.hcl.
@@ -129,6 +130,50 @@ report {
 	}
 	if p.Title != "T" || p.Description != "D" || !reflect.DeepEqual(p.Report.Outputs, []string{"json"}) {
 		t.Errorf("report: title %q description %q outputs %v", p.Title, p.Description, p.Report.Outputs)
+	}
+}
+
+func TestGlanceRows(t *testing.T) {
+	p := mustLoad(t, minimal+`
+scenario "reads" {
+  step "open" {}
+  step "get" {
+    property = "cost"
+  }
+  step "get" {
+    property = "cost"
+    times    = 10
+  }
+}
+report {
+  glance {
+    row "open" {
+      scenario = "open"
+      step     = "open"
+    }
+    row "warm get" {
+      scenario = "reads"
+      step     = "get#2"
+      metric   = "time"
+    }
+    row "peak memory of the cold get" {
+      scenario = "reads"
+      step     = "get"
+      metric   = "peak_rss"
+    }
+  }
+}
+`, Options{})
+	want := []results.GlanceRow{
+		{Label: "open", Scenario: "open", Step: "open"},
+		{Label: "warm get", Scenario: "reads", Step: "get#2"},
+		{Label: "peak memory of the cold get", Scenario: "reads", Step: "get", Metric: results.MetricPeakRSS},
+	}
+	if !reflect.DeepEqual(p.Report.Glance, want) {
+		t.Errorf("glance = %+v, want %+v", p.Report.Glance, want)
+	}
+	if p := mustLoad(t, minimal, Options{}); p.Report.Glance != nil {
+		t.Errorf("no glance block gave rows %+v", p.Report.Glance)
 	}
 }
 
