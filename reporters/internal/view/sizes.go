@@ -1,6 +1,8 @@
 package view
 
 import (
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -54,29 +56,32 @@ func (r *Report) sizes(d *Dataset) {
 	}
 }
 
-// uncompressed finds the variant of v's format that differs from v only in
-// having compression "none".
+// uncompressedValues are the axis values that name no compression.
+var uncompressedValues = []string{"none", "uncompressed", "off"}
+
+// uncompressed finds v's uncompressed counterpart: a variant of the same
+// format whose value on one axis names no compression and which agrees
+// with v on every other axis (v itself when its own value does). The axis
+// is recognised by that value alone, whatever the format calls its codec
+// option (parquet's compression = "none"); with several such axes the
+// first in name order counts.
 func (r *Report) uncompressed(v *Variant) *Variant {
-	if _, ok := v.Axes["compression"]; !ok {
-		return nil
-	}
-	for _, u := range r.Variants {
-		if u.FormatName != v.FormatName || len(u.Axes) != len(v.Axes) {
-			continue
-		}
-		switch strings.ToLower(u.Axes["compression"]) {
-		case "none", "uncompressed", "off":
-		default:
-			continue
-		}
-		same := true
-		for k, val := range v.Axes {
-			if k != "compression" && u.Axes[k] != val {
-				same = false
+	axes := slices.Sorted(maps.Keys(v.Axes))
+	for _, k := range axes {
+		for _, u := range r.Variants {
+			if u.FormatName != v.FormatName || len(u.Axes) != len(v.Axes) ||
+				!slices.Contains(uncompressedValues, strings.ToLower(u.Axes[k])) {
+				continue
 			}
-		}
-		if same {
-			return u
+			same := true
+			for _, other := range axes {
+				if other != k && u.Axes[other] != v.Axes[other] {
+					same = false
+				}
+			}
+			if same {
+				return u
+			}
 		}
 	}
 	return nil
