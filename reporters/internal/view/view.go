@@ -3,6 +3,11 @@
 // metrics, file sizes, memory, staircases, size sweeps, problems and
 // warnings. It only picks, orders and compares figures the results file
 // already holds (medians, intervals, sizes); it computes no statistics.
+//
+// The headline rows ("Results at a glance") are the ones the spec names
+// when it names any; otherwise they are chosen from what each step is (its
+// traits and params), and for results written before steps carried traits,
+// from scenario and step names.
 package view
 
 import (
