@@ -19,10 +19,12 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/reporters/benchfmt"
 	"github.com/scenebench/runner/reporters/compare"
 	"github.com/scenebench/runner/reporters/html"
 	"github.com/scenebench/runner/reporters/markdown"
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/reporters/table"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -50,9 +52,7 @@ func IsTerminal(w io.Writer) bool {
 var ErrUnknownFormat = errors.New("unknown report format")
 
 // Formats lists the names Render accepts.
-func Formats() []string {
-	return []string{"json", "md", "markdown", "html", "table", "benchfmt"}
-}
+func Formats() []string { return output.Names() }
 
 // Render writes f to w in one format: "json" (results.json as written by
 // apply), "md" or "markdown" (results.md), "html" (report.html), "table"
@@ -61,20 +61,24 @@ func Render(w io.Writer, f *results.File, format string, opts Options) error {
 	if f == nil {
 		return errors.New("render: no results")
 	}
+	o, ok := output.Lookup(format)
+	if !ok {
+		return fmt.Errorf("%w %q (want one of %s)", ErrUnknownFormat, format, strings.Join(Formats(), ", "))
+	}
 	var err error
-	switch strings.ToLower(format) {
-	case "json":
+	switch o.Name {
+	case output.JSON:
 		err = results.Write(w, f)
-	case "md", "markdown":
+	case output.Markdown:
 		err = markdown.Render(w, f)
-	case "html":
+	case output.HTML:
 		err = html.Render(w, f)
-	case "table":
+	case output.Table:
 		err = table.Render(w, f, table.Options{Color: opts.Color})
-	case "benchfmt":
+	case output.Benchfmt:
 		err = benchfmt.Render(w, f)
 	default:
-		return fmt.Errorf("%w %q (want one of %s)", ErrUnknownFormat, format, strings.Join(Formats(), ", "))
+		return fmt.Errorf("%w %q: no renderer", ErrUnknownFormat, format)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
@@ -82,52 +86,38 @@ func Render(w io.Writer, f *results.File, format string, opts Options) error {
 	return nil
 }
 
-// FileNames maps each output WriteAll knows to the file it writes. "json"
-// writes results.txt (benchfmt) beside results.json so benchstat can read
-// every run.
-var FileNames = map[string][]string{
-	"json":     {"results.json", "results.txt"},
-	"markdown": {"results.md"},
-	"md":       {"results.md"},
-	"html":     {"report.html"},
-	"benchfmt": {"results.txt"},
-	"table":    nil, // printed on the terminal, not written
-}
-
-var fileFormats = map[string]string{
-	"results.json": "json",
-	"results.md":   "markdown",
-	"report.html":  "html",
-	"results.txt":  "benchfmt",
-}
-
-// OutputFiles lists the files WriteAll writes for outputs (names as in a
-// spec's report block; empty means all), each once, in output order.
+// OutputFiles lists the files WriteAll writes for outputs (names as in
+// package output; empty means all), each once, in output order.
 func OutputFiles(outputs []string) ([]string, error) {
-	if len(outputs) == 0 {
-		outputs = []string{"json", "markdown", "html", "benchfmt"}
-	}
 	var names []string
-	seen := map[string]bool{}
-	for _, o := range outputs {
-		files, ok := FileNames[strings.ToLower(o)]
-		if !ok {
-			return nil, fmt.Errorf("write reports: %w %q (want json, markdown, html, table or benchfmt)", ErrUnknownFormat, o)
+	if len(outputs) == 0 {
+		for _, o := range output.All() {
+			names = append(names, o.Name)
 		}
-		for _, n := range files {
-			if !seen[n] {
-				seen[n] = true
-				names = append(names, n)
+		outputs = names
+		names = nil
+	}
+	seen := map[string]bool{}
+	for _, name := range outputs {
+		o, ok := output.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("write reports: %w %q (want one of %s)", ErrUnknownFormat, name, strings.Join(Formats(), ", "))
+		}
+		for _, file := range o.Files() {
+			if !seen[file] {
+				seen[file] = true
+				names = append(names, file)
 			}
 		}
 	}
 	return names, nil
 }
 
-// WriteAll writes the files for outputs (names as in a spec's report
-// block: "json", "markdown", "html", "table", "benchfmt"; empty means all)
-// into dir, creating it. Each file is written to a temporary name and
-// renamed, so a reader never sees half a report.
+// WriteAll writes the files for outputs (names as in package output: a
+// spec's report block lists "json", "markdown", "html", "table"; empty
+// means all) into dir, creating it. The table is only printed, never
+// written. Each file is replaced atomically (atomicfile), so a reader
+// never sees half a report.
 func WriteAll(dir string, f *results.File, outputs []string) error {
 	if f == nil {
 		return errors.New("write reports: no results")
@@ -140,36 +130,14 @@ func WriteAll(dir string, f *results.File, outputs []string) error {
 		return fmt.Errorf("write reports: %w", err)
 	}
 	for _, name := range names {
+		o, _ := output.ForFile(name)
 		var buf bytes.Buffer
-		if err := Render(&buf, f, fileFormats[name], Options{}); err != nil {
+		if err := Render(&buf, f, o.Name, Options{}); err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
-		if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, name), buf.Bytes()); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
 }

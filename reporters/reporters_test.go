@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,10 +28,22 @@ var fixtures = map[string]fixture.Options{
 		Drop:  map[string]bool{"flat-1k/parquet-zstd/open": true},
 		Extra: true,
 		Later: 24 * time.Hour},
+	// glance.json is a run whose steps carry traits and params and whose
+	// spec names its headline rows, one of them a memory figure and one a
+	// step no cell ran.
+	"glance.json": {Seed: 3, Traits: true, Glance: []results.GlanceRow{
+		{Label: "open, fresh process", Scenario: "open", Step: "open"},
+		{Label: "first read", Scenario: "get", Step: "get"},
+		{Label: "50 warm reads", Scenario: "get", Step: "get#2"},
+		{Label: "six properties of every prim", Scenario: "traverse_multi", Step: "traverse"},
+		{Label: "peak RSS, six properties", Scenario: "traverse_multi", Step: "traverse", Metric: results.MetricPeakRSS},
+		{Label: "bytes read, one property", Scenario: "traverse", Step: "traverse", Metric: results.MetricReadBytes},
+		{Label: "not run", Scenario: "traverse", Step: "traverse#2"},
+	}},
 }
 
 func TestFixtures(t *testing.T) {
-	for _, name := range []string{"results.json", "new.json"} {
+	for _, name := range []string{"results.json", "new.json", "glance.json"} {
 		var buf bytes.Buffer
 		if err := results.Write(&buf, fixture.File(fixtures[name])); err != nil {
 			t.Fatal(err)
@@ -115,6 +128,53 @@ func TestRenderGolden(t *testing.T) {
 			}
 			golden(t, tt.golden, a.Bytes())
 		})
+	}
+}
+
+// TestRenderGlanceGolden renders a results file whose spec names its
+// headline rows.
+func TestRenderGlanceGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Render(&buf, readFixture(t, "glance.json"), "md", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "golden/glance.md", buf.Bytes())
+}
+
+// TestTraitsChooseTheSameRows renders the fixture again with traits and
+// params on every step, in memory and after a JSON round trip: the rows
+// chosen by traits must be those the names chose, so every report is
+// byte for byte the golden one.
+func TestTraitsChooseTheSameRows(t *testing.T) {
+	withTraits := fixtures["results.json"]
+	withTraits.Traits = true
+	inMemory := fixture.File(withTraits)
+	var js bytes.Buffer
+	if err := results.Write(&js, inMemory); err != nil {
+		t.Fatal(err)
+	}
+	decoded, err := results.Read(&js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ format, golden string }{
+		{"md", "golden/results.md"},
+		{"html", "golden/report.html"},
+		{"table", "golden/table.txt"},
+	} {
+		want, err := os.ReadFile(filepath.Join("testdata", tt.golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, f := range map[string]*results.File{"in memory": inMemory, "decoded": decoded} {
+			var got bytes.Buffer
+			if err := Render(&got, f, tt.format, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("%s with traits (%s) differs from %s:\n%s", tt.format, name, tt.golden, firstDiff(want, got.Bytes()))
+			}
+		}
 	}
 }
 
@@ -297,5 +357,24 @@ func TestIsTerminal(t *testing.T) {
 	defer f.Close()
 	if IsTerminal(f) {
 		t.Error("a regular file is a terminal")
+	}
+}
+
+// TestNoProbeDependencies keeps the reporters pure: they format figures a
+// results file already holds and must not pull in the probes (gopsutil,
+// runner/measure) that take them.
+func TestNoProbeDependencies(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.Contains(pkg, "gopsutil") || strings.HasSuffix(pkg, "/runner/measure") {
+			t.Errorf("the reporters depend on %s", pkg)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/scenebench/runner/reporters"
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -51,7 +52,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		w = file
 	}
-	color := *outPath == "" && strings.EqualFold(*format, "table") && reporters.IsTerminal(stdout)
+	color := *outPath == "" && output.Is(*format, output.Table) && reporters.IsTerminal(stdout)
 	err = reporters.Render(w, f, *format, reporters.Options{Color: color})
 	if file != nil {
 		if cerr := file.Close(); err == nil {
@@ -101,7 +102,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "runner compare: -alpha %v: want a probability between 0 and 1\n", *alpha)
 		return exitUsage
 	}
-	if *format != "text" && *format != "md" {
+	if *format != "text" && !output.Is(*format, output.Markdown) {
 		fmt.Fprintf(stderr, "runner compare: -format %q: want text or md\n", *format)
 		return exitUsage
 	}
@@ -133,7 +134,7 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	var files []string
 	table := len(outputs) == 0
 	for _, o := range outputs {
-		if strings.EqualFold(o, "table") {
+		if output.Is(o, output.Table) {
 			table = true
 			continue
 		}
@@ -142,7 +143,7 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	if len(outputs) == 0 {
 		files = nil // every file
 	} else if len(files) == 0 {
-		files = []string{"json"} // results.json is always kept
+		files = []string{output.JSON} // results.json is always kept
 	}
 	written, err := reporters.OutputFiles(files)
 	if err != nil {
@@ -153,7 +154,7 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	}
 	if table {
 		fmt.Fprintln(stdout)
-		if err := reporters.Render(stdout, res, "table", reporters.Options{Color: reporters.IsTerminal(stdout)}); err != nil {
+		if err := reporters.Render(stdout, res, output.Table, reporters.Options{Color: reporters.IsTerminal(stdout)}); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,7 @@
 // Package compare sets two results files side by side, benchstat-style:
 // for every cell and step found in both, the old and new medians with their
 // 95% intervals, the change, and a Mann-Whitney U test of the two sets of
-// samples (runner/measure). A change that is not significant shows as "~".
+// samples (runner/stats). A change that is not significant shows as "~".
 // Cells and steps found in only one file are listed, never dropped.
 package compare
 
@@ -18,8 +18,9 @@ import (
 
 	"github.com/scenebench/runner/reporters/internal/mdtable"
 	"github.com/scenebench/runner/reporters/internal/view"
-	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // Options control a comparison.
@@ -27,7 +28,7 @@ type Options struct {
 	// Threshold is the slowdown (a fraction: 0.05 = 5%) a significant
 	// change must exceed to count as a regression.
 	Threshold float64
-	// Alpha is the significance level (default measure.DefaultAlpha).
+	// Alpha is the significance level (default stats.DefaultAlpha).
 	Alpha float64
 }
 
@@ -40,7 +41,7 @@ type Row struct {
 	// Compared is false when either side has no samples (a failed cell);
 	// then only the statuses are meaningful.
 	Compared bool
-	Test     measure.SampleComparison
+	Test     stats.SampleComparison
 	// Change is new median / old median - 1.
 	Change    float64
 	Regressed bool
@@ -80,7 +81,7 @@ type key struct{ cell, step string }
 // Compute compares old with new.
 func Compute(old, new *results.File, o Options) *Result {
 	if o.Alpha <= 0 {
-		o.Alpha = measure.DefaultAlpha
+		o.Alpha = stats.DefaultAlpha
 	}
 	res := &Result{Options: o, Old: describe(old), New: describe(new),
 		SpecsDiffer: old.Spec.SHA256 != "" && new.Spec.SHA256 != "" && old.Spec.SHA256 != new.Spec.SHA256}
@@ -187,7 +188,7 @@ func row(oc, nc *results.Cell, os, ns *results.Step, o Options) Row {
 		return r
 	}
 	r.Compared = true
-	r.Test = measure.CompareSamples(os.SamplesNS, ns.SamplesNS, o.Alpha)
+	r.Test = stats.CompareSamples(os.SamplesNS, ns.SamplesNS, o.Alpha)
 	if os.Stats.MedianNS > 0 {
 		r.Change = ns.Stats.MedianNS/os.Stats.MedianNS - 1
 	} else {
@@ -199,10 +200,10 @@ func row(oc, nc *results.Cell, os, ns *results.Step, o Options) Row {
 
 // Render writes res as "text" (default) or "md".
 func Render(w io.Writer, res *Result, format string) error {
-	switch strings.ToLower(format) {
-	case "", "text":
+	switch {
+	case format == "" || strings.EqualFold(format, "text"):
 		return renderText(w, res)
-	case "md", "markdown":
+	case output.Is(format, output.Markdown):
 		return renderMarkdown(w, res)
 	}
 	return fmt.Errorf("compare: unknown format %q (want text or md)", format)

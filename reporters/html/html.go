@@ -148,13 +148,8 @@ func (b *builder) meta() []kv {
 	s := f.Settings
 	out = append(out, kv{"settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
 		s.Warmup, s.Repeat, s.Isolate, s.Cache, time.Duration(s.TimeoutNS))})
-	var counts []string
-	total := 0
-	for _, c := range b.r.Statuses {
-		counts = append(counts, fmt.Sprintf("%d %s", c.Cells, c.Status))
-		total += c.Cells
-	}
-	out = append(out, kv{"cells", fmt.Sprintf("%d (%s)", total, strings.Join(counts, ", "))})
+	total, counts := b.r.CellCounts()
+	out = append(out, kv{"cells", fmt.Sprintf("%d (%s)", total, counts)})
 	if b.r.Baseline != "" {
 		out = append(out, kv{"baseline", b.r.Baseline})
 	}
@@ -169,20 +164,13 @@ func (b *builder) variantCell(v *view.Variant) cell {
 	return cell{Text: t, Swatch: cssColor(v.Index)}
 }
 
-func (b *builder) datasetTitle(d *view.Dataset) string {
-	if d.Info == nil {
-		return "Dataset " + d.Name
-	}
-	return fmt.Sprintf("Dataset %s (%s prims, %s)", d.Name, view.Count(int64(d.Info.Prims)), d.Info.Hierarchy)
-}
+// plain leaves a name as it is (HTML escaping is the template's job).
+func plain(s string) string { return s }
 
 func valueCell(v view.Value, k view.Kind) cell {
-	c := cell{Text: v.Text(k), Class: "num"}
+	c := cell{Text: v.TextWithRatio(k), Class: "num"}
 	if v.Has {
 		c.Sort = num(v.V)
-		if v.Ratio != "" && v.Ratio != "baseline" {
-			c.Text += " (" + v.Ratio + ")"
-		}
 	}
 	switch {
 	case v.Status == results.StatusMismatch:
@@ -203,7 +191,7 @@ func (b *builder) overview() (*tab, error) {
 		if len(d.Glance) == 0 {
 			continue
 		}
-		s := &section{Heading: b.datasetTitle(d), Level: 2,
+		s := &section{Heading: d.Title(plain), Level: 2,
 			Text: "Headline medians (lower is better) with each figure's ratio to the baseline."}
 		tbl := &table{Header: []string{"metric"}}
 		for _, v := range b.r.Variants {
@@ -221,7 +209,7 @@ func (b *builder) overview() (*tab, error) {
 				row = append(row, valueCell(v, m.Kind))
 			}
 			src := m.Source
-			row = append(row, cell{Text: dash(m.Winner)}, cell{Text: src})
+			row = append(row, cell{Text: view.Dash(m.Winner)}, cell{Text: src})
 			tbl.Rows = append(tbl.Rows, row)
 			// Chart: how many times faster or smaller than the baseline.
 			base := m.Values[b.baselineIndex()]
@@ -285,20 +273,13 @@ func (b *builder) baselineIndex() int {
 	return 0
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "–"
-	}
-	return s
-}
-
 func (b *builder) sizes() (*tab, error) {
 	t := &tab{ID: "sizes", Label: "File size"}
 	for _, d := range b.r.Datasets {
 		if len(d.Sizes) == 0 {
 			continue
 		}
-		s := &section{Heading: b.datasetTitle(d), Level: 2}
+		s := &section{Heading: d.Title(plain), Level: 2}
 		tbl := &table{Header: []string{"format", "bytes", "MiB", "vs baseline", "compression", "winner"}}
 		var bars []bar
 		maxB := 0.0
@@ -312,8 +293,8 @@ func (b *builder) sizes() (*tab, error) {
 				c.Class += " win"
 			}
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(z.Variant), c,
-				{Text: view.MiB(float64(z.Bytes)), Class: "num"}, {Text: dash(z.Ratio), Class: "num"},
-				{Text: z.Compression, Class: "num"}, {Text: mark(z.Winner)}})
+				{Text: view.MiB(float64(z.Bytes)), Class: "num"}, {Text: view.Dash(z.Ratio), Class: "num"},
+				{Text: z.Compression, Class: "num"}, {Text: view.Mark(z.Winner)}})
 			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes),
 				text: view.Bytes(float64(z.Bytes))})
 		}
@@ -326,20 +307,6 @@ func (b *builder) sizes() (*tab, error) {
 		t.Sections = append(t.Sections, s)
 	}
 	return t, nil
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func mark(b bool) string {
-	if b {
-		return "✓"
-	}
-	return ""
 }
 
 func (b *builder) scenario(i int, name string) (*tab, error) {
@@ -394,18 +361,11 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 				}
 				t.Sections = append(t.Sections, s)
 			}
-			for _, stair := range d.Staircases {
-				if stair.Scenario != name {
-					continue
-				}
-				s, err := b.staircase(d, stair)
-				if err != nil {
-					return nil, err
-				}
-				if s != nil {
-					t.Sections = append(t.Sections, s)
-				}
+			stairs, err := b.staircases(d, name)
+			if err != nil {
+				return nil, err
 			}
+			t.Sections = append(t.Sections, stairs...)
 		}
 	}
 	return t, nil
@@ -418,7 +378,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		about = append(about, fmt.Sprintf("%s ops per run, times per op", view.Count(st.Ops)))
 	}
 	if st.Values > 0 {
-		about = append(about, fmt.Sprintf("%s %s read", view.Count(st.Values), plural(st.Values, "value", "values")))
+		about = append(about, st.ValuesRead())
 	}
 	about = append(about, "error bars: 95% interval of the median")
 	s.Text = strings.Join(about, "; ") + "."
@@ -453,8 +413,8 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 			{Text: view.Bytes(m.PeakRSSBytes.Median), Class: "num"},
 			{Text: view.Bytes(m.RSSDeltaBytes.Median), Class: "num"},
 			{Text: view.Bytes(m.ReadBytes.Median), Class: "num"},
-			{Text: dash(row.Ratio), Class: "num"},
-			{Text: mark(row.Winner)}})
+			{Text: view.Dash(row.Ratio), Class: "num"},
+			{Text: view.Mark(row.Winner)}})
 		bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: x.MedianNS,
 			low: x.CI95LowNS, high: x.CI95HighNS, text: view.Duration(x.MedianNS)})
 	}
@@ -465,6 +425,25 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 	s.Charts = append(s.Charts, template.HTML(svg))
 	s.Tables = append(s.Tables, tbl)
 	return s, nil
+}
+
+// staircases are the sections of d's staircases, of one scenario or
+// ("" scenario) of all.
+func (b *builder) staircases(d *view.Dataset, scenario string) ([]*section, error) {
+	var out []*section
+	for _, stair := range d.Staircases {
+		if scenario != "" && stair.Scenario != scenario {
+			continue
+		}
+		s, err := b.staircase(d, stair)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, error) {
@@ -495,11 +474,7 @@ func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, erro
 	for _, p := range st.Prims {
 		row := []cell{{Text: view.Count(int64(p)), Class: "num"}}
 		for _, se := range st.Series {
-			if v, ok := se.RSSAt(p); ok {
-				row = append(row, cell{Text: view.Bytes(v), Class: "num"})
-			} else {
-				row = append(row, cell{Text: "–", Class: "num"})
-			}
+			row = append(row, cell{Text: se.RSSText(p), Class: "num"})
 		}
 		tbl.Rows = append(tbl.Rows, row)
 	}
@@ -514,7 +489,7 @@ func (b *builder) memory() (*tab, error) {
 		if m == nil || len(m.Rows) == 0 {
 			continue
 		}
-		s := &section{Heading: b.datasetTitle(d), Level: 2,
+		s := &section{Heading: d.Title(plain), Level: 2,
 			Text: "Resident set size of the whole process, medians over runs. " + sources(m)}
 		tbl := &table{Header: []string{"format", "after open", "after one get", "after traversal", "peak during traversal"}}
 		cats := []string{"after open", "after one get", "after traversal"}
@@ -542,15 +517,11 @@ func (b *builder) memory() (*tab, error) {
 		s.Charts = append(s.Charts, template.HTML(svg))
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
-		for _, stair := range d.Staircases {
-			ss, err := b.staircase(d, stair)
-			if err != nil {
-				return nil, err
-			}
-			if ss != nil {
-				t.Sections = append(t.Sections, ss)
-			}
+		stairs, err := b.staircases(d, "")
+		if err != nil {
+			return nil, err
 		}
+		t.Sections = append(t.Sections, stairs...)
 	}
 	return t, nil
 }
@@ -602,7 +573,7 @@ func (b *builder) all() (*tab, error) {
 					}
 					x := row.Step.Stats
 					dur := func(v float64) cell { return cell{Text: view.Duration(v), Sort: num(v), Class: "num"} }
-					ratio := cell{Text: dash(row.Ratio), Class: "num", Sort: "-1"}
+					ratio := cell{Text: view.Dash(row.Ratio), Class: "num", Sort: "-1"}
 					if base > 0 {
 						q := x.MedianNS / base
 						ratio.Sort = num(q)

@@ -97,15 +97,10 @@ func (d *doc) summary() {
 	if f.Spec.SHA256 != "" {
 		d.printf("- Spec SHA-256: %s\n", code(f.Spec.SHA256))
 	}
-	var counts []string
-	total := 0
-	for _, s := range d.r.Statuses {
-		counts = append(counts, fmt.Sprintf("%d %s", s.Cells, s.Status))
-		total += s.Cells
-	}
+	total, counts := d.r.CellCounts()
 	d.printf("- Cells: %d", total)
-	if len(counts) > 0 {
-		d.printf(" (%s)", strings.Join(counts, ", "))
+	if counts != "" {
+		d.printf(" (%s)", counts)
 	}
 	d.printf("\n")
 	if d.r.Baseline != "" {
@@ -134,27 +129,20 @@ func (d *doc) environment() {
 	}
 	t.Row("date", when)
 	t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
-	t.Row("CPU", fmt.Sprintf("%s, %d cores", orDash(e.CPUModel), e.Cores))
+	t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
 	t.Row("memory", view.Bytes(float64(e.MemoryBytes)))
-	t.Row("clock source", orDash(e.ClockSource))
-	t.Row("Go", orDash(e.GoVersion))
-	runner := orDash(e.RunnerVersion)
+	t.Row("clock source", view.Dash(e.ClockSource))
+	t.Row("Go", view.Dash(e.GoVersion))
+	runner := view.Dash(e.RunnerVersion)
 	if e.RunnerCommit != "" {
 		runner += " (" + e.RunnerCommit + ")"
 	}
 	t.Row("runner", runner)
-	t.Row("host", orDash(e.Hostname))
+	t.Row("host", view.Dash(e.Hostname))
 	s := f.Settings
 	t.Row("settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
-		s.Warmup, s.Repeat, orDash(s.Isolate), orDash(s.Cache), time.Duration(s.TimeoutNS)))
+		s.Warmup, s.Repeat, view.Dash(s.Isolate), view.Dash(s.Cache), time.Duration(s.TimeoutNS)))
 	d.table(t)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "–"
-	}
-	return s
 }
 
 // datasetHeading prints a dataset sub-heading when the run has several.
@@ -162,14 +150,7 @@ func (d *doc) datasetHeading(level string, ds *view.Dataset) {
 	if !d.multi {
 		return
 	}
-	d.printf("%s %s\n\n", level, datasetTitle(ds))
-}
-
-func datasetTitle(ds *view.Dataset) string {
-	if ds.Info == nil {
-		return "Dataset " + code(ds.Name)
-	}
-	return fmt.Sprintf("Dataset %s (%s prims, %s)", code(ds.Name), view.Count(int64(ds.Info.Prims)), orDash(ds.Info.Hierarchy))
+	d.printf("%s %s\n\n", level, ds.Title(code))
 }
 
 func (d *doc) variantHeader(v *view.Variant) string {
@@ -199,9 +180,9 @@ func (d *doc) glance() {
 		for _, m := range ds.Glance {
 			row := []string{m.Name}
 			for _, v := range m.Values {
-				row = append(row, withRatio(v, m.Kind))
+				row = append(row, v.TextWithRatio(m.Kind))
 			}
-			row = append(row, orDash(m.Winner))
+			row = append(row, view.Dash(m.Winner))
 			t.Row(row...)
 		}
 		d.table(t)
@@ -210,19 +191,14 @@ func (d *doc) glance() {
 			if m.Scenario == "" {
 				continue
 			}
-			d.printf("- %s: scenario %s, step %s\n", m.Name, code(m.Scenario), code(m.Step))
+			if m.Figure != "" {
+				d.printf("- %s: %s of scenario %s, step %s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step))
+				continue
+			}
+			d.printf("- %s: scenario %s, step %s\n", text(m.Name), code(m.Scenario), code(m.Step))
 		}
 		d.printf("\n")
 	}
-}
-
-// withRatio renders a value with its ratio to the baseline in brackets.
-func withRatio(v view.Value, k view.Kind) string {
-	s := v.Text(k)
-	if v.Has && v.Ratio != "" && v.Ratio != "baseline" {
-		s += " (" + v.Ratio + ")"
-	}
-	return s
 }
 
 func (d *doc) sizes() {
@@ -238,18 +214,11 @@ func (d *doc) sizes() {
 		d.datasetHeading("###", ds)
 		t := mdtable.New("format", "bytes>", "MiB>", "vs baseline>", "compression>", "winner")
 		for _, s := range ds.Sizes {
-			t.Row(d.variantHeader(s.Variant), view.Count(s.Bytes), view.MiB(float64(s.Bytes)), orDash(s.Ratio),
-				s.Compression, mark(s.Winner))
+			t.Row(d.variantHeader(s.Variant), view.Count(s.Bytes), view.MiB(float64(s.Bytes)), view.Dash(s.Ratio),
+				s.Compression, view.Mark(s.Winner))
 		}
 		d.table(t)
 	}
-}
-
-func mark(b bool) string {
-	if b {
-		return "✓"
-	}
-	return ""
 }
 
 func (d *doc) scenarios() {
@@ -284,7 +253,7 @@ func (d *doc) step(st *view.StepTable) {
 		about = append(about, fmt.Sprintf("%s ops per run, times are per op", view.Count(st.Ops)))
 	}
 	if st.Values > 0 {
-		about = append(about, fmt.Sprintf("%s %s read", view.Count(st.Values), plural(st.Values, "value", "values")))
+		about = append(about, st.ValuesRead())
 	}
 	if st.Winner != "" {
 		about = append(about, "winner "+code(st.Winner))
@@ -314,16 +283,9 @@ func (d *doc) step(st *view.StepTable) {
 			view.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
 			view.Bytes(m.PeakRSSBytes.Median), view.Bytes(m.RSSDeltaBytes.Median), view.Bytes(m.ReadBytes.Median),
-			orDash(row.Ratio), mark(row.Winner))
+			view.Dash(row.Ratio), view.Mark(row.Winner))
 	}
 	d.table(t)
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func (d *doc) seqRandom() {
@@ -341,7 +303,7 @@ func (d *doc) seqRandom() {
 			code(sr.Sequential.Scenario), code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
 		t := mdtable.New("format", "sequential>", "random>", "random vs sequential>")
 		for _, row := range sr.Rows {
-			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), orDash(row.Ratio))
+			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), view.Dash(row.Ratio))
 		}
 		d.table(t)
 	}
@@ -386,7 +348,7 @@ func (d *doc) staircases() {
 	for _, ds := range d.r.Datasets {
 		for _, sc := range ds.Staircases {
 			if d.multi {
-				d.printf("### %s: scenario %s, step %s\n\n", datasetTitle(ds), code(sc.Scenario), code(sc.Step))
+				d.printf("### %s: scenario %s, step %s\n\n", ds.Title(code), code(sc.Scenario), code(sc.Step))
 			} else {
 				d.printf("### Scenario %s, step %s\n\n", code(sc.Scenario), code(sc.Step))
 			}
@@ -398,11 +360,7 @@ func (d *doc) staircases() {
 			for _, p := range sc.Prims {
 				row := []string{view.Count(int64(p))}
 				for _, s := range sc.Series {
-					if v, ok := s.RSSAt(p); ok {
-						row = append(row, view.Bytes(v))
-					} else {
-						row = append(row, "–")
-					}
+					row = append(row, s.RSSText(p))
 				}
 				t.Row(row...)
 			}
@@ -421,7 +379,7 @@ func (d *doc) sweeps() {
 		for _, ds := range sw.Datasets {
 			names = append(names, code(ds.Name))
 		}
-		d.printf("Datasets %s (%s hierarchy): median per step.\n\n", strings.Join(names, ", "), orDash(sw.Hierarchy))
+		d.printf("Datasets %s (%s hierarchy): median per step.\n\n", strings.Join(names, ", "), view.Dash(sw.Hierarchy))
 		header := []string{"scenario", "step", "prims>"}
 		for _, v := range d.r.Variants {
 			header = append(header, d.variantHeader(v)+">")
@@ -467,7 +425,7 @@ func (d *doc) problems() {
 	d.printf("Cells that did not end ok. Their figures never win a table.\n\n")
 	for _, p := range d.r.Problems {
 		c := p.Cell
-		d.printf("- **%s** %s", strings.ToUpper(orDash(c.Status)), code(c.ID))
+		d.printf("- **%s** %s", strings.ToUpper(view.Dash(c.Status)), code(c.ID))
 		if c.Error != "" {
 			d.printf(": %s", text(c.Error))
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/atomicfile"
 )
 
 // The data cache.
@@ -243,7 +244,7 @@ func (c *cacheEntry) check(verify bool) (File, string, error) {
 	if timeMatches && !verify {
 		return file, "", nil
 	}
-	sum, _, err := hashFile(c.path, false)
+	sum, _, err := hashFile(c.path)
 	if err != nil {
 		return File{}, "", err
 	}
@@ -262,33 +263,25 @@ func (c *cacheEntry) check(verify bool) (File, string, error) {
 // build writes the file afresh and its manifest.
 func (c *cacheEntry) build(ctx context.Context, f formats.Format, opts formats.Options, progress io.Writer) (_ File, err error) {
 	s := c.scene
-	dir, base := filepath.Split(c.path)
-	if dir == "" {
-		dir = "."
-	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o777); err != nil {
 		return File{}, fmt.Errorf("create data directory: %w", err)
 	}
-	ext := f.Extension()
-	stem := strings.TrimSuffix(base, ext)
-	removeStaleTemps(dir, stem, ext)
+	removeStaleTemps(c.path)
 
 	// Any stale manifest goes first: from here on the file is not served
 	// until a new manifest says it is complete.
 	if err := os.Remove(c.manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return File{}, fmt.Errorf("remove old manifest: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+stem+".tmp-*"+ext)
+	// The format writer opens the temporary file by name and writes it
+	// through its own handle; tmp's handle on the same file flushes it at
+	// Commit.
+	tmp, err := atomicfile.Create(c.path)
 	if err != nil {
 		return File{}, fmt.Errorf("create temporary file: %w", err)
 	}
+	defer tmp.Discard()
 	tmpPath := tmp.Name()
-	tmp.Close()
-	defer func() {
-		if err != nil {
-			os.Remove(tmpPath)
-		}
-	}()
 
 	start := time.Now()
 	w, err := f.Create(tmpPath, opts, s.info)
@@ -318,7 +311,7 @@ func (c *cacheEntry) build(ctx context.Context, f formats.Format, opts formats.O
 	if err := ctx.Err(); err != nil {
 		return File{}, fmt.Errorf("stopped: %w", err)
 	}
-	sum, size, err := hashFile(tmpPath, true)
+	sum, size, err := hashFile(tmpPath)
 	if err != nil {
 		return File{}, err
 	}
@@ -326,17 +319,14 @@ func (c *cacheEntry) build(ctx context.Context, f formats.Format, opts formats.O
 	if err := os.Chtimes(tmpPath, mark, mark); err != nil {
 		return File{}, fmt.Errorf("set modification time: %w", err)
 	}
-	if err := os.Rename(tmpPath, c.path); err != nil {
-		return File{}, fmt.Errorf("move into place: %w", err)
-	}
 	// From here a failure must not leave the renamed file behind either.
 	defer func() {
 		if err != nil {
 			os.Remove(c.path)
 		}
 	}()
-	if err := syncDir(dir); err != nil {
-		return File{}, err
+	if err := tmp.Commit(); err != nil {
+		return File{}, fmt.Errorf("move into place: %w", err)
 	}
 	st, err := os.Stat(c.path)
 	if err != nil {
@@ -362,19 +352,13 @@ func (c *cacheEntry) build(ctx context.Context, f formats.Format, opts formats.O
 	return File{Path: c.path, Bytes: size, SHA256: sum}, nil
 }
 
-// hashFile returns the SHA-256 and size of a file, flushing it to stable
-// storage first when sync is set.
-func hashFile(path string, sync bool) (string, int64, error) {
+// hashFile returns the SHA-256 and size of a file.
+func hashFile(path string) (string, int64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return "", 0, fmt.Errorf("open for checksum: %w", err)
 	}
 	defer fh.Close()
-	if sync {
-		if err := fh.Sync(); err != nil {
-			return "", 0, fmt.Errorf("flush to disk: %w", err)
-		}
-	}
 	h := sha256.New()
 	n, err := io.CopyBuffer(h, fh, make([]byte, 1<<20))
 	if err != nil {
@@ -383,66 +367,29 @@ func hashFile(path string, sync bool) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// writeManifest writes m atomically (temporary file, flush, rename).
-func writeManifest(path string, m *manifest) (err error) {
+// writeManifest writes m atomically (atomicfile).
+func writeManifest(path string, m *manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)
 	}
 	b = append(b, '\n')
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open directory to flush: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("flush directory %s: %w", dir, err)
 	}
 	return nil
 }
 
-// removeStaleTemps deletes temporary files of this data file left by a
-// writer that died, once they are old enough not to belong to a live one.
-func removeStaleTemps(dir, stem, ext string) {
-	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(stem)+".tmp-*"+globEscape(ext)))
+// removeStaleTemps deletes temporary files of the data file at path left
+// by a writer that died, once they are old enough not to belong to a live
+// one.
+func removeStaleTemps(path string) {
+	matches, _ := filepath.Glob(atomicfile.TempGlob(path))
 	for _, m := range matches {
 		if st, err := os.Stat(m); err == nil && time.Since(st.ModTime()) > staleTempAge {
 			os.Remove(m)
 		}
 	}
-}
-
-func globEscape(s string) string {
-	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
-	return r.Replace(s)
 }
 
 // progressLine prints a line every progressEvery during a long write and a

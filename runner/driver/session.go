@@ -94,8 +94,11 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 		return nil, fmt.Errorf("driver %s: start %s: %w", c.Name, c.Argv[0], err)
 	}
 	s.in = in
-	s.lines = readLines(out)
+	var drained chan struct{}
+	s.lines, drained = readLines(out)
 	go func() {
+		// Wait closes stdout: only once everything on it has been read.
+		<-drained
 		s.waitErr = cmd.Wait()
 		close(s.exited)
 	}()
@@ -117,7 +120,7 @@ func StartInProcess(ctx context.Context, serve func(ctx context.Context, in io.R
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	s := &Session{name: GoName, in: inW, stderr: &TailWriter{Max: StderrTail}, exited: make(chan struct{})}
-	s.lines = readLines(outR)
+	s.lines, _ = readLines(outR)
 	var err error
 	if s.prober, err = measure.NewProber(os.Getpid()); err != nil {
 		return nil, err
@@ -173,11 +176,14 @@ func (s *Session) PeakRSS() uint64 { return s.prober.PeakRSS() }
 func (s *Session) Unavailable() []string { return s.prober.Unavailable() }
 
 // readLines reads lines of at most protocol.MaxLine bytes from r onto a
-// channel, closed after the first error (io.EOF at the end).
-func readLines(r io.Reader) chan line {
+// channel, closed after the first error (io.EOF at the end). drained is
+// closed when nothing more will be read from r.
+func readLines(r io.Reader) (lines chan line, drained chan struct{}) {
 	ch := make(chan line, 16)
+	drained = make(chan struct{})
 	go func() {
 		defer close(ch)
+		defer close(drained)
 		br := bufio.NewReaderSize(r, 64<<10)
 		var buf []byte
 		for {
@@ -204,7 +210,7 @@ func readLines(r io.Reader) chan line {
 			buf = nil
 		}
 	}()
-	return ch
+	return ch, drained
 }
 
 // Fault is a reader that broke the protocol or stopped answering: what it
@@ -451,6 +457,7 @@ func (s *Session) Close(ctx context.Context) error {
 		return s.fault("sent %q, expected closed", r.Type)
 	}
 	s.in.Close()
+	go drain(s.lines)
 	select {
 	case <-s.exited:
 	case <-ctx.Done():
@@ -475,12 +482,20 @@ func (s *Session) Kill() {
 	}
 	s.done = true
 	s.in.Close()
+	go drain(s.lines)
 	if s.cmd != nil && s.cmd.Process != nil {
 		killGroup(s.cmd.Process.Pid)
 		select {
 		case <-s.exited:
 		case <-time.After(5 * time.Second):
 		}
+	}
+}
+
+// drain discards what a reader still prints once runner stops listening,
+// so the goroutine reading it can finish and the process be reaped.
+func drain(lines chan line) {
+	for range lines {
 	}
 }
 

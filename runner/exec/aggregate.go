@@ -5,9 +5,9 @@ import (
 	"math"
 	"slices"
 
-	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // aggregate turns the recorded runs of a cell into its steps: samples,
@@ -54,19 +54,19 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 			}
 		}
 		step.SamplesNS = samples
-		step.Stats, step.Warnings = measure.Summarize(samples)
+		step.Stats, step.Warnings = stats.Summarize(samples)
 		med := medianRun(samples)
 		step.Ops = runs[med].Steps[i].Ops
 		step.Probes = runs[med].Steps[i].Probes
 		step.Memory = results.Memory{
-			RSSAfterBytes: measure.Summary(rssAfter),
-			RSSDeltaBytes: measure.Summary(rssDelta),
-			PeakRSSBytes:  measure.Summary(peak),
-			ReadBytes:     measure.Summary(rchar),
-			DiskReadBytes: measure.Summary(readBytes),
-			MajorFaults:   measure.Summary(majFaults),
-			MinorFaults:   measure.Summary(minFaults),
-			GoHeapBytes:   measure.Summary(goHeap),
+			RSSAfterBytes: stats.Summary(rssAfter),
+			RSSDeltaBytes: stats.Summary(rssDelta),
+			PeakRSSBytes:  stats.Summary(peak),
+			ReadBytes:     stats.Summary(rchar),
+			DiskReadBytes: stats.Summary(readBytes),
+			MajorFaults:   stats.Summary(majFaults),
+			MinorFaults:   stats.Summary(minFaults),
+			GoHeapBytes:   stats.Summary(goHeap),
 		}
 		rc.Steps = append(rc.Steps, step)
 	}
@@ -75,7 +75,7 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 		for _, r := range runs {
 			st.SamplesNS = append(st.SamplesNS, r.Startup)
 		}
-		st.Stats, _ = measure.Summarize(st.SamplesNS)
+		st.Stats, _ = stats.Summarize(st.SamplesNS)
 		rc.Startup = st
 	}
 	seen := map[string]bool{}
@@ -94,7 +94,7 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 func medianRun(samples []float64) int {
 	sorted := slices.Clone(samples)
 	slices.Sort(sorted)
-	med := measure.Quantile(sorted, 0.5)
+	med := stats.Quantile(sorted, 0.5)
 	best, bestDist := 0, math.Inf(1)
 	for i, s := range samples {
 		if d := math.Abs(s - med); d < bestDist {

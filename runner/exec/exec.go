@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
@@ -117,7 +118,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Spec:          results.Spec{Paths: p.SpecFiles, SHA256: p.SpecSHA256},
 		Settings: results.Settings{Warmup: e.set.Warmup, Repeat: e.set.Repeat, Isolate: e.set.Isolate,
 			Cache: e.set.Cache, TimeoutNS: int64(e.set.Timeout)},
-		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs},
+		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs, Glance: p.Report.Glance},
 		Environment: env,
 		Warnings:    warns,
 		Cells:       []results.Cell{},
@@ -212,23 +213,9 @@ func shortSHA(s string) string {
 	return s[:min(len(s), 12)]
 }
 
+// writeResults replaces path with f; its errors name the path.
 func writeResults(path string, f *results.File) error {
-	tmp := path + ".tmp"
-	fh, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	if err := results.Write(fh, f); err != nil {
-		fh.Close()
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := fh.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return results.Write(w, f) })
 }
 
 // executor holds what every cell of one Run shares.

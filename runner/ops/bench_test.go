@@ -3,7 +3,6 @@ package ops
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/scenebench/runner/internal/param"
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/protocol"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // nopReader answers every read with a constant: what is left of a batched
@@ -53,8 +53,7 @@ func BenchmarkBatchedGetOverhead(b *testing.B) {
 		}
 		// The median, as reports show: on a shared machine a preempted
 		// batch inflates the mean.
-		slices.Sort(perOp)
-		b.ReportMetric(perOp[len(perOp)/2], "harness-ns/op")
+		b.ReportMetric(stats.Summary(perOp).Median, "harness-ns/op")
 	})
 	b.Run("bare", func(b *testing.B) {
 		var r formats.Reader = nopReader{}

@@ -9,6 +9,7 @@ import (
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/ops"
+	"github.com/scenebench/runner/runner/results"
 )
 
 // Plan is everything a run needs, with every sweep expanded and every
@@ -72,8 +73,12 @@ type Report struct {
 	// Baseline is the format label ratios are computed against (default:
 	// the first variant).
 	Baseline string `json:"baseline"`
-	// Outputs lists "markdown", "json", "table", "html" (default: all).
+	// Outputs lists reports by name (package reporters/output; default:
+	// every one a spec may list).
 	Outputs []string `json:"outputs"`
+	// Glance names the rows of "Results at a glance" (default: none, and
+	// the reports choose them).
+	Glance []results.GlanceRow `json:"glance,omitempty"`
 }
 
 // Cell is one element of the matrix.

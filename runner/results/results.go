@@ -76,7 +76,31 @@ type Settings struct {
 type Report struct {
 	Baseline string   `json:"baseline"`
 	Outputs  []string `json:"outputs"`
+	// Glance lists the rows of "Results at a glance" the spec names, in
+	// order; empty when the reports choose them.
+	Glance []GlanceRow `json:"glance,omitempty"`
 }
+
+// GlanceRow is one headline row the spec names: a step and the figure of
+// it to show.
+type GlanceRow struct {
+	Label    string `json:"label"`
+	Scenario string `json:"scenario"`
+	Step     string `json:"step"`
+	// Metric is one of GlanceMetrics; empty means MetricTime.
+	Metric string `json:"metric,omitempty"`
+}
+
+// The figures a glance row may show, each a median over runs.
+const (
+	MetricTime      = "time"       // the step's time
+	MetricPeakRSS   = "peak_rss"   // peak resident set size during the step
+	MetricRSSAfter  = "rss_after"  // resident set size after the step
+	MetricReadBytes = "read_bytes" // bytes read (rchar)
+)
+
+// GlanceMetrics lists the figures a glance row may show.
+var GlanceMetrics = []string{MetricTime, MetricPeakRSS, MetricRSSAfter, MetricReadBytes}
 
 // Environment describes the machine and the build.
 type Environment struct {
@@ -181,7 +205,7 @@ type Startup struct {
 	Stats     Stats     `json:"stats"`
 }
 
-// Stats summarise SamplesNS (computed by runner/measure only).
+// Stats summarise SamplesNS (computed by runner/stats only).
 type Stats struct {
 	MeanNS     float64 `json:"mean_ns"`
 	StddevNS   float64 `json:"stddev_ns"`

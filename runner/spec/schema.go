@@ -85,5 +85,20 @@ type reportBlock struct {
 	Outputs     *hcl.Attribute `hcl:"outputs"`
 	Title       *hcl.Attribute `hcl:"title"`
 	Description *hcl.Attribute `hcl:"description"`
+	Glance      []*glanceBlock `hcl:"glance,block"`
 	DefRange    hcl.Range      `hcl:",def_range"`
+}
+
+// glanceBlock names the rows of "Results at a glance".
+type glanceBlock struct {
+	Rows     []*glanceRowBlock `hcl:"row,block"`
+	DefRange hcl.Range         `hcl:",def_range"`
+}
+
+type glanceRowBlock struct {
+	Label    string         `hcl:"label,label"`
+	Scenario *hcl.Attribute `hcl:"scenario"`
+	Step     *hcl.Attribute `hcl:"step"`
+	Metric   *hcl.Attribute `hcl:"metric"`
+	DefRange hcl.Range      `hcl:",def_range"`
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/plan"
 )
 
@@ -20,9 +21,6 @@ const (
 	DefaultTimeout = 10 * time.Minute
 	DefaultDataDir = ".runner/data"
 )
-
-// ReportOutputs are the outputs a report block may list (all by default).
-var ReportOutputs = []string{"markdown", "json", "table", "html"}
 
 const maxRuns = 1000000
 
@@ -95,9 +93,10 @@ func (l *loader) loadSettings() plan.Settings {
 }
 
 // loadReport fills p.Report, p.Title and p.Description; it runs after the
-// formats are known so that the baseline can be checked.
+// formats and scenarios are known so that the baseline and the glance rows
+// can be checked.
 func (l *loader) loadReport(p *plan.Plan) {
-	p.Report.Outputs = append([]string(nil), ReportOutputs...)
+	p.Report.Outputs = output.SpecNames()
 	if len(p.Formats) > 0 {
 		p.Report.Baseline = p.Formats[0].Label
 	}
@@ -120,7 +119,7 @@ func (l *loader) loadReport(p *plan.Plan) {
 		outs, ranges, ok := l.stringList(rb.Outputs)
 		if ok {
 			for i, o := range outs {
-				if _, ok := l.checkOneOf(rb.Outputs, ranges[i], o, ReportOutputs); !ok {
+				if _, ok := l.checkOneOf(rb.Outputs, ranges[i], o, output.SpecNames()); !ok {
 					outs = nil
 					break
 				}
@@ -130,6 +129,7 @@ func (l *loader) loadReport(p *plan.Plan) {
 			}
 		}
 	}
+	p.Report.Glance = l.loadGlance(rb, p.Scenarios)
 	if rb.Baseline != nil {
 		v, ok := l.str(rb.Baseline)
 		if !ok {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/scenebench/runner/internal/param"
+	"github.com/scenebench/runner/reporters/output"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -94,7 +95,7 @@ func TestDefaults(t *testing.T) {
 	if v.Label != "parquet" || v.Format != "parquet" || v.Options.String("compression") != "snappy" || v.Options.Int("row_group_size") != 1000 {
 		t.Errorf("variant = %+v", v)
 	}
-	if p.Report.Baseline != "parquet" || !reflect.DeepEqual(p.Report.Outputs, ReportOutputs) {
+	if p.Report.Baseline != "parquet" || !reflect.DeepEqual(p.Report.Outputs, output.SpecNames()) {
 		t.Errorf("report = %+v", p.Report)
 	}
 	if p.Title != "spec" || len(p.SpecSHA256) != 64 {
@@ -130,6 +131,50 @@ report {
 	}
 	if p.Title != "T" || p.Description != "D" || !reflect.DeepEqual(p.Report.Outputs, []string{"json"}) {
 		t.Errorf("report: title %q description %q outputs %v", p.Title, p.Description, p.Report.Outputs)
+	}
+}
+
+func TestGlanceRows(t *testing.T) {
+	p := mustLoad(t, minimal+`
+scenario "reads" {
+  step "open" {}
+  step "get" {
+    property = "cost"
+  }
+  step "get" {
+    property = "cost"
+    times    = 10
+  }
+}
+report {
+  glance {
+    row "open" {
+      scenario = "open"
+      step     = "open"
+    }
+    row "warm get" {
+      scenario = "reads"
+      step     = "get#2"
+      metric   = "time"
+    }
+    row "peak memory of the cold get" {
+      scenario = "reads"
+      step     = "get"
+      metric   = "peak_rss"
+    }
+  }
+}
+`, Options{})
+	want := []results.GlanceRow{
+		{Label: "open", Scenario: "open", Step: "open"},
+		{Label: "warm get", Scenario: "reads", Step: "get#2"},
+		{Label: "peak memory of the cold get", Scenario: "reads", Step: "get", Metric: results.MetricPeakRSS},
+	}
+	if !reflect.DeepEqual(p.Report.Glance, want) {
+		t.Errorf("glance = %+v, want %+v", p.Report.Glance, want)
+	}
+	if p := mustLoad(t, minimal, Options{}); p.Report.Glance != nil {
+		t.Errorf("no glance block gave rows %+v", p.Report.Glance)
 	}
 }
 

@@ -19,77 +19,75 @@ func sig3(v float64) string {
 	}
 }
 
-// Duration formats a time in nanoseconds with the unit that suits its
-// magnitude: ns, µs, ms or s.
-func Duration(ns float64) string {
-	if math.IsNaN(ns) || math.IsInf(ns, 0) {
+// unit is one step of a ladder of units: its name, its size in the base
+// unit, and the magnitude (in the base unit) from which the next unit
+// takes over.
+type unit struct {
+	name        string
+	size, below float64
+}
+
+// A figure is shown in the first unit it is below; a rounding that would
+// show 1000 of one unit moves on to the next.
+var (
+	timeUnits = []unit{{"ns", 1, 999.5}, {"µs", 1e3, 999.5e3}, {"ms", 1e6, 999.5e6}, {"s", 1e9, math.Inf(1)}}
+	sizeUnits = []unit{{"B", 1, 1024}, {"KiB", 1024, 999.5 * 1024}, {"MiB", 1024 * 1024, 999.5 * 1024 * 1024},
+		{"GiB", 1024 * 1024 * 1024, math.Inf(1)}}
+)
+
+// unitFor returns the unit that suits magnitude v (>= 0); the largest for NaN.
+func unitFor(units []unit, v float64) unit {
+	for _, u := range units {
+		if v < u.below {
+			return u
+		}
+	}
+	return units[len(units)-1]
+}
+
+// scaled formats v in the unit of units that suits its magnitude, keeping
+// its sign; digits formats the number of units.
+func scaled(v float64, units []unit, digits func(u unit, n float64) string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
 	sign := ""
-	if ns < 0 {
-		sign, ns = "-", -ns
+	if v < 0 {
+		sign, v = "-", -v
 	}
-	switch {
-	case ns < 999.5:
-		return sign + sig3(ns) + " ns"
-	case ns < 999.5e3:
-		return sign + sig3(ns/1e3) + " µs"
-	case ns < 999.5e6:
-		return sign + sig3(ns/1e6) + " ms"
-	default:
-		return sign + sig3(ns/1e9) + " s"
-	}
+	u := unitFor(units, v)
+	return sign + digits(u, v/u.size) + " " + u.name
+}
+
+// Duration formats a time in nanoseconds with the unit that suits its
+// magnitude: ns, µs, ms or s.
+func Duration(ns float64) string {
+	return scaled(ns, timeUnits, func(_ unit, n float64) string { return sig3(n) })
 }
 
 // DurationUnit picks one unit for a set of times (for chart axes): its
 // name and the number of nanoseconds in it.
 func DurationUnit(maxNS float64) (string, float64) {
-	switch {
-	case maxNS < 999.5:
-		return "ns", 1
-	case maxNS < 999.5e3:
-		return "µs", 1e3
-	case maxNS < 999.5e6:
-		return "ms", 1e6
-	default:
-		return "s", 1e9
-	}
+	u := unitFor(timeUnits, maxNS)
+	return u.name, u.size
 }
 
 // Bytes formats a byte count with a binary unit that suits its magnitude:
-// B, KiB, MiB or GiB. Negative counts (RSS deltas) keep their sign.
+// B, KiB, MiB or GiB. Negative counts (RSS deltas) keep their sign; whole
+// bytes have no decimals.
 func Bytes(b float64) string {
-	if math.IsNaN(b) || math.IsInf(b, 0) {
-		return "–"
-	}
-	sign := ""
-	if b < 0 {
-		sign, b = "-", -b
-	}
-	switch {
-	case b < 1024:
-		return sign + strconv.FormatFloat(b, 'f', 0, 64) + " B"
-	case b < 999.5*1024:
-		return sign + sig3(b/1024) + " KiB"
-	case b < 999.5*1024*1024:
-		return sign + sig3(b/(1024*1024)) + " MiB"
-	default:
-		return sign + sig3(b/(1024*1024*1024)) + " GiB"
-	}
+	return scaled(b, sizeUnits, func(u unit, n float64) string {
+		if u.size == 1 {
+			return strconv.FormatFloat(n, 'f', 0, 64)
+		}
+		return sig3(n)
+	})
 }
 
 // BytesUnit picks one binary unit for a set of sizes (for chart axes).
 func BytesUnit(maxBytes float64) (string, float64) {
-	switch {
-	case maxBytes < 1024:
-		return "B", 1
-	case maxBytes < 999.5*1024:
-		return "KiB", 1024
-	case maxBytes < 999.5*1024*1024:
-		return "MiB", 1024 * 1024
-	default:
-		return "GiB", 1024 * 1024 * 1024
-	}
+	u := unitFor(sizeUnits, maxBytes)
+	return u.name, u.size
 }
 
 // Interval formats a range of times such as a 95% interval, or "–" when

@@ -1,4 +1,4 @@
-package measure
+package stats
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package measure
+package stats
 
 import (
 	"golang.org/x/perf/benchmath"

@@ -1,13 +1,15 @@
-// Package measure holds the runner's one source of numbers: the statistics
-// every report shows (median with a 95% interval, mean, spread, percentiles,
-// outliers), the probes that read memory, I/O and page faults from the
-// kernel, calibration of sub-microsecond steps, and the description of the
-// machine a run happened on.
+// Package stats is the runner's one source of statistics: the figures
+// every report shows for a step (median with a distribution-free 95%
+// interval, mean, spread, percentiles, outliers), the median, min and max
+// of memory and I/O figures, and the Mann-Whitney U comparison of two runs.
+// It is pure arithmetic on samples, built on golang.org/x/perf/benchmath,
+// and knows nothing of the machine the samples came from (runner/measure
+// takes them).
 //
 // Its opinion: warnings are data. Summaries come back with short, actionable
 // warning strings that travel in results.json and that every reporter shows;
 // nothing here prints.
-package measure
+package stats
 
 import (
 	"fmt"

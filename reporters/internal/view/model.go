@@ -1,0 +1,98 @@
+package view
+
+import (
+	"strings"
+
+	"github.com/scenebench/runner/runner/results"
+)
+
+// Kind says what a figure measures.
+type Kind int
+
+// Kinds of figures.
+const (
+	Time Kind = iota // nanoseconds
+	Size             // bytes
+)
+
+// Variant is one format variant (a column in most tables).
+type Variant struct {
+	Label      string
+	FormatName string
+	Axes       map[string]string
+	Baseline   bool
+	Index      int
+}
+
+// Dataset holds everything reported about one dataset.
+type Dataset struct {
+	Name       string
+	Info       *results.Dataset // nil when the file does not describe it
+	Sizes      []SizeRow
+	SizeWinner string
+	Scenarios  []*Scenario
+	Glance     []*Metric
+	SeqRandom  *SeqRandom
+	Memory     *Memory
+	Staircases []*Staircase
+	// headlines are the rows chosen for the headline metrics, whether or
+	// not Glance shows them (the spec may name its own rows).
+	headlines []*Metric
+}
+
+// Prims is the dataset's prim count (0 when unknown).
+func (d *Dataset) Prims() int {
+	if d.Info == nil {
+		return 0
+	}
+	return d.Info.Prims
+}
+
+// Value is one variant's figure in a table cell.
+type Value struct {
+	Variant   *Variant
+	Present   bool    // a cell exists for this variant
+	Has       bool    // V holds a measured figure
+	Status    string  // the cell's status
+	V         float64 // median ns or bytes
+	Low, High float64 // 95% interval of a median (0 when absent)
+	Ratio     string
+	Winner    bool
+}
+
+// Text renders v with its status: "12.3 ms", "FAILED", "4.1 ms (MISMATCH)".
+func (v Value) Text(k Kind) string {
+	if !v.Present {
+		return "–"
+	}
+	if !v.Has {
+		if v.Status != results.StatusOK && v.Status != "" {
+			return StatusText(v.Status)
+		}
+		return "–"
+	}
+	s := Format(k, v.V)
+	if v.Status == results.StatusMismatch {
+		s += " (MISMATCH)"
+	}
+	return s
+}
+
+// Format renders a figure of kind k.
+func Format(k Kind, v float64) string {
+	if k == Size {
+		return Bytes(v)
+	}
+	return Duration(v)
+}
+
+// StatusText is how tables show a cell status that has no figure.
+func StatusText(status string) string {
+	switch status {
+	case results.StatusSkipped:
+		return "skipped"
+	case "":
+		return "–"
+	}
+	return strings.ToUpper(status)
+}

@@ -1,0 +1,89 @@
+package view
+
+import (
+	"math"
+	"testing"
+)
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		ns   float64
+		want string
+	}{
+		{0, "0.00 ns"}, {12.345, "12.3 ns"}, {999.4, "999 ns"}, {999.6, "1.00 µs"}, {2370, "2.37 µs"},
+		{52_000, "52.0 µs"}, {46_700_000, "46.7 ms"}, {855_700_000, "856 ms"}, {999_600_000, "1.00 s"},
+		{1.5e9, "1.50 s"}, {125e9, "125 s"}, {-2500, "-2.50 µs"},
+	}
+	for _, tt := range tests {
+		if got := Duration(tt.ns); got != tt.want {
+			t.Errorf("Duration(%g) = %q, want %q", tt.ns, got, tt.want)
+		}
+	}
+}
+
+func TestBytes(t *testing.T) {
+	tests := []struct {
+		b    float64
+		want string
+	}{
+		{0, "0 B"}, {1023, "1023 B"}, {1024, "1.00 KiB"}, {1536, "1.50 KiB"}, {1_474_560, "1.41 MiB"},
+		{3.28e6, "3.13 MiB"}, {8 << 30, "8.00 GiB"}, {-65536, "-64.0 KiB"}, {1023.9 * 1024 * 1024, "1.00 GiB"},
+	}
+	for _, tt := range tests {
+		if got := Bytes(tt.b); got != tt.want {
+			t.Errorf("Bytes(%g) = %q, want %q", tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestRatio(t *testing.T) {
+	tests := []struct {
+		value, base float64
+		want        string
+	}{
+		{46.7, 855.7, "18.3x faster"}, {82.2, 37.7, "2.2x slower"}, {1.0, 1.02, "same"}, {5, 0, ""},
+		{0, 5, ""}, {1, 250, "250x faster"},
+	}
+	for _, tt := range tests {
+		if got := TimeRatio(tt.value, tt.base); got != tt.want {
+			t.Errorf("TimeRatio(%g, %g) = %q, want %q", tt.value, tt.base, got, tt.want)
+		}
+	}
+	if got := SizeRatio(1.47, 3.28); got != "2.2x smaller" {
+		t.Errorf("SizeRatio = %q", got)
+	}
+	if got := Count(1474560); got != "1,474,560" {
+		t.Errorf("Count = %q", got)
+	}
+	if got := Count(-1000); got != "-1,000" {
+		t.Errorf("Count(-1000) = %q", got)
+	}
+}
+
+func TestUnits(t *testing.T) {
+	tests := []struct {
+		max   float64
+		bytes bool
+		name  string
+		size  float64
+	}{
+		{0, false, "ns", 1}, {999.4, false, "ns", 1}, {999.5, false, "µs", 1e3}, {5e6, false, "ms", 1e6},
+		{1e12, false, "s", 1e9}, {math.NaN(), false, "s", 1e9},
+		{0, true, "B", 1}, {1023, true, "B", 1}, {1024, true, "KiB", 1024}, {3 << 20, true, "MiB", 1 << 20},
+		{1 << 40, true, "GiB", 1 << 30}, {math.NaN(), true, "GiB", 1 << 30},
+	}
+	for _, tt := range tests {
+		unitOf := DurationUnit
+		if tt.bytes {
+			unitOf = BytesUnit
+		}
+		if name, size := unitOf(tt.max); name != tt.name || size != tt.size {
+			t.Errorf("unit for %g (bytes %v) = %s, %g; want %s, %g", tt.max, tt.bytes, name, size, tt.name, tt.size)
+		}
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if Duration(v) != "–" || Bytes(v) != "–" {
+			t.Errorf("%g renders as %q and %q, want –", v, Duration(v), Bytes(v))
+		}
+	}
+}

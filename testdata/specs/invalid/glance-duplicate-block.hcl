@@ -1,0 +1,36 @@
+dataset "flat" {
+  prims = 1000
+}
+
+format "usdc" {}
+
+scenario "initial-load" {
+  step "open" {}
+}
+
+scenario "single-get" {
+  step "open" {}
+  step "get" {
+    name     = "cold"
+    property = "cost"
+  }
+  step "get" {
+    property = "cost"
+    times    = 10
+  }
+}
+
+report {
+  glance {
+    row "open" {
+      scenario = "initial-load"
+      step     = "open"
+    }
+  }
+  glance {
+    row "cold get" {
+      scenario = "single-get"
+      step     = "cold"
+    }
+  }
+}
