@@ -149,6 +149,9 @@ type Capabilities struct {
 	// Compose lists the composition modes its open accepts
 	// ("sublayer"); empty means none.
 	Compose []string `json:"compose,omitempty"`
+	// Options are the driver options it accepts, each with its allowed
+	// values ({"api": ["sdf", "usd"]}).
+	Options map[string][]string `json:"options,omitempty"`
 }
 
 // Decode parses one line from a driver. It refuses anything that is not a
