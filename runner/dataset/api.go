@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/scenebench/runner/formats"
@@ -73,6 +74,25 @@ func Generate(cfg Config, batchSize int, fn func(*formats.Batch) error) error {
 // See cache.go for the file naming, the manifest and what is verified.
 func Ensure(ctx context.Context, dataDir string, cfg Config, f formats.Format, opts formats.Options, eo EnsureOptions) (File, error) {
 	return ensure(ctx, dataDir, cfg, f, opts, eo)
+}
+
+// BaseFormat is the format base layers are written in.
+const BaseFormat = "usda"
+
+// EnsureBase returns cfg's base layer under dataDir, generating it when
+// missing: the hierarchy's prims as def prims without properties, in
+// BaseFormat (f), cached and verified like every data file. A composed open
+// puts a data file under it as a sublayer, as the original suite did.
+func EnsureBase(ctx context.Context, dataDir string, cfg Config, f formats.Format, eo EnsureOptions) (File, error) {
+	s, errs := resolve(cfg)
+	if errs != nil {
+		return File{}, joinErrors(errs)
+	}
+	opts, err := formats.Normalize(f, map[string]any{"specifier": "def"})
+	if err != nil {
+		return File{}, fmt.Errorf("dataset %q: base layer: %w", cfg.Name, err)
+	}
+	return ensureScene(ctx, dataDir, s.baseScene(), f, opts, eo)
 }
 
 // Layout is what a run needs to know of a dataset without generating it:

@@ -77,6 +77,8 @@ type keyMaterial struct {
 	Properties       []keyProperty `json:"properties"`
 	Format           string        `json:"format"`
 	FormatKey        string        `json:"format_key"`
+	// Base marks a base layer: the hierarchy without properties.
+	Base bool `json:"base,omitempty"`
 }
 
 type keyProperty struct {
@@ -109,6 +111,7 @@ func (s *scene) keyMaterial(f formats.Format, opts formats.Options) keyMaterial 
 		Schema:           s.info.Schema,
 		Format:           f.Name(),
 		FormatKey:        formats.FileKey(f, opts),
+		Base:             s.base,
 	}
 	if s.cfg.Hierarchy == HierarchyBalanced {
 		km.Depth, km.Fanout = s.cfg.Depth, s.cfg.Fanout
@@ -152,7 +155,11 @@ func FilePath(dataDir string, cfg Config, f formats.Format, opts formats.Options
 }
 
 func (s *scene) fileName(f formats.Format, key string) string {
-	return fmt.Sprintf("%s-%s-%d-%s%s", safeName(f.Name()), s.cfg.Hierarchy, s.cfg.Prims, key[:16], f.Extension())
+	kind := safeName(f.Name())
+	if s.base {
+		kind = "base"
+	}
+	return fmt.Sprintf("%s-%s-%d-%s%s", kind, s.cfg.Hierarchy, s.cfg.Prims, key[:16], f.Extension())
 }
 
 func safeName(s string) string {
@@ -169,6 +176,19 @@ func ensure(ctx context.Context, dataDir string, cfg Config, f formats.Format, o
 	if errs != nil {
 		return File{}, joinErrors(errs)
 	}
+	return ensureScene(ctx, dataDir, s, f, opts, eo)
+}
+
+// baseScene is s without properties: the prims of its hierarchy alone, the
+// base layer a composed open puts the data file under.
+func (s *scene) baseScene() *scene {
+	b := *s
+	b.info.Properties, b.gens, b.base = nil, nil, true
+	return &b
+}
+
+func ensureScene(ctx context.Context, dataDir string, s *scene, f formats.Format, opts formats.Options, eo EnsureOptions) (File, error) {
+	cfg := s.cfg
 	if dataDir == "" {
 		return File{}, fmt.Errorf("dataset %q: no data directory given", cfg.Name)
 	}

@@ -88,6 +88,7 @@ type scene struct {
 	info  formats.SceneInfo
 	gens  []Generator // per property, in info.Properties order
 	paths pathFunc
+	base  bool // the hierarchy alone (baseScene)
 }
 
 // resolve validates cfg and builds its scene, collecting every problem.

@@ -99,13 +99,42 @@ type Scene interface {
 	Properties() []string
 }
 
-// Target is the data one cell reads: the file, its format and options, and
-// the scene it holds.
+// Target is the data one cell reads: the file, its format and options, the
+// scene it holds, the base layer a composed open puts it under, and the
+// options of the driver that reads it.
 type Target struct {
 	Path    string
 	Format  string
 	Options param.Values
 	Scene   Scene
+	// Base is the dataset's base layer ("" when no step composes).
+	Base string
+	// DriverOptions are the reader's driver options (nil for none).
+	DriverOptions map[string]string
+}
+
+// Needs are what a step asks of a reader beyond supporting its op.
+type Needs struct {
+	// Compose is the composition mode its open uses ("" for none).
+	Compose string
+	// Threads says the step reads on several threads.
+	Threads bool
+}
+
+// Needer is implemented by ops whose steps can need more than the op
+// itself of a reader (a composed open, parallel reads).
+type Needer interface {
+	Needs(s *Step) Needs
+}
+
+// StepNeeds returns what s needs of a reader.
+func StepNeeds(s *Step) Needs {
+	if op, ok := Lookup(s.Op); ok {
+		if n, ok := op.(Needer); ok {
+			return n.Needs(s)
+		}
+	}
+	return Needs{}
 }
 
 // Env is the Go reader's state through one run's steps.

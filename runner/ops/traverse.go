@@ -79,6 +79,9 @@ func (Traverse) Attrs() []Attr {
 // Traits implements Op.
 func (Traverse) Traits() []string { return []string{results.TraitTraversal} }
 
+// Needs implements Needer.
+func (Traverse) Needs(s *Step) Needs { return Needs{Threads: s.Args.Int("threads") > 1} }
+
 // Check implements Op.
 func (Traverse) Check(args param.Values) (param.Values, error) {
 	return oneOrMany(args, false, "traverse")

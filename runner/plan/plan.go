@@ -24,7 +24,10 @@ type Plan struct {
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 
-	Settings  Settings         `json:"settings"`
+	Settings Settings `json:"settings"`
+	// Drivers are the drivers the spec declares (shipped ones need no
+	// declaration).
+	Drivers   []Driver         `json:"drivers,omitempty"`
 	Datasets  []dataset.Config `json:"datasets"`
 	Formats   []Variant        `json:"formats"`
 	Scenarios []Scenario       `json:"scenarios"`
@@ -55,6 +58,37 @@ type Variant struct {
 	// Axes holds the options that vary across the block's variants, as
 	// they appear in the label.
 	Axes map[string]string `json:"axes,omitempty"`
+	// Reader reads the variant's files: "go" (runner's own reader, the
+	// default) or a driver's name. It is a read option: variants that
+	// differ only in their reader share one data file.
+	Reader string `json:"reader,omitempty"`
+}
+
+// GoReader is the reader built into runner.
+const GoReader = "go"
+
+// ReaderName is v's reader, "go" when unset.
+func (v *Variant) ReaderName() string {
+	if v.Reader == "" {
+		return GoReader
+	}
+	return v.Reader
+}
+
+// Driver is a driver a spec declares: a program that reads scenes and
+// speaks the driver protocol (drivers/PROTOCOL.md).
+type Driver struct {
+	Name string `json:"name"`
+	// Uses names the shipped driver this one builds on (its command and
+	// environment), or is empty when Command is given.
+	Uses string `json:"uses,omitempty"`
+	// Command is the program and its arguments; a relative program path
+	// was resolved against the spec file's directory.
+	Command []string `json:"command,omitempty"`
+	// Env is added to the driver's environment.
+	Env map[string]string `json:"env,omitempty"`
+	// Options are sent to the driver with every open (driver_options).
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // Scenario is a named list of steps run in order on one opened reader.

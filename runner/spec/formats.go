@@ -66,6 +66,8 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 
 	attrs, ds := fb.Options.JustAttributes()
 	l.addDiags(ds)
+	readerAttr := attrs[ReaderAttr]
+	delete(attrs, ReaderAttr)
 	decls := map[string]formats.Option{}
 	for _, o := range f.Options() {
 		decls[o.Name] = o
@@ -113,6 +115,11 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 		}
 		axes = append(axes, sweepAxis{name: opt.Name, values: vals, fragment: opt.LabelFragment})
 	}
+	if readerAttr != nil {
+		ax, ok := l.readerAxis(readerAttr)
+		good = good && ok
+		axes = append(axes, ax)
+	}
 	if !good {
 		return nil
 	}
@@ -121,7 +128,12 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 	tooLarge := fmt.Sprintf("Format %q sweeps into more than %d variants.", fb.Label, MaxSweep)
 	if !l.expand(fb.DefRange, tooLarge, axes, func(vals []any, frags []string, varying map[string]string) bool {
 		opts := map[string]any{}
+		reader := ""
 		for i, a := range axes {
+			if a.name == ReaderAttr {
+				reader = vals[i].(string)
+				continue
+			}
 			opts[a.name] = vals[i]
 		}
 		norm, err := formats.Normalize(f, opts)
@@ -136,6 +148,7 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 			Format:  f.Name(),
 			Options: norm,
 			Axes:    varying,
+			Reader:  reader,
 		})
 		return true
 	}) {

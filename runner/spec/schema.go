@@ -10,6 +10,7 @@ type fileBody struct {
 	Variables []*variableBlock `hcl:"variable,block"`
 	Locals    []*localsBlock   `hcl:"locals,block"`
 	Settings  []*settingsBlock `hcl:"settings,block"`
+	Drivers   []*driverBlock   `hcl:"driver,block"`
 	Datasets  []*datasetBlock  `hcl:"dataset,block"`
 	Formats   []*formatBlock   `hcl:"format,block"`
 	Scenarios []*scenarioBlock `hcl:"scenario,block"`
@@ -58,6 +59,15 @@ type propertyBlock struct {
 	Length    *hcl.Attribute `hcl:"length"`
 	Generator *hcl.Attribute `hcl:"generator"`
 	DefRange  hcl.Range      `hcl:",def_range"`
+}
+
+type driverBlock struct {
+	Name     string         `hcl:"name,label"`
+	Uses     *hcl.Attribute `hcl:"uses"`
+	Command  *hcl.Attribute `hcl:"command"`
+	Env      *hcl.Attribute `hcl:"env"`
+	Options  *hcl.Attribute `hcl:"options"`
+	DefRange hcl.Range      `hcl:",def_range"`
 }
 
 type formatBlock struct {

@@ -103,6 +103,8 @@ type loader struct {
 	unknowns int
 	// propRefs are the properties steps read, checked against the datasets.
 	propRefs []propRef
+	// drivers are the spec's driver blocks, loaded before the formats.
+	drivers []plan.Driver
 	// funcs are the functions expressions may call; rangeBudget is what
 	// is left of MaxRangeValues.
 	funcs       map[string]function.Function
@@ -192,6 +194,7 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 		Title:      strings.TrimSuffix(filepath.Base(l.firstName), ".hcl"),
 	}
 	p.Settings = l.loadSettings()
+	p.Drivers = l.loadDrivers()
 	p.Datasets = l.loadDatasets()
 	p.Formats = l.loadFormats()
 	p.Scenarios = l.loadScenarios()

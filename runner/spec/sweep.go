@@ -79,11 +79,17 @@ func (l *loader) expand(rng hcl.Range, tooLarge string, axes []sweepAxis, build 
 			vals[i] = a.values[idx[i]]
 			if len(a.values) > 1 {
 				frag := a.fragment(vals[i])
-				frags = append(frags, frag)
 				if varying == nil {
 					varying = map[string]string{}
 				}
 				varying[a.name] = frag
+				if frag == "" {
+					// A value that names the default adds nothing to the
+					// label ("go" among readers); the axis still records it.
+					varying[a.name] = fmt.Sprint(vals[i])
+					continue
+				}
+				frags = append(frags, frag)
 			}
 		}
 		ok = build(vals, frags, varying)

@@ -1,0 +1,90 @@
+// Package drivers names the drivers that ship with runner — programs in
+// other languages that read scenes and speak the driver protocol
+// (PROTOCOL.md in this directory) — and finds them on disk. Each lives in a
+// folder of its own here with an executable launcher, `run`, which `make
+// drivers` makes ready.
+package drivers
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Shipped is one driver that comes with runner.
+type Shipped struct {
+	Name string
+	// Launcher is its executable, relative to the drivers directory.
+	Launcher string
+	// Doc is one line for help texts.
+	Doc string
+}
+
+var shipped = []Shipped{
+	{Name: "openusd-py", Launcher: "openusd-py/run",
+		Doc: "OpenUSD from PyPI (usd-core) through Python; option api = \"sdf\" (Sdf.Layer) or \"usd\" (Usd.Stage)"},
+	{Name: "openusd-cpp", Launcher: "openusd-cpp/run",
+		Doc: "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp"},
+}
+
+// Lookup returns the shipped driver called name.
+func Lookup(name string) (Shipped, bool) {
+	for _, s := range shipped {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Shipped{}, false
+}
+
+// Names lists the shipped drivers, sorted.
+func Names() []string {
+	var out []string
+	for _, s := range shipped {
+		out = append(out, s.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DirEnv names the environment variable that points runner at the drivers
+// directory.
+const DirEnv = "RUNNER_DRIVERS"
+
+// Dir is the drivers directory: $RUNNER_DRIVERS, else the drivers folder of
+// the checkout the runner binary was built in (bin/runner -> drivers/),
+// else ./drivers.
+func Dir() string {
+	if d := os.Getenv(DirEnv); d != "" {
+		return d
+	}
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		d := filepath.Join(filepath.Dir(filepath.Dir(exe)), "drivers")
+		if st, err := os.Stat(filepath.Join(d, "PROTOCOL.md")); err == nil && !st.IsDir() {
+			return d
+		}
+	}
+	return "drivers"
+}
+
+// ErrNotBuilt is wrapped when a shipped driver's launcher is missing.
+var ErrNotBuilt = errors.New("not installed")
+
+// Command returns the launcher of the shipped driver s, checking that it is
+// there and executable.
+func (s Shipped) Command() (string, error) {
+	path, err := filepath.Abs(filepath.Join(Dir(), s.Launcher))
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("driver %s is %w: %s is missing; run `make drivers` in the runner checkout (or set %s)", s.Name, ErrNotBuilt, path, DirEnv)
+	}
+	return path, nil
+}
