@@ -46,7 +46,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, df := range built {
 		need := df.Needs[0]
 		if df.Err != nil {
-			fmt.Fprintf(stderr, "runner gen: dataset %s, format %s: %v\n", need.Dataset.Name, need.Format.Label, df.Err)
+			fmt.Fprintf(stderr, "runner gen: dataset %s, format %s: %v\n", need.Dataset.Name, need.Label(), df.Err)
 			failed++
 			continue
 		}
@@ -58,7 +58,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			generated++
 		}
 		bytes += df.File.Bytes
-		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Format.Label, humanBytes(df.File.Bytes), df.File.Path)
+		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Label(), humanBytes(df.File.Bytes), df.File.Path)
 	}
 	fmt.Fprintf(stdout, "%d generated, %d reused, %d failed; %s in %s\n", generated, reused, failed, humanBytes(bytes), p.Settings.DataDir)
 	if failed > 0 {

@@ -67,7 +67,9 @@ type line struct {
 	err error
 }
 
-// Start starts a reader process and waits for its hello, within ctx. The
+// Start starts a reader process and waits for its hello, within ctx. When
+// the process started but failed to say hello, the killed session is
+// returned with the error, for its Stderr. The
 // process gets its own process group (a Ctrl-C at the terminal reaches
 // runner only, which stops the reader itself), dies with runner
 // (parent-death signal), and is killed with its whole group by Kill.
@@ -104,11 +106,11 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 	}()
 	if s.prober, err = measure.NewProber(cmd.Process.Pid); err != nil {
 		s.Kill()
-		return nil, err
+		return s, err
 	}
 	if err := s.greet(ctx, t0); err != nil {
 		s.Kill()
-		return nil, err
+		return s, err
 	}
 	return s, nil
 }

@@ -46,13 +46,20 @@ func BuildData(ctx context.Context, needs []plan.DataNeed, dataDir string, opts 
 	var jobs []job
 	byKey := map[string]*DataFile{}
 	for _, need := range needs {
-		f, ok := formats.Lookup(need.Format.Format)
+		name := need.Format.Format
+		if need.Base {
+			name = dataset.BaseFormat
+		}
+		f, ok := formats.Lookup(name)
 		if !ok {
 			out = append(out, &DataFile{Needs: []plan.DataNeed{need},
-				Err: fmt.Errorf("format %q is not available in this build", need.Format.Format)})
+				Err: fmt.Errorf("format %q is not available in this build", name)})
 			continue
 		}
 		key := need.Dataset.Name + "\x00" + formats.FileKey(f, need.Format.Options)
+		if need.Base {
+			key = need.Dataset.Name + "\x00" + plan.BaseLabel
+		}
 		if df, ok := byKey[key]; ok {
 			df.Needs = append(df.Needs, need)
 			continue
@@ -71,11 +78,15 @@ func BuildData(ctx context.Context, needs []plan.DataNeed, dataDir string, opts 
 			defer wg.Done()
 			for j := range next {
 				need := j.df.Needs[0]
-				log(fmt.Sprintf("data  %s  %s ...", need.Dataset.Name, need.Format.Label))
-				j.df.File, j.df.Err = ensure(ctx, dataDir, need.Dataset, j.f, need.Format.Options,
-					dataset.EnsureOptions{Force: opts.Force, Progress: opts.Progress})
+				log(fmt.Sprintf("data  %s  %s ...", need.Dataset.Name, need.Label()))
+				eo := dataset.EnsureOptions{Force: opts.Force, Progress: opts.Progress}
+				if need.Base {
+					j.df.File, j.df.Err = dataset.EnsureBase(ctx, dataDir, need.Dataset, j.f, eo)
+				} else {
+					j.df.File, j.df.Err = ensure(ctx, dataDir, need.Dataset, j.f, need.Format.Options, eo)
+				}
 				if j.df.Err != nil && ctx.Err() == nil {
-					log(fmt.Sprintf("data  %s  %s  failed: %v", need.Dataset.Name, need.Format.Label, j.df.Err))
+					log(fmt.Sprintf("data  %s  %s  failed: %v", need.Dataset.Name, need.Label(), j.df.Err))
 				}
 			}
 		}()

@@ -155,6 +155,10 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 	var stopped error
 	f.Datasets, stopped = e.ensureData(ctx)
 	if stopped == nil {
+		e.rdrs = e.readers(ctx)
+		stopped = ctx.Err()
+	}
+	if stopped == nil {
 		for i := range p.Cells {
 			c := &p.Cells[i]
 			if rc, ok := done[c.ID]; ok {
@@ -225,8 +229,11 @@ type executor struct {
 	set  plan.Settings
 	exe  string
 	prog *progress
-	// files by dataset name and variant label
+	// files by dataset name and variant label (plan.BaseLabel for base
+	// layers)
 	files map[fileKey]fileResult
+	// rdrs by reader name
+	rdrs map[string]*reader
 }
 
 type fileKey struct{ dataset, label string }
@@ -245,9 +252,9 @@ func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 	for _, df := range built {
 		fr := fileResult{file: df.File, err: df.Err}
 		for _, need := range df.Needs {
-			k := fileKey{need.Dataset.Name, need.Format.Label}
+			k := fileKey{need.Dataset.Name, need.Label()}
 			if fr.err != nil {
-				e.files[k] = fileResult{err: fmt.Errorf("data for %s in %s: %w", need.Dataset.Name, need.Format.Label, df.Err)}
+				e.files[k] = fileResult{err: fmt.Errorf("data for %s in %s: %w", need.Dataset.Name, need.Label(), df.Err)}
 				continue
 			}
 			e.files[k] = fr
@@ -264,8 +271,13 @@ func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 			out = append(out, results.Dataset{Name: cfg.Name, Prims: cfg.Prims, Hierarchy: cfg.Hierarchy,
 				Seed: cfg.Seed, Schema: cfg.Schema, Payload: cfg.Payload, Files: []results.DataFile{}})
 		}
-		if fr := e.files[fileKey{cfg.Name, need.Format.Label}]; fr.err == nil {
-			out[di].Files = append(out[di].Files, results.DataFile{Format: need.Format.Label, Path: fr.file.Path, Bytes: fr.file.Bytes})
+		if fr := e.files[fileKey{cfg.Name, need.Label()}]; fr.err == nil {
+			df := results.DataFile{Format: need.Label(), Path: fr.file.Path, Bytes: fr.file.Bytes}
+			if need.Base {
+				out[di].Base = &df
+				continue
+			}
+			out[di].Files = append(out[di].Files, df)
 		}
 	}
 	return out, ctx.Err()
@@ -294,7 +306,26 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 	}
 	defer cancel()
 
-	cr, err := newCellRun(c, fr.file.Path)
+	rd := e.rdrs[c.Format.ReaderName()]
+	rc.Reader, rc.ReaderVersion = rd.name, rd.version
+	if rd.err != nil {
+		rc.Status, rc.Error, rc.Stderr = results.StatusFailed, rd.err.Error(), rd.stderr
+		return rc, nil
+	}
+	if why := skipReason(rd, c); why != "" {
+		rc.Status, rc.Error = results.StatusSkipped, why
+		return rc, nil
+	}
+	base := ""
+	if c.Composes() {
+		bf := e.files[fileKey{c.Dataset.Name, plan.BaseLabel}]
+		if bf.err != nil {
+			rc.Status, rc.Error = results.StatusFailed, bf.err.Error()
+			return rc, nil
+		}
+		base = bf.file.Path
+	}
+	cr, err := newCellRun(c, fr.file.Path, base, rd)
 	if err != nil {
 		rc.Status, rc.Error = results.StatusFailed, err.Error()
 		return rc, nil
@@ -354,6 +385,6 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 				len(coldMisses), total, coldMisses[0]))
 		}
 	}
-	aggregate(&rc, c.Scenario.Steps, runs, e.set.Isolate == "process")
+	aggregate(&rc, c.Scenario.Steps, runs, e.set.Isolate == "process" || rd.name != plan.GoReader)
 	return rc, nil
 }

@@ -22,6 +22,9 @@ import (
 const workerEnv = "SCENEBENCH_EXEC_TEST_WORKER"
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(fakeDriverEnv); mode != "" {
+		os.Exit(fakeDriver(mode))
+	}
 	if os.Getenv(workerEnv) == "1" {
 		os.Exit(WorkerMain(os.Stdin, os.Stdout))
 	}

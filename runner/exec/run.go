@@ -25,15 +25,18 @@ type cellRun struct {
 	// batch is the calibrated batch size of each batched step from an
 	// earlier run of the cell, so all runs time the same number of ops.
 	batch map[string]int64
+	// reader reads the cell's files.
+	reader *reader
 }
 
-func newCellRun(c *plan.Cell, path string) (*cellRun, error) {
+func newCellRun(c *plan.Cell, path, base string, rd *reader) (*cellRun, error) {
 	layout, err := dataset.NewLayout(c.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	t := &ops.Target{Path: path, Format: c.Format.Format, Options: c.Format.Options, Scene: layout}
-	cr := &cellRun{target: t, format: c.Format.Format, batch: map[string]int64{}}
+	t := &ops.Target{Path: path, Format: c.Format.Format, Options: c.Format.Options, Scene: layout,
+		Base: base, DriverOptions: rd.options}
+	cr := &cellRun{target: t, format: c.Format.Format, batch: map[string]int64{}, reader: rd}
 	seen := map[string]bool{}
 	for i := range c.Scenario.Steps {
 		s := &c.Scenario.Steps[i]
@@ -77,14 +80,21 @@ func (e *runError) Unwrap() error { return e.err }
 // ctx's deadline or cancellation kills the reader.
 func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err error) {
 	var s *driver.Session
-	if e.set.Isolate == "process" {
+	switch {
+	case cr.reader.name != plan.GoReader:
+		s, err = driver.Start(ctx, cr.reader.command)
+	case e.set.Isolate == "process":
 		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}})
-	} else {
+	default:
 		runtime.GC() // start every run from a collected heap, outside any timing
 		s, err = driver.StartInProcess(ctx, driver.Serve)
 	}
 	if err != nil {
-		return rr, &runError{err: err}
+		re := &runError{err: err}
+		if s != nil {
+			re.stderr = s.Stderr()
+		}
+		return rr, re
 	}
 	defer s.Kill()
 	fail := func(err error) (runResult, error) {

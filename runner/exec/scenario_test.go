@@ -39,7 +39,7 @@ func tryRunSteps(t *testing.T, n int, batch map[string]int64, steps ...ops.StepS
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cr, err := newCellRun(&p.Cells[0], path)
+	cr, err := newCellRun(&p.Cells[0], path, "", &reader{name: plan.GoReader, caps: goCapabilities()})
 	if err != nil {
 		return runResult{}, err
 	}

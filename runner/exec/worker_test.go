@@ -22,7 +22,7 @@ func processRun(t testing.TB, exe string, steps ...ops.StepSpec) (runResult, err
 		plan.Scenario{Name: "s", Steps: ops.MustSteps(steps...)})
 	path := filepath.Join(t.TempDir(), "scene.fake")
 	os.WriteFile(path, []byte("/World/Prim_0\n"), 0o644)
-	cr, err := newCellRun(&p.Cells[0], path)
+	cr, err := newCellRun(&p.Cells[0], path, "", &reader{name: plan.GoReader, caps: goCapabilities()})
 	if err != nil {
 		t.Fatal(err)
 	}

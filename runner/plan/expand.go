@@ -1,6 +1,9 @@
 package plan
 
-import "github.com/scenebench/runner/runner/dataset"
+import (
+	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/ops"
+)
 
 // Expand fills p.Cells with the matrix datasets x format variants x
 // scenarios, in that nesting order (so the cells of one data file are
@@ -27,24 +30,54 @@ func CellID(dataset, label, scenario string) string {
 }
 
 // DataNeed is one dataset in one format variant: a data file the cells
-// need.
+// need. A base need is the dataset's base layer (dataset.EnsureBase), which
+// composed opens put the data files under; its Format is empty.
 type DataNeed struct {
 	Dataset dataset.Config
 	Format  Variant
+	Base    bool
+}
+
+// BaseLabel is how results name a dataset's base layer among its files.
+const BaseLabel = "base"
+
+// Label names the file the need is for: the variant label, or BaseLabel.
+func (n *DataNeed) Label() string {
+	if n.Base {
+		return BaseLabel
+	}
+	return n.Format.Label
 }
 
 // DataNeeds lists the (dataset, variant) pairs the plan's cells use, in
-// cell order, each once.
+// cell order, each once, and the base layer of every dataset a cell opens
+// composed.
 func (p *Plan) DataNeeds() []DataNeed {
 	seen := map[[2]string]bool{}
 	var out []DataNeed
-	for _, c := range p.Cells {
-		k := [2]string{c.Dataset.Name, c.Format.Label}
-		if seen[k] {
-			continue
+	add := func(n DataNeed) {
+		k := [2]string{n.Dataset.Name, n.Label()}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, n)
 		}
-		seen[k] = true
-		out = append(out, DataNeed{Dataset: c.Dataset, Format: c.Format})
+	}
+	for _, c := range p.Cells {
+		add(DataNeed{Dataset: c.Dataset, Format: c.Format})
+		if c.Composes() {
+			add(DataNeed{Dataset: c.Dataset, Base: true})
+		}
 	}
 	return out
+}
+
+// Composes reports whether a step of the cell's scenario opens composed,
+// so the cell needs its dataset's base layer.
+func (c *Cell) Composes() bool {
+	for i := range c.Scenario.Steps {
+		if ops.StepNeeds(&c.Scenario.Steps[i]).Compose != "" {
+			return true
+		}
+	}
+	return false
 }

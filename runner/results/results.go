@@ -128,6 +128,8 @@ type Dataset struct {
 	Schema    string     `json:"schema"`
 	Payload   bool       `json:"payload"`
 	Files     []DataFile `json:"files"`
+	// Base is the dataset's base layer, when a scenario opened composed.
+	Base *DataFile `json:"base,omitempty"`
 }
 
 // Scenario names a scenario of the spec and says what it measures.
@@ -151,8 +153,12 @@ type Cell struct {
 	FormatName string            `json:"format_name"` // format type
 	Variant    map[string]string `json:"variant"`     // axis -> value
 	Scenario   string            `json:"scenario"`
-	Status     string            `json:"status"`
-	Error      string            `json:"error,omitempty"`
+	// Reader read the cell's files: "go" or a driver's name, with the
+	// version its hello gave.
+	Reader        string `json:"reader,omitempty"`
+	ReaderVersion string `json:"reader_version,omitempty"`
+	Status        string `json:"status"`
+	Error         string `json:"error,omitempty"`
 	// Stderr is the tail of a failed worker's standard error.
 	Stderr string `json:"stderr,omitempty"`
 	Warmup int    `json:"warmup"`
