@@ -74,7 +74,9 @@ func (l *loader) driver(db *driverBlock) (plan.Driver, bool) {
 		if ok && len(argv) > 0 {
 			// A relative program path is relative to the spec file.
 			if strings.Contains(argv[0], "/") && !filepath.IsAbs(argv[0]) {
-				argv[0] = filepath.Join(filepath.Dir(db.DefRange.Filename), argv[0])
+				if abs, err := filepath.Abs(filepath.Join(filepath.Dir(db.DefRange.Filename), argv[0])); err == nil {
+					argv[0] = abs
+				}
 			}
 			d.Command = argv
 		}
