@@ -11,6 +11,7 @@ import (
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
 
+	"github.com/scenebench/runner/runner/exec"
 	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/spec"
@@ -35,7 +36,8 @@ var planCmd = &command{
 Expands the spec into its matrix of datasets x format variants x scenarios
 and prints one line per cell (dataset/format-label/scenario) and the total.
 -json prints an array of cells with id, dataset, format, format_name,
-variant and scenario instead.`,
+variant, reader and scenario instead. Cells the Go reader cannot run (a
+composed open) are marked; a driver's own limits show when apply asks it.`,
 	Run: runPlan,
 }
 
@@ -102,7 +104,10 @@ type planCell struct {
 	Format     string            `json:"format"`
 	FormatName string            `json:"format_name"`
 	Variant    map[string]string `json:"variant"`
+	Reader     string            `json:"reader"`
 	Scenario   string            `json:"scenario"`
+	// Skip says why the cell will be skipped, where the plan alone tells.
+	Skip string `json:"skip,omitempty"`
 }
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -128,7 +133,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				v = map[string]string{}
 			}
 			cells[i] = planCell{ID: c.ID, Dataset: c.Dataset.Name, Format: c.Format.Label,
-				FormatName: c.Format.Format, Variant: v, Scenario: c.Scenario.Name}
+				FormatName: c.Format.Format, Variant: v, Reader: c.Format.ReaderName(), Scenario: c.Scenario.Name,
+				Skip: exec.PlanSkip(&c)}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -141,6 +147,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	writePlanAxes(stdout, p)
 	fmt.Fprintln(stdout, "Cells:")
 	for _, c := range p.Cells {
+		if why := exec.PlanSkip(&c); why != "" {
+			fmt.Fprintf(stdout, "  %s  (skipped: %s)\n", c.ID, why)
+			continue
+		}
 		fmt.Fprintf(stdout, "  %s\n", c.ID)
 	}
 	s := p.Settings
@@ -229,6 +239,9 @@ func describeVariant(v plan.Variant) string {
 	}
 	if len(set) > 0 {
 		out += " " + strings.Join(set, " ")
+	}
+	if v.Reader != "" && v.Reader != plan.GoReader {
+		out += ", read by " + v.Reader
 	}
 	return out
 }

@@ -233,6 +233,21 @@ func (b *builder) overview() (*tab, error) {
 		}
 		t.Sections = append(t.Sections, s)
 	}
+	if len(b.r.Readers) > 0 {
+		s := &section{Heading: "Readers", Level: 2,
+			Text: "Who read each variant's files. A driver's start-up (process start and library loading, until its hello) is kept out of every step; shown is the middle of its cells' medians and their range."}
+		tbl := &table{Header: []string{"variant", "reader", "version", "start-up", "over cells"}}
+		for _, row := range b.r.Readers {
+			span := "–"
+			if row.Startup.Has {
+				span = view.Interval(row.Startup.Low, row.Startup.High)
+			}
+			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), {Text: row.Reader}, {Text: view.Dash(row.Version)},
+				valueCell(row.Startup, view.Time), {Text: span}})
+		}
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+	}
 	if len(b.r.Problems) > 0 {
 		s := &section{Heading: "Problems", Level: 2, Text: "Cells that did not end ok; their figures never win."}
 		for _, p := range b.r.Problems {

@@ -73,6 +73,7 @@ func (d *doc) all() {
 	}
 	d.summary()
 	d.environment()
+	d.readers()
 	d.glance()
 	d.sizes()
 	d.scenarios()
@@ -142,6 +143,24 @@ func (d *doc) environment() {
 	s := f.Settings
 	t.Row("settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
 		s.Warmup, s.Repeat, view.Dash(s.Isolate), view.Dash(s.Cache), time.Duration(s.TimeoutNS)))
+	d.table(t)
+}
+
+// readers lists who read each variant, when drivers took part.
+func (d *doc) readers() {
+	if len(d.r.Readers) == 0 {
+		return
+	}
+	d.printf("## Readers\n\n")
+	d.printf("Each variant's files were read by runner's Go reader or by a driver process. A driver's start-up (process start and library loading, until its hello) is kept out of every step; its median over the runs of each cell is summarised here.\n\n")
+	t := mdtable.New("variant", "reader", "version", "start-up", "over cells")
+	for _, row := range d.r.Readers {
+		span := "–"
+		if row.Startup.Has {
+			span = view.Interval(row.Startup.Low, row.Startup.High)
+		}
+		t.Row(code(row.Variant.Label), row.Reader, view.Dash(row.Version), row.Startup.Text(view.Time), span)
+	}
 	d.table(t)
 }
 

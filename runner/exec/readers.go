@@ -177,3 +177,13 @@ func skipReason(r *reader, c *plan.Cell) string {
 	}
 	return ""
 }
+
+// PlanSkip says why a cell will be skipped when the plan alone tells: a
+// cell of the Go reader that needs what it cannot do. Drivers' limits are
+// known only once they are asked (apply).
+func PlanSkip(c *plan.Cell) string {
+	if c.Format.ReaderName() != plan.GoReader {
+		return ""
+	}
+	return skipReason(&reader{name: plan.GoReader, caps: goCapabilities()}, c)
+}

@@ -25,7 +25,9 @@ type Report struct {
 	// Scenarios are the scenario names in order of first appearance.
 	Scenarios []string
 	Sweeps    []*Sweep
-	Problems  []Problem
+	// Readers says who read each variant's files, when a driver read any.
+	Readers  []ReaderRow
+	Problems []Problem
 	Warnings  []Warning
 	// WarningGroups gathers warnings of identical text, in order of first
 	// appearance, so a warning raised for every step is listed once.
@@ -55,6 +57,7 @@ func New(f *results.File) (*Report, error) {
 		r.staircases(d)
 	}
 	r.sweeps()
+	r.readers()
 	r.problems()
 	r.warnings()
 	r.groupWarnings()
