@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/scenebench/runner/internal/testenv"
 	"github.com/scenebench/runner/runner/driver"
 	"github.com/scenebench/runner/runner/protocol"
 )
@@ -108,5 +110,23 @@ func TestMissingDriver(t *testing.T) {
 	r, err := Run(context.Background(), Options{Command: []string{"/nonexistent/driver"}, DataDir: t.TempDir()})
 	if err != nil || r.Failed() != 1 || !strings.Contains(r.Checks[0].Detail, "/nonexistent/driver") {
 		t.Errorf("missing driver: %v %+v", err, r)
+	}
+}
+
+// The example driver in examples/driver (pyarrow through Python) passes the
+// suite on every Parquet codec and index: the protocol as documented is
+// enough to write a conforming driver.
+func TestExampleDriverConforms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Python process per run")
+	}
+	py := testenv.Python(t, "pyarrow", "xxhash")
+	r, err := Run(context.Background(), Options{Command: []string{py, filepath.Join(testenv.RepoRoot(), "examples", "driver", "pyarrow_driver.py")},
+		Formats: []string{"parquet"}, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Failed() > 0 || r.Driver != "pyarrow-example" {
+		t.Errorf("%s: %d checks failed: %v", r.Driver, r.Failed(), statuses(r))
 	}
 }
