@@ -62,13 +62,21 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "runner apply: %v\n", rerr)
 		return exitFailure
 	}
-	bad := 0
+	bad, skipped := 0, 0
 	for _, c := range res.Cells {
-		if c.Status != results.StatusOK && c.Status != results.StatusSkipped {
+		switch c.Status {
+		case results.StatusOK:
+		case results.StatusSkipped:
+			skipped++
+		default:
 			bad++
 		}
 	}
-	fmt.Fprintf(stdout, "%d of %d cells ok; results in %s\n", len(res.Cells)-bad, len(res.Cells), p.Settings.Out)
+	fmt.Fprintf(stdout, "%d of %d cells ok", len(res.Cells)-bad-skipped, len(res.Cells))
+	if skipped > 0 {
+		fmt.Fprintf(stdout, ", %d skipped", skipped)
+	}
+	fmt.Fprintf(stdout, "; results in %s\n", p.Settings.Out)
 	if bad > 0 || err != nil {
 		return exitFailure
 	}

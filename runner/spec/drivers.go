@@ -72,10 +72,14 @@ func (l *loader) driver(db *driverBlock) (plan.Driver, bool) {
 	case db.Command != nil:
 		argv, _, ok := l.stringList(db.Command)
 		if ok && len(argv) > 0 {
-			// A relative program path is relative to the spec file.
-			if strings.Contains(argv[0], "/") && !filepath.IsAbs(argv[0]) {
-				if abs, err := filepath.Abs(filepath.Join(filepath.Dir(db.DefRange.Filename), argv[0])); err == nil {
-					argv[0] = abs
+			// A relative program path, and arguments written "./x" or
+			// "../x", are relative to the spec file.
+			dir := filepath.Dir(db.DefRange.Filename)
+			for i, a := range argv {
+				rel := strings.HasPrefix(a, "./") || strings.HasPrefix(a, "../") ||
+					(i == 0 && strings.Contains(a, "/") && !filepath.IsAbs(a))
+				if abs, err := filepath.Abs(filepath.Join(dir, a)); rel && err == nil {
+					argv[i] = abs
 				}
 			}
 			d.Command = argv
