@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/scenebench/runner/runner/exec"
 	"github.com/scenebench/runner/runner/results"
@@ -55,6 +57,14 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 	}
+	if in := res.Interrupted; in != nil {
+		fmt.Fprintf(stderr, "runner apply: interrupted: %d of %d cells run; their results are in %s (runner apply -resume goes on from there)",
+			in.Ran, in.Of, exec.ResultsDir(p.Settings.Out, res))
+		if _, err := os.Stat(filepath.Join(p.Settings.Out, exec.ResultsName)); err == nil {
+			fmt.Fprintf(stderr, "; the complete results of the previous run in %s are untouched", p.Settings.Out)
+		}
+		fmt.Fprintln(stderr)
+	}
 	if res == nil {
 		return exitFailure
 	}
@@ -76,7 +86,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if skipped > 0 {
 		fmt.Fprintf(stdout, ", %d skipped", skipped)
 	}
-	fmt.Fprintf(stdout, "; results in %s\n", p.Settings.Out)
+	fmt.Fprintf(stdout, "; results in %s\n", exec.ResultsDir(p.Settings.Out, res))
 	if bad > 0 || err != nil {
 		return exitFailure
 	}

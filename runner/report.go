@@ -9,6 +9,7 @@ import (
 
 	"github.com/scenebench/runner/reporters"
 	"github.com/scenebench/runner/reporters/output"
+	"github.com/scenebench/runner/runner/exec"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -149,7 +150,8 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := reporters.WriteAll(p.Settings.Out, res, files); err != nil {
+	dir := exec.ResultsDir(p.Settings.Out, res)
+	if err := reporters.WriteAll(dir, res, files); err != nil {
 		return err
 	}
 	if table {
@@ -158,6 +160,6 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "reports: %s in %s\n", strings.Join(written, ", "), p.Settings.Out)
+	fmt.Fprintf(stderr, "reports: %s in %s\n", strings.Join(written, ", "), dir)
 	return nil
 }

@@ -150,6 +150,9 @@ func (b *builder) meta() []kv {
 		s.Warmup, s.Repeat, s.Isolate, s.Cache, time.Duration(s.TimeoutNS))})
 	total, counts := b.r.CellCounts()
 	out = append(out, kv{"cells", fmt.Sprintf("%d (%s)", total, counts)})
+	if in := f.Interrupted; in != nil {
+		out = append(out, kv{"interrupted", fmt.Sprintf("%d of %d cells run (%s); the rest are listed as skipped", in.Ran, in.Of, in.Reason)})
+	}
 	if b.r.Baseline != "" {
 		out = append(out, kv{"baseline", b.r.Baseline})
 	}

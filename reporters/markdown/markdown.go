@@ -104,6 +104,9 @@ func (d *doc) summary() {
 		d.printf(" (%s)", counts)
 	}
 	d.printf("\n")
+	if in := d.r.File.Interrupted; in != nil {
+		d.printf("- **Interrupted: %d of %d cells run** (%s); the rest are listed as skipped\n", in.Ran, in.Of, text(in.Reason))
+	}
 	if d.r.Baseline != "" {
 		d.printf("- Baseline: %s; ratios compare each median with the baseline's\n", code(d.r.Baseline))
 	}

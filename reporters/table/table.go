@@ -138,6 +138,9 @@ func Render(w io.Writer, f *results.File, o Options) error {
 	if r.Baseline != "" {
 		line += "; medians, baseline " + r.Baseline
 	}
+	if in := f.Interrupted; in != nil {
+		line = paint(red, fmt.Sprintf("interrupted: %d of %d cells run", in.Ran, in.Of)) + "; " + line
+	}
 	if _, err := fmt.Fprintln(w, line); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -127,25 +128,33 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description})
 	}
 
+	if err := checkDataDir(e.set.DataDir); err != nil {
+		return nil, err
+	}
+	configs := make([]string, len(p.Cells))
+	for i := range p.Cells {
+		configs[i] = configHash(p, e.set, &p.Cells[i])
+	}
 	done := map[string]results.Cell{}
 	var jr *journal
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return nil, fmt.Errorf("create output directory: %w", err)
 		}
+		// The lock comes before anything in out is read or truncated.
+		release, err := lockOut(out)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		jpath := filepath.Join(out, JournalName)
 		if opts.Resume {
-			var sha string
-			var err error
-			if done, sha, err = readJournal(jpath); err != nil {
+			journaled, _, err := readJournal(jpath)
+			if err != nil {
 				return nil, err
 			}
-			if len(done) > 0 && sha != p.SpecSHA256 {
-				f.Warnings = append(f.Warnings, fmt.Sprintf("resumed cells were recorded for other spec contents (sha256 %s, now %s): run without -resume to measure them again",
-					shortSHA(sha), shortSHA(p.SpecSHA256)))
-			}
+			done = e.reusable(journaled, configs)
 		}
-		var err error
 		if jr, err = openJournal(jpath, opts.Resume, p.SpecSHA256); err != nil {
 			return nil, err
 		}
@@ -176,6 +185,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 				stopped = err
 				break
 			}
+			rc.Config = configs[i]
 			f.Cells = append(f.Cells, rc)
 			e.prog.cellDone(i, &rc, time.Since(t0), true)
 			if jr != nil {
@@ -186,17 +196,118 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 			}
 		}
 	}
+	if stopped != nil {
+		markInterrupted(f, p, stopped)
+	}
 	crossCheck(f.Cells, p.Report.Baseline)
 	f.Environment.End = time.Now().UTC()
 	if out != "" {
-		if err := writeResults(filepath.Join(out, ResultsName), f); err != nil {
+		dir := ResultsDir(out, f)
+		if f.Interrupted == nil {
+			// A complete run supersedes the partial results of an
+			// interrupted one.
+			os.RemoveAll(filepath.Join(out, InterruptedDir))
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			return f, fmt.Errorf("create %s: %w", dir, err)
+		}
+		if err := writeResults(filepath.Join(dir, ResultsName), f); err != nil {
 			return f, err
 		}
 	}
 	if stopped != nil {
-		return f, fmt.Errorf("stopped after %d of %d cells: %w", len(f.Cells), len(p.Cells), stopped)
+		return f, fmt.Errorf("interrupted after %d of %d cells: %w", f.Interrupted.Ran, len(p.Cells), stopped)
 	}
 	return f, nil
+}
+
+// InterruptedDir is where, inside the output directory, an interrupted run
+// writes its results, so that the complete results of an earlier run stay
+// as they were.
+const InterruptedDir = "interrupted"
+
+// ResultsDir is where the results of f belong under out: out itself for a
+// run that ran every cell, out/interrupted for one that did not.
+func ResultsDir(out string, f *results.File) string {
+	if f.Interrupted != nil {
+		return filepath.Join(out, InterruptedDir)
+	}
+	return out
+}
+
+// markInterrupted lists every cell of p that f does not hold as skipped,
+// reason "interrupted", in plan order, and records how far the run got.
+func markInterrupted(f *results.File, p *plan.Plan, why error) {
+	ran := map[string]results.Cell{}
+	for _, c := range f.Cells {
+		ran[c.ID] = c
+	}
+	cells := make([]results.Cell, 0, len(p.Cells))
+	for i := range p.Cells {
+		c := &p.Cells[i]
+		if rc, ok := ran[c.ID]; ok {
+			cells = append(cells, rc)
+			continue
+		}
+		rc := results.Cell{ID: c.ID, Dataset: c.Dataset.Name, Format: c.Format.Label, FormatName: c.Format.Format,
+			Variant: c.Format.Axes, Scenario: c.Scenario.Name, Reader: c.Format.ReaderName(),
+			Status: results.StatusSkipped, Error: results.ReasonInterrupted, Steps: []results.Step{}}
+		if rc.Variant == nil {
+			rc.Variant = map[string]string{}
+		}
+		cells = append(cells, rc)
+	}
+	reason := why.Error()
+	if errors.Is(why, context.Canceled) {
+		reason = "interrupt"
+	}
+	f.Interrupted = &results.Interruption{Ran: len(f.Cells), Of: len(p.Cells), Reason: reason}
+	f.Cells = cells
+}
+
+// reusable picks the journaled cells a resumed run keeps: those whose
+// configuration is unchanged. It says which it reuses and which run again.
+func (e *executor) reusable(journaled map[string]results.Cell, configs []string) map[string]results.Cell {
+	done := map[string]results.Cell{}
+	var changed []string
+	for i := range e.p.Cells {
+		id := e.p.Cells[i].ID
+		rc, ok := journaled[id]
+		switch {
+		case !ok:
+		case rc.Config != configs[i]:
+			changed = append(changed, id)
+		default:
+			done[id] = rc
+		}
+	}
+	e.prog.line("resume: reusing %d of %d cells from the journal; %d run again because their configuration changed (dataset, format, reader, steps, settings or runner build)%s",
+		len(done), len(e.p.Cells), len(changed), examples(changed))
+	return done
+}
+
+// examples lists up to three ids: ": a, b, c and 5 more".
+func examples(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	s := ": " + strings.Join(ids[:min(3, len(ids))], ", ")
+	if len(ids) > 3 {
+		s += fmt.Sprintf(" and %d more", len(ids)-3)
+	}
+	return s
+}
+
+// checkDataDir refuses a data directory that exists but is not a
+// directory, before anything is generated.
+func checkDataDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	if err == nil && !st.IsDir() {
+		return fmt.Errorf("data_dir %s is not a directory", dir)
+	}
+	return nil
 }
 
 // AllOK reports whether every cell of f finished ok (apply exits 1
@@ -208,13 +319,6 @@ func AllOK(f *results.File) bool {
 		}
 	}
 	return true
-}
-
-func shortSHA(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s[:min(len(s), 12)]
 }
 
 // writeResults replaces path with f; its errors name the path.

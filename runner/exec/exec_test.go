@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -276,11 +278,30 @@ func TestResume(t *testing.T) {
 	if err != nil || len(j) != 4 {
 		t.Errorf("journal after resume: %d cells, %v", len(j), err)
 	}
-	// Resuming after the spec changed says so.
-	p.SpecSHA256 = "changed"
-	third := mustRun(t, p, Options{Out: out, Resume: true})
-	if len(third.Warnings) != 1 || !strings.Contains(third.Warnings[0], "other spec contents") {
-		t.Errorf("resume of a changed spec: warnings %q", third.Warnings)
+	// A cell whose configuration changed (here its steps) runs again; the
+	// others are reused.
+	p.Cells[0].Scenario = plan.Scenario{Name: "scan", Steps: ops.MustSteps(
+		ops.StepSpec{Op: "open", Name: "open"},
+		ops.StepSpec{Op: "traverse", Name: "traverse", Args: map[string]any{"property": "cost"}})}
+	before = opens.Load()
+	var progress bytes.Buffer
+	third := mustRun(t, p, Options{Out: out, Resume: true, Progress: &progress})
+	if got := opens.Load() - before; got != 2 {
+		t.Errorf("resume after a change opened %d times, want 2 (the changed cell's two runs)", got)
+	}
+	if third.Cells[0].Steps[0].SamplesNS[0] == second.Cells[0].Steps[0].SamplesNS[0] ||
+		third.Cells[1].Steps[0].SamplesNS[0] != second.Cells[1].Steps[0].SamplesNS[0] {
+		t.Error("the changed cell was reused or an unchanged one ran again")
+	}
+	if !strings.Contains(progress.String(), "reusing 3 of 4 cells") || !strings.Contains(progress.String(), "1 run again because their configuration changed") {
+		t.Errorf("resume does not say what it reuses: %q", progress.String())
+	}
+	// So does every cell when a setting that shapes samples changes.
+	p.Settings.Repeat = 2
+	before = opens.Load()
+	mustRun(t, p, Options{Out: out, Resume: true})
+	if got := opens.Load() - before; got != 12 {
+		t.Errorf("resume after repeat changed opened %d times, want 12 (every cell, warmup + 2 runs)", got)
 	}
 	// Without -resume the journal starts over.
 	mustRun(t, p, Options{Out: out})
@@ -294,6 +315,7 @@ func TestInterruptSavesFinishedCells(t *testing.T) {
 	out := t.TempDir()
 	p := testPlan(20, inProcess(1), []string{"ok", "slow", "ok"}, openOnly)
 	p.Cells[2].ID = "tiny/fake-ok2/load"
+	complete := mustRun(t, p, Options{Out: out})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	prog := &cancelOnWrite{match: "[1/3]", cancel: cancel}
@@ -301,12 +323,57 @@ func TestInterruptSavesFinishedCells(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel: %v", err)
 	}
-	if f == nil || len(f.Cells) != 1 {
+	// Every cell is listed: the one that ran, the others skipped as
+	// interrupted; the run says how far it got.
+	if f == nil || len(f.Cells) != 3 || f.Interrupted == nil || f.Interrupted.Ran != 1 || f.Interrupted.Of != 3 ||
+		f.Cells[0].Status != results.StatusOK || f.Cells[1].Status != results.StatusSkipped || f.Cells[1].Error != results.ReasonInterrupted {
 		t.Fatalf("results after cancel: %+v", f)
 	}
-	rf, rerr := results.ReadFile(filepath.Join(out, ResultsName))
-	if rerr != nil || len(rf.Cells) != 1 {
-		t.Errorf("results.json after cancel: %v", rerr)
+	// They are written beside the previous complete results, which stay.
+	rf, rerr := results.ReadFile(filepath.Join(out, InterruptedDir, ResultsName))
+	if rerr != nil || len(rf.Cells) != 3 || rf.Interrupted == nil {
+		t.Errorf("interrupted/results.json: %v", rerr)
+	}
+	prev, perr := results.ReadFile(filepath.Join(out, ResultsName))
+	if perr != nil || prev.Interrupted != nil || !AllOK(prev) || prev.Environment.Start != complete.Environment.Start {
+		t.Errorf("the complete results were not kept: %v", perr)
+	}
+	// Resuming finishes the run, which then replaces them and removes the
+	// interrupted ones.
+	mustRun(t, p, Options{Out: out, Resume: true})
+	if _, err := os.Stat(filepath.Join(out, InterruptedDir)); !os.IsNotExist(err) {
+		t.Errorf("interrupted results left after a complete run: %v", err)
+	}
+}
+
+// A second run on an output directory in use is refused at once; it
+// touches nothing there.
+func TestOutputDirectoryLock(t *testing.T) {
+	out := t.TempDir()
+	release, err := lockOut(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testPlan(5, inProcess(1), []string{"ok"}, openOnly)
+	os.WriteFile(filepath.Join(out, JournalName), []byte("keep\n"), 0o644)
+	_, err = Run(context.Background(), p, Options{Out: out, Ensure: fakeEnsure(t.TempDir(), nil)})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Errorf("second run: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, JournalName)); string(b) != "keep\n" {
+		t.Errorf("the refused run touched the journal: %q", b)
+	}
+	release()
+	mustRun(t, p, Options{Out: out})
+}
+
+func TestDataDirMustBeADirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data")
+	os.WriteFile(file, nil, 0o644)
+	p := testPlan(5, inProcess(1), []string{"ok"}, openOnly)
+	p.Settings.DataDir = file
+	if _, err := Run(context.Background(), p, Options{Out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "is not a directory") {
+		t.Errorf("data_dir naming a file: %v", err)
 	}
 }
 

@@ -55,7 +55,20 @@ type File struct {
 	Cells     []Cell     `json:"cells"`
 	// Warnings concern the whole run (e.g. a clock source other than tsc).
 	Warnings []string `json:"warnings,omitempty"`
+	// Interrupted is set when the run stopped before every cell ran; the
+	// cells it did not run are listed as skipped, reason "interrupted".
+	Interrupted *Interruption `json:"interrupted,omitempty"`
 }
+
+// Interruption says how far an interrupted run got and why it stopped.
+type Interruption struct {
+	Ran    int    `json:"ran"`    // cells run (or reused from the journal)
+	Of     int    `json:"of"`     // cells in the plan
+	Reason string `json:"reason"` // e.g. "interrupt", "write journal: no space left on device"
+}
+
+// ReasonInterrupted is the error of a cell an interrupted run did not run.
+const ReasonInterrupted = "interrupted"
 
 // Spec identifies the spec files a run came from.
 type Spec struct {
@@ -161,6 +174,10 @@ type Cell struct {
 	Error         string `json:"error,omitempty"`
 	// Stderr is the tail of a failed worker's standard error.
 	Stderr string `json:"stderr,omitempty"`
+	// Config is the SHA-256 of everything that decides what the cell
+	// measures (its resolved dataset, variant, reader, steps, settings and
+	// the runner build): apply -resume reuses a cell only when it matches.
+	Config string `json:"config,omitempty"`
 	Warmup int    `json:"warmup"`
 	Repeat int    `json:"repeat"`
 	// ColdCache is set when the spec asked for a cold cache: whether the

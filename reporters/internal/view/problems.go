@@ -28,6 +28,9 @@ func (r *Report) problems() {
 		if c.Status == results.StatusOK {
 			continue
 		}
+		if c.Status == results.StatusSkipped && c.Error == results.ReasonInterrupted && r.File.Interrupted != nil {
+			continue // said once, at the top of every report
+		}
 		p := Problem{Cell: c}
 		if c.Status == results.StatusMismatch {
 			p.Details = r.digestDetails(c)
