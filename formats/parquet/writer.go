@@ -420,7 +420,7 @@ func (w *writer) finish() error {
 	want.Write(footer)
 	var tail [8]byte
 	binary.LittleEndian.PutUint32(tail[:4], uint32(len(footer)))
-	copy(tail[4:], "PAR1")
+	copy(tail[4:], magic)
 	want.Write(tail[:])
 	if w.cw.n-footerStart != int64(len(footer))+8 || w.cw.tee.Sum64() != want.Sum64() {
 		return w.fail(errors.New("the footer written differs from the one the prim index was built from"))

@@ -143,14 +143,13 @@ func str(b []byte) string {
 
 // parseLayer parses the whole text.
 func (p *parser) parseLayer() error {
-	const magic = "#usda 1.0"
-	if !bytes.HasPrefix(p.data, []byte(magic)) {
-		return p.errAt(0, "not a usda layer: the file must start with %q", magic)
+	if !bytes.HasPrefix(p.data, []byte(header)) {
+		return p.errAt(0, "not a usda layer: the file must start with %q", header)
 	}
-	p.pos = len(magic)
+	p.pos = len(header)
 	for p.pos < len(p.data) && p.data[p.pos] != '\n' {
 		if c := p.data[p.pos]; c != ' ' && c != '\t' && c != '\r' {
-			return p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), magic)
+			return p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), header)
 		}
 		p.pos++
 	}
