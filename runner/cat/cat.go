@@ -1,18 +1,15 @@
 // Package cat prints any file the runner can read (usdc, usda, parquet) the
 // way usdcat does: as USDA-like text, or as one JSON object per property
-// value for scripts. It is the logic behind `runner cat`.
+// value for scripts. It is the logic behind `runner cat`; the formats
+// themselves say which files are theirs (formats.Detect).
 package cat
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/scenebench/runner/formats"
@@ -20,62 +17,26 @@ import (
 	"github.com/scenebench/runner/formats/usda"
 )
 
-// magics maps the leading bytes of a file to its format.
-var magics = []struct {
-	prefix, format string
-}{
-	{"PXR-USDC", "usdc"},
-	{"PAR1", "parquet"},
-	{"#usda", "usda"},
-}
-
-// Detect names the format of the file at path: by its leading bytes, else by
-// its extension.
-func Detect(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var head [8]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	for _, m := range magics {
-		if bytes.HasPrefix(head[:n], []byte(m.prefix)) {
-			return m.format, nil
-		}
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	for _, name := range formats.Names() {
-		if f, ok := formats.Lookup(name); ok && f.Extension() == ext {
-			return name, nil
-		}
-	}
-	return "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
-}
-
-// Open detects the format of the file at path and opens it with the
-// format's default options.
+// Open recognises the format of the file at path (formats.Detect: by its
+// first bytes, else its extension) and opens it with the format's default
+// options. It returns the format's name with the reader.
 func Open(path string) (formats.Reader, string, error) {
-	name, err := Detect(path)
+	f, err := formats.Detect(path)
+	if errors.Is(err, formats.ErrUnknownFormat) {
+		return nil, "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	f, ok := formats.Lookup(name)
-	if !ok {
-		return nil, name, fmt.Errorf("%s: format %q is not available in this build", path, name)
-	}
 	opts, err := formats.Normalize(f, nil)
 	if err != nil {
-		return nil, name, err
+		return nil, f.Name(), err
 	}
 	r, err := f.Open(path, opts)
 	if err != nil {
-		return nil, name, err
+		return nil, f.Name(), err
 	}
-	return r, name, nil
+	return r, f.Name(), nil
 }
 
 // sceneInfoReader is implemented by readers that recover the scene
