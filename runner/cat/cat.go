@@ -134,76 +134,20 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 	return strconv.AppendFloat(b, x, 'g', -1, bits)
 }
 
+// jsonNotation writes values as JSON: numbers in shortest round-trip form,
+// vectors and arrays as arrays.
+var jsonNotation = &formats.Notation{
+	Float:   appendJSONFloat,
+	String:  appendJSONString,
+	Bool:    [2]string{"false", "true"},
+	Tuple:   [2]byte{'[', ']'},
+	Array:   [2]byte{'[', ']'},
+	Sep:     ",",
+	Invalid: "null",
+}
+
 func appendJSONValue(b []byte, v *formats.Value) []byte {
-	switch v.Type {
-	case formats.Double:
-		return appendJSONFloat(b, v.Num, 64)
-	case formats.Float:
-		return appendJSONFloat(b, v.Num, 32)
-	case formats.Int, formats.Int64:
-		return strconv.AppendInt(b, v.Int, 10)
-	case formats.Bool:
-		return strconv.AppendBool(b, v.Bool)
-	case formats.String, formats.Token:
-		return appendJSONString(b, v.Str)
-	case formats.Float3, formats.Double3:
-		bits := 64
-		if v.Type == formats.Float3 {
-			bits = 32
-		}
-		b = append(b, '[')
-		for i, x := range v.Vec {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, x, bits)
-		}
-		return append(b, ']')
-	case formats.DoubleArray:
-		b = append(b, '[')
-		for i, x := range v.Doubles {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, x, 64)
-		}
-		return append(b, ']')
-	case formats.FloatArray:
-		b = append(b, '[')
-		for i, x := range v.Floats {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, float64(x), 32)
-		}
-		return append(b, ']')
-	case formats.IntArray:
-		b = append(b, '[')
-		for i, x := range v.Ints {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(x), 10)
-		}
-		return append(b, ']')
-	case formats.Float3Array:
-		b = append(b, '[')
-		for i, x := range v.Vecs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for j, c := range x {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendJSONFloat(b, float64(c), 32)
-			}
-			b = append(b, ']')
-		}
-		return append(b, ']')
-	}
-	return append(b, "null"...)
+	return jsonNotation.AppendValue(b, v)
 }
 
 // appendJSONString quotes s as a JSON string; invalid UTF-8 becomes U+FFFD.
