@@ -735,20 +735,10 @@ func lookupType(name string, array bool) (formats.Type, bool) {
 	default:
 		return formats.Invalid, false
 	}
-	if !array {
-		return t, true
+	if array {
+		t = formats.ArrayOf(t)
 	}
-	switch t {
-	case formats.Double:
-		return formats.DoubleArray, true
-	case formats.Float:
-		return formats.FloatArray, true
-	case formats.Int:
-		return formats.IntArray, true
-	case formats.Float3:
-		return formats.Float3Array, true
-	}
-	return formats.Invalid, false
+	return t, t != formats.Invalid
 }
 
 // canonical NaNs: what OpenUSD's parser produces for "nan".

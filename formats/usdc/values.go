@@ -12,67 +12,46 @@ import (
 // numeric arrays; shorter arrays are always stored raw.
 const minCompressedArray = 16
 
+// crateTypes maps each scalar scene type to its crate type code. An array
+// is stored with the code of its element type and the array bit set.
+var crateTypes = [...]int{
+	formats.Double:  tDouble,
+	formats.Float:   tFloat,
+	formats.Int:     tInt,
+	formats.Int64:   tInt64,
+	formats.Bool:    tBool,
+	formats.String:  tString,
+	formats.Token:   tToken,
+	formats.Float3:  tVec3f,
+	formats.Double3: tVec3d,
+}
+
+// sceneTypes is crateTypes inverted, indexed by type code.
+var sceneTypes = func() (st [256]formats.Type) {
+	for t, code := range crateTypes {
+		if code != tInvalid {
+			st[code] = formats.Type(t)
+		}
+	}
+	return st
+}()
+
 // crateType maps a scene type to its crate type code (array bit separate).
 func crateType(t formats.Type) (int, bool) {
-	switch t {
-	case formats.Double, formats.DoubleArray:
-		return tDouble, true
-	case formats.Float, formats.FloatArray:
-		return tFloat, true
-	case formats.Int, formats.IntArray:
-		return tInt, true
-	case formats.Int64:
-		return tInt64, true
-	case formats.Bool:
-		return tBool, true
-	case formats.String:
-		return tString, true
-	case formats.Token:
-		return tToken, true
-	case formats.Float3, formats.Float3Array:
-		return tVec3f, true
-	case formats.Double3:
-		return tVec3d, true
+	e := t.Elem()
+	if int(e) >= len(crateTypes) || crateTypes[e] == tInvalid {
+		return 0, false
 	}
-	return 0, false
+	return crateTypes[e], true
 }
 
 // sceneType maps a crate type code and array flag back to a scene type.
 func sceneType(t int, array bool) formats.Type {
+	st := sceneTypes[uint8(t)]
 	if array {
-		switch t {
-		case tDouble:
-			return formats.DoubleArray
-		case tFloat:
-			return formats.FloatArray
-		case tInt:
-			return formats.IntArray
-		case tVec3f:
-			return formats.Float3Array
-		}
-		return formats.Invalid
+		return formats.ArrayOf(st)
 	}
-	switch t {
-	case tDouble:
-		return formats.Double
-	case tFloat:
-		return formats.Float
-	case tInt:
-		return formats.Int
-	case tInt64:
-		return formats.Int64
-	case tBool:
-		return formats.Bool
-	case tString:
-		return formats.String
-	case tToken:
-		return formats.Token
-	case tVec3f:
-		return formats.Float3
-	case tVec3d:
-		return formats.Double3
-	}
-	return formats.Invalid
+	return st
 }
 
 var typeCodeNames = map[int]string{
