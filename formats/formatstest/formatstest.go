@@ -103,7 +103,7 @@ func (s *Scene) Write(t testing.TB, f formats.Format, path string, opts formats.
 		hi := min(lo+batchSize, len(s.Paths))
 		b := &formats.Batch{Paths: s.Paths[lo:hi]}
 		for _, c := range s.Cols {
-			b.Columns = append(b.Columns, slice(c, lo, hi))
+			b.Columns = append(b.Columns, c.Slice(lo, hi))
 		}
 		if err := w.Write(b); err != nil {
 			t.Fatalf("write %s: %v", path, err)
@@ -112,37 +112,6 @@ func (s *Scene) Write(t testing.TB, f formats.Format, path string, opts formats.
 	if err := w.Close(); err != nil {
 		t.Fatalf("close %s: %v", path, err)
 	}
-}
-
-func slice(c formats.Column, lo, hi int) formats.Column {
-	out := formats.Column{Property: c.Property}
-	switch c.Property.Type {
-	case formats.Double:
-		out.Doubles = c.Doubles[lo:hi]
-	case formats.Float:
-		out.Floats = c.Floats[lo:hi]
-	case formats.Int:
-		out.Ints = c.Ints[lo:hi]
-	case formats.Int64:
-		out.Int64s = c.Int64s[lo:hi]
-	case formats.Bool:
-		out.Bools = c.Bools[lo:hi]
-	case formats.String, formats.Token:
-		out.Strings = c.Strings[lo:hi]
-	case formats.Float3:
-		out.Vec3f = c.Vec3f[lo:hi]
-	case formats.Double3:
-		out.Vec3d = c.Vec3d[lo:hi]
-	case formats.DoubleArray:
-		out.DoubleArrays = c.DoubleArrays[lo:hi]
-	case formats.FloatArray:
-		out.FloatArrays = c.FloatArrays[lo:hi]
-	case formats.IntArray:
-		out.IntArrays = c.IntArrays[lo:hi]
-	case formats.Float3Array:
-		out.Vec3fArrays = c.Vec3fArrays[lo:hi]
-	}
-	return out
 }
 
 // Verify checks that r returns exactly the scene: properties, prims in layer
