@@ -112,58 +112,48 @@ func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Bat
 		equal := false
 		switch c.Property.Type {
 		case formats.Double:
-			var v []float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Doubles)
+			equal, err = sameValues(raw, c.Doubles)
 		case formats.Float:
-			var v []float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Floats)
+			equal, err = sameValues(raw, c.Floats)
 		case formats.Int:
-			var v []int32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Ints)
+			equal, err = sameValues(raw, c.Ints)
 		case formats.Int64:
-			var v []int64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Int64s)
+			equal, err = sameValues(raw, c.Int64s)
 		case formats.Bool:
-			var v []bool
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Bools)
+			equal, err = sameValues(raw, c.Bools)
 		case formats.String, formats.Token:
-			var v []string
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Strings)
+			equal, err = sameValues(raw, c.Strings)
 		case formats.Float3:
-			var v [][3]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Vec3f)
+			equal, err = sameValues(raw, c.Vec3f)
 		case formats.Double3:
-			var v [][3]float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Vec3d)
+			equal, err = sameValues(raw, c.Vec3d)
 		case formats.DoubleArray:
-			var v [][]float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.DoubleArrays, slices.Equal)
+			equal, err = sameLists(raw, c.DoubleArrays)
 		case formats.FloatArray:
-			var v [][]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.FloatArrays, slices.Equal)
+			equal, err = sameLists(raw, c.FloatArrays)
 		case formats.IntArray:
-			var v [][]int32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.IntArrays, slices.Equal)
+			equal, err = sameLists(raw, c.IntArrays)
 		case formats.Float3Array:
-			var v [][][3]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.Vec3fArrays, slices.Equal)
+			equal, err = sameLists(raw, c.Vec3fArrays)
 		}
 		if err != nil || !equal {
 			t.Errorf("column %s: pyarrow's values differ from ours (%v)", c.Property.Name, err)
 		}
 	}
+}
+
+// sameValues reports whether the JSON array raw holds exactly want.
+func sameValues[T comparable](raw json.RawMessage, want []T) (bool, error) {
+	var got []T
+	err := json.Unmarshal(raw, &got)
+	return slices.Equal(got, want), err
+}
+
+// sameLists reports whether the JSON array of arrays raw holds exactly want.
+func sameLists[T comparable](raw json.RawMessage, want [][]T) (bool, error) {
+	var got [][]T
+	err := json.Unmarshal(raw, &got)
+	return slices.EqualFunc(got, want, slices.Equal), err
 }
 
 // TestReadsPyarrowFiles reads a file the plugin's Python tooling would

@@ -250,52 +250,32 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 	w.defs, w.reps = w.defs[:0], w.reps[:0]
 	switch c.Property.Type {
 	case formats.Double:
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(c.Doubles[lo:hi], nil, nil)
+		return writeValues(cw, c.Doubles[lo:hi], nil, nil)
 	case formats.Float:
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(c.Floats[lo:hi], nil, nil)
+		return writeValues(cw, c.Floats[lo:hi], nil, nil)
 	case formats.Int:
-		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(c.Ints[lo:hi], nil, nil)
+		return writeValues(cw, c.Ints[lo:hi], nil, nil)
 	case formats.Int64:
-		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(c.Int64s[lo:hi], nil, nil)
+		return writeValues(cw, c.Int64s[lo:hi], nil, nil)
 	case formats.Bool:
-		_, err = cw.(*file.BooleanColumnChunkWriter).WriteBatch(c.Bools[lo:hi], nil, nil)
+		return writeValues(cw, c.Bools[lo:hi], nil, nil)
 	case formats.String, formats.Token:
 		return w.writeStrings(leaf, c.Strings[lo:hi])
 	case formats.Float3:
-		w.f32 = w.f32[:0]
-		for _, v := range c.Vec3f[lo:hi] {
-			w.f32 = append(w.f32, v[0], v[1], v[2])
-			w.listLevels(3, 0, 1, 1)
-		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+		w.f32 = flattenVecs(w, w.f32[:0], c.Vec3f[lo:hi])
+		return writeValues(cw, w.f32, w.defs, w.reps)
 	case formats.Double3:
-		w.f64 = w.f64[:0]
-		for _, v := range c.Vec3d[lo:hi] {
-			w.f64 = append(w.f64, v[0], v[1], v[2])
-			w.listLevels(3, 0, 1, 1)
-		}
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+		w.f64 = flattenVecs(w, w.f64[:0], c.Vec3d[lo:hi])
+		return writeValues(cw, w.f64, w.defs, w.reps)
 	case formats.DoubleArray:
-		w.f64 = w.f64[:0]
-		for _, a := range c.DoubleArrays[lo:hi] {
-			w.f64 = append(w.f64, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+		w.f64 = flattenLists(w, w.f64[:0], c.DoubleArrays[lo:hi])
+		return writeValues(cw, w.f64, w.defs, w.reps)
 	case formats.FloatArray:
-		w.f32 = w.f32[:0]
-		for _, a := range c.FloatArrays[lo:hi] {
-			w.f32 = append(w.f32, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+		w.f32 = flattenLists(w, w.f32[:0], c.FloatArrays[lo:hi])
+		return writeValues(cw, w.f32, w.defs, w.reps)
 	case formats.IntArray:
-		w.i32 = w.i32[:0]
-		for _, a := range c.IntArrays[lo:hi] {
-			w.i32 = append(w.i32, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(w.i32, w.defs, w.reps)
+		w.i32 = flattenLists(w, w.i32[:0], c.IntArrays[lo:hi])
+		return writeValues(cw, w.i32, w.defs, w.reps)
 	case formats.Float3Array:
 		w.f32 = w.f32[:0]
 		for _, a := range c.Vec3fArrays[lo:hi] {
@@ -312,10 +292,43 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 				w.listLevels(3, rowRep, 2, 2)
 			}
 		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
-	default:
-		return fmt.Errorf("unsupported type %s", c.Property.Type)
+		return writeValues(cw, w.f32, w.defs, w.reps)
 	}
+	return fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// flattenLists appends the elements of every row to buf, with the levels
+// of a single-level list per row.
+func flattenLists[T any](w *writer, buf []T, rows [][]T) []T {
+	for _, a := range rows {
+		buf = append(buf, a...)
+		w.listLevels(len(a), 0, 1, 1)
+	}
+	return buf
+}
+
+// flattenVecs does the same for vectors, which are stored as lists of 3.
+func flattenVecs[T any](w *writer, buf []T, rows [][3]T) []T {
+	for i := range rows {
+		buf = append(buf, rows[i][:]...)
+		w.listLevels(3, 0, 1, 1)
+	}
+	return buf
+}
+
+// batchWriter is the typed WriteBatch of an arrow-go column chunk writer.
+type batchWriter[T any] interface {
+	WriteBatch(values []T, defLevels, repLevels []int16) (int64, error)
+}
+
+// writeValues writes values and their levels through the column chunk
+// writer for T.
+func writeValues[T any](cw file.ColumnChunkWriter, values []T, defs, reps []int16) error {
+	bw, ok := cw.(batchWriter[T])
+	if !ok {
+		return fmt.Errorf("column writer %T does not take %T", cw, values)
+	}
+	_, err := bw.WriteBatch(values, defs, reps)
 	return err
 }
 
