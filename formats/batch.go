@@ -55,52 +55,41 @@ type Column struct {
 }
 
 // Len is the number of values in the column.
-func (c *Column) Len() int {
-	if s := c.store(); s != nil {
-		return s.len(c)
-	}
-	return 0
-}
+func (c *Column) Len() int { return c.store().len(c) }
 
 // Reset empties the column, keeping its capacity.
 func (c *Column) Reset() {
-	c.Doubles = c.Doubles[:0]
-	c.Floats = c.Floats[:0]
-	c.Ints = c.Ints[:0]
-	c.Int64s = c.Int64s[:0]
-	c.Bools = c.Bools[:0]
-	c.Strings = c.Strings[:0]
-	c.Vec3f = c.Vec3f[:0]
-	c.Vec3d = c.Vec3d[:0]
-	c.DoubleArrays = c.DoubleArrays[:0]
-	c.FloatArrays = c.FloatArrays[:0]
-	c.IntArrays = c.IntArrays[:0]
-	c.Vec3fArrays = c.Vec3fArrays[:0]
+	for i := range stores {
+		stores[i].reset(c)
+	}
 }
 
 // Slice returns the column's rows [lo, hi), sharing its memory.
 func (c *Column) Slice(lo, hi int) Column {
 	out := Column{Property: c.Property}
-	if s := c.store(); s != nil {
-		s.slice(&out, c, lo, hi)
-	}
+	c.store().slice(&out, c, lo, hi)
 	return out
 }
+
+// Values returns the slice that holds the column's values: the field for
+// its type ([]float64 for double, [][3]float32 for float3, ...), or nil for
+// a column of no known type.
+func (c *Column) Values() any { return c.store().values(c) }
 
 // Value copies row i of the column into dst. Array values share memory with
 // the column.
 func (c *Column) Value(i int, dst *Value) {
 	dst.Type = c.Property.Type
-	if s := c.store(); s != nil {
-		s.value(c, i, dst)
-	}
+	c.store().value(c, i, dst)
 }
 
+// store returns the store of the column's type; a column of no known type
+// has none (noStore).
 func (c *Column) store() *store {
-	if t := c.Property.Type; int(t) < len(stores) && stores[t].len != nil {
+	if t := c.Property.Type; t != Invalid && int(t) < len(stores) {
 		return &stores[t]
 	}
-	return nil
+	return &noStore
 }
 
 // Check verifies that every column of the batch matches the scene's
@@ -125,9 +114,20 @@ func (b *Batch) Check(props []Property) error {
 // A store is where a Column keeps the values of one type: the slice field
 // that holds them and how one of them becomes a Value.
 type store struct {
-	len   func(c *Column) int
-	slice func(dst, src *Column, lo, hi int)
-	value func(c *Column, i int, dst *Value)
+	len    func(c *Column) int
+	reset  func(c *Column)
+	slice  func(dst, src *Column, lo, hi int)
+	values func(c *Column) any
+	value  func(c *Column, i int, dst *Value)
+}
+
+// noStore is the store of a column of no known type: it holds nothing.
+var noStore = store{
+	len:    func(*Column) int { return 0 },
+	reset:  func(*Column) {},
+	slice:  func(_, _ *Column, _, _ int) {},
+	values: func(*Column) any { return nil },
+	value:  func(*Column, int, *Value) {},
 }
 
 // stores pairs every type with its Column field, the one place that knows
@@ -135,6 +135,7 @@ type store struct {
 // directly (one call per Value, not three: usda writes every value through
 // Column.Value).
 var stores = [...]store{
+	Invalid: noStore,
 	Double: storeOf(func(c *Column) *[]float64 { return &c.Doubles },
 		func(c *Column, i int, v *Value) { v.Num = c.Doubles[i] }),
 	Float: storeOf(func(c *Column) *[]float32 { return &c.Floats },
@@ -171,8 +172,10 @@ var stringStore = storeOf(func(c *Column) *[]string { return &c.Strings },
 // of them into a Value.
 func storeOf[T any](field func(*Column) *[]T, value func(c *Column, i int, v *Value)) store {
 	return store{
-		len:   func(c *Column) int { return len(*field(c)) },
-		slice: func(dst, src *Column, lo, hi int) { *field(dst) = (*field(src))[lo:hi] },
-		value: value,
+		len:    func(c *Column) int { return len(*field(c)) },
+		reset:  func(c *Column) { *field(c) = (*field(c))[:0] },
+		slice:  func(dst, src *Column, lo, hi int) { *field(dst) = (*field(src))[lo:hi] },
+		values: func(c *Column) any { return *field(c) },
+		value:  value,
 	}
 }

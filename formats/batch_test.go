@@ -1,6 +1,7 @@
 package formats_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
@@ -31,6 +32,9 @@ func TestColumnStores(t *testing.T) {
 				t.Errorf("%s: Slice(2, 4) row %d = %s, want %s", typ, row-2, got.String(), want.String())
 			}
 		}
+		if vals := reflect.ValueOf(c.Values()); vals.Kind() != reflect.Slice || vals.Len() != 5 {
+			t.Errorf("%s: Values() = %T of %d", typ, c.Values(), vals.Len())
+		}
 		b := formats.Batch{Paths: s.Paths, Columns: []formats.Column{*c}}
 		if err := b.Check([]formats.Property{c.Property}); err != nil {
 			t.Errorf("%s: %v", typ, err)
@@ -46,7 +50,7 @@ func TestColumnStores(t *testing.T) {
 		}
 	}
 	var empty formats.Column
-	if part := empty.Slice(0, 0); empty.Len() != 0 || part.Len() != 0 {
+	if part := empty.Slice(0, 0); empty.Len() != 0 || part.Len() != 0 || empty.Values() != nil {
 		t.Error("a column of no type has values")
 	}
 }

@@ -3,6 +3,7 @@ package parquet
 import (
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -107,53 +108,14 @@ func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Bat
 		t.Errorf("paths differ (%v)", err)
 	}
 	for _, c := range b.Columns {
-		raw := vals[c.Property.Name]
-		var err error
-		equal := false
-		switch c.Property.Type {
-		case formats.Double:
-			equal, err = sameValues(raw, c.Doubles)
-		case formats.Float:
-			equal, err = sameValues(raw, c.Floats)
-		case formats.Int:
-			equal, err = sameValues(raw, c.Ints)
-		case formats.Int64:
-			equal, err = sameValues(raw, c.Int64s)
-		case formats.Bool:
-			equal, err = sameValues(raw, c.Bools)
-		case formats.String, formats.Token:
-			equal, err = sameValues(raw, c.Strings)
-		case formats.Float3:
-			equal, err = sameValues(raw, c.Vec3f)
-		case formats.Double3:
-			equal, err = sameValues(raw, c.Vec3d)
-		case formats.DoubleArray:
-			equal, err = sameLists(raw, c.DoubleArrays)
-		case formats.FloatArray:
-			equal, err = sameLists(raw, c.FloatArrays)
-		case formats.IntArray:
-			equal, err = sameLists(raw, c.IntArrays)
-		case formats.Float3Array:
-			equal, err = sameLists(raw, c.Vec3fArrays)
-		}
-		if err != nil || !equal {
+		// Decode pyarrow's values into a slice of the column's own type.
+		want := c.Values()
+		got := reflect.New(reflect.TypeOf(want))
+		err := json.Unmarshal(vals[c.Property.Name], got.Interface())
+		if err != nil || !reflect.DeepEqual(got.Elem().Interface(), want) {
 			t.Errorf("column %s: pyarrow's values differ from ours (%v)", c.Property.Name, err)
 		}
 	}
-}
-
-// sameValues reports whether the JSON array raw holds exactly want.
-func sameValues[T comparable](raw json.RawMessage, want []T) (bool, error) {
-	var got []T
-	err := json.Unmarshal(raw, &got)
-	return slices.Equal(got, want), err
-}
-
-// sameLists reports whether the JSON array of arrays raw holds exactly want.
-func sameLists[T comparable](raw json.RawMessage, want [][]T) (bool, error) {
-	var got [][]T
-	err := json.Unmarshal(raw, &got)
-	return slices.EqualFunc(got, want, slices.Equal), err
 }
 
 // TestReadsPyarrowFiles reads a file the plugin's Python tooling would
