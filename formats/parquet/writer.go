@@ -262,20 +262,15 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 	case formats.String, formats.Token:
 		return w.writeStrings(leaf, c.Strings[lo:hi])
 	case formats.Float3:
-		w.f32 = flattenVecs(w, w.f32[:0], c.Vec3f[lo:hi])
-		return writeValues(cw, w.f32, w.defs, w.reps)
+		return writeVecs(w, cw, &w.f32, c.Vec3f[lo:hi])
 	case formats.Double3:
-		w.f64 = flattenVecs(w, w.f64[:0], c.Vec3d[lo:hi])
-		return writeValues(cw, w.f64, w.defs, w.reps)
+		return writeVecs(w, cw, &w.f64, c.Vec3d[lo:hi])
 	case formats.DoubleArray:
-		w.f64 = flattenLists(w, w.f64[:0], c.DoubleArrays[lo:hi])
-		return writeValues(cw, w.f64, w.defs, w.reps)
+		return writeLists(w, cw, &w.f64, c.DoubleArrays[lo:hi])
 	case formats.FloatArray:
-		w.f32 = flattenLists(w, w.f32[:0], c.FloatArrays[lo:hi])
-		return writeValues(cw, w.f32, w.defs, w.reps)
+		return writeLists(w, cw, &w.f32, c.FloatArrays[lo:hi])
 	case formats.IntArray:
-		w.i32 = flattenLists(w, w.i32[:0], c.IntArrays[lo:hi])
-		return writeValues(cw, w.i32, w.defs, w.reps)
+		return writeLists(w, cw, &w.i32, c.IntArrays[lo:hi])
 	case formats.Float3Array:
 		w.f32 = w.f32[:0]
 		for _, a := range c.Vec3fArrays[lo:hi] {
@@ -297,23 +292,27 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 	return fmt.Errorf("unsupported type %s", c.Property.Type)
 }
 
-// flattenLists appends the elements of every row to buf, with the levels
-// of a single-level list per row.
-func flattenLists[T any](w *writer, buf []T, rows [][]T) []T {
+// writeLists writes rows of arrays as a list column: their elements,
+// gathered in buf, with one single-level list's levels per row.
+func writeLists[T any](w *writer, cw file.ColumnChunkWriter, buf *[]T, rows [][]T) error {
+	flat := (*buf)[:0]
 	for _, a := range rows {
-		buf = append(buf, a...)
+		flat = append(flat, a...)
 		w.listLevels(len(a), 0, 1, 1)
 	}
-	return buf
+	*buf = flat
+	return writeValues(cw, flat, w.defs, w.reps)
 }
 
-// flattenVecs does the same for vectors, which are stored as lists of 3.
-func flattenVecs[T any](w *writer, buf []T, rows [][3]T) []T {
+// writeVecs writes vectors, which are stored as lists of three.
+func writeVecs[T any](w *writer, cw file.ColumnChunkWriter, buf *[]T, rows [][3]T) error {
+	flat := (*buf)[:0]
 	for i := range rows {
-		buf = append(buf, rows[i][:]...)
+		flat = append(flat, rows[i][:]...)
 		w.listLevels(3, 0, 1, 1)
 	}
-	return buf
+	*buf = flat
+	return writeValues(cw, flat, w.defs, w.reps)
 }
 
 // batchWriter is the typed WriteBatch of an arrow-go column chunk writer.
