@@ -881,25 +881,25 @@ func (p *parser) value(c *column, slot int32) error {
 		if err != nil {
 			return err
 		}
-		c.setNum(slot, f)
+		set(c, &c.nums, slot, f)
 	case formats.Float:
 		f, err := p.float32()
 		if err != nil {
 			return err
 		}
-		c.setNum(slot, float64(f))
+		set(c, &c.nums, slot, float64(f))
 	case formats.Int:
 		v, err := p.integer(math.MinInt32, math.MaxInt32)
 		if err != nil {
 			return err
 		}
-		c.setInt(slot, v)
+		set(c, &c.ints, slot, v)
 	case formats.Int64:
 		v, err := p.integer(math.MinInt64, math.MaxInt64)
 		if err != nil {
 			return err
 		}
-		c.setInt(slot, v)
+		set(c, &c.ints, slot, v)
 	case formats.Bool:
 		at := p.pos
 		var b bool
@@ -919,7 +919,7 @@ func (p *parser) value(c *column, slot int32) error {
 		if p.pos < len(p.data) && isIdentByte(p.data[p.pos]) {
 			return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
 		}
-		c.setBool(slot, b)
+		set(c, &c.bools, slot, b)
 	case formats.String, formats.Token:
 		at := p.pos
 		if q := p.peek(); q != '"' && q != '\'' {
@@ -932,7 +932,7 @@ func (p *parser) value(c *column, slot int32) error {
 		if c.prop.Type == formats.Token {
 			s = p.intern(s)
 		}
-		c.setStr(slot, s)
+		set(c, &c.strs, slot, s)
 	case formats.Float3, formats.Double3:
 		v, err := p.tuple3()
 		if err != nil {
@@ -943,57 +943,49 @@ func (p *parser) value(c *column, slot int32) error {
 				v[i] = float64(narrow(v[i]))
 			}
 		}
-		c.setVec(slot, v)
+		set(c, &c.vecs, slot, v)
 	case formats.DoubleArray:
-		off := len(c.doubles)
-		err := p.list(func() error {
-			f, err := p.float()
-			c.doubles = append(c.doubles, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.doubles)-off)
+		return parseArray(p, c, slot, &c.doubles, p.float)
 	case formats.FloatArray:
-		off := len(c.floats)
-		err := p.list(func() error {
-			f, err := p.float32()
-			c.floats = append(c.floats, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.floats)-off)
+		return parseArray(p, c, slot, &c.floats, p.float32)
 	case formats.IntArray:
-		off := len(c.int32s)
-		err := p.list(func() error {
-			v, err := p.integer(math.MinInt32, math.MaxInt32)
-			c.int32s = append(c.int32s, int32(v))
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.int32s)-off)
+		return parseArray(p, c, slot, &c.int32s, p.int32)
 	case formats.Float3Array:
-		off := len(c.vec3fs)
-		err := p.list(func() error {
-			v, err := p.tuple3()
-			var f [3]float32
-			for i := range v {
-				f[i] = narrow(v[i])
-			}
-			c.vec3fs = append(c.vec3fs, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.vec3fs)-off)
+		return parseArray(p, c, slot, &c.vec3fs, p.vec3f)
 	}
 	return nil
+}
+
+// parseArray parses a bracketed list of elements, each with elem, into the
+// column's element store elems and gives slot their span.
+func parseArray[T any](p *parser, c *column, slot int32, elems *[]T, elem func() (T, error)) error {
+	off := len(*elems)
+	err := p.list(func() error {
+		v, err := elem()
+		*elems = append(*elems, v)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.setSpan(slot, off, len(*elems)-off)
+	return nil
+}
+
+// int32 parses an int[] element.
+func (p *parser) int32() (int32, error) {
+	v, err := p.integer(math.MinInt32, math.MaxInt32)
+	return int32(v), err
+}
+
+// vec3f parses a float3[] element: a tuple of three narrowed to float.
+func (p *parser) vec3f() ([3]float32, error) {
+	v, err := p.tuple3()
+	var f [3]float32
+	for i := range v {
+		f[i] = narrow(v[i])
+	}
+	return f, err
 }
 
 func (p *parser) intern(s string) string {
