@@ -464,6 +464,9 @@ func (p *parser) quoted() (string, error) {
 	}
 }
 
+// cEscapes maps the letter of a C escape (\n) to the byte it stands for.
+var cEscapes = [256]byte{'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
+
 // unescape resolves backslash escapes as OpenUSD does: C escapes, \xHH
 // (one or two hex digits), octal \ooo, and any other character as itself.
 func unescape(raw []byte) string {
@@ -476,22 +479,10 @@ func unescape(raw []byte) string {
 		}
 		i++
 		c = raw[i]
-		switch c {
-		case 'a':
-			out = append(out, '\a')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'v':
-			out = append(out, '\v')
-		case 'x':
+		switch {
+		case cEscapes[c] != 0:
+			out = append(out, cEscapes[c])
+		case c == 'x':
 			v, n := 0, 0
 			for n < 2 && i+1 < len(raw) && isHex(raw[i+1]) {
 				i++
@@ -503,7 +494,7 @@ func unescape(raw []byte) string {
 			} else {
 				out = append(out, byte(v))
 			}
-		case '0', '1', '2', '3', '4', '5', '6', '7':
+		case c >= '0' && c <= '7':
 			v := int(c - '0')
 			for n := 1; n < 3 && i+1 < len(raw) && raw[i+1] >= '0' && raw[i+1] <= '7'; n++ {
 				i++
