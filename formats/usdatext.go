@@ -15,7 +15,8 @@ var USDA = &Notation{
 	Bool:    [2]string{"0", "1"},
 	Tuple:   [2]byte{'(', ')'},
 	Array:   [2]byte{'[', ']'},
-	Sep:     ", ",
+	Sep:     ',',
+	Space:   true,
 	Invalid: "None",
 }
 

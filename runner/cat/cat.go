@@ -142,7 +142,7 @@ var jsonNotation = &formats.Notation{
 	Bool:    [2]string{"false", "true"},
 	Tuple:   [2]byte{'[', ']'},
 	Array:   [2]byte{'[', ']'},
-	Sep:     ",",
+	Sep:     ',',
 	Invalid: "null",
 }
 
