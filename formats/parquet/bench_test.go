@@ -272,7 +272,7 @@ func BenchmarkWrite(b *testing.B) {
 			var batch formats.Batch
 			for b.Loop() {
 				path := filepath.Join(dir, "w.parquet")
-				w, err := Format{}.Create(path, o, s.info())
+				w, err := Format{}.Create(path, o, s.SceneInfo())
 				if err != nil {
 					b.Fatal(err)
 				}
