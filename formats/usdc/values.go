@@ -145,11 +145,17 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 			b = le.AppendUint32(b, math.Float32bits(e[1]))
 			b = le.AppendUint32(b, math.Float32bits(e[2]))
 		}
-		w.buf = b
-		w.writeBytes(b)
-		return rep, nil
+		return w.putValue(rep, b)
 	}
 	return 0, fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// putValue writes b, a value built in w.buf's storage, keeps the (maybe
+// grown) storage for the next value and returns rep, the value's rep.
+func (w *writer) putValue(rep valueRep, b []byte) (valueRep, error) {
+	w.buf = b
+	w.writeBytes(b)
+	return rep, nil
 }
 
 // outOfLine writes a scalar's little-endian words (width bytes each; one
@@ -190,9 +196,7 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 		if err != nil {
 			return 0, err
 		}
-		w.buf = b
-		w.writeBytes(b)
-		return rep, nil
+		return w.putValue(rep, b)
 	}
 	if len(v) >= minCompressedArray {
 		// Uncompressed arrays of 16 or more are aligned like other raw
@@ -204,9 +208,7 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 	for _, x := range v {
 		b = le.AppendUint32(b, uint32(x))
 	}
-	w.buf = b
-	w.writeBytes(b)
-	return rep, nil
+	return w.putValue(rep, b)
 }
 
 type floatElem interface{ ~float32 | ~float64 }
@@ -254,9 +256,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 			if err != nil {
 				return 0, err
 			}
-			w.buf = b
-			w.writeBytes(b)
-			return rep, nil
+			return w.putValue(rep, b)
 		}
 		maxLUT := min(len(v)/4, 1024)
 		var lut []T
@@ -287,9 +287,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 			if err != nil {
 				return 0, err
 			}
-			w.buf = b
-			w.writeBytes(b)
-			return rep, nil
+			return w.putValue(rep, b)
 		}
 	}
 	w.align(8)
@@ -298,7 +296,5 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 	for _, x := range v {
 		b = appendFloat(b, x)
 	}
-	w.buf = b
-	w.writeBytes(b)
-	return rep, nil
+	return w.putValue(rep, b)
 }
