@@ -57,6 +57,8 @@ func (n *Notation) AppendValue(dst []byte, v *Value) []byte {
 	case FloatArray:
 		return appendArray(n, dst, v.Floats, func(dst []byte, x *float32) []byte { return n.Float(dst, float64(*x), 32) })
 	case IntArray:
+		// Two calls rather than appendInt per element: the decimal one
+		// inlines strconv.AppendInt, as USDA text of int[] needs.
 		if n.Int != nil {
 			return appendArray(n, dst, v.Ints, func(dst []byte, x *int32) []byte { return n.Int(dst, int64(*x)) })
 		}
