@@ -9,8 +9,26 @@ type Batch struct {
 	Columns []Column
 }
 
+// NewBatch returns an empty batch with one column per property, with room
+// for capacity prims.
+func NewBatch(props []Property, capacity int) *Batch {
+	b := &Batch{Paths: make([]string, 0, capacity), Columns: make([]Column, len(props))}
+	for i, p := range props {
+		b.Columns[i].Property = p
+	}
+	return b
+}
+
 // Len is the number of prims in the batch.
 func (b *Batch) Len() int { return len(b.Paths) }
+
+// Reset empties the batch for reuse, keeping its columns and capacity.
+func (b *Batch) Reset() {
+	b.Paths = b.Paths[:0]
+	for i := range b.Columns {
+		b.Columns[i].Reset()
+	}
+}
 
 // Column holds one property's values for every prim of a batch. Only the
 // slice matching Property.Type is set:
@@ -37,83 +55,41 @@ type Column struct {
 }
 
 // Len is the number of values in the column.
-func (c *Column) Len() int {
-	switch c.Property.Type {
-	case Double:
-		return len(c.Doubles)
-	case Float:
-		return len(c.Floats)
-	case Int:
-		return len(c.Ints)
-	case Int64:
-		return len(c.Int64s)
-	case Bool:
-		return len(c.Bools)
-	case String, Token:
-		return len(c.Strings)
-	case Float3:
-		return len(c.Vec3f)
-	case Double3:
-		return len(c.Vec3d)
-	case DoubleArray:
-		return len(c.DoubleArrays)
-	case FloatArray:
-		return len(c.FloatArrays)
-	case IntArray:
-		return len(c.IntArrays)
-	case Float3Array:
-		return len(c.Vec3fArrays)
-	}
-	return 0
-}
+func (c *Column) Len() int { return c.store().len(c) }
 
 // Reset empties the column, keeping its capacity.
 func (c *Column) Reset() {
-	c.Doubles = c.Doubles[:0]
-	c.Floats = c.Floats[:0]
-	c.Ints = c.Ints[:0]
-	c.Int64s = c.Int64s[:0]
-	c.Bools = c.Bools[:0]
-	c.Strings = c.Strings[:0]
-	c.Vec3f = c.Vec3f[:0]
-	c.Vec3d = c.Vec3d[:0]
-	c.DoubleArrays = c.DoubleArrays[:0]
-	c.FloatArrays = c.FloatArrays[:0]
-	c.IntArrays = c.IntArrays[:0]
-	c.Vec3fArrays = c.Vec3fArrays[:0]
+	for i := range stores {
+		stores[i].reset(c)
+	}
 }
+
+// Slice returns the column's rows [lo, hi), sharing its memory.
+func (c *Column) Slice(lo, hi int) Column {
+	out := Column{Property: c.Property}
+	c.store().slice(&out, c, lo, hi)
+	return out
+}
+
+// Values returns the slice that holds the column's values: the field for
+// its type ([]float64 for double, [][3]float32 for float3, ...), or nil for
+// a column of no known type.
+func (c *Column) Values() any { return c.store().values(c) }
 
 // Value copies row i of the column into dst. Array values share memory with
 // the column.
 func (c *Column) Value(i int, dst *Value) {
 	dst.Type = c.Property.Type
-	switch c.Property.Type {
-	case Double:
-		dst.Num = c.Doubles[i]
-	case Float:
-		dst.Num = float64(c.Floats[i])
-	case Int:
-		dst.Int = int64(c.Ints[i])
-	case Int64:
-		dst.Int = c.Int64s[i]
-	case Bool:
-		dst.Bool = c.Bools[i]
-	case String, Token:
-		dst.Str = c.Strings[i]
-	case Float3:
-		v := c.Vec3f[i]
-		dst.Vec = [3]float64{float64(v[0]), float64(v[1]), float64(v[2])}
-	case Double3:
-		dst.Vec = c.Vec3d[i]
-	case DoubleArray:
-		dst.Doubles = c.DoubleArrays[i]
-	case FloatArray:
-		dst.Floats = c.FloatArrays[i]
-	case IntArray:
-		dst.Ints = c.IntArrays[i]
-	case Float3Array:
-		dst.Vecs = c.Vec3fArrays[i]
+	c.store().value(c, i, dst)
+}
+
+// store returns the store of the column's type; a column of no known type
+// has none (noStore).
+func (c *Column) store() *store {
+	if t := c.Property.Type; t != Invalid && int(t) < len(stores) {
+		return &stores[t]
 	}
+	return &noStore
 }
 
 // Check verifies that every column of the batch matches the scene's
@@ -133,4 +109,73 @@ func (b *Batch) Check(props []Property) error {
 		}
 	}
 	return nil
+}
+
+// A store is where a Column keeps the values of one type: the slice field
+// that holds them and how one of them becomes a Value.
+type store struct {
+	len    func(c *Column) int
+	reset  func(c *Column)
+	slice  func(dst, src *Column, lo, hi int)
+	values func(c *Column) any
+	value  func(c *Column, i int, dst *Value)
+}
+
+// noStore is the store of a column of no known type: it holds nothing.
+var noStore = store{
+	len:    func(*Column) int { return 0 },
+	reset:  func(*Column) {},
+	slice:  func(_, _ *Column, _, _ int) {},
+	values: func(*Column) any { return nil },
+	value:  func(*Column, int, *Value) {},
+}
+
+// stores pairs every type with its Column field, the one place that knows
+// which field holds which type. Each value function reads its field
+// directly (one call per Value, not three: usda writes every value through
+// Column.Value).
+var stores = [...]store{
+	Invalid: noStore,
+	Double: storeOf(func(c *Column) *[]float64 { return &c.Doubles },
+		func(c *Column, i int, v *Value) { v.Num = c.Doubles[i] }),
+	Float: storeOf(func(c *Column) *[]float32 { return &c.Floats },
+		func(c *Column, i int, v *Value) { v.Num = float64(c.Floats[i]) }),
+	Int: storeOf(func(c *Column) *[]int32 { return &c.Ints },
+		func(c *Column, i int, v *Value) { v.Int = int64(c.Ints[i]) }),
+	Int64: storeOf(func(c *Column) *[]int64 { return &c.Int64s },
+		func(c *Column, i int, v *Value) { v.Int = c.Int64s[i] }),
+	Bool: storeOf(func(c *Column) *[]bool { return &c.Bools },
+		func(c *Column, i int, v *Value) { v.Bool = c.Bools[i] }),
+	String: stringStore,
+	Token:  stringStore,
+	Float3: storeOf(func(c *Column) *[][3]float32 { return &c.Vec3f },
+		func(c *Column, i int, v *Value) {
+			x := c.Vec3f[i]
+			v.Vec = [3]float64{float64(x[0]), float64(x[1]), float64(x[2])}
+		}),
+	Double3: storeOf(func(c *Column) *[][3]float64 { return &c.Vec3d },
+		func(c *Column, i int, v *Value) { v.Vec = c.Vec3d[i] }),
+	DoubleArray: storeOf(func(c *Column) *[][]float64 { return &c.DoubleArrays },
+		func(c *Column, i int, v *Value) { v.Doubles = c.DoubleArrays[i] }),
+	FloatArray: storeOf(func(c *Column) *[][]float32 { return &c.FloatArrays },
+		func(c *Column, i int, v *Value) { v.Floats = c.FloatArrays[i] }),
+	IntArray: storeOf(func(c *Column) *[][]int32 { return &c.IntArrays },
+		func(c *Column, i int, v *Value) { v.Ints = c.IntArrays[i] }),
+	Float3Array: storeOf(func(c *Column) *[][][3]float32 { return &c.Vec3fArrays },
+		func(c *Column, i int, v *Value) { v.Vecs = c.Vec3fArrays[i] }),
+}
+
+var stringStore = storeOf(func(c *Column) *[]string { return &c.Strings },
+	func(c *Column, i int, v *Value) { v.Str = c.Strings[i] })
+
+// storeOf makes the store of the values field points at; value copies one
+// of them into a Value.
+func storeOf[T any](field func(*Column) *[]T, value func(c *Column, i int, v *Value)) store {
+	return store{
+		len:    func(c *Column) int { return len(*field(c)) },
+		reset:  func(c *Column) { *field(c) = (*field(c))[:0] },
+		slice:  func(dst, src *Column, lo, hi int) { *field(dst) = (*field(src))[lo:hi] },
+		values: func(c *Column) any { return *field(c) },
+		value:  value,
+	}
 }

@@ -1,6 +1,7 @@
 // Package formats defines the columnar scene model that every storage format
 // writes and reads, the Writer and Reader interfaces a format implements, and
-// the registry through which the runner finds formats and their options.
+// the registry through which the runner finds formats and their options and
+// recognises their files (Detect).
 //
 // A scene is a list of prims in layer order, each with a path and one typed
 // value per property. Writers receive it in batches so that millions of prims
@@ -105,6 +106,12 @@ func Lookup(name string) (Format, bool) {
 func Names() []string {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
+	return sortedNames()
+}
+
+// sortedNames lists the registered names, sorted; the caller holds
+// registryMu.
+func sortedNames() []string {
 	names := make([]string, 0, len(registry))
 	for n := range registry {
 		names = append(names, n)

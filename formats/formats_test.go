@@ -139,6 +139,30 @@ func TestParseType(t *testing.T) {
 	}
 }
 
+// TestArrayTypes: ArrayOf and Elem agree with the type names ("T[]" is
+// the array of T) and with IsArray, for every type.
+func TestArrayTypes(t *testing.T) {
+	for typ := Invalid; typ <= Float3Array+1; typ++ {
+		arr := ArrayOf(typ)
+		named, ok := ParseType(typ.String() + "[]")
+		if typ == Invalid {
+			ok = false
+		}
+		if (arr != Invalid) != ok || (ok && arr != named) {
+			t.Errorf("ArrayOf(%s) = %s, want %s", typ, arr, named)
+		}
+		if arr != Invalid && arr.Elem() != typ {
+			t.Errorf("%s.Elem() = %s, want %s", arr, arr.Elem(), typ)
+		}
+		if !typ.IsArray() && typ.Elem() != typ {
+			t.Errorf("%s.Elem() = %s for a scalar", typ, typ.Elem())
+		}
+		if typ.IsArray() && ArrayOf(typ.Elem()) != typ {
+			t.Errorf("ArrayOf(%s.Elem()) = %s", typ, ArrayOf(typ.Elem()))
+		}
+	}
+}
+
 type fakeFormat struct{}
 
 func (fakeFormat) Name() string      { return "fake" }

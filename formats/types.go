@@ -48,6 +48,30 @@ func (t Type) String() string {
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }
 
+// arrayOf maps an element type to the type of arrays of it: the four array
+// types a scene may carry.
+var arrayOf = [...]Type{Double: DoubleArray, Float: FloatArray, Int: IntArray, Float3: Float3Array}
+
+// ArrayOf returns the type of arrays of elements of type t (DoubleArray for
+// Double), or Invalid when scenes have no arrays of t (int64[], string[]).
+func ArrayOf(t Type) Type {
+	if int(t) < len(arrayOf) {
+		return arrayOf[t]
+	}
+	return Invalid
+}
+
+// Elem returns the element type of an array type (Float3 for float3[]) and
+// t itself for any other type.
+func (t Type) Elem() Type {
+	for e, a := range arrayOf {
+		if a == t && t != Invalid {
+			return Type(e)
+		}
+	}
+	return t
+}
+
 // IsArray reports whether values of t are variable-length arrays.
 func (t Type) IsArray() bool {
 	return t == DoubleArray || t == FloatArray || t == IntArray || t == Float3Array

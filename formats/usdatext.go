@@ -6,10 +6,22 @@ import (
 	"strings"
 )
 
-// FormatUSDA renders a value the way OpenUSD's .usda writer spells it:
-// numbers in shortest round-trip form (see AppendFloat), bools as 0/1,
-// strings quoted (see AppendQuoted), tuples in parentheses and arrays in
-// brackets.
+// USDA is the notation of OpenUSD's .usda writer: numbers in shortest
+// round-trip form (see AppendFloat), bools as 0/1, strings quoted (see
+// AppendQuoted), tuples in parentheses and arrays in brackets.
+var USDA = &Notation{
+	Float:   AppendFloat,
+	String:  AppendQuoted,
+	Bool:    [2]string{"0", "1"},
+	Tuple:   [2]byte{'(', ')'},
+	Array:   [2]byte{'[', ']'},
+	Sep:     ',',
+	Space:   true,
+	Invalid: "None",
+}
+
+// FormatUSDA renders a value the way OpenUSD's .usda writer spells it (the
+// USDA notation).
 func FormatUSDA(v *Value) string {
 	return string(AppendValueUSDA(nil, v))
 }
@@ -23,81 +35,7 @@ func AppendUSDA(b *strings.Builder, v *Value) {
 // AppendValueUSDA appends FormatUSDA(v) to dst and returns the extended
 // buffer; it does not allocate when dst has room.
 func AppendValueUSDA(dst []byte, v *Value) []byte {
-	switch v.Type {
-	case Double:
-		dst = AppendFloat(dst, v.Num, 64)
-	case Float:
-		dst = AppendFloat(dst, v.Num, 32)
-	case Int, Int64:
-		dst = strconv.AppendInt(dst, v.Int, 10)
-	case Bool:
-		if v.Bool {
-			dst = append(dst, '1')
-		} else {
-			dst = append(dst, '0')
-		}
-	case String, Token:
-		dst = AppendQuoted(dst, v.Str)
-	case Float3, Double3:
-		bits := 64
-		if v.Type == Float3 {
-			bits = 32
-		}
-		dst = append(dst, '(')
-		for i, x := range v.Vec {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = AppendFloat(dst, x, bits)
-		}
-		dst = append(dst, ')')
-	case DoubleArray:
-		dst = append(dst, '[')
-		for i, x := range v.Doubles {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = AppendFloat(dst, x, 64)
-		}
-		dst = append(dst, ']')
-	case FloatArray:
-		dst = append(dst, '[')
-		for i, x := range v.Floats {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = AppendFloat(dst, float64(x), 32)
-		}
-		dst = append(dst, ']')
-	case IntArray:
-		dst = append(dst, '[')
-		for i, x := range v.Ints {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = strconv.AppendInt(dst, int64(x), 10)
-		}
-		dst = append(dst, ']')
-	case Float3Array:
-		dst = append(dst, '[')
-		for i, x := range v.Vecs {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = append(dst, '(')
-			for j, c := range x {
-				if j > 0 {
-					dst = append(dst, ", "...)
-				}
-				dst = AppendFloat(dst, float64(c), 32)
-			}
-			dst = append(dst, ')')
-		}
-		dst = append(dst, ']')
-	default:
-		dst = append(dst, "None"...)
-	}
-	return dst
+	return USDA.AppendValue(dst, v)
 }
 
 // FormatFloat prints a float in the shortest form that reads back to the same

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/scenebench/runner/formats/cat"
+	"github.com/scenebench/runner/runner/cat"
 )
 
 func init() { register(catCmd) }

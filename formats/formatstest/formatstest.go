@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -23,12 +24,23 @@ type Scene struct {
 	Cols  []formats.Column
 }
 
-// AllTypes builds a scene of n prims (flat when deep is false, otherwise
-// nested two levels below /World) with one property of every type, including
-// awkward values: negative zero, tiny and huge doubles, empty strings and
-// arrays, non-ASCII text.
-func AllTypes(n int, deep bool) *Scene {
-	props := []formats.Property{
+// NewScene returns an empty scene with one column per property of info.
+func NewScene(info formats.SceneInfo) *Scene {
+	s := &Scene{Info: info, Cols: make([]formats.Column, len(info.Properties))}
+	for i, p := range info.Properties {
+		s.Cols[i].Property = p
+	}
+	return s
+}
+
+// FlatPath is the path of prim i of a flat scene, as the dataset package
+// names it.
+func FlatPath(i int) string { return "/World/Prim_" + strconv.Itoa(i) }
+
+// AllTypesProperties lists one property of every type, with the array
+// lengths AllTypes uses: the columns of AllTypes.
+func AllTypesProperties() []formats.Property {
+	return []formats.Property{
 		{Name: "cost", Type: formats.Double},
 		{Name: "ratio", Type: formats.Float},
 		{Name: "lifespan", Type: formats.Int},
@@ -43,20 +55,45 @@ func AllTypes(n int, deep bool) *Scene {
 		{Name: "ids", Type: formats.IntArray, Length: 20},
 		{Name: "points", Type: formats.Float3Array, Length: 2},
 	}
-	s := &Scene{Info: formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 7, Prims: n, Properties: props}}
+}
+
+// Building20 lists the properties of the benchmark schema building20 (15
+// doubles, an int, a bool, three strings), plus the 1,000-character string
+// payload when payload is set: the shape of the scenes the runner
+// generates, for format tests that build their own values.
+func Building20(payload bool) []formats.Property {
+	var props []formats.Property
+	for _, name := range []string{"cost", "carbon_A1", "carbon_A2", "carbon_A3", "carbon_A4", "carbon_A5",
+		"weight", "temperature", "pressure", "velocity_x", "velocity_y", "velocity_z", "stress", "strain", "efficiency"} {
+		props = append(props, formats.Property{Name: name, Type: formats.Double})
+	}
+	props = append(props,
+		formats.Property{Name: "lifespan", Type: formats.Int},
+		formats.Property{Name: "is_active", Type: formats.Bool},
+		formats.Property{Name: "supplier_id", Type: formats.String},
+		formats.Property{Name: "material_code", Type: formats.String},
+		formats.Property{Name: "install_date", Type: formats.String})
+	if payload {
+		props = append(props, formats.Property{Name: "payload", Type: formats.String})
+	}
+	return props
+}
+
+// AllTypes builds a scene of n prims (flat when deep is false, otherwise
+// nested two levels below /World) with one property of every type, including
+// awkward values: negative zero, tiny and huge doubles, empty strings and
+// arrays, non-ASCII text.
+func AllTypes(n int, deep bool) *Scene {
+	s := NewScene(formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 7, Prims: n, Properties: AllTypesProperties()})
 	if deep {
 		s.Info.Hierarchy = "deep"
-	}
-	s.Cols = make([]formats.Column, len(props))
-	for i := range props {
-		s.Cols[i].Property = props[i]
 	}
 	specials := []float64{0, math.Copysign(0, -1), 1e-300, 1.5, 0.1, -1e300, 123456.789}
 	for i := 0; i < n; i++ {
 		if deep {
 			s.Paths = append(s.Paths, fmt.Sprintf("/World/Zone_%d/Room_%d/Item_%d", i/50, (i/10)%5, i))
 		} else {
-			s.Paths = append(s.Paths, fmt.Sprintf("/World/Prim_%d", i))
+			s.Paths = append(s.Paths, FlatPath(i))
 		}
 		f := float64(i)
 		c := s.Cols
@@ -92,57 +129,52 @@ func AllTypes(n int, deep bool) *Scene {
 	return s
 }
 
-// Write writes the scene through f in batches of batchSize prims.
-func (s *Scene) Write(t testing.TB, f formats.Format, path string, opts formats.Options, batchSize int) {
+// A Source yields a scene in batches: an in-memory Scene, or a generator
+// of a format's own tests that streams scenes too large to hold.
+type Source interface {
+	SceneInfo() formats.SceneInfo
+	// Batches calls yield with the scene's prims in layer order, at most
+	// size at a time, and stops at yield's first error.
+	Batches(size int, yield func(*formats.Batch) error) error
+}
+
+// WriteFile writes src through f to path in batches of batchSize prims.
+func WriteFile(t testing.TB, f formats.Format, path string, opts formats.Options, src Source, batchSize int) {
 	t.Helper()
-	w, err := f.Create(path, opts, s.Info)
+	w, err := f.Create(path, opts, src.SceneInfo())
 	if err != nil {
 		t.Fatalf("create %s: %v", path, err)
 	}
-	for lo := 0; lo < len(s.Paths); lo += batchSize {
-		hi := min(lo+batchSize, len(s.Paths))
-		b := &formats.Batch{Paths: s.Paths[lo:hi]}
-		for _, c := range s.Cols {
-			b.Columns = append(b.Columns, slice(c, lo, hi))
-		}
-		if err := w.Write(b); err != nil {
-			t.Fatalf("write %s: %v", path, err)
-		}
+	if err := src.Batches(batchSize, w.Write); err != nil {
+		t.Fatalf("write %s: %v", path, err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatalf("close %s: %v", path, err)
 	}
 }
 
-func slice(c formats.Column, lo, hi int) formats.Column {
-	out := formats.Column{Property: c.Property}
-	switch c.Property.Type {
-	case formats.Double:
-		out.Doubles = c.Doubles[lo:hi]
-	case formats.Float:
-		out.Floats = c.Floats[lo:hi]
-	case formats.Int:
-		out.Ints = c.Ints[lo:hi]
-	case formats.Int64:
-		out.Int64s = c.Int64s[lo:hi]
-	case formats.Bool:
-		out.Bools = c.Bools[lo:hi]
-	case formats.String, formats.Token:
-		out.Strings = c.Strings[lo:hi]
-	case formats.Float3:
-		out.Vec3f = c.Vec3f[lo:hi]
-	case formats.Double3:
-		out.Vec3d = c.Vec3d[lo:hi]
-	case formats.DoubleArray:
-		out.DoubleArrays = c.DoubleArrays[lo:hi]
-	case formats.FloatArray:
-		out.FloatArrays = c.FloatArrays[lo:hi]
-	case formats.IntArray:
-		out.IntArrays = c.IntArrays[lo:hi]
-	case formats.Float3Array:
-		out.Vec3fArrays = c.Vec3fArrays[lo:hi]
+// Write writes the scene through f in batches of batchSize prims.
+func (s *Scene) Write(t testing.TB, f formats.Format, path string, opts formats.Options, batchSize int) {
+	t.Helper()
+	WriteFile(t, f, path, opts, s, batchSize)
+}
+
+// SceneInfo implements Source.
+func (s *Scene) SceneInfo() formats.SceneInfo { return s.Info }
+
+// Batches implements Source: each batch shares the scene's memory.
+func (s *Scene) Batches(size int, yield func(*formats.Batch) error) error {
+	for lo := 0; lo < len(s.Paths); lo += size {
+		hi := min(lo+size, len(s.Paths))
+		b := &formats.Batch{Paths: s.Paths[lo:hi]}
+		for i := range s.Cols {
+			b.Columns = append(b.Columns, s.Cols[i].Slice(lo, hi))
+		}
+		if err := yield(b); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 // Verify checks that r returns exactly the scene: properties, prims in layer

@@ -238,32 +238,20 @@ func BenchmarkTraverse(b *testing.B) {
 		path := benchFile(b, s, map[string]any{"compression": codec})
 		for _, idx := range []string{"eager", "lazy"} {
 			b.Run(fmt.Sprintf("prims=10000/%s/%s", codec, idx), func(b *testing.B) {
-				o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
 				var v formats.Value
-				var cpu int64
-				for b.Loop() {
-					b.StopTimer()
-					r, err := Format{}.Open(path, o)
-					if err != nil {
+				var prims []string
+				timeFreshReaders(b, path, map[string]any{"index": idx}, func(r formats.Reader) {
+					var err error
+					if prims, err = r.Prims(); err != nil {
 						b.Fatal(err)
 					}
-					prims, err := r.Prims()
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.StartTimer()
-					c0 := cpuNanos()
+				}, func(r formats.Reader) {
 					for _, p := range prims {
 						if err := r.Get(p, "cost", &v); err != nil {
 							b.Fatal(err)
 						}
 					}
-					cpu += cpuNanos() - c0
-					b.StopTimer()
-					r.Close()
-					b.StartTimer()
-				}
-				b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+				})
 			})
 		}
 	}
@@ -284,7 +272,7 @@ func BenchmarkWrite(b *testing.B) {
 			var batch formats.Batch
 			for b.Loop() {
 				path := filepath.Join(dir, "w.parquet")
-				w, err := Format{}.Create(path, o, s.info())
+				w, err := Format{}.Create(path, o, s.SceneInfo())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -341,25 +329,37 @@ func BenchmarkPrims(b *testing.B) {
 	path := benchFile(b, sceneSpec{prims: 10000, seed: 1}, nil)
 	for _, idx := range []string{"lazy"} {
 		b.Run(fmt.Sprintf("prims=10000/%s", idx), func(b *testing.B) {
-			o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
-			var cpu int64
-			for b.Loop() {
-				b.StopTimer()
-				r, err := Format{}.Open(path, o)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				c0 := cpuNanos()
+			timeFreshReaders(b, path, map[string]any{"index": idx}, nil, func(r formats.Reader) {
 				if _, err := r.Prims(); err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuNanos() - c0
-				b.StopTimer()
-				r.Close()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+			})
 		})
 	}
+}
+
+// timeFreshReaders runs timed on a freshly opened reader in every
+// iteration; the open, setup (when not nil) and the close are not timed.
+// It reports timed's CPU time per op.
+func timeFreshReaders(b *testing.B, path string, opts map[string]any, setup, timed func(formats.Reader)) {
+	o, _ := formats.Normalize(Format{}, opts)
+	var cpu int64
+	for b.Loop() {
+		b.StopTimer()
+		r, err := Format{}.Open(path, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if setup != nil {
+			setup(r)
+		}
+		b.StartTimer()
+		c0 := cpuNanos()
+		timed(r)
+		cpu += cpuNanos() - c0
+		b.StopTimer()
+		r.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 }

@@ -67,19 +67,22 @@ func (b *block) value(i int, dst *formats.Value) error {
 	case formats.Double3:
 		dst.Vec = b.v3d[i]
 	case formats.DoubleArray:
-		lo, hi := b.off[i], b.off[i+1]
-		dst.Doubles = b.f64[lo:hi:hi]
+		dst.Doubles = row(b.f64, b.off, i)
 	case formats.FloatArray:
-		lo, hi := b.off[i], b.off[i+1]
-		dst.Floats = b.f32[lo:hi:hi]
+		dst.Floats = row(b.f32, b.off, i)
 	case formats.IntArray:
-		lo, hi := b.off[i], b.off[i+1]
-		dst.Ints = b.i32[lo:hi:hi]
+		dst.Ints = row(b.i32, b.off, i)
 	case formats.Float3Array:
-		lo, hi := b.off[i], b.off[i+1]
-		dst.Vecs = b.v3f[lo:hi:hi]
+		dst.Vecs = row(b.v3f, b.off, i)
 	}
 	return nil
+}
+
+// row returns the elements of array row i, which off delimits, capped so
+// that appending to it cannot write into the next row.
+func row[T any](elems []T, off []uint32, i int) []T {
+	lo, hi := off[i], off[i+1]
+	return elems[lo:hi:hi]
 }
 
 // stringAt returns row i of a string block (used for the path column).

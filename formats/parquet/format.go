@@ -9,8 +9,13 @@
 package parquet
 
 import (
+	"bytes"
+
 	"github.com/scenebench/runner/formats"
 )
+
+// magic opens and closes every Parquet file.
+const magic = "PAR1"
 
 func init() { formats.Register(Format{}) }
 
@@ -22,6 +27,9 @@ func (Format) Name() string { return "parquet" }
 
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".parquet" }
+
+// Sniff implements formats.Sniffer.
+func (Format) Sniff(head []byte) bool { return bytes.HasPrefix(head, []byte(magic)) }
 
 // The option names, each spelled once: the declarations below and the
 // writer and reader read them through these.

@@ -201,7 +201,7 @@ func TestWriterChecksScene(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := Format{}.Create(dir+"/x.parquet", o, s.info())
+			w, err := Format{}.Create(dir+"/x.parquet", o, s.SceneInfo())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package parquet
 import (
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -107,60 +108,11 @@ func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Bat
 		t.Errorf("paths differ (%v)", err)
 	}
 	for _, c := range b.Columns {
-		raw := vals[c.Property.Name]
-		var err error
-		equal := false
-		switch c.Property.Type {
-		case formats.Double:
-			var v []float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Doubles)
-		case formats.Float:
-			var v []float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Floats)
-		case formats.Int:
-			var v []int32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Ints)
-		case formats.Int64:
-			var v []int64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Int64s)
-		case formats.Bool:
-			var v []bool
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Bools)
-		case formats.String, formats.Token:
-			var v []string
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Strings)
-		case formats.Float3:
-			var v [][3]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Vec3f)
-		case formats.Double3:
-			var v [][3]float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.Equal(v, c.Vec3d)
-		case formats.DoubleArray:
-			var v [][]float64
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.DoubleArrays, slices.Equal)
-		case formats.FloatArray:
-			var v [][]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.FloatArrays, slices.Equal)
-		case formats.IntArray:
-			var v [][]int32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.IntArrays, slices.Equal)
-		case formats.Float3Array:
-			var v [][][3]float32
-			err = json.Unmarshal(raw, &v)
-			equal = slices.EqualFunc(v, c.Vec3fArrays, slices.Equal)
-		}
-		if err != nil || !equal {
+		// Decode pyarrow's values into a slice of the column's own type.
+		want := c.Values()
+		got := reflect.New(reflect.TypeOf(want))
+		err := json.Unmarshal(vals[c.Property.Name], got.Interface())
+		if err != nil || !reflect.DeepEqual(got.Elem().Interface(), want) {
 			t.Errorf("column %s: pyarrow's values differ from ours (%v)", c.Property.Name, err)
 		}
 	}

@@ -131,7 +131,7 @@ func (r *reader) openFooter(lazy bool) (err error) {
 	if err := r.readAt(tail[:], r.size-8); err != nil {
 		return err
 	}
-	if string(head[:4]) != "PAR1" || string(tail[4:]) != "PAR1" {
+	if string(head[:4]) != magic || string(tail[4:]) != magic {
 		return errors.New("not a Parquet file (no PAR1 magic)")
 	}
 	footerLen := int64(binary.LittleEndian.Uint32(tail[:4]))

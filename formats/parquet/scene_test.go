@@ -3,49 +3,31 @@ package parquet
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // The tests build their scenes here rather than through the dataset
-// package: a building20-like schema (14 doubles, an int, a bool, strings,
-// an optional 1,000-character payload) plus the vector and array types.
+// package: building20's properties plus, with extras, one property of every
+// other type, with values chosen per (seed, row, column) so that any value
+// can be recomputed on its own (sceneSpec.value), and arrays of varying
+// length, empty ones included, to exercise list levels.
 
-var building20 = []formats.Property{
-	{Name: "cost", Type: formats.Double},
-	{Name: "carbon_A1", Type: formats.Double},
-	{Name: "carbon_A2", Type: formats.Double},
-	{Name: "carbon_A3", Type: formats.Double},
-	{Name: "carbon_A4", Type: formats.Double},
-	{Name: "carbon_A5", Type: formats.Double},
-	{Name: "weight", Type: formats.Double},
-	{Name: "temperature", Type: formats.Double},
-	{Name: "pressure", Type: formats.Double},
-	{Name: "velocity_x", Type: formats.Double},
-	{Name: "velocity_y", Type: formats.Double},
-	{Name: "velocity_z", Type: formats.Double},
-	{Name: "stress", Type: formats.Double},
-	{Name: "strain", Type: formats.Double},
-	{Name: "lifespan", Type: formats.Int},
-	{Name: "is_active", Type: formats.Bool},
-	{Name: "supplier_id", Type: formats.String},
-	{Name: "material_code", Type: formats.String},
-	{Name: "install_date", Type: formats.String},
-}
-
-var extraProps = []formats.Property{
-	{Name: "efficiency", Type: formats.Float},
-	{Name: "serial", Type: formats.Int64},
-	{Name: "kind", Type: formats.Token},
-	{Name: "position", Type: formats.Float3},
-	{Name: "extent", Type: formats.Double3},
-	{Name: "samples", Type: formats.DoubleArray, Length: 4},
-	{Name: "weights", Type: formats.FloatArray, Length: 3},
-	{Name: "ids", Type: formats.IntArray, Length: 5},
-	{Name: "points", Type: formats.Float3Array, Length: 2},
-}
+// extraProps are formatstest's properties of every type that building20
+// lacks.
+var extraProps = func() []formats.Property {
+	var extra []formats.Property
+	for _, p := range formatstest.AllTypesProperties() {
+		if !slices.ContainsFunc(formatstest.Building20(true), func(b formats.Property) bool { return b.Name == p.Name }) {
+			extra = append(extra, p)
+		}
+	}
+	return extra
+}()
 
 // sceneSpec describes a test scene.
 type sceneSpec struct {
@@ -56,21 +38,19 @@ type sceneSpec struct {
 }
 
 func (s sceneSpec) properties() []formats.Property {
-	props := append([]formats.Property(nil), building20...)
-	if s.payload {
-		props = append(props, formats.Property{Name: "payload", Type: formats.String})
-	}
+	props := formatstest.Building20(s.payload)
 	if s.extras {
 		props = append(props, extraProps...)
 	}
 	return props
 }
 
-func (s sceneSpec) info() formats.SceneInfo {
+// SceneInfo implements formatstest.Source.
+func (s sceneSpec) SceneInfo() formats.SceneInfo {
 	return formats.SceneInfo{Schema: "building20", Hierarchy: "flat", Seed: s.seed, Prims: s.prims, Properties: s.properties()}
 }
 
-func primPath(i int) string { return "/World/Prim_" + strconv.Itoa(i) }
+func primPath(i int) string { return formatstest.FlatPath(i) }
 
 // mix is SplitMix64: a deterministic value per (seed, row, column).
 func mix(x uint64) uint64 {
@@ -86,19 +66,25 @@ func (s sceneSpec) rnd(row, col int) uint64 {
 
 const payloadLen = 1000
 
-// fill appends rows [lo, hi) of the scene to b (reset first).
-func (s sceneSpec) fill(b *formats.Batch, lo, hi int) {
-	props := s.properties()
-	if len(b.Columns) != len(props) {
-		b.Columns = make([]formats.Column, len(props))
-		for i, p := range props {
-			b.Columns[i].Property = p
+// Batches implements formatstest.Source, reusing one batch.
+func (s sceneSpec) Batches(size int, yield func(*formats.Batch) error) error {
+	var b formats.Batch
+	for lo := 0; lo < s.prims; lo += size {
+		s.fill(&b, lo, min(lo+size, s.prims))
+		if err := yield(&b); err != nil {
+			return err
 		}
 	}
-	b.Paths = b.Paths[:0]
-	for i := range b.Columns {
-		b.Columns[i].Reset()
+	return nil
+}
+
+// fill makes b rows [lo, hi) of the scene, giving it the scene's columns
+// first if it has others.
+func (s sceneSpec) fill(b *formats.Batch, lo, hi int) {
+	if props := s.properties(); len(b.Columns) != len(props) {
+		*b = *formats.NewBatch(props, hi-lo)
 	}
+	b.Reset()
 	for row := lo; row < hi; row++ {
 		b.Paths = append(b.Paths, primPath(row))
 		for ci := range b.Columns {
@@ -193,21 +179,7 @@ func writeScene(t testing.TB, dir string, s sceneSpec, opts map[string]any) stri
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("scene-%d-%s.parquet", s.prims, formats.FileKey(Format{}, o)))
-	w, err := Format{}.Create(path, o, s.info())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b formats.Batch
-	const batch = 1000
-	for lo := 0; lo < s.prims; lo += batch {
-		s.fill(&b, lo, min(lo+batch, s.prims))
-		if err := w.Write(&b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	formatstest.WriteFile(t, Format{}, path, o, s, 1000)
 	return path
 }
 

@@ -284,14 +284,8 @@ func columnShape(sc *schema.Schema, leaf int) (column, error) {
 	case 0:
 		c.shape = elem
 	case 1:
-		switch elem {
-		case formats.Double:
-			c.shape = formats.DoubleArray
-		case formats.Float:
-			c.shape = formats.FloatArray
-		case formats.Int:
-			c.shape = formats.IntArray
-		default:
+		c.shape = formats.ArrayOf(elem)
+		if c.shape == formats.Invalid {
 			return c, fmt.Errorf("unsupported list of %s", elem)
 		}
 	case 2:

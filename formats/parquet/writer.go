@@ -250,52 +250,27 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 	w.defs, w.reps = w.defs[:0], w.reps[:0]
 	switch c.Property.Type {
 	case formats.Double:
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(c.Doubles[lo:hi], nil, nil)
+		return writeValues(cw, c.Doubles[lo:hi], nil, nil)
 	case formats.Float:
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(c.Floats[lo:hi], nil, nil)
+		return writeValues(cw, c.Floats[lo:hi], nil, nil)
 	case formats.Int:
-		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(c.Ints[lo:hi], nil, nil)
+		return writeValues(cw, c.Ints[lo:hi], nil, nil)
 	case formats.Int64:
-		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(c.Int64s[lo:hi], nil, nil)
+		return writeValues(cw, c.Int64s[lo:hi], nil, nil)
 	case formats.Bool:
-		_, err = cw.(*file.BooleanColumnChunkWriter).WriteBatch(c.Bools[lo:hi], nil, nil)
+		return writeValues(cw, c.Bools[lo:hi], nil, nil)
 	case formats.String, formats.Token:
 		return w.writeStrings(leaf, c.Strings[lo:hi])
 	case formats.Float3:
-		w.f32 = w.f32[:0]
-		for _, v := range c.Vec3f[lo:hi] {
-			w.f32 = append(w.f32, v[0], v[1], v[2])
-			w.listLevels(3, 0, 1, 1)
-		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+		return writeVecs(w, cw, &w.f32, c.Vec3f[lo:hi])
 	case formats.Double3:
-		w.f64 = w.f64[:0]
-		for _, v := range c.Vec3d[lo:hi] {
-			w.f64 = append(w.f64, v[0], v[1], v[2])
-			w.listLevels(3, 0, 1, 1)
-		}
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+		return writeVecs(w, cw, &w.f64, c.Vec3d[lo:hi])
 	case formats.DoubleArray:
-		w.f64 = w.f64[:0]
-		for _, a := range c.DoubleArrays[lo:hi] {
-			w.f64 = append(w.f64, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(w.f64, w.defs, w.reps)
+		return writeLists(w, cw, &w.f64, c.DoubleArrays[lo:hi])
 	case formats.FloatArray:
-		w.f32 = w.f32[:0]
-		for _, a := range c.FloatArrays[lo:hi] {
-			w.f32 = append(w.f32, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
+		return writeLists(w, cw, &w.f32, c.FloatArrays[lo:hi])
 	case formats.IntArray:
-		w.i32 = w.i32[:0]
-		for _, a := range c.IntArrays[lo:hi] {
-			w.i32 = append(w.i32, a...)
-			w.listLevels(len(a), 0, 1, 1)
-		}
-		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(w.i32, w.defs, w.reps)
+		return writeLists(w, cw, &w.i32, c.IntArrays[lo:hi])
 	case formats.Float3Array:
 		w.f32 = w.f32[:0]
 		for _, a := range c.Vec3fArrays[lo:hi] {
@@ -312,10 +287,47 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 				w.listLevels(3, rowRep, 2, 2)
 			}
 		}
-		_, err = cw.(*file.Float32ColumnChunkWriter).WriteBatch(w.f32, w.defs, w.reps)
-	default:
-		return fmt.Errorf("unsupported type %s", c.Property.Type)
+		return writeValues(cw, w.f32, w.defs, w.reps)
 	}
+	return fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// writeLists writes rows of arrays as a list column: their elements,
+// gathered in buf, with one single-level list's levels per row.
+func writeLists[T any](w *writer, cw file.ColumnChunkWriter, buf *[]T, rows [][]T) error {
+	flat := (*buf)[:0]
+	for _, a := range rows {
+		flat = append(flat, a...)
+		w.listLevels(len(a), 0, 1, 1)
+	}
+	*buf = flat
+	return writeValues(cw, flat, w.defs, w.reps)
+}
+
+// writeVecs writes vectors, which are stored as lists of three.
+func writeVecs[T any](w *writer, cw file.ColumnChunkWriter, buf *[]T, rows [][3]T) error {
+	flat := (*buf)[:0]
+	for i := range rows {
+		flat = append(flat, rows[i][:]...)
+		w.listLevels(3, 0, 1, 1)
+	}
+	*buf = flat
+	return writeValues(cw, flat, w.defs, w.reps)
+}
+
+// batchWriter is the typed WriteBatch of an arrow-go column chunk writer.
+type batchWriter[T any] interface {
+	WriteBatch(values []T, defLevels, repLevels []int16) (int64, error)
+}
+
+// writeValues writes values and their levels through the column chunk
+// writer for T.
+func writeValues[T any](cw file.ColumnChunkWriter, values []T, defs, reps []int16) error {
+	bw, ok := cw.(batchWriter[T])
+	if !ok {
+		return fmt.Errorf("column writer %T does not take %T", cw, values)
+	}
+	_, err := bw.WriteBatch(values, defs, reps)
 	return err
 }
 
@@ -420,7 +432,7 @@ func (w *writer) finish() error {
 	want.Write(footer)
 	var tail [8]byte
 	binary.LittleEndian.PutUint32(tail[:4], uint32(len(footer)))
-	copy(tail[4:], "PAR1")
+	copy(tail[4:], magic)
 	want.Write(tail[:])
 	if w.cw.n-footerStart != int64(len(footer))+8 || w.cw.tee.Sum64() != want.Sum64() {
 		return w.fail(errors.New("the footer written differs from the one the prim index was built from"))

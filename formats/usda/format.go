@@ -7,8 +7,19 @@
 package usda
 
 import (
+	"bytes"
+
 	"github.com/scenebench/runner/formats"
 )
+
+// header opens every text layer of the version this package reads and
+// writes.
+const header = "#usda 1.0"
+
+// signature is what Sniff looks for: "#usda" without the version, so that
+// a layer of another version is recognised as usda and then refused by the
+// parser with a message naming the header it wants.
+const signature = "#usda"
 
 func init() { formats.Register(Format{}) }
 
@@ -20,6 +31,9 @@ func (Format) Name() string { return "usda" }
 
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".usda" }
+
+// Sniff implements formats.Sniffer.
+func (Format) Sniff(head []byte) bool { return bytes.HasPrefix(head, []byte(signature)) }
 
 // The option names, each spelled once.
 const (

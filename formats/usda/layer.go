@@ -100,11 +100,6 @@ func (c *column) has(slot int32) bool {
 	return int(slot) < len(c.present) && c.present[slot]
 }
 
-// grow makes room for slot in the column's per-slot stores.
-func (c *column) grow(slot int32) {
-	c.present = setAt(c.present, slot, true)
-}
-
 // setAt stores v at index slot of s, first extending s with zero values
 // up to slot.
 func setAt[T any](s []T, slot int32, v T) []T {
@@ -116,34 +111,17 @@ func setAt[T any](s []T, slot int32, v T) []T {
 	return s
 }
 
-func (c *column) setNum(slot int32, v float64) {
-	c.grow(slot)
-	c.nums = setAt(c.nums, slot, v)
+// set gives slot the value v in store, one of the column's per-slot
+// stores, and marks the slot present.
+func set[T any](c *column, store *[]T, slot int32, v T) {
+	c.present = setAt(c.present, slot, true)
+	*store = setAt(*store, slot, v)
 }
 
-func (c *column) setInt(slot int32, v int64) {
-	c.grow(slot)
-	c.ints = setAt(c.ints, slot, v)
-}
-
-func (c *column) setBool(slot int32, v bool) {
-	c.grow(slot)
-	c.bools = setAt(c.bools, slot, v)
-}
-
-func (c *column) setStr(slot int32, v string) {
-	c.grow(slot)
-	c.strs = setAt(c.strs, slot, v)
-}
-
-func (c *column) setVec(slot int32, v [3]float64) {
-	c.grow(slot)
-	c.vecs = setAt(c.vecs, slot, v)
-}
-
+// setSpan gives slot the array at elements [off, off+n) of the column's
+// element store.
 func (c *column) setSpan(slot int32, off, n int) {
-	c.grow(slot)
-	c.spans = setAt(c.spans, slot, span{uint32(off), uint32(n)})
+	set(c, &c.spans, slot, span{uint32(off), uint32(n)})
 	if c.prop.Length == 0 {
 		c.prop.Length = n
 	}
@@ -164,18 +142,20 @@ func (c *column) get(slot int32, dst *formats.Value) {
 	case formats.Float3, formats.Double3:
 		dst.Vec = c.vecs[slot]
 	case formats.DoubleArray:
-		s := c.spans[slot]
-		dst.Doubles = c.doubles[s.off : s.off+s.n : s.off+s.n]
+		dst.Doubles = spanOf(c.doubles, c.spans[slot])
 	case formats.FloatArray:
-		s := c.spans[slot]
-		dst.Floats = c.floats[s.off : s.off+s.n : s.off+s.n]
+		dst.Floats = spanOf(c.floats, c.spans[slot])
 	case formats.IntArray:
-		s := c.spans[slot]
-		dst.Ints = c.int32s[s.off : s.off+s.n : s.off+s.n]
+		dst.Ints = spanOf(c.int32s, c.spans[slot])
 	case formats.Float3Array:
-		s := c.spans[slot]
-		dst.Vecs = c.vec3fs[s.off : s.off+s.n : s.off+s.n]
+		dst.Vecs = spanOf(c.vec3fs, c.spans[slot])
 	}
+}
+
+// spanOf returns the elements of one array value, capped so that
+// appending to it cannot write into the next value.
+func spanOf[T any](elems []T, s span) []T {
+	return elems[s.off : s.off+s.n : s.off+s.n]
 }
 
 // applyMeta rebuilds the scene description from customLayerData and puts

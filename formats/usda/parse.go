@@ -143,14 +143,13 @@ func str(b []byte) string {
 
 // parseLayer parses the whole text.
 func (p *parser) parseLayer() error {
-	const magic = "#usda 1.0"
-	if !bytes.HasPrefix(p.data, []byte(magic)) {
-		return p.errAt(0, "not a usda layer: the file must start with %q", magic)
+	if !bytes.HasPrefix(p.data, []byte(header)) {
+		return p.errAt(0, "not a usda layer: the file must start with %q", header)
 	}
-	p.pos = len(magic)
+	p.pos = len(header)
 	for p.pos < len(p.data) && p.data[p.pos] != '\n' {
 		if c := p.data[p.pos]; c != ' ' && c != '\t' && c != '\r' {
-			return p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), magic)
+			return p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), header)
 		}
 		p.pos++
 	}
@@ -465,6 +464,9 @@ func (p *parser) quoted() (string, error) {
 	}
 }
 
+// cEscapes maps the letter of a C escape (\n) to the byte it stands for.
+var cEscapes = [256]byte{'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
+
 // unescape resolves backslash escapes as OpenUSD does: C escapes, \xHH
 // (one or two hex digits), octal \ooo, and any other character as itself.
 func unescape(raw []byte) string {
@@ -477,22 +479,10 @@ func unescape(raw []byte) string {
 		}
 		i++
 		c = raw[i]
-		switch c {
-		case 'a':
-			out = append(out, '\a')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'v':
-			out = append(out, '\v')
-		case 'x':
+		switch {
+		case cEscapes[c] != 0:
+			out = append(out, cEscapes[c])
+		case c == 'x':
 			v, n := 0, 0
 			for n < 2 && i+1 < len(raw) && isHex(raw[i+1]) {
 				i++
@@ -504,7 +494,7 @@ func unescape(raw []byte) string {
 			} else {
 				out = append(out, byte(v))
 			}
-		case '0', '1', '2', '3', '4', '5', '6', '7':
+		case c >= '0' && c <= '7':
 			v := int(c - '0')
 			for n := 1; n < 3 && i+1 < len(raw) && raw[i+1] >= '0' && raw[i+1] <= '7'; n++ {
 				i++
@@ -736,20 +726,10 @@ func lookupType(name string, array bool) (formats.Type, bool) {
 	default:
 		return formats.Invalid, false
 	}
-	if !array {
-		return t, true
+	if array {
+		t = formats.ArrayOf(t)
 	}
-	switch t {
-	case formats.Double:
-		return formats.DoubleArray, true
-	case formats.Float:
-		return formats.FloatArray, true
-	case formats.Int:
-		return formats.IntArray, true
-	case formats.Float3:
-		return formats.Float3Array, true
-	}
-	return formats.Invalid, false
+	return t, t != formats.Invalid
 }
 
 // canonical NaNs: what OpenUSD's parser produces for "nan".
@@ -892,25 +872,25 @@ func (p *parser) value(c *column, slot int32) error {
 		if err != nil {
 			return err
 		}
-		c.setNum(slot, f)
+		set(c, &c.nums, slot, f)
 	case formats.Float:
 		f, err := p.float32()
 		if err != nil {
 			return err
 		}
-		c.setNum(slot, float64(f))
+		set(c, &c.nums, slot, float64(f))
 	case formats.Int:
 		v, err := p.integer(math.MinInt32, math.MaxInt32)
 		if err != nil {
 			return err
 		}
-		c.setInt(slot, v)
+		set(c, &c.ints, slot, v)
 	case formats.Int64:
 		v, err := p.integer(math.MinInt64, math.MaxInt64)
 		if err != nil {
 			return err
 		}
-		c.setInt(slot, v)
+		set(c, &c.ints, slot, v)
 	case formats.Bool:
 		at := p.pos
 		var b bool
@@ -930,7 +910,7 @@ func (p *parser) value(c *column, slot int32) error {
 		if p.pos < len(p.data) && isIdentByte(p.data[p.pos]) {
 			return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
 		}
-		c.setBool(slot, b)
+		set(c, &c.bools, slot, b)
 	case formats.String, formats.Token:
 		at := p.pos
 		if q := p.peek(); q != '"' && q != '\'' {
@@ -943,7 +923,7 @@ func (p *parser) value(c *column, slot int32) error {
 		if c.prop.Type == formats.Token {
 			s = p.intern(s)
 		}
-		c.setStr(slot, s)
+		set(c, &c.strs, slot, s)
 	case formats.Float3, formats.Double3:
 		v, err := p.tuple3()
 		if err != nil {
@@ -954,57 +934,49 @@ func (p *parser) value(c *column, slot int32) error {
 				v[i] = float64(narrow(v[i]))
 			}
 		}
-		c.setVec(slot, v)
+		set(c, &c.vecs, slot, v)
 	case formats.DoubleArray:
-		off := len(c.doubles)
-		err := p.list(func() error {
-			f, err := p.float()
-			c.doubles = append(c.doubles, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.doubles)-off)
+		return parseArray(p, c, slot, &c.doubles, p.float)
 	case formats.FloatArray:
-		off := len(c.floats)
-		err := p.list(func() error {
-			f, err := p.float32()
-			c.floats = append(c.floats, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.floats)-off)
+		return parseArray(p, c, slot, &c.floats, p.float32)
 	case formats.IntArray:
-		off := len(c.int32s)
-		err := p.list(func() error {
-			v, err := p.integer(math.MinInt32, math.MaxInt32)
-			c.int32s = append(c.int32s, int32(v))
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.int32s)-off)
+		return parseArray(p, c, slot, &c.int32s, p.int32)
 	case formats.Float3Array:
-		off := len(c.vec3fs)
-		err := p.list(func() error {
-			v, err := p.tuple3()
-			var f [3]float32
-			for i := range v {
-				f[i] = narrow(v[i])
-			}
-			c.vec3fs = append(c.vec3fs, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		c.setSpan(slot, off, len(c.vec3fs)-off)
+		return parseArray(p, c, slot, &c.vec3fs, p.vec3f)
 	}
 	return nil
+}
+
+// parseArray parses a bracketed list of elements, each with elem, into the
+// column's element store elems and gives slot their span.
+func parseArray[T any](p *parser, c *column, slot int32, elems *[]T, elem func() (T, error)) error {
+	off := len(*elems)
+	err := p.list(func() error {
+		v, err := elem()
+		*elems = append(*elems, v)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.setSpan(slot, off, len(*elems)-off)
+	return nil
+}
+
+// int32 parses an int[] element.
+func (p *parser) int32() (int32, error) {
+	v, err := p.integer(math.MinInt32, math.MaxInt32)
+	return int32(v), err
+}
+
+// vec3f parses a float3[] element: a tuple of three narrowed to float.
+func (p *parser) vec3f() ([3]float32, error) {
+	v, err := p.tuple3()
+	var f [3]float32
+	for i := range v {
+		f[i] = narrow(v[i])
+	}
+	return f, err
 }
 
 func (p *parser) intern(s string) string {

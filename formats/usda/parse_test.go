@@ -408,3 +408,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestUnescape(t *testing.T) {
+	cases := []struct{ raw, want string }{
+		{`\a\b\f\n\r\t\v`, "\a\b\f\n\r\t\v"},
+		{`\\ \' \" \q`, `\ ' " q`},
+		{`\x41\x4\xg`, "A\x04xg"},
+		{`\101\7\0101`, "A\x07\x081"},
+		{`end\`, `end\`},
+	}
+	for _, c := range cases {
+		if got := unescape([]byte(c.raw)); got != c.want {
+			t.Errorf("unescape(%q) = %q, want %q", c.raw, got, c.want)
+		}
+	}
+}

@@ -19,59 +19,30 @@ import (
 	"github.com/scenebench/runner/internal/testenv"
 )
 
-// canonValue renders v as testdata/usdcanon.py renders OpenUSD's values, so
-// that the two can be compared as strings, bit for bit.
-func canonValue(v *formats.Value) string {
-	f64 := func(x float64) string {
-		if math.IsNaN(x) {
-			return "nan"
+// canonNotation writes values as testdata/usdcanon.py renders OpenUSD's,
+// so that the two can be compared as strings, bit for bit: floats as their
+// IEEE bits in hex (NaN as "nan"), strings as "s:" and their bytes in hex.
+var canonNotation = &formats.Notation{
+	Float: func(dst []byte, x float64, bits int) []byte {
+		switch {
+		case math.IsNaN(x):
+			return append(dst, "nan"...)
+		case bits == 32:
+			return fmt.Appendf(dst, "%08x", math.Float32bits(float32(x)))
 		}
-		return fmt.Sprintf("%016x", math.Float64bits(x))
-	}
-	f32 := func(x float32) string {
-		if x != x {
-			return "nan"
-		}
-		return fmt.Sprintf("%08x", math.Float32bits(x))
-	}
-	join := func(n int, elem func(i int) string) string {
-		parts := make([]string, n)
-		for i := range parts {
-			parts[i] = elem(i)
-		}
-		return strings.Join(parts, ",")
-	}
-	switch v.Type {
-	case formats.Double:
-		return f64(v.Num)
-	case formats.Float:
-		return f32(float32(v.Num))
-	case formats.Int, formats.Int64:
-		return strconv.FormatInt(v.Int, 10)
-	case formats.Bool:
-		if v.Bool {
-			return "1"
-		}
-		return "0"
-	case formats.String, formats.Token:
-		return "s:" + hex.EncodeToString([]byte(v.Str))
-	case formats.Float3:
-		return "(" + join(3, func(i int) string { return f32(float32(v.Vec[i])) }) + ")"
-	case formats.Double3:
-		return "(" + join(3, func(i int) string { return f64(v.Vec[i]) }) + ")"
-	case formats.DoubleArray:
-		return "[" + join(len(v.Doubles), func(i int) string { return f64(v.Doubles[i]) }) + "]"
-	case formats.FloatArray:
-		return "[" + join(len(v.Floats), func(i int) string { return f32(v.Floats[i]) }) + "]"
-	case formats.IntArray:
-		return "[" + join(len(v.Ints), func(i int) string { return strconv.Itoa(int(v.Ints[i])) }) + "]"
-	case formats.Float3Array:
-		return "[" + join(len(v.Vecs), func(i int) string {
-			return "(" + join(3, func(j int) string { return f32(v.Vecs[i][j]) }) + ")"
-		}) + "]"
-	}
-	return "invalid"
+		return fmt.Appendf(dst, "%016x", math.Float64bits(x))
+	},
+	String: func(dst []byte, s string) []byte {
+		return hex.AppendEncode(append(dst, "s:"...), []byte(s))
+	},
+	Bool:    [2]string{"0", "1"},
+	Tuple:   [2]byte{'(', ')'},
+	Array:   [2]byte{'[', ']'},
+	Sep:     ',',
+	Invalid: "invalid",
 }
+
+func canonValue(v *formats.Value) string { return string(canonNotation.AppendValue(nil, v)) }
 
 // dump is what testdata/usdcanon.py prints for a layer.
 type dump struct {
@@ -324,13 +295,9 @@ func randomFloats(n int) *formatstest.Scene {
 		{Name: "v3f", Type: formats.Float3}, {Name: "v3d", Type: formats.Double3},
 		{Name: "fa", Type: formats.FloatArray, Length: 3},
 	}
-	s := &formatstest.Scene{Info: formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 1, Prims: n, Properties: props}}
-	s.Cols = make([]formats.Column, len(props))
-	for i := range props {
-		s.Cols[i].Property = props[i]
-	}
+	s := formatstest.NewScene(formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 1, Prims: n, Properties: props})
 	for i := 0; i < n; i++ {
-		s.Paths = append(s.Paths, fmt.Sprintf("/World/Prim_%d", i))
+		s.Paths = append(s.Paths, formatstest.FlatPath(i))
 		c := s.Cols
 		c[0].Doubles = append(c[0].Doubles, f64())
 		c[1].Floats = append(c[1].Floats, f32())

@@ -90,7 +90,7 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 	sort.SliceStable(e.order, func(a, b int) bool {
 		return dictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
 	})
-	e.buf = append(e.buf, "#usda 1.0\n"...)
+	e.buf = append(e.buf, header+"\n"...)
 	if info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0 {
 		e.buf = appendLayerData(e.buf, info)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // benchFiles caches benchmark inputs across benchmarks of one run.
@@ -44,7 +45,7 @@ func benchFile(b *testing.B, hier string, n int, payload bool) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	p := writeScene(b, dir, testScene{hier, n, building20(payload), 42}, nil)
+	p := writeScene(b, dir, testScene{hier, n, formatstest.Building20(payload), 42}, nil)
 	benchCache[key] = p
 	return p
 }
@@ -82,10 +83,10 @@ func BenchmarkWrite(b *testing.B) {
 		{"deep100K", "deep", 100_000, false},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			s := testScene{tc.hier, tc.n, building20(tc.payload), 42}
+			s := testScene{tc.hier, tc.n, formatstest.Building20(tc.payload), 42}
 			// Generate the batches once so only writing is timed.
 			var batches []*formats.Batch
-			s.batches(10_000, func(bt *formats.Batch) error {
+			s.Batches(10_000, func(bt *formats.Batch) error {
 				cp := &formats.Batch{Paths: append([]string(nil), bt.Paths...), Columns: make([]formats.Column, len(bt.Columns))}
 				copy(cp.Columns, bt.Columns)
 				batches = append(batches, cp)
@@ -96,7 +97,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.ResetTimer()
 			defer reportCPU(b)()
 			for b.Loop() {
-				w, err := Format{}.Create(filepath.Join(dir, "out.usdc"), opts, s.info())
+				w, err := Format{}.Create(filepath.Join(dir, "out.usdc"), opts, s.SceneInfo())
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,6 +1,10 @@
 package usdc
 
-import "github.com/scenebench/runner/formats"
+import (
+	"bytes"
+
+	"github.com/scenebench/runner/formats"
+)
 
 func init() { formats.Register(Format{}) }
 
@@ -12,6 +16,9 @@ func (Format) Name() string { return "usdc" }
 
 // Extension implements formats.Format.
 func (Format) Extension() string { return ".usdc" }
+
+// Sniff implements formats.Sniffer: a crate file starts with its magic.
+func (Format) Sniff(head []byte) bool { return bytes.HasPrefix(head, []byte(magic)) }
 
 // The option names, each spelled once.
 const (

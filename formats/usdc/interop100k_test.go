@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 	"github.com/scenebench/runner/internal/testenv"
 )
 
@@ -30,8 +31,8 @@ func TestOpenUSDReads100K(t *testing.T) {
 		opts  formats.Options
 		spec  string
 	}{
-		{"flat building20 payload", testScene{"flat", 100_000, building20(true), 16}, nil, "Sdf.SpecifierOver"},
-		{"deep building20", testScene{"deep", 100_000, building20(false), 17}, formats.Options{"specifier": "def"}, "Sdf.SpecifierDef"},
+		{"flat building20 payload", testScene{"flat", 100_000, formatstest.Building20(true), 16}, nil, "Sdf.SpecifierOver"},
+		{"deep building20", testScene{"deep", 100_000, formatstest.Building20(false), 17}, formats.Options{"specifier": "def"}, "Sdf.SpecifierDef"},
 	}
 	const every = 499
 	for _, tc := range cases {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 	"github.com/scenebench/runner/internal/testenv"
 )
 
@@ -38,7 +39,7 @@ func expectedDump(t testing.TB, s testScene) map[string][]dumpAttr {
 	t.Helper()
 	want := map[string][]dumpAttr{}
 	var v formats.Value
-	err := s.batches(1000, func(b *formats.Batch) error {
+	err := s.Batches(1000, func(b *formats.Batch) error {
 		for i, p := range b.Paths {
 			var attrs []dumpAttr
 			for c := range b.Columns {
@@ -162,8 +163,8 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 		{"flat all types", testScene{"flat", 200, allTypesProps, 1}, nil},
 		{"deep all types", testScene{"deep", 300, allTypesProps, 2}, formats.Options{"specifier": "def", "type_name": "Xform"}},
 		{"flat uncompressed", testScene{"flat", 100, allTypesProps, 3}, formats.Options{"compress": false}},
-		{"flat building20 payload v0.9", testScene{"flat", 200, building20(true), 4}, formats.Options{"version": "0.9.0"}},
-		{"deep building20 v0.10", testScene{"deep", 260, building20(false), 5}, formats.Options{"version": "0.10.0"}},
+		{"flat building20 payload v0.9", testScene{"flat", 200, formatstest.Building20(true), 4}, formats.Options{"version": "0.9.0"}},
+		{"deep building20 v0.10", testScene{"deep", 260, formatstest.Building20(false), 5}, formats.Options{"version": "0.10.0"}},
 		{"nested all types", testScene{"nested", 60, allTypesProps, 6}, formats.Options{"specifier": "def"}},
 	}
 	if !testing.Short() {
@@ -171,7 +172,7 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 			name  string
 			scene testScene
 			opts  formats.Options
-		}{"deep building20 two zones", testScene{"deep", 2100, building20(true), 8}, nil})
+		}{"deep building20 two zones", testScene{"deep", 2100, formatstest.Building20(true), 8}, nil})
 	}
 	if largeInterop() {
 		cases = append(cases,
@@ -179,12 +180,12 @@ func TestOpenUSDReadsOurFiles(t *testing.T) {
 				name  string
 				scene testScene
 				opts  formats.Options
-			}{"flat building20 payload 100K", testScene{"flat", 100_000, building20(true), 6}, nil},
+			}{"flat building20 payload 100K", testScene{"flat", 100_000, formatstest.Building20(true), 6}, nil},
 			struct {
 				name  string
 				scene testScene
 				opts  formats.Options
-			}{"deep building20 100K", testScene{"deep", 100_000, building20(false), 7}, formats.Options{"specifier": "def"}},
+			}{"deep building20 100K", testScene{"deep", 100_000, formatstest.Building20(false), 7}, formats.Options{"specifier": "def"}},
 		)
 	}
 	// One OpenUSD process dumps (and re-saves) every case's file.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // TestMillionPrims writes and reads back a 1M-prim building20 scene. It
@@ -15,7 +16,7 @@ func TestMillionPrims(t *testing.T) {
 	if os.Getenv("USDC_LARGE") != "1" {
 		t.Skip("set USDC_LARGE=1 to write and read a 1M-prim file")
 	}
-	s := testScene{"deep", 1_000_000, building20(false), 99}
+	s := testScene{"deep", 1_000_000, formatstest.Building20(false), 99}
 	t0 := time.Now()
 	p := writeScene(t, t.TempDir(), s, nil)
 	wrote := time.Since(t0)
@@ -54,7 +55,7 @@ func expectedValues(t testing.TB, s testScene, rows map[int]bool) map[string][]f
 	t.Helper()
 	out := map[string][]formats.Value{}
 	row := 0
-	s.batches(10_000, func(b *formats.Batch) error {
+	s.Batches(10_000, func(b *formats.Batch) error {
 		for i, p := range b.Paths {
 			if rows[row] {
 				vals := make([]formats.Value, len(b.Columns))

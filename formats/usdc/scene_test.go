@@ -10,43 +10,13 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
-// allTypesProps carries one property of every supported type.
-var allTypesProps = []formats.Property{
-	{Name: "cost", Type: formats.Double},
-	{Name: "ratio", Type: formats.Float},
-	{Name: "lifespan", Type: formats.Int},
-	{Name: "serial", Type: formats.Int64},
-	{Name: "is_active", Type: formats.Bool},
-	{Name: "supplier_id", Type: formats.String},
-	{Name: "kind", Type: formats.Token},
-	{Name: "color", Type: formats.Float3},
-	{Name: "origin", Type: formats.Double3},
-	{Name: "samples", Type: formats.DoubleArray},
-	{Name: "weights", Type: formats.FloatArray},
-	{Name: "ids", Type: formats.IntArray},
-	{Name: "points", Type: formats.Float3Array},
-}
-
-// building20 mirrors the benchmark schema's 20 properties (+ payload).
-func building20(payload bool) []formats.Property {
-	var ps []formats.Property
-	for _, n := range []string{"cost", "carbon_A1", "carbon_A2", "carbon_A3", "carbon_A4", "carbon_A5",
-		"weight", "temperature", "pressure", "velocity_x", "velocity_y", "velocity_z", "stress", "strain"} {
-		ps = append(ps, formats.Property{Name: n, Type: formats.Double})
-	}
-	ps = append(ps, formats.Property{Name: "efficiency", Type: formats.Double},
-		formats.Property{Name: "lifespan", Type: formats.Int},
-		formats.Property{Name: "is_active", Type: formats.Bool},
-		formats.Property{Name: "supplier_id", Type: formats.String},
-		formats.Property{Name: "material_code", Type: formats.String},
-		formats.Property{Name: "install_date", Type: formats.String})
-	if payload {
-		ps = append(ps, formats.Property{Name: "payload", Type: formats.String})
-	}
-	return ps
-}
+// allTypesProps carries one property of every supported type. The values
+// of test scenes are this package's own (appendRandom), so that every
+// encoding the crate has is written.
+var allTypesProps = formatstest.AllTypesProperties()
 
 // primPath names prim i of a flat or deep hierarchy.
 func primPath(hier string, i int) string {
@@ -59,7 +29,7 @@ func primPath(hier string, i int) string {
 	if hier == "deep" {
 		return fmt.Sprintf("/World/Zone_%d/Level_%d/Room_%d/Component_%d", i/1000, i/100%10, i/10%10, i%10)
 	}
-	return fmt.Sprintf("/World/Prim_%d", i)
+	return formatstest.FlatPath(i)
 }
 
 // testScene generates n prims of props deterministically, in batches.
@@ -70,14 +40,16 @@ type testScene struct {
 	seed  uint64
 }
 
-func (s testScene) info() formats.SceneInfo {
+// SceneInfo implements formatstest.Source.
+func (s testScene) SceneInfo() formats.SceneInfo {
 	return formats.SceneInfo{Schema: "custom", Hierarchy: s.hier, Seed: s.seed, Prims: s.n, Properties: s.props}
 }
 
 const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// batches yields the scene in batches of at most size prims.
-func (s testScene) batches(size int, yield func(*formats.Batch) error) error {
+// Batches implements formatstest.Source. Every batch has columns of its
+// own, so a caller may keep it.
+func (s testScene) Batches(size int, yield func(*formats.Batch) error) error {
 	rng := rand.New(rand.NewPCG(s.seed, 7))
 	b := &formats.Batch{Columns: make([]formats.Column, len(s.props))}
 	for i := 0; i < s.n; {
@@ -209,65 +181,38 @@ func writeScene(t testing.TB, dir string, s testScene, opts formats.Options) str
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := Format{}.Create(path, full, s.info())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.batches(1000, w.Write); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	formatstest.WriteFile(t, Format{}, path, full, s, 1000)
 	return path
 }
 
-// canonical renders a value as dump_layer.py does: IEEE bits as decimal
-// text, integers as text.
+// dumpNotation writes a value as dump_layer.py prints it: IEEE bits and
+// integers as decimal strings, vectors and arrays as JSON arrays.
+var dumpNotation = &formats.Notation{
+	Float: func(dst []byte, x float64, bits int) []byte {
+		if bits == 32 {
+			return strconv.AppendQuote(dst, strconv.FormatUint(uint64(math.Float32bits(float32(x))), 10))
+		}
+		return strconv.AppendQuote(dst, strconv.FormatUint(math.Float64bits(x), 10))
+	},
+	Int: func(dst []byte, x int64) []byte { return strconv.AppendQuote(dst, strconv.FormatInt(x, 10)) },
+	String: func(dst []byte, s string) []byte {
+		b, _ := json.Marshal(s)
+		return append(dst, b...)
+	},
+	Bool:    [2]string{"false", "true"},
+	Tuple:   [2]byte{'[', ']'},
+	Array:   [2]byte{'[', ']'},
+	Sep:     ',',
+	Invalid: "null",
+}
+
+// canonical renders a value as dump_layer.py does, decoded as JSON.
 func canonical(v *formats.Value) any {
-	b64 := func(x float64) string { return strconv.FormatUint(math.Float64bits(x), 10) }
-	b32 := func(x float32) string { return strconv.FormatUint(uint64(math.Float32bits(x)), 10) }
-	switch v.Type {
-	case formats.Double:
-		return b64(v.Num)
-	case formats.Float:
-		return b32(float32(v.Num))
-	case formats.Int, formats.Int64:
-		return strconv.FormatInt(v.Int, 10)
-	case formats.Bool:
-		return v.Bool
-	case formats.String, formats.Token:
-		return v.Str
-	case formats.Float3:
-		return []any{b32(float32(v.Vec[0])), b32(float32(v.Vec[1])), b32(float32(v.Vec[2]))}
-	case formats.Double3:
-		return []any{b64(v.Vec[0]), b64(v.Vec[1]), b64(v.Vec[2])}
-	case formats.DoubleArray:
-		out := []any{}
-		for _, x := range v.Doubles {
-			out = append(out, b64(x))
-		}
-		return out
-	case formats.FloatArray:
-		out := []any{}
-		for _, x := range v.Floats {
-			out = append(out, b32(x))
-		}
-		return out
-	case formats.IntArray:
-		out := []any{}
-		for _, x := range v.Ints {
-			out = append(out, strconv.FormatInt(int64(x), 10))
-		}
-		return out
-	case formats.Float3Array:
-		out := []any{}
-		for _, x := range v.Vecs {
-			out = append(out, []any{b32(x[0]), b32(x[1]), b32(x[2])})
-		}
-		return out
+	var out any
+	if err := json.Unmarshal(dumpNotation.AppendValue(nil, v), &out); err != nil {
+		panic(err)
 	}
-	return nil
+	return out
 }
 
 // dumpPrim is one prim of a layer dump.

@@ -12,67 +12,46 @@ import (
 // numeric arrays; shorter arrays are always stored raw.
 const minCompressedArray = 16
 
+// crateTypes maps each scalar scene type to its crate type code. An array
+// is stored with the code of its element type and the array bit set.
+var crateTypes = [...]int{
+	formats.Double:  tDouble,
+	formats.Float:   tFloat,
+	formats.Int:     tInt,
+	formats.Int64:   tInt64,
+	formats.Bool:    tBool,
+	formats.String:  tString,
+	formats.Token:   tToken,
+	formats.Float3:  tVec3f,
+	formats.Double3: tVec3d,
+}
+
+// sceneTypes is crateTypes inverted, indexed by type code.
+var sceneTypes = func() (st [256]formats.Type) {
+	for t, code := range crateTypes {
+		if code != tInvalid {
+			st[code] = formats.Type(t)
+		}
+	}
+	return st
+}()
+
 // crateType maps a scene type to its crate type code (array bit separate).
 func crateType(t formats.Type) (int, bool) {
-	switch t {
-	case formats.Double, formats.DoubleArray:
-		return tDouble, true
-	case formats.Float, formats.FloatArray:
-		return tFloat, true
-	case formats.Int, formats.IntArray:
-		return tInt, true
-	case formats.Int64:
-		return tInt64, true
-	case formats.Bool:
-		return tBool, true
-	case formats.String:
-		return tString, true
-	case formats.Token:
-		return tToken, true
-	case formats.Float3, formats.Float3Array:
-		return tVec3f, true
-	case formats.Double3:
-		return tVec3d, true
+	e := t.Elem()
+	if int(e) >= len(crateTypes) || crateTypes[e] == tInvalid {
+		return 0, false
 	}
-	return 0, false
+	return crateTypes[e], true
 }
 
 // sceneType maps a crate type code and array flag back to a scene type.
 func sceneType(t int, array bool) formats.Type {
+	st := sceneTypes[uint8(t)]
 	if array {
-		switch t {
-		case tDouble:
-			return formats.DoubleArray
-		case tFloat:
-			return formats.FloatArray
-		case tInt:
-			return formats.IntArray
-		case tVec3f:
-			return formats.Float3Array
-		}
-		return formats.Invalid
+		return formats.ArrayOf(st)
 	}
-	switch t {
-	case tDouble:
-		return formats.Double
-	case tFloat:
-		return formats.Float
-	case tInt:
-		return formats.Int
-	case tInt64:
-		return formats.Int64
-	case tBool:
-		return formats.Bool
-	case tString:
-		return formats.String
-	case tToken:
-		return formats.Token
-	case tVec3f:
-		return formats.Float3
-	case tVec3d:
-		return formats.Double3
-	}
-	return formats.Invalid
+	return st
 }
 
 var typeCodeNames = map[int]string{
@@ -166,11 +145,17 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 			b = le.AppendUint32(b, math.Float32bits(e[1]))
 			b = le.AppendUint32(b, math.Float32bits(e[2]))
 		}
-		w.buf = b
-		w.writeBytes(b)
-		return rep, nil
+		return w.putValue(rep, b)
 	}
 	return 0, fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// putValue writes b, a value built in w.buf's storage, keeps the (maybe
+// grown) storage for the next value and returns rep, the value's rep.
+func (w *writer) putValue(rep valueRep, b []byte) (valueRep, error) {
+	w.buf = b
+	w.writeBytes(b)
+	return rep, nil
 }
 
 // outOfLine writes a scalar's little-endian words (width bytes each; one
@@ -211,9 +196,7 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 		if err != nil {
 			return 0, err
 		}
-		w.buf = b
-		w.writeBytes(b)
-		return rep, nil
+		return w.putValue(rep, b)
 	}
 	if len(v) >= minCompressedArray {
 		// Uncompressed arrays of 16 or more are aligned like other raw
@@ -225,9 +208,7 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 	for _, x := range v {
 		b = le.AppendUint32(b, uint32(x))
 	}
-	w.buf = b
-	w.writeBytes(b)
-	return rep, nil
+	return w.putValue(rep, b)
 }
 
 type floatElem interface{ ~float32 | ~float64 }
@@ -275,9 +256,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 			if err != nil {
 				return 0, err
 			}
-			w.buf = b
-			w.writeBytes(b)
-			return rep, nil
+			return w.putValue(rep, b)
 		}
 		maxLUT := min(len(v)/4, 1024)
 		var lut []T
@@ -308,9 +287,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 			if err != nil {
 				return 0, err
 			}
-			w.buf = b
-			w.writeBytes(b)
-			return rep, nil
+			return w.putValue(rep, b)
 		}
 	}
 	w.align(8)
@@ -319,7 +296,5 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 	for _, x := range v {
 		b = appendFloat(b, x)
 	}
-	w.buf = b
-	w.writeBytes(b)
-	return rep, nil
+	return w.putValue(rep, b)
 }

@@ -22,17 +22,6 @@ func (s *scene) newBatchFiller() *batchFiller {
 	return f
 }
 
-func (s *scene) newBatch(capacity int) *formats.Batch {
-	b := &formats.Batch{
-		Paths:   make([]string, 0, capacity),
-		Columns: make([]formats.Column, len(s.info.Properties)),
-	}
-	for i, p := range s.info.Properties {
-		b.Columns[i].Property = p
-	}
-	return b
-}
-
 // fill makes b the n prims from start; slot (0 or 1) selects the array
 // buffers, so the two batches of a pipeline never share memory. Batches
 // must be filled in order: every column's stream continues where the last
@@ -45,14 +34,13 @@ func (f *batchFiller) fill(b *formats.Batch, start, n, slot int) {
 		f.pathEnds = append(f.pathEnds, len(f.pathBuf))
 	}
 	all := string(f.pathBuf)
-	b.Paths = b.Paths[:0]
+	b.Reset()
 	prev := 0
 	for _, e := range f.pathEnds {
 		b.Paths = append(b.Paths, all[prev:e])
 		prev = e
 	}
 	for i := range b.Columns {
-		b.Columns[i].Reset()
 		f.gens[i].fill(&b.Columns[i], n, slot)
 	}
 }
@@ -70,7 +58,7 @@ func (s *scene) generate(batchSize int, fn func(*formats.Batch) error) error {
 		return s.generateAhead(batchSize, fn)
 	}
 	f := s.newBatchFiller()
-	b := s.newBatch(batchSize)
+	b := formats.NewBatch(s.info.Properties, batchSize)
 	for start := 0; start < s.cfg.Prims; start += batchSize {
 		f.fill(b, start, min(batchSize, s.cfg.Prims-start), 0)
 		if err := fn(b); err != nil {
@@ -88,8 +76,8 @@ type slotBatch struct {
 func (s *scene) generateAhead(batchSize int, fn func(*formats.Batch) error) error {
 	f := s.newBatchFiller()
 	free := make(chan slotBatch, 2)
-	free <- slotBatch{s.newBatch(batchSize), 0}
-	free <- slotBatch{s.newBatch(batchSize), 1}
+	free <- slotBatch{formats.NewBatch(s.info.Properties, batchSize), 0}
+	free <- slotBatch{formats.NewBatch(s.info.Properties, batchSize), 1}
 	ready := make(chan slotBatch, 1)
 	stop := make(chan struct{})
 	go func() {

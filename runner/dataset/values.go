@@ -40,13 +40,6 @@ func (s *normalFloat) next() float64 {
 	return s.mean + float64(s.sd*z)
 }
 
-type choiceFloat struct {
-	r    *rand.PCG
-	vals []float64
-}
-
-func (s *choiceFloat) next() float64 { return s.vals[bounded(s.r, uint64(len(s.vals)))] }
-
 type sequenceFloat struct {
 	start, step float64
 	i           int64
@@ -58,20 +51,6 @@ func (s *sequenceFloat) next() float64 {
 	return v
 }
 
-// cycleFloat repeats a constant list (or a single constant).
-type cycleFloat struct {
-	vals []float64
-	k    int
-}
-
-func (s *cycleFloat) next() float64 {
-	v := s.vals[s.k]
-	if s.k++; s.k == len(s.vals) {
-		s.k = 0
-	}
-	return v
-}
-
 type uniformInt struct {
 	r  *rand.PCG
 	lo int64
@@ -79,13 +58,6 @@ type uniformInt struct {
 }
 
 func (s *uniformInt) next() int64 { return s.lo + int64(bounded(s.r, s.n)) }
-
-type choiceInt struct {
-	r    *rand.PCG
-	vals []int64
-}
-
-func (s *choiceInt) next() int64 { return s.vals[bounded(s.r, uint64(len(s.vals)))] }
 
 type sequenceInt struct{ v, step int64 }
 
@@ -95,12 +67,21 @@ func (s *sequenceInt) next() int64 {
 	return v
 }
 
-type cycleInt struct {
-	vals []int64
+// choice draws uniformly from a list.
+type choice[T any] struct {
+	r    *rand.PCG
+	vals []T
+}
+
+func (s *choice[T]) next() T { return s.vals[bounded(s.r, uint64(len(s.vals)))] }
+
+// cycle repeats a constant list (or a single constant).
+type cycle[T any] struct {
+	vals []T
 	k    int
 }
 
-func (s *cycleInt) next() int64 {
+func (s *cycle[T]) next() T {
 	v := s.vals[s.k]
 	if s.k++; s.k == len(s.vals) {
 		s.k = 0
@@ -115,6 +96,19 @@ func numbers(l literal) []literal {
 	return []literal{l}
 }
 
+// literalValues converts literals with value.
+func literalValues[T any](ls []literal, value func(literal) T) []T {
+	out := make([]T, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, value(l))
+	}
+	return out
+}
+
+func literalFloat(l literal) float64 { return l.num }
+
+func literalInt(l literal) int64 { return l.i }
+
 func newFloatSource(g Generator, r *rand.PCG) floatSource {
 	a := g.args
 	switch g.name {
@@ -125,17 +119,9 @@ func newFloatSource(g Generator, r *rand.PCG) floatSource {
 	case genSequence:
 		return &sequenceFloat{start: a[0].num, step: a[1].num}
 	case genChoice:
-		s := &choiceFloat{r: r}
-		for _, e := range a[0].list {
-			s.vals = append(s.vals, e.num)
-		}
-		return s
+		return &choice[float64]{r: r, vals: literalValues(a[0].list, literalFloat)}
 	default: // constant
-		s := &cycleFloat{}
-		for _, e := range numbers(a[0]) {
-			s.vals = append(s.vals, e.num)
-		}
-		return s
+		return &cycle[float64]{vals: literalValues(numbers(a[0]), literalFloat)}
 	}
 }
 
@@ -147,17 +133,9 @@ func newIntSource(g Generator, r *rand.PCG) intSource {
 	case genSequence:
 		return &sequenceInt{v: a[0].i, step: a[1].i}
 	case genChoice:
-		s := &choiceInt{r: r}
-		for _, e := range a[0].list {
-			s.vals = append(s.vals, e.i)
-		}
-		return s
+		return &choice[int64]{r: r, vals: literalValues(a[0].list, literalInt)}
 	default: // constant
-		s := &cycleInt{}
-		for _, e := range numbers(a[0]) {
-			s.vals = append(s.vals, e.i)
-		}
-		return s
+		return &cycle[int64]{vals: literalValues(numbers(a[0]), literalInt)}
 	}
 }
 
@@ -279,32 +257,13 @@ func (f *floatColumn) fill(c *formats.Column, n, slot int) {
 			c.Vec3d = append(c.Vec3d, [3]float64{src.next(), src.next(), src.next()})
 		}
 	case formats.DoubleArray:
-		buf := f.flat64[slot][:0]
-		for range n * f.length {
-			buf = append(buf, src.next())
-		}
-		f.flat64[slot] = buf
-		for k := range n {
-			c.DoubleArrays = append(c.DoubleArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
-		}
+		c.DoubleArrays = appendRows(c.DoubleArrays, &f.flat64[slot], n, f.length, src.next)
 	case formats.FloatArray:
-		buf := f.flat32[slot][:0]
-		for range n * f.length {
-			buf = append(buf, float32(src.next()))
-		}
-		f.flat32[slot] = buf
-		for k := range n {
-			c.FloatArrays = append(c.FloatArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
-		}
+		c.FloatArrays = appendRows(c.FloatArrays, &f.flat32[slot], n, f.length, func() float32 { return float32(src.next()) })
 	case formats.Float3Array:
-		buf := f.flatV[slot][:0]
-		for range n * f.length {
-			buf = append(buf, [3]float32{float32(src.next()), float32(src.next()), float32(src.next())})
-		}
-		f.flatV[slot] = buf
-		for k := range n {
-			c.Vec3fArrays = append(c.Vec3fArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
-		}
+		c.Vec3fArrays = appendRows(c.Vec3fArrays, &f.flatV[slot], n, f.length, func() [3]float32 {
+			return [3]float32{float32(src.next()), float32(src.next()), float32(src.next())}
+		})
 	}
 }
 
@@ -325,15 +284,22 @@ func (f *intColumn) fill(c *formats.Column, n, slot int) {
 			c.Int64s = append(c.Int64s, f.src.next())
 		}
 	case formats.IntArray:
-		buf := f.flat[slot][:0]
-		for range n * f.length {
-			buf = append(buf, int32(f.src.next()))
-		}
-		f.flat[slot] = buf
-		for k := range n {
-			c.IntArrays = append(c.IntArrays, buf[k*f.length:(k+1)*f.length:(k+1)*f.length])
-		}
+		c.IntArrays = appendRows(c.IntArrays, &f.flat[slot], n, f.length, func() int32 { return int32(f.src.next()) })
 	}
+}
+
+// appendRows draws n rows of length elements into buf, the slot's element
+// buffer, and appends each row to rows as a capped slice of buf.
+func appendRows[T any](rows [][]T, buf *[]T, n, length int, draw func() T) [][]T {
+	flat := (*buf)[:0]
+	for range n * length {
+		flat = append(flat, draw())
+	}
+	*buf = flat
+	for k := range n {
+		rows = append(rows, flat[k*length:(k+1)*length:(k+1)*length])
+	}
+	return rows
 }
 
 type boolColumn struct {

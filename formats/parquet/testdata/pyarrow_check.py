@@ -13,19 +13,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
+# The Arrow types that hold a USD scalar type, by their pyarrow test.
+SCALARS = [
+    (pa.types.is_float64, "double"),
+    (pa.types.is_float32, "float"),
+    (pa.types.is_int32, "int"),
+    (pa.types.is_int64, "int64"),
+    (pa.types.is_boolean, "bool"),
+    (pa.types.is_string, "string"),
+]
+
+
 def usd_type(t):
-    if pa.types.is_float64(t):
-        return "double"
-    if pa.types.is_float32(t):
-        return "float"
-    if pa.types.is_int32(t):
-        return "int"
-    if pa.types.is_int64(t):
-        return "int64"
-    if pa.types.is_boolean(t):
-        return "bool"
-    if pa.types.is_string(t):
-        return "string"
+    for is_type, name in SCALARS:
+        if is_type(t):
+            return name
     if pa.types.is_fixed_size_list(t) and t.list_size == 3:
         inner = usd_type(t.value_type)
         if inner in ("float", "double"):

@@ -1,18 +1,15 @@
 // Package cat prints any file the runner can read (usdc, usda, parquet) the
 // way usdcat does: as USDA-like text, or as one JSON object per property
-// value for scripts. It is the logic behind `runner cat`.
+// value for scripts. It is the logic behind `runner cat`; the formats
+// themselves say which files are theirs (formats.Detect).
 package cat
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/scenebench/runner/formats"
@@ -20,62 +17,26 @@ import (
 	"github.com/scenebench/runner/formats/usda"
 )
 
-// magics maps the leading bytes of a file to its format.
-var magics = []struct {
-	prefix, format string
-}{
-	{"PXR-USDC", "usdc"},
-	{"PAR1", "parquet"},
-	{"#usda", "usda"},
-}
-
-// Detect names the format of the file at path: by its leading bytes, else by
-// its extension.
-func Detect(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var head [8]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	for _, m := range magics {
-		if bytes.HasPrefix(head[:n], []byte(m.prefix)) {
-			return m.format, nil
-		}
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	for _, name := range formats.Names() {
-		if f, ok := formats.Lookup(name); ok && f.Extension() == ext {
-			return name, nil
-		}
-	}
-	return "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
-}
-
-// Open detects the format of the file at path and opens it with the
-// format's default options.
+// Open recognises the format of the file at path (formats.Detect: by its
+// first bytes, else its extension) and opens it with the format's default
+// options. It returns the format's name with the reader.
 func Open(path string) (formats.Reader, string, error) {
-	name, err := Detect(path)
+	f, err := formats.Detect(path)
+	if errors.Is(err, formats.ErrUnknownFormat) {
+		return nil, "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	f, ok := formats.Lookup(name)
-	if !ok {
-		return nil, name, fmt.Errorf("%s: format %q is not available in this build", path, name)
-	}
 	opts, err := formats.Normalize(f, nil)
 	if err != nil {
-		return nil, name, err
+		return nil, f.Name(), err
 	}
 	r, err := f.Open(path, opts)
 	if err != nil {
-		return nil, name, err
+		return nil, f.Name(), err
 	}
-	return r, name, nil
+	return r, f.Name(), nil
 }
 
 // sceneInfoReader is implemented by readers that recover the scene
@@ -173,76 +134,20 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 	return strconv.AppendFloat(b, x, 'g', -1, bits)
 }
 
+// jsonNotation writes values as JSON: numbers in shortest round-trip form,
+// vectors and arrays as arrays.
+var jsonNotation = &formats.Notation{
+	Float:   appendJSONFloat,
+	String:  appendJSONString,
+	Bool:    [2]string{"false", "true"},
+	Tuple:   [2]byte{'[', ']'},
+	Array:   [2]byte{'[', ']'},
+	Sep:     ',',
+	Invalid: "null",
+}
+
 func appendJSONValue(b []byte, v *formats.Value) []byte {
-	switch v.Type {
-	case formats.Double:
-		return appendJSONFloat(b, v.Num, 64)
-	case formats.Float:
-		return appendJSONFloat(b, v.Num, 32)
-	case formats.Int, formats.Int64:
-		return strconv.AppendInt(b, v.Int, 10)
-	case formats.Bool:
-		return strconv.AppendBool(b, v.Bool)
-	case formats.String, formats.Token:
-		return appendJSONString(b, v.Str)
-	case formats.Float3, formats.Double3:
-		bits := 64
-		if v.Type == formats.Float3 {
-			bits = 32
-		}
-		b = append(b, '[')
-		for i, x := range v.Vec {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, x, bits)
-		}
-		return append(b, ']')
-	case formats.DoubleArray:
-		b = append(b, '[')
-		for i, x := range v.Doubles {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, x, 64)
-		}
-		return append(b, ']')
-	case formats.FloatArray:
-		b = append(b, '[')
-		for i, x := range v.Floats {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, float64(x), 32)
-		}
-		return append(b, ']')
-	case formats.IntArray:
-		b = append(b, '[')
-		for i, x := range v.Ints {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(x), 10)
-		}
-		return append(b, ']')
-	case formats.Float3Array:
-		b = append(b, '[')
-		for i, x := range v.Vecs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for j, c := range x {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendJSONFloat(b, float64(c), 32)
-			}
-			b = append(b, ']')
-		}
-		return append(b, ']')
-	}
-	return append(b, "null"...)
+	return jsonNotation.AppendValue(b, v)
 }
 
 // appendJSONString quotes s as a JSON string; invalid UTF-8 becomes U+FFFD.

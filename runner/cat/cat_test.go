@@ -31,38 +31,19 @@ func writeScene(t *testing.T, name string) string {
 	return path
 }
 
-func TestDetect(t *testing.T) {
-	dir := t.TempDir()
-	cases := []struct {
-		file, content, want, err string
-	}{
-		{"a.bin", "PXR-USDC\x00\x08", "usdc", ""},
-		{"b.bin", "PAR1\x15\x04", "parquet", ""},
-		{"c.txt", "#usda 1.0\n", "usda", ""},
-		{"d.usda", "PXR-USDC", "usdc", ""}, // contents win over the name
-		{"e.usdc", "", "usdc", ""},         // too short: by extension
-		{"f.parquet", "xx", "parquet", ""},
-		{"g.usda", "hello", "usda", ""},
-		{"h.txt", "hello", "", "unknown file format"},
+// TestOpenUnknown: a file no format recognises is a usage error that says
+// which formats were tried; a missing file is the open error.
+func TestOpenUnknown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(path, []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range cases {
-		path := filepath.Join(dir, c.file)
-		if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got, err := Detect(path)
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%s: err = %v, want %q", c.file, err, c.err)
-			}
-			continue
-		}
-		if err != nil || got != c.want {
-			t.Errorf("%s: Detect = %q, %v; want %q", c.file, got, err, c.want)
-		}
+	want := path + ": unknown file format (not usdc, usda or parquet by its contents or extension)"
+	if _, _, err := Open(path); err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
 	}
-	if _, err := Detect(filepath.Join(dir, "missing.usda")); err == nil {
-		t.Error("missing file detected")
+	if _, _, err := Open(filepath.Join(t.TempDir(), "missing.usda")); err == nil || strings.Contains(err.Error(), "unknown file format") {
+		t.Errorf("missing file: err = %v", err)
 	}
 }
 
@@ -165,7 +146,7 @@ func golden(t *testing.T, name string, got []byte) {
 // TestOpenUSDLayer prints a layer OpenUSD wrote (typed prims, metadata,
 // role types, attributes without values): every value it holds appears once.
 func TestOpenUSDLayer(t *testing.T) {
-	path := filepath.Join("..", "usda", "testdata", "openusd_stage.usda")
+	path := filepath.Join("..", "..", "formats", "usda", "testdata", "openusd_stage.usda")
 	r, name, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
