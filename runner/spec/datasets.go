@@ -39,16 +39,9 @@ func (l *loader) loadDatasets() []dataset.Config {
 	generated := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, db := range b.Datasets {
-			if err := plan.CheckName(db.Name); err != nil {
-				l.add(errorAt(db.DefRange, "Invalid dataset name", err.Error()+"."))
+			if !l.declare(declared, "dataset", db.Name, db.DefRange) {
 				continue
 			}
-			if prev, dup := declared[db.Name]; dup {
-				l.add(errorAt(db.DefRange, "Duplicate dataset",
-					fmt.Sprintf("A dataset named %q was already declared at %s.", db.Name, prev)))
-				continue
-			}
-			declared[db.Name] = db.DefRange
 			cfgs := l.datasetBlock(db)
 			names := make([]string, len(cfgs))
 			for i, c := range cfgs {

@@ -25,10 +25,6 @@ func (l *loader) loadDrivers() []plan.Driver {
 	declared := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, db := range b.Drivers {
-			if err := plan.CheckName(db.Name); err != nil {
-				l.add(errorAt(db.DefRange, "Invalid driver name", err.Error()+"."))
-				continue
-			}
 			if db.Name == plan.GoReader {
 				l.add(errorAt(db.DefRange, "Reserved driver name", `"go" names runner's own reader; give the driver another name.`))
 				continue
@@ -38,12 +34,9 @@ func (l *loader) loadDrivers() []plan.Driver {
 					fmt.Sprintf("%q is a shipped driver; declare yours under another name, with uses = %q to build on it.", db.Name, db.Name)))
 				continue
 			}
-			if prev, dup := declared[db.Name]; dup {
-				l.add(errorAt(db.DefRange, "Duplicate driver",
-					fmt.Sprintf("A driver named %q was already declared at %s.", db.Name, prev)))
+			if !l.declare(declared, "driver", db.Name, db.DefRange) {
 				continue
 			}
-			declared[db.Name] = db.DefRange
 			if d, ok := l.driver(db); ok {
 				out = append(out, d)
 			}

@@ -35,16 +35,9 @@ func (l *loader) loadFormats() []plan.Variant {
 }
 
 func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []plan.Variant {
-	if err := plan.CheckName(fb.Label); err != nil {
-		l.add(errorAt(fb.DefRange, "Invalid format label", err.Error()+"."))
+	if !l.declare(declared, "format", fb.Label, fb.DefRange) {
 		return nil
 	}
-	if prev, dup := declared[fb.Label]; dup {
-		l.add(errorAt(fb.DefRange, "Duplicate format",
-			fmt.Sprintf("A format labelled %q was already declared at %s.", fb.Label, prev)))
-		return nil
-	}
-	declared[fb.Label] = fb.DefRange
 
 	typeName, typeRange := fb.Label, fb.DefRange
 	if fb.Type != nil {

@@ -22,16 +22,9 @@ func (l *loader) loadScenarios() []plan.Scenario {
 	declared := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, sb := range b.Scenarios {
-			if err := plan.CheckName(sb.Name); err != nil {
-				l.add(errorAt(sb.DefRange, "Invalid scenario name", err.Error()+"."))
+			if !l.declare(declared, "scenario", sb.Name, sb.DefRange) {
 				continue
 			}
-			if prev, dup := declared[sb.Name]; dup {
-				l.add(errorAt(sb.DefRange, "Duplicate scenario",
-					fmt.Sprintf("A scenario named %q was already declared at %s.", sb.Name, prev)))
-				continue
-			}
-			declared[sb.Name] = sb.DefRange
 			if s, ok := l.scenario(sb); ok {
 				out = append(out, s)
 			}

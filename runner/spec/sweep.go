@@ -113,3 +113,24 @@ func (l *loader) unique(seen map[string]hcl.Range, names []string, rng hcl.Range
 	}
 	return true
 }
+
+// declare checks a block's name and records it in declared; a bad or
+// repeated name is reported and makes it return false. kind names the
+// block ("dataset"); a format is "labelled", the others "named".
+func (l *loader) declare(declared map[string]hcl.Range, kind, name string, rng hcl.Range) bool {
+	noun, verb := "name", "named"
+	if kind == "format" {
+		noun, verb = "label", "labelled"
+	}
+	if err := plan.CheckName(name); err != nil {
+		l.add(errorAt(rng, "Invalid "+kind+" "+noun, err.Error()+"."))
+		return false
+	}
+	if prev, dup := declared[name]; dup {
+		l.add(errorAt(rng, "Duplicate "+kind,
+			fmt.Sprintf("A %s %s %q was already declared at %s.", kind, verb, name, prev)))
+		return false
+	}
+	declared[name] = rng
+	return true
+}
