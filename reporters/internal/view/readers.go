@@ -54,4 +54,3 @@ func (r *Report) readers() {
 		r.Readers = append(r.Readers, row)
 	}
 }
-

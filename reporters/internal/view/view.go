@@ -28,7 +28,7 @@ type Report struct {
 	// Readers says who read each variant's files, when a driver read any.
 	Readers  []ReaderRow
 	Problems []Problem
-	Warnings  []Warning
+	Warnings []Warning
 	// WarningGroups gathers warnings of identical text, in order of first
 	// appearance, so a warning raised for every step is listed once.
 	WarningGroups []WarningGroup
