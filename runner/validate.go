@@ -10,7 +10,6 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/runner/dataset"
-
 	"github.com/scenebench/runner/runner/exec"
 	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"

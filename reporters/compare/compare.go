@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scenebench/runner/internal/units"
+
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -220,7 +222,7 @@ func cells(r Row) []string {
 		if s.MedianNS == 0 && s.MinNS == 0 {
 			return "–", ""
 		}
-		m := view.Duration(s.MedianNS)
+		m := units.Duration(s.MedianNS)
 		if status == results.StatusMismatch {
 			m += " (MISMATCH)"
 		}

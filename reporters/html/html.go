@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/reporters/internal/view"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -139,7 +140,7 @@ func (b *builder) meta() []kv {
 	}
 	if e.CPUModel != "" || e.Cores > 0 {
 		out = append(out, kv{"machine", fmt.Sprintf("%s, %d cores, %s, %s/%s %s", e.CPUModel, e.Cores,
-			view.Bytes(float64(e.MemoryBytes)), e.OS, e.Arch, e.Kernel)})
+			units.Bytes(float64(e.MemoryBytes)), e.OS, e.Arch, e.Kernel)})
 	}
 	if e.GoVersion != "" || e.RunnerVersion != "" {
 		v := strings.TrimSpace(e.RunnerVersion + " " + e.RunnerCommit)
@@ -243,7 +244,7 @@ func (b *builder) overview() (*tab, error) {
 		for _, row := range b.r.Readers {
 			span := "–"
 			if row.Startup.Has {
-				span = view.Interval(row.Startup.Low, row.Startup.High)
+				span = units.Interval(row.Startup.Low, row.Startup.High)
 			}
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), {Text: row.Reader}, {Text: view.Dash(row.Version)},
 				valueCell(row.Startup, view.Time), {Text: span}})
@@ -304,17 +305,17 @@ func (b *builder) sizes() (*tab, error) {
 		for _, z := range d.Sizes {
 			maxB = math.Max(maxB, float64(z.Bytes))
 		}
-		unit, scale := view.BytesUnit(maxB)
+		unit, scale := units.BytesUnit(maxB)
 		for _, z := range d.Sizes {
-			c := cell{Text: view.Count(z.Bytes), Sort: num(float64(z.Bytes)), Class: "num"}
+			c := cell{Text: units.Count(z.Bytes), Sort: num(float64(z.Bytes)), Class: "num"}
 			if z.Winner {
 				c.Class += " win"
 			}
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(z.Variant), c,
-				{Text: view.MiB(float64(z.Bytes)), Class: "num"}, {Text: view.Dash(z.Ratio), Class: "num"},
+				{Text: units.MiB(float64(z.Bytes)), Class: "num"}, {Text: view.Dash(z.Ratio), Class: "num"},
 				{Text: z.Compression, Class: "num"}, {Text: view.Mark(z.Winner)}})
 			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes),
-				text: view.Bytes(float64(z.Bytes))})
+				text: units.Bytes(float64(z.Bytes))})
 		}
 		svg, err := barChart("File size, "+d.Name, unit, bars, scale)
 		if err != nil {
@@ -353,7 +354,7 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 				}
 				lines = append(lines, l)
 			}
-			unit, scale := view.DurationUnit(maxV)
+			unit, scale := units.DurationUnit(maxV)
 			svg, err := lineChart(fmt.Sprintf("%s / %s against prims (%s)", name, st.Step, sw.Hierarchy),
 				"prims", unit, lines, 1, scale, true, true)
 			if err != nil {
@@ -393,7 +394,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 	s := &section{Heading: fmt.Sprintf("%s — step %s (op %s)", d.Name, st.Name, st.Op), Level: 3}
 	var about []string
 	if st.Ops > 1 {
-		about = append(about, fmt.Sprintf("%s ops per run, times per op", view.Count(st.Ops)))
+		about = append(about, fmt.Sprintf("%s ops per run, times per op", units.Count(st.Ops)))
 	}
 	if st.Values > 0 {
 		about = append(about, st.ValuesRead())
@@ -409,7 +410,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 			maxV = math.Max(maxV, math.Max(row.Step.Stats.MedianNS, row.Step.Stats.CI95HighNS))
 		}
 	}
-	unit, scale := view.DurationUnit(maxV)
+	unit, scale := units.DurationUnit(maxV)
 	for _, row := range st.Rows {
 		v := row.Value()
 		if !row.Usable() {
@@ -422,19 +423,19 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		m := row.Step.Memory
 		median := valueCell(view.Value{Present: true, Has: true, V: x.MedianNS, Status: row.Cell.Status, Winner: row.Winner}, view.Time)
 		tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), median,
-			{Text: view.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num"},
-			{Text: view.Duration(x.MeanNS) + " ± " + view.Duration(x.StddevNS), Class: "num", Sort: num(x.MeanNS)},
-			{Text: view.Duration(x.MinNS), Class: "num", Sort: num(x.MinNS)},
-			{Text: view.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
-			{Text: view.Duration(x.P95NS), Class: "num", Sort: num(x.P95NS)},
+			{Text: units.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num"},
+			{Text: units.Duration(x.MeanNS) + " ± " + units.Duration(x.StddevNS), Class: "num", Sort: num(x.MeanNS)},
+			{Text: units.Duration(x.MinNS), Class: "num", Sort: num(x.MinNS)},
+			{Text: units.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
+			{Text: units.Duration(x.P95NS), Class: "num", Sort: num(x.P95NS)},
 			{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num"},
-			{Text: view.Bytes(m.PeakRSSBytes.Median), Class: "num"},
-			{Text: view.Bytes(m.RSSDeltaBytes.Median), Class: "num"},
-			{Text: view.Bytes(m.ReadBytes.Median), Class: "num"},
+			{Text: units.Bytes(m.PeakRSSBytes.Median), Class: "num"},
+			{Text: units.Bytes(m.RSSDeltaBytes.Median), Class: "num"},
+			{Text: units.Bytes(m.ReadBytes.Median), Class: "num"},
 			{Text: view.Dash(row.Ratio), Class: "num"},
 			{Text: view.Mark(row.Winner)}})
 		bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: x.MedianNS,
-			low: x.CI95LowNS, high: x.CI95HighNS, text: view.Duration(x.MedianNS)})
+			low: x.CI95LowNS, high: x.CI95HighNS, text: units.Duration(x.MedianNS)})
 	}
 	svg, err := barChart(fmt.Sprintf("%s: %s / %s", d.Name, st.Scenario, st.Name), "median, "+unit, bars, scale)
 	if err != nil {
@@ -476,7 +477,7 @@ func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, erro
 		}
 		lines = append(lines, l)
 	}
-	unit, scale := view.BytesUnit(maxRSS)
+	unit, scale := units.BytesUnit(maxRSS)
 	svg, err := lineChart(fmt.Sprintf("Memory staircase: %s, %s / %s", d.Name, st.Scenario, st.Step),
 		"prims read", "RSS, "+unit, lines, 1, scale, false, false)
 	if err != nil || svg == "" {
@@ -490,7 +491,7 @@ func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, erro
 		tbl.Header = append(tbl.Header, b.variantCell(se.Variant).Text)
 	}
 	for _, p := range st.Prims {
-		row := []cell{{Text: view.Count(int64(p)), Class: "num"}}
+		row := []cell{{Text: units.Count(int64(p)), Class: "num"}}
 		for _, se := range st.Series {
 			row = append(row, cell{Text: se.RSSText(p), Class: "num"})
 		}
@@ -527,7 +528,7 @@ func (b *builder) memory() (*tab, error) {
 			}
 			series = append(series, g)
 		}
-		unit, scale := view.BytesUnit(maxV)
+		unit, scale := units.BytesUnit(maxV)
 		svg, err := groupedBarChart("Memory, "+d.Name, "RSS, "+unit, cats, series, scale, 0)
 		if err != nil {
 			return nil, err
@@ -590,20 +591,20 @@ func (b *builder) all() (*tab, error) {
 						continue
 					}
 					x := row.Step.Stats
-					dur := func(v float64) cell { return cell{Text: view.Duration(v), Sort: num(v), Class: "num"} }
+					dur := func(v float64) cell { return cell{Text: units.Duration(v), Sort: num(v), Class: "num"} }
 					ratio := cell{Text: view.Dash(row.Ratio), Class: "num", Sort: "-1"}
 					if base > 0 {
 						q := x.MedianNS / base
 						ratio.Sort = num(q)
 						ratios[row.Variant.Index] = append(ratios[row.Variant.Index], q)
 					}
-					r = append(r, dur(x.MedianNS), cell{Text: view.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num", Sort: num(x.CI95LowNS)},
+					r = append(r, dur(x.MedianNS), cell{Text: units.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num", Sort: num(x.CI95LowNS)},
 						dur(x.MeanNS), dur(x.StddevNS), dur(x.MinNS), dur(x.MaxNS), dur(x.P95NS),
 						cell{Text: fmt.Sprintf("%.1f%%", 100*x.CV), Class: "num", Sort: num(x.CV)},
 						cell{Text: strconv.Itoa(x.Outliers), Class: "num", Sort: strconv.Itoa(x.Outliers)},
 						cell{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num", Sort: strconv.Itoa(len(row.Step.SamplesNS))},
-						cell{Text: view.Bytes(row.Step.Memory.PeakRSSBytes.Median), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
-						cell{Text: view.Bytes(row.Step.Memory.ReadBytes.Median), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
+						cell{Text: units.Bytes(row.Step.Memory.PeakRSSBytes.Median), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
+						cell{Text: units.Bytes(row.Step.Memory.ReadBytes.Median), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
 						ratio)
 					tbl.Rows = append(tbl.Rows, r)
 				}

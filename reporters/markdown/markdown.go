@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/reporters/internal/mdtable"
 	"github.com/scenebench/runner/reporters/internal/view"
 	"github.com/scenebench/runner/runner/results"
@@ -134,7 +135,7 @@ func (d *doc) environment() {
 	t.Row("date", when)
 	t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
 	t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
-	t.Row("memory", view.Bytes(float64(e.MemoryBytes)))
+	t.Row("memory", units.Bytes(float64(e.MemoryBytes)))
 	t.Row("clock source", view.Dash(e.ClockSource))
 	t.Row("Go", view.Dash(e.GoVersion))
 	runner := view.Dash(e.RunnerVersion)
@@ -160,7 +161,7 @@ func (d *doc) readers() {
 	for _, row := range d.r.Readers {
 		span := "–"
 		if row.Startup.Has {
-			span = view.Interval(row.Startup.Low, row.Startup.High)
+			span = units.Interval(row.Startup.Low, row.Startup.High)
 		}
 		t.Row(code(row.Variant.Label), row.Reader, view.Dash(row.Version), row.Startup.Text(view.Time), span)
 	}
@@ -236,7 +237,7 @@ func (d *doc) sizes() {
 		d.datasetHeading("###", ds)
 		t := mdtable.New("format", "bytes>", "MiB>", "vs baseline>", "compression>", "winner")
 		for _, s := range ds.Sizes {
-			t.Row(d.variantHeader(s.Variant), view.Count(s.Bytes), view.MiB(float64(s.Bytes)), view.Dash(s.Ratio),
+			t.Row(d.variantHeader(s.Variant), units.Count(s.Bytes), units.MiB(float64(s.Bytes)), view.Dash(s.Ratio),
 				s.Compression, view.Mark(s.Winner))
 		}
 		d.table(t)
@@ -272,7 +273,7 @@ func (d *doc) step(st *view.StepTable) {
 	var about []string
 	about = append(about, "op "+code(st.Op))
 	if st.Ops > 1 {
-		about = append(about, fmt.Sprintf("%s ops per run, times are per op", view.Count(st.Ops)))
+		about = append(about, fmt.Sprintf("%s ops per run, times are per op", units.Count(st.Ops)))
 	}
 	if st.Values > 0 {
 		about = append(about, st.ValuesRead())
@@ -295,16 +296,16 @@ func (d *doc) step(st *view.StepTable) {
 		}
 		s := row.Step.Stats
 		m := row.Step.Memory
-		median := view.Duration(s.MedianNS)
+		median := units.Duration(s.MedianNS)
 		if row.Cell.Status == results.StatusMismatch {
 			median += " (MISMATCH)"
 		}
 		t.Row(label, median,
-			view.Duration(s.MeanNS)+" ± "+view.Duration(s.StddevNS),
-			view.Duration(s.MinNS), view.Duration(s.MaxNS), view.Duration(s.P95NS),
-			view.Interval(s.CI95LowNS, s.CI95HighNS),
+			units.Duration(s.MeanNS)+" ± "+units.Duration(s.StddevNS),
+			units.Duration(s.MinNS), units.Duration(s.MaxNS), units.Duration(s.P95NS),
+			units.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
-			view.Bytes(m.PeakRSSBytes.Median), view.Bytes(m.RSSDeltaBytes.Median), view.Bytes(m.ReadBytes.Median),
+			units.Bytes(m.PeakRSSBytes.Median), units.Bytes(m.RSSDeltaBytes.Median), units.Bytes(m.ReadBytes.Median),
 			view.Dash(row.Ratio), view.Mark(row.Winner))
 	}
 	d.table(t)
@@ -380,7 +381,7 @@ func (d *doc) staircases() {
 			}
 			t := mdtable.New(header...)
 			for _, p := range sc.Prims {
-				row := []string{view.Count(int64(p))}
+				row := []string{units.Count(int64(p))}
 				for _, s := range sc.Series {
 					row = append(row, s.RSSText(p))
 				}
@@ -409,7 +410,7 @@ func (d *doc) sweeps() {
 		t := mdtable.New(header...)
 		for _, st := range sw.Steps {
 			for i, ds := range sw.Datasets {
-				row := []string{st.Scenario, st.Step, view.Count(int64(ds.Prims()))}
+				row := []string{st.Scenario, st.Step, units.Count(int64(ds.Prims()))}
 				for _, v := range st.Values[i] {
 					row = append(row, v.Text(view.Time))
 				}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/scenebench/runner/internal/units"
+
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -67,7 +69,7 @@ func Render(w io.Writer, f *results.File, o Options) error {
 				sizes[i] = "–"
 			}
 			for _, s := range d.Sizes {
-				txt := view.Bytes(float64(s.Bytes))
+				txt := units.Bytes(float64(s.Bytes))
 				if s.Winner {
 					txt = paint(green, txt)
 				}

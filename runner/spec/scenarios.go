@@ -12,7 +12,6 @@ import (
 	"github.com/scenebench/runner/internal/param"
 	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/results"
-
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/plan"
 )

@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/results"
 )
 
@@ -120,7 +121,7 @@ func (r *Report) figureMetric(name, metric string, t *StepTable) *Metric {
 			if v.Variant.Baseline {
 				v.Ratio = "baseline"
 			} else {
-				v.Ratio = SizeRatio(v.V, base.V)
+				v.Ratio = units.SizeRatio(v.V, base.V)
 			}
 		}
 		if v.Status != results.StatusOK {

@@ -3,6 +3,7 @@ package view
 import (
 	"strings"
 
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/results"
 )
 
@@ -81,9 +82,9 @@ func (v Value) Text(k Kind) string {
 // Format renders a figure of kind k.
 func Format(k Kind, v float64) string {
 	if k == Size {
-		return Bytes(v)
+		return units.Bytes(v)
 	}
-	return Duration(v)
+	return units.Duration(v)
 }
 
 // StatusText is how tables show a cell status that has no figure.

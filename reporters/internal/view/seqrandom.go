@@ -1,6 +1,10 @@
 package view
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/scenebench/runner/internal/units"
+)
 
 // SeqRandom compares layer-order and random-order traversals.
 type SeqRandom struct {
@@ -51,7 +55,7 @@ func (r *Report) seqRandom(d *Dataset) {
 		}
 		row := SeqRandomRow{Variant: v, Sequential: a, Random: b}
 		if a.Has && b.Has {
-			row.Ratio = TimeRatio(b.V, a.V)
+			row.Ratio = units.TimeRatio(b.V, a.V)
 		}
 		sr.Rows = append(sr.Rows, row)
 	}

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/scenebench/runner/internal/units"
 )
 
 // SizeRow is one variant's file.
@@ -37,12 +39,12 @@ func (r *Report) sizes(d *Dataset) {
 			if v.Baseline {
 				row.Ratio = "baseline"
 			} else {
-				row.Ratio = SizeRatio(float64(b), float64(baseBytes))
+				row.Ratio = units.SizeRatio(float64(b), float64(baseBytes))
 			}
 		}
 		if u := r.uncompressed(v); u != nil {
 			if ub, ok := files[u.Label]; ok && b > 0 {
-				row.Compression = Factor(float64(ub) / float64(b))
+				row.Compression = units.Factor(float64(ub) / float64(b))
 			}
 		}
 		d.Sizes = append(d.Sizes, row)

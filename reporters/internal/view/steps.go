@@ -1,6 +1,7 @@
 package view
 
 import (
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/results"
 )
 
@@ -145,7 +146,7 @@ func (r *Report) compareRows(d *Dataset, t *StepTable) {
 			if i == base {
 				t.Rows[i].Ratio = "baseline"
 			} else {
-				t.Rows[i].Ratio = TimeRatio(row.Step.Stats.MedianNS, t.Rows[base].Step.Stats.MedianNS)
+				t.Rows[i].Ratio = units.TimeRatio(row.Step.Stats.MedianNS, t.Rows[base].Step.Stats.MedianNS)
 			}
 		}
 		if row.Cell.Status != results.StatusOK {

@@ -3,6 +3,8 @@ package view
 import (
 	"fmt"
 	"strings"
+
+	"github.com/scenebench/runner/internal/units"
 )
 
 // Dash is s, or "–" when s is empty: how every report shows a missing word.
@@ -35,7 +37,7 @@ func (d *Dataset) Title(quote func(string) string) string {
 	if d.Info == nil {
 		return "Dataset " + quote(d.Name)
 	}
-	return fmt.Sprintf("Dataset %s (%s prims, %s)", quote(d.Name), Count(int64(d.Info.Prims)), Dash(d.Info.Hierarchy))
+	return fmt.Sprintf("Dataset %s (%s prims, %s)", quote(d.Name), units.Count(int64(d.Info.Prims)), Dash(d.Info.Hierarchy))
 }
 
 // CellCounts is the number of cells and how many ended with each status,
@@ -51,7 +53,7 @@ func (r *Report) CellCounts() (total int, byStatus string) {
 
 // ValuesRead says how many values the step read: "1,000 values read".
 func (t *StepTable) ValuesRead() string {
-	return fmt.Sprintf("%s %s read", Count(t.Values), Plural(t.Values, "value", "values"))
+	return fmt.Sprintf("%s %s read", units.Count(t.Values), Plural(t.Values, "value", "values"))
 }
 
 // TextWithRatio is Text followed by the ratio to the baseline in brackets
@@ -67,7 +69,7 @@ func (v Value) TextWithRatio(k Kind) string {
 // RSSText is RSSAt as text, "–" when there was no probe at prims.
 func (s StairSeries) RSSText(prims int) string {
 	if v, ok := s.RSSAt(prims); ok {
-		return Bytes(v)
+		return units.Bytes(v)
 	}
 	return "–"
 }
