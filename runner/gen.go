@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/scenebench/runner/internal/units"
+
 	"github.com/scenebench/runner/runner/exec"
 )
 
@@ -35,6 +37,10 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
+	if err := exec.CheckRoom(ctx, p.DataNeeds(), p.Settings.DataDir); err != nil {
+		fmt.Fprintf(stderr, "runner gen: %v\n", err)
+		return exitUsage
+	}
 	built := exec.BuildData(ctx, p.DataNeeds(), p.Settings.DataDir,
 		exec.Options{Force: force, Progress: stderr}, nil)
 	if ctx.Err() != nil {
@@ -58,9 +64,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			generated++
 		}
 		bytes += df.File.Bytes
-		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Label(), humanBytes(df.File.Bytes), df.File.Path)
+		fmt.Fprintf(stdout, "%-9s  %-24s %-24s %10s  %s\n", verb, need.Dataset.Name, need.Label(), units.Bytes(float64(df.File.Bytes)), df.File.Path)
 	}
-	fmt.Fprintf(stdout, "%d generated, %d reused, %d failed; %s in %s\n", generated, reused, failed, humanBytes(bytes), p.Settings.DataDir)
+	fmt.Fprintf(stdout, "%d generated, %d reused, %d failed; %s in %s\n", generated, reused, failed, units.Bytes(float64(bytes)), p.Settings.DataDir)
 	if failed > 0 {
 		return exitFailure
 	}
@@ -68,15 +74,3 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // humanBytes renders a size in decimal units ("1.47 MB").
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.2f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}

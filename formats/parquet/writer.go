@@ -140,9 +140,10 @@ func create(path string, opts formats.Options, info formats.SceneInfo) (formats.
 		f.Close()
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
-	if info.Prims > 0 {
-		w.hashes = make([]uint64, 0, info.Prims)
-	}
+	// The hashes grow as prims are written: a scene's declared size is
+	// not reserved up front (a huge declaration must not allocate before
+	// a single prim exists).
+	w.hashes = make([]uint64, 0, min(max(info.Prims, 0), 1<<20))
 	return w, nil
 }
 

@@ -32,7 +32,7 @@ type unit struct {
 var (
 	timeUnits = []unit{{"ns", 1, 999.5}, {"µs", 1e3, 999.5e3}, {"ms", 1e6, 999.5e6}, {"s", 1e9, math.Inf(1)}}
 	sizeUnits = []unit{{"B", 1, 1024}, {"KiB", 1024, 999.5 * 1024}, {"MiB", 1024 * 1024, 999.5 * 1024 * 1024},
-		{"GiB", 1024 * 1024 * 1024, math.Inf(1)}}
+		{"GiB", 1 << 30, 999.5 * (1 << 30)}, {"TiB", 1 << 40, math.Inf(1)}}
 )
 
 // unitFor returns the unit that suits magnitude v (>= 0); the largest for NaN.

@@ -70,7 +70,7 @@ func TestUnits(t *testing.T) {
 		{0, false, "ns", 1}, {999.4, false, "ns", 1}, {999.5, false, "µs", 1e3}, {5e6, false, "ms", 1e6},
 		{1e12, false, "s", 1e9}, {math.NaN(), false, "s", 1e9},
 		{0, true, "B", 1}, {1023, true, "B", 1}, {1024, true, "KiB", 1024}, {3 << 20, true, "MiB", 1 << 20},
-		{1 << 40, true, "GiB", 1 << 30}, {math.NaN(), true, "GiB", 1 << 30},
+		{1 << 39, true, "GiB", 1 << 30}, {1 << 40, true, "TiB", 1 << 40}, {math.NaN(), true, "TiB", 1 << 40},
 	}
 	for _, tt := range tests {
 		unitOf := DurationUnit

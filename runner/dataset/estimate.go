@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/scenebench/runner/internal/units"
+
 	"github.com/scenebench/runner/formats"
 )
 
@@ -157,7 +159,7 @@ func CheckRoom(ctx context.Context, dataDir string, planned []Planned, parallel 
 	free, ferr := freeBytes(dataDir)
 	if ferr == nil && disk > free {
 		return fmt.Errorf("%w: the data files to generate take about %s on disk, and %s has %s free; lower prims or drop formats",
-			ErrNoRoom, human(disk), dataDir, human(free))
+			ErrNoRoom, units.Bytes(float64(disk)), dataDir, units.Bytes(float64(free)))
 	}
 	// The parallel largest writers may run at once.
 	slices.SortFunc(mems, func(a, b int64) int { return cmp.Compare(b, a) })
@@ -168,7 +170,7 @@ func CheckRoom(ctx context.Context, dataDir string, planned []Planned, parallel 
 	avail, merr := availableMemory()
 	if merr == nil && peak > avail {
 		return fmt.Errorf("%w: writing the data files takes about %s of memory (the largest, %s, %s), and %s is available; lower prims or drop formats",
-			ErrNoRoom, human(peak), biggest, human(biggestMem), human(avail))
+			ErrNoRoom, units.Bytes(float64(peak)), biggest, units.Bytes(float64(biggestMem)), units.Bytes(float64(avail)))
 	}
 	return nil
 }
@@ -200,18 +202,4 @@ func availableMemory() (int64, error) {
 		}
 	}
 	return 0, errors.New("/proc/meminfo has no MemAvailable")
-}
-
-// human formats bytes in binary units.
-func human(b int64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := int64(unit), 0
-	for n := b / unit; n >= unit; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTPE"[exp])
 }

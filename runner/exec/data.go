@@ -25,6 +25,26 @@ type DataFile struct {
 // single-threaded, so files in different formats build side by side.
 var dataBuilders = min(runtime.NumCPU(), 4)
 
+// CheckRoom refuses, before anything is generated, needs whose files the
+// machine cannot hold: it estimates the disk and memory of every file the
+// cache under dataDir lacks (dataset.CheckRoom), built dataBuilders at a
+// time. The error wraps dataset.ErrNoRoom.
+func CheckRoom(ctx context.Context, needs []plan.DataNeed, dataDir string) error {
+	var planned []dataset.Planned
+	for _, need := range needs {
+		name := need.Format.Format
+		if need.Base {
+			name = dataset.BaseFormat
+		}
+		f, ok := formats.Lookup(name)
+		if !ok {
+			continue
+		}
+		planned = append(planned, dataset.Planned{Dataset: need.Dataset, Format: f, Options: need.Format.Options, Base: need.Base})
+	}
+	return dataset.CheckRoom(ctx, dataDir, planned, dataBuilders)
+}
+
 // BuildData provides the data file of every need, generating what the cache
 // under dataDir lacks, dataBuilders files at a time, with opts.Ensure (nil =
 // dataset.Ensure), opts.Force and opts.Progress. It returns one DataFile per

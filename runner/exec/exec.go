@@ -131,6 +131,9 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 	if err := checkDataDir(e.set.DataDir); err != nil {
 		return nil, err
 	}
+	if err := CheckRoom(ctx, p.DataNeeds(), e.set.DataDir); err != nil {
+		return nil, err
+	}
 	configs := make([]string, len(p.Cells))
 	for i := range p.Cells {
 		configs[i] = configHash(p, e.set, &p.Cells[i])

@@ -10,10 +10,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/scenebench/runner/internal/param"
-	"github.com/scenebench/runner/runner/ops"
-	"github.com/scenebench/runner/runner/results"
 	"github.com/scenebench/runner/runner/dataset"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
+	"github.com/scenebench/runner/runner/results"
 )
 
 func (l *loader) loadScenarios() []plan.Scenario {
