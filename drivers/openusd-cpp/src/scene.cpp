@@ -18,8 +18,12 @@
 #include <pxr/vt/array.h>
 #include <pxr/work/loops.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <set>
 #include <unistd.h>
@@ -29,6 +33,14 @@ using namespace pxr;
 namespace drv {
 
 namespace {
+
+// notFound explains a failed open that OpenUSD gave no reason for.
+std::string notFound(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::string("cannot read the file: ") + std::strerror(errno);
+  if (S_ISDIR(st.st_mode)) return "it is a directory";
+  return "SdfLayer::FindOrOpen failed";
+}
 
 // errors drains the errors OpenUSD posted under mark into one line.
 std::string errors(TfErrorMark& mark, const std::string& fallback) {
@@ -171,7 +183,7 @@ std::unique_ptr<Scene> OpenLayer(const std::string& path, std::string* err) {
   TfErrorMark mark;
   SdfLayerRefPtr layer = SdfLayer::FindOrOpen(path);
   if (!layer) {
-    *err = "open " + path + ": " + errors(mark, "SdfLayer::FindOrOpen failed");
+    *err = "open " + path + ": " + errors(mark, notFound(path));
     return nullptr;
   }
   mark.Clear();
@@ -182,7 +194,7 @@ std::unique_ptr<Scene> OpenComposed(const std::string& base, const std::string& 
   TfErrorMark mark;
   SdfLayerRefPtr root = SdfLayer::FindOrOpen(base);
   if (!root) {
-    *err = "open base layer " + base + ": " + errors(mark, "SdfLayer::FindOrOpen failed");
+    *err = "open base layer " + base + ": " + errors(mark, notFound(base));
     return nullptr;
   }
   // The root layer is changed in memory only; it is never saved, and the
