@@ -21,19 +21,31 @@ int main() {
 
   std::string line;
   while (wire.Next(&line)) {
-    drv::JsObject req;
     std::string type, err;
-    if (!drv::Parse(line, &req, &err) || !drv::GetString(req, "type", &type, &err, true)) {
-      session.Error("", "bad request: " + err);
-      continue;
-    }
-    if (type == "step") {
-      const drv::JsObject* step = nullptr;
-      if (!drv::GetObject(req, "step", &step, &err) || !step) {
-        session.Error("", "step request without a step" + (err.empty() ? "" : ": " + err));
+    drv::JsObject step;
+    bool isStep = false;
+    {
+      drv::JsObject req;
+      if (!drv::Parse(line, &req, &err) || !drv::GetString(req, "type", &type, &err, true)) {
+        session.Error("", "bad request: " + err);
         continue;
       }
-      session.Run(*step);
+      const drv::JsObject* s = nullptr;
+      if (type == "step") {
+        if (!drv::GetObject(req, "step", &s, &err) || !s) {
+          session.Error("", "step request without a step" + (err.empty() ? "" : ": " + err));
+          continue;
+        }
+        step = *s;  // shares the parsed values
+        isStep = true;
+      }
+    }
+    // A traversal request can carry a million indices: keep neither the
+    // line nor the parsed request in memory while the step runs.
+    const bool big = line.size() > (64 << 10);
+    std::string().swap(line);
+    if (isStep) {
+      session.Run(std::move(step), big);
     } else if (type == "close") {
       session.Close();
       wire.Send(drv::Encode([](drv::JsWriter& w) { w.WriteKeyValue("type", "closed"); }));

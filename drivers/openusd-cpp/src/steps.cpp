@@ -3,6 +3,8 @@
 #include <pxr/sdf/fileFormat.h>
 #include <pxr/tf/errorMark.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -381,6 +383,7 @@ class TraverseStep : public Step {
       order_idx_.resize(n);
       for (size_t i = 0; i < n; ++i) order_idx_[i] = uint32_t(order_ == "reverse" ? n - 1 - i : i);
     }
+    std::vector<int64_t>().swap(indices_);
     if (limit_ > 0 && size_t(limit_) < order_idx_.size()) order_idx_.resize(size_t(limit_));
     chunks_ = Chunks(order_idx_.size(), size_t(threads_));
     base_ = dList;
@@ -572,7 +575,7 @@ void Session::Error(const std::string& step, const std::string& message) {
   }));
 }
 
-void Session::Run(const JsObject& req) {
+void Session::Run(JsObject req, bool big) {
   std::string name, op, err;
   if (!GetString(req, "name", &name, &err, true) || !GetString(req, "op", &op, &err, true)) {
     Error(name, "bad step: " + err);
@@ -601,6 +604,10 @@ void Session::Run(const JsObject& req) {
       Error(name, drain(mark, err));
       return;
     }
+    req.clear();
+    // What was freed stays in malloc's arenas and in the RSS runner reads
+    // at ready unless it is handed back.
+    if (big || op == "open") malloc_trim(0);
     mark.Clear();
     wire_->Send(Encode([&](JsWriter& w) {
       w.WriteKeyValue("type", "ready");

@@ -38,8 +38,10 @@ class Session {
   explicit Session(Wire* wire);
   ~Session();
 
-  // Run answers one step request (the "step" object).
-  void Run(const JsObject& step);
+  // Run answers one step request (the "step" object), which it releases
+  // once the step is prepared; big says to hand the memory of a large
+  // request back to the system before ready.
+  void Run(JsObject step, bool big = false);
   // Close releases the open scene.
   void Close();
 
