@@ -6,7 +6,36 @@
 
 namespace drv {
 
+// maxDepth bounds how deeply a request may nest: the parser recurses, and a
+// line of a million '[' would overflow the stack. Requests nest two deep.
+constexpr int maxDepth = 64;
+
+// tooDeep says whether line nests arrays and objects deeper than maxDepth,
+// outside strings.
+static bool tooDeep(const std::string& line) {
+  int depth = 0;
+  bool str = false, esc = false;
+  for (char c : line) {
+    if (str) {
+      if (esc) esc = false;
+      else if (c == '\\') esc = true;
+      else if (c == '"') str = false;
+    } else if (c == '"') {
+      str = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 bool Parse(const std::string& line, JsObject* out, std::string* err) {
+  if (tooDeep(line)) {
+    *err = "JSON nested more than " + std::to_string(maxDepth) + " deep: " + Clip(line, 40);
+    return false;
+  }
   pxr::JsParseError perr;
   JsValue v = pxr::JsParseString(line, &perr);
   if (v.IsNull()) {
