@@ -332,7 +332,7 @@ class GetStep : public Step {
 
 class TraverseStep : public Step {
  public:
-  explicit TraverseStep(Session* s) : s_(s) {}
+  TraverseStep(Session* s, std::string name) : step_(std::move(name)), s_(s) {}
 
   bool Prepare(const JsObject& req, std::string* err) override {
     if (!GetStrings(req, "properties", &names_, err, true) || !GetString(req, "order", &order_, err) ||
@@ -535,10 +535,7 @@ class TraverseStep : public Step {
     return d;
   }
 
- public:
-  std::string step_;
-
- private:
+  std::string step_;  // named in probes
   Session* s_;
   Scene* scene_ = nullptr;
   std::vector<std::string> names_;
@@ -582,16 +579,12 @@ void Session::Run(JsObject req, bool big) {
     return;
   }
   std::unique_ptr<Step> step;
-  TraverseStep* trav = nullptr;
   if (op == "open") {
     step = std::make_unique<OpenStep>(this);
   } else if (op == "get") {
     step = std::make_unique<GetStep>(this);
   } else if (op == "traverse") {
-    auto t = std::make_unique<TraverseStep>(this);
-    trav = t.get();
-    trav->step_ = name;
-    step = std::move(t);
+    step = std::make_unique<TraverseStep>(this, name);
   } else {
     Error(name, "unknown op \"" + op + "\" (this driver has open, get, traverse)");
     return;
