@@ -8,7 +8,8 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean \
+	drivers driver-openusd-cpp cpp-prereqs
 
 all: build
 
@@ -54,6 +55,41 @@ fuzz:
 # Benchmarks whose figures the README quotes.
 bench: venv
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
+# builds every one of them and does nothing when they are up to date; a new
+# driver adds its target to DRIVERS.
+DRIVERS := driver-openusd-cpp
+drivers: $(DRIVERS)
+
+# OpenUSD's C++ libraries come from the pxr-* wheels on PyPI, in a venv of
+# their own: usd-core (in .venv) ships a `pxr` package too, and installing
+# both into one venv overwrites files.
+PXR_VENV ?= .venv-pxr
+CPP_DRIVER := drivers/openusd-cpp
+$(PXR_VENV)/.stamp: $(CPP_DRIVER)/requirements.txt
+	python3 -m venv $(PXR_VENV)
+	echo '*' > $(PXR_VENV)/.gitignore
+	$(PXR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(CPP_DRIVER)/requirements.txt
+	touch $@
+
+# Debian's packages the C++ driver builds with: a compiler, CMake and
+# xxhash.h (XXH64 for the digests).
+cpp-prereqs:
+	@missing=; \
+	  command -v cmake >/dev/null || missing="$$missing cmake"; \
+	  command -v g++ >/dev/null || missing="$$missing g++"; \
+	  [ -f /usr/include/xxhash.h ] || missing="$$missing libxxhash-dev"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "install Debian's$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
+
+$(CPP_DRIVER)/build/CMakeCache.txt: $(PXR_VENV)/.stamp | cpp-prereqs
+	cmake -S $(CPP_DRIVER) -B $(CPP_DRIVER)/build -DCMAKE_BUILD_TYPE=Release \
+	  -DPXR_PYTHON=$(abspath $(PXR_VENV))/bin/python
+
+driver-openusd-cpp: cpp-prereqs $(CPP_DRIVER)/build/CMakeCache.txt
+	cmake --build $(CPP_DRIVER)/build --parallel
 
 clean:
 	rm -rf bin .runner results

@@ -1,0 +1,86 @@
+// A scene is what an open step opened: one Sdf layer, or a Pcp layer stack
+// (a base layer with the data file as its sublayer) whose prim indexes are
+// computed. Both answer the same questions: find a prim, list the prims
+// that carry properties in order, read an attribute's default value, and
+// (for the digest) its type name.
+#pragma once
+
+#include "digest.h"
+
+#include <pxr/pcp/cache.h>
+#include <pxr/pcp/primIndex.h>
+#include <pxr/sdf/layer.h>
+#include <pxr/sdf/path.h>
+#include <pxr/tf/token.h>
+#include <pxr/vt/value.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace drv {
+
+// Prim is one prim to read: its path and, in a composed scene, its prim
+// index (what UsdPrim holds on to, so a read does not look it up again).
+struct Prim {
+  pxr::SdfPath path;
+  const pxr::PcpPrimIndex* index = nullptr;
+};
+
+class Scene {
+ public:
+  virtual ~Scene() = default;
+
+  // File is the data file, for messages.
+  const std::string& File() const { return file_; }
+
+  // Find returns the prim at path, or false when the scene has none.
+  virtual bool Find(const pxr::SdfPath& path, Prim* out) const = 0;
+
+  // List appends the prims that carry properties, depth first in the
+  // order their specs are stored (composed: the composed child order).
+  virtual void List(std::vector<Prim>* out) const = 0;
+
+  // Read reads the default value of attr, a property path of prim.path;
+  // false when there is none.
+  virtual bool Read(const Prim& prim, const pxr::SdfPath& attr, pxr::VtValue* value) const = 0;
+
+  // TypeName is attr's type name (empty when no spec has one).
+  virtual pxr::TfToken TypeName(const Prim& prim, const pxr::SdfPath& attr) const = 0;
+
+ protected:
+  std::string file_;
+};
+
+// OpenLayer opens path as one layer: SdfLayer::FindOrOpen. On failure it
+// returns null and err names the file and OpenUSD's errors.
+std::unique_ptr<Scene> OpenLayer(const std::string& path, std::string* err);
+
+// OpenComposed opens base as the root layer of a layer stack, adds path as
+// its sublayer and computes every prim index (what UsdStage::Open does),
+// through a PcpCache in Usd mode.
+std::unique_ptr<Scene> OpenComposed(const std::string& base, const std::string& path, std::string* err);
+
+// Registered says whether the layer registry holds a layer for path, in
+// which case SdfLayer::FindOrOpen would not read the file again.
+bool Registered(const std::string& path);
+
+// TypeCodeOf maps an attribute's type name to its digest type code, by the
+// C++ type it holds (so roles such as color3f count as float3); kInvalid
+// for types the digest does not cover.
+TypeCode TypeCodeOf(const pxr::TfToken& typeName);
+
+// AddValue adds one value to d, checking that it holds the C++ type its
+// type code says.
+bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeCode type,
+              const pxr::VtValue& value, std::string* err);
+
+// ReadableFormats lists the file format extensions SdfFileFormat knows,
+// plugins found through PXR_PLUGINPATH_NAME included, usdc and usda first.
+std::vector<std::string> ReadableFormats();
+
+// Warm does OpenUSD's one-time start-up (plugin registry, file formats,
+// schema, asset resolver, worker threads) so that no open pays for it.
+void Warm();
+
+}  // namespace drv
