@@ -18,14 +18,17 @@ type Shipped struct {
 	Name string
 	// Launcher is its executable, relative to the drivers directory.
 	Launcher string
+	// Built is a file, relative to the drivers directory, that exists
+	// once `make drivers` has made the driver ready (its build or venv).
+	Built string
 	// Doc is one line for help texts.
 	Doc string
 }
 
 var shipped = []Shipped{
-	{Name: "openusd-py", Launcher: "openusd-py/run",
+	{Name: "openusd-py", Launcher: "openusd-py/run", Built: "../.venv/bin/python",
 		Doc: "OpenUSD from PyPI (usd-core) through Python; option api = \"sdf\" (Sdf.Layer) or \"usd\" (Usd.Stage)"},
-	{Name: "openusd-cpp", Launcher: "openusd-cpp/run",
+	{Name: "openusd-cpp", Launcher: "openusd-cpp/run", Built: "openusd-cpp/build/openusd-cpp",
 		Doc: "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp"},
 }
 
@@ -85,6 +88,12 @@ func (s Shipped) Command() (string, error) {
 	st, err := os.Stat(path)
 	if err != nil || st.Mode()&0o111 == 0 {
 		return "", fmt.Errorf("driver %s is %w: %s is missing; run `make drivers` in the runner checkout (or set %s)", s.Name, ErrNotBuilt, path, DirEnv)
+	}
+	if s.Built != "" {
+		built := filepath.Join(Dir(), s.Built)
+		if _, err := os.Stat(built); err != nil {
+			return "", fmt.Errorf("driver %s is %w: %s is missing; run `make drivers` in the runner checkout", s.Name, ErrNotBuilt, filepath.Clean(built))
+		}
 	}
 	return path, nil
 }

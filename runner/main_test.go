@@ -8,7 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scenebench/runner/runner/exec"
 )
+
+// TestMain lets the test binary serve as runner's worker, as the runner
+// binary does, for the applies that start worker processes.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "worker" {
+		os.Exit(exec.WorkerMain(os.Stdin, os.Stdout))
+	}
+	os.Exit(m.Run())
+}
 
 // runCmd runs the runner in-process and returns its exit status and output.
 func runCmd(t *testing.T, args ...string) (int, string, string) {

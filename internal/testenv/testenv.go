@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/scenebench/runner/drivers"
 )
 
 // InCI reports whether the tests run under CI (CI=true).
@@ -106,4 +108,27 @@ func Chromium(t testing.TB) string {
 	}
 	missing(t, "chromium")
 	return ""
+}
+
+// Driver returns the launcher of the shipped driver name once `make
+// drivers` has made it ready. Unless RUNNER_DRIVERS says otherwise, the
+// repository's drivers directory is the one used (a test binary lives
+// elsewhere).
+func Driver(t testing.TB, name string) string {
+	t.Helper()
+	if os.Getenv(drivers.DirEnv) == "" {
+		os.Setenv(drivers.DirEnv, filepath.Join(RepoRoot(), "drivers"))
+	}
+	s, ok := drivers.Lookup(name)
+	if !ok {
+		t.Fatalf("no shipped driver %q", name)
+	}
+	path, err := s.Command()
+	if err != nil {
+		if InCI() {
+			t.Fatal("prerequisite missing under CI=true: " + err.Error())
+		}
+		t.Skip("prerequisite missing: " + err.Error())
+	}
+	return path
 }

@@ -130,3 +130,30 @@ func TestExampleDriverConforms(t *testing.T) {
 		t.Errorf("%s: %d checks failed: %v", r.Driver, r.Failed(), statuses(r))
 	}
 }
+
+// The shipped drivers pass their own conformance suite (make drivers
+// builds them; under CI=true a missing one fails).
+func TestShippedDriversConform(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a driver process per run")
+	}
+	for _, c := range []struct {
+		label, name string
+		options     map[string]string
+	}{
+		{"openusd-cpp", "openusd-cpp", nil},
+		{"openusd-py-sdf", "openusd-py", nil},
+		{"openusd-py-usd", "openusd-py", map[string]string{"api": "usd"}},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			testenv.Driver(t, c.name)
+			r, err := Run(context.Background(), Options{Name: c.name, Options: c.options, DataDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Failed() > 0 || r.Driver != c.name {
+				t.Errorf("%s: %d checks failed: %v", r.Driver, r.Failed(), statuses(r))
+			}
+		})
+	}
+}
