@@ -8,7 +8,7 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean \
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean driver-openusd-py \
 	drivers driver-openusd-cpp cpp-prereqs
 
 all: build
@@ -41,7 +41,7 @@ vet:
 fmt-check: build
 	./bin/runner fmt -check specs examples
 
-test: venv chromium vet fmt-check
+test: venv chromium drivers vet fmt-check
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 ./...
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 -race -short ./...
 
@@ -59,8 +59,11 @@ bench: venv
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
 # driver adds its target to DRIVERS.
-DRIVERS := driver-openusd-cpp
+DRIVERS := driver-openusd-py driver-openusd-cpp
 drivers: $(DRIVERS)
+
+# The Python driver runs on the project venv (usd-core and xxhash).
+driver-openusd-py: venv
 
 # OpenUSD's C++ libraries come from the pxr-* wheels on PyPI, in a venv of
 # their own: usd-core (in .venv) ships a `pxr` package too, and installing
