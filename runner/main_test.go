@@ -67,14 +67,14 @@ func TestExitStatuses(t *testing.T) {
 	}{
 		{args: nil, code: 2, stderr: "Commands:"},
 		{args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
-		{args: []string{"validate", good}, code: 0, stdout: "valid; 28 cells: 4 datasets x 7 format variants x 1 scenario"},
+		{args: []string{"validate", good}, code: 0, stdout: "valid; 32 cells: 4 datasets x (7 format variants + the A/A control) x 1 scenario"},
 		{args: []string{"validate", bad}, code: 2, stderr: "prims must be a positive whole number"},
 		{args: []string{"validate"}, code: 2, stderr: "no spec files given"},
 		{args: []string{"validate", "-nope", good}, code: 2, stderr: "flag provided but not defined"},
 		{args: []string{"validate", filepath.Join(dir, "missing.hcl")}, code: 2, stderr: "Cannot read spec file"},
 		{args: []string{"plan", good, "-filter", "format=parquet-zstd-*"}, code: 0, stdout: "8 cells: 4 datasets x 2 format variants x 1 scenario"},
 		{args: []string{"plan", "-filter", "colour=red", good}, code: 2, stderr: `unknown key "colour"`},
-		{args: []string{"plan", "-filter", "format=hdf5", good}, code: 2, stderr: "selects none of the 28 cells"},
+		{args: []string{"plan", "-filter", "format=hdf5", good}, code: 2, stderr: "selects none of the 32 cells"},
 		{args: []string{"plan", "-var", "x=1", good}, code: 2, stderr: "Value for undeclared variable"},
 		{args: []string{"version"}, code: 0, stdout: "runner "},
 		{args: []string{"version", "extra"}, code: 2, stderr: "usage: runner version"},
@@ -134,8 +134,8 @@ func TestPlanJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &cells); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
-	if len(cells) != 4*(3*2+1) {
-		t.Fatalf("%d cells, want %d", len(cells), 4*7)
+	if len(cells) != 4*(3*2+1+1) {
+		t.Fatalf("%d cells, want %d", len(cells), 4*8) // 7 variants and the A/A control
 	}
 	ids := map[string]bool{}
 	for _, c := range cells {
@@ -147,7 +147,7 @@ func TestPlanJSON(t *testing.T) {
 	if len(ids) != len(cells) {
 		t.Error("duplicate cell ids")
 	}
-	c := cells[5]
+	c := cells[6] // after the baseline and its A/A control
 	if c.ID != "scene-flat-prims1000/parquet-zstd-rg1000/open" || c.FormatName != "parquet" ||
 		c.Variant["compression"] != "zstd" || c.Variant["row_group_size"] != "rg1000" {
 		t.Errorf("cell 5 = %+v", c)

@@ -80,13 +80,28 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return exitOK
 }
 
-// matrixSummary is "12 cells: 1 dataset x 4 format variants x 3 scenarios".
+// matrixSummary is "15 cells: 1 dataset x (4 format variants + the A/A
+// control) x 3 scenarios".
 func matrixSummary(p *plan.Plan) string {
+	variants := plural(len(p.Formats), "format variant", "format variants")
+	if hasControl(p) {
+		variants = "(" + variants + " + the A/A control)"
+	}
 	return fmt.Sprintf("%s: %s x %s x %s",
 		plural(len(p.Cells), "cell", "cells"),
 		plural(len(p.Datasets), "dataset", "datasets"),
-		plural(len(p.Formats), "format variant", "format variants"),
+		variants,
 		plural(len(p.Scenarios), "scenario", "scenarios"))
+}
+
+// hasControl reports whether the plan's cells include an A/A control.
+func hasControl(p *plan.Plan) bool {
+	for _, c := range p.Cells {
+		if c.Format.Control {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, one, many string) string {
@@ -168,10 +183,19 @@ func selectedSummary(p *plan.Plan) string {
 		}
 		return len(seen)
 	}
+	variants := plural(count(func(c plan.Cell) string {
+		if c.Format.Control {
+			return ""
+		}
+		return c.Format.Label
+	}), "format variant", "format variants")
+	if hasControl(p) {
+		variants = "(" + variants + " + the A/A control)"
+	}
 	return fmt.Sprintf("%s: %s x %s x %s",
 		plural(len(p.Cells), "cell", "cells"),
 		plural(count(func(c plan.Cell) string { return c.Dataset.Name }), "dataset", "datasets"),
-		plural(count(func(c plan.Cell) string { return c.Format.Label }), "format variant", "format variants"),
+		variants,
 		plural(count(func(c plan.Cell) string { return c.Scenario.Name }), "scenario", "scenarios"))
 }
 

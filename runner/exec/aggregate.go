@@ -70,6 +70,9 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 		}
 		rc.Steps = append(rc.Steps, step)
 	}
+	if fv, ok := firstValue(steps, runs); ok {
+		rc.Steps = append(rc.Steps, fv)
+	}
 	if isolated {
 		st := &results.Startup{}
 		for _, r := range runs {
@@ -102,4 +105,40 @@ func medianRun(samples []float64) int {
 		}
 	}
 	return best
+}
+
+// FirstValueStep names the derived time-to-first-value step.
+const FirstValueStep = "first-value"
+
+// firstValue derives the time to the first value: in each run, the first
+// open's time plus the time of one read of the first point read after it
+// (a cold read), summed within the run — not a sum of medians, which would
+// pair an open from one run with a read from another.
+func firstValue(steps []plan.Step, runs []runResult) (results.Step, bool) {
+	open, read := -1, -1
+	for i := range steps {
+		switch {
+		case open < 0 && steps[i].Has(results.TraitOpen):
+			open = i
+		case open >= 0 && steps[i].Has(results.TraitFirstRead):
+			read = i
+		}
+		if read >= 0 {
+			break
+		}
+	}
+	if read < 0 {
+		return results.Step{}, false
+	}
+	samples := make([]float64, 0, len(runs))
+	for _, r := range runs {
+		if read >= len(r.Steps) {
+			return results.Step{}, false
+		}
+		samples = append(samples, r.Steps[open].NS*float64(r.Steps[open].Ops)+r.Steps[read].NS)
+	}
+	st := results.Step{Name: FirstValueStep, Op: results.OpFirstValue, Traits: []string{results.TraitFirstValue},
+		Params: map[string]any{"open": steps[open].Name, "read": steps[read].Name}, SamplesNS: samples, Ops: 1}
+	st.Stats, st.Warnings = stats.Summarize(samples)
+	return st, true
 }

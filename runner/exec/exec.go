@@ -27,8 +27,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +41,7 @@ import (
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // EnsureFunc provides the data file of a dataset in one format variant;
@@ -89,6 +93,14 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 	default:
 		return nil, fmt.Errorf("unknown isolate setting %q (process or none)", e.set.Isolate)
 	}
+	if e.set.Order == "" {
+		e.set.Order = plan.OrderInterleaved
+	}
+	switch e.set.Order {
+	case plan.OrderInterleaved, plan.OrderSequential:
+	default:
+		return nil, fmt.Errorf("unknown order setting %q (interleaved or sequential)", e.set.Order)
+	}
 	switch e.set.Cache {
 	case "warm", "cold":
 	default:
@@ -118,7 +130,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Description:   p.Description,
 		Spec:          results.Spec{Paths: p.SpecFiles, SHA256: p.SpecSHA256},
 		Settings: results.Settings{Warmup: e.set.Warmup, Repeat: e.set.Repeat, Isolate: e.set.Isolate,
-			Cache: e.set.Cache, TimeoutNS: int64(e.set.Timeout)},
+			Cache: e.set.Cache, Order: e.set.Order, TimeoutNS: int64(e.set.Timeout)},
 		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs, Glance: p.Report.Glance},
 		Environment: env,
 		Warnings:    warns,
@@ -126,6 +138,11 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 	}
 	for _, sc := range p.Scenarios {
 		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description})
+	}
+	for i := range p.Cells {
+		if p.Cells[i].Format.Control {
+			f.Report.Control = p.Cells[i].Format.Label
+		}
 	}
 
 	if err := checkDataDir(e.set.DataDir); err != nil {
@@ -171,33 +188,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		stopped = ctx.Err()
 	}
 	if stopped == nil {
-		for i := range p.Cells {
-			c := &p.Cells[i]
-			if rc, ok := done[c.ID]; ok {
-				f.Cells = append(f.Cells, rc)
-				e.prog.cellDone(i, &rc, 0, false)
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				stopped = err
-				break
-			}
-			t0 := time.Now()
-			rc, err := e.runCell(ctx, i, c)
-			if err != nil {
-				stopped = err
-				break
-			}
-			rc.Config = configs[i]
-			f.Cells = append(f.Cells, rc)
-			e.prog.cellDone(i, &rc, time.Since(t0), true)
-			if jr != nil {
-				if err := jr.add(&rc); err != nil {
-					stopped = err
-					break
-				}
-			}
-		}
+		stopped = e.runCells(ctx, f, done, configs, jr)
 	}
 	if stopped != nil {
 		markInterrupted(f, p, stopped)
@@ -221,6 +212,85 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		return f, fmt.Errorf("interrupted after %d of %d cells: %w", f.Interrupted.Ran, len(p.Cells), stopped)
 	}
 	return f, nil
+}
+
+// runCells runs every cell not taken from the journal (done), in plan
+// order or interleaved by comparison group, appending finished cells to f
+// and the journal. It returns why it stopped early, if it did.
+func (e *executor) runCells(ctx context.Context, f *results.File, done map[string]results.Cell, configs []string, jr *journal) error {
+	p := e.p
+	byIdx := make([]*results.Cell, len(p.Cells))
+	record := func(i int, rc results.Cell, took time.Duration) error {
+		rc.Config = configs[i]
+		byIdx[i] = &rc
+		e.prog.cellDone(i, &rc, took, true)
+		if jr != nil {
+			return jr.add(&rc)
+		}
+		return nil
+	}
+	defer func() {
+		for _, rc := range byIdx {
+			if rc != nil {
+				f.Cells = append(f.Cells, *rc)
+			}
+		}
+		f.Machine = e.machineSummary(e.machineRuns)
+	}()
+	var pending []int
+	for i := range p.Cells {
+		if rc, ok := done[p.Cells[i].ID]; ok {
+			byIdx[i] = &rc
+			e.prog.cellDone(i, &rc, 0, false)
+			continue
+		}
+		pending = append(pending, i)
+	}
+	if e.set.Order == plan.OrderSequential {
+		for _, i := range pending {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			t0 := time.Now()
+			rc, err := e.runCell(ctx, i, &p.Cells[i])
+			if err != nil {
+				return err
+			}
+			if err := record(i, rc, time.Since(t0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// Interleaved: the pending cells of each comparison group together,
+	// groups in order of their first cell.
+	var keys []string
+	groups := map[string][]int{}
+	for _, i := range pending {
+		k := p.Cells[i].GroupKey()
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	for _, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		cells, err := e.runGroup(ctx, groups[k], rng)
+		if err != nil {
+			return err
+		}
+		took := time.Since(t0) / time.Duration(len(cells))
+		for j, rc := range cells {
+			if err := record(groups[k][j], rc, took); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // InterruptedDir is where, inside the output directory, an interrupted run
@@ -341,6 +411,8 @@ type executor struct {
 	files map[fileKey]fileResult
 	// rdrs by reader name
 	rdrs map[string]*reader
+	// machineRuns is the machine's state around every recorded run made.
+	machineRuns []machineRun
 }
 
 type fileKey struct{ dataset, label string }
@@ -390,108 +462,226 @@ func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 	return out, ctx.Err()
 }
 
-// runCell runs one cell's warmups and repeats. Failures of the cell are in
-// the returned cell; an error means the whole run was interrupted and the
-// cell did not finish.
-func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.Cell, error) {
-	rc := results.Cell{
+// cellState is one cell through its runs: either finished before it ran
+// (a missing file, a reader that cannot do it) or ready, with its reader's
+// requests, collecting runs until it is done.
+type cellState struct {
+	idx int
+	c   *plan.Cell
+	rc  results.Cell
+	cr  *cellRun
+	rd  *reader
+	// done is set once no more runs are to be made (all made, or one
+	// failed); failed runs mark rc.
+	done       bool
+	runs       []runResult
+	coldMisses []string
+	// spent is the time of the cell's runs so far, which its timeout
+	// bounds.
+	spent   time.Duration
+	machine []machineRun
+}
+
+// machineRun is the machine's state around one recorded run: the load
+// average at its start, and the CPU time stolen and idle during it (ok
+// when the counters moved).
+type machineRun struct {
+	load, steal, idle float64
+	ok                bool
+}
+
+// prepare readies cell idx for its runs, or finishes it at once.
+func (e *executor) prepare(idx int, c *plan.Cell) *cellState {
+	s := &cellState{idx: idx, c: c}
+	s.rc = results.Cell{
 		ID: c.ID, Dataset: c.Dataset.Name, Format: c.Format.Label, FormatName: c.Format.Format,
-		Variant: c.Format.Axes, Scenario: c.Scenario.Name, Status: results.StatusOK,
+		Variant: c.Format.Axes, Scenario: c.Scenario.Name, Status: results.StatusOK, Control: c.Format.Control,
 		Warmup: e.set.Warmup, Repeat: e.set.Repeat, Steps: []results.Step{},
 	}
-	if rc.Variant == nil {
-		rc.Variant = map[string]string{}
+	if s.rc.Variant == nil {
+		s.rc.Variant = map[string]string{}
+	}
+	finish := func(status, msg string) *cellState {
+		s.rc.Status, s.rc.Error, s.done = status, msg, true
+		return s
 	}
 	fr := e.files[fileKey{c.Dataset.Name, c.Format.Label}]
 	if fr.err != nil {
-		rc.Status, rc.Error = results.StatusFailed, fr.err.Error()
-		return rc, nil
+		return finish(results.StatusFailed, fr.err.Error())
 	}
-	cctx, cancel := ctx, context.CancelFunc(func() {})
-	if e.set.Timeout > 0 {
-		cctx, cancel = context.WithTimeout(ctx, e.set.Timeout)
+	s.rd = e.rdrs[c.Format.ReaderName()]
+	s.rc.Reader, s.rc.ReaderVersion = s.rd.name, s.rd.version
+	if s.rd.err != nil {
+		s.rc.Stderr = s.rd.stderr
+		return finish(results.StatusFailed, s.rd.err.Error())
 	}
-	defer cancel()
-
-	rd := e.rdrs[c.Format.ReaderName()]
-	rc.Reader, rc.ReaderVersion = rd.name, rd.version
-	if rd.err != nil {
-		rc.Status, rc.Error, rc.Stderr = results.StatusFailed, rd.err.Error(), rd.stderr
-		return rc, nil
-	}
-	if why := skipReason(rd, c); why != "" {
-		rc.Status, rc.Error = results.StatusSkipped, why
-		return rc, nil
+	if why := skipReason(s.rd, c); why != "" {
+		return finish(results.StatusSkipped, why)
 	}
 	base := ""
 	if c.Composes() {
 		bf := e.files[fileKey{c.Dataset.Name, plan.BaseLabel}]
 		if bf.err != nil {
-			rc.Status, rc.Error = results.StatusFailed, bf.err.Error()
-			return rc, nil
+			return finish(results.StatusFailed, bf.err.Error())
 		}
 		base = bf.file.Path
 	}
-	cr, err := newCellRun(c, fr.file.Path, base, rd)
+	cr, err := newCellRun(c, fr.file.Path, base, s.rd)
 	if err != nil {
-		rc.Status, rc.Error = results.StatusFailed, err.Error()
-		return rc, nil
+		return finish(results.StatusFailed, err.Error())
 	}
-	cold := e.set.Cache == "cold"
-	var coldMisses []string
-	runs := make([]runResult, 0, e.set.Repeat)
+	s.cr = cr
+	return s
+}
+
+// runNth makes run n (warmups first) of a ready cell. A failed or timed-out
+// run finishes the cell; an error means the whole run was interrupted.
+func (e *executor) runNth(ctx context.Context, s *cellState, n int, where string) error {
+	if s.done {
+		return nil
+	}
+	recorded := n >= e.set.Warmup
+	phase := fmt.Sprintf("warmup %d/%d", n+1, e.set.Warmup)
+	if recorded {
+		phase = fmt.Sprintf("run %d/%d", n-e.set.Warmup+1, e.set.Repeat)
+	}
+	e.prog.status(s.idx, s.c.ID, phase+where, len(e.p.Cells)-s.idx)
+	if e.set.Cache == "cold" {
+		resident, pages, err := dropFromPageCache(s.cr.target.Path)
+		switch {
+		case err != nil:
+			s.coldMisses = append(s.coldMisses, fmt.Sprintf("%s: %v", phase, err))
+		case resident > 0:
+			s.coldMisses = append(s.coldMisses, fmt.Sprintf("%s: %d of %d pages stayed cached", phase, resident, pages))
+		}
+	}
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if e.set.Timeout > 0 {
+		rctx, cancel = context.WithTimeout(ctx, max(e.set.Timeout-s.spent, time.Millisecond))
+	}
+	defer cancel()
+	before := measure.SampleMachine()
+	t0 := time.Now()
+	rr, err := e.runOnce(rctx, s.cr)
+	s.spent += time.Since(t0)
+	after := measure.SampleMachine()
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var re *runError
+		if errors.As(err, &re) {
+			s.rc.Stderr = re.stderr
+		}
+		if errors.Is(rctx.Err(), context.DeadlineExceeded) {
+			s.rc.Status = results.StatusTimeout
+			s.rc.Error = fmt.Sprintf("timed out after %v in %s", e.set.Timeout, phase)
+		} else {
+			s.rc.Status = results.StatusFailed
+			s.rc.Error = fmt.Sprintf("%s: %v", phase, err)
+		}
+		s.done = true
+		return nil
+	}
+	for _, st := range rr.Steps {
+		if st.Batched {
+			s.cr.batch[st.Name] = st.Ops
+		}
+	}
+	if recorded {
+		s.runs = append(s.runs, rr)
+		steal, idle, ok := after.Since(before)
+		s.machine = append(s.machine, machineRun{load: before.Load1, steal: steal, idle: idle, ok: ok})
+	}
+	if n == e.set.Warmup+e.set.Repeat-1 {
+		s.done = true
+	}
+	return nil
+}
+
+// finish turns a cell's runs into its results.
+func (e *executor) finish(s *cellState) results.Cell {
+	if s.cr == nil || s.rc.Status != results.StatusOK {
+		return s.rc
+	}
 	total := e.set.Warmup + e.set.Repeat
-	for i := range total {
-		recorded := i >= e.set.Warmup
-		phase := fmt.Sprintf("warmup %d/%d", i+1, e.set.Warmup)
-		if recorded {
-			phase = fmt.Sprintf("run %d/%d", i-e.set.Warmup+1, e.set.Repeat)
-		}
-		e.prog.status(idx, c.ID, phase, len(e.p.Cells)-idx)
-		if cold {
-			resident, pages, err := dropFromPageCache(cr.target.Path)
-			switch {
-			case err != nil:
-				coldMisses = append(coldMisses, fmt.Sprintf("%s: %v", phase, err))
-			case resident > 0:
-				coldMisses = append(coldMisses, fmt.Sprintf("%s: %d of %d pages stayed cached", phase, resident, pages))
-			}
-		}
-		rr, err := e.runOnce(cctx, cr)
-		if err != nil {
-			if ctx.Err() != nil {
-				return rc, ctx.Err()
-			}
-			var re *runError
-			if errors.As(err, &re) {
-				rc.Stderr = re.stderr
-			}
-			if errors.Is(cctx.Err(), context.DeadlineExceeded) {
-				rc.Status = results.StatusTimeout
-				rc.Error = fmt.Sprintf("timed out after %v in %s", e.set.Timeout, phase)
-			} else {
-				rc.Status = results.StatusFailed
-				rc.Error = fmt.Sprintf("%s: %v", phase, err)
-			}
-			return rc, nil
-		}
-		for _, s := range rr.Steps {
-			if s.Batched {
-				cr.batch[s.Name] = s.Ops
-			}
-		}
-		if recorded {
-			runs = append(runs, rr)
-		}
-	}
-	if cold {
-		ok := len(coldMisses) == 0
-		rc.ColdCache = &ok
+	if e.set.Cache == "cold" {
+		ok := len(s.coldMisses) == 0
+		s.rc.ColdCache = &ok
 		if !ok {
-			rc.Warnings = append(rc.Warnings, fmt.Sprintf("cold cache not achieved in %d of %d runs (%s): times include cached reads",
-				len(coldMisses), total, coldMisses[0]))
+			s.rc.Warnings = append(s.rc.Warnings, fmt.Sprintf("cold cache not achieved in %d of %d runs (%s): times include cached reads",
+				len(s.coldMisses), total, s.coldMisses[0]))
 		}
 	}
-	aggregate(&rc, c.Scenario.Steps, runs, e.set.Isolate == "process" || rd.name != plan.GoReader)
-	return rc, nil
+	aggregate(&s.rc, s.c.Scenario.Steps, s.runs, e.set.Isolate == "process" || s.rd.name != plan.GoReader)
+	s.rc.Machine = e.machineSummary(s.machine)
+	e.machineRuns = append(e.machineRuns, s.machine...)
+	if m := s.rc.Machine; m != nil && m.BusyRuns > 0 {
+		s.rc.Warnings = append(s.rc.Warnings, fmt.Sprintf("busy machine: %d of %d runs started with a load average above the %d cores (up to %.1f)",
+			m.BusyRuns, m.Runs, m.Cores, m.Load.Max))
+	}
+	return s.rc
+}
+
+// machineSummary summarises the machine's state over runs.
+func (e *executor) machineSummary(runs []machineRun) *results.Machine {
+	var load, steal, idle []float64
+	for _, r := range runs {
+		load = append(load, r.load)
+		// A run shorter than a clock tick moves no CPU counter.
+		if r.ok {
+			steal, idle = append(steal, r.steal), append(idle, r.idle)
+		}
+	}
+	if len(load) == 0 {
+		return nil
+	}
+	m := &results.Machine{Cores: runtime.NumCPU(), Load: stats.Summary(load), Runs: len(load)}
+	if len(steal) > 0 {
+		m.StealPct, m.IdlePct = stats.Summary(steal), stats.Summary(idle)
+	}
+	for _, l := range load {
+		if l > float64(m.Cores) {
+			m.BusyRuns++
+		}
+	}
+	return m
+}
+
+// runCell runs one cell's warmups and repeats back to back. An error means
+// the whole run was interrupted and the cell did not finish.
+func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.Cell, error) {
+	s := e.prepare(idx, c)
+	for n := 0; !s.done; n++ {
+		if err := e.runNth(ctx, s, n, ""); err != nil {
+			return s.rc, err
+		}
+	}
+	return e.finish(s), nil
+}
+
+// runGroup runs the cells of one comparison group interleaved: round r
+// makes every unfinished cell's r-th run, in an order shuffled afresh
+// each round, so that drift of the machine lands on every cell alike.
+func (e *executor) runGroup(ctx context.Context, idxs []int, rng *rand.Rand) ([]results.Cell, error) {
+	states := make([]*cellState, len(idxs))
+	for i, idx := range idxs {
+		states[i] = e.prepare(idx, &e.p.Cells[idx])
+	}
+	rounds := e.set.Warmup + e.set.Repeat
+	for r := range rounds {
+		order := slices.Clone(states)
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		where := fmt.Sprintf(" (round %d/%d)", r+1, rounds)
+		for _, s := range order {
+			if err := e.runNth(ctx, s, r, where); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]results.Cell, len(states))
+	for i, s := range states {
+		out[i] = e.finish(s)
+	}
+	return out, nil
 }

@@ -68,10 +68,20 @@ func TestRunInProcess(t *testing.T) {
 		t.FailNow()
 	}
 	a, b := &f.Cells[0], &f.Cells[1]
-	if len(a.Steps) != len(fullScenario.Steps) {
-		t.Fatalf("%d steps, want %d", len(a.Steps), len(fullScenario.Steps))
+	if len(a.Steps) != len(fullScenario.Steps)+1 {
+		t.Fatalf("%d steps, want %d and the time to first value", len(a.Steps), len(fullScenario.Steps))
 	}
-	for i, s := range a.Steps {
+	// The time to first value: per run, the open plus the first get.
+	fv := a.Steps[len(a.Steps)-1]
+	if fv.Name != FirstValueStep || fv.Op != results.OpFirstValue || len(fv.SamplesNS) != 3 {
+		t.Fatalf("first-value step %+v", fv)
+	}
+	for r := range 3 {
+		if want := a.Steps[0].SamplesNS[r] + a.Steps[1].SamplesNS[r]; fv.SamplesNS[r] != want {
+			t.Errorf("run %d: first value %v, open + cold get %v", r, fv.SamplesNS[r], want)
+		}
+	}
+	for i, s := range a.Steps[:len(fullScenario.Steps)] {
 		if len(s.SamplesNS) != 3 || s.Stats.MedianNS <= 0 || s.Memory.RSSAfterBytes.Median <= 0 {
 			t.Errorf("step %s: samples %v, stats %+v, memory %+v", s.Name, s.SamplesNS, s.Stats, s.Memory.RSSAfterBytes)
 		}
@@ -313,7 +323,9 @@ func TestResume(t *testing.T) {
 
 func TestInterruptSavesFinishedCells(t *testing.T) {
 	out := t.TempDir()
-	p := testPlan(20, inProcess(1), []string{"ok", "slow", "ok"}, openOnly)
+	settings := inProcess(1)
+	settings.Order = plan.OrderSequential
+	p := testPlan(20, settings, []string{"ok", "slow", "ok"}, openOnly)
 	p.Cells[2].ID = "tiny/fake-ok2/load"
 	complete := mustRun(t, p, Options{Out: out})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -442,5 +454,62 @@ func TestBadSettings(t *testing.T) {
 	p := testPlan(5, plan.Settings{Isolate: "vm"}, []string{"ok"}, openOnly)
 	if _, err := Run(context.Background(), p, Options{}); err == nil || !strings.Contains(err.Error(), "vm") {
 		t.Errorf("isolate vm: %v", err)
+	}
+}
+
+// Interleaved, the runs of a comparison group's cells alternate round by
+// round (warmups first); sequential, each cell's runs come back to back.
+func TestRunOrder(t *testing.T) {
+	for _, order := range []string{plan.OrderInterleaved, plan.OrderSequential} {
+		settings := inProcess(4)
+		settings.Order = order
+		p := testPlan(5, settings, []string{"ok", "slow"}, openOnly)
+		logMu.Lock()
+		openLog = nil
+		logMu.Unlock()
+		f := mustRun(t, p, Options{})
+		if !AllOK(f) {
+			t.Fatalf("%s: cells not ok", order)
+		}
+		logMu.Lock()
+		got := strings.Join(openLog, " ")
+		logMu.Unlock()
+		var want []string
+		if order == plan.OrderSequential {
+			want = []string{"ok ok ok ok ok slow slow slow slow slow"}
+		} else {
+			// Five rounds of both cells, each in either order.
+			for r := 0; r < 5; r++ {
+				want = append(want, "ok slow|slow ok")
+			}
+		}
+		if order == plan.OrderSequential {
+			if got != want[0] {
+				t.Errorf("sequential opens %q", got)
+			}
+			continue
+		}
+		fields := strings.Fields(got)
+		if len(fields) != 10 {
+			t.Fatalf("interleaved opens %q", got)
+		}
+		for r := 0; r < 5; r++ {
+			pair := fields[2*r] + " " + fields[2*r+1]
+			if pair != "ok slow" && pair != "slow ok" {
+				t.Errorf("round %d ran %q; interleaved opens %q", r+1, pair, got)
+			}
+		}
+	}
+}
+
+// The machine's state is recorded around every run and summarised.
+func TestMachineState(t *testing.T) {
+	f := mustRun(t, testPlan(5, inProcess(3), []string{"ok"}, openOnly), Options{})
+	c := f.Cells[0]
+	if c.Machine == nil || c.Machine.Runs != 3 || c.Machine.Cores < 1 || f.Machine == nil || f.Machine.Runs != 3 {
+		t.Fatalf("machine state: cell %+v, file %+v", c.Machine, f.Machine)
+	}
+	if c.Machine.IdlePct.Max > 100 || c.Machine.StealPct.Min < 0 {
+		t.Errorf("percentages out of range: %+v", c.Machine)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,11 +53,19 @@ func (fakeFormat) Create(path string, opts formats.Options, info formats.SceneIn
 	return nil, fmt.Errorf("fake: no writer")
 }
 
-// opens counts fake opens in this process.
-var opens atomic.Int64
+// opens counts fake opens in this process; openLog records the behavior
+// option of each, in order.
+var (
+	opens   atomic.Int64
+	logMu   sync.Mutex
+	openLog []string
+)
 
 func (fakeFormat) Open(path string, opts formats.Options) (formats.Reader, error) {
 	n := opens.Add(1)
+	logMu.Lock()
+	openLog = append(openLog, opts.String("behavior"))
+	logMu.Unlock()
 	switch opts.String("behavior") {
 	case "hang":
 		time.Sleep(time.Hour)

@@ -7,11 +7,23 @@ import (
 
 // Expand fills p.Cells with the matrix datasets x format variants x
 // scenarios, in that nesting order (so the cells of one data file are
-// adjacent), replacing any cells already there.
+// adjacent), replacing any cells already there. With Report.Control and
+// more than one variant, the baseline's A/A control copy follows the
+// baseline's cells.
 func (p *Plan) Expand() {
-	p.Cells = make([]Cell, 0, len(p.Datasets)*len(p.Formats)*len(p.Scenarios))
-	for _, d := range p.Datasets {
+	variants := p.Formats
+	if c, ok := p.controlVariant(); ok {
+		variants = nil
 		for _, v := range p.Formats {
+			variants = append(variants, v)
+			if v.Label == p.Report.Baseline {
+				variants = append(variants, c)
+			}
+		}
+	}
+	p.Cells = make([]Cell, 0, len(p.Datasets)*len(variants)*len(p.Scenarios))
+	for _, d := range p.Datasets {
+		for _, v := range variants {
 			for _, s := range p.Scenarios {
 				p.Cells = append(p.Cells, Cell{
 					ID:       CellID(d.Name, v.Label, s.Name),
@@ -23,6 +35,27 @@ func (p *Plan) Expand() {
 		}
 	}
 }
+
+// controlVariant is the baseline's A/A copy, when the plan asks for one
+// and has something to compare.
+func (p *Plan) controlVariant() (Variant, bool) {
+	if !p.Report.Control || len(p.Formats) < 2 {
+		return Variant{}, false
+	}
+	for _, v := range p.Formats {
+		if v.Label == p.Report.Baseline {
+			c := v
+			c.Label, c.Control = ControlLabel(v.Label), true
+			return c, true
+		}
+	}
+	return Variant{}, false
+}
+
+// GroupKey names a cell's comparison group: its dataset and scenario. The
+// cells of a group are compared with each other, so they are measured
+// together (OrderInterleaved) and never split between machines.
+func (c *Cell) GroupKey() string { return c.Dataset.Name + "/" + c.Scenario.Name }
 
 // CellID is "dataset/format-label/scenario".
 func CellID(dataset, label, scenario string) string {

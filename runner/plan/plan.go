@@ -41,6 +41,9 @@ type Settings struct {
 	Repeat  int           `json:"repeat"`  // recorded runs per cell (default 10)
 	Isolate string        `json:"isolate"` // "process" (default) or "none"
 	Cache   string        `json:"cache"`   // "warm" (default) or "cold"
+	// Order is how the runs of a comparison group's cells follow each
+	// other: OrderInterleaved (the default) or OrderSequential.
+	Order string `json:"order"`
 	Timeout time.Duration `json:"timeout"` // per cell (default 10m)
 	DataDir string        `json:"data_dir"`
 	Out     string        `json:"out"`
@@ -62,7 +65,20 @@ type Variant struct {
 	// default) or a driver's name. It is a read option: variants that
 	// differ only in their reader share one data file.
 	Reader string `json:"reader,omitempty"`
+	// Control marks the A/A control copy of the baseline variant.
+	Control bool `json:"control,omitempty"`
 }
+
+// Run orders.
+const (
+	// OrderInterleaved runs the cells of a comparison group (one dataset
+	// and scenario, every variant) round by round: round r runs every
+	// cell's r-th run, in a fresh random order each round, so drift of
+	// the machine lands on every variant alike.
+	OrderInterleaved = "interleaved"
+	// OrderSequential runs each cell's runs back to back.
+	OrderSequential = "sequential"
+)
 
 // GoReader is the reader built into runner.
 const GoReader = "go"
@@ -113,7 +129,17 @@ type Report struct {
 	// Glance names the rows of "Results at a glance" (default: none, and
 	// the reports choose them).
 	Glance []results.GlanceRow `json:"glance,omitempty"`
+	// Control adds an A/A control: the baseline variant run again as an
+	// independent copy (labelled ControlLabel(baseline)) in every
+	// comparison group, the noise floor verdicts must clear.
+	Control bool `json:"control"`
 }
+
+// ControlSuffix ends the label of a baseline's A/A control copy.
+const ControlSuffix = "-control"
+
+// ControlLabel is the label of the A/A control copy of variant label.
+func ControlLabel(label string) string { return label + ControlSuffix }
 
 // Cell is one element of the matrix.
 type Cell struct {

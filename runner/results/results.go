@@ -38,7 +38,14 @@ const (
 	// TraitTraversal: the step reads its properties of every prim (or of
 	// the first Limit) in some order.
 	TraitTraversal = "traversal"
+	// TraitFirstValue: a derived step, the open plus the first read after
+	// it, summed within each run: the time to the first value.
+	TraitFirstValue = "first-value"
 )
+
+// OpFirstValue is the op of the derived time-to-first-value step, which
+// no reader runs: runner adds it from the open and the first read.
+const OpFirstValue = "first-value"
 
 // File is the whole of results.json.
 type File struct {
@@ -58,6 +65,24 @@ type File struct {
 	// Interrupted is set when the run stopped before every cell ran; the
 	// cells it did not run are listed as skipped, reason "interrupted".
 	Interrupted *Interruption `json:"interrupted,omitempty"`
+	// Machine says how busy the machine was over the whole run.
+	Machine *Machine `json:"machine,omitempty"`
+}
+
+// Machine is the state of the machine around measured runs: the 1-minute
+// load average before each run, and the share of CPU time that was stolen
+// (by the hypervisor) or idle while they ran, from /proc.
+type Machine struct {
+	Cores int     `json:"cores"`
+	Load  Summary `json:"load"`
+	// StealPct and IdlePct are percentages of all CPU time during runs
+	// (runs shorter than a clock tick leave them out).
+	StealPct Summary `json:"steal_pct"`
+	IdlePct  Summary `json:"idle_pct"`
+	// BusyRuns counts runs that started with a load average above the
+	// core count; Runs counts every recorded run.
+	BusyRuns int `json:"busy_runs"`
+	Runs     int `json:"runs"`
 }
 
 // Interruption says how far an interrupted run got and why it stopped.
@@ -78,20 +103,27 @@ type Spec struct {
 
 // Settings echoes the settings the run used.
 type Settings struct {
-	Warmup    int    `json:"warmup"`
-	Repeat    int    `json:"repeat"`
-	Isolate   string `json:"isolate"`
-	Cache     string `json:"cache"`
+	Warmup  int    `json:"warmup"`
+	Repeat  int    `json:"repeat"`
+	Isolate string `json:"isolate"`
+	Cache   string `json:"cache"`
+	// Order is "interleaved" (the runs of a comparison group's cells
+	// round by round, in a fresh random order each round) or
+	// "sequential" (each cell's runs back to back); empty in files
+	// written before runs were interleaved.
+	Order     string `json:"order,omitempty"`
 	TimeoutNS int64  `json:"timeout_ns"`
 }
 
-// Report carries the spec's report block.
+// Report carries the spec's report block. Control is the label of the
+// baseline's A/A control copy ("" without one).
 type Report struct {
 	Baseline string   `json:"baseline"`
 	Outputs  []string `json:"outputs"`
 	// Glance lists the rows of "Results at a glance" the spec names, in
 	// order; empty when the reports choose them.
-	Glance []GlanceRow `json:"glance,omitempty"`
+	Glance  []GlanceRow `json:"glance,omitempty"`
+	Control string      `json:"control,omitempty"`
 }
 
 // GlanceRow is one headline row the spec names: a step and the figure of
@@ -166,6 +198,12 @@ type Cell struct {
 	FormatName string            `json:"format_name"` // format type
 	Variant    map[string]string `json:"variant"`     // axis -> value
 	Scenario   string            `json:"scenario"`
+	// Control marks the A/A control: an independent copy of the baseline
+	// variant, measured alongside it, whose difference from the baseline
+	// is the noise floor of the run. It never wins.
+	Control bool `json:"control,omitempty"`
+	// Machine is how busy the machine was during this cell's runs.
+	Machine *Machine `json:"machine,omitempty"`
 	// Reader read the cell's files: "go" or a driver's name, with the
 	// version its hello gave.
 	Reader        string `json:"reader,omitempty"`

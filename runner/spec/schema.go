@@ -34,6 +34,7 @@ type settingsBlock struct {
 	Repeat   *hcl.Attribute `hcl:"repeat"`
 	Isolate  *hcl.Attribute `hcl:"isolate"`
 	Cache    *hcl.Attribute `hcl:"cache"`
+	Order    *hcl.Attribute `hcl:"order"`
 	Timeout  *hcl.Attribute `hcl:"timeout"`
 	DataDir  *hcl.Attribute `hcl:"data_dir"`
 	Out      *hcl.Attribute `hcl:"out"`
@@ -95,6 +96,7 @@ type reportBlock struct {
 	Outputs     *hcl.Attribute `hcl:"outputs"`
 	Title       *hcl.Attribute `hcl:"title"`
 	Description *hcl.Attribute `hcl:"description"`
+	Control     *hcl.Attribute `hcl:"control"`
 	Glance      []*glanceBlock `hcl:"glance,block"`
 	DefRange    hcl.Range      `hcl:",def_range"`
 }

@@ -17,6 +17,7 @@ const (
 	DefaultWarmup  = 1
 	DefaultRepeat  = 10
 	DefaultIsolate = "process"
+	DefaultOrder   = plan.OrderInterleaved
 	DefaultCache   = "warm"
 	DefaultTimeout = 10 * time.Minute
 	DefaultDataDir = ".runner/data"
@@ -29,6 +30,7 @@ func (l *loader) loadSettings() plan.Settings {
 		Warmup:  DefaultWarmup,
 		Repeat:  DefaultRepeat,
 		Isolate: DefaultIsolate,
+		Order:   DefaultOrder,
 		Cache:   DefaultCache,
 		Timeout: DefaultTimeout,
 		DataDir: DefaultDataDir,
@@ -57,6 +59,11 @@ func (l *loader) loadSettings() plan.Settings {
 	if sb.Cache != nil {
 		if v, ok := l.oneOf(sb.Cache, "warm", "cold"); ok {
 			s.Cache = v
+		}
+	}
+	if sb.Order != nil {
+		if v, ok := l.oneOf(sb.Order, plan.OrderInterleaved, plan.OrderSequential); ok {
+			s.Order = v
 		}
 	}
 	if sb.Timeout != nil {
@@ -97,13 +104,20 @@ func (l *loader) loadSettings() plan.Settings {
 // can be checked.
 func (l *loader) loadReport(p *plan.Plan) {
 	p.Report.Outputs = output.SpecNames()
+	p.Report.Control = true
 	if len(p.Formats) > 0 {
 		p.Report.Baseline = p.Formats[0].Label
 	}
+	defer l.checkControlLabel(p)
 	rb := onlyOne(l, "report", func(b *fileBody) []*reportBlock { return b.Reports },
 		func(b *reportBlock) hcl.Range { return b.DefRange })
 	if rb == nil {
 		return
+	}
+	if rb.Control != nil {
+		if v, ok := l.boolean(rb.Control); ok {
+			p.Report.Control = v
+		}
 	}
 	if rb.Title != nil {
 		if v, ok := l.str(rb.Title); ok {
@@ -167,4 +181,19 @@ func onlyOne[B any](l *loader, kind string, blocks func(*fileBody) []*B, rng fun
 		}
 	}
 	return first
+}
+
+// checkControlLabel reports a variant whose label the baseline's A/A
+// control copy would take.
+func (l *loader) checkControlLabel(p *plan.Plan) {
+	if !p.Report.Control || len(p.Formats) < 2 {
+		return
+	}
+	label := plan.ControlLabel(p.Report.Baseline)
+	for _, v := range p.Formats {
+		if v.Label == label {
+			l.add(errorAt(startOf(l.firstName), "Control label taken",
+				fmt.Sprintf("The A/A control copy of the baseline is labelled %q, which a format variant already is; rename that variant or set report { control = false }.", label)))
+		}
+	}
 }

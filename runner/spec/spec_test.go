@@ -82,7 +82,7 @@ func TestShippedSpecs(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	p := mustLoad(t, minimal, Options{})
-	want := plan.Settings{Warmup: 1, Repeat: 10, Isolate: "process", Cache: "warm",
+	want := plan.Settings{Warmup: 1, Repeat: 10, Isolate: "process", Cache: "warm", Order: "interleaved",
 		Timeout: 10 * time.Minute, DataDir: ".runner/data", Out: filepath.Join("results", "spec")}
 	if p.Settings != want {
 		t.Errorf("settings = %+v, want %+v", p.Settings, want)
@@ -124,7 +124,7 @@ report {
   outputs     = ["json"]
 }
 `, Options{})
-	want := plan.Settings{Warmup: 0, Repeat: 3, Isolate: "none", Cache: "cold",
+	want := plan.Settings{Warmup: 0, Repeat: 3, Isolate: "none", Cache: "cold", Order: "interleaved",
 		Timeout: 90 * time.Second, DataDir: "/tmp/data", Out: "out/x"}
 	if p.Settings != want {
 		t.Errorf("settings = %+v, want %+v", p.Settings, want)
@@ -200,7 +200,7 @@ scenario "get" {
   }
 }
 `, Options{})
-	if got, want := len(p.Cells), 6*7*2; got != want {
+	if got, want := len(p.Cells), 6*(7+1)*2; got != want { // 7 variants and the A/A control
 		t.Fatalf("%d cells, want %d", got, want)
 	}
 	var names, labels []string
@@ -413,7 +413,7 @@ func TestMultipleFiles(t *testing.T) {
 	if p == nil {
 		t.Fatalf("load failed:\n%s", diags)
 	}
-	if len(p.Cells) != 4 || p.Title != "a" || !reflect.DeepEqual(p.SpecFiles, []string{"a.hcl", "b.hcl"}) {
+	if len(p.Cells) != 6 || p.Title != "a" || !reflect.DeepEqual(p.SpecFiles, []string{"a.hcl", "b.hcl"}) {
 		t.Errorf("cells %d title %q files %v", len(p.Cells), p.Title, p.SpecFiles)
 	}
 	p2, _ := LoadSources([]Source{b, a}, Options{})
