@@ -37,13 +37,13 @@ type Plan struct {
 
 // Settings control how cells run.
 type Settings struct {
-	Warmup  int           `json:"warmup"`  // unrecorded runs per cell (default 1)
-	Repeat  int           `json:"repeat"`  // recorded runs per cell (default 10)
-	Isolate string        `json:"isolate"` // "process" (default) or "none"
-	Cache   string        `json:"cache"`   // "warm" (default) or "cold"
+	Warmup  int    `json:"warmup"`  // unrecorded runs per cell (default 1)
+	Repeat  int    `json:"repeat"`  // recorded runs per cell (default 10)
+	Isolate string `json:"isolate"` // "process" (default) or "none"
+	Cache   string `json:"cache"`   // "warm" (default) or "cold"
 	// Order is how the runs of a comparison group's cells follow each
 	// other: OrderInterleaved (the default) or OrderSequential.
-	Order string `json:"order"`
+	Order   string        `json:"order"`
 	Timeout time.Duration `json:"timeout"` // per cell (default 10m)
 	DataDir string        `json:"data_dir"`
 	Out     string        `json:"out"`
