@@ -14,7 +14,7 @@ import (
 var applyCmd = &command{
 	Name:     "apply",
 	Synopsis: "generate the data, run every cell and write the results",
-	Usage: `runner apply [-out DIR] [-filter EXPR] [-force] [-resume] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+	Usage: `runner apply [-out DIR] [-filter EXPR] [-force] [-verify] [-resume] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
 
 Runs the plan: generates (or reuses) each dataset in each format variant,
 runs every cell with its warmups and repeats, and writes results.json and
@@ -26,10 +26,11 @@ Exit status 1 when any cell failed, timed out or disagreed with the others.`,
 func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var sf specFlags
 	var out string
-	var force, resume bool
+	var force, verify, resume bool
 	fs := flagSet("apply", stderr)
 	fs.StringVar(&out, "out", "", "write results to `DIR` instead of settings.out")
 	fs.BoolVar(&force, "force", false, "regenerate data files even when cached ones verify")
+	fs.BoolVar(&verify, "verify", false, "hash every cached data file in full against its manifest before using it")
 	fs.BoolVar(&resume, "resume", false, "skip cells already recorded in DIR/journal.jsonl")
 	sf.addFilter(fs)
 	sf.addVars(fs)
@@ -47,6 +48,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	res, err := exec.Run(ctx, p, exec.Options{
 		Out:      p.Settings.Out,
 		Force:    force,
+		Verify:   verify,
 		Resume:   resume,
 		Progress: stderr,
 	})

@@ -13,7 +13,7 @@ import (
 var genCmd = &command{
 	Name:     "gen",
 	Synopsis: "generate (or verify) the data files a spec needs, without running it",
-	Usage: `runner gen [-force] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+	Usage: `runner gen [-force] [-verify] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
 
 Builds every dataset in every format variant the (filtered) plan needs under
 settings.data_dir, reusing files whose manifest verifies, and prints what it
@@ -24,9 +24,10 @@ options share one file.`,
 
 func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var sf specFlags
-	var force bool
+	var force, verify bool
 	fs := flagSet("gen", stderr)
 	fs.BoolVar(&force, "force", false, "rebuild files even when cached ones verify")
+	fs.BoolVar(&verify, "verify", false, "hash every cached file in full against its manifest (not only its size and time)")
 	sf.addFilter(fs)
 	sf.addVars(fs)
 	args, err := parseFlags(fs, args)
@@ -42,7 +43,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	built := exec.BuildData(ctx, p.DataNeeds(), p.Settings.DataDir,
-		exec.Options{Force: force, Progress: stderr}, nil)
+		exec.Options{Force: force, Verify: verify, Progress: stderr}, nil)
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "runner gen: interrupted\n")
 		return exitFailure

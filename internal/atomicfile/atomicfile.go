@@ -43,7 +43,38 @@ func Create(target string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", target, err)
 	}
+	// The lock says a writer is alive; RemoveAbandoned removes only
+	// temporary files nobody holds.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("write %s: lock %s: %w", target, f.Name(), err)
+	}
 	return &File{File: f, target: target}, nil
+}
+
+// RemoveAbandoned removes the temporary files in dir whose writer is gone
+// (killed, crashed): those no live File holds a lock on. It returns how
+// many bytes it freed.
+func RemoveAbandoned(dir string) (int64, error) {
+	matches, err := filepath.Glob(filepath.Join(globEscape(dir), ".*.tmp-*"))
+	if err != nil {
+		return 0, err
+	}
+	var freed int64
+	for _, m := range matches {
+		f, err := os.Open(m)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && os.Remove(m) == nil {
+				freed += st.Size()
+			}
+		}
+		f.Close()
+	}
+	return freed, nil
 }
 
 // TempGlob is a filepath.Glob pattern matching every temporary name Create

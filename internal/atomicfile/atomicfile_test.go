@@ -197,3 +197,31 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("directory holds %v, want the target only", names)
 	}
 }
+
+// A temporary file whose writer is alive is kept; one whose writer is gone
+// (its handle closed without Commit or Discard, as a killed process's is)
+// is removed.
+func TestRemoveAbandoned(t *testing.T) {
+	dir := t.TempDir()
+	live, err := Create(filepath.Join(dir, "live.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Discard()
+	dead, err := Create(filepath.Join(dir, "dead.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Write(make([]byte, 1000))
+	dead.File.Close() // the lock goes with the handle, as when a process dies
+	freed, err := RemoveAbandoned(dir)
+	if err != nil || freed != 1000 {
+		t.Errorf("freed %d bytes, %v", freed, err)
+	}
+	if _, err := os.Stat(live.Name()); err != nil {
+		t.Errorf("the live writer's file was removed: %v", err)
+	}
+	if _, err := os.Stat(dead.Name()); !os.IsNotExist(err) {
+		t.Errorf("the abandoned file is still there: %v", err)
+	}
+}

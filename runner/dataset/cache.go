@@ -35,7 +35,9 @@ import (
 // only then described by its manifest (size, SHA-256, the key and its
 // material, the modification time). A data file without a manifest, or
 // whose manifest does not match it, is rebuilt, never served; a temporary
-// file is never served at all (stale ones are removed after staleTempAge).
+// file is never served at all. A writer holds a lock on its temporary
+// file; those nobody holds (their writer was killed) are removed by the
+// next build in the directory.
 //
 // Verification trade-off: hashing a 1 GB file takes seconds, too slow for
 // every run, so a cached file is served when its size and modification time
@@ -57,10 +59,6 @@ const manifestVersion = 1
 // mtimeMark is the sub-second part of the modification time given to
 // every completed data file.
 const mtimeMark = 424242424 * time.Nanosecond
-
-// staleTempAge is how old an abandoned temporary file must be before
-// Ensure removes it; younger ones may belong to a concurrent writer.
-const staleTempAge = 10 * time.Minute
 
 // progressEvery is the interval between progress lines of a long write.
 var progressEvery = 2 * time.Second
@@ -400,16 +398,10 @@ func writeManifest(path string, m *manifest) error {
 	return nil
 }
 
-// removeStaleTemps deletes temporary files of the data file at path left
-// by a writer that died, once they are old enough not to belong to a live
-// one.
+// removeStaleTemps deletes the temporary files in path's directory left by
+// writers that died (no live writer holds their lock).
 func removeStaleTemps(path string) {
-	matches, _ := filepath.Glob(atomicfile.TempGlob(path))
-	for _, m := range matches {
-		if st, err := os.Stat(m); err == nil && time.Since(st.ModTime()) > staleTempAge {
-			os.Remove(m)
-		}
-	}
+	atomicfile.RemoveAbandoned(filepath.Dir(path))
 }
 
 // progressLine prints a line every progressEvery during a long write and a

@@ -229,9 +229,13 @@ func resolve(cfg Config) (*scene, []error) {
 	return s, nil
 }
 
+// MaxPrims is the most prims a dataset may have (the spec loader checks
+// against it too, so both say the same).
+const MaxPrims = math.MaxInt32
+
 // Limits that keep a typo from asking for the impossible.
 const (
-	maxPrims       = math.MaxInt32
+	maxPrims       = MaxPrims
 	maxDepth       = 32
 	maxArrayLength = 1 << 20
 )

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/plan"
 )
@@ -30,6 +31,9 @@ var dataBuilders = min(runtime.NumCPU(), 4)
 // cache under dataDir lacks (dataset.CheckRoom), built dataBuilders at a
 // time. The error wraps dataset.ErrNoRoom.
 func CheckRoom(ctx context.Context, needs []plan.DataNeed, dataDir string) error {
+	// Temporary files of writers that were killed go first: they hold
+	// space a run needs.
+	atomicfile.RemoveAbandoned(dataDir)
 	var planned []dataset.Planned
 	for _, need := range needs {
 		name := need.Format.Format
@@ -99,7 +103,7 @@ func BuildData(ctx context.Context, needs []plan.DataNeed, dataDir string, opts 
 			for j := range next {
 				need := j.df.Needs[0]
 				log(fmt.Sprintf("data  %s  %s ...", need.Dataset.Name, need.Label()))
-				eo := dataset.EnsureOptions{Force: opts.Force, Progress: opts.Progress}
+				eo := dataset.EnsureOptions{Force: opts.Force, Verify: opts.Verify, Progress: opts.Progress}
 				if need.Base {
 					j.df.File, j.df.Err = dataset.EnsureBase(ctx, dataDir, need.Dataset, j.f, eo)
 				} else {

@@ -52,8 +52,9 @@ type EnsureFunc func(ctx context.Context, dataDir string, cfg dataset.Config, f 
 type Options struct {
 	// Out is the directory for journal.jsonl and results.json.
 	Out string
-	// Force regenerates data; Resume skips cells already in the journal.
-	Force, Resume bool
+	// Force regenerates data; Verify hashes every cached data file in full
+	// before using it; Resume skips cells already in the journal.
+	Force, Verify, Resume bool
 	// Progress receives progress output; a terminal gets a live line.
 	Progress io.Writer
 	// Executable is the runner binary re-executed as a worker ("" = os.Executable()).

@@ -28,7 +28,6 @@ var (
 )
 
 const (
-	maxPrims  = 1 << 31
 	maxShape  = 1 << 20 // depth, fanout
 	maxLength = 1 << 24 // array property length
 )
@@ -99,7 +98,7 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	}
 	addAxis("hierarchy", db.Hierarchy, func() []any { return strAxis(db.Hierarchy, Hierarchies) },
 		func(c *dataset.Config, v any) { c.Hierarchy = v.(string) })
-	addAxis("prims", db.Prims, func() []any { return intAxis(db.Prims, 1, maxPrims) },
+	addAxis("prims", db.Prims, func() []any { return intAxis(db.Prims, 1, dataset.MaxPrims) },
 		func(c *dataset.Config, v any) { c.Prims = v.(int) })
 	addAxis("depth", db.Depth, func() []any { return intAxis(db.Depth, 1, maxShape) },
 		func(c *dataset.Config, v any) { c.Depth = v.(int) })
