@@ -210,3 +210,53 @@ func TestDuplicatePrimChild(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 }
+
+// A section must decode exactly the bytes its table-of-contents entry
+// gives it. A NUL inside a token makes one token two: with the header's
+// count of tokens taken, bytes are left over, which would otherwise shift
+// every later name by one without any error.
+func TestSectionsConsumeTheirBytes(t *testing.T) {
+	var z compressor
+	tokens := func(num int, text string) []byte {
+		le := binary.LittleEndian
+		comp, err := z.appendCompressed(nil, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := le.AppendUint64(nil, uint64(num))
+		b = le.AppendUint64(b, uint64(len(text)))
+		b = le.AppendUint64(b, uint64(len(comp)))
+		return append(b, comp...)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"well formed", tokens(3, "World\x00Prim_0\x00cost\x00"), ""},
+		{"NUL inside a token", tokens(3, "World\x00Pr\x00m_0\x00cost\x00"), "TOKENS: 5 bytes after the 3 tokens the header declares"},
+	} {
+		c := &crate{name: "t.usdc", data: tc.data}
+		err := c.readTokens(c.cursorFor(section{name: secTokens, size: int64(len(tc.data))}))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	// A section given more bytes than its contents fill.
+	good := smallFile(t, nil)
+	bad := append([]byte(nil), good...)
+	le := binary.LittleEndian
+	toc := le.Uint64(bad[16:])
+	for i := uint64(0); i < le.Uint64(bad[toc:]); i++ {
+		rec := bad[toc+8+i*32:]
+		if string(rec[:7]) == secStrings {
+			le.PutUint64(rec[24:], le.Uint64(rec[24:])+4)
+		}
+	}
+	if _, err := openBytes("bad.usdc", bad); err == nil || !strings.Contains(err.Error(), "STRINGS: 4 bytes after its contents") {
+		t.Errorf("a section with bytes left over: %v", err)
+	}
+}

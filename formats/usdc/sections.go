@@ -212,6 +212,12 @@ func (c *crate) readSections() error {
 		if r.err != nil {
 			return r.err
 		}
+		// A section decodes exactly the bytes the table of contents
+		// gives it: bytes left over mean its counts or sizes are not
+		// what was written.
+		if left := r.left(); left != 0 {
+			return c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", step.name, left, s.size)
+		}
 	}
 	return nil
 }
@@ -269,6 +275,11 @@ func (c *crate) readTokens(r *cursor) error {
 		}
 		c.tokens[i] = c.tokenText[p : p+k]
 		p += k + 1
+	}
+	if uint64(p) != usize {
+		// A NUL inside a token makes one token two, which would shift
+		// every later name by one.
+		return c.errorf(at, "TOKENS: %d bytes after the %d tokens the header declares", usize-uint64(p), num)
 	}
 	return nil
 }
