@@ -23,6 +23,9 @@ import (
 const workerEnv = "SCENEBENCH_EXEC_TEST_WORKER"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(orphanEnv) != "" {
+		os.Exit(orphanParent())
+	}
 	if mode := os.Getenv(fakeDriverEnv); mode != "" {
 		os.Exit(fakeDriver(mode))
 	}

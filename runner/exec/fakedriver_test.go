@@ -7,7 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,6 +39,14 @@ func fakeDriver(mode string) int {
 		time.Sleep(time.Hour)
 	case "garbage":
 		fmt.Println("Welcome to the fake driver!")
+	case "fork-and-hang":
+		// Start a child that would outlive its parent, note both pids,
+		// then answer hello and hang in the first step.
+		child := osexec.Command("sleep", "3600")
+		child.Start()
+		os.WriteFile(filepath.Join(os.Getenv("SCENEBENCH_PID_DIR"), "pids"),
+			fmt.Appendf(nil, "%d %d\n", os.Getpid(), child.Process.Pid), 0o644)
+		mode = "hang-in-step"
 	}
 	pr, pw := io.Pipe()
 	go func() {
@@ -55,7 +68,7 @@ func fakeDriver(mode string) int {
 			enc.Encode(&r)
 		case mode == "crash-in-step" && r.Type == protocol.TypeReady && r.Step == "traverse":
 			panic("fake driver crashed in step " + r.Step)
-		case mode == "hang-in-step" && r.Type == protocol.TypeMeasured:
+		case mode == "hang-in-step" && (r.Type == protocol.TypeMeasured || r.Type == protocol.TypeReady):
 			time.Sleep(time.Hour)
 		case mode == "huge-line" && r.Type == protocol.TypeReady:
 			fmt.Println(`{"type":"probe","step":"` + strings.Repeat("x", 2<<20) + `"}`)
@@ -181,5 +194,103 @@ func TestSkippedForCapabilities(t *testing.T) {
 	}
 	if got := skipReason(r, &p.Cells[0]); got != "driver one does not compose (step open: compose = \"sublayer\")" {
 		t.Errorf("compose: %q", got)
+	}
+}
+
+// orphanEnv makes the test binary start a hanging driver, print its pid
+// and wait: the parent of TestNoOrphans.
+const orphanEnv = "SCENEBENCH_ORPHAN_PARENT"
+
+func orphanParent() int {
+	exe, _ := os.Executable()
+	cmd := driver.Command{Name: "hang", Argv: []string{exe}, Env: []string{fakeDriverEnv + "=fork-and-hang", workerEnv + "=", orphanEnv + "="}}
+	s, err := driver.Start(context.Background(), cmd)
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	_ = s
+	time.Sleep(time.Hour)
+	return 0
+}
+
+// pidAlive reports whether a process exists (and is not a zombie).
+func pidAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	return err == nil && !strings.Contains(string(b), ") Z ")
+}
+
+// A driver dies with runner, however runner dies (kill -9 included): the
+// kernel's parent-death signal. (Processes the driver started itself are
+// its to end: after a kill -9 nothing of runner's is left to kill its
+// process group, as it does at a timeout or Ctrl-C.)
+func TestNoOrphans(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the parent-death signal is Linux's")
+	}
+	dir := t.TempDir()
+	exe, _ := os.Executable()
+	parent := osexec.Command(exe)
+	parent.Env = append(os.Environ(), orphanEnv+"=1", "SCENEBENCH_PID_DIR="+dir, workerEnv+"=")
+	var pout strings.Builder
+	parent.Stdout, parent.Stderr = &pout, &pout
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The fake driver writes its pid and its child's pid when it starts.
+	var pids []int
+	deadline := time.Now().Add(20 * time.Second)
+	for len(pids) < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		b, _ := os.ReadFile(filepath.Join(dir, "pids"))
+		pids = nil
+		for _, f := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				pids = append(pids, n)
+			}
+		}
+	}
+	if len(pids) < 2 {
+		parent.Process.Kill()
+		t.Fatalf("the driver did not start its child: %v\n%s", pids, pout.String())
+	}
+	parent.Process.Signal(syscall.SIGKILL)
+	parent.Wait()
+	defer syscall.Kill(pids[1], syscall.SIGKILL)
+	deadline = time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && pidAlive(pids[0]) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pidAlive(pids[0]) {
+		t.Errorf("the driver %d outlived runner", pids[0])
+		syscall.Kill(pids[0], syscall.SIGKILL)
+	}
+}
+
+// A driver's children die with it at the cell's timeout.
+func TestTimeoutKillsTheDriversChildren(t *testing.T) {
+	dir := t.TempDir()
+	exe, _ := os.Executable()
+	settings := plan.Settings{Warmup: 0, Repeat: 1, Isolate: "process", Cache: "warm", Timeout: 2 * time.Second}
+	p := testPlan(5, settings, []string{"ok"}, openOnly)
+	p.Drivers = []plan.Driver{{Name: "forker", Command: []string{exe},
+		Env: map[string]string{fakeDriverEnv: "fork-and-hang", workerEnv: "", "SCENEBENCH_PID_DIR": dir}}}
+	p.Formats[0].Reader = "forker"
+	p.Expand()
+	f := mustRun(t, p, Options{})
+	if f.Cells[0].Status != results.StatusTimeout {
+		t.Fatalf("cell %s %q", f.Cells[0].Status, f.Cells[0].Error)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "pids"))
+	for _, s := range strings.Fields(string(b)) {
+		pid, _ := strconv.Atoi(s)
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) && pidAlive(pid) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if pidAlive(pid) {
+			t.Errorf("process %d survived the timeout kill", pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
 	}
 }
