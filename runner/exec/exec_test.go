@@ -513,3 +513,21 @@ func TestMachineState(t *testing.T) {
 		t.Errorf("percentages out of range: %+v", c.Machine)
 	}
 }
+
+// A journal that cannot be written (a full disk: /dev/full answers every
+// write with ENOSPC) stops the run before it measures anything it could
+// not keep, and says why.
+func TestFullDiskStopsAndSaysWhy(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	out := t.TempDir()
+	if err := os.Symlink("/dev/full", filepath.Join(out, JournalName)); err != nil {
+		t.Fatal(err)
+	}
+	p := testPlan(5, inProcess(1), []string{"ok"}, openOnly, traverseScenario)
+	_, err := Run(context.Background(), p, Options{Out: out, Ensure: fakeEnsure(t.TempDir(), nil)})
+	if err == nil || !strings.Contains(err.Error(), "journal") || !strings.Contains(err.Error(), "no space left on device") {
+		t.Fatalf("Run on a full disk: %v", err)
+	}
+}
