@@ -29,6 +29,7 @@ sys.stdout = sys.stderr
 
 import gc  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
 from itertools import repeat  # noqa: E402
@@ -215,10 +216,16 @@ def clip(s, n=200):
     return s if len(s) <= n else s[:n] + "..."
 
 
+_TF_ERROR = re.compile(r"Error in '[^']*' at line \d+ in file \S+ : '(.*?)'(?=\s*(?:Error in '|$))", re.S)
+
+
 def describe_exc(e):
-    """One line for an exception, OpenUSD's multi-line errors folded."""
-    msg = " ".join(str(e).split())
-    return msg or type(e).__name__
+    """One line for an exception: the messages of OpenUSD's errors without
+    their C++ function names and source locations."""
+    text = str(e)
+    msgs = _TF_ERROR.findall(text)
+    msg = "; ".join(msgs) if msgs else text
+    return " ".join(msg.split()) or type(e).__name__
 
 
 def check_prim_path(s, what="prim"):
@@ -454,7 +461,7 @@ class UsdReader:
         p = self.stage.GetPrimAtPath(prim) if isinstance(prim, Sdf.Path) else prim
         a = p.GetAttribute(name) if p else None
         if not a:
-            raise StepError("%s: no such attribute" % where)
+            raise StepError("%s has no attribute %s" % (p.GetPath() if p else prim, name))
         return type_code(str(a.GetTypeName()), where), a.Get()
 
     # traverse: every prim of the stage depth first (TraverseAll: the
