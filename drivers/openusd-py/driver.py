@@ -35,8 +35,12 @@ import struct  # noqa: E402
 import time  # noqa: E402
 from itertools import repeat  # noqa: E402
 
-import xxhash  # noqa: E402
-from pxr import Pcp, Sdf, Usd  # noqa: E402
+try:
+    import xxhash
+    from pxr import Pcp, Sdf, Usd
+except ImportError as _e:
+    sys.exit("openusd-py: %s needs the usd-core and xxhash packages (make venv installs both into .venv): %s"
+             % (sys.executable, _e))
 
 DRIVER = "openusd-py"
 DRIVER_VERSION = "0.1"
