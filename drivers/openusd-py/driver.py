@@ -375,8 +375,8 @@ def warm_up():
         prims = reader.list_prims()
         if len(prims) != 1:
             raise RuntimeError("warm-up: %s listed %d prims, not 1" % (type(reader).__name__, len(prims)))
-        reader.read(prims, props)
-        reader.read(prims, props[:1])
+        reader.read_fn(props)(prims)
+        reader.read_fn(props[:1])(prims)
         reader.diagnose(path, props)
         for p in prims:
             path_lp = lp(reader.path_string(p))
@@ -459,13 +459,15 @@ class SdfReader:
         return None
 
     def typed(self, prim, name, where):
+        if isinstance(prim, Sdf.PrimSpec):
+            prim = prim.path
         spec = self.layer.GetAttributeAtPath(prim.AppendProperty(name))
         if spec is None:
-            raise StepError("%s: no such attribute" % where)
+            raise StepError("%s has no attribute %s" % (prim, name))
         return type_code(str(spec.typeName), where), spec.default
 
     # traverse: prim specs in layer order, depth first; those with
-    # property specs are listed.
+    # property specs are listed, as the specs themselves.
     def list_prims(self):
         out = []
         app = out.append
@@ -473,29 +475,40 @@ class SdfReader:
         def rec(spec):
             for c in spec.nameChildren.values():
                 if c.properties:
-                    app(c.path)
+                    app(c)
                 if c.nameChildren:
                     rec(c)
 
         rec(self.layer.pseudoRoot)
         return out
 
-    def read(self, prims, props):
-        ga = self.layer.GetAttributeAtPath
-        if len(props) == 1:
-            n0 = props[0]
-            for p in prims:
-                ga(p.AppendProperty(n0)).default
+    def read_fn(self, props):
+        """A traversal's reads: each property's attribute spec looked up
+        from the listed prim spec by the property's relative path (".cost"),
+        built here, outside the timing, so that the timed loop makes no
+        Python path object (measured: 1.8 us a value against 2.0 us for
+        layer.GetAttributeAtPath(path.AppendProperty(name)))."""
+        rels = [Sdf.Path("." + n) for n in props]
+        if len(rels) == 1:
+            r0 = rels[0]
+
+            def read(prims):
+                for s in prims:
+                    s.GetAttributeAtPath(r0).default
         else:
-            for p in prims:
-                for n in props:
-                    ga(p.AppendProperty(n)).default
+
+            def read(prims):
+                for s in prims:
+                    for r in rels:
+                        s.GetAttributeAtPath(r).default
+
+        return read
 
     def prim_path(self, p):
-        return p
+        return p.path
 
     def path_string(self, p):
-        return p.pathString
+        return p.path.pathString
 
 
 class UsdReader:
@@ -574,15 +587,23 @@ class UsdReader:
     def list_prims(self):
         return [p for p in self.stage.TraverseAll() if p.GetAuthoredPropertyNames()]
 
-    def read(self, prims, props):
+    def read_fn(self, props):
+        """A traversal's reads: prim.GetAttribute(name).Get() for each
+        property of each listed prim."""
         if len(props) == 1:
             n0 = props[0]
-            for p in prims:
-                p.GetAttribute(n0).Get()
+
+            def read(prims):
+                for p in prims:
+                    p.GetAttribute(n0).Get()
         else:
-            for p in prims:
-                for n in props:
-                    p.GetAttribute(n).Get()
+
+            def read(prims):
+                for p in prims:
+                    for n in props:
+                        p.GetAttribute(n).Get()
+
+        return read
 
     def prim_path(self, p):
         return p.GetPath()
@@ -765,15 +786,21 @@ class PcpReader:
         rec(root, find(root))
         return out
 
-    def read(self, prims, props):
+    def read_fn(self, props):
+        """A traversal's reads: the strongest default of each property of
+        each listed prim, looked up layer by layer, strongest first."""
         gas = self._resolvers()
-        for p in prims:
-            for n in props:
-                pp = p.AppendProperty(n)
-                for ga in gas:
-                    s = ga(pp)
-                    if s is not None and s.default is not None:
-                        break
+
+        def read(prims):
+            for p in prims:
+                for n in props:
+                    pp = p.AppendProperty(n)
+                    for ga in gas:
+                        s = ga(pp)
+                        if s is not None and s.default is not None:
+                            break
+
+        return read
 
     def prim_path(self, p):
         return p
@@ -1087,6 +1114,7 @@ class Driver:
         if not isinstance(points, list) or any(isinstance(p, bool) or not isinstance(p, int) for p in points):
             raise StepError("probe_at must be a list of prim counts")
         points = sorted({p for p in points if p > 0})
+        read = r.read_fn(props)
         state = {}
 
         def timed():
@@ -1114,12 +1142,11 @@ class Driver:
                 lo = p
             if lo < len(prims) or not segments:
                 segments.append((prims[lo:] if lo else prims, None))
-            read = r.read
             paused = 0
             try:
                 start = perf_ns()
                 for seg, probe in segments:
-                    read(seg, props)
+                    read(seg)
                     if probe is not None:
                         tp = perf_ns()
                         self.send({"type": "probe", "step": name, "prims": probe,
