@@ -13,8 +13,6 @@
 #include <pxr/tf/type.h>
 #include <pxr/trace/trace.h>
 
-#include <arrow/memory_pool.h>
-
 #include <charconv>
 #include <cstring>
 
@@ -80,9 +78,6 @@ bool ValidUnicodeName(std::string_view name) { return SdfPath::IsValidIdentifier
 UsdParquetFileFormat::UsdParquetFileFormat()
     : SdfFileFormat(UsdParquetFileFormatTokens->Id, UsdParquetFileFormatTokens->Version,
                     UsdParquetFileFormatTokens->Target, UsdParquetFileFormatTokens->Extension.GetString()) {
-    // Arrow's one-time start-up (its memory pool) happens here, when the
-    // plugin loads, rather than in the first open.
-    arrow::default_memory_pool();
 }
 
 UsdParquetFileFormat::~UsdParquetFileFormat() = default;

@@ -62,8 +62,14 @@ uint32_t Crc32(const uint8_t* p, size_t n) {
     return c ^ 0xFFFFFFFFu;
 }
 
+// Arrow allocates from the process's malloc, not from its own jemalloc or
+// mimalloc pool: inside a host process one allocator is enough, RSS
+// reflects what is in use, and there is no allocator start-up on the first
+// read.
+arrow::MemoryPool* Pool() { return arrow::system_memory_pool(); }
+
 const parquet::ReaderProperties& ReaderProps() {
-    static const parquet::ReaderProperties props(arrow::default_memory_pool());
+    static const parquet::ReaderProperties props(Pool());
     return props;
 }
 
@@ -619,7 +625,7 @@ std::shared_ptr<Block> Scene::Decode(const Column& c, int64_t g) const {
             throw Error("column chunk [" + Num(start) + ", +" + Num(n) + ") lies outside the file's data");
         if (ci.numValues < 0 || ci.numValues > kMaxChunkValues || (c.shape.maxRep == 0 && ci.numValues != rows))
             throw Error("column chunk declares " + Num(ci.numValues) + " values for " + Num(rows) + " rows");
-        auto buf = arrow::AllocateBuffer(n, arrow::default_memory_pool());
+        auto buf = arrow::AllocateBuffer(n, Pool());
         if (!buf.ok()) throw Error("cannot allocate " + Num(n) + " bytes: " + buf.status().ToString());
         std::shared_ptr<arrow::Buffer> data(std::move(buf).ValueUnsafe());
         _src->ReadAt(start, n, data->mutable_data());
@@ -627,7 +633,7 @@ std::shared_ptr<Block> Scene::Decode(const Column& c, int64_t g) const {
         auto pager = parquet::PageReader::Open(stream, ci.numValues,
                                                arrow::Compression::type(ci.arrowCodec), ReaderProps(),
                                                *c.descr);
-        auto reader = parquet::ColumnReader::Make(c.descr, std::move(pager), arrow::default_memory_pool());
+        auto reader = parquet::ColumnReader::Make(c.descr, std::move(pager), Pool());
         return DecodeChunk(reader.get(), c.shape, rows, ci.numValues);
     } catch (const Error& e) {
         throw Error("row group " + Num(g) + ": " + e.what());
