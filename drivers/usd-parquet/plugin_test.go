@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -456,6 +457,49 @@ func TestBadInput(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Randomly damaged files (bytes changed anywhere or near the end, where the
+// footer and the index live, or the file cut short) open or fail cleanly:
+// exit 0 or 1, never a crash or a hang.
+func TestCorruptionNeverCrashes(t *testing.T) {
+	p := built(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.parquet")
+	writeScene(t, formatstest.AllTypes(300, true), "parquet", good, map[string]any{"row_group_size": 64, "compression": "zstd"})
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 30
+	if testing.Short() {
+		n = 5
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < n; i++ {
+		b := bytes.Clone(data)
+		switch i % 3 {
+		case 0:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[rng.IntN(len(b))] = byte(rng.IntN(256))
+			}
+		case 1:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[len(b)-1-rng.IntN(min(len(b), 4000))] = byte(rng.IntN(256))
+			}
+		case 2:
+			b = b[:rng.IntN(len(b))]
+		}
+		path := filepath.Join(dir, fmt.Sprintf("damaged-%d.parquet", i))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, idx := range indexes {
+			if _, errOut, code := p.run(t, "-a", "index="+idx, path); code != 0 && code != 1 {
+				t.Errorf("%s index=%s: exit %d\n%s", path, idx, code, errOut)
+			}
+		}
+	}
 }
 
 // writeNullScene writes a file in our layout (with scene metadata) whose
