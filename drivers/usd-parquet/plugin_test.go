@@ -233,6 +233,22 @@ func TestHierarchy(t *testing.T) {
 	}
 }
 
+// Several threads reading one fresh layer at once (the hierarchy, index
+// buckets, row group entries and blocks loaded and evicted under contention)
+// all read runner's values.
+func TestConcurrentReads(t *testing.T) {
+	p := built(t)
+	path := filepath.Join(t.TempDir(), "s.parquet")
+	writeScene(t, formatstest.AllTypes(2000, true), "parquet", path, map[string]any{"row_group_size": 100, "compression": "lz4"})
+	want := goJSON(t, path)
+	for _, idx := range indexes {
+		for _, budget := range []string{"0", "4000"} {
+			got := p.dump(t, "-threads", "4", "-a", "index="+idx, "-a", "cache_budget="+budget, path)
+			sameLines(t, "index="+idx+" cache_budget="+budget, got, want)
+		}
+	}
+}
+
 // building20 datasets as runner generates them (flat and the deep
 // Zone/Level/Room/Component hierarchy, with the 1,000-character payload).
 func TestBuilding20(t *testing.T) {

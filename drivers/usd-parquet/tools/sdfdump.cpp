@@ -5,7 +5,8 @@
 // It is the test and timing host for the usdParquet plugin (load it with
 // PXR_PLUGINPATH_NAME=<build>/plugin) and works on any layer Sdf can open.
 //
-//   sdfdump [-a KEY=VALUE]... FILE                 JSON lines (default)
+//   sdfdump [-a KEY=VALUE]... [-threads N] FILE    JSON lines (default); with
+//                  -threads, N threads dump at once and must agree
 //   sdfdump [-a KEY=VALUE]... -paths FILE          prim paths, layer order
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
@@ -31,6 +32,8 @@
 #include <pxr/vt/value.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -285,6 +288,7 @@ int main(int argc, char** argv) {
     std::string mode = "json", prim, prop;
     long repeats = 1000;
     std::string warmFile;
+    int threads = 1;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         std::string a = argv[i];
@@ -308,6 +312,8 @@ int main(int argc, char** argv) {
         } else if (a == "-warm") {
             if (++i >= argc) Usage("-warm needs a FILE");
             warmFile = argv[i];
+        } else if (a == "-threads") {
+            if (++i >= argc || (threads = std::atoi(argv[i])) <= 0) Usage("-threads needs a positive count");
         } else if (a == "-n") {
             if (++i >= argc || (repeats = std::atol(argv[i])) <= 0) Usage("-n needs a positive count");
         } else if (a == "-h" || a == "-help" || a == "--help") {
@@ -356,7 +362,35 @@ int main(int argc, char** argv) {
 
     std::string out;
     std::string err;
-    if (mode == "json") {
+    if (mode == "json" && threads > 1) {
+        // The same dump from several threads at once, all starting on the
+        // fresh layer (hierarchy, index buckets and blocks loaded under
+        // contention): every thread must print the same text, printed once.
+        std::vector<std::string> outs(threads), errs(threads);
+        std::vector<std::thread> pool;
+        std::atomic<int> ready{0};
+        for (int k = 0; k < threads; k++) {
+            pool.emplace_back([&, k] {
+                TfErrorMark m;
+                ready++;
+                while (ready.load() < threads) {}
+                EachPrim(layer, [&](const SdfPath& p) {
+                    if (!errs[k].empty()) return;
+                    for (const TfToken& name :
+                         layer->GetFieldAs<TfTokenVector>(p, SdfChildrenKeys->PropertyChildren))
+                        if (!AppendAttribute(outs[k], layer, p, name, &errs[k])) return;
+                });
+                for (const TfError& e : m) errs[k] += e.GetCommentary() + "\n";
+                m.Clear();
+            });
+        }
+        for (auto& t : pool) t.join();
+        for (int k = 0; k < threads; k++) {
+            if (!errs[k].empty()) Fail(mark, "thread " + std::to_string(k) + ": " + errs[k]);
+            if (outs[k] != outs[0]) Fail(mark, "thread " + std::to_string(k) + " read other values than thread 0");
+        }
+        out = std::move(outs[0]);
+    } else if (mode == "json") {
         bool ok = true;
         EachPrim(layer, [&](const SdfPath& p) {
             if (!ok) return;
