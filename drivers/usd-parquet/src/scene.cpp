@@ -37,7 +37,7 @@ constexpr int64_t kEntrySize = 12;
 constexpr uint32_t kMaxBucketBits = 26;
 // Values per column chunk beyond which a file is taken as corrupt rather
 // than allocated for.
-constexpr int64_t kMaxChunkValues = int64_t(1) << 31;
+constexpr int64_t kMaxChunkValues = int64_t(1) << 28;
 
 std::string Num(int64_t v) { return std::to_string(v); }
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
