@@ -103,3 +103,37 @@ driver-openusd-cpp: cpp-prereqs $(CPP_DRIVER)/build/CMakeCache.txt
 
 clean:
 	rm -rf bin .runner results
+
+# usd-parquet: the OpenUSD file-format plugin for our Parquet layout
+# (drivers/usd-parquet), built against OpenUSD's C++ libraries from the
+# pxr-*-dev wheels and Arrow C++ from pyarrow, installed in their own venv
+# (usd-core in .venv would overwrite the pxr package). Produces
+# drivers/usd-parquet/build/plugin (for PXR_PLUGINPATH_NAME) and
+# drivers/usd-parquet/build/sdfdump.
+USD_PARQUET_DIR := drivers/usd-parquet
+USD_PARQUET_VENV ?= .venv-pxr
+USD_PARQUET_PYTHON := $(USD_PARQUET_VENV)/bin/python
+USD_PARQUET_BUILD := $(USD_PARQUET_DIR)/build
+
+.PHONY: usd-parquet usd-parquet-venv usd-parquet-clean
+
+usd-parquet-venv: $(USD_PARQUET_VENV)/.usd-parquet.stamp
+$(USD_PARQUET_VENV)/.usd-parquet.stamp: $(USD_PARQUET_DIR)/requirements.txt
+	test -x $(USD_PARQUET_PYTHON) || python3 -m venv $(USD_PARQUET_VENV)
+	$(USD_PARQUET_PYTHON) -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+usd-parquet: usd-parquet-venv
+	@site=$$($(USD_PARQUET_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
+	inc=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_include())') && \
+	lib=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_library_dirs()[0])') && \
+	set -x && cmake -S $(USD_PARQUET_DIR) -B $(USD_PARQUET_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_PREFIX_PATH="$$site" -DUSD_PARQUET_PYTHON=$(abspath $(USD_PARQUET_PYTHON)) \
+	  -DUSD_PARQUET_ARROW_INCLUDE_DIR="$$inc" -DUSD_PARQUET_ARROW_LIB_DIR="$$lib" >/dev/null
+	cmake --build $(USD_PARQUET_BUILD) -j 2
+
+usd-parquet-clean:
+	rm -rf $(USD_PARQUET_BUILD)
+
+# drivers/usd-parquet/plugin_test.go fails under CI=true without the plugin.
+test: usd-parquet
