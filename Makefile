@@ -66,7 +66,7 @@ bench: venv
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
 # driver adds its target to DRIVERS.
-DRIVERS := driver-openusd-py driver-openusd-cpp
+DRIVERS := driver-openusd-py driver-openusd-cpp usd-parquet
 drivers: $(DRIVERS)
 
 # The Python driver runs on the project venv (usd-core and xxhash).
@@ -77,10 +77,10 @@ driver-openusd-py: venv
 # both into one venv overwrites files.
 PXR_VENV ?= .venv-pxr
 CPP_DRIVER := drivers/openusd-cpp
-$(PXR_VENV)/.stamp: $(CPP_DRIVER)/requirements.txt
-	python3 -m venv $(PXR_VENV)
-	echo '*' > $(PXR_VENV)/.gitignore
-	$(PXR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(CPP_DRIVER)/requirements.txt
+PXR_REQUIREMENTS := drivers/requirements-pxr.txt
+$(PXR_VENV)/.stamp: $(PXR_REQUIREMENTS)
+	test -x $(PXR_VENV)/bin/python || python3 -m venv $(PXR_VENV)
+	$(PXR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(PXR_REQUIREMENTS)
 	touch $@
 
 # Debian's packages the C++ driver builds with: a compiler, CMake and
@@ -111,19 +111,12 @@ clean:
 # drivers/usd-parquet/build/plugin (for PXR_PLUGINPATH_NAME) and
 # drivers/usd-parquet/build/sdfdump.
 USD_PARQUET_DIR := drivers/usd-parquet
-USD_PARQUET_VENV ?= .venv-pxr
-USD_PARQUET_PYTHON := $(USD_PARQUET_VENV)/bin/python
+USD_PARQUET_PYTHON := $(PXR_VENV)/bin/python
 USD_PARQUET_BUILD := $(USD_PARQUET_DIR)/build
 
-.PHONY: usd-parquet usd-parquet-venv usd-parquet-clean
+.PHONY: usd-parquet usd-parquet-clean
 
-usd-parquet-venv: $(USD_PARQUET_VENV)/.usd-parquet.stamp
-$(USD_PARQUET_VENV)/.usd-parquet.stamp: $(USD_PARQUET_DIR)/requirements.txt
-	test -x $(USD_PARQUET_PYTHON) || python3 -m venv $(USD_PARQUET_VENV)
-	$(USD_PARQUET_PYTHON) -m pip install --quiet --disable-pip-version-check -r $<
-	touch $@
-
-usd-parquet: usd-parquet-venv
+usd-parquet: $(PXR_VENV)/.stamp | cpp-prereqs
 	@site=$$($(USD_PARQUET_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
 	inc=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_include())') && \
 	lib=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_library_dirs()[0])') && \
@@ -135,5 +128,3 @@ usd-parquet: usd-parquet-venv
 usd-parquet-clean:
 	rm -rf $(USD_PARQUET_BUILD)
 
-# drivers/usd-parquet/plugin_test.go fails under CI=true without the plugin.
-test: usd-parquet

@@ -1,7 +1,7 @@
 #include "scene.h"
 
 #include "block.h"
-#include "xxhash64.h"
+#include <xxhash.h>
 
 #include <arrow/buffer.h>
 #include <arrow/io/memory.h>
@@ -19,6 +19,10 @@
 #include <cstring>
 
 namespace usdparquet {
+
+// pathHash is XXH64 (seed 0) of a prim path: the hash the lazy index of
+// runner's Parquet files stores (formats/parquet/index.go).
+static uint64_t pathHash(std::string_view s) { return XXH64(s.data(), s.size(), 0); }
 
 ByteSource::~ByteSource() = default;
 
@@ -143,7 +147,7 @@ PropType ParseTypeName(std::string_view s) {
 int32_t Hierarchy::Find(std::string_view path) const {
     if (path == "/") return 0;
     if (_slots.empty()) return -1;
-    const uint64_t h = XXH64(path);
+    const uint64_t h = pathHash(path);
     for (uint64_t i = h & _mask;; i = (i + 1) & _mask) {
         uint32_t s = _slots[i];
         if (s == 0) return -1;
@@ -558,7 +562,7 @@ int64_t Scene::FindRow(std::string_view path) const {
         int32_t n = h.Find(path);
         return n < 0 ? -1 : h.nodes[n].row;
     }
-    const uint64_t h = XXH64(path);
+    const uint64_t h = pathHash(path);
     const uint32_t bi = _trailer.bucketBits ? uint32_t(h >> (64 - _trailer.bucketBits)) : 0;
     auto bk = LoadBucket(bi);
     auto it = std::lower_bound(bk->hashes.begin(), bk->hashes.end(), h);
@@ -740,7 +744,7 @@ void Scene::BuildHierarchy() const {
         // arena), creating it and its ancestors as needed.
         auto ensure = [&](auto&& self, std::string_view path) -> int32_t {
             if (path.size() <= 1) return 0;
-            const uint64_t hh = XXH64(path);
+            const uint64_t hh = pathHash(path);
             Hierarchy::Node nd;
             nd.off = uint32_t(path.data() - arena.data());
             nd.len = uint32_t(path.size());
@@ -779,7 +783,7 @@ void Scene::BuildHierarchy() const {
             nd.row = int32_t(r);
             const int32_t idx = int32_t(nodes.size());
             nodes.push_back(nd);
-            const int32_t found = h->Insert(p, XXH64(p), idx);
+            const int32_t found = h->Insert(p, pathHash(p), idx);
             if (found >= 0) {
                 nodes.pop_back();
                 if (nodes[found].row >= 0)
