@@ -196,7 +196,7 @@ func TestCrossCheckRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			crossCheck(tt.cells, tt.baseline)
+			CrossCheck(tt.cells, tt.baseline)
 			var bad []string
 			for _, c := range tt.cells {
 				if c.Status == results.StatusMismatch {
