@@ -167,7 +167,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 			return nil, fmt.Errorf("create output directory: %w", err)
 		}
 		// The lock comes before anything in out is read or truncated.
-		release, err := lockOut(out)
+		release, err := LockOut(out)
 		if err != nil {
 			return nil, err
 		}

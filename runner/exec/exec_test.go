@@ -362,7 +362,7 @@ func TestInterruptSavesFinishedCells(t *testing.T) {
 // touches nothing there.
 func TestOutputDirectoryLock(t *testing.T) {
 	out := t.TempDir()
-	release, err := lockOut(out)
+	release, err := LockOut(out)
 	if err != nil {
 		t.Fatal(err)
 	}

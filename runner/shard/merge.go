@@ -106,8 +106,12 @@ func Merge(inputs []Input) (*results.File, error) {
 				out.Cells = append(out.Cells, missingCell(&g, label, MissingReason(i, n), variants))
 			}
 		}
+		if len(groups) == 0 {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("shard %d of %d is missing; it had no group to run", i, n))
+			continue
+		}
 		out.Warnings = append(out.Warnings, fmt.Sprintf("shard %d of %d is missing: its cells (groups %s) are listed as skipped",
-			i, n, describeGroups(groups)))
+			i, n, strings.Join(groups, ", ")))
 	}
 	// The environment is the first shard's (the contract names one
 	// machine); its start and end span every shard, so the run's date and
@@ -151,6 +155,7 @@ func check(inputs []Input) error {
 		ref := shards[0]
 		rs := ref.File.Shard
 		rv := buildOf(ref.File)
+		split := len(errs)
 		for _, x := range shards[1:] {
 			s := x.File.Shard
 			switch {
@@ -167,6 +172,11 @@ func check(inputs []Input) error {
 			if v := buildOf(x.File); v != rv {
 				add("%s was written by runner %s and %s by runner %s: merge only the shards of one runner build", ref.Path, rv, x.Path, v)
 			}
+		}
+		if len(errs) > split {
+			// Shards of different splits overlap by nature; saying so
+			// would only repeat the reason.
+			shards = nil
 		}
 		byIndex := map[int]string{}
 		byGroup := map[string]string{}
@@ -245,13 +255,6 @@ func span(in []Input) (start, end time.Time) {
 		}
 	}
 	return start, end
-}
-
-func describeGroups(groups []string) string {
-	if len(groups) == 0 {
-		return "none"
-	}
-	return strings.Join(groups, ", ")
 }
 
 // missingCell is the skipped cell of a missing shard's group, its format
