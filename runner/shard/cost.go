@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
@@ -167,4 +168,22 @@ func mulSat(a, b int64) int64 {
 		return math.MaxInt64
 	}
 	return a * b
+}
+
+// File writes the estimate as the smallest results file that LoadEstimate
+// reads back to the same figures: one ok cell per measured cell, with one
+// step whose median is the cell's time per run. runner export ships it to
+// the pods in place of a whole results file.
+func (e *Estimate) File() *results.File {
+	f := &results.File{SchemaVersion: results.SchemaVersion, Title: "estimate from " + e.Source, Cells: []results.Cell{}}
+	ids := make([]string, 0, len(e.PerRun))
+	for id := range e.PerRun {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		f.Cells = append(f.Cells, results.Cell{ID: id, Status: results.StatusOK, Variant: map[string]string{},
+			Steps: []results.Step{{Name: "run", Op: "run", Ops: 1, SamplesNS: []float64{}, Stats: results.Stats{MedianNS: float64(e.PerRun[id])}}}})
+	}
+	return f
 }

@@ -328,3 +328,19 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// The compact estimate runner export ships reads back to the same figures.
+func TestEstimateFileRoundTrip(t *testing.T) {
+	est := &Estimate{Source: "old.json", PerRun: map[string]int64{"a/usdc/open": 1, "a/usdc/get": 123456789012, "b/x/y": 7}}
+	var b strings.Builder
+	if err := results.Write(&b, est.File()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := results.Read(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := FromResults(f).PerRun; !maps.Equal(got, est.PerRun) {
+		t.Errorf("read back %v, want %v", got, est.PerRun)
+	}
+}
