@@ -39,18 +39,36 @@ func Create(target string) (*File, error) {
 		dir = "."
 	}
 	ext := filepath.Ext(base)
-	f, err := os.CreateTemp(dir, "."+strings.TrimSuffix(base, ext)+".tmp-*"+ext)
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", target, err)
-	}
 	// The lock says a writer is alive; RemoveAbandoned removes only
-	// temporary files nobody holds.
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	// temporary files nobody holds. Another process sweeping the directory
+	// may take a new file for abandoned in the instant before its writer
+	// locks it, so a writer checks, once it holds the lock, that its file
+	// is still there, and starts again with another when it is not.
+	var lastErr error
+	for range 10 {
+		f, err := os.CreateTemp(dir, "."+strings.TrimSuffix(base, ext)+".tmp-*"+ext)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", target, err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			// A sweep holds it and is about to remove it.
+			f.Close()
+			lastErr = fmt.Errorf("lock %s: %w", f.Name(), err)
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				continue
+			}
+			os.Remove(f.Name())
+			break
+		}
+		held, err1 := f.Stat()
+		named, err2 := os.Stat(f.Name())
+		if err1 == nil && err2 == nil && os.SameFile(held, named) {
+			return &File{File: f, target: target}, nil
+		}
 		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("write %s: lock %s: %w", target, f.Name(), err)
+		lastErr = fmt.Errorf("%s was removed as it was created", f.Name())
 	}
-	return &File{File: f, target: target}, nil
+	return nil, fmt.Errorf("write %s: %w", target, lastErr)
 }
 
 // RemoveAbandoned removes the temporary files in dir whose writer is gone
@@ -89,20 +107,19 @@ func globEscape(s string) string {
 	return strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`).Replace(s)
 }
 
-// Commit flushes the temporary file to disk, closes it, renames it over
-// the target and flushes the directory. On failure the temporary file is
-// removed and the target is untouched (unless the rename itself happened
-// and only the directory flush failed).
+// Commit flushes the temporary file to disk, renames it over the target,
+// closes it and flushes the directory. The file stays open, and so locked,
+// until it is in place, so that no sweep for abandoned files removes it in
+// between. On failure the temporary file is removed and the target is
+// untouched (unless the rename itself happened and only closing or the
+// directory flush failed).
 func (f *File) Commit() error {
 	if f.done {
 		return fmt.Errorf("write %s: already committed or discarded", f.target)
 	}
 	err := f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = os.Chmod(f.Name(), Mode)
+		err = f.Chmod(Mode)
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), f.target)
@@ -112,6 +129,9 @@ func (f *File) Commit() error {
 		return fmt.Errorf("write %s: %w", f.target, err)
 	}
 	f.done = true
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", f.target, err)
+	}
 	if err := syncDir(filepath.Dir(f.target)); err != nil {
 		return fmt.Errorf("write %s: %w", f.target, err)
 	}
