@@ -22,7 +22,7 @@ type shardFlags struct {
 
 // addCount adds -shards and -estimate.
 func (sh *shardFlags) addCount(fs *flag.FlagSet) {
-	fs.IntVar(&sh.shards, "shards", 0, "split the plan into `N` shards by comparison group (default settings.shards)")
+	fs.IntVar(&sh.shards, "shards", 0, "split the plan into `N` shards by comparison group (apply and export: default settings.shards)")
 	fs.StringVar(&sh.estimate, "estimate", "", "balance the shards by the measured times in `RESULTS.json` of an earlier run (every shard must be given the same file)")
 }
 
@@ -89,7 +89,7 @@ func estimateText(a *shard.Assignment) string {
 
 // writeShards prints which groups go to which shard and each shard's
 // estimated cost.
-func writeShards(w io.Writer, p *plan.Plan, a *shard.Assignment) {
+func writeShards(w io.Writer, a *shard.Assignment) {
 	var total int64
 	for _, l := range a.Loads {
 		total += l

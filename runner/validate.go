@@ -38,7 +38,7 @@ and prints one line per cell (dataset/format-label/scenario) and the total.
 variant, reader and scenario instead. Cells the Go reader cannot run (a
 composed open) are marked; a driver's own limits show when apply asks it.
 
-With -shards N (or settings.shards), prints instead which comparison groups
+With -shards N, prints instead which comparison groups
 (a dataset and scenario with all its variants) each of N machines runs
 under apply -shard, and each shard's estimated cost; -json prints that as
 {count, plan_sha256, estimate, unit, shards: [{index, cost, groups: [{group,
@@ -153,7 +153,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
-	if n, _ := sh.count(p); n > 0 {
+	// Only -shards splits: plan -json keeps its cell list for a spec that
+	// sets settings.shards.
+	if n := sh.shards; n > 0 {
 		a := sh.assign("plan", p, n, stderr)
 		if a == nil {
 			return exitUsage
@@ -166,7 +168,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		writePlanAxes(stdout, p)
-		writeShards(stdout, p, a)
+		writeShards(stdout, a)
 		s := p.Settings
 		fmt.Fprintf(stdout, "\n%s; warmup %d, repeat %d, isolate %s, cache %s, timeout %s per cell\n",
 			selectedSummary(p), s.Warmup, s.Repeat, s.Isolate, s.Cache, s.Timeout)
@@ -196,6 +198,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	writePlanAxes(stdout, p)
+	defer func() {
+		if n := p.Settings.Shards; n > 0 {
+			fmt.Fprintf(stdout, "settings.shards = %d: runner plan -shards %d shows which machine runs what\n", n, n)
+		}
+	}()
 	fmt.Fprintln(stdout, "Cells:")
 	for _, c := range p.Cells {
 		if why := exec.PlanSkip(&c); why != "" {
