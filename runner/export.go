@@ -84,8 +84,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	ef.sh.addCount(fs)
 	ef.sf.addFilter(fs)
 	ef.sf.addVars(fs)
-	fs.StringVar(&ef.name, "name", "", "name of the Job (k8s) or job (slurm) (default runner-<first spec's name>)")
-	fs.StringVar(&ef.runner, "runner", "runner", "the runner command in the image (k8s) or on the nodes (slurm)")
+	fs.StringVar(&ef.name, "name", "", "`NAME` of the Job (k8s) or job (slurm) (default runner-<first spec's name>)")
+	fs.StringVar(&ef.runner, "runner", "runner", "the runner `COMMAND` in the image (k8s) or on the nodes (slurm)")
 	fs.IntVar(&ef.parallelism, "parallelism", 0, "run at most `P` shards at once (default all)")
 	fs.StringVar(&ef.out, "o", "", "write to `FILE` instead of standard output")
 	if target == "k8s" {
@@ -100,8 +100,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fs.StringVar(&ef.partition, "partition", "", "Slurm `PARTITION`")
 		fs.StringVar(&ef.time, "time", "", "Slurm time limit per task (`TIME`, e.g. 02:00:00)")
 		fs.StringVar(&ef.account, "account", "", "Slurm `ACCOUNT`")
-		fs.StringVar(&ef.dataDir, "data-dir", "", "data directory on a file system the nodes share (default settings.data_dir)")
-		fs.StringVar(&ef.resultsDir, "out", "", "results directory on a file system the nodes share (default settings.out)")
+		fs.StringVar(&ef.dataDir, "data-dir", "", "data `DIR` on a file system the nodes share (default settings.data_dir)")
+		fs.StringVar(&ef.resultsDir, "out", "", "results `DIR` on a file system the nodes share (default settings.out)")
 	}
 	specs, err := parseFlags(fs, args[1:])
 	if err != nil {
