@@ -131,7 +131,12 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // writeReports writes the report block's outputs for a finished run into the
 // run's output directory and prints the terminal summary when asked for.
 func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) error {
-	outputs := p.Report.Outputs
+	return writeReportsTo(exec.ResultsDir(p.Settings.Out, res), p.Report.Outputs, res, stdout, stderr)
+}
+
+// writeReportsTo writes outputs (the report block's; empty means all) of
+// res into dir and prints the terminal summary when they include it.
+func writeReportsTo(dir string, outputs []string, res *results.File, stdout, stderr io.Writer) error {
 	var files []string
 	table := len(outputs) == 0
 	for _, o := range outputs {
@@ -150,7 +155,6 @@ func writeReports(p *plan.Plan, res *results.File, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	dir := exec.ResultsDir(p.Settings.Out, res)
 	if err := reporters.WriteAll(dir, res, files); err != nil {
 		return err
 	}

@@ -254,3 +254,33 @@ func TestSweepDuringCreate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A writer keeps its lock until its file is in place: a sweep for
+// abandoned files running alongside (another process building in the same
+// directory) never removes a temporary file between its flush and its
+// rename.
+func TestSweepDuringCommit(t *testing.T) {
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				RemoveAbandoned(dir)
+			}
+		}
+	}()
+	for i := range 100 {
+		if err := WriteFile(filepath.Join(dir, fmt.Sprintf("f%d", i%5)), []byte("data")); err != nil {
+			t.Errorf("write %d: %v", i, err)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+}

@@ -138,7 +138,9 @@ func (b *builder) meta() []kv {
 		}
 		out = append(out, kv{"date", d})
 	}
-	if e.CPUModel != "" || e.Cores > 0 {
+	if m := b.r.MergeSummary(); m != "" {
+		out = append(out, kv{"sharded", m + " (see Machines in the Overview)"})
+	} else if e.CPUModel != "" || e.Cores > 0 {
 		out = append(out, kv{"machine", fmt.Sprintf("%s, %d cores, %s, %s/%s %s", e.CPUModel, e.Cores,
 			units.Bytes(float64(e.MemoryBytes)), e.OS, e.Arch, e.Kernel)})
 	}
@@ -227,6 +229,13 @@ func (b *builder) overview() (*tab, error) {
 			}
 		}
 		s.Tables = append(s.Tables, tbl)
+		var groups []view.GroupRef
+		for _, m := range d.Glance {
+			if m.Scenario != "" {
+				groups = append(groups, view.GroupRef{Dataset: d.Name, Scenario: m.Scenario})
+			}
+		}
+		s.Text = withCrossMachine(s.Text, b.r.CrossMachine(groups))
 		if b.r.Baseline != "" {
 			svg, err := groupedBarChart("Against "+b.r.Baseline+" (higher is better; "+d.Name+")",
 				"times faster or smaller than the baseline", cats, series, 1, 1)
@@ -236,6 +245,9 @@ func (b *builder) overview() (*tab, error) {
 			s.Charts = append(s.Charts, template.HTML(svg))
 		}
 		t.Sections = append(t.Sections, s)
+	}
+	if b.r.Merged() {
+		t.Sections = append(t.Sections, b.machines())
 	}
 	if len(b.r.Readers) > 0 {
 		s := &section{Heading: "Readers", Level: 2,
@@ -281,6 +293,42 @@ func (b *builder) overview() (*tab, error) {
 		t.Sections = append(t.Sections, s)
 	}
 	return t, nil
+}
+
+// machines lists the shards of merged results and the machine each ran on.
+func (b *builder) machines() *section {
+	s := &section{Heading: "Machines", Level: 2,
+		Text: "Merged from shards: each comparison group (a dataset and scenario, every variant) ran whole on one machine, so its ratios hold; tables that set figures of different groups side by side say when those come from different machines."}
+	tbl := &table{Header: []string{"shard", "machine", "host", "CPU", "memory", "OS", "clock", "start", "took", "groups", "cells"}}
+	for _, row := range b.r.Shards {
+		sh := row.Shard
+		if row.Missing {
+			tbl.Rows = append(tbl.Rows, []cell{{Text: fmt.Sprint(sh.Index), Class: "num"}, {Text: "missing", Class: "bad"}})
+			continue
+		}
+		e := sh.Environment
+		start, took := "–", "–"
+		if !e.Start.IsZero() {
+			start = e.Start.UTC().Format(time.RFC3339)
+			if e.End.After(e.Start) {
+				took = e.End.Sub(e.Start).Round(time.Second).String()
+			}
+		}
+		tbl.Rows = append(tbl.Rows, []cell{{Text: fmt.Sprint(sh.Index), Class: "num"}, {Text: sh.Machine}, {Text: view.Dash(e.Hostname)},
+			{Text: fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores)}, {Text: units.Bytes(float64(e.MemoryBytes)), Class: "num"},
+			{Text: strings.TrimSpace(e.OS + "/" + e.Arch + " " + e.Kernel)}, {Text: view.Dash(e.ClockSource)},
+			{Text: start}, {Text: took, Class: "num"}, {Text: fmt.Sprint(len(sh.Groups)), Class: "num"}, {Text: fmt.Sprint(sh.Cells), Class: "num"}})
+	}
+	s.Tables = append(s.Tables, tbl)
+	return s
+}
+
+// withCrossMachine adds a note on machines to a section's text.
+func withCrossMachine(text, note string) string {
+	if note == "" {
+		return text
+	}
+	return strings.TrimSpace(text + " Across machines: " + note + ".")
 }
 
 func (b *builder) baselineIndex() int {
@@ -336,6 +384,11 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 	for _, sw := range b.r.Sweeps {
 		s := &section{Heading: "Time against prim count", Level: 2,
 			Text: "Median per step over the datasets of a size sweep, log axes."}
+		var groups []view.GroupRef
+		for _, d := range sw.Datasets {
+			groups = append(groups, view.GroupRef{Dataset: d.Name, Scenario: name})
+		}
+		s.Text = withCrossMachine(s.Text, b.r.CrossMachine(groups))
 		for _, st := range sw.Steps {
 			if st.Scenario != name {
 				continue
@@ -393,6 +446,9 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 	s := &section{Heading: fmt.Sprintf("%s — step %s (op %s)", d.Name, st.Name, st.Op), Level: 3}
 	var about []string
+	if m := b.r.MachineOf(d.Name, st.Scenario); m != "" {
+		about = append(about, "measured on machine "+m)
+	}
 	if st.Ops > 1 {
 		about = append(about, fmt.Sprintf("%s ops per run, times per op", units.Count(st.Ops)))
 	}
@@ -508,8 +564,14 @@ func (b *builder) memory() (*tab, error) {
 		if m == nil || len(m.Rows) == 0 {
 			continue
 		}
+		var groups []view.GroupRef
+		for _, src := range []view.Source{m.Open, m.Get, m.Traverse} {
+			if src.Step != "" {
+				groups = append(groups, view.GroupRef{Dataset: d.Name, Scenario: src.Scenario})
+			}
+		}
 		s := &section{Heading: d.Title(plain), Level: 2,
-			Text: "Resident set size of the whole process, medians over runs. " + sources(m)}
+			Text: withCrossMachine("Resident set size of the whole process, medians over runs. "+sources(m), b.r.CrossMachine(groups))}
 		tbl := &table{Header: []string{"format", "after open", "after one get", "after traversal", "peak during traversal"}}
 		cats := []string{"after open", "after one get", "after traversal"}
 		var series []group

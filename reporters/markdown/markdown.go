@@ -108,6 +108,9 @@ func (d *doc) summary() {
 	if in := d.r.File.Interrupted; in != nil {
 		d.printf("- **Interrupted: %d of %d cells run** (%s); the rest are listed as skipped\n", in.Ran, in.Of, text(in.Reason))
 	}
+	if m := d.r.MergeSummary(); m != "" {
+		d.printf("- Sharded: %s (see [Environment](#environment))\n", text(m))
+	}
 	if d.r.Baseline != "" {
 		d.printf("- Baseline: %s; ratios compare each median with the baseline's\n", code(d.r.Baseline))
 	}
@@ -124,6 +127,9 @@ func (d *doc) environment() {
 	f := d.r.File
 	e := f.Environment
 	d.printf("## Environment\n\n")
+	if d.r.Merged() {
+		d.shards()
+	}
 	t := mdtable.New("", "")
 	when := "–"
 	if !e.Start.IsZero() {
@@ -133,21 +139,58 @@ func (d *doc) environment() {
 		}
 	}
 	t.Row("date", when)
-	t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
-	t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
-	t.Row("memory", units.Bytes(float64(e.MemoryBytes)))
-	t.Row("clock source", view.Dash(e.ClockSource))
+	if !d.r.Merged() {
+		t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
+		t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
+		t.Row("memory", units.Bytes(float64(e.MemoryBytes)))
+		t.Row("clock source", view.Dash(e.ClockSource))
+	}
 	t.Row("Go", view.Dash(e.GoVersion))
 	runner := view.Dash(e.RunnerVersion)
 	if e.RunnerCommit != "" {
 		runner += " (" + e.RunnerCommit + ")"
 	}
 	t.Row("runner", runner)
-	t.Row("host", view.Dash(e.Hostname))
+	if !d.r.Merged() {
+		t.Row("host", view.Dash(e.Hostname))
+	}
 	s := f.Settings
 	t.Row("settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
 		s.Warmup, s.Repeat, view.Dash(s.Isolate), view.Dash(s.Cache), time.Duration(s.TimeoutNS)))
 	d.table(t)
+}
+
+// shards lists the machines of merged results, one row per shard.
+func (d *doc) shards() {
+	d.printf("Merged from shards: each comparison group (a dataset and scenario, every variant) ran whole on one machine, so its ratios hold; tables that set figures of different groups side by side say when those come from different machines.\n\n")
+	t := mdtable.New("shard>", "machine", "host", "CPU", "memory>", "OS", "clock", "start", "took>", "groups>", "cells>")
+	for _, row := range d.r.Shards {
+		s := row.Shard
+		if row.Missing {
+			t.Row(fmt.Sprint(s.Index), "**missing**", "–", "–", "–", "–", "–", "–", "–", "–", "–")
+			continue
+		}
+		e := s.Environment
+		start, took := "–", "–"
+		if !e.Start.IsZero() {
+			start = e.Start.UTC().Format(time.RFC3339)
+			if e.End.After(e.Start) {
+				took = e.End.Sub(e.Start).Round(time.Second).String()
+			}
+		}
+		t.Row(fmt.Sprint(s.Index), s.Machine, view.Dash(e.Hostname), fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores),
+			units.Bytes(float64(e.MemoryBytes)), strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel), view.Dash(e.ClockSource),
+			start, took, fmt.Sprint(len(s.Groups)), fmt.Sprint(s.Cells))
+	}
+	d.table(t)
+}
+
+// crossMachine notes under a table when its rows came from different
+// machines.
+func (d *doc) crossMachine(groups []view.GroupRef) {
+	if note := d.r.CrossMachine(groups); note != "" {
+		d.printf("> **Across machines:** %s.\n\n", text(note))
+	}
 }
 
 // readers lists who read each variant, when drivers took part.
@@ -209,6 +252,13 @@ func (d *doc) glance() {
 			t.Row(row...)
 		}
 		d.table(t)
+		var groups []view.GroupRef
+		for _, m := range ds.Glance {
+			if m.Scenario != "" {
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: m.Scenario})
+			}
+		}
+		d.crossMachine(groups)
 		d.printf("Where the rows come from:\n\n")
 		for _, m := range ds.Glance {
 			if m.Scenario == "" {
@@ -256,10 +306,25 @@ func (d *doc) scenarios() {
 					continue
 				}
 				d.datasetHeading("###", ds)
+				d.measuredOn(ds.Name, name)
 				for _, st := range s.Steps {
 					d.step(st)
 				}
 			}
+		}
+	}
+}
+
+// measuredOn says which shard's machine ran a group of merged results.
+func (d *doc) measuredOn(dataset, scenario string) {
+	m := d.r.MachineOf(dataset, scenario)
+	if m == "" {
+		return
+	}
+	for _, row := range d.r.Shards {
+		if row.Shard.Machine == m && slices.Contains(row.Shard.Groups, dataset+"/"+scenario) {
+			d.printf("Measured on machine %s (shard %d, host %s).\n\n", m, row.Shard.Index, code(view.Dash(row.Shard.Environment.Hostname)))
+			return
 		}
 	}
 }
@@ -329,6 +394,9 @@ func (d *doc) seqRandom() {
 			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), view.Dash(row.Ratio))
 		}
 		d.table(t)
+		if a, b := d.r.MachineOf(ds.Name, sr.Sequential.Scenario), d.r.MachineOf(ds.Name, sr.Random.Scenario); a != "" && b != "" && a != b {
+			d.printf("> **Across machines:** the sequential traversal ran on machine %s and the random one on %s, so their ratio compares machines as well as orders.\n\n", a, b)
+		}
 	}
 }
 
@@ -359,6 +427,13 @@ func (d *doc) memory() {
 				row.AfterTraverse.Text(view.Size), row.PeakTraversal.Text(view.Size))
 		}
 		d.table(t)
+		var groups []view.GroupRef
+		for _, src := range []view.Source{m.Open, m.Get, m.Traverse} {
+			if src.Step != "" {
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: src.Scenario})
+			}
+		}
+		d.crossMachine(groups)
 	}
 }
 
@@ -408,6 +483,7 @@ func (d *doc) sweeps() {
 			header = append(header, d.variantHeader(v)+">")
 		}
 		t := mdtable.New(header...)
+		var groups []view.GroupRef
 		for _, st := range sw.Steps {
 			for i, ds := range sw.Datasets {
 				row := []string{st.Scenario, st.Step, units.Count(int64(ds.Prims()))}
@@ -415,9 +491,11 @@ func (d *doc) sweeps() {
 					row = append(row, v.Text(view.Time))
 				}
 				t.Row(row...)
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: st.Scenario})
 			}
 		}
 		d.table(t)
+		d.crossMachine(groups)
 	}
 }
 

@@ -146,6 +146,18 @@ func Render(w io.Writer, f *results.File, o Options) error {
 	if _, err := fmt.Fprintln(w, line); err != nil {
 		return err
 	}
+	if m := f.Merge; m != nil {
+		note := fmt.Sprintf("merged from %d of %d shards on %d machine(s)", len(m.Shards), m.Count, m.Machines)
+		if m.Machines > 1 {
+			note += "; each row ran whole on one machine, so compare within a row, not absolute times across rows"
+		}
+		if len(m.Missing) > 0 {
+			note = paint(red, fmt.Sprintf("%d shard(s) missing", len(m.Missing))) + "; " + note
+		}
+		if _, err := fmt.Fprintln(w, note); err != nil {
+			return err
+		}
+	}
 	for _, p := range r.Problems {
 		msg := fmt.Sprintf("  %s %s", strings.ToUpper(p.Cell.Status), p.Cell.ID)
 		if p.Cell.Error != "" {

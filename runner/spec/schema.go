@@ -38,6 +38,7 @@ type settingsBlock struct {
 	Timeout  *hcl.Attribute `hcl:"timeout"`
 	DataDir  *hcl.Attribute `hcl:"data_dir"`
 	Out      *hcl.Attribute `hcl:"out"`
+	Shards   *hcl.Attribute `hcl:"shards"`
 	DefRange hcl.Range      `hcl:",def_range"`
 }
 

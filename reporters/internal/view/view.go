@@ -33,6 +33,10 @@ type Report struct {
 	// appearance, so a warning raised for every step is listed once.
 	WarningGroups []WarningGroup
 	Statuses      []StatusCount
+	// Shards lists the shards of results merged from several machines
+	// (runner merge), by index, missing ones included; empty otherwise.
+	Shards    []ShardRow
+	machineOf map[GroupRef]string
 }
 
 // New arranges f for rendering.
@@ -41,6 +45,7 @@ func New(f *results.File) (*Report, error) {
 		return nil, fmt.Errorf("no results to report")
 	}
 	r := &Report{File: f}
+	r.machines()
 	r.variants()
 	r.datasets()
 	for _, d := range r.Datasets {
