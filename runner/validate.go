@@ -220,10 +220,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // selectedSummary is matrixSummary for the cells left after -filter: it
 // counts the distinct datasets, variants and scenarios they use.
 func selectedSummary(p *plan.Plan) string {
+	// count counts the distinct non-empty keys of the cells.
 	count := func(key func(plan.Cell) string) int {
 		seen := map[string]bool{}
 		for _, c := range p.Cells {
-			seen[key(c)] = true
+			if k := key(c); k != "" {
+				seen[k] = true
+			}
 		}
 		return len(seen)
 	}
