@@ -49,7 +49,7 @@ type StepRow struct {
 	Cmp    *Comparison
 	Ratio  string
 	Winner bool
-	Digest  string // digest differing from most variants' ("" when it agrees)
+	Digest string // digest differing from most variants' ("" when it agrees)
 }
 
 // Usable reports whether the row has measured samples to show.

@@ -10,7 +10,9 @@ import (
 )
 
 func TestComparisonText(t *testing.T) {
-	r := func(est, lo, hi float64) stats.Ratio { return stats.Ratio{Estimate: est, Low: lo, High: hi, Confidence: 0.96} }
+	r := func(est, lo, hi float64) stats.Ratio {
+		return stats.Ratio{Estimate: est, Low: lo, High: hi, Confidence: 0.96}
+	}
 	tests := []struct {
 		c    Comparison
 		want string
