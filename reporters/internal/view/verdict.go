@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/scenebench/runner/runner/stats"
 )
@@ -79,11 +80,8 @@ func (c *Comparison) Text() string {
 // excludes 1 never reads as touching it.
 func endNumber(r float64) string {
 	s := FactorNumber(r)
-	if s == "1.00" && r != 1 {
-		s = strconv.FormatFloat(r, 'f', 3, 64)
-		if s == "1.000" {
-			s = strconv.FormatFloat(r, 'g', 6, 64)
-		}
+	for prec := 3; s == "1."+strings.Repeat("0", prec-1) && r != 1 && prec <= 6; prec++ {
+		s = strconv.FormatFloat(r, 'f', prec, 64)
 	}
 	return s
 }
