@@ -14,8 +14,9 @@
 // The benchmark name is the dataset name in CamelCase; scenario, step and
 // format are sub-benchmark keys. A memory or I/O figure (B-peak-rss,
 // B-read) is on every line of a step when its figure for each run is
-// known: results.json keeps those figures as a median, min and max over
-// runs, so they are known per run only when min and max agree. A figure
+// known and not zero: results.json keeps those figures as a median, min
+// and max over runs, so they are known per run only when min and max
+// agree. A figure
 // that varied is left off every line rather than written once, which
 // benchstat would take for a single sample. Cells that did not end ok are
 // written as comments, never as numbers.
@@ -84,9 +85,10 @@ func Render(w io.Writer, f *results.File) error {
 }
 
 // everyRun returns the figure every run had, when the summary shows they
-// all had the same one.
+// all had the same one and it is not zero (a reader that maps its file
+// reads no bytes; a column of zeros only clutters benchstat's tables).
 func everyRun(s results.Summary) (float64, bool) {
-	if s.Min != s.Max || s.Median != s.Min {
+	if s.Min != s.Max || s.Median != s.Min || s.Median == 0 {
 		return 0, false
 	}
 	return s.Median, true
