@@ -176,7 +176,7 @@ type checkResult struct {
 	Tips            int       `json:"tips"`
 	SmallText       []string  `json:"smallText"`
 	LegendsOverData int       `json:"legendsOverData"`
-	Tabs []struct {
+	Tabs            []struct {
 		ID            string `json:"id"`
 		Charts        int    `json:"charts"`
 		Shown         int    `json:"shown"`
