@@ -404,7 +404,7 @@ func (d *doc) memory() {
 		return
 	}
 	d.printf("## Memory\n\n")
-	d.printf("Resident set size of the whole process (medians over runs).\n\n")
+	d.printf("Resident set size of the whole process: medians over runs, each with its spread ((max - min) / median).\n\n")
 	for _, ds := range d.r.Datasets {
 		m := ds.Memory
 		if m == nil || len(m.Rows) == 0 {
@@ -422,8 +422,8 @@ func (d *doc) memory() {
 		d.printf("\n")
 		t := mdtable.New("format", "after open>", "after one get>", "after traversal>", "peak during traversal>")
 		for _, row := range m.Rows {
-			t.Row(d.variantHeader(row.Variant), row.AfterOpen.Text(view.Size), row.AfterGet.Text(view.Size),
-				row.AfterTraverse.Text(view.Size), row.PeakTraversal.Text(view.Size))
+			t.Row(d.variantHeader(row.Variant), row.AfterOpen.TextWithNoise(view.Size), row.AfterGet.TextWithNoise(view.Size),
+				row.AfterTraverse.TextWithNoise(view.Size), row.PeakTraversal.TextWithNoise(view.Size))
 		}
 		d.table(t)
 	}

@@ -143,7 +143,7 @@ func (r *Report) figureMetric(name, metric string, t *StepTable) *Metric {
 	for i, row := range t.Rows {
 		v := Value{Variant: row.Variant, Present: true, Status: row.Cell.Status}
 		if row.Usable() {
-			v.Has, v.V = true, figure(row.Step, metric)
+			v = memoryValue(row.Variant, row.Cell.Status, figureSummary(row.Step, metric))
 			if base >= 0 {
 				if i == base {
 					v.Ratio = "baseline"

@@ -64,6 +64,10 @@ type Value struct {
 	// (Runs 0 for figures without runs, such as file sizes).
 	CV   float64
 	Runs int
+	// Spread is, for a figure kept as a median, min and max over runs
+	// (memory), (max - min) / median; HasSpread says it is known.
+	Spread    float64
+	HasSpread bool
 	// Cmp is the figure against the baseline's (nil for the baseline
 	// itself, or without one); Ratio is its text, "baseline" for the
 	// baseline.
@@ -91,13 +95,28 @@ func (v Value) Text(k Kind) string {
 }
 
 // TextWithNoise is Text with the figure's noise beside it: "4.62 ms (cv
-// 47%)".
+// 47%)", or for memory "58.0 MiB (spread 3.1%)".
 func (v Value) TextWithNoise(k Kind) string {
 	s := v.Text(k)
-	if n := Noise(v.CV, v.Runs); v.Has && n != "" {
+	if !v.Has {
+		return s
+	}
+	if v.HasSpread {
+		return s + " (" + SpreadText(v.Spread) + ")"
+	}
+	if n := Noise(v.CV, v.Runs); n != "" {
 		s += " (" + n + ")"
 	}
 	return s
+}
+
+// memoryValue is a step's memory figure as a Value with its spread.
+func memoryValue(v *Variant, status string, s results.Summary) Value {
+	out := Value{Variant: v, Present: true, Status: status, Has: true, V: s.Median}
+	if s.Median > 0 {
+		out.Spread, out.HasSpread = (s.Max-s.Min)/s.Median, true
+	}
+	return out
 }
 
 // Format renders a figure of kind k.

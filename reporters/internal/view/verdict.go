@@ -155,3 +155,12 @@ func SizeRatio(value, base float64) string {
 	}
 	return n + "x " + word
 }
+
+// SpreadText is the range of a figure over runs as a share of its median:
+// "spread 3.1%", "spread 12%".
+func SpreadText(spread float64) string {
+	if spread < 0.0995 {
+		return fmt.Sprintf("spread %.1f%%", 100*spread)
+	}
+	return fmt.Sprintf("spread %.0f%%", 100*spread)
+}
