@@ -64,6 +64,10 @@ func (r Ratio) Inverse() Ratio {
 	return out
 }
 
+// DefaultAlpha is the significance level of comparisons unless told
+// otherwise (one minus Confidence).
+const DefaultAlpha = 0.05
+
 // MaxExactPairs is the largest m*n for which the Moses interval reads the
 // exact Mann-Whitney distribution; larger samples use the normal
 // approximation, which is then within a rank of it.

@@ -1,9 +1,9 @@
 // Package stats is the runner's one source of statistics: the figures
 // every report shows for a step (median with a distribution-free 95%
 // interval, mean, spread, percentiles, outliers), the median, min and max
-// of memory and I/O figures, the Mann-Whitney U comparison of two runs,
-// and the ratio of two sets of figures with its interval (Hodges-Lehmann
-// and Moses) from which every verdict comes: a difference is named only
+// of memory and I/O figures, and the ratio of two sets of figures with its
+// interval (Hodges-Lehmann estimate, Moses interval from the Mann-Whitney
+// distribution) from which every verdict comes: a difference is named only
 // when its interval excludes 1 and clears the noise floor an A/A control
 // sets (NoiseFloor, Decide).
 // It is pure arithmetic on samples, built on golang.org/x/perf/benchmath,
