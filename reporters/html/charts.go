@@ -481,7 +481,10 @@ func forestChart(title string, rows []ratioPoint, floors []float64) (chart, erro
 // stepRatioChart draws every step's comparison with the baseline, one
 // column of dots per variant, on a log axis centred on 1 with faster up.
 func stepRatioChart(title string, categories []string, colors []int, points [][]ratioPoint) (template.HTML, error) {
-	p := newPlot(title, "", "against the baseline, log scale")
+	// Axis labels stay short: gonum keeps room above a Y label's middle
+	// for its whole length, which would leave a band of nothing over the
+	// data.
+	p := newPlot(title, "", "vs baseline (log)")
 	l := &markLayer{}
 	var all []float64
 	for i, pts := range points {
@@ -542,9 +545,9 @@ func stripChart(title string, strips []strip) (template.HTML, error) {
 	}
 	unit, scale := units.DurationUnit(maxV)
 	logY := maxV > 0 && maxV/minV > 20
-	yLabel := unit + " per run"
+	yLabel := unit // short: see stepRatioChart
 	if logY {
-		yLabel += ", log scale"
+		yLabel += " (log)"
 	}
 	p := newPlot(title, "", yLabel)
 	l := &markLayer{}

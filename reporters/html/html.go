@@ -443,7 +443,7 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 			}
 			unit, scale := units.DurationUnit(maxV)
 			c, err := lineChart(fmt.Sprintf("%s / %s against prims (%s)", name, st.Step, sw.Hierarchy),
-				"prims, log scale", "median, "+unit+", log scale", lines, 1, scale, true, true)
+				"prims (log)", unit+" (log)", lines, 1, scale, true, true)
 			if err != nil {
 				return nil, err
 			}
@@ -535,7 +535,7 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		strips = append(strips, strip{label: row.Variant.Label, color: row.Variant.Index, samples: row.Step.SamplesNS,
 			median: x.MedianNS, low: x.CI95LowNS, high: x.CI95HighNS, summary: summary})
 	}
-	svg, err := stripChart(fmt.Sprintf("%s: %s / %s, every run", d.Name, st.Scenario, st.Name), strips)
+	svg, err := stripChart(fmt.Sprintf("%s: %s / %s, time of every run", d.Name, st.Scenario, st.Name), strips)
 	if err != nil {
 		return nil, err
 	}
