@@ -8,7 +8,7 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean driver-openusd-py \
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise clean driver-openusd-py \
 	drivers driver-openusd-cpp cpp-prereqs
 
 all: build
@@ -62,6 +62,11 @@ fuzz:
 # Benchmarks whose figures the README quotes.
 bench: venv
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The noise experiment: the default suite with and without a CPU hog
+# started halfway through; PASS when both runs reach the same verdicts.
+noise:
+	scripts/noise-experiment.sh
 
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
