@@ -13,8 +13,12 @@ FUZZTIME ?= 60s
 
 all: build
 
+# The first build downloads the modules and compiles a few hundred
+# packages (minutes on a small machine): it says so, and counts them.
 build:
-	$(GO) build -buildvcs=auto -o bin/runner ./runner
+	@if [ ! -x bin/runner ]; then echo "building bin/runner: the first build downloads modules and compiles every package (a few minutes on 2 cores)"; fi
+	@set -o pipefail; $(GO) build -v -buildvcs=auto -o bin/runner ./runner 2>&1 | \
+	  awk '/^(go: |#|[^ ]+\.go:)/ {print; next} {n++; if (n % 25 == 0) printf "  compiled %d packages\n", n} END {if (n >= 25) printf "  compiled %d packages\n", n}' 
 
 run: build
 	./bin/runner apply $(SPEC)
