@@ -1,10 +1,12 @@
 package spec
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,19 +18,160 @@ type Diagnostics struct {
 	// Files maps file names (as given) to their parsed sources.
 	Files map[string]*hcl.File
 	order map[string]int
+	// droppedErrors and droppedWarnings count the diagnostics not kept,
+	// beyond maxKeptDiagnostics.
+	droppedErrors, droppedWarnings int
 }
 
 // HasErrors reports whether any diagnostic is an error (not a warning).
-func (d *Diagnostics) HasErrors() bool { return d != nil && d.Diagnostics.HasErrors() }
+func (d *Diagnostics) HasErrors() bool {
+	return d != nil && (d.Diagnostics.HasErrors() || d.droppedErrors > 0)
+}
 
-// Write prints every diagnostic in hcl's text form ("Error: ...", "on FILE
+// add keeps ds, up to maxKeptDiagnostics in all, and counts the rest.
+func (d *Diagnostics) add(ds ...*hcl.Diagnostic) {
+	for _, diag := range ds {
+		if len(d.Diagnostics) < maxKeptDiagnostics {
+			d.Diagnostics = append(d.Diagnostics, diag)
+		} else if diag.Severity == hcl.DiagError {
+			d.droppedErrors++
+		} else {
+			d.droppedWarnings++
+		}
+	}
+}
+
+// Write prints the diagnostics in hcl's text form ("Error: ...", "on FILE
 // line N:", the source snippet and the detail), wrapped at width columns
-// (0 = no wrapping), with ANSI colours when color is set.
+// (0 = no wrapping), with ANSI colours when color is set. It prints the
+// first MaxShownDiagnostics and counts the rest, cuts source lines and
+// details longer than maxLineBytes, and leaves out the values of the
+// variables an expression refers to when they are too large to show.
 func (d *Diagnostics) Write(w io.Writer, width uint, color bool) error {
-	if d == nil || len(d.Diagnostics) == 0 {
+	if d == nil || len(d.Diagnostics) == 0 && d.droppedErrors+d.droppedWarnings == 0 {
 		return nil
 	}
-	return hcl.NewDiagnosticTextWriter(w, d.Files, width, color).WriteDiagnostics(d.Diagnostics)
+	shown := d.Diagnostics
+	if len(shown) > MaxShownDiagnostics {
+		shown = shown[:MaxShownDiagnostics]
+	}
+	lw := &lineLimitWriter{w: w, color: color}
+	tw := hcl.NewDiagnosticTextWriter(lw, d.Files, width, color)
+	for _, diag := range shown {
+		if err := tw.WriteDiagnostic(withoutLargeValues(diag)); err != nil {
+			return err
+		}
+	}
+	errs, warns := d.droppedErrors, d.droppedWarnings
+	for _, diag := range d.Diagnostics[len(shown):] {
+		if diag.Severity == hcl.DiagError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	if more := countMore(errs, warns); more != "" {
+		if _, err := fmt.Fprintf(lw, "...and %s.\n", more); err != nil {
+			return err
+		}
+	}
+	return lw.err
+}
+
+// countMore is "412 more errors", "1 more warning" or "3 more errors and 2
+// more warnings", or "" when there are none.
+func countMore(errs, warns int) string {
+	var parts []string
+	for _, c := range []struct {
+		n          int
+		one, other string
+	}{{errs, "error", "errors"}, {warns, "warning", "warnings"}} {
+		switch {
+		case c.n == 1:
+			parts = append(parts, "1 more "+c.one)
+		case c.n > 1:
+			parts = append(parts, fmt.Sprintf("%d more %s", c.n, c.other))
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+// maxLineBytes is the longest line Write prints; a longer one (a source
+// line of a generated file, a detail quoting a huge value) is cut.
+const maxLineBytes = 1000
+
+// lineLimitWriter cuts lines longer than maxLineBytes, ending them with
+// "..." (and a colour reset, so a cut highlight does not leak).
+type lineLimitWriter struct {
+	w     io.Writer
+	color bool
+	n     int  // bytes of the current line written
+	cut   bool // the current line was cut
+	err   error
+}
+
+func (lw *lineLimitWriter) Write(p []byte) (int, error) {
+	total := len(p)
+	for len(p) > 0 && lw.err == nil {
+		nl := bytes.IndexByte(p, '\n')
+		chunk := p
+		if nl >= 0 {
+			chunk = p[:nl]
+		}
+		if !lw.cut {
+			keep := chunk
+			if room := maxLineBytes - lw.n; len(keep) > room {
+				for room > 0 && !utf8.RuneStart(keep[room]) {
+					room--
+				}
+				keep = keep[:room]
+				lw.cut = true
+			}
+			lw.write(keep)
+			lw.n += len(keep)
+			if lw.cut {
+				tail := " ..."
+				if lw.color {
+					tail += "\x1b[0m"
+				}
+				lw.write([]byte(tail))
+			}
+		}
+		if nl < 0 {
+			break
+		}
+		lw.write([]byte{'\n'})
+		lw.n, lw.cut = 0, false
+		p = p[nl+1:]
+	}
+	return total, lw.err
+}
+
+func (lw *lineLimitWriter) write(b []byte) {
+	if lw.err == nil && len(b) > 0 {
+		_, lw.err = lw.w.Write(b)
+	}
+}
+
+// withoutLargeValues drops the expression and context from a diagnostic
+// whose expression refers to a large value, so that hcl does not print
+// that value whole ("with local.big as [...]").
+func withoutLargeValues(diag *hcl.Diagnostic) *hcl.Diagnostic {
+	if diag.Expression == nil || diag.EvalContext == nil {
+		return diag
+	}
+	for _, t := range diag.Expression.Variables() {
+		v, ds := t.TraverseAbs(diag.EvalContext)
+		if ds.HasErrors() {
+			continue
+		}
+		if !smallValue(v) {
+			c := *diag
+			c.Expression, c.EvalContext = nil, nil
+			return &c
+		}
+	}
+	return diag
 }
 
 // String renders the diagnostics without colour or wrapping.

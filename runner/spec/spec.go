@@ -3,9 +3,23 @@
 // checked against the format registry and the dataset rules, sweeps are
 // expanded, and every problem is reported as a diagnostic pointing at the
 // file, line and column it comes from, all problems of a file at once.
+//
+// No input can crash, hang or exhaust the loader; whatever it is given, it
+// returns a plan or diagnostics, within seconds and bounded memory, and it
+// stops at once when its context is cancelled. Files are read only when
+// they are regular files of at most MaxFileBytes; binary input is refused
+// whole; the source is checked for nesting deeper than MaxDepth before hcl
+// parses it (hcl's parser recurses, and a Go stack overflow cannot be
+// recovered); expressions are evaluated under guards that bound every value
+// (MaxElements, MaxValueBytes, numbers within the range of a 64-bit float)
+// and the work of the whole load (MaxLoadElements, MaxLoadBytes), checking
+// before a value grows rather than after; and a panic inside the
+// expression language becomes a diagnostic at the expression. guard.go
+// says where the checks live and why there.
 package spec
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -50,10 +64,20 @@ const (
 // expanded. The plan is nil when the diagnostics hold errors; warnings may
 // accompany a plan.
 func Load(paths []string, opts Options) (*plan.Plan, *Diagnostics) {
-	l := newLoader(opts)
+	return LoadContext(context.Background(), paths, opts)
+}
+
+// LoadContext is Load under ctx: when ctx is cancelled the load stops at
+// its next check and returns no plan.
+func LoadContext(ctx context.Context, paths []string, opts Options) (p *plan.Plan, d *Diagnostics) {
+	l := newLoader(ctx, opts)
+	defer l.recoverPanic(&p, &d)
 	var srcs []Source
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		if l.budget.check() != nil {
+			return l.finish(nil)
+		}
+		b, err := ReadFile(p)
 		if err != nil {
 			l.add(&hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -69,11 +93,35 @@ func Load(paths []string, opts Options) (*plan.Plan, *Diagnostics) {
 
 // LoadSources is Load for specs already in memory.
 func LoadSources(srcs []Source, opts Options) (*plan.Plan, *Diagnostics) {
+	return LoadSourcesContext(context.Background(), srcs, opts)
+}
+
+// LoadSourcesContext is LoadContext for specs already in memory.
+func LoadSourcesContext(ctx context.Context, srcs []Source, opts Options) (p *plan.Plan, d *Diagnostics) {
 	names := make([]string, len(srcs))
 	for i, s := range srcs {
 		names[i] = s.Name
 	}
-	return newLoader(opts).load(names, srcs)
+	l := newLoader(ctx, opts)
+	defer l.recoverPanic(&p, &d)
+	return l.load(names, srcs)
+}
+
+// summaryInternal is the summary of a panic turned into a diagnostic.
+const summaryInternal = "Internal error"
+
+// recoverPanic turns a panic anywhere in a load into a diagnostic: bad
+// input must never end in a stack trace. (Evaluation has its own recovery,
+// at the expression; this is the last line.)
+func (l *loader) recoverPanic(p **plan.Plan, d **Diagnostics) {
+	if r := recover(); r != nil {
+		l.add(&hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  summaryInternal,
+			Detail:   fmt.Sprintf("Loading the spec failed: %v. This is a bug in runner; please report it with the spec that caused it.", r),
+		})
+		*p, *d = l.finish(nil)
+	}
 }
 
 func unwrapPathError(err error) string {
@@ -109,31 +157,63 @@ type loader struct {
 	// is left of MaxRangeValues.
 	funcs       map[string]function.Function
 	rangeBudget int
+
+	// budget bounds the work of evaluation and carries the load's
+	// context; guards are the guard functions; constCtx evaluates
+	// constants (defaults, -var values) with only the guards to call.
+	budget   *budget
+	guards   map[string]function.Function
+	constCtx *hcl.EvalContext
+	// instr guards each expression once, before its first evaluation.
+	instr        instrumenter
+	instrumented map[hcl.Expression]bool
+	// known are the names of the functions and guards, so that calls
+	// failing after the budget stopped are recognised as its echo.
+	known map[string]bool
+	// stopReported is set once the diagnostic saying why evaluation
+	// stopped has been kept.
+	stopReported bool
 }
 
-func newLoader(opts Options) *loader {
+func newLoader(ctx context.Context, opts Options) *loader {
 	p := hclparse.NewParser()
 	l := &loader{
-		opts:        opts,
-		parser:      p,
-		diags:       Diagnostics{Files: p.Files(), order: map[string]int{}},
-		vars:        map[string]*variable{},
-		locals:      map[string]cty.Value{},
-		rangeBudget: MaxRangeValues,
+		opts:         opts,
+		parser:       p,
+		diags:        Diagnostics{Files: p.Files(), order: map[string]int{}},
+		vars:         map[string]*variable{},
+		locals:       map[string]cty.Value{},
+		rangeBudget:  MaxRangeValues,
+		budget:       newBudget(ctx),
+		instrumented: map[hcl.Expression]bool{},
+		known:        map[string]bool{},
 	}
-	l.funcs = functions(&l.rangeBudget)
+	l.funcs = functions(l.budget, &l.rangeBudget)
+	l.guards = guardFunctions(l.budget)
+	constFuncs := map[string]function.Function{}
+	for name, f := range l.guards {
+		l.funcs[name] = f
+		constFuncs[name] = f
+	}
+	for name := range l.funcs {
+		l.known[name] = true
+	}
+	l.constCtx = &hcl.EvalContext{Functions: constFuncs}
+	l.budget.tables = append(l.budget.tables, l.funcs, constFuncs)
 	return l
 }
 
-func (l *loader) add(d ...*hcl.Diagnostic) { l.diags.Diagnostics = append(l.diags.Diagnostics, d...) }
+func (l *loader) add(d ...*hcl.Diagnostic) { l.diags.add(d...) }
 
-func (l *loader) addDiags(ds hcl.Diagnostics) {
-	l.diags.Diagnostics = append(l.diags.Diagnostics, ds...)
-}
+func (l *loader) addDiags(ds hcl.Diagnostics) { l.diags.add(ds...) }
 
-func (l *loader) errors() bool { return l.diags.Diagnostics.HasErrors() }
+func (l *loader) errors() bool { return l.diags.HasErrors() }
 
 func (l *loader) finish(p *plan.Plan) (*plan.Plan, *Diagnostics) {
+	if l.budget.ctx.Err() != nil && !l.stopReported {
+		l.stopReported = true
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: summaryInterrupted, Detail: "Loading the spec was interrupted."})
+	}
 	l.diags.Files = l.parser.Files()
 	l.diags.tidy()
 	if l.errors() {
@@ -156,6 +236,14 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 		}
 		l.diags.order[src.Name] = i
 		h.Write(src.Bytes)
+		if ds := checkSource(src.Name, src.Bytes, false); ds != nil {
+			l.addDiags(ds)
+			if ds[0].Subject != nil {
+				// Text, so its lines may be shown; it was not parsed.
+				l.parser.Files()[src.Name] = &hcl.File{Bytes: src.Bytes}
+			}
+			continue
+		}
 		f, ds := l.parser.ParseHCL(src.Bytes, src.Name)
 		l.addDiags(ds)
 		if f != nil {
@@ -165,7 +253,7 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 	if len(paths) == 0 {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No spec files", Detail: "Give at least one spec file."})
 	}
-	if l.errors() {
+	if l.errors() || l.budget.check() != nil {
 		// Syntax errors make everything after them guesswork.
 		return l.finish(nil)
 	}
@@ -180,6 +268,9 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 	l.loadVariables()
 	varVal := l.varObject()
 	l.loadLocals(varVal)
+	if l.budget.check() != nil {
+		return l.finish(nil)
+	}
 	l.ctx = &hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   varVal,
@@ -201,7 +292,7 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 	l.checkPropertyRefs(p.Datasets)
 	l.loadReport(p)
 	l.checkMatrix(p)
-	if l.errors() {
+	if l.errors() || l.budget.check() != nil {
 		return l.finish(nil)
 	}
 	p.Expand()

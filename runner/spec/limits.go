@@ -1,0 +1,54 @@
+package spec
+
+// Limits that keep any input — a hostile one included — from crashing,
+// hanging or exhausting the loader. Each is far above what a spec written
+// by hand needs; a spec that passes one gets a diagnostic naming it.
+const (
+	// MaxFileBytes is the largest spec or -var-file file, 1 MiB. It also
+	// bounds what parsing costs: hcl builds a token of about 100 bytes for
+	// each byte of the worst input, so a file at the limit parses in well
+	// under a second and a few hundred MiB, and a literal list of 5 million
+	// elements (at least 10 MB of source) cannot be written at all.
+	MaxFileBytes = 1 << 20
+
+	// MaxDepth is how deeply expressions may nest: brackets, quoted strings
+	// and heredocs, interpolations and template directives, each counting a
+	// level, and every operator chained in one expression another. hcl's
+	// parser and evaluator recurse once per level, and Go reports a stack
+	// overflow as a fatal error that nothing can recover, so the source is
+	// checked before it is parsed. Values may nest as deeply.
+	MaxDepth = 256
+
+	// MaxElements is the most elements one value may hold, nested ones
+	// included, and the most elements a literal list, object or call may
+	// have in the source.
+	MaxElements = 100000
+
+	// MaxValueBytes is the most text one value may hold, all its strings
+	// together.
+	MaxValueBytes = 1 << 20
+
+	// MaxNumberText is the longest a number may be written, as a literal
+	// or as a string converted to a number. Reading a number costs time
+	// quadratic in its length (a million digits take seconds); 1024
+	// characters hold any number a spec may use, in any base.
+	MaxNumberText = 1024
+
+	// MaxLoadElements and MaxLoadBytes bound the work of evaluating all
+	// of a load's expressions: every element a function, operator, for
+	// expression or splat produces or handles, and every byte of text it
+	// produces or handles, is charged. Expressions that nest loops, repeat
+	// a large value or build text in a loop stop here instead of running
+	// for minutes or exhausting memory.
+	MaxLoadElements = 1000000
+	MaxLoadBytes    = 64 << 20
+
+	// MaxShownDiagnostics is how many diagnostics are printed; the rest
+	// are counted ("and 412 more errors").
+	MaxShownDiagnostics = 50
+
+	// maxKeptDiagnostics is how many diagnostics a load keeps; beyond it
+	// they are only counted, so that a file of garbage costs no more
+	// memory than a file with one mistake.
+	maxKeptDiagnostics = 1000
+)
