@@ -35,7 +35,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return flagExit(err)
 	}
-	p, code := loadPlan("apply", args, &sf, stderr)
+	p, code := loadPlan(ctx, "apply", args, &sf, stderr)
 	if p == nil {
 		return code
 	}

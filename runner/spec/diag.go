@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -96,9 +97,16 @@ func countMore(errs, warns int) string {
 	return strings.Join(parts, " and ")
 }
 
-// maxLineBytes is the longest line Write prints; a longer one (a source
-// line of a generated file, a detail quoting a huge value) is cut.
-const maxLineBytes = 1000
+// maxLineBytes is the longest line Write prints; a longer one (a detail
+// quoting a huge value) is cut. A line of source, shown for context, is
+// cut at maxSourceLineBytes.
+const (
+	maxLineBytes       = 1000
+	maxSourceLineBytes = 200
+)
+
+// sourceLine matches the start of a line of source in hcl's output.
+var sourceLine = regexp.MustCompile(`^ *[0-9]+: `)
 
 // lineLimitWriter cuts lines longer than maxLineBytes, ending them with
 // "..." (and a colour reset, so a cut highlight does not leak).
@@ -106,6 +114,7 @@ type lineLimitWriter struct {
 	w     io.Writer
 	color bool
 	n     int  // bytes of the current line written
+	limit int  // the current line's limit
 	cut   bool // the current line was cut
 	err   error
 }
@@ -118,9 +127,15 @@ func (lw *lineLimitWriter) Write(p []byte) (int, error) {
 		if nl >= 0 {
 			chunk = p[:nl]
 		}
+		if lw.n == 0 && !lw.cut {
+			lw.limit = maxLineBytes
+			if sourceLine.Match(chunk) {
+				lw.limit = maxSourceLineBytes
+			}
+		}
 		if !lw.cut {
 			keep := chunk
-			if room := maxLineBytes - lw.n; len(keep) > room {
+			if room := lw.limit - lw.n; len(keep) > room {
 				for room > 0 && !utf8.RuneStart(keep[room]) {
 					room--
 				}

@@ -48,7 +48,8 @@ type scanFrame struct {
 	lineStart bool
 }
 
-// sourceProblem is where and why a source was refused.
+// sourceProblem is where and why a source was refused; detail has a %s
+// for the position.
 type sourceProblem struct {
 	offset          int
 	summary, detail string
@@ -108,7 +109,7 @@ func (s *scanner) deeper(at, n int) {
 	s.depth += n
 	if s.depth > MaxDepth {
 		s.fail(at, "Expression nested too deeply",
-			"Brackets, quoted strings, interpolations, template directives and the operators chained in one expression nest more than 256 levels deep here. Split the expression with locals.")
+			"Brackets, quoted strings, interpolations, template directives and the operators chained in one expression nest more than 256 levels deep at %s. Split the expression with locals.")
 	}
 }
 
@@ -155,7 +156,7 @@ func (s *scanner) digits(i int) int {
 		j++
 	}
 	if j-i > MaxNumberText {
-		s.fail(i, "Number too long", "A number is written with more than 1024 digits here; numbers in a spec are at most about 1.8e308.")
+		s.fail(i, "Number too long", "A number is written with more than 1024 digits at %s; numbers in a spec are at most about 1.8e308.")
 	}
 	return j
 }
@@ -258,7 +259,7 @@ func (s *scanner) expression(i int) int {
 		f := s.top()
 		f.items++
 		if f.items >= MaxElements {
-			s.fail(i, "Too many elements", "This list, object or call has more than 100000 elements; a value may hold at most 100000.")
+			s.fail(i, "Too many elements", "A list, object or call has more than 100000 elements at %s; a value may hold at most 100000.")
 		}
 		s.endItem()
 		return i + 1

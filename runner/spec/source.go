@@ -137,10 +137,11 @@ func checkSource(name string, src []byte, expr bool) hcl.Diagnostics {
 		end := pos
 		end.Byte++
 		end.Column++
+		// The position is in the detail too: a long line is cut when shown.
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  p.summary,
-			Detail:   p.detail,
+			Detail:   fmt.Sprintf(p.detail, fmt.Sprintf("line %d, column %d", pos.Line, pos.Column)),
 			Subject:  &hcl.Range{Filename: name, Start: pos, End: end},
 		}}
 	}
