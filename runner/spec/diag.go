@@ -58,8 +58,9 @@ func (d *Diagnostics) Write(w io.Writer, width uint, color bool) error {
 	}
 	lw := &lineLimitWriter{w: w, color: color}
 	tw := hcl.NewDiagnosticTextWriter(lw, d.Files, width, color)
+	lines := map[string]int{}
 	for _, diag := range shown {
-		if err := tw.WriteDiagnostic(withoutLargeValues(diag)); err != nil {
+		if err := d.writeOne(lw, tw, diag, lines, width, color); err != nil {
 			return err
 		}
 	}
@@ -77,6 +78,103 @@ func (d *Diagnostics) Write(w io.Writer, width uint, color bool) error {
 		}
 	}
 	return lw.err
+}
+
+// hclWriterMaxLines is the longest file whose snippets hcl's own writer
+// prints: it scans the whole file for every diagnostic, allocating for
+// each line, which takes seconds a diagnostic for a file of 100,000 lines.
+// Longer files get the same snippets from writeSnippet.
+var hclWriterMaxLines = 5000
+
+func (d *Diagnostics) writeOne(w io.Writer, tw hcl.DiagnosticWriter, diag *hcl.Diagnostic, lines map[string]int, width uint, color bool) error {
+	var file *hcl.File
+	if diag.Subject != nil {
+		file = d.Files[diag.Subject.Filename]
+	}
+	if file == nil || file.Bytes == nil {
+		return tw.WriteDiagnostic(withoutLargeValues(diag))
+	}
+	n, ok := lines[diag.Subject.Filename]
+	if !ok {
+		n = bytes.Count(file.Bytes, []byte{'\n'}) + 1
+		lines[diag.Subject.Filename] = n
+	}
+	if n <= hclWriterMaxLines {
+		return tw.WriteDiagnostic(withoutLargeValues(diag))
+	}
+	// hcl writes the summary and the detail; the snippet goes between.
+	var buf bytes.Buffer
+	c := *diag
+	c.Subject, c.Context, c.Expression, c.EvalContext = nil, nil, nil, nil
+	if err := hcl.NewDiagnosticTextWriter(&buf, nil, width, color).WriteDiagnostic(&c); err != nil {
+		return err
+	}
+	out := buf.Bytes()
+	head := bytes.Index(out, []byte("\n\n")) + 2
+	if _, err := w.Write(out[:head]); err != nil {
+		return err
+	}
+	if err := writeSnippet(w, file, diag, color); err != nil {
+		return err
+	}
+	_, err := w.Write(out[head:])
+	return err
+}
+
+// writeSnippet prints the lines of source a diagnostic points at, as hcl's
+// writer does ("  on FILE line N, in BLOCK:", each line numbered, the
+// subject highlighted in colour), finding lines by bytes alone.
+func writeSnippet(w io.Writer, file *hcl.File, diag *hcl.Diagnostic, color bool) error {
+	snip, hl := *diag.Subject, *diag.Subject
+	if diag.Context != nil {
+		snip = hcl.RangeOver(snip, *diag.Context)
+	}
+	if snip.Empty() {
+		snip.End.Byte++
+	}
+	if hl.Empty() {
+		hl.End.Byte++
+	}
+	var where string
+	if cs, ok := file.Nav.(interface{ ContextString(int) string }); ok {
+		if s := cs.ContextString(diag.Subject.Start.Byte); s != "" {
+			where = ", in " + s
+		}
+	}
+	highlight, reset := "", ""
+	if color {
+		highlight, reset = "\x1b[1;4m", "\x1b[0m"
+	}
+	if _, err := fmt.Fprintf(w, "  on %s line %d%s:\n", diag.Subject.Filename, diag.Subject.Start.Line, where); err != nil {
+		return err
+	}
+	src := file.Bytes
+	for ls, line := 0, 1; ls < len(src) && ls <= snip.End.Byte; line++ {
+		le, next := len(src), len(src)
+		if nl := bytes.IndexByte(src[ls:], '\n'); nl >= 0 {
+			le, next = ls+nl, ls+nl+1
+		}
+		te := le
+		if te > ls && src[te-1] == '\r' {
+			te--
+		}
+		lr := hcl.Range{Filename: snip.Filename, Start: hcl.Pos{Line: line, Byte: ls}, End: hcl.Pos{Line: line, Byte: te}}
+		if lr.Overlaps(snip) {
+			before, h, after := lr.PartitionAround(hl)
+			var err error
+			if h.Empty() {
+				_, err = fmt.Fprintf(w, "%4d: %s\n", line, src[ls:te])
+			} else {
+				_, err = fmt.Fprintf(w, "%4d: %s%s%s%s%s\n", line, before.SliceBytes(src), highlight, h.SliceBytes(src), reset, after.SliceBytes(src))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		ls = next
+	}
+	_, err := w.Write([]byte{'\n'})
+	return err
 }
 
 // countMore is "412 more errors", "1 more warning" or "3 more errors and 2

@@ -240,12 +240,28 @@ func checkNumber(v cty.Value) error {
 	}
 	abs := new(big.Float).Abs(bf)
 	if abs.Cmp(maxNumber) > 0 {
-		return &limitError{summaryOutOfRange, fmt.Sprintf("%s is larger than %g, the largest number a spec may use", bf.Text('g', 6), math.MaxFloat64)}
+		return &limitError{summaryOutOfRange, fmt.Sprintf("the number (%s) is larger than %.2g, the largest a spec may use", approxText(bf), math.MaxFloat64)}
 	}
 	if abs.Sign() != 0 && abs.Cmp(minNumber) < 0 {
-		return &limitError{summaryOutOfRange, fmt.Sprintf("%s is closer to zero than %g, the smallest number other than 0 a spec may use", bf.Text('g', 6), math.SmallestNonzeroFloat64)}
+		return &limitError{summaryOutOfRange, fmt.Sprintf("the number (%s) is closer to zero than %.2g, the smallest other than 0 a spec may use", approxText(bf), math.SmallestNonzeroFloat64)}
 	}
 	return nil
+}
+
+// approxText writes a number of any magnitude in a few characters, from
+// its binary exponent: big.Float's own Text works out every decimal digit,
+// which for 1e9999999 takes seconds.
+func approxText(bf *big.Float) string {
+	mant := new(big.Float)
+	exp := bf.MantExp(mant) // bf = mant * 2**exp, 0.5 <= |mant| < 1
+	m, _ := mant.Float64()
+	l := math.Log10(math.Abs(m)) + float64(exp)*math.Log10(2)
+	e := math.Floor(l)
+	lead := math.Pow(10, l-e)
+	if m < 0 {
+		lead = -lead
+	}
+	return fmt.Sprintf("about %.3ge%+d", lead, int64(e))
 }
 
 // checkNumberText refuses a string in v that looks like a number but is
@@ -261,9 +277,8 @@ func checkNumberText(v cty.Value) error {
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		s := v.AsString()
-		if len(s) > MaxNumberText && strings.IndexAny(s[:1], "0123456789+-.") == 0 {
-			return &limitError{summaryOutOfRange, fmt.Sprintf("a string of %d characters that starts like a number cannot be read as one: a number is written with at most %d", len(s), MaxNumberText)}
+		if n := numberPrefix(v.AsString()); n > MaxNumberText {
+			return &limitError{summaryOutOfRange, fmt.Sprintf("a string that starts with %d digits cannot be read as a number: a number is written with at most %d", n, MaxNumberText)}
 		}
 		return nil
 	case ty.IsPrimitiveType() || ty.IsCapsuleType():
@@ -279,6 +294,19 @@ func checkNumberText(v cty.Value) error {
 		}
 	}
 	return nil
+}
+
+// numberPrefix is the length of the sign, digits and points s starts
+// with: what reading s as a number scans in time quadratic in its length.
+func numberPrefix(s string) int {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	return i
 }
 
 // typeHasNumber reports whether converting to ty may convert a string to
@@ -539,7 +567,10 @@ func (in *instrumenter) op(op *hclsyntax.Operation) *hclsyntax.Operation {
 			if err != nil {
 				return cty.NilVal, cleanError(err)
 			}
-			if u, _ := v.Unmark(); u.Type() == cty.Number {
+			if u, _ := v.Unmark(); u.Type() == cty.Number && u.IsKnown() && !u.IsNull() {
+				if u.AsBigFloat().IsInf() {
+					return cty.NilVal, &limitError{summaryOutOfRange, "the result is infinite"}
+				}
 				if err := checkNumber(u); err != nil {
 					return cty.NilVal, err
 				}

@@ -4,12 +4,14 @@ package spec
 // hanging or exhausting the loader. Each is far above what a spec written
 // by hand needs; a spec that passes one gets a diagnostic naming it.
 const (
-	// MaxFileBytes is the largest spec or -var-file file, 1 MiB. It also
-	// bounds what parsing costs: hcl builds a token of about 100 bytes for
-	// each byte of the worst input, so a file at the limit parses in well
-	// under a second and a few hundred MiB, and a literal list of 5 million
-	// elements (at least 10 MB of source) cannot be written at all.
-	MaxFileBytes = 1 << 20
+	// MaxFileBytes is the largest spec or -var-file file, 512 KiB, about
+	// 170 times the largest shipped spec. It is what bounds the cost of
+	// parsing: for the worst input (a byte per token, a diagnostic per
+	// line) hcl allocates some 400 bytes for each byte of source, so a
+	// file at the limit parses in under half a second and about 200 MiB,
+	// and a literal list of 5 million elements (10 MB of source at least)
+	// cannot be written at all.
+	MaxFileBytes = 512 << 10
 
 	// MaxDepth is how deeply expressions may nest: brackets, quoted strings
 	// and heredocs, interpolations and template directives, each counting a
@@ -18,6 +20,11 @@ const (
 	// overflow as a fatal error that nothing can recover, so the source is
 	// checked before it is parsed. Values may nest as deeply.
 	MaxDepth = 256
+
+	// MaxTemplatePieces is how many pieces of literal text a quoted string
+	// or heredoc may be cut into (lines, and $ and % signs that start no
+	// interpolation), since hcl joins them in quadratic time.
+	MaxTemplatePieces = 1024
 
 	// MaxElements is the most elements one value may hold, nested ones
 	// included, and the most elements a literal list, object or call may
@@ -41,7 +48,7 @@ const (
 	// a large value or build text in a loop stop here instead of running
 	// for minutes or exhausting memory.
 	MaxLoadElements = 1000000
-	MaxLoadBytes    = 64 << 20
+	MaxLoadBytes    = 16 << 20
 
 	// MaxShownDiagnostics is how many diagnostics are printed; the rest
 	// are counted ("and 412 more errors").

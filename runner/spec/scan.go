@@ -15,6 +15,12 @@ import (
 // MaxElements elements, or a number would be longer than MaxNumberText.
 // It allocates nothing in proportion to the input.
 //
+// It also counts the pieces of literal text in each string: hcl's lexer
+// cuts a string's text at every $ and % that starts no interpolation (and
+// a heredoc's at every line), and its parser joins the pieces pairwise, in
+// time and garbage quadratic in their number (30,000 of them take a second
+// and a GiB).
+//
 // Depth counts every open frame (bracket, string, heredoc, interpolation,
 // directive) plus, in each expression frame, the operators of the item
 // being written: hcl builds a chain of n binary operators, a run of n
@@ -41,8 +47,9 @@ type scanFrame struct {
 	// ops counts the operators of the current item (expression frames);
 	// items counts the commas.
 	ops, items int
-	// directives counts the %{if} and %{for} left open (string frames).
-	directives int
+	// directives counts the %{if} and %{for} left open (string frames);
+	// pieces counts the literal pieces hcl will join one by one.
+	directives, pieces int
 	// marker ends a heredoc; lineStart is set at the start of its lines.
 	marker    []byte
 	lineStart bool
@@ -98,6 +105,15 @@ func scanSource(src []byte, expr bool) *sourceProblem {
 }
 
 func (s *scanner) top() *scanFrame { return &s.frames[len(s.frames)-1] }
+
+// piece counts a piece of literal text in the string frame f.
+func (s *scanner) piece(at int, f *scanFrame) {
+	f.pieces++
+	if f.pieces > MaxTemplatePieces {
+		s.fail(at, "String too fragmented",
+			"A quoted string or heredoc has more than 1024 pieces of text at %s: each line of a heredoc, and each $ or %% that starts no interpolation, begins a piece, and joining them costs time quadratic in their number. Split the text, or build it with join().")
+	}
+}
 
 func (s *scanner) fail(at int, summary, detail string) {
 	if s.problem == nil {
@@ -377,11 +393,12 @@ func (s *scanner) quoted(i int) int {
 				i++
 			}
 		default:
-			if end, opened := s.templateSequence(i); opened {
+			end, opened := s.templateSequence(i)
+			if opened {
 				return end
-			} else {
-				i = end
 			}
+			s.piece(i, s.top())
+			i = end
 		}
 	}
 	return i
@@ -395,6 +412,7 @@ func (s *scanner) heredoc(i int) int {
 	for i < len(src) {
 		if f.lineStart {
 			f.lineStart = false
+			s.piece(i, f)
 			if eol := bytes.IndexByte(src[i:], '\n'); eol >= 0 {
 				line := src[i : i+eol]
 				// hcl recognises the marker only in a line that is all
@@ -420,6 +438,7 @@ func (s *scanner) heredoc(i int) int {
 		if opened {
 			return end
 		}
+		s.piece(i, f)
 		i = end
 	}
 	return i
