@@ -366,7 +366,7 @@ func floatResult(name string, f func(x, y float64) float64) sizer {
 		case math.IsInf(r, 0) && (x == 0 || name == "log"):
 			return size{}, fmt.Errorf("%s is infinite", call)
 		case math.IsInf(r, 0):
-			return size{}, fmt.Errorf("%s is larger than %g, the largest number a spec may use", call, math.MaxFloat64)
+			return size{}, fmt.Errorf("%s is larger than %.2g, the largest number a spec may use", call, math.MaxFloat64)
 		}
 		return size{}, nil
 	}
