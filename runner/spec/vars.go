@@ -150,6 +150,9 @@ func (l *loader) loadVarArg(arg string) {
 		})
 		return
 	}
+	// A value refused here is reported once: the variable is then
+	// unknown, not missing.
+	defer l.unknownOnError(v)()
 	filename := fmt.Sprintf("<value for var.%s>", name)
 	if v.typ == cty.String {
 		l.setRawString(v, name, raw)
@@ -230,7 +233,29 @@ func checkConvertible(val cty.Value, ty cty.Type) *limitError {
 	return nil
 }
 
+// unknownOnError returns a function that leaves v unknown (rather than
+// unset, which is reported as missing) if errors were reported since.
+func (l *loader) unknownOnError(v *variable) func() {
+	errs := l.errorCount()
+	return func() {
+		if v.value == cty.NilVal && l.errorCount() > errs {
+			v.value = cty.DynamicVal
+		}
+	}
+}
+
+func (l *loader) errorCount() int {
+	n := l.diags.droppedErrors
+	for _, d := range l.diags.Diagnostics {
+		if d.Severity == hcl.DiagError {
+			n++
+		}
+	}
+	return n
+}
+
 func (l *loader) setVar(v *variable, val cty.Value, rng hcl.Range) {
+	defer l.unknownOnError(v)()
 	if err := checkConvertible(val, v.typ); err != nil {
 		l.add(limitDiag(err, rng))
 		return
