@@ -67,8 +67,15 @@ type budget struct {
 	tables []map[string]function.Function
 }
 
-func newBudget(ctx context.Context) *budget {
-	return &budget{ctx: ctx, elements: MaxLoadElements, bytes: MaxLoadBytes}
+func newBudget(ctx context.Context, opts Options) *budget {
+	b := &budget{ctx: ctx, elements: MaxLoadElements, bytes: MaxLoadBytes}
+	if opts.loadElements > 0 {
+		b.elements = opts.loadElements
+	}
+	if opts.loadBytes > 0 {
+		b.bytes = opts.loadBytes
+	}
+	return b
 }
 
 func (b *budget) stop(e *limitError) error {
@@ -520,14 +527,20 @@ func (in *instrumenter) expr(e hclsyntax.Expression, loop bool) hclsyntax.Expres
 
 // element guards an element of a list or object constructor: a value
 // built from other values is charged element by element, before it exists
-// (a literal is text of the source, and free).
+// (a literal is text of the source, and free; a constructor inside a loop
+// is charged whole, being built again each time).
 func (in *instrumenter) element(e hclsyntax.Expression, loop bool) hclsyntax.Expression {
 	e = in.expr(e, loop)
 	switch x := e.(type) {
-	case *hclsyntax.LiteralValueExpr:
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.TupleConsExpr, *hclsyntax.ObjectConsExpr:
+		// A constructor's own elements are charged (or literal).
 		return e
 	case *hclsyntax.TemplateExpr:
 		if x.IsStringLiteral() {
+			return e
+		}
+	case *hclsyntax.FunctionCallExpr:
+		if strings.HasPrefix(x.Name, guardPrefix) {
 			return e
 		}
 	}

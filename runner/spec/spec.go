@@ -45,6 +45,12 @@ type Options struct {
 	// VarFiles are HCL files of NAME = VALUE assignments (-var-file),
 	// applied in order.
 	VarFiles []string
+
+	// loadElements and loadBytes replace MaxLoadElements and MaxLoadBytes
+	// when set: the fuzz tests spend a smaller budget, to run out of it
+	// often and fast.
+	loadElements int
+	loadBytes    int64
 }
 
 // Source is one spec file's name and contents.
@@ -184,7 +190,7 @@ func newLoader(ctx context.Context, opts Options) *loader {
 		vars:         map[string]*variable{},
 		locals:       map[string]cty.Value{},
 		rangeBudget:  MaxRangeValues,
-		budget:       newBudget(ctx),
+		budget:       newBudget(ctx, opts),
 		instrumented: map[hcl.Expression]bool{},
 		known:        map[string]bool{},
 	}
