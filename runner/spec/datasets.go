@@ -39,6 +39,11 @@ func (l *loader) loadDatasets() []dataset.Config {
 	generated := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, db := range b.Datasets {
+			if len(out) > MaxDatasets {
+				l.add(errorAt(db.DefRange, "Too many datasets",
+					fmt.Sprintf("The dataset blocks before this one already make %d datasets, more than the %d a spec may have; the blocks from here on are not checked.", len(out), MaxDatasets)))
+				return out
+			}
 			if err := plan.CheckName(db.Name); err != nil {
 				l.add(errorAt(db.DefRange, "Invalid dataset name", err.Error()+"."))
 				continue

@@ -130,6 +130,25 @@ var hostile = []struct {
 	{name: "long numeric string as an index", src: withLocals("  l = [1]", `local.l["`+strings.Repeat("0", 200000)+`"]`), want: "cannot be read as a number"},
 	{name: "parseint of 3000 digits", src: withPrims(`parseint("` + strings.Repeat("1", 3000) + `", 10)`), want: "at most 1024"},
 
+	// Blocks: what each block makes is checked as it is made, so the
+	// totals are bounded before the cells are counted.
+	{name: "300 dataset blocks sweeping 1,024 datasets each", src: "locals {\n  l = range(1, 33)\n}\n" + strings.Repeat("dataset \"d\" {\n  prims = local.l\n  seed  = local.l\n}\n", 1) + func() string {
+		var b strings.Builder
+		for i := range 300 {
+			fmt.Fprintf(&b, "dataset \"d%d\" {\n  prims = local.l\n  seed  = local.l\n}\n", i)
+		}
+		return b.String()
+	}() + specTail, want: "Too many datasets"},
+	{name: "300 format blocks sweeping 1,024 variants each", src: "locals {\n  l = range(1, 33)\n  p = [for i in range(32) : 1024 + i]\n}\ndataset \"d\" {\n  prims = 1\n}\n" + func() string {
+		var b strings.Builder
+		for i := range 300 {
+			fmt.Fprintf(&b, "format \"f%d\" {\n  type           = \"parquet\"\n  row_group_size = local.l\n  page_size      = local.p\n}\n", i)
+		}
+		return b.String()
+	}() + "scenario \"s\" {\n  step \"open\" {}\n}\n", want: "Too many format variants"},
+	{name: "a sweep of 2,000 values", src: withPrims("concat(range(1, 1001), range(1001, 2001))"), want: "has 2000 values"},
+	{name: "names of 100,000 characters", src: "dataset \"d\" {\n  prims = 1\n}\nformat \"parquet\" {}\nscenario \"" + strings.Repeat("x", 100000) + "\" {\n  step \"open\" {}\n}\nreport {\n  glance {\n    row \"r\" {\n      scenario = \"" + strings.Repeat("y", 100000) + "\"\n      step     = \"open\"\n    }\n  }\n}\n", want: "Unknown scenario"},
+
 	// Work: loops and repetition run the load's budget out.
 	{name: "nested loops over ranges", src: withLocals("  g = [for a in range(1000) : [for b in range(1000) : 1]]", "length(local.g)"), want: "range produce more than 100000", heavy: true},
 	{name: "nested loops over a local", src: withLocals("  l = [for i in range(1000) : i]\n  g = [for a in local.l : [for b in local.l : [for c in local.l : 1]]]", "length(local.g)"), want: "Spec too costly", heavy: true},

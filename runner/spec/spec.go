@@ -64,6 +64,13 @@ type Source struct {
 const (
 	MaxSweep = 1024   // combinations of one dataset or format block
 	MaxCells = 100000 // cells in the whole plan
+	// MaxDatasets and MaxVariants bound the datasets and format variants
+	// of all blocks together, each checked against the format registry
+	// and the dataset rules as it is made: 300 blocks sweeping 1,024
+	// datasets each took half a minute and 12 GB before the cell count
+	// was known.
+	MaxDatasets = 4096
+	MaxVariants = 4096
 )
 
 // Load reads the spec files at paths and returns their plan, with cells

@@ -337,11 +337,20 @@ func (l *loader) stringList(attr *hcl.Attribute) ([]string, []hcl.Range, bool) {
 	return out, outRanges, good
 }
 
+// maxSuggestLen is the longest name suggest offers alternatives for.
+const maxSuggestLen = 256
+
 // suggest returns " Did you mean "x"?" for the option closest to name, or
 // "" when none is close.
 func suggest(name string, options []string) string {
 	best, bestD := "", 3
 	for _, o := range options {
+		// The distance is at least the difference in length, and costs
+		// the product of the lengths to work out: long names (a hostile
+		// spec's) are never near enough to suggest.
+		if n := len(name) - len(o); n >= bestD || -n >= bestD || len(name) > maxSuggestLen {
+			continue
+		}
 		if d := levenshtein.Distance(name, o, nil); d < bestD && d < len(name) {
 			best, bestD = o, d
 		}
