@@ -164,6 +164,18 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	if !ok {
 		return nil
 	}
+	// Each dataset's properties are checked one by one, for every dataset.
+	if l.propertyChecks < 0 {
+		return nil // already reported
+	}
+	if n := len(cfgs) * (len(props) + 1); n > l.propertyChecks {
+		l.add(errorAt(db.DefRange, "Too many properties",
+			fmt.Sprintf("Dataset %q makes %d datasets of %d custom properties each; the datasets of a spec may have at most %d custom properties in all, counting each dataset of a sweep.", db.Name, len(cfgs), len(props), MaxDatasetProperties)))
+		l.propertyChecks = -1
+		return nil
+	} else {
+		l.propertyChecks -= n
+	}
 	if shaped && !anyBalanced {
 		l.add(warningAt(db.DefRange, "depth and fanout have no effect",
 			fmt.Sprintf("Dataset %q sets depth or fanout, which shape only hierarchy = \"balanced\".", db.Name)))

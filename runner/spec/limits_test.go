@@ -146,6 +146,13 @@ var hostile = []struct {
 		}
 		return b.String()
 	}() + "scenario \"s\" {\n  step \"open\" {}\n}\n", want: "Too many format variants"},
+	{name: "1,024 datasets of 6,000 properties", src: "dataset \"d\" {\n  prims = range(1, 1025)\n" + strings.Repeat("  property \"p\" {\n    type      = \"double\"\n    generator = \"uniform(0, 1)\"\n  }\n", 1) + func() string {
+		var b strings.Builder
+		for i := range 6000 {
+			fmt.Fprintf(&b, "  property \"p%d\" {\n    type      = \"double\"\n    generator = \"uniform(0, 1)\"\n  }\n", i)
+		}
+		return b.String()
+	}() + "}\n" + specTail, want: "Too many properties"},
 	{name: "a sweep of 2,000 values", src: withPrims("concat(range(1, 1001), range(1001, 2001))"), want: "has 2000 values"},
 	{name: "names of 100,000 characters", src: "dataset \"d\" {\n  prims = 1\n}\nformat \"parquet\" {}\nscenario \"" + strings.Repeat("x", 100000) + "\" {\n  step \"open\" {}\n}\nreport {\n  glance {\n    row \"r\" {\n      scenario = \"" + strings.Repeat("y", 100000) + "\"\n      step     = \"open\"\n    }\n  }\n}\n", want: "Unknown scenario"},
 

@@ -71,6 +71,10 @@ const (
 	// was known.
 	MaxDatasets = 4096
 	MaxVariants = 4096
+	// MaxDatasetProperties bounds the custom properties of all datasets
+	// together, each dataset of a sweep counted: every one is checked for
+	// every dataset (1,024 datasets of 6,000 properties took 18 s).
+	MaxDatasetProperties = 1 << 18
 )
 
 // Load reads the spec files at paths and returns their plan, with cells
@@ -186,20 +190,23 @@ type loader struct {
 	// stopReported is set once the diagnostic saying why evaluation
 	// stopped has been kept.
 	stopReported bool
+	// propertyChecks is what is left of MaxDatasetProperties.
+	propertyChecks int
 }
 
 func newLoader(ctx context.Context, opts Options) *loader {
 	p := hclparse.NewParser()
 	l := &loader{
-		opts:         opts,
-		parser:       p,
-		diags:        Diagnostics{Files: p.Files(), order: map[string]int{}},
-		vars:         map[string]*variable{},
-		locals:       map[string]cty.Value{},
-		rangeBudget:  MaxRangeValues,
-		budget:       newBudget(ctx, opts),
-		instrumented: map[hcl.Expression]bool{},
-		known:        map[string]bool{},
+		opts:           opts,
+		parser:         p,
+		diags:          Diagnostics{Files: p.Files(), order: map[string]int{}},
+		vars:           map[string]*variable{},
+		locals:         map[string]cty.Value{},
+		rangeBudget:    MaxRangeValues,
+		propertyChecks: MaxDatasetProperties,
+		budget:         newBudget(ctx, opts),
+		instrumented:   map[hcl.Expression]bool{},
+		known:          map[string]bool{},
 	}
 	l.funcs = functions(l.budget, &l.rangeBudget)
 	l.guards = guardFunctions(l.budget)
