@@ -206,11 +206,12 @@ func timedLoad(ctx context.Context, src string, opts Options) (p any, diags *Dia
 	return p, diags, elapsed, after.TotalAlloc - before.TotalAlloc
 }
 
-// checkBounded fails a load that took more than a few seconds, allocated
+// checkBounded fails a load that took more than a few seconds (the
+// heaviest take one or two; the margin is for a busy machine), allocated
 // more than a GiB in all, or printed a stack trace or pages of output.
 func checkBounded(t *testing.T, out string, elapsed time.Duration, alloc uint64) {
 	t.Helper()
-	limit := 5 * time.Second
+	limit := 10 * time.Second
 	if raceEnabled {
 		limit *= 10
 	}
@@ -292,7 +293,7 @@ func TestLoadCancelled(t *testing.T) {
 	if p != nil || !strings.Contains(diags.String(), "Loading interrupted") {
 		t.Errorf("cancelled during evaluation: %v\n%s", p, diags)
 	}
-	if late := time.Since(start) - 20*time.Millisecond; late > 300*time.Millisecond && !raceEnabled {
+	if late := time.Since(start) - 20*time.Millisecond; late > time.Second && !raceEnabled {
 		t.Errorf("stopped %v after the cancel", late)
 	}
 	if n := strings.Count(diags.String(), "Error: "); n != 1 {
