@@ -6,16 +6,20 @@
 //
 // No input can crash, hang or exhaust the loader; whatever it is given, it
 // returns a plan or diagnostics, within seconds and bounded memory, and it
-// stops at once when its context is cancelled. Files are read only when
-// they are regular files of at most MaxFileBytes; binary input is refused
-// whole; the source is checked for nesting deeper than MaxDepth before hcl
-// parses it (hcl's parser recurses, and a Go stack overflow cannot be
-// recovered); expressions are evaluated under guards that bound every value
+// stops at once when its context is cancelled (LoadContext). Files are read
+// only when they are regular files of at most MaxFileBytes; binary input is
+// refused whole; the source is scanned before hcl parses it for nesting
+// deeper than MaxDepth (hcl's parser recurses, and a Go stack overflow
+// cannot be recovered) and for literals that would cost hcl quadratic
+// time; expressions are evaluated under guards that bound every value
 // (MaxElements, MaxValueBytes, numbers within the range of a 64-bit float)
 // and the work of the whole load (MaxLoadElements, MaxLoadBytes), checking
-// before a value grows rather than after; and a panic inside the
-// expression language becomes a diagnostic at the expression. guard.go
-// says where the checks live and why there.
+// before a value grows rather than after; blocks may make at most
+// MaxDatasets datasets and MaxVariants format variants; at most
+// MaxShownDiagnostics diagnostics are printed; and a panic inside the
+// expression language becomes a diagnostic at the expression. limits.go
+// lists the limits and why they are set where they are; guard.go says
+// where the evaluation checks live and why there.
 package spec
 
 import (
