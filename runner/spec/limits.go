@@ -5,7 +5,8 @@ package spec
 // by hand needs; a spec that passes one gets a diagnostic naming it.
 const (
 	// MaxFileBytes is the largest spec or -var-file file, 512 KiB, about
-	// 170 times the largest shipped spec. It is what bounds the cost of
+	// 170 times the largest shipped spec, and the most all the files of
+	// one load may hold together. It is what bounds the cost of
 	// parsing: for the worst input (a byte per token, a diagnostic per
 	// line) hcl allocates some 400 bytes for each byte of source, so a
 	// file at the limit parses in under half a second and about 200 MiB,

@@ -239,6 +239,33 @@ func clip(s string) string {
 	return s
 }
 
+// The spec and variables files of a load are bounded together as each
+// is: parsing is what the file limit bounds.
+func TestSourcesBoundedTogether(t *testing.T) {
+	dir := t.TempDir()
+	half := strings.Repeat("# comment\n", MaxFileBytes/10/2)
+	var paths []string
+	for i := range 3 {
+		p := filepath.Join(dir, fmt.Sprintf("part%d.hcl", i))
+		if err := os.WriteFile(p, []byte(half), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	_, diags := Load(paths, Options{})
+	if !strings.Contains(diags.String(), "Spec files too large") || !strings.Contains(diags.String(), "With "+paths[2]) {
+		t.Errorf("three half-limit files loaded:\n%s", clip(diags.String()))
+	}
+	_, diags = Load(paths[:1], Options{VarFiles: paths[1:]})
+	if !strings.Contains(diags.String(), "With "+paths[2]) {
+		t.Errorf("a spec and two variables files of half the limit loaded:\n%s", clip(diags.String()))
+	}
+	srcs := []Source{{Name: "a.hcl", Bytes: []byte(half)}, {Name: "b.hcl", Bytes: []byte(half)}, {Name: "c.hcl", Bytes: []byte(half)}}
+	if _, diags := LoadSources(srcs, Options{}); !strings.Contains(diags.String(), "With c.hcl") {
+		t.Errorf("three half-limit sources loaded:\n%s", clip(diags.String()))
+	}
+}
+
 // Brackets inside strings, heredocs and comments are text, not nesting;
 // and nesting up to the limit is allowed.
 func TestNestingAllowed(t *testing.T) {

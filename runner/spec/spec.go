@@ -92,6 +92,7 @@ func Load(paths []string, opts Options) (*plan.Plan, *Diagnostics) {
 // its next check and returns no plan.
 func LoadContext(ctx context.Context, paths []string, opts Options) (p *plan.Plan, d *Diagnostics) {
 	l := newLoader(ctx, opts)
+	l.fromFiles = true
 	defer l.recoverPanic(&p, &d)
 	var srcs []Source
 	for _, p := range paths {
@@ -105,6 +106,9 @@ func LoadContext(ctx context.Context, paths []string, opts Options) (p *plan.Pla
 				Summary:  "Cannot read spec file",
 				Detail:   fmt.Sprintf("Reading %s failed: %s.", p, unwrapPathError(err)),
 			})
+			continue
+		}
+		if !l.chargeSource(p, len(b)) {
 			continue
 		}
 		srcs = append(srcs, Source{Name: p, Bytes: b})
@@ -196,6 +200,28 @@ type loader struct {
 	stopReported bool
 	// propertyChecks is what is left of MaxDatasetProperties.
 	propertyChecks int
+	// sourceBytes counts the bytes of the spec and variables files read;
+	// fromFiles is set when Load read (and counted) the spec files.
+	sourceBytes int
+	fromFiles   bool
+}
+
+// chargeSource counts a file of n bytes against MaxFileBytes, which bounds
+// the files of a load together as it bounds each (parsing the worst input
+// allocates some 400 bytes per byte); past it, the file is reported and
+// left out.
+func (l *loader) chargeSource(name string, n int) bool {
+	l.sourceBytes += n
+	if l.sourceBytes <= MaxFileBytes {
+		return true
+	}
+	l.add(&hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Spec files too large",
+		Detail: fmt.Sprintf("With %s the spec and variables files come to more than %s; together they may be at most %s.",
+			name, humanSize(MaxFileBytes), humanSize(MaxFileBytes)),
+	})
+	return false
 }
 
 func newLoader(ctx context.Context, opts Options) *loader {
@@ -260,6 +286,9 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 		}
 		l.diags.order[src.Name] = i
 		h.Write(src.Bytes)
+		if !l.fromFiles && !l.chargeSource(src.Name, len(src.Bytes)) {
+			continue
+		}
 		if ds := checkSource(src.Name, src.Bytes, false); ds != nil {
 			l.addDiags(ds)
 			if ds[0].Subject != nil {

@@ -99,6 +99,9 @@ func (l *loader) loadVarFile(path string) {
 		})
 		return
 	}
+	if !l.chargeSource(path, len(src)) {
+		return
+	}
 	if ds := checkSource(path, src, false); ds != nil {
 		l.addDiags(ds)
 		if ds[0].Subject != nil {
