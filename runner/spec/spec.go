@@ -286,15 +286,15 @@ func (l *loader) load(paths []string, srcs []Source) (*plan.Plan, *Diagnostics) 
 		}
 		l.diags.order[src.Name] = i
 		h.Write(src.Bytes)
-		if !l.fromFiles && !l.chargeSource(src.Name, len(src.Bytes)) {
-			continue
-		}
 		if ds := checkSource(src.Name, src.Bytes, false); ds != nil {
 			l.addDiags(ds)
 			if ds[0].Subject != nil {
 				// Text, so its lines may be shown; it was not parsed.
 				l.parser.Files()[src.Name] = &hcl.File{Bytes: src.Bytes}
 			}
+			continue
+		}
+		if !l.fromFiles && !l.chargeSource(src.Name, len(src.Bytes)) {
 			continue
 		}
 		f, ds := l.parser.ParseHCL(src.Bytes, src.Name)
