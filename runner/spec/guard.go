@@ -25,9 +25,11 @@ import (
 //     result after;
 //   - the parsed expressions are instrumented (instrument below): arithmetic
 //     operators check their results, and calls to internal guard functions
-//     are spliced around operands, template parts, the collections of for
-//     expressions and splats, index keys and, inside loops, constructors,
-//     so that each charges what it handles against the load's budget;
+//     are spliced around operands, both results of a conditional, template
+//     parts, the collections and bodies of for expressions and splats,
+//     index keys, the elements of list and object constructors and, inside
+//     loops, the constructors themselves, so that each charges what it
+//     handles against the load's budget before anything is built from it;
 //   - every value the loader keeps (a variable, a local, an attribute) is
 //     measured (checkValue).
 //
