@@ -21,6 +21,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the command builtRunner built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtPath != "" {
+		os.RemoveAll(filepath.Dir(builtPath))
+	}
+	os.Exit(code)
+}
+
 // builtRunner builds the runner command once for the tests that need a
 // process of their own: to be sent signals, or to be given inputs that
 // would block it.
