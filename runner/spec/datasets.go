@@ -38,6 +38,11 @@ func (l *loader) loadDatasets() []dataset.Config {
 	generated := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, db := range b.Datasets {
+			if len(out) > MaxDatasets {
+				l.add(errorAt(db.DefRange, "Too many datasets",
+					fmt.Sprintf("The dataset blocks before this one already make %d datasets, more than the %d a spec may have; the blocks from here on are not checked.", len(out), MaxDatasets)))
+				return out
+			}
 			if !l.declare(declared, "dataset", db.Name, db.DefRange) {
 				continue
 			}
@@ -150,6 +155,18 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 		})
 	if !ok {
 		return nil
+	}
+	// Each dataset's properties are checked one by one, for every dataset.
+	if l.propertyChecks < 0 {
+		return nil // already reported
+	}
+	if n := len(cfgs) * (len(props) + 1); n > l.propertyChecks {
+		l.add(errorAt(db.DefRange, "Too many properties",
+			fmt.Sprintf("Dataset %q makes %d datasets of %d custom properties each; the datasets of a spec may have at most %d custom properties in all, counting each dataset of a sweep.", db.Name, len(cfgs), len(props), MaxDatasetProperties)))
+		l.propertyChecks = -1
+		return nil
+	} else {
+		l.propertyChecks -= n
 	}
 	if shaped && !anyBalanced {
 		l.add(warningAt(db.DefRange, "depth and fanout have no effect",
