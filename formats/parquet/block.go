@@ -210,7 +210,7 @@ general:
 				b.off = append(b.off, uint32(len(arena)))
 			}
 		})
-		if len(arena) > 1<<32-1 {
+		if uint64(len(arena)) > 1<<32-1 {
 			return nil, errors.New("string column chunk over 4 GiB")
 		}
 		if len(arena) > 0 {
