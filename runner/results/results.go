@@ -380,11 +380,14 @@ type Memory struct {
 	GoHeapBytes   Summary `json:"go_heap_bytes"`
 }
 
-// Summary is the median, min and max of one figure over the recorded runs.
+// Summary is the median, min and max of one figure over the recorded runs,
+// and, for a step's memory and I/O figures, the figure of each run in run
+// order (Runs; absent in files written before they were kept).
 type Summary struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
+	Median float64   `json:"median"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	Runs   []float64 `json:"runs,omitempty"`
 }
 
 // Probe is one point of a traversal's memory staircase (from the median run).
