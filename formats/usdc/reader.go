@@ -16,12 +16,14 @@ type Reader struct {
 	closed bool
 	unmap  func() error
 
-	props      []formats.Property
-	propByName map[string]int32
+	props      []formats.Property // (name, type) pairs with values, in column order
+	nameByProp []int32            // name id of each property
+	propByName map[string]int32   // name id
 	prims      []primRec
 	primByPath map[string]int32
-	primPaths  []string // prims with attributes, layer order
+	primPaths  []string // prims with attribute values, layer order
 	attrs      []attrRec
+	notes      formats.NoteCounter
 }
 
 type primRec struct {
@@ -31,9 +33,14 @@ type primRec struct {
 	attrN     int32
 }
 
+// attrRec is one attribute of a prim whose type the scene model carries.
 type attrRec struct {
-	prop     int32
+	name     int32 // name id
+	typ      formats.Type
 	fieldSet uint32
+	// why is "" for an attribute with a default value, else why it has
+	// none (one of the formats.Note* texts).
+	why string
 }
 
 var _ formats.Reader = (*Reader)(nil)
@@ -153,15 +160,29 @@ func (r *Reader) index() error {
 		}
 	}
 
-	// Attributes, grouped by prim in spec order.
+	// Attributes, grouped by prim in spec order. Attributes of prims
+	// inside variants, and of types the scene model does not carry, are
+	// counted in the notes and left out.
 	counts := make([]int32, len(r.prims)+1)
-	for s, t := range c.specType {
-		if t != specAttribute {
-			continue
-		}
+	owner := func(s int) int32 { // the prim record of an attribute or relationship spec, or -1
 		p := c.specPath[s]
-		if parent := c.pathParent[p]; c.pathTok[p] < 0 && parent >= 0 && recOfPath[parent] >= 0 {
-			counts[recOfPath[parent]+1]++
+		if parent := c.pathParent[p]; c.pathTok[p] < 0 && parent >= 0 {
+			return recOfPath[parent]
+		}
+		return -1
+	}
+	for s, t := range c.specType {
+		switch t {
+		case specAttribute:
+			if rec := owner(s); rec >= 0 {
+				counts[rec+1]++
+			} else if c.inVariant(c.specPath[s]) {
+				r.notes.Add(formats.NoteVariants, 1)
+			}
+		case specRelationship:
+			if owner(s) >= 0 {
+				r.notes.Add(formats.NoteRelationships, 1)
+			}
 		}
 	}
 	for i := 1; i < len(counts); i++ {
@@ -171,19 +192,18 @@ func (r *Reader) index() error {
 		r.prims[i].attrStart = counts[i]
 	}
 	r.attrs = make([]attrRec, counts[len(r.prims)])
-	propOfTok := make([]int32, len(c.tokens)) // token -> property id + 1
+	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
 			continue
 		}
-		p := c.specPath[s]
-		parent := c.pathParent[p]
-		if c.pathTok[p] >= 0 || parent < 0 || recOfPath[parent] < 0 {
+		rec := owner(s)
+		if rec < 0 {
 			continue
 		}
-		tok := -c.pathTok[p]
-		id := propOfTok[tok] - 1
+		tok := -c.pathTok[c.specPath[s]]
+		id := nameOfTok[tok] - 1
 		if id < 0 {
 			name := c.tokens[tok]
 			var ok bool
@@ -191,110 +211,183 @@ func (r *Reader) index() error {
 				id = int32(len(r.propByName))
 				r.propByName[name] = id
 			}
-			propOfTok[tok] = id + 1
+			nameOfTok[tok] = id + 1
 		}
-		rec := &r.prims[recOfPath[parent]]
-		r.attrs[rec.attrStart+rec.attrN] = attrRec{prop: id, fieldSet: c.specFS[s]}
-		rec.attrN++
+		a, ok := c.attribute(c.specFS[s])
+		if !ok {
+			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
+			continue
+		}
+		a.name = id
+		p := &r.prims[rec]
+		r.attrs[p.attrStart+p.attrN] = a.attrRec
+		p.attrN++
+		if a.why != "" {
+			r.notes.Add(a.why, 1)
+		} else if _, ok := c.field(a.fieldSet, fTimeSamples); ok {
+			r.notes.Add(formats.NoteTimeSamples, 1)
+		}
 	}
+	// Prims without values are not part of the scene: reads of them are
+	// not-found errors, as in every format.
 	r.primByPath = make(map[string]int32, len(r.prims))
 	for i := range r.prims {
-		r.primByPath[r.prims[i].path] = int32(i)
-		if r.prims[i].attrN > 0 {
+		if r.prims[i].hasValue(r.attrs) {
+			r.primByPath[r.prims[i].path] = int32(i)
 			r.primPaths = append(r.primPaths, r.prims[i].path)
 		}
 	}
 	return r.describeProperties()
 }
 
-// describeProperties lists the properties in the order the first prim
-// with attributes declares them, then any others in first-seen order.
+// hasValue reports whether the prim has an attribute with a value.
+func (p *primRec) hasValue(attrs []attrRec) bool {
+	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
+		if attrs[a].why == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// inVariant reports whether path p lies inside a variant (an element of
+// it, or of an ancestor, is a variant selection "{set=name}").
+func (c *crate) inVariant(p uint32) bool {
+	for i := 0; int32(p) >= 0 && int(p) < c.numPaths && i < 4096; i++ {
+		t := c.pathTok[p]
+		if t == unassigned || c.pathParent[p] < 0 {
+			return false
+		}
+		if name := c.tokens[abs32(t)]; t > 0 && len(name) > 0 && name[0] == '{' {
+			return true
+		}
+		p = uint32(c.pathParent[p])
+	}
+	return false
+}
+
+// attrInfo is what an attribute spec's fields say about it.
+type attrInfo struct {
+	attrRec
+	sdfType string
+}
+
+// attribute reads an attribute spec's type and whether it has a default
+// value; ok is false when the scene model does not carry its type.
+func (c *crate) attribute(fs uint32) (attrInfo, bool) {
+	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
+	def, hasDef := c.field(fs, fDefault)
+	if rep, ok := c.field(fs, fTypeName); ok && rep.typ() == tToken && !rep.isArray() {
+		if name, err := c.token(uint64(uint32(rep.payload()))); err == nil {
+			a.sdfType = name
+		}
+	}
+	if a.sdfType == "" && hasDef {
+		// No typeName field: the default's own type.
+		a.sdfType = typeCodeName(def.typ())
+		if t := sceneType(def.typ(), def.isArray()); t != formats.Invalid {
+			a.sdfType = t.String()
+		}
+	}
+	t, ok := formats.SceneTypeOf(a.sdfType)
+	if !ok {
+		return a, false
+	}
+	a.typ = t
+	switch {
+	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
+		a.why = formats.NoteBlocked
+	case hasDef:
+	default:
+		_, samples := c.field(fs, fTimeSamples)
+		_, conns := c.field(fs, fConnectionPaths)
+		_, spline := c.field(fs, fSpline)
+		switch {
+		case spline:
+			a.why = formats.NoteSplines
+		case samples:
+			a.why = formats.NoteTimeSamplesOnly
+		case conns:
+			a.why = formats.NoteConnectionsOnly
+		default:
+			a.why = formats.NoteNoDefault
+		}
+	}
+	return a, true
+}
+
+// describeProperties lists the (name, type) pairs that have values, in
+// the order the first prim with values declares them, then any others in
+// first-seen order. A pair some listed prim lacks is sparse.
 func (r *Reader) describeProperties() error {
 	c := r.c
 	names := make([]string, len(r.propByName))
 	for n, id := range r.propByName {
 		names[id] = n
 	}
-	var order []int32
-	seen := make([]bool, len(names))
-	add := func(id int32) {
-		if !seen[id] {
-			seen[id] = true
-			order = append(order, id)
-		}
+	type key struct {
+		name int32
+		typ  formats.Type
 	}
-	firstAttr := make([]int32, len(names)) // attr index of first occurrence
-	for i := range firstAttr {
-		firstAttr[i] = -1
+	index := map[key]int{}
+	counts := []int{}
+	first := []int32{} // attr index of each pair's first value
+	add := func(k key, a int32) int {
+		i, ok := index[k]
+		if !ok {
+			i = len(r.props)
+			index[k] = i
+			r.props = append(r.props, formats.Property{Name: names[k.name], Type: k.typ})
+			r.nameByProp = append(r.nameByProp, k.name)
+			counts = append(counts, 0)
+			first = append(first, a)
+		}
+		return i
 	}
 	for pi := range r.prims {
 		p := &r.prims[pi]
-		if p.attrN == 0 {
+		if !p.hasValue(r.attrs) {
 			continue
 		}
-		if len(order) == 0 {
+		if len(r.props) == 0 {
 			// Declared order of the first prim, from its properties field.
 			if rep, ok := c.field(p.fieldSet, fProperties); ok {
 				if toks, err := c.tokenVector(rep, nil); err == nil {
 					for _, t := range toks {
-						if id, ok := r.propByName[c.tokens[t]]; ok && r.primHasProp(pi, id) {
-							add(id)
+						id, ok := r.propByName[c.tokens[t]]
+						if !ok {
+							continue
+						}
+						for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
+							if at := &r.attrs[a]; at.name == id && at.why == "" {
+								add(key{id, at.typ}, a)
+							}
 						}
 					}
 				}
 			}
 		}
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			id := r.attrs[a].prop
-			if firstAttr[id] < 0 {
-				firstAttr[id] = a
+			if at := &r.attrs[a]; at.why == "" {
+				counts[add(key{at.name, at.typ}, a)]++
 			}
-		}
-		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			add(r.attrs[a].prop)
 		}
 	}
-	r.props = make([]formats.Property, 0, len(order))
 	var v formats.Value
-	for _, id := range order {
-		prop := formats.Property{Name: names[id]}
-		fs := r.attrs[firstAttr[id]].fieldSet
-		if rep, ok := c.field(fs, fTypeName); ok && rep.typ() == tToken && !rep.isArray() {
-			if name, err := c.token(uint64(uint32(rep.payload()))); err == nil {
-				prop.Type, _ = formats.ParseType(name)
-			}
-		}
-		if rep, ok := c.field(fs, fDefault); ok {
+	for i := range r.props {
+		prop := &r.props[i]
+		prop.Sparse = counts[i] < len(r.primPaths)
+		if rep, ok := c.field(r.attrs[first[i]].fieldSet, fDefault); ok && prop.Type.IsArray() {
 			if err := c.decodeValue(rep, &v); err == nil {
-				if prop.Type == formats.Invalid {
-					prop.Type = v.Type
-				}
-				switch v.Type {
-				case formats.DoubleArray:
-					prop.Length = len(v.Doubles)
-				case formats.FloatArray:
-					prop.Length = len(v.Floats)
-				case formats.IntArray:
-					prop.Length = len(v.Ints)
-				case formats.Float3Array:
-					prop.Length = len(v.Vecs)
-				}
+				prop.Length = v.Len()
 			}
 		}
-		r.props = append(r.props, prop)
 	}
 	return nil
 }
 
-func (r *Reader) primHasProp(pi int, id int32) bool {
-	p := &r.prims[pi]
-	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		if r.attrs[a].prop == id {
-			return true
-		}
-	}
-	return false
-}
+// Notes implements formats.Noter: what the scene leaves out of the file.
+func (r *Reader) Notes() []formats.Note { return r.notes.Notes() }
 
 func displayPath(s string) string {
 	if s == "" {
@@ -354,19 +447,23 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	}
 	p := &r.prims[pi]
 	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		if r.attrs[a].prop != id {
+		at := &r.attrs[a]
+		if at.name != id {
 			continue
 		}
-		rep, ok := r.c.field(r.attrs[a].fieldSet, fDefault)
-		if !ok {
-			return fmt.Errorf("usdc: %s: %s.%s has no default value", r.c.name, prim, property)
+		if at.why != "" {
+			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: at.why}
 		}
+		rep, _ := r.c.field(at.fieldSet, fDefault)
 		if err := r.c.decodeValue(rep, dst); err != nil {
-			return fmt.Errorf("%w (reading %s.%s)", err, prim, property)
+			return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+		}
+		if dst.Type != at.typ {
+			return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
 		}
 		return nil
 	}
-	return &formats.NotFoundError{File: r.c.name, Prim: prim, Property: property}
+	return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
 }
 
 // Close implements formats.Reader.

@@ -131,7 +131,7 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 	case math.IsInf(x, -1):
 		return append(b, `"-inf"`...)
 	}
-	return strconv.AppendFloat(b, x, 'g', -1, bits)
+	return strconv.AppendFloat(b, x, 'g', -1, max(bits, 32)) // a half is an exact float
 }
 
 // jsonNotation writes values as JSON: numbers in shortest round-trip form,
@@ -139,6 +139,7 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 var jsonNotation = &formats.Notation{
 	Float:   appendJSONFloat,
 	String:  appendJSONString,
+	Asset:   appendJSONString,
 	Bool:    [2]string{"false", "true"},
 	Tuple:   [2]byte{'[', ']'},
 	Array:   [2]byte{'[', ']'},
