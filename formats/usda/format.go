@@ -10,6 +10,7 @@ import (
 	"bytes"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 // header opens every text layer of the version this package reads and
@@ -60,3 +61,6 @@ func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) 
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 	return OpenFile(path)
 }
+
+// OpenLayer reads the whole layer at path (sdf.LayerOpener).
+func (Format) OpenLayer(path string) (*sdf.Layer, error) { return ReadLayer(path) }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 // layer is a parsed text layer in a compact columnar form: one column per
@@ -23,6 +24,7 @@ type layer struct {
 	// sizeHint is the prim count the layer data announces, bounded by
 	// what the file's size allows, to size columns up front.
 	sizeHint int
+	notes    formats.NoteCounter
 }
 
 // span locates one array value in a column's element store.
@@ -317,17 +319,25 @@ type Reader struct {
 	l *layer
 }
 
-// OpenFile parses the layer at path.
-func OpenFile(path string) (*Reader, error) {
+// OpenFile opens the layer at path as a scene. Layers of the kind scene
+// files are (prims and attribute values, as runner's writer and OpenUSD's
+// writer lay them out) go through the fast columnar parser; any other
+// layer through the full grammar (full.go), whose scene the sdf package
+// projects, with notes on what it leaves out.
+func OpenFile(path string) (formats.Reader, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("usda: %w", err)
 	}
 	l, err := parseLayerBytes(path, data)
-	if err != nil {
-		return nil, err // names the file and position
+	if err == nil {
+		return &Reader{l: l}, nil
 	}
-	return &Reader{l: l}, nil
+	full, ferr := parseFull(path, data)
+	if ferr != nil {
+		return nil, ferr // names the file and position
+	}
+	return sdf.NewScene(path, full), nil
 }
 
 // Properties implements formats.Reader.
@@ -358,6 +368,9 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	}
 	return &formats.NoValueError{File: r.l.file, Prim: prim, Property: property}
 }
+
+// Notes implements formats.Noter: attributes without a value.
+func (r *Reader) Notes() []formats.Note { return r.l.notes.Notes() }
 
 // Close implements formats.Reader.
 func (r *Reader) Close() error { return nil }

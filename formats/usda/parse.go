@@ -71,17 +71,24 @@ func (p *parser) describe(off int) string {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// skip passes over white space and # comments.
+// skip passes over white space and comments: #, // and /* */.
 func (p *parser) skip() {
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		switch {
 		case isSpace(c):
 			p.pos++
-		case c == '#':
+		case c == '#' || (c == '/' && p.pos+1 < len(p.data) && p.data[p.pos+1] == '/'):
 			for p.pos < len(p.data) && p.data[p.pos] != '\n' {
 				p.pos++
 			}
+		case c == '/' && p.pos+1 < len(p.data) && p.data[p.pos+1] == '*':
+			end := bytes.Index(p.data[p.pos+2:], []byte("*/"))
+			if end < 0 {
+				p.pos = len(p.data)
+				return
+			}
+			p.pos += 2 + end + 2
 		default:
 			return
 		}
@@ -667,12 +674,16 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	}
 	pr.nattr++
 	p.skip()
+	if p.peek() != '=' {
+		p.l.notes.Add(formats.NoteNoDefault, 1)
+	}
 	if p.peek() == '=' {
 		p.pos++
 		p.skip()
 		vat := p.pos
 		if id := p.ident(false); str(id) == "None" {
 			// A blocked value: the attribute exists without a value.
+			p.l.notes.Add(formats.NoteBlocked, 1)
 		} else {
 			p.pos = vat
 			if pr.slot < 0 {

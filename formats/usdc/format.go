@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 func init() { formats.Register(Format{}) }
@@ -55,3 +56,6 @@ func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) 
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 	return Open(path)
 }
+
+// OpenLayer reads the whole layer at path (sdf.LayerOpener).
+func (Format) OpenLayer(path string) (*sdf.Layer, error) { return ReadLayer(path) }
