@@ -51,7 +51,9 @@ type Property struct {
 	// TypeName is an attribute's value type as authored ("texCoord2f[]").
 	TypeName string
 	Custom   bool
-	// Variability is "" (varying, the default), "uniform" or "config".
+	// Variability is "" for the default (an attribute varying, a
+	// relationship uniform), else "uniform" or "config" for an attribute,
+	// "varying" for a relationship.
 	Variability string
 	// Default is the default value, nil when there is none; a blocked
 	// value (None) is a Value of kind Block.

@@ -2,6 +2,7 @@ package sdf
 
 import (
 	"io"
+	"strings"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -14,13 +15,28 @@ import (
 // same content, though not always in OpenUSD's own field order.
 func (l *Layer) Text(w io.Writer) error {
 	t := &textWriter{w: w, buf: make([]byte, 0, 64<<10)}
-	t.buf = append(t.buf, "#usda 1.0\n"...)
-	if len(l.Metadata) > 0 {
+	// OpenUSD writes durations only in text of version 1.4.
+	header := "#usda 1.0\n"
+	l.Walk(func(p *Prim) {
+		for _, prop := range p.Properties {
+			if strings.HasPrefix(prop.TypeName, "duration") {
+				header = "#usda 1.4\n"
+			}
+		}
+	})
+	t.buf = append(t.buf, header...)
+	md, order := splitOrder(l.Metadata, "primOrder")
+	if len(md) > 0 {
 		t.buf = append(t.buf, "(\n"...)
-		t.metadata(l.Metadata, 1, true)
+		t.metadata(md, 1, true)
 		t.buf = append(t.buf, ")\n"...)
 	}
 	t.buf = append(t.buf, '\n')
+	if order != nil {
+		t.buf = append(t.buf, "reorder rootPrims = "...)
+		t.list(order.Items, 0)
+		t.buf = append(t.buf, "\n\n"...)
+	}
 	for _, p := range l.Prims {
 		if err := t.prim(p, 0, false); err != nil {
 			return err
@@ -49,6 +65,10 @@ func (t *textWriter) indent(d int) {
 		t.buf = append(t.buf, "    "...)
 	}
 }
+
+// bareWords are the metadata fields whose values the text format writes as
+// bare words (a binary layer holds them as tokens).
+var bareWords = map[string]bool{"symmetryFunction": true, "displayUnit": true, "permission": true}
 
 // opWords are the words that prefix the operations of a list op.
 var opWords = map[string]string{"prepended": "prepend", "appended": "append", "deleted": "delete",
@@ -90,7 +110,9 @@ func (t *textWriter) metadata(fs []Field, d int, layer bool) {
 				if i > 0 {
 					t.buf = append(t.buf, ", "...)
 				}
-				t.buf = AppendData(t.buf, &it.Data, usdaData)
+				if it.Kind == Typed && len(it.Data.Strs) == 1 {
+					t.buf = formats.AppendAssetPath(t.buf, it.Data.Strs[0])
+				}
 				if offsets != nil && i < len(offsets.Items) {
 					if o := offsets.Items[i]; o.Offset != 0 || o.Scale != 1 {
 						t.buf = append(t.buf, ' ')
@@ -122,6 +144,28 @@ func (t *textWriter) metadata(fs []Field, d int, layer bool) {
 		t.indent(d)
 		t.buf = append(t.buf, name...)
 		t.buf = append(t.buf, " = "...)
+		if bareWords[name] && v.Kind == Typed && len(v.Data.Strs) == 1 {
+			t.buf = append(t.buf, v.Data.Strs[0]...)
+			t.buf = append(t.buf, '\n')
+			continue
+		}
+		if (name == "prefixSubstitutions" || name == "suffixSubstitutions") && v.Kind == Dict {
+			// A string dictionary: { "from": "to", ... }
+			t.buf = append(t.buf, '{')
+			for i, e := range v.Entries {
+				if i > 0 {
+					t.buf = append(t.buf, ',')
+				}
+				t.buf = append(t.buf, ' ')
+				t.buf = formats.AppendQuoted(t.buf, e.Key)
+				t.buf = append(t.buf, ": "...)
+				if e.Value.Kind == Typed && len(e.Value.Data.Strs) == 1 {
+					t.buf = formats.AppendQuoted(t.buf, e.Value.Data.Strs[0])
+				}
+			}
+			t.buf = append(t.buf, " }\n"...)
+			continue
+		}
 		t.value(v, d, true)
 		t.buf = append(t.buf, '\n')
 	}
@@ -268,11 +312,36 @@ func (t *textWriter) dict(entries []Entry, d int) {
 	t.buf = append(t.buf, '}')
 }
 
+// splitOrder takes the ordering fields (primOrder, propertyOrder: the
+// text format's reorder statements) out of a prim's metadata.
+func splitOrder(fs []Field, names ...string) (rest []Field, order *Value) {
+	for _, f := range fs {
+		switch f.Name {
+		case "primOrder", "propertyOrder":
+			if f.Name == names[0] {
+				order = f.Value
+			}
+			continue
+		}
+		rest = append(rest, f)
+	}
+	return rest, order
+}
+
 // prim writes a prim spec at depth d (a variant's when variant is set).
 func (t *textWriter) prim(p *Prim, d int, variant bool) error {
+	md, childOrder := splitOrder(p.Metadata, "primOrder")
+	_, propOrder := splitOrder(p.Metadata, "propertyOrder")
 	t.indent(d)
 	if variant {
 		t.buf = formats.AppendQuoted(t.buf, p.Name)
+		if len(md) > 0 {
+			t.buf = append(t.buf, " (\n"...)
+			t.metadata(md, d+1, false)
+			t.indent(d)
+			t.buf = append(t.buf, ')')
+		}
+		t.buf = append(t.buf, " {\n"...)
 	} else {
 		t.buf = append(t.buf, p.Specifier...)
 		if p.TypeName != "" {
@@ -281,17 +350,29 @@ func (t *textWriter) prim(p *Prim, d int, variant bool) error {
 		}
 		t.buf = append(t.buf, ' ')
 		t.buf = formats.AppendQuoted(t.buf, p.Name)
-	}
-	if len(p.Metadata) > 0 {
-		t.buf = append(t.buf, " (\n"...)
-		t.metadata(p.Metadata, d+1, false)
+		if len(md) > 0 {
+			t.buf = append(t.buf, " (\n"...)
+			t.metadata(md, d+1, false)
+			t.indent(d)
+			t.buf = append(t.buf, ')')
+		}
+		t.buf = append(t.buf, '\n')
 		t.indent(d)
-		t.buf = append(t.buf, ')')
+		t.buf = append(t.buf, "{\n"...)
 	}
-	t.buf = append(t.buf, '\n')
-	t.indent(d)
-	t.buf = append(t.buf, "{\n"...)
 	content := false
+	for _, o := range []struct {
+		what  string
+		order *Value
+	}{{"nameChildren", childOrder}, {"properties", propOrder}} {
+		if o.order != nil {
+			t.indent(d + 1)
+			t.buf = append(t.buf, "reorder "+o.what+" = "...)
+			t.list(o.order.Items, d+1)
+			t.buf = append(t.buf, '\n')
+			content = true
+		}
+	}
 	for _, prop := range p.Properties {
 		t.property(prop, d+1)
 		content = true

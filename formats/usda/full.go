@@ -89,10 +89,15 @@ func (f *full) word() string {
 
 func (f *full) layer() (*sdf.Layer, error) {
 	p := f.p
-	if !bytes.HasPrefix(p.data, []byte(header)) {
+	// "#usda 1.0", or a later 1.x OpenUSD writes for newer value types
+	// (1.4 for durations).
+	if !bytes.HasPrefix(p.data, []byte("#usda 1.")) || len(p.data) < 9 || !isDigit(p.data[8]) {
 		return nil, p.errAt(0, "not a usda layer: the file must start with %q", header)
 	}
-	p.pos = len(header)
+	p.pos = 8
+	for p.pos < len(p.data) && isDigit(p.data[p.pos]) {
+		p.pos++
+	}
 	for p.pos < len(p.data) && p.data[p.pos] != '\n' {
 		if c := p.data[p.pos]; c != ' ' && c != '\t' && c != '\r' {
 			return nil, p.errAt(p.pos, "unexpected %s after the %q header", p.describe(p.pos), header)
@@ -1050,9 +1055,8 @@ func (f *full) property(prim *sdf.Prim, first string, at int) error {
 		switch word {
 		case "custom":
 			custom = true
-		case "uniform", "config":
+		case "uniform", "config", "varying":
 			variability = word
-		case "varying":
 		default:
 			goto declared
 		}
@@ -1087,6 +1091,11 @@ declared:
 		prim.Properties = append(prim.Properties, prop)
 	}
 	prop.Custom = prop.Custom || custom
+	// Only what differs from the default: attributes vary, relationships
+	// are uniform.
+	if variability == "varying" && !isRel || variability == "uniform" && isRel {
+		variability = ""
+	}
 	if variability != "" {
 		prop.Variability = variability
 	}

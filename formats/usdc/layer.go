@@ -156,6 +156,11 @@ func (d *layerDecoder) fields(s int, where string, skip map[string]bool) ([]sdf.
 		if err != nil {
 			return nil, fmt.Errorf("%w (field %s of %s)", err, name, where)
 		}
+		if v.Kind == sdf.Payload {
+			// A lone payload (what crates before 0.8.0 hold, and OpenUSD
+			// still writes for one explicit payload) is an explicit list op.
+			v = &sdf.Value{Kind: sdf.ListOp, Ops: []sdf.Op{{Op: "explicit", Items: []*sdf.Value{v}}}}
+		}
 		out = append(out, sdf.Field{Name: name, Value: v})
 	}
 	return out, nil
@@ -171,7 +176,7 @@ func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Pr
 		return nil, fmt.Errorf("usdc: %s: %s is listed but has no spec", d.c.name, path)
 	}
 	p := &sdf.Prim{Path: path, Name: name}
-	skip := map[string]bool{"primChildren": true, "properties": true, "variantSetChildren": true}
+	skip := map[string]bool{"primChildren": true, "properties": true, "variantSetChildren": true, fSpecifier: variant}
 	if !variant {
 		skip["specifier"], skip["typeName"] = true, true
 		p.Specifier = "over"
@@ -291,10 +296,16 @@ func (d *layerDecoder) property(path, name string) (*sdf.Property, error) {
 	} else if v != nil && len(v.Data.Bools) == 1 {
 		p.Custom = v.Data.Bools[0]
 	}
+	// Variability other than the default: varying for attributes, uniform
+	// for relationships. A missing field holds Sdf's fallback, varying.
+	variability := "varying"
 	if v, err := get(fVariability); err != nil {
 		return nil, err
-	} else if v != nil && v.Str != "varying" {
-		p.Variability = v.Str
+	} else if v != nil {
+		variability = v.Str
+	}
+	if (variability == "varying") == p.Relationship {
+		p.Variability = variability
 	}
 	if p.Default, err = get(fDefault); err != nil {
 		return nil, err
@@ -326,7 +337,7 @@ var crateTypeNames = map[int]string{
 	tQuatd: "quatd", tQuatf: "quatf", tQuath: "quath", tVec2d: "double2", tVec2f: "float2",
 	tVec2h: "half2", tVec2i: "int2", tVec3d: "double3", tVec3f: "float3", tVec3h: "half3",
 	tVec3i: "int3", tVec4d: "double4", tVec4f: "float4", tVec4h: "half4", tVec4i: "int4",
-	tTimeCode: "timecode", tPathExpression: "pathExpression",
+	tTimeCode: "timecode", tPathExpression: "pathExpression", tDuration: "duration",
 }
 
 // crateTypeName is the value type name of a crate type ("float3[]"), or
@@ -469,10 +480,20 @@ func (d *layerDecoder) typed(rep valueRep, vt sdf.ValueType) (sdf.Data, error) {
 			var b [4]byte
 			binary.LittleEndian.PutUint32(b[:], uint32(p))
 			switch {
+			case t == tAssetPath:
+				s, err := c.token(uint64(uint32(p)))
+				if err != nil {
+					return data, err
+				}
+				data.Strs = append(data.Strs, s)
 			case et.width > 1 && et.size*et.width > 4 && !et.matrix:
 				// int8 components
 				for k := range et.width {
-					data.Nums = append(data.Nums, float64(int8(b[k])))
+					if et.kind == 'i' {
+						data.Ints = append(data.Ints, int64(int8(b[k])))
+					} else {
+						data.Nums = append(data.Nums, float64(int8(b[k])))
+					}
 				}
 			case et.matrix:
 				n := int(math.Sqrt(float64(et.width)))
@@ -617,11 +638,12 @@ func elemLayout(t int) layout {
 		return layout{2, 1, 'h', false, false}
 	case tFloat:
 		return layout{4, 1, 'f', false, false}
-	case tDouble, tTimeCode:
+	case tDouble, tTimeCode, tDuration:
 		return layout{8, 1, 'd', false, false}
-	case tString, tPathExpression:
+	case tString, tPathExpression, tAssetPath:
+		// An asset path is written as a string (an inlined one as a token).
 		return layout{4, 1, 's', false, false}
-	case tToken, tAssetPath:
+	case tToken:
 		return layout{4, 1, 't', false, false}
 	case tMatrix2d:
 		return layout{8, 4, 'd', true, false}

@@ -76,6 +76,7 @@ const (
 	tRelocates      = 58
 	tSpline         = 59
 	tAnimationBlock = 60
+	tDuration       = 61 // crate 0.16.0
 )
 
 func (r valueRep) isArray() bool      { return r&repArray != 0 }

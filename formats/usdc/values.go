@@ -79,6 +79,7 @@ var typeCodeNames = map[int]string{
 	49: "LayerOffsetVector", 50: "StringVector", 51: "ValueBlock", 52: "Value",
 	53: "UnregisteredValue", 54: "UnregisteredValueListOp", 55: "PayloadListOp",
 	56: "TimeCode", 57: "PathExpression", 58: "Relocates", 59: "Spline", 60: "AnimationBlock",
+	61: "Duration",
 }
 
 func typeCodeName(t int) string {
