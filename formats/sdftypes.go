@@ -54,6 +54,7 @@ const (
 	NoteVariants        = "attributes inside variants (a scene holds the layer's prims, not its variants)"
 	NoteRelationships   = "relationships (a scene holds attribute values)"
 	NoteSplines         = "attributes with spline values (not carried)"
+	NoteArrayEdits      = "attributes whose default is an array edit (not carried)"
 )
 
 // NoteCounter counts what a reader leaves out, by note.

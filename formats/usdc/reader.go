@@ -297,6 +297,8 @@ func (c *crate) attribute(fs uint32) (attrInfo, bool) {
 	switch {
 	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
 		a.why = formats.NoteBlocked
+	case hasDef && def.isArrayEdit():
+		a.why = formats.NoteArrayEdits
 	case hasDef:
 	default:
 		_, samples := c.field(fs, fTimeSamples)

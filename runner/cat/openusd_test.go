@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 	"github.com/scenebench/runner/formats/sdf"
 	"github.com/scenebench/runner/internal/testenv"
 )
@@ -418,20 +419,134 @@ func TestRealFiles(t *testing.T) {
 }
 
 // comparePyarrow checks a Parquet file's values against the rows pyarrow
-// reads: {"path": ..., "<property>": value, ...} per row.
+// reads: {"path": ..., "<column>": value, ...} per row, a null for a prim
+// without the property. A column "name#type" holds the values of type
+// type of a name that has several. Numbers compare at the precision of
+// our value's type; a matrix is a flat list of 16 in Arrow.
 func comparePyarrow(t *testing.T, rows, ours []map[string]any) {
 	t.Helper()
+	types := map[string]any{}
+	var got []map[string]any
+	for _, l := range ours {
+		key := fmt.Sprint(l["path"], " ", l["property"])
+		types[key] = l["type"]
+		v := l["value"]
+		if l["type"] == "matrix4d" {
+			var flat []any
+			for _, row := range v.([]any) {
+				flat = append(flat, row.([]any)...)
+			}
+			v = flat
+		}
+		got = append(got, map[string]any{"path": l["path"], "property": l["property"], "type": l["type"], "value": v})
+	}
 	var want []map[string]any
 	for _, row := range rows {
 		for k, v := range row {
-			if k != "path" && v != nil {
-				want = append(want, map[string]any{"path": row["path"], "property": k, "value": v})
+			if k == "path" || v == nil {
+				continue
+			}
+			name, _, _ := strings.Cut(k, "#")
+			w := map[string]any{"path": row["path"], "property": name, "value": v}
+			if typ, ok := types[fmt.Sprint(row["path"], " ", name)]; ok {
+				w["type"] = typ
+			}
+			want = append(want, w)
+		}
+	}
+	compareDumps(t, want, got)
+}
+
+// TestOthersReadOurScenes has OpenUSD read the layers runner writes and
+// pyarrow the Parquet files, for scenes with every type the scene model
+// carries (formatstest.AllTypes and Extended: sparse properties, one name
+// of two types), in every crate version runner writes: each reads the
+// scene's values, value for value, and nothing else.
+func TestOthersReadOurScenes(t *testing.T) {
+	py := testenv.Python(t, "pxr", "pyarrow")
+	dir := t.TempDir()
+	scenes := map[string]*formatstest.Scene{"alltypes": formatstest.AllTypes(20, true), "extended": formatstest.Extended(45)}
+	variants := []struct {
+		format string
+		opts   map[string]any
+	}{
+		{"usdc", nil}, {"usdc", map[string]any{"version": "0.9.0"}},
+		{"usdc", map[string]any{"version": "0.10.0", "compress": false, "specifier": "def"}},
+		{"usda", nil}, {"usda", map[string]any{"specifier": "def", "type_name": "Xform"}},
+		{"parquet", nil}, {"parquet", map[string]any{"compression": "zstd", "row_group_size": 7}},
+	}
+	var usd, pq []string
+	expect := map[string][]map[string]any{}
+	for name, s := range scenes {
+		for i, v := range variants {
+			f, _ := formats.Lookup(v.format)
+			opts, err := formats.Normalize(f, v.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, fmt.Sprintf("%s_%d%s", name, i, f.Extension()))
+			s.Write(t, f, path, opts, 16)
+			expect[path] = sceneLines(s)
+			if v.format == "parquet" {
+				pq = append(pq, path)
+			} else {
+				usd = append(usd, path)
 			}
 		}
 	}
-	var got []map[string]any
-	for _, l := range ours {
-		got = append(got, map[string]any{"path": l["path"], "property": l["property"], "value": l["value"]})
+	dumps := openUSDDumps(t, py, filepath.Join("testdata", "openusd_corpus.py"), usd)
+	for _, path := range usd {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var attrs []map[string]any
+			for _, l := range dumps[path] {
+				if _, ok := l["type"]; ok {
+					attrs = append(attrs, map[string]any{"path": l["path"], "property": l["property"], "type": l["type"], "value": l["value"]})
+				}
+			}
+			compareDumps(t, attrs, expect[path])
+		})
 	}
-	compareDumps(t, want, got)
+	out := testenv.RunPython(t, py, filepath.Join("testdata", "pyarrow_rows.py"), pq...)
+	for _, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		var d struct {
+			File string            `json:"file"`
+			Rows []json.RawMessage `json:"rows"`
+		}
+		if err := json.Unmarshal(line, &d); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(d.File), func(t *testing.T) {
+			var rows []map[string]any
+			for _, r := range d.Rows {
+				rows = append(rows, decodeLine(t, r))
+			}
+			comparePyarrow(t, rows, expect[d.File])
+		})
+	}
+}
+
+// sceneLines are the attribute lines of a scene's values, as runner cat
+// prints them.
+func sceneLines(s *formatstest.Scene) []map[string]any {
+	var lines []map[string]any
+	var v formats.Value
+	for i, p := range s.Paths {
+		for c := range s.Cols {
+			col := &s.Cols[c]
+			if !col.Has(i) {
+				continue
+			}
+			col.Value(i, &v)
+			var js []byte
+			js = appendJSONValue(js, &v)
+			dec := json.NewDecoder(bytes.NewReader(js))
+			dec.UseNumber()
+			var value any
+			if err := dec.Decode(&value); err != nil {
+				panic(err)
+			}
+			lines = append(lines, map[string]any{"path": p, "property": col.Property.Name, "type": v.Type.String(), "value": value})
+		}
+	}
+	return lines
 }
