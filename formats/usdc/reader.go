@@ -193,6 +193,7 @@ func (r *Reader) index() error {
 	}
 	r.attrs = make([]attrRec, counts[len(r.prims)])
 	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
+	af := c.attrFields()
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -213,7 +214,7 @@ func (r *Reader) index() error {
 			}
 			nameOfTok[tok] = id + 1
 		}
-		a, ok := c.attribute(c.specFS[s])
+		a, ok := c.attribute(c.specFS[s], af)
 		if !ok {
 			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
 			continue
@@ -224,7 +225,7 @@ func (r *Reader) index() error {
 		p.attrN++
 		if a.why != "" {
 			r.notes.Add(a.why, 1)
-		} else if _, ok := c.field(a.fieldSet, fTimeSamples); ok {
+		} else if a.samples {
 			r.notes.Add(formats.NoteTimeSamples, 1)
 		}
 	}
@@ -270,109 +271,189 @@ func (c *crate) inVariant(p uint32) bool {
 type attrInfo struct {
 	attrRec
 	sdfType string
+	samples bool // it has time samples
+}
+
+// attrFields are the token indexes of the fields an attribute's spec is
+// read through (-1 when the file has no such token), and the scene type
+// of each typeName token seen, so that indexing compares integers.
+type attrFields struct {
+	def, typeName, samples, conns, spline int64
+	// types caches the type of typeName tokens, direct-mapped by token
+	// index: a file has few type names.
+	types [256]typeOfName
+}
+
+type typeOfName struct {
+	tok  uint32
+	set  bool
+	name string
+	typ  formats.Type
+	ok   bool
+}
+
+func (c *crate) attrFields() *attrFields {
+	f := &attrFields{def: -1, typeName: -1, samples: -1, conns: -1, spline: -1}
+	for i, t := range c.tokens {
+		switch t {
+		case fDefault:
+			f.def = int64(i)
+		case fTypeName:
+			f.typeName = int64(i)
+		case fTimeSamples:
+			f.samples = int64(i)
+		case fConnectionPaths:
+			f.conns = int64(i)
+		case fSpline:
+			f.spline = int64(i)
+		}
+	}
+	return f
 }
 
 // attribute reads an attribute spec's type and whether it has a default
-// value; ok is false when the scene model does not carry its type.
-func (c *crate) attribute(fs uint32) (attrInfo, bool) {
+// value, in one pass over its fields; ok is false when the scene model
+// does not carry its type.
+func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
-	def, hasDef := c.field(fs, fDefault)
-	if rep, ok := c.field(fs, fTypeName); ok && rep.typ() == tToken && !rep.isArray() {
-		if name, err := c.token(uint64(uint32(rep.payload()))); err == nil {
-			a.sdfType = name
+	var def, typeRep valueRep
+	hasDef, hasType, conns, spline := false, false, false, false
+	sets, toks, reps := c.fieldSets, c.fieldTok, c.fieldRep
+	for _, f := range sets[min(int(fs), len(sets)):] {
+		if f == fieldSetEnd {
+			break
+		}
+		switch t := int64(toks[f]); t {
+		case af.def:
+			def, hasDef = reps[f], true
+		case af.typeName:
+			typeRep, hasType = reps[f], true
+		case af.samples:
+			a.samples = true
+		case af.conns:
+			conns = true
+		case af.spline:
+			spline = true
 		}
 	}
-	if a.sdfType == "" && hasDef {
+	if hasType && typeRep.typ() == tToken && !typeRep.isArray() {
+		k := uint32(typeRep.payload())
+		tn := &af.types[k%uint32(len(af.types))]
+		if !tn.set || tn.tok != k {
+			*tn = typeOfName{tok: k, set: true}
+			if name, err := c.token(uint64(k)); err == nil {
+				tn.name = name
+				tn.typ, tn.ok = formats.SceneTypeOf(name)
+			}
+		}
+		a.sdfType, a.typ = tn.name, tn.typ
+		if tn.name != "" && !tn.ok {
+			return a, false
+		}
+	}
+	if a.sdfType == "" {
+		if !hasDef {
+			return a, false
+		}
 		// No typeName field: the default's own type.
 		a.sdfType = typeCodeName(def.typ())
 		if t := sceneType(def.typ(), def.isArray()); t != formats.Invalid {
 			a.sdfType = t.String()
 		}
+		var ok bool
+		if a.typ, ok = formats.SceneTypeOf(a.sdfType); !ok {
+			return a, false
+		}
 	}
-	t, ok := formats.SceneTypeOf(a.sdfType)
-	if !ok {
-		return a, false
-	}
-	a.typ = t
 	switch {
 	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
 		a.why = formats.NoteBlocked
 	case hasDef && def.isArrayEdit():
 		a.why = formats.NoteArrayEdits
 	case hasDef:
+	case spline:
+		a.why = formats.NoteSplines
+	case a.samples:
+		a.why = formats.NoteTimeSamplesOnly
+	case conns:
+		a.why = formats.NoteConnectionsOnly
 	default:
-		_, samples := c.field(fs, fTimeSamples)
-		_, conns := c.field(fs, fConnectionPaths)
-		_, spline := c.field(fs, fSpline)
-		switch {
-		case spline:
-			a.why = formats.NoteSplines
-		case samples:
-			a.why = formats.NoteTimeSamplesOnly
-		case conns:
-			a.why = formats.NoteConnectionsOnly
-		default:
-			a.why = formats.NoteNoDefault
-		}
+		a.why = formats.NoteNoDefault
 	}
 	return a, true
 }
 
-// describeProperties lists the (name, type) pairs that have values, in
-// the order the first prim with values declares them, then any others in
-// first-seen order. A pair some listed prim lacks is sparse.
+// describeProperties lists the (name, type) pairs that have values in the
+// order prims declare them (each prim's properties field), first seen
+// first. A pair some listed prim lacks is sparse.
 func (r *Reader) describeProperties() error {
 	c := r.c
 	names := make([]string, len(r.propByName))
 	for n, id := range r.propByName {
 		names[id] = n
 	}
-	type key struct {
-		name int32
-		typ  formats.Type
+	// The property of each (name, type), by name id: a name rarely has
+	// more than one type.
+	type typed struct {
+		typ formats.Type
+		idx int
 	}
-	index := map[key]int{}
-	counts := []int{}
-	first := []int32{} // attr index of each pair's first value
-	add := func(k key, a int32) int {
-		i, ok := index[k]
-		if !ok {
-			i = len(r.props)
-			index[k] = i
-			r.props = append(r.props, formats.Property{Name: names[k.name], Type: k.typ})
-			r.nameByProp = append(r.nameByProp, k.name)
-			counts = append(counts, 0)
-			first = append(first, a)
+	byName := make([][]typed, len(names))
+	var counts []int
+	var first []int32 // attr index of each pair's first value
+	count := func(a int32) {
+		at := &r.attrs[a]
+		for _, tp := range byName[at.name] {
+			if tp.typ == at.typ {
+				counts[tp.idx]++
+				return
+			}
 		}
-		return i
+		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
+		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
+		r.nameByProp = append(r.nameByProp, at.name)
+		counts = append(counts, 1)
+		first = append(first, a)
 	}
+	// Each prim's declared order (its properties field), decoded once
+	// per distinct field value: prims usually share one.
+	declared := map[valueRep][]int32{} // name ids
+	pos := make([]int32, len(names))   // per prim: attr index + 1 of each name id
 	for pi := range r.prims {
 		p := &r.prims[pi]
 		if !p.hasValue(r.attrs) {
 			continue
 		}
-		if len(r.props) == 0 {
-			// Declared order of the first prim, from its properties field.
-			if rep, ok := c.field(p.fieldSet, fProperties); ok {
+		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
+			if at := &r.attrs[a]; at.why == "" {
+				pos[at.name] = a + 1
+			}
+		}
+		if rep, ok := c.field(p.fieldSet, fProperties); ok {
+			ids, seen := declared[rep]
+			if !seen {
 				if toks, err := c.tokenVector(rep, nil); err == nil {
 					for _, t := range toks {
-						id, ok := r.propByName[c.tokens[t]]
-						if !ok {
-							continue
-						}
-						for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-							if at := &r.attrs[a]; at.name == id && at.why == "" {
-								add(key{id, at.typ}, a)
-							}
+						if id, ok := r.propByName[c.tokens[t]]; ok {
+							ids = append(ids, id)
 						}
 					}
 				}
+				declared[rep] = ids
+			}
+			for _, id := range ids {
+				if a := pos[id]; a > 0 {
+					count(a - 1)
+					pos[id] = 0
+				}
 			}
 		}
+		// Attributes the field does not list, in spec order.
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			if at := &r.attrs[a]; at.why == "" {
-				counts[add(key{at.name, at.typ}, a)]++
+			if at := &r.attrs[a]; at.why == "" && pos[at.name] == a+1 {
+				count(a)
 			}
+			pos[r.attrs[a].name] = 0
 		}
 	}
 	var v formats.Value

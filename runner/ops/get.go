@@ -202,7 +202,7 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 }
 
 func checkProperty(s string) error {
-	if !formats.IsIdentifier(s) {
+	if !formats.IsPropertyName(s) {
 		return fmt.Errorf("%q is not a property name", s)
 	}
 	return nil
