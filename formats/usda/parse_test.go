@@ -3,6 +3,7 @@ package usda
 import (
 	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -376,6 +377,17 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("#usda 1.0\n(\n customLayerData = { dictionary scenebench = { string[] propertyNames = [\"x\"] string[] propertyTypes = [\"int\"] } }\n)\nover \"A\" { int x = 1 }\n"))
 	f.Add([]byte("#usda 1.0\ndef Xform \"W\" (kind = \"a\") { custom uniform point3f[] p = [(1, 2, 3)] string s = '''a\n\\x41''' }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The full grammar: an error has a position, a layer prints.
+		if full, err := parseFull("fuzz.usda", data); err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Line < 1 || se.Column < 1 {
+				t.Fatalf("full grammar: %v", err)
+			}
+		} else if err := full.JSON(io.Discard); err != nil {
+			t.Fatal(err)
+		} else if err := full.Text(io.Discard); err != nil {
+			t.Fatal(err)
+		}
 		l, err := parseLayerBytes("fuzz.usda", data)
 		if err != nil {
 			var se *SyntaxError

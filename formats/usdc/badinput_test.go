@@ -3,6 +3,7 @@ package usdc
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,14 @@ func smallFile(t testing.TB, opts formats.Options) []byte {
 func readAll(name string, data []byte) error {
 	r, err := openBytes(name, data)
 	if err != nil {
+		return err
+	}
+	// The whole layer, as runner cat reads it.
+	if l, err := r.Layer(); err != nil {
+		return err
+	} else if err := l.JSON(io.Discard); err != nil {
+		return err
+	} else if err := l.Text(io.Discard); err != nil {
 		return err
 	}
 	prims, err := r.Prims()
