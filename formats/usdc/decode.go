@@ -39,6 +39,20 @@ func (c *crate) field(fs uint32, name string) (valueRep, bool) {
 	return 0, false
 }
 
+// fieldByToken returns the field of fieldset fs whose name is token tok.
+func (c *crate) fieldByToken(fs uint32, tok int64) (valueRep, bool) {
+	for i := int(fs); i < len(c.fieldSets); i++ {
+		f := c.fieldSets[i]
+		if f == fieldSetEnd {
+			break
+		}
+		if int64(c.fieldTok[f]) == tok {
+			return c.fieldRep[f], true
+		}
+	}
+	return 0, false
+}
+
 // tokenVector decodes a TokenVector value (appending to dst).
 func (c *crate) tokenVector(rep valueRep, dst []uint32) ([]uint32, error) {
 	if rep.typ() != tTokenVector || rep.isArray() {

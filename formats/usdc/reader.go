@@ -31,17 +31,32 @@ type primRec struct {
 	fieldSet  uint32
 	attrStart int32
 	attrN     int32
+	values    bool // some attribute has a value of a carried type
 }
 
 // attrRec is one attribute of a prim whose type the scene model carries.
 type attrRec struct {
 	name     int32 // name id
-	typ      formats.Type
 	fieldSet uint32
-	// why is "" for an attribute with a default value, else why it has
-	// none (one of the formats.Note* texts).
-	why string
+	typ      formats.Type
+	// why is 0 for an attribute with a default value, else why it has
+	// none (an index into whyNot).
+	why uint8
 }
+
+// whyNot are the reasons an attribute has no value, as attrRec.why
+// indexes them.
+var whyNot = [...]string{"", formats.NoteBlocked, formats.NoteArrayEdits, formats.NoteSplines,
+	formats.NoteTimeSamplesOnly, formats.NoteConnectionsOnly, formats.NoteNoDefault}
+
+const (
+	whyBlocked = 1 + iota
+	whyArrayEdit
+	whySpline
+	whySamplesOnly
+	whyConnsOnly
+	whyNoDefault
+)
 
 var _ formats.Reader = (*Reader)(nil)
 
@@ -223,8 +238,9 @@ func (r *Reader) index() error {
 		p := &r.prims[rec]
 		r.attrs[p.attrStart+p.attrN] = a.attrRec
 		p.attrN++
-		if a.why != "" {
-			r.notes.Add(a.why, 1)
+		p.values = p.values || a.why == 0
+		if a.why != 0 {
+			r.notes.Add(whyNot[a.why], 1)
 		} else if a.samples {
 			r.notes.Add(formats.NoteTimeSamples, 1)
 		}
@@ -233,22 +249,12 @@ func (r *Reader) index() error {
 	// not-found errors, as in every format.
 	r.primByPath = make(map[string]int32, len(r.prims))
 	for i := range r.prims {
-		if r.prims[i].hasValue(r.attrs) {
+		if r.prims[i].values {
 			r.primByPath[r.prims[i].path] = int32(i)
 			r.primPaths = append(r.primPaths, r.prims[i].path)
 		}
 	}
 	return r.describeProperties()
-}
-
-// hasValue reports whether the prim has an attribute with a value.
-func (p *primRec) hasValue(attrs []attrRec) bool {
-	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		if attrs[a].why == "" {
-			return true
-		}
-	}
-	return false
 }
 
 // inVariant reports whether path p lies inside a variant (an element of
@@ -279,10 +285,22 @@ type attrInfo struct {
 // of each typeName token seen, so that indexing compares integers.
 type attrFields struct {
 	def, typeName, samples, conns, spline int64
+	// kind classifies each field by its name (one of the kinds below, or
+	// 0), so that reading a fieldset touches one byte per field.
+	kind []uint8
 	// types caches the type of typeName tokens, direct-mapped by token
 	// index: a file has few type names.
 	types [256]typeOfName
 }
+
+// Field kinds of attrFields.kind.
+const (
+	kindDefault = 1 + iota
+	kindTypeName
+	kindSamples
+	kindConns
+	kindSpline
+)
 
 type typeOfName struct {
 	tok  uint32
@@ -308,6 +326,21 @@ func (c *crate) attrFields() *attrFields {
 			f.spline = int64(i)
 		}
 	}
+	f.kind = make([]uint8, len(c.fieldTok))
+	for i, t := range c.fieldTok {
+		switch int64(t) {
+		case f.def:
+			f.kind[i] = kindDefault
+		case f.typeName:
+			f.kind[i] = kindTypeName
+		case f.samples:
+			f.kind[i] = kindSamples
+		case f.conns:
+			f.kind[i] = kindConns
+		case f.spline:
+			f.kind[i] = kindSpline
+		}
+	}
 	return f
 }
 
@@ -318,21 +351,21 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
 	var def, typeRep valueRep
 	hasDef, hasType, conns, spline := false, false, false, false
-	sets, toks, reps := c.fieldSets, c.fieldTok, c.fieldRep
+	sets, kinds, reps := c.fieldSets, af.kind, c.fieldRep
 	for _, f := range sets[min(int(fs), len(sets)):] {
 		if f == fieldSetEnd {
 			break
 		}
-		switch t := int64(toks[f]); t {
-		case af.def:
+		switch kinds[f] {
+		case kindDefault:
 			def, hasDef = reps[f], true
-		case af.typeName:
+		case kindTypeName:
 			typeRep, hasType = reps[f], true
-		case af.samples:
+		case kindSamples:
 			a.samples = true
-		case af.conns:
+		case kindConns:
 			conns = true
-		case af.spline:
+		case kindSpline:
 			spline = true
 		}
 	}
@@ -367,18 +400,18 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 	}
 	switch {
 	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
-		a.why = formats.NoteBlocked
+		a.why = whyBlocked
 	case hasDef && def.isArrayEdit():
-		a.why = formats.NoteArrayEdits
+		a.why = whyArrayEdit
 	case hasDef:
 	case spline:
-		a.why = formats.NoteSplines
+		a.why = whySpline
 	case a.samples:
-		a.why = formats.NoteTimeSamplesOnly
+		a.why = whySamplesOnly
 	case conns:
-		a.why = formats.NoteConnectionsOnly
+		a.why = whyConnsOnly
 	default:
-		a.why = formats.NoteNoDefault
+		a.why = whyNoDefault
 	}
 	return a, true
 }
@@ -419,18 +452,30 @@ func (r *Reader) describeProperties() error {
 	// per distinct field value: prims usually share one.
 	declared := map[valueRep][]int32{} // name ids
 	pos := make([]int32, len(names))   // per prim: attr index + 1 of each name id
+	propsTok := int64(-1)
+	for i, t := range c.tokens {
+		if t == fProperties {
+			propsTok = int64(i)
+			break
+		}
+	}
+	var lastRep valueRep
+	var lastIDs []int32
 	for pi := range r.prims {
 		p := &r.prims[pi]
-		if !p.hasValue(r.attrs) {
+		if !p.values {
 			continue
 		}
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			if at := &r.attrs[a]; at.why == "" {
+			if at := &r.attrs[a]; at.why == 0 {
 				pos[at.name] = a + 1
 			}
 		}
-		if rep, ok := c.field(p.fieldSet, fProperties); ok {
-			ids, seen := declared[rep]
+		if rep, ok := c.fieldByToken(p.fieldSet, propsTok); ok {
+			ids, seen := lastIDs, rep == lastRep && lastIDs != nil
+			if !seen {
+				ids, seen = declared[rep]
+			}
 			if !seen {
 				if toks, err := c.tokenVector(rep, nil); err == nil {
 					for _, t := range toks {
@@ -439,8 +484,12 @@ func (r *Reader) describeProperties() error {
 						}
 					}
 				}
+				if ids == nil {
+					ids = []int32{}
+				}
 				declared[rep] = ids
 			}
+			lastRep, lastIDs = rep, ids
 			for _, id := range ids {
 				if a := pos[id]; a > 0 {
 					count(a - 1)
@@ -450,7 +499,7 @@ func (r *Reader) describeProperties() error {
 		}
 		// Attributes the field does not list, in spec order.
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			if at := &r.attrs[a]; at.why == "" && pos[at.name] == a+1 {
+			if at := &r.attrs[a]; at.why == 0 && pos[at.name] == a+1 {
 				count(a)
 			}
 			pos[r.attrs[a].name] = 0
@@ -534,8 +583,8 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 		if at.name != id {
 			continue
 		}
-		if at.why != "" {
-			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: at.why}
+		if at.why != 0 {
+			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
 		}
 		rep, _ := r.c.field(at.fieldSet, fDefault)
 		if err := r.c.decodeValue(rep, dst); err != nil {
