@@ -17,8 +17,8 @@ import (
 // attributes of types the scene model does not carry, a variant set), over
 // usdc, usda and parquet: every cell ends ok, every step's digest agrees
 // across formats, the traversal of every property digests exactly the
-// values the source layer holds, and the results say what was imported
-// and what was left out.
+// values the source layer holds, and the results and reports say what was
+// imported and what was left out.
 func TestApplySourceDataset(t *testing.T) {
 	dir := t.TempDir()
 	spec, err := os.ReadFile(filepath.Join("..", "examples", "source-dataset.hcl"))
@@ -114,9 +114,11 @@ func TestApplySourceDataset(t *testing.T) {
 	if want := sourceDigest(t, layer); traversal != want {
 		t.Errorf("traversal digest %s, the source layer's values give %s", traversal, want)
 	}
-	md, err := os.ReadFile(filepath.Join(out, "results.md"))
-	if err != nil || !strings.Contains(string(md), "imported from") || !strings.Contains(string(md), "quatf[]") {
-		t.Errorf("results.md does not say what was imported (%v)", err)
+	for _, report := range []string{"results.md", "report.html"} {
+		b, err := os.ReadFile(filepath.Join(out, report))
+		if err != nil || !strings.Contains(string(b), "imported from") || !strings.Contains(string(b), "quatf[]") {
+			t.Errorf("%s does not say what was imported and left out (%v)", report, err)
+		}
 	}
 	code, stdout, _ = runCmd(t, "plan", path)
 	if code != 0 || !strings.Contains(stdout, "26 prims, 224 values of 24 properties") || !strings.Contains(stdout, "left out:") {
