@@ -188,6 +188,9 @@ type Note struct {
 	What  string `json:"what"`
 }
 
+// String reads "attributes of type quatf[], which ... (12)".
+func (n Note) String() string { return fmt.Sprintf("%s (%d)", n.What, n.Count) }
+
 // Noter is implemented by readers that can say what they left out.
 type Noter interface {
 	Notes() []Note

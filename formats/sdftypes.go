@@ -47,14 +47,14 @@ func NoteUnsupportedType(sdfType string) string {
 
 const (
 	NoteNoDefault       = "attributes declared without a default value"
-	NoteBlocked         = "attributes whose default value is blocked (None)"
-	NoteTimeSamplesOnly = "attributes with time samples and no default value (time samples are not carried)"
-	NoteTimeSamples     = "attributes with time samples beside their default value (only the default is carried)"
-	NoteConnectionsOnly = "attributes with connections and no default value"
-	NoteVariants        = "attributes inside variants (a scene holds the layer's prims, not its variants)"
-	NoteRelationships   = "relationships (a scene holds attribute values)"
-	NoteSplines         = "attributes with spline values (not carried)"
-	NoteArrayEdits      = "attributes whose default is an array edit (not carried)"
+	NoteBlocked         = "attributes whose default value is blocked with None"
+	NoteTimeSamplesOnly = "attributes with only time samples, which are not carried"
+	NoteTimeSamples     = "attributes with time samples beside their default value, of which only the default is carried"
+	NoteConnectionsOnly = "attributes with only connections"
+	NoteVariants        = "attributes inside variants, which a scene does not hold"
+	NoteRelationships   = "relationships, which a scene does not hold"
+	NoteSplines         = "attributes with only a spline value, which is not carried"
+	NoteArrayEdits      = "attributes whose default value is an array edit, which is not carried"
 )
 
 // NoteCounter counts what a reader leaves out, by note.

@@ -164,7 +164,7 @@ func (b *builder) meta() []kv {
 				src.Prims, src.Values, len(src.Properties))
 			var left []string
 			for _, n := range src.LeftOut {
-				left = append(left, fmt.Sprintf("%d %s", n.Count, n.What))
+				left = append(left, fmt.Sprintf("%s (%d)", n.What, n.Count))
 			}
 			if len(left) > 0 {
 				v += "; left out: " + strings.Join(left, "; ")

@@ -122,7 +122,7 @@ func (d *doc) summary() {
 			}
 			var out []string
 			for _, n := range src.LeftOut {
-				out = append(out, fmt.Sprintf("%d %s", n.Count, text(n.What)))
+				out = append(out, fmt.Sprintf("%s (%d)", text(n.What), n.Count))
 			}
 			d.printf("; left out: %s\n", strings.Join(out, "; "))
 		}

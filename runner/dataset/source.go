@@ -94,7 +94,7 @@ func (im *Imported) Summary() string {
 	}
 	var out []string
 	for _, n := range im.LeftOut {
-		out = append(out, fmt.Sprintf("%d %s", n.Count, n.What))
+		out = append(out, n.String())
 	}
 	return s + "; left out: " + strings.Join(out, "; ")
 }
@@ -200,7 +200,7 @@ func (im *Imported) leftOutText() string {
 	}
 	var out []string
 	for _, n := range im.LeftOut {
-		out = append(out, fmt.Sprintf("%d %s", n.Count, n.What))
+		out = append(out, n.String())
 	}
 	return "left out: " + strings.Join(out, "; ")
 }
@@ -312,7 +312,7 @@ func (im *Imported) read(r formats.Reader) error {
 	for name, n := range badNames {
 		notes.Add(fmt.Sprintf("values of %q, a name not every format can write", name), n)
 	}
-	notes.Add("prims whose paths not every format can write (names other than ASCII identifiers)", badPrims)
+	notes.Add("prims whose paths hold names other than ASCII identifiers, which not every format can write", badPrims)
 	im.Prims = len(im.paths)
 	for i := range im.cols {
 		c := &im.cols[i]

@@ -102,7 +102,7 @@ func TestImportSource(t *testing.T) {
 	if radius != 2 {
 		t.Errorf("radius imported as %d properties, want 2 (float and double)", radius)
 	}
-	if !strings.Contains(im.Summary(), "12 attributes of type quatf[]") {
+	if !strings.Contains(im.Summary(), "attributes of type quatf[], which the scene model does not carry (12)") {
 		t.Errorf("summary %s", im.Summary())
 	}
 	want, n := sceneDigest(t, mustFormat(t, "usdc"), src)
@@ -215,7 +215,7 @@ func TestImportRefuses(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing.usdc"), "no such file"},
 		{pq, "a parquet file; a source is a USD layer"},
-		{empty, "holds no attribute value the scene model carries (left out: 1 relationships"},
+		{empty, "holds no attribute value the scene model carries (left out: relationships, which a scene does not hold (1))"},
 		{"relative.usdc", "not absolute"},
 	} {
 		errs := Validate(Config{Name: "x", Source: c.path})
