@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/formats/usdc"
+	"github.com/scenebench/runner/internal/testenv"
 	"github.com/scenebench/runner/runner/results"
 )
 
@@ -17,7 +19,8 @@ import (
 // attributes of types the scene model does not carry, a variant set), over
 // usdc, usda and parquet: every cell ends ok, every step's digest agrees
 // across formats, the traversal of every property digests exactly the
-// values the source layer holds, and the results and reports say what was
+// values the source layer holds, OpenUSD reads the usd files written from
+// it to the source's values, and the results and reports say what was
 // imported and what was left out.
 func TestApplySourceDataset(t *testing.T) {
 	dir := t.TempDir()
@@ -120,6 +123,7 @@ func TestApplySourceDataset(t *testing.T) {
 			t.Errorf("%s does not say what was imported and left out (%v)", report, err)
 		}
 	}
+	openUSDAgrees(t, layer, f.Datasets[0].Files)
 	code, stdout, _ = runCmd(t, "plan", path)
 	if code != 0 || !strings.Contains(stdout, "26 prims, 224 values of 24 properties") || !strings.Contains(stdout, "left out:") {
 		t.Errorf("plan: exit %d\n%s", code, stdout)
@@ -156,4 +160,57 @@ func sourceDigest(t *testing.T, path string) string {
 		}
 	}
 	return dg.Hex()
+}
+
+// openUSDAgrees has OpenUSD read the source layer and the usd files the
+// import wrote: every attribute value of the source of a type the scene
+// model carries (outside variants) is in each written file, the same as
+// OpenUSD reads it from the source, and the files hold nothing else.
+func openUSDAgrees(t *testing.T, source string, files []results.DataFile) {
+	t.Helper()
+	py := testenv.Python(t, "pxr")
+	args := []string{"dump", source}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".usdc") || strings.HasSuffix(f.Path, ".usda") {
+			args = append(args, f.Path)
+		}
+	}
+	if len(args) < 4 {
+		t.Fatalf("no usd files among %v", files)
+	}
+	out := testenv.RunPython(t, py, filepath.Join("cat", "testdata", "openusd_corpus.py"), args...)
+	values := map[string]map[string]any{} // file -> "path property" -> value
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.UseNumber()
+		var d struct {
+			File  string           `json:"file"`
+			Lines []map[string]any `json:"lines"`
+		}
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]any{}
+		for _, l := range d.Lines {
+			typ, _ := l["type"].(string)
+			path, _ := l["path"].(string)
+			if _, ok := formats.SceneTypeOf(typ); !ok || l["value"] == nil || strings.Contains(path, "{") {
+				continue
+			}
+			m[path+" "+l["property"].(string)] = l["value"]
+		}
+		values[d.File] = m
+	}
+	want := values[source]
+	for _, f := range args[2:] {
+		got := values[f]
+		if len(got) != len(want) {
+			t.Errorf("OpenUSD reads %d values from %s, %d from the source", len(got), filepath.Base(f), len(want))
+		}
+		for k, w := range want {
+			if g, ok := got[k]; !ok || !reflect.DeepEqual(g, w) {
+				t.Errorf("%s: %s = %v, the source has %v", filepath.Base(f), k, g, w)
+			}
+		}
+	}
 }
