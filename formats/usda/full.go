@@ -36,7 +36,7 @@ func ReadLayer(path string) (*sdf.Layer, error) {
 // parseFull parses a whole layer held in data; file names it in errors.
 func parseFull(file string, data []byte) (*sdf.Layer, error) {
 	p := &parser{file: file, data: data}
-	f := &full{p: p}
+	f := &full{p: p, paths: map[string]bool{}}
 	l, err := f.layer()
 	if err != nil {
 		return nil, err
@@ -48,6 +48,7 @@ func parseFull(file string, data []byte) (*sdf.Layer, error) {
 type full struct {
 	p     *parser
 	depth int
+	paths map[string]bool // prim and variant paths declared so far
 }
 
 // sep skips white space, comments and the ';' that may separate
@@ -895,6 +896,10 @@ func (f *full) prim(specifier, parent string, at int) (*sdf.Prim, error) {
 	}
 	prim.Name = name
 	prim.Path = childPath(parent, name)
+	if f.paths[prim.Path] {
+		return nil, p.errAt(nat, "prim %s is declared twice", prim.Path)
+	}
+	f.paths[prim.Path] = true
 	return prim, f.primBody(prim)
 }
 

@@ -98,6 +98,7 @@ func TestFullErrors(t *testing.T) {
 		{hdr + "def \"A\" {\n  double x.spline = {\n", "block is not closed"},
 		{hdr + "def \"A\" {\n  rel r[</B>] {}\n}", "relational attributes (rel name[<target>]) are not supported"},
 		{"#usda 2.0\n", "not a usda layer"},
+		{hdr + "def \"A\" {\n}\nover \"A\" {\n}", `bad.usda:4:6: prim /A is declared twice`},
 	}
 	for _, c := range cases {
 		_, err := parseFull("bad.usda", []byte(c.text))
