@@ -36,29 +36,28 @@ func (l *Layer) JSON(w io.Writer) error {
 		j.fields(l.Metadata)
 		j.close()
 	}
-	var walk func(ps []*Prim, variant bool) error
-	walk = func(ps []*Prim, variant bool) error {
-		for _, p := range ps {
-			j.prim(p, variant)
-			for _, prop := range p.Properties {
-				j.property(p.Path, prop)
-			}
-			if err := j.flush(false); err != nil {
-				return err
-			}
-			for _, vs := range p.VariantSets {
-				if err := walk(vs.Variants, true); err != nil {
+	var walk func(p *Prim, variant bool) error
+	walk = func(p *Prim, variant bool) error {
+		j.prim(p, variant)
+		for _, prop := range p.Properties {
+			j.property(p.Path, prop)
+		}
+		if err := j.flush(false); err != nil {
+			return err
+		}
+		for _, vs := range p.VariantSets {
+			for _, v := range vs.Variants {
+				if err := walk(v, true); err != nil {
 					return err
 				}
 			}
-			if err := walk(p.Children, false); err != nil {
-				return err
-			}
 		}
-		return nil
+		return p.EachChild(func(c *Prim) error { return walk(c, false) })
 	}
-	if err := walk(l.Prims, false); err != nil {
-		return err
+	for _, p := range l.Prims {
+		if err := walk(p, false); err != nil {
+			return err
+		}
 	}
 	return j.flush(true)
 }

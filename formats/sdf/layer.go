@@ -17,6 +17,9 @@ type Layer struct {
 	Metadata []Field
 	// Prims are the root prims, in the layer's order.
 	Prims []*Prim
+	// Durations is set when the layer holds duration values, which
+	// OpenUSD writes only in text of version 1.4.
+	Durations bool
 }
 
 // Prim is a prim spec, or the prim spec of a variant.
@@ -35,7 +38,24 @@ type Prim struct {
 	Metadata    []Field
 	Properties  []*Property
 	VariantSets []*VariantSet
-	Children    []*Prim
+	// Children are the child prims, or, for a layer read as it is
+	// visited, nil and Lazy reads them one by one: use EachChild.
+	Children []*Prim
+	Lazy     func(yield func(*Prim) error) error
+}
+
+// EachChild calls fn for each child prim in order, reading them as they
+// come when the layer is read lazily; it stops at fn's first error.
+func (p *Prim) EachChild(fn func(*Prim) error) error {
+	if p.Lazy != nil {
+		return p.Lazy(fn)
+	}
+	for _, c := range p.Children {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // VariantSet is a prim's variant set: its variants, each a prim spec.
@@ -95,23 +115,32 @@ func FieldOf(fields []Field, name string) *Value {
 }
 
 // Walk calls fn for every prim spec of the layer, depth first: each prim,
-// then its variants (and what is inside them), then its children.
-func (l *Layer) Walk(fn func(p *Prim)) {
-	var walk func(ps []*Prim)
-	walk = func(ps []*Prim) {
-		for _, p := range ps {
-			fn(p)
-			for _, vs := range p.VariantSets {
-				walk(vs.Variants)
+// then its variants (and what is inside them), then its children. It
+// stops at the first error reading a lazy layer.
+func (l *Layer) Walk(fn func(p *Prim)) error {
+	var walk func(p *Prim) error
+	walk = func(p *Prim) error {
+		fn(p)
+		for _, vs := range p.VariantSets {
+			for _, v := range vs.Variants {
+				if err := walk(v); err != nil {
+					return err
+				}
 			}
-			walk(p.Children)
+		}
+		return p.EachChild(walk)
+	}
+	for _, p := range l.Prims {
+		if err := walk(p); err != nil {
+			return err
 		}
 	}
-	walk(l.Prims)
+	return nil
 }
 
 // LayerOpener is implemented by the formats that read whole layers (usda,
-// usdc): OpenLayer reads everything the file holds.
+// usdc): OpenLayer reads everything the file holds, possibly as it is
+// visited (Prim.Lazy); release frees the file once the layer is done with.
 type LayerOpener interface {
-	OpenLayer(path string) (*Layer, error)
+	OpenLayer(path string) (l *Layer, release func() error, err error)
 }

@@ -81,7 +81,9 @@ func NewScene(file string, l *Layer) *Scene {
 					s.countVariant(v)
 				}
 			}
-			walk(p.Children)
+			var kids []*Prim
+			p.EachChild(func(c *Prim) error { kids = append(kids, c); return nil })
+			walk(kids)
 		}
 	}
 	walk(l.Prims)
@@ -146,9 +148,7 @@ func (s *Scene) countVariant(p *Prim) {
 			s.countVariant(v)
 		}
 	}
-	for _, c := range p.Children {
-		s.countVariant(c)
-	}
+	p.EachChild(func(c *Prim) error { s.countVariant(c); return nil })
 }
 
 // Properties implements formats.Reader.

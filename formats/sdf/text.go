@@ -2,7 +2,6 @@ package sdf
 
 import (
 	"io"
-	"strings"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -17,13 +16,9 @@ func (l *Layer) Text(w io.Writer) error {
 	t := &textWriter{w: w, buf: make([]byte, 0, 64<<10)}
 	// OpenUSD writes durations only in text of version 1.4.
 	header := "#usda 1.0\n"
-	l.Walk(func(p *Prim) {
-		for _, prop := range p.Properties {
-			if strings.HasPrefix(prop.TypeName, "duration") {
-				header = "#usda 1.4\n"
-			}
-		}
-	})
+	if l.Durations {
+		header = "#usda 1.4\n"
+	}
 	t.buf = append(t.buf, header...)
 	md, order := splitOrder(l.Metadata, "primOrder")
 	if len(md) > 0 {
@@ -377,14 +372,15 @@ func (t *textWriter) prim(p *Prim, d int, variant bool) error {
 		t.property(prop, d+1)
 		content = true
 	}
-	for i, c := range p.Children {
-		if content || i > 0 {
+	err := p.EachChild(func(c *Prim) error {
+		if content {
 			t.buf = append(t.buf, '\n')
 		}
-		if err := t.prim(c, d+1, false); err != nil {
-			return err
-		}
 		content = true
+		return t.prim(c, d+1, false)
+	})
+	if err != nil {
+		return err
 	}
 	for _, vs := range p.VariantSets {
 		if content {

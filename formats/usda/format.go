@@ -65,4 +65,7 @@ func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 }
 
 // OpenLayer reads the whole layer at path (sdf.LayerOpener).
-func (Format) OpenLayer(path string) (*sdf.Layer, error) { return ReadLayer(path) }
+func (Format) OpenLayer(path string) (*sdf.Layer, func() error, error) {
+	l, err := ReadLayer(path)
+	return l, func() error { return nil }, err
+}

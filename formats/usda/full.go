@@ -46,9 +46,10 @@ func parseFull(file string, data []byte) (*sdf.Layer, error) {
 
 // full is the parser of the whole grammar, on the fast parser's lexing.
 type full struct {
-	p     *parser
-	depth int
-	paths map[string]bool // prim and variant paths declared so far
+	p         *parser
+	depth     int
+	paths     map[string]bool // prim and variant paths declared so far
+	durations bool            // an attribute of type duration was declared
 }
 
 // sep skips white space, comments and the ';' that may separate
@@ -118,6 +119,7 @@ func (f *full) layer() (*sdf.Layer, error) {
 	for {
 		f.sep()
 		if p.pos >= len(p.data) {
+			l.Durations = f.durations
 			return l, nil
 		}
 		at := p.pos
@@ -1114,6 +1116,7 @@ declared:
 		if prop.TypeName == "" {
 			prop.TypeName = vt.Name
 		}
+		f.durations = f.durations || strings.HasPrefix(vt.Name, "duration")
 		where = fmt.Sprintf("attribute %s (%s)", where, vt.Name)
 	} else {
 		where = "relationship " + where

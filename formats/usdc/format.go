@@ -57,5 +57,19 @@ func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 	return Open(path)
 }
 
-// OpenLayer reads the whole layer at path (sdf.LayerOpener).
-func (Format) OpenLayer(path string) (*sdf.Layer, error) { return ReadLayer(path) }
+// OpenLayer reads the layer at path as it is visited (sdf.LayerOpener):
+// each prim's children are decoded when reached, so that printing a layer
+// of millions of prims holds one branch at a time. release closes the
+// file.
+func (Format) OpenLayer(path string) (*sdf.Layer, func() error, error) {
+	r, err := Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := r.layer(true)
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return l, r.Close, nil
+}

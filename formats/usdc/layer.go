@@ -30,23 +30,43 @@ func ReadLayer(path string) (*sdf.Layer, error) {
 }
 
 // Layer decodes every spec of the open file.
-func (r *Reader) Layer() (*sdf.Layer, error) {
+func (r *Reader) Layer() (*sdf.Layer, error) { return r.layer(false) }
+
+// layer decodes the file's layer; lazily, each prim's children are decoded
+// as they are visited (sdf.Prim.Lazy), and the reader must stay open
+// until then.
+func (r *Reader) layer(lazy bool) (*sdf.Layer, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.closed {
 		return nil, fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
 	}
-	d := &layerDecoder{c: r.c, specOf: map[string]int{}}
-	d.paths = r.c.pathStrings()
-	for s, p := range r.c.specPath {
-		d.specOf[d.paths[p]] = s
+	c := r.c
+	d := &layerDecoder{c: c, lazy: lazy, r: r, names: map[string]*sdf.ValueType{}}
+	d.specOf = make([]int32, c.numPaths)
+	d.firstChild = make([]int32, c.numPaths)
+	d.nextSibling = make([]int32, c.numPaths)
+	for i := range d.specOf {
+		d.specOf[i], d.firstChild[i] = -1, -1
 	}
-	root, ok := d.specOf["/"]
-	if !ok {
+	for s, p := range c.specPath {
+		d.specOf[p] = int32(s)
+	}
+	for p, parent := range c.pathParent {
+		if parent >= 0 && c.pathTok[p] != unassigned {
+			d.nextSibling[p] = d.firstChild[parent]
+			d.firstChild[parent] = int32(p)
+		}
+	}
+	if c.rootPath < 0 || d.specOf[c.rootPath] < 0 {
 		return nil, fmt.Errorf("usdc: %s: no pseudo-root spec", r.c.name)
 	}
+	root := int(d.specOf[c.rootPath])
 	l := &sdf.Layer{}
-	fields, err := d.fields(root, "/", map[string]bool{"primChildren": true})
+	for _, t := range r.c.tokens {
+		l.Durations = l.Durations || t == "duration" || t == "duration[]"
+	}
+	fields, err := d.fields(root, "/", skipRoot)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +75,9 @@ func (r *Reader) Layer() (*sdf.Layer, error) {
 	if err != nil {
 		return nil, err
 	}
+	under := d.children(uint32(c.rootPath))
 	for _, k := range kids {
-		p, err := d.prim("/"+k, k, false, 0)
+		p, err := d.prim(under[k], "/"+k, k, false, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -65,55 +86,78 @@ func (r *Reader) Layer() (*sdf.Layer, error) {
 	return l, nil
 }
 
-// pathStrings renders every path index as an Sdf path string.
-func (c *crate) pathStrings() []string {
-	out := make([]string, c.numPaths)
-	done := make([]bool, c.numPaths)
-	var render func(p int32, depth int) string
-	render = func(p int32, depth int) string {
-		if p < 0 || int(p) >= c.numPaths || depth > 4096 {
-			return ""
+// The fields that are not metadata: the layer's, a prim's, a variant's, a
+// property's.
+var (
+	skipRoot    = map[string]bool{fPrimChildren: true}
+	skipPrim    = map[string]bool{fPrimChildren: true, fProperties: true, fVariantSetChildren: true, fSpecifier: true, fTypeName: true}
+	skipVariant = map[string]bool{fPrimChildren: true, fProperties: true, fVariantSetChildren: true, fSpecifier: true}
+	skipProp    = map[string]bool{fTypeName: true, fDefault: true, fCustom: true, fVariability: true,
+		fTimeSamples: true, fConnectionPaths: true, "targetPaths": true, fSpline: true}
+)
+
+// children maps the element names of a path's children (prims by name,
+// properties as ".name", variant sets and variants as "{set=name}") to
+// their path indexes.
+func (d *layerDecoder) children(p uint32) map[string]uint32 {
+	m := map[string]uint32{}
+	for ch := d.firstChild[p]; ch >= 0; ch = d.nextSibling[ch] {
+		t := d.c.pathTok[ch]
+		name := d.c.tokens[abs32(t)]
+		if t < 0 {
+			name = "." + name
 		}
-		if done[p] {
-			return out[p]
-		}
-		t := c.pathTok[p]
-		var s string
-		switch {
-		case t == unassigned:
-		case c.pathParent[p] < 0:
-			s = "/"
-		default:
-			parent := render(c.pathParent[p], depth+1)
-			name := c.tokens[abs32(t)]
-			switch {
-			case t < 0:
-				s = parent + "." + name
-			case strings.HasPrefix(name, "{"):
-				s = parent + name
-			case parent == "/" || strings.HasSuffix(parent, "}"):
-				if parent == "/" {
-					s = "/" + name
-				} else {
-					s = parent + name
-				}
-			default:
-				s = parent + "/" + name
-			}
-		}
-		out[p], done[p] = s, true
+		m[name] = uint32(ch)
+	}
+	return m
+}
+
+// pathString renders a path index as an Sdf path, once.
+func (d *layerDecoder) pathString(p uint32) string {
+	if s, ok := d.pathStrs[p]; ok {
 		return s
 	}
-	for p := range c.numPaths {
-		render(int32(p), 0)
+	if d.pathStrs == nil {
+		d.pathStrs = map[uint32]string{}
 	}
-	return out
+	var parts []string
+	q := int32(p)
+	for i := 0; q >= 0 && int(q) < d.c.numPaths && i < 4096; i++ {
+		t := d.c.pathTok[q]
+		if t == unassigned || d.c.pathParent[q] < 0 {
+			break
+		}
+		parts = append(parts, d.c.tokens[abs32(t)])
+		if t < 0 {
+			parts[len(parts)-1] = "." + parts[len(parts)-1]
+		}
+		q = d.c.pathParent[q]
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		part := parts[i]
+		if part[0] != '.' && part[0] != '{' && (b.Len() == 0 || !strings.HasSuffix(b.String(), "}")) {
+			b.WriteByte('/')
+		}
+		b.WriteString(part)
+	}
+	s := b.String()
+	if s == "" {
+		s = "/"
+	}
+	d.pathStrs[p] = s
+	return s
 }
 
 type layerDecoder struct {
-	c      *crate
-	paths  []string
-	specOf map[string]int
+	c *crate
+	// specOf is the spec of each path index (-1 for none); firstChild and
+	// nextSibling list each path's children.
+	specOf, firstChild, nextSibling []int32
+	pathStrs                        map[uint32]string
+	names                           map[string]*sdf.ValueType // value types by name, looked up once
+	lazy                            bool
+	r                               *Reader // held open while a lazy layer is read
 }
 
 // field returns the named field of spec s.
@@ -129,7 +173,7 @@ func (d *layerDecoder) tokens(s int, name string) ([]string, error) {
 	}
 	toks, err := d.c.tokenVector(rep, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w (%s of %s)", err, name, d.paths[d.c.specPath[s]])
+		return nil, fmt.Errorf("%w (%s of %s)", err, name, d.pathString(d.c.specPath[s]))
 	}
 	out := make([]string, len(toks))
 	for i, t := range toks {
@@ -166,19 +210,28 @@ func (d *layerDecoder) fields(s int, where string, skip map[string]bool) ([]sdf.
 	return out, nil
 }
 
-// prim decodes the prim (or variant, when variant is set) at path.
-func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Prim, error) {
+// spec returns the spec of path index pi, which a parent listed as path.
+func (d *layerDecoder) spec(pi uint32, ok bool, path string) (int, error) {
+	if !ok || int(pi) >= len(d.specOf) || d.specOf[pi] < 0 {
+		return 0, fmt.Errorf("usdc: %s: %s is listed but has no spec", d.c.name, path)
+	}
+	return int(d.specOf[pi]), nil
+}
+
+// prim decodes the prim (or variant, when variant is set) at path index pi,
+// path.
+func (d *layerDecoder) prim(pi uint32, path, name string, variant bool, depth int) (*sdf.Prim, error) {
 	if depth > maxPrimDepth {
 		return nil, fmt.Errorf("usdc: %s: prims nested more than %d deep", d.c.name, maxPrimDepth)
 	}
-	s, ok := d.specOf[path]
-	if !ok {
-		return nil, fmt.Errorf("usdc: %s: %s is listed but has no spec", d.c.name, path)
+	s, err := d.spec(pi, true, path)
+	if err != nil {
+		return nil, err
 	}
 	p := &sdf.Prim{Path: path, Name: name}
-	skip := map[string]bool{"primChildren": true, "properties": true, "variantSetChildren": true, fSpecifier: variant}
+	skip := skipVariant
 	if !variant {
-		skip["specifier"], skip["typeName"] = true, true
+		skip = skipPrim
 		p.Specifier = "over"
 		if rep, ok := d.field(s, fSpecifier); ok {
 			v, err := d.value(rep, "", 0)
@@ -202,12 +255,14 @@ func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Pr
 		return nil, err
 	}
 	p.Metadata = md
+	under := d.children(pi)
 	props, err := d.tokens(s, fProperties)
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range props {
-		prop, err := d.property(path+"."+n, n)
+		ppi, ok := under["."+n]
+		prop, err := d.property(ppi, ok, path+"."+n, n)
 		if err != nil {
 			return nil, err
 		}
@@ -219,16 +274,22 @@ func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Pr
 	}
 	for _, set := range sets {
 		vs := &sdf.VariantSet{Name: set}
-		ss, ok := d.specOf[path+"{"+set+"=}"]
-		if !ok {
-			return nil, fmt.Errorf("usdc: %s: variant set %s of %s has no spec", d.c.name, set, path)
+		spi, ok := under["{"+set+"=}"]
+		ss, err := d.spec(spi, ok, path+"{"+set+"=}")
+		if err != nil {
+			return nil, err
 		}
 		names, err := d.tokens(ss, fVariantChildren)
 		if err != nil {
 			return nil, err
 		}
 		for _, vn := range names {
-			v, err := d.prim(path+"{"+set+"="+vn+"}", vn, true, depth+1)
+			sel := "{" + set + "=" + vn + "}"
+			vpi, ok := under[sel]
+			if !ok {
+				return nil, fmt.Errorf("usdc: %s: variant %s%s is listed but has no spec", d.c.name, path, sel)
+			}
+			v, err := d.prim(vpi, path+sel, vn, true, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -240,12 +301,37 @@ func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Pr
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range kids {
-		cp := path + "/" + k
-		if variant {
-			cp = path + k
+	kidPaths := make([]uint32, len(kids))
+	for i, k := range kids {
+		cpi, ok := under[k]
+		if !ok {
+			return nil, fmt.Errorf("usdc: %s: %s lists child %s, which has no spec", d.c.name, path, k)
 		}
-		child, err := d.prim(cp, k, false, depth+1)
+		kidPaths[i] = cpi
+	}
+	childPath := func(k string) string {
+		if variant {
+			return path + k
+		}
+		return path + "/" + k
+	}
+	if d.lazy && len(kids) > 0 {
+		p.Lazy = func(yield func(*sdf.Prim) error) error {
+			for i, k := range kids {
+				child, err := d.lockedPrim(kidPaths[i], childPath(k), k, depth+1)
+				if err != nil {
+					return err
+				}
+				if err := yield(child); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return p, nil
+	}
+	for i, k := range kids {
+		child, err := d.prim(kidPaths[i], childPath(k), k, false, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -254,11 +340,22 @@ func (d *layerDecoder) prim(path, name string, variant bool, depth int) (*sdf.Pr
 	return p, nil
 }
 
-// property decodes the attribute or relationship at path.
-func (d *layerDecoder) property(path, name string) (*sdf.Property, error) {
-	s, ok := d.specOf[path]
-	if !ok {
-		return nil, fmt.Errorf("usdc: %s: property %s is listed but has no spec", d.c.name, path)
+// lockedPrim decodes a prim of a lazy layer, checking that the file is
+// still open.
+func (d *layerDecoder) lockedPrim(pi uint32, path, name string, depth int) (*sdf.Prim, error) {
+	d.r.mu.RLock()
+	defer d.r.mu.RUnlock()
+	if d.r.closed {
+		return nil, fmt.Errorf("usdc: %s: %w", d.c.name, errClosed)
+	}
+	return d.prim(pi, path, name, false, depth)
+}
+
+// property decodes the attribute or relationship at path index pi, path.
+func (d *layerDecoder) property(pi uint32, ok bool, path, name string) (*sdf.Property, error) {
+	s, err := d.spec(pi, ok, path)
+	if err != nil {
+		return nil, err
 	}
 	p := &sdf.Property{Name: name, Relationship: d.c.specType[s] == specRelationship}
 	if rep, ok := d.field(s, fTypeName); ok {
@@ -273,9 +370,7 @@ func (d *layerDecoder) property(path, name string) (*sdf.Property, error) {
 	if rep, ok := d.field(s, fDefault); ok && p.TypeName == "" && !p.Relationship {
 		p.TypeName = crateTypeName(rep.typ(), rep.isArray())
 	}
-	skip := map[string]bool{fTypeName: true, fDefault: true, fCustom: true, fVariability: true,
-		fTimeSamples: true, fConnectionPaths: true, "targetPaths": true, fSpline: true}
-	md, err := d.fields(s, path, skip)
+	md, err := d.fields(s, path, skipProp)
 	if err != nil {
 		return nil, err
 	}
@@ -378,9 +473,9 @@ func (d *layerDecoder) value(rep valueRep, typeName string, nest int) (*sdf.Valu
 				typeName += "[]"
 			}
 		}
-		vt, ok := sdf.LookupType(typeName)
+		vt, ok := d.lookupType(typeName)
 		if !ok || vt.Array != rep.isArray() {
-			vt, _ = sdf.LookupType(crateTypeName(t, rep.isArray()))
+			vt, _ = d.lookupType(crateTypeName(t, rep.isArray()))
 		}
 		data, err := d.typed(rep, vt)
 		if err != nil {
@@ -461,6 +556,23 @@ func (d *layerDecoder) value(rep valueRep, typeName string, nest int) (*sdf.Valu
 		return &sdf.Value{Kind: sdf.Unknown, Str: "TimeSamples"}, nil
 	}
 	return &sdf.Value{Kind: sdf.Unknown, Str: typeCodeName(t)}, nil
+}
+
+// lookupType is sdf.LookupType, remembered per name.
+func (d *layerDecoder) lookupType(name string) (sdf.ValueType, bool) {
+	if vt, ok := d.names[name]; ok {
+		if vt == nil {
+			return sdf.ValueType{}, false
+		}
+		return *vt, true
+	}
+	vt, ok := sdf.LookupType(name)
+	if !ok {
+		d.names[name] = nil
+		return vt, false
+	}
+	d.names[name] = &vt
+	return vt, true
 }
 
 func text(typ, s string) *sdf.Value {

@@ -88,11 +88,14 @@ func (r *stream) path() string {
 	if r.err != nil {
 		return ""
 	}
-	if int(k) >= len(r.d.paths) {
-		r.err = fmt.Errorf("usdc: %s: path index %d out of range (%d paths)", r.d.c.name, k, len(r.d.paths))
+	if int(k) >= r.d.c.numPaths {
+		r.err = fmt.Errorf("usdc: %s: path index %d out of range (%d paths)", r.d.c.name, k, r.d.c.numPaths)
 		return ""
 	}
-	return r.d.paths[k]
+	if r.d.c.pathTok[k] == unassigned {
+		return "" // the empty path (a reference without a prim path)
+	}
+	return r.d.pathString(k)
 }
 
 // jump follows a recursive write: an i64 offset relative to where it is

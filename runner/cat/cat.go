@@ -29,6 +29,8 @@ type File struct {
 	Layer *sdf.Layer
 	// Scene is the scene of any other file, nil for a USD file.
 	Scene formats.Reader
+
+	release func() error
 }
 
 // Open recognises the format of the file at path (formats.Detect: by its
@@ -43,11 +45,11 @@ func Open(path string) (*File, error) {
 		return nil, err
 	}
 	if lo, ok := f.(sdf.LayerOpener); ok {
-		l, err := lo.OpenLayer(path)
+		l, release, err := lo.OpenLayer(path)
 		if err != nil {
 			return nil, err
 		}
-		return &File{Format: f.Name(), Layer: l}, nil
+		return &File{Format: f.Name(), Layer: l, release: release}, nil
 	}
 	opts, err := formats.Normalize(f, nil)
 	if err != nil {
@@ -81,6 +83,9 @@ func (f *File) JSON(w io.Writer) error {
 func (f *File) Close() error {
 	if f.Scene != nil {
 		return f.Scene.Close()
+	}
+	if f.release != nil {
+		return f.release()
 	}
 	return nil
 }

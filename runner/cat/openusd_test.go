@@ -310,22 +310,24 @@ func sceneMatchesLayer(t *testing.T, file string, l *sdf.Layer) string {
 	defer r.Close()
 	want := map[string]formats.Value{}
 	var order []string
-	var walk func(ps []*sdf.Prim)
-	walk = func(ps []*sdf.Prim) {
-		for _, p := range ps {
-			for _, prop := range p.Properties {
-				var v formats.Value
-				if !prop.Relationship && prop.Default.Scene(&v) {
-					if _, ok := formats.SceneTypeOf(prop.TypeName); ok {
-						want[p.Path+"."+prop.Name] = v
-						order = append(order, p.Path+"."+prop.Name)
-					}
+	var walk func(p *sdf.Prim) error
+	walk = func(p *sdf.Prim) error {
+		for _, prop := range p.Properties {
+			var v formats.Value
+			if !prop.Relationship && prop.Default.Scene(&v) {
+				if _, ok := formats.SceneTypeOf(prop.TypeName); ok {
+					want[p.Path+"."+prop.Name] = v
+					order = append(order, p.Path+"."+prop.Name)
 				}
 			}
-			walk(p.Children)
+		}
+		return p.EachChild(walk)
+	}
+	for _, p := range l.Prims {
+		if err := walk(p); err != nil {
+			t.Fatal(err)
 		}
 	}
-	walk(l.Prims)
 	prims, err := r.Prims()
 	if err != nil {
 		t.Fatal(err)

@@ -141,10 +141,11 @@ func TestImportSource(t *testing.T) {
 	}
 
 	// The layer's text twin (runner cat's text) imports the same scene.
-	l, err := sdf.LayerOpener(formats.Format(mustFormat(t, "usdc")).(sdf.LayerOpener)).OpenLayer(src)
+	l, release, err := mustFormat(t, "usdc").(sdf.LayerOpener).OpenLayer(src)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer release()
 	var text bytes.Buffer
 	if err := l.Text(&text); err != nil {
 		t.Fatal(err)
@@ -183,10 +184,11 @@ func TestImportCacheKey(t *testing.T) {
 		t.Errorf("same contents, different files: %s, %s", pa, pb)
 	}
 	// Another layer: the scene's text with one value changed.
-	l, err := mustFormat(t, "usdc").(sdf.LayerOpener).OpenLayer(a)
+	l, release, err := mustFormat(t, "usdc").(sdf.LayerOpener).OpenLayer(a)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer release()
 	var text bytes.Buffer
 	l.Text(&text)
 	changed := strings.Replace(text.String(), "double userProperties:cost = 100", "double userProperties:cost = 101", 1)
