@@ -283,6 +283,13 @@ func writePlanAxes(w io.Writer, p *plan.Plan) {
 }
 
 func describeDataset(d dataset.Config) string {
+	if d.Source != "" {
+		im, err := dataset.Import(d)
+		if err != nil {
+			return "source " + d.Source + ": " + err.Error()
+		}
+		return im.Summary()
+	}
 	parts := []string{fmt.Sprintf("%d prims", d.Prims), d.Hierarchy}
 	if d.Hierarchy == "balanced" {
 		parts[1] = fmt.Sprintf("balanced depth %d fanout %d", d.Depth, d.Fanout)

@@ -3,6 +3,8 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -61,6 +63,9 @@ func (l *loader) loadDatasets() []dataset.Config {
 
 // datasetBlock checks one dataset block and expands its sweeps.
 func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
+	if db.Source != nil {
+		return l.sourceDataset(db)
+	}
 	errsBefore, unknownsBefore := len(l.diags.Diagnostics), l.unknowns
 	bad := func() bool {
 		for _, d := range l.diags.Diagnostics[errsBefore:] {
@@ -216,6 +221,50 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	return cfgs
 }
 
+// sourceDataset checks a dataset block that imports a layer (source =
+// "path"): nothing else may shape it, and the layer must import.
+func (l *loader) sourceDataset(db *datasetBlock) []dataset.Config {
+	bad := false
+	for _, a := range []*hcl.Attribute{db.Prims, db.Hierarchy, db.Depth, db.Fanout, db.Seed, db.Schema, db.Payload} {
+		if a != nil {
+			l.add(errorAt(a.NameRange, "Conflicting argument",
+				fmt.Sprintf("Dataset %q imports a layer (source); %s comes from the layer and cannot be set.", db.Name, a.Name)))
+			bad = true
+		}
+	}
+	for _, pb := range db.Properties {
+		l.add(errorAt(pb.DefRange, "Conflicting block",
+			fmt.Sprintf("Dataset %q imports a layer (source); its properties come from the layer, so it takes no property blocks.", db.Name)))
+		bad = true
+	}
+	src, ok := l.str(db.Source)
+	if !ok || bad {
+		return nil
+	}
+	if strings.TrimSpace(src) == "" {
+		l.valueError(db.Source.Expr.Range(), db.Source, "source must name a layer file, not be empty.")
+		return nil
+	}
+	// A relative path is relative to the spec file.
+	written := src
+	if !filepath.IsAbs(src) {
+		src = filepath.Join(filepath.Dir(db.DefRange.Filename), src)
+	}
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	c := dataset.Config{Name: db.Name, Source: src}
+	im, err := dataset.Import(c)
+	if err != nil {
+		msg := strings.ReplaceAll(strings.TrimSuffix(err.Error(), "."), src, written)
+		l.add(errorAt(db.Source.Expr.Range(), "Invalid dataset source",
+			fmt.Sprintf("Dataset %q cannot import its source: %s.", db.Name, msg)))
+		return nil
+	}
+	c.Prims, c.Hierarchy, c.Schema = im.Prims, dataset.HierarchySource, "source"
+	return []dataset.Config{c}
+}
+
 // datasetErrorRange finds the attribute a dataset.ConfigError is about.
 func datasetErrorRange(db *datasetBlock, ce *dataset.ConfigError) hcl.Range {
 	pick := func(a *hcl.Attribute, fallback hcl.Range) hcl.Range {
@@ -280,12 +329,15 @@ func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
 		var typ formats.Type
 		if pb.Type == nil {
 			l.add(errorAt(pb.DefRange, "Missing required argument",
-				fmt.Sprintf("Property %q needs a type, one of %s.", pb.Name, strings.Join(formats.TypeNames(), ", "))))
+				fmt.Sprintf("Property %q needs a type, one of %s.", pb.Name, strings.Join(dataset.GeneratedTypes(), ", "))))
 		} else if s, ok := l.str(pb.Type); ok {
 			t, known := formats.ParseType(s)
-			if !known {
+			if known && !slices.Contains(dataset.GeneratedTypes(), s) {
 				l.add(errorAt(pb.Type.Expr.Range(), "Unknown property type",
-					fmt.Sprintf("%q is not a property type; use one of %s.", s, strings.Join(formats.TypeNames(), ", "))))
+					fmt.Sprintf("Type %s comes only from imported layers (source); generated properties use one of %s.", s, strings.Join(dataset.GeneratedTypes(), ", "))))
+			} else if !known {
+				l.add(errorAt(pb.Type.Expr.Range(), "Unknown property type",
+					fmt.Sprintf("%q is not a property type; use one of %s.", s, strings.Join(dataset.GeneratedTypes(), ", "))))
 			} else {
 				typ = t
 				pc.Type = s
