@@ -401,6 +401,114 @@ func (s *Scene) VerifyConcurrent(t testing.TB, r formats.Reader, goroutines int)
 	}
 }
 
+// VerifyHandles checks a reader's handles (its own Resolver, or the one
+// formats.Resolve builds): every read by handles and every scan, whole and
+// in ranges, gives what Get gives; bad handles and names give not-found
+// errors; a warm read by handles of a reader that resolves them itself
+// allocates nothing.
+func (s *Scene) VerifyHandles(t testing.TB, r formats.Reader) {
+	t.Helper()
+	res, err := formats.Resolve(r)
+	if err != nil {
+		t.Fatalf("Resolve: %v", err)
+	}
+	var names []string
+	var hs []formats.PropertyHandle
+	seen := map[string]bool{}
+	for _, p := range r.Properties() {
+		if seen[p.Name] {
+			continue
+		}
+		seen[p.Name] = true
+		h, err := res.ResolveProperty(p.Name)
+		if err != nil {
+			t.Fatalf("ResolveProperty(%s): %v", p.Name, err)
+		}
+		names, hs = append(names, p.Name), append(hs, h)
+	}
+	if _, err := res.ResolveProperty("no_such_property"); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("ResolveProperty of an unknown name: err = %v, want a not-found error", err)
+	}
+	if _, err := res.ResolvePrim("/World/NoSuchPrim"); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("ResolvePrim of an unknown prim: err = %v, want a not-found error", err)
+	}
+	var v, want formats.Value
+	if err := res.GetHandle(formats.PrimHandle(len(s.Paths)), hs[0], &v); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("GetHandle of a prim handle out of range: err = %v, want a not-found error", err)
+	}
+	if err := res.GetHandle(-1, hs[0], &v); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("GetHandle of a negative prim handle: err = %v, want a not-found error", err)
+	}
+	// Every read by handles is Get's.
+	check := func(i int, j int, got *formats.Value, gotErr error) {
+		t.Helper()
+		wantErr := r.Get(s.Paths[i], names[j], &want)
+		switch {
+		case (gotErr == nil) != (wantErr == nil) || (gotErr != nil && errors.Is(gotErr, formats.ErrNoValue) != errors.Is(wantErr, formats.ErrNoValue)):
+			t.Fatalf("%s %s by handles: err = %v, Get's %v", s.Paths[i], names[j], gotErr, wantErr)
+		case gotErr == nil && !got.Equal(&want):
+			t.Fatalf("%s %s by handles = %s %s, Get's %s %s", s.Paths[i], names[j], got.Type, got.String(), want.Type, want.String())
+		}
+	}
+	for i, p := range s.Paths {
+		ph, err := res.ResolvePrim(p)
+		if err != nil {
+			t.Fatalf("ResolvePrim(%s): %v", p, err)
+		}
+		if int(ph) != i {
+			t.Fatalf("ResolvePrim(%s) = %d, want %d (its index in layer order)", p, ph, i)
+		}
+		for j, h := range hs {
+			err := res.GetHandle(ph, h, &v)
+			check(i, j, &v, err)
+		}
+	}
+	// Scans: the whole scene and a range inside it.
+	for _, rng := range [][2]int{{0, len(s.Paths)}, {len(s.Paths) / 3, len(s.Paths) / 3 * 2}, {1, 1}} {
+		next := rng[0]
+		err := formats.Scan(res, len(s.Paths), hs, formats.PrimHandle(rng[0]), formats.PrimHandle(rng[1]), func(p formats.PrimHandle, vals []formats.Value, has []bool) error {
+			if int(p) != next {
+				return fmt.Errorf("scan visited prim %d, want %d (layer order)", p, next)
+			}
+			next++
+			for j := range hs {
+				var err error
+				if !has[j] {
+					err = formats.ErrNoValue
+				}
+				check(int(p), j, &vals[j], err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("scan of %v: %v", rng, err)
+		}
+		if next != rng[1] {
+			t.Fatalf("scan of %v stopped at prim %d", rng, next)
+		}
+	}
+	stop := errors.New("stop")
+	if err := formats.Scan(res, len(s.Paths), hs, 0, formats.PrimHandle(len(s.Paths)), func(formats.PrimHandle, []formats.Value, []bool) error { return stop }); err != stop {
+		t.Errorf("scan returned %v, want fn's error as it is", err)
+	}
+	if err := formats.Scan(res, len(s.Paths), hs, 0, formats.PrimHandle(len(s.Paths)+1), func(formats.PrimHandle, []formats.Value, []bool) error { return nil }); err == nil {
+		t.Error("a scan past the last prim was accepted")
+	}
+	// A warm read by a reader's own handles allocates nothing.
+	if _, own := r.(formats.Resolver); own {
+		for j, h := range hs {
+			if s.Cols[j].Has(0) && s.Cols[j].Property.Name == names[j] {
+				if err := res.GetHandle(0, h, &v); err != nil {
+					t.Fatal(err)
+				}
+				if n := testing.AllocsPerRun(100, func() { _ = res.GetHandle(0, h, &v) }); n != 0 {
+					t.Errorf("a warm GetHandle of %s allocates %.1f times per read", names[j], n)
+				}
+			}
+		}
+	}
+}
+
 // Run is the whole conformance suite for one format and option set.
 func Run(t *testing.T, f formats.Format, opts map[string]any) {
 	norm, err := formats.Normalize(f, opts)
@@ -426,6 +534,7 @@ func Run(t *testing.T, f formats.Format, opts map[string]any) {
 			s.Verify(t, r)
 			s.VerifyErrors(t, r)
 			s.VerifyConcurrent(t, r, 4)
+			s.VerifyHandles(t, r)
 		})
 	}
 }
