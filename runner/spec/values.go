@@ -199,12 +199,12 @@ func (l *loader) intValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range, min, 
 	if acc != big.Exact || i < min || i > max {
 		if bf.Cmp(new(big.Float).SetInt64(min)) < 0 {
 			if min == 1 {
-				l.valueError(rng, attr, "%s must be a positive whole number, not %s.", attr.Name, bf.Text('g', -1))
+				l.valueError(rng, attr, "%s must be a positive whole number, not %s.", attr.Name, numberText(bf))
 			} else {
-				l.valueError(rng, attr, "%s must be at least %d, not %s.", attr.Name, min, bf.Text('g', -1))
+				l.valueError(rng, attr, "%s must be at least %d, not %s.", attr.Name, min, numberText(bf))
 			}
 		} else {
-			l.valueError(rng, attr, "%s must be at most %d, not %s.", attr.Name, max, bf.Text('g', -1))
+			l.valueError(rng, attr, "%s must be at most %d, not %s.", attr.Name, max, numberText(bf))
 		}
 		return 0, false
 	}
@@ -219,7 +219,7 @@ func (l *loader) uintValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (uin
 	}
 	u, acc := bf.Uint64()
 	if acc != big.Exact {
-		l.valueError(rng, attr, "%s must be a whole number from 0 to %d, not %s.", attr.Name, uint64(math.MaxUint64), bf.Text('g', -1))
+		l.valueError(rng, attr, "%s must be a whole number from 0 to %d, not %s.", attr.Name, uint64(math.MaxUint64), numberText(bf))
 		return 0, false
 	}
 	return u, true
@@ -253,7 +253,7 @@ func (l *loader) number(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (*big.F
 		return nil, false
 	}
 	if !bf.IsInt() {
-		l.valueError(rng, attr, "%s must be a whole number, not %s.", attr.Name, bf.Text('g', -1))
+		l.valueError(rng, attr, "%s must be a whole number, not %s.", attr.Name, numberText(bf))
 		return nil, false
 	}
 	return bf, true
@@ -394,4 +394,15 @@ func joinQuoted(ss []string, conj string) string {
 
 func sortByPos[T any](xs []T, pos func(T) hcl.Pos) {
 	sort.SliceStable(xs, func(i, j int) bool { return pos(xs[i]).Byte < pos(xs[j]).Byte })
+}
+
+// numberText prints a number as a spec would write it: a whole number of
+// up to 30 digits in full (2147483648, not 2.147483648e+09), anything else
+// in the shortest form that reads back exactly.
+func numberText(bf *big.Float) string {
+	if bf.IsInt() && bf.MantExp(nil) <= 100 {
+		i, _ := bf.Int(nil)
+		return i.String()
+	}
+	return bf.Text('g', -1)
 }
