@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 	"github.com/scenebench/runner/formats/usdc"
 	"github.com/scenebench/runner/internal/testenv"
 	"github.com/scenebench/runner/runner/results"
@@ -132,7 +134,9 @@ func TestApplySourceDataset(t *testing.T) {
 
 // sourceDigest digests every value of the layer's scene as a traversal of
 // every property reads it: prims in layer order, properties in the order
-// the layer first declares them, pairs without a value skipped.
+// the import gives its columns (first appearance in layer order, a prim's
+// names in OpenUSD's order: by name, dictionary order), pairs without a
+// value skipped.
 func sourceDigest(t *testing.T, path string) string {
 	t.Helper()
 	r, err := usdc.Open(path)
@@ -141,17 +145,28 @@ func sourceDigest(t *testing.T, path string) string {
 	}
 	defer r.Close()
 	prims, _ := r.Prims()
-	var names []string
+	var all []string
 	seen := map[string]bool{}
 	for _, p := range r.Properties() {
 		if !seen[p.Name] {
 			seen[p.Name] = true
-			names = append(names, p.Name)
+			all = append(all, p.Name)
+		}
+	}
+	sort.SliceStable(all, func(a, b int) bool { return sdf.DictionaryLess(all[a], all[b]) })
+	var names []string
+	column := map[string]bool{}
+	var v formats.Value
+	for _, p := range prims {
+		for _, n := range all {
+			if !column[n] && r.Get(p, n, &v) == nil {
+				column[n] = true
+				names = append(names, n)
+			}
 		}
 	}
 	var dg formats.Digest
 	dg.Reset()
-	var v formats.Value
 	for _, p := range prims {
 		for _, n := range names {
 			if r.Get(p, n, &v) == nil {
