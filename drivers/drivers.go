@@ -30,6 +30,8 @@ var shipped = []Shipped{
 		Doc: "OpenUSD from PyPI (usd-core) through Python; option api = \"sdf\" (Sdf.Layer) or \"usd\" (Usd.Stage)"},
 	{Name: "openusd-cpp", Launcher: "openusd-cpp/run", Built: "openusd-cpp/build/openusd-cpp",
 		Doc: "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp"},
+	{Name: "arrow-cpp", Launcher: "arrow-cpp/run", Built: "arrow-cpp/build/arrow-cpp",
+		Doc: "Arrow C++'s Parquet reader from the pyarrow wheel (parquet::arrow::FileReader); parquet only"},
 }
 
 // Lookup returns the shipped driver called name.
