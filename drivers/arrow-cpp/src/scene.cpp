@@ -264,12 +264,15 @@ bool Scene::ReadPathColumn(bool index, std::string* err) {
 
 bool Scene::ListPaths(std::string* err) {
   if (!paths_.empty() || rows_ == 0) return true;
+  bool ok;
   try {
-    return ReadPathColumn(false, err);
+    ok = ReadPathColumn(false, err);
   } catch (const std::exception& e) {
     *err = e.what();
-    return false;
+    ok = false;
   }
+  if (!ok) *err = file_ + ": " + *err;
+  return ok;
 }
 
 bool Scene::ReadAt(int64_t off, int64_t n, void* dst, std::string* err) {
@@ -317,6 +320,12 @@ bool Scene::ReadTrailer(bool* found, std::string* err) {
 }
 
 bool Scene::FindRow(std::string_view path, int64_t* row, std::string* err) {
+  if (findRow(path, row, err)) return true;
+  *err = file_ + ": " + *err;
+  return false;
+}
+
+bool Scene::findRow(std::string_view path, int64_t* row, std::string* err) {
   *row = -1;
   if (!lazy_) {
     auto it = index_.find(path);
@@ -359,6 +368,12 @@ bool Scene::FindRow(std::string_view path, int64_t* row, std::string* err) {
 // Load reads one column chunk into an Arrow array and resolves what a read
 // needs from it.
 bool Scene::Load(int c, int64_t g, Block* b, std::string* err) {
+  if (load(c, g, b, err)) return true;
+  *err = file_ + ": " + *err;
+  return false;
+}
+
+bool Scene::load(int c, int64_t g, Block* b, std::string* err) {
   const Property& p = props_[c];
   if (p.code == kInvalid) {
     *err = "property \"" + p.name + "\" is " + p.type + ", a type this driver does not read (codes 1 to 13 only)";

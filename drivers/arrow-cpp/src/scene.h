@@ -124,7 +124,10 @@ class Scene {
   bool ReadScene(std::string* err);
   bool ReadPathColumn(bool index, std::string* err);
   bool ReadTrailer(bool* found, std::string* err);
+  // Load and FindRow's failures name the file; load and findRow do the work.
   bool Load(int c, int64_t g, Block* b, std::string* err);
+  bool load(int c, int64_t g, Block* b, std::string* err);
+  bool findRow(std::string_view path, int64_t* row, std::string* err);
   bool ReadAt(int64_t off, int64_t n, void* dst, std::string* err);
   void Locate(int64_t row, int64_t* g, int64_t* i) const {
     if (rgSize_ > 0) {
