@@ -320,6 +320,9 @@ type StepResult struct {
 	MinorFaults uint64          `json:"minor_faults"`
 	GoHeap      uint64          `json:"go_heap"`
 	Probes      []results.Probe `json:"probes,omitempty"`
+	// Parts time the kinds of work of a mixed step, as the reader gave
+	// them (checked against the step's expected parts).
+	Parts []protocol.Part `json:"parts,omitempty"`
 }
 
 // Step runs one step on the reader and measures it from outside: the peak
@@ -388,6 +391,9 @@ func (s *Session) Step(ctx context.Context, req *protocol.Step, want protocol.Ex
 	sr.NS, sr.Ops, sr.Batched, sr.Digest, sr.Values = r.NS, r.Ops, r.Batched, r.Digest, r.Values
 	sr.GoHeap = uint64(r.Extra[ExtraGoHeap])
 	sr.Probes = probes
+	if want.Parts != nil {
+		sr.Parts = r.Parts
+	}
 	return sr, nil
 }
 

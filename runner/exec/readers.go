@@ -36,7 +36,7 @@ const probeTimeout = 2 * time.Minute
 
 // goCapabilities are the Go reader's, known without starting it.
 func goCapabilities() *protocol.Capabilities {
-	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true}
+	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true, ThreadOps: ops.ThreadOps()}
 }
 
 // Command returns how to start the named driver: a shipped one, or one the
@@ -171,7 +171,10 @@ func skipReason(r *reader, c *plan.Cell) string {
 		if n.Compose != "" && !slices.Contains(caps.Compose, n.Compose) {
 			return fmt.Sprintf("%s does not compose (step %s: compose = %q)", who, s.Name, n.Compose)
 		}
-		if n.Threads && !caps.Threads {
+		if n.Threads && !caps.ThreadsFor(s.Op) {
+			if caps.Threads {
+				return fmt.Sprintf("%s runs no %s step on several threads (step %s: threads = %d)", who, s.Op, s.Name, s.Args.Int("threads"))
+			}
 			return fmt.Sprintf("%s reads on one thread (step %s: threads = %d)", who, s.Name, s.Args.Int("threads"))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -28,9 +29,11 @@ import (
 // XXH64 of the chunk digests as little-endian u64s in chunk order.
 //
 // Spec: property or properties (default: every property), order ("layer",
-// "random", "reverse"), seed (for "random"), limit (only the first limit
-// prims of the order; 0 = all), probes (time and RSS recorded that many
-// times along the way), threads.
+// "random", "reverse"), seed (for "random" and fraction), fraction (a
+// seeded random share of the prims, read in the order asked: a sparse
+// traversal), limit (only the first limit prims of the order; 0 = all),
+// probes (time and RSS recorded that many times along the way), threads.
+// A list of threads or fractions sweeps the scenario (see Attr.Sweep).
 //
 // Request: "properties" (names, never empty), "order" ("layer", "reverse"
 // or "indices"), "indices" (for "indices": positions in layer order, read
@@ -66,13 +69,15 @@ func (Traverse) Attrs() []Attr {
 			Check: checkProperty, Properties: true},
 		{Decl: param.Decl{Name: "order", Kind: param.String, Default: "layer", Allowed: Orders,
 			Doc: "layer order, a random permutation, or reversed"}},
-		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0), Doc: `seed of order = "random"`}},
+		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0), Doc: `seed of order = "random" and of fraction`}},
+		{Decl: param.Decl{Name: "fraction", Kind: param.Float, Default: float64(1), FMin: 0, FMax: 1, FMinOpen: true, LabelPrefix: "f",
+			Doc: "read only this share of the prims, a seeded random subset (a sparse traversal)"}, Sweep: true},
 		{Decl: param.Decl{Name: "limit", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxLimit,
 			Doc: "read only the first limit prims of the order (0 = all)"}},
 		{Decl: param.Decl{Name: "probes", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxProbes,
 			Doc: "record time and RSS this many times along the way"}},
-		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads,
-			Doc: "split the prims over this many threads"}},
+		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
+			Doc: "split the prims over this many threads"}, Sweep: true},
 	}
 }
 
@@ -88,17 +93,19 @@ func (Traverse) Check(args param.Values) (param.Values, error) {
 }
 
 // Request implements Op: every property when none is named, the random
-// order as explicit indices (a PCG(seed, 0) shuffle of layer order) and
-// the probe points.
+// order as explicit indices (a PCG(seed, 0) shuffle of layer order), a
+// fraction as the indices of its subset (the first prims of that same
+// shuffle, in the order asked) and the probe points.
 func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
 	props := s.Args.Strings("properties")
 	if len(props) == 0 {
 		props = t.Scene.Properties()
 	}
 	n := t.Scene.Prims()
+	sparse := SparseCount(n, fractionOf(s.Args))
 	limit := int(s.Args.Int("limit"))
-	count := n
-	if limit > 0 && limit < n {
+	count := sparse
+	if limit > 0 && limit < count {
 		count = limit
 	}
 	req := param.Values{
@@ -108,20 +115,55 @@ func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
 		"threads":    s.Args.Int("threads"),
 		"probe_at":   probePoints(count, int(s.Args.Int("probes"))),
 	}
-	if req.String("order") == "random" {
-		perm := make([]int64, n)
-		for i := range perm {
-			perm[i] = int64(i)
+	if req.String("order") == "random" || sparse < n {
+		idx := Shuffled(n, s.Args.Uint("seed"))[:sparse]
+		switch req.String("order") {
+		case "layer":
+			slices.Sort(idx)
+		case "reverse":
+			slices.Sort(idx)
+			slices.Reverse(idx)
 		}
-		rand.New(rand.NewPCG(s.Args.Uint("seed"), 0)).Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		req["order"], req["indices"] = "indices", perm[:count]
+		req["order"], req["indices"] = "indices", idx[:count]
 	}
 	return req, nil
+}
+
+// fractionOf is a step's fraction, 1 when it has none (steps planned before
+// traversals had one).
+func fractionOf(args param.Values) float64 {
+	if f := args.Float("fraction"); f > 0 && f < 1 {
+		return f
+	}
+	return 1
+}
+
+// SparseCount is how many of n prims a fraction f of them is: rounded to
+// the nearest, at least one (of a non-empty scene).
+func SparseCount(n int, f float64) int {
+	if f >= 1 || n == 0 {
+		return n
+	}
+	return min(max(int(math.Round(float64(n)*f)), 1), n)
+}
+
+// Shuffled is the permutation of 0..n-1 every random choice of prims draws
+// from: a PCG(seed, 0) shuffle of layer order.
+func Shuffled(n int, seed uint64) []int64 {
+	perm := make([]int64, n)
+	for i := range perm {
+		perm[i] = int64(i)
+	}
+	rand.New(rand.NewPCG(seed, 0)).Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	return perm
 }
 
 // Expect implements Op.
 func (Traverse) Expect(req *protocol.Step, t *Target) protocol.Expect {
 	n := int64(t.Scene.Prims())
+	if req.Params.String("order") == "indices" {
+		n = int64(len(req.Params.Ints("indices")))
+	}
 	if l := req.Params.Int("limit"); l > 0 && l < n {
 		n = l
 	}

@@ -41,6 +41,9 @@ const (
 	// TraitFirstValue: a derived step, the open plus the first read after
 	// it, summed within each run: the time to the first value.
 	TraitFirstValue = "first-value"
+	// TraitMixed: the step interleaves kinds of work (traversals and
+	// point reads), timed as a whole and per kind (Step.Parts).
+	TraitMixed = "mixed"
 )
 
 // OpFirstValue is the op of the derived time-to-first-value step, which
@@ -258,6 +261,20 @@ type Step struct {
 	Memory   Memory   `json:"memory"`
 	Probes   []Probe  `json:"probes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Parts time the kinds of work a step mixes, within its own time (a
+	// mix step's "traversal" and "point" reads), in the order the reader
+	// gave them.
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Part is one kind of work within a step over every recorded run: SamplesNS
+// holds, per run, the time of one of its Ops operations (one traversal,
+// one point read), so a part's share of a run is SamplesNS*Ops.
+type Part struct {
+	Name      string    `json:"name"`
+	Ops       int64     `json:"ops"`
+	SamplesNS []float64 `json:"samples_ns"`
+	Stats     Stats     `json:"stats"`
 }
 
 // Startup is a reader's start-up time over the recorded runs.
