@@ -24,6 +24,9 @@ const (
 	StatusTimeout  = "timeout"
 	StatusMismatch = "mismatch"
 	StatusSkipped  = "skipped"
+	// StatusOOM: the kernel's OOM killer ended the reader under the
+	// cell's memory limit. A measured outcome, not a failure of runner.
+	StatusOOM = "oom"
 )
 
 // Step traits.
@@ -116,6 +119,9 @@ type Settings struct {
 	// written before runs were interleaved.
 	Order     string `json:"order,omitempty"`
 	TimeoutNS int64  `json:"timeout_ns"`
+	// MemoryLimitBytes is settings { memory_limit } (0 = none); formats
+	// and scenarios may set lower limits, each cell says its own.
+	MemoryLimitBytes int64 `json:"memory_limit_bytes,omitempty"`
 }
 
 // Report carries the spec's report block. Control is the label of the
@@ -184,6 +190,11 @@ type Dataset struct {
 type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
+	// Base is the scenario block a swept scenario came from, and Axes the
+	// swept values that vary, by attribute, as the name shows them
+	// ({"threads": "t4"}); both empty for a scenario that sweeps nothing.
+	Base string            `json:"base,omitempty"`
+	Axes map[string]string `json:"axes,omitempty"`
 }
 
 // DataFile is one dataset written in one format variant.
@@ -228,6 +239,8 @@ type Cell struct {
 	// (process start-up and library loading, which no step includes),
 	// one sample per recorded run; absent for in-process runs.
 	Startup *Startup `json:"startup,omitempty"`
+	// MemoryLimit is set when the cell was to run under a memory limit.
+	MemoryLimit *MemoryLimit `json:"memory_limit,omitempty"`
 	Steps   []Step   `json:"steps"`
 	// Warnings are measurement warnings about the cell as a whole.
 	Warnings []string `json:"warnings,omitempty"`
@@ -275,6 +288,23 @@ type Part struct {
 	Ops       int64     `json:"ops"`
 	SamplesNS []float64 `json:"samples_ns"`
 	Stats     Stats     `json:"stats"`
+}
+
+// MemoryLimit says how a cell's reader processes were limited: the limit,
+// whether the kernel enforced it and how ("cgroup2", "cgroup1"), or why not.
+type MemoryLimit struct {
+	Bytes     int64  `json:"bytes"`
+	Applied   bool   `json:"applied"`
+	Mechanism string `json:"mechanism,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	// LimitReachedRuns counts the recorded runs whose group reached the
+	// limit (the kernel reclaimed memory or killed), of Runs.
+	LimitReachedRuns int `json:"limit_reached_runs"`
+	Runs             int `json:"runs"`
+	// PeakBytes is the group's peak usage per run: the reader's memory,
+	// page cache it faulted in and kernel memory (absent when the kernel
+	// does not say).
+	PeakBytes *Summary `json:"peak_bytes,omitempty"`
 }
 
 // Startup is a reader's start-up time over the recorded runs.
