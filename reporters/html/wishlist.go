@@ -1,0 +1,262 @@
+package html
+
+import (
+	"fmt"
+	"html/template"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/scenebench/runner/internal/units"
+	"github.com/scenebench/runner/reporters/internal/view"
+)
+
+// wishlist builds the tabs of the wish list's workloads, each only when the
+// results hold it: threads (throughput and speed-up curves), mixed
+// workloads, memory limits (time and peak RSS against the limit).
+func (b *builder) wishlist() ([]*tab, error) {
+	var tabs []*tab
+	for _, build := range []func() (*tab, error){b.threads, b.mixes, b.memoryLimits} {
+		t, err := build()
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			tabs = append(tabs, t)
+		}
+	}
+	return tabs, nil
+}
+
+func (b *builder) curveHeading(dataset, scenario, step string) string {
+	if len(b.r.Datasets) > 1 {
+		return fmt.Sprintf("%s: %s / %s", dataset, scenario, step)
+	}
+	return scenario + " / " + step
+}
+
+func (b *builder) threads() (*tab, error) {
+	curves := b.r.ThreadCurves()
+	if len(curves) == 0 {
+		return nil, nil
+	}
+	t := &tab{ID: "threads", Label: "Threads"}
+	for _, cv := range curves {
+		s := &section{Heading: b.curveHeading(cv.Dataset, cv.Scenario, cv.Step), Level: 2,
+			Text: fmt.Sprintf("Throughput (values read per second, from the median time) and the speed-up over one thread of the same variant; the dashed line is a perfect speed-up. The machine has %d cores.", b.r.File.Environment.Cores)}
+		tbl := &table{Header: []string{"format"}}
+		for _, th := range cv.Threads {
+			tbl.Header = append(tbl.Header, fmt.Sprintf("%d %s", th, view.Plural(th, "thread", "threads")))
+		}
+		var lines []line
+		for _, ser := range cv.Series {
+			row := []cell{{Text: ser.Variant, Swatch: cssColor(ser.Color)}}
+			l := line{label: ser.Variant, color: ser.Color}
+			for _, th := range cv.Threads {
+				p, ok := ser.At(th)
+				if !ok {
+					row = append(row, cell{Text: "–", Class: "num"})
+					continue
+				}
+				row = append(row, cell{Text: fmt.Sprintf("%s (%s)", view.RateText(p.Throughput), units.Factor(p.SpeedUp)), Class: "num", Sort: num(p.Throughput)})
+				l.xs, l.ys = append(l.xs, float64(th)), append(l.ys, p.SpeedUp)
+			}
+			tbl.Rows = append(tbl.Rows, row)
+			lines = append(lines, l)
+		}
+		svg, err := speedUpChart("Speed-up, "+s.Heading, lines, cv.Threads)
+		if err != nil {
+			return nil, err
+		}
+		if svg != "" {
+			s.Charts = append(s.Charts, template.HTML(svg))
+		}
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+	}
+	return t, nil
+}
+
+// speedUpChart draws speed-up against threads, with the perfect speed-up
+// (y = x) dashed.
+func speedUpChart(title string, lines []line, threads []int64) (svg string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			svg, err = "", fmt.Errorf("chart %q: %v", title, r)
+		}
+	}()
+	p := newPlot(title, "threads", "speed-up over one thread")
+	top := 1.0
+	for _, l := range lines {
+		var pts plotter.XYs
+		for i := range l.xs {
+			if l.ys[i] > 0 && !math.IsInf(l.ys[i], 0) {
+				pts = append(pts, plotter.XY{X: l.xs[i], Y: l.ys[i]})
+				top = math.Max(top, l.ys[i])
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		ln, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return "", fmt.Errorf("chart %q: %w", title, err)
+		}
+		ln.Color, ln.Width, sc.Color = colorOf(l.color), vg.Points(1.5), colorOf(l.color)
+		p.Add(ln, sc)
+		p.Legend.Add(l.label, ln, sc)
+	}
+	lo, hi := float64(threads[0]), float64(threads[len(threads)-1])
+	ideal := plotter.NewFunction(func(x float64) float64 { return x / lo })
+	ideal.XMin, ideal.XMax = lo, hi
+	ideal.Color = color.Gray{0x60}
+	ideal.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+	p.Add(ideal)
+	p.Legend.Add("perfect", ideal)
+	var ticks []plot.Tick
+	for _, th := range threads {
+		ticks = append(ticks, plot.Tick{Value: float64(th), Label: fmt.Sprint(th)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = lo-0.2, hi+0.2
+	p.Y.Max = math.Max(top, hi/lo) * 1.25
+	return render(p, 520, 280, title)
+}
+
+func (b *builder) mixes() (*tab, error) {
+	mixes := b.r.Mixes()
+	if len(mixes) == 0 {
+		return nil, nil
+	}
+	t := &tab{ID: "mixed", Label: "Mixed workloads"}
+	for _, m := range mixes {
+		s := &section{Heading: b.curveHeading(m.Dataset, m.Scenario, m.Step), Level: 2,
+			Text: "The whole step (median over runs) and each kind of work in it: the time of one operation (one traversal, one point read), how many the step made, and their share of the whole. The chart splits the whole by kind."}
+		tbl := &table{Header: []string{"format", "whole"}}
+		for _, p := range m.Parts {
+			tbl.Header = append(tbl.Header, p+" per op", p+" ops", p+" share")
+		}
+		tbl.Header = append(tbl.Header, "values")
+		var cats []string
+		series := make([]group, len(m.Parts))
+		maxV := 0.0
+		for i, p := range m.Parts {
+			series[i] = group{label: p, color: i}
+		}
+		for _, row := range m.Rows {
+			r := []cell{{Text: row.Variant, Swatch: cssColor(row.Color)}}
+			if row.Whole == 0 {
+				r = append(r, cell{Text: view.StatusText(row.Status), Class: "bad"})
+				tbl.Rows = append(tbl.Rows, r)
+				continue
+			}
+			r = append(r, cell{Text: units.Duration(row.Whole), Class: "num", Sort: num(row.Whole)})
+			cats = append(cats, row.Variant)
+			for i, p := range row.Parts {
+				if !p.Has {
+					r = append(r, cell{Text: "–"}, cell{Text: "–"}, cell{Text: "–"})
+					series[i].values = append(series[i].values, math.NaN())
+					continue
+				}
+				total := p.MedianNS * float64(p.Ops)
+				r = append(r, cell{Text: units.Duration(p.MedianNS), Class: "num", Sort: num(p.MedianNS)},
+					cell{Text: units.Count(p.Ops), Class: "num"}, cell{Text: view.PercentText(p.Share), Class: "num", Sort: num(p.Share)})
+				series[i].values = append(series[i].values, total)
+				maxV = math.Max(maxV, total)
+			}
+			r = append(r, cell{Text: units.Count(row.Values), Class: "num"})
+			tbl.Rows = append(tbl.Rows, r)
+		}
+		if len(cats) > 0 {
+			unit, scale := units.DurationUnit(maxV)
+			svg, err := groupedBarChart("Time by kind, "+s.Heading, "time in the step, "+unit, cats, series, scale, 0)
+			if err != nil {
+				return nil, err
+			}
+			s.Charts = append(s.Charts, template.HTML(svg))
+		}
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+	}
+	return t, nil
+}
+
+func (b *builder) memoryLimits() (*tab, error) {
+	curves := b.r.MemoryCurves()
+	if len(curves) == 0 {
+		return nil, nil
+	}
+	t := &tab{ID: "memory-limits", Label: "Memory limits"}
+	for _, cv := range curves {
+		what := "memory limit"
+		if cv.Axis == view.AxisCacheBudget {
+			what = "cache budget"
+		}
+		s := &section{Heading: b.curveHeading(cv.Dataset, cv.Scenario, cv.Step) + ", by " + what, Level: 2,
+			Text: "Time and the step's peak RSS as memory shrinks (the unlimited run is in the table, not on the log axis). A cell the OOM killer ended has no point. \"Limit reached\" counts the runs whose group hit the limit; the group's peak includes page cache the reader faulted in."}
+		tbl := &table{Header: []string{"format", what, "status", "median", "peak RSS", "limit reached", "group peak"}}
+		var timeLines, rssLines []line
+		maxT, maxR := 0.0, 0.0
+		for _, ser := range cv.Series {
+			tl, rl := line{label: ser.Family, color: ser.Color}, line{label: ser.Family, color: ser.Color}
+			for _, p := range ser.Points {
+				status := cell{Text: p.Status}
+				if p.Status != "ok" {
+					status.Class = "bad"
+				}
+				r := []cell{{Text: ser.Family, Swatch: cssColor(ser.Color)}, {Text: p.LimitText(units.Bytes), Class: "num", Sort: num(p.X)}, status}
+				if p.Has {
+					r = append(r, cell{Text: units.Duration(p.MedianNS), Class: "num", Sort: num(p.MedianNS)},
+						cell{Text: units.Bytes(p.PeakRSS), Class: "num", Sort: num(p.PeakRSS)})
+					if p.X > 0 {
+						tl.xs, tl.ys = append(tl.xs, p.X), append(tl.ys, p.MedianNS)
+						rl.xs, rl.ys = append(rl.xs, p.X), append(rl.ys, p.PeakRSS)
+						maxT, maxR = math.Max(maxT, p.MedianNS), math.Max(maxR, p.PeakRSS)
+					}
+				} else {
+					r = append(r, cell{Text: "–"}, cell{Text: "–"})
+				}
+				reached, group := "–", "–"
+				if p.Applied && p.Runs > 0 {
+					reached = fmt.Sprintf("%d of %d runs", p.Reached, p.Runs)
+				} else if !p.Applied && p.X > 0 && cv.Axis == view.AxisMemoryLimit {
+					reached = "not applied"
+				}
+				if p.GroupPeak > 0 {
+					group = units.Bytes(p.GroupPeak)
+				}
+				r = append(r, cell{Text: reached, Class: "num"}, cell{Text: group, Class: "num"})
+				tbl.Rows = append(tbl.Rows, r)
+			}
+			timeLines, rssLines = append(timeLines, tl), append(rssLines, rl)
+		}
+		xUnit, xScale := units.BytesUnit(cv.Limits[0])
+		if len(cv.Limits) > 1 && cv.Limits[len(cv.Limits)-2] > 0 {
+			xUnit, xScale = units.BytesUnit(cv.Limits[len(cv.Limits)-2])
+		}
+		tUnit, tScale := units.DurationUnit(maxT)
+		rUnit, rScale := units.BytesUnit(maxR)
+		for _, c := range []struct {
+			title, y string
+			lines    []line
+			scale    float64
+		}{
+			{"Time against the " + what, "median, " + tUnit, timeLines, tScale},
+			{"Peak RSS against the " + what, "peak RSS, " + rUnit, rssLines, rScale},
+		} {
+			svg, err := lineChart(c.title+", "+s.Heading, what+", "+xUnit+" (log)", c.y, c.lines, xScale, c.scale, true, false)
+			if err != nil {
+				return nil, err
+			}
+			if svg != "" {
+				s.Charts = append(s.Charts, template.HTML(svg))
+			}
+		}
+		s.Tables = append(s.Tables, tbl)
+		t.Sections = append(t.Sections, s)
+	}
+	return t, nil
+}
