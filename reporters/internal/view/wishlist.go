@@ -33,22 +33,24 @@ func (r *Report) scenarioInfo(name string) results.Scenario {
 }
 
 // scenarioFamily is what a scenario is without its swept value of axis:
-// its block and its other swept values ("scan mem128MiB"), so that the
-// scenarios of one sweep fall together.
+// its block and its other swept values, as a scenario name would read
+// ("scan-mem128MiB" for scan-t4-mem128MiB without threads), so that the
+// scenarios of one sweep fall together. A scenario that does not sweep
+// axis is its own family.
 func (r *Report) scenarioFamily(name, axis string) string {
 	s := r.scenarioInfo(name)
-	if s.Base == "" {
+	if _, swept := s.Axes[axis]; !swept || s.Base == "" {
 		return name
 	}
-	parts := []string{s.Base}
 	keys := mapKeys(s.Axes)
 	slices.Sort(keys)
+	parts := []string{s.Base}
 	for _, k := range keys {
 		if k != axis {
 			parts = append(parts, s.Axes[k])
 		}
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, "-")
 }
 
 // variantFamily is a cell's variant label without its fragment of a
@@ -325,14 +327,22 @@ func (p MemoryPoint) LimitText(format func(float64) string) string {
 	return format(p.X)
 }
 
-// MemoryCurves lists the steps measured at several memory limits or cache
-// budgets (a sweep of memory_limit in a format or scenario block, or of
-// Parquet's cache_budget), per dataset, scenario family and step. A cell
-// that ended oom is a point with its status and no figures.
+// MemoryCurves lists the steps measured at several memory limits (a sweep
+// of memory_limit in a format or scenario block), per dataset, scenario
+// family and step, a series per variant family, so Parquet's cache
+// budgets are series of their own. A cell that ended oom is a point with
+// its status and no figures. A run that sweeps no memory limit but
+// Parquet's cache_budget gets the reading steps against the budget
+// instead.
 func (r *Report) MemoryCurves() []*MemoryCurve {
+	if out := r.memoryCurves(AxisMemoryLimit); len(out) > 0 {
+		return out
+	}
 	var out []*MemoryCurve
-	for _, axis := range []string{AxisMemoryLimit, AxisCacheBudget} {
-		out = append(out, r.memoryCurves(axis)...)
+	for _, cv := range r.memoryCurves(AxisCacheBudget) {
+		if cv.Op != "open" {
+			out = append(out, cv)
+		}
 	}
 	return out
 }
