@@ -241,7 +241,7 @@ type Cell struct {
 	Startup *Startup `json:"startup,omitempty"`
 	// MemoryLimit is set when the cell was to run under a memory limit.
 	MemoryLimit *MemoryLimit `json:"memory_limit,omitempty"`
-	Steps   []Step   `json:"steps"`
+	Steps       []Step       `json:"steps"`
 	// Warnings are measurement warnings about the cell as a whole.
 	Warnings []string `json:"warnings,omitempty"`
 }
