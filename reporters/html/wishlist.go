@@ -196,7 +196,7 @@ func (b *builder) memoryLimits() (*tab, error) {
 			what = "cache budget"
 		}
 		s := &section{Heading: b.curveHeading(cv.Dataset, cv.Scenario, cv.Step) + ", by " + what, Level: 2,
-			Text: "Time and the step's peak RSS as memory shrinks (the unlimited run is in the table, not on the log axis). A cell the OOM killer ended has no point. \"Limit reached\" counts the runs whose group hit the limit; the group's peak includes page cache the reader faulted in."}
+			Text: "Time and the step's peak RSS as memory shrinks (the unlimited run is in the table, not on the log axis). A cell the OOM killer ended has no point. Peak RSS counts every resident page, also file pages charged to another group, so it can exceed the limit; the group's peak is what the limit holds (the whole run's peak of the reader's memory, page cache it faulted in and kernel memory). \"Limit reached\" counts the runs whose group hit the limit and had to reclaim."}
 		tbl := &table{Header: []string{"format", what, "status", "median", "peak RSS", "limit reached", "group peak"}}
 		var timeLines, rssLines []line
 		maxT, maxR := 0.0, 0.0

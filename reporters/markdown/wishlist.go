@@ -97,7 +97,7 @@ func (d *doc) memoryCurves() {
 		return
 	}
 	d.printf("## Memory limits\n\n")
-	d.printf("Each step as memory shrinks: under a kernel memory limit on the reader process (`memory_limit`), or as Parquet's decoded-block cache shrinks (`cache_budget`, 0 = unlimited). Medians over runs; peak RSS is the step's own. \"Limit reached\" counts the runs in which the process's group hit its limit (the kernel reclaimed memory, or killed: `OOM`); the group's peak includes page cache the reader faulted in.\n\n")
+	d.printf("Each step as memory shrinks: under a kernel memory limit on the reader process (`memory_limit`), or as Parquet's decoded-block cache shrinks (`cache_budget`, 0 = unlimited). Medians over runs. Peak RSS is the step's own and counts every resident page, also file pages the kernel charged to another group (a file first read by someone else, a mapped binary), so it can exceed the limit; the group's peak is what the limit holds: the whole run's peak of the reader's memory, page cache it faulted in and kernel memory. \"Limit reached\" counts the runs in which the group hit its limit and the kernel had to reclaim; a cell the OOM killer ended is `OOM`.\n\n")
 	for _, cv := range curves {
 		what := "memory limit"
 		if cv.Axis == view.AxisCacheBudget {
