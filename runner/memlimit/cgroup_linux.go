@@ -397,7 +397,9 @@ func (g *Group) Events() Events {
 		ev.PeakBytes = one("memory.peak")
 	case CgroupV1:
 		ev.OOMKills = keyed("memory.oom_control")["oom_kill"]
-		ev.LimitHits = one("memory.failcnt")
+		// With swap accounting the memory+swap counter, limited alike,
+		// is charged first and counts the failures.
+		ev.LimitHits = max(one("memory.failcnt"), one("memory.memsw.failcnt"))
 		ev.PeakBytes = one("memory.max_usage_in_bytes")
 	}
 	return ev

@@ -70,7 +70,8 @@ func TestDetectFallsBackToV1(t *testing.T) {
 		t.Errorf("cgroup.procs ends with %q, want the group member 77", b)
 	}
 	os.WriteFile(filepath.Join(g.Dir, "memory.oom_control"), []byte("oom_kill_disable 0\nunder_oom 0\noom_kill 1\n"), 0o644)
-	os.WriteFile(filepath.Join(g.Dir, "memory.failcnt"), []byte("12\n"), 0o644)
+	os.WriteFile(filepath.Join(g.Dir, "memory.failcnt"), []byte("0\n"), 0o644)
+	os.WriteFile(filepath.Join(g.Dir, "memory.memsw.failcnt"), []byte("12\n"), 0o644)
 	os.WriteFile(filepath.Join(g.Dir, "memory.max_usage_in_bytes"), []byte("67100000\n"), 0o644)
 	if ev := g.Events(); ev != (Events{OOMKills: 1, LimitHits: 12, PeakBytes: 67100000}) {
 		t.Errorf("events %+v", ev)

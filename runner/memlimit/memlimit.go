@@ -57,8 +57,8 @@ type Events struct {
 	// OOMKills counts processes the OOM killer ended in the group.
 	OOMKills int64
 	// LimitHits counts the times the group's usage reached the limit
-	// (v2 memory.events max, v1 memory.failcnt): reclaim that slowed the
-	// reader down even when nothing was killed.
+	// (v2 memory.events max, v1 memory.failcnt or memory.memsw.failcnt):
+	// reclaim that slowed the reader down even when nothing was killed.
 	LimitHits int64
 	// PeakBytes is the group's peak usage (anonymous memory, page cache
 	// it faulted in, kernel memory), 0 when the kernel does not say.
