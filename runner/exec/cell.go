@@ -224,7 +224,7 @@ func aggregateMemoryLimit(ml *results.MemoryLimit, runs []runResult) {
 			continue
 		}
 		ml.Runs++
-		if r.Memory.LimitHits > 0 || r.Memory.OOMKills > 0 {
+		if r.Memory.Reached {
 			ml.LimitReachedRuns++
 		}
 		if r.Memory.PeakBytes > 0 {

@@ -402,6 +402,7 @@ func (g *Group) Events() Events {
 		ev.LimitHits = max(one("memory.failcnt"), one("memory.memsw.failcnt"))
 		ev.PeakBytes = one("memory.max_usage_in_bytes")
 	}
+	ev.Reached = ev.LimitHits > 0 || ev.OOMKills > 0 || (ev.PeakBytes > 0 && ev.PeakBytes >= g.limit-ReachedSlack(g.limit))
 	return ev
 }
 

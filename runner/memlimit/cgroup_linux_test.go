@@ -73,7 +73,7 @@ func TestDetectFallsBackToV1(t *testing.T) {
 	os.WriteFile(filepath.Join(g.Dir, "memory.failcnt"), []byte("0\n"), 0o644)
 	os.WriteFile(filepath.Join(g.Dir, "memory.memsw.failcnt"), []byte("12\n"), 0o644)
 	os.WriteFile(filepath.Join(g.Dir, "memory.max_usage_in_bytes"), []byte("67100000\n"), 0o644)
-	if ev := g.Events(); ev != (Events{OOMKills: 1, LimitHits: 12, PeakBytes: 67100000}) {
+	if ev := g.Events(); ev != (Events{OOMKills: 1, LimitHits: 12, PeakBytes: 67100000, Reached: true}) {
 		t.Errorf("events %+v", ev)
 	}
 	if err := g.Remove(); err != nil {
@@ -108,8 +108,18 @@ func TestDetectV2(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(g.Dir, "memory.events"), []byte("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n"), 0o644)
 	os.WriteFile(filepath.Join(g.Dir, "memory.peak"), []byte("1234\n"), 0o644)
-	if ev := g.Events(); ev != (Events{OOMKills: 1, LimitHits: 3, PeakBytes: 1234}) {
+	if ev := g.Events(); ev != (Events{OOMKills: 1, LimitHits: 3, PeakBytes: 1234, Reached: true}) {
 		t.Errorf("events %+v", ev)
+	}
+	// No failure counted, but the peak a page below the limit: reached.
+	os.WriteFile(filepath.Join(g.Dir, "memory.events"), []byte("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"), 0o644)
+	os.WriteFile(filepath.Join(g.Dir, "memory.peak"), []byte("268427264\n"), 0o644)
+	if ev := g.Events(); !ev.Reached {
+		t.Errorf("a peak 8 KiB below the limit: %+v", ev)
+	}
+	os.WriteFile(filepath.Join(g.Dir, "memory.peak"), []byte("200000000\n"), 0o644)
+	if ev := g.Events(); ev.Reached {
+		t.Errorf("a peak far below the limit: %+v", ev)
 	}
 }
 

@@ -63,7 +63,16 @@ type Events struct {
 	// PeakBytes is the group's peak usage (anonymous memory, page cache
 	// it faulted in, kernel memory), 0 when the kernel does not say.
 	PeakBytes int64
+	// Reached says the group's usage reached its limit: the kernel counted
+	// a failed charge or killed, or the peak came within ReachedSlack of
+	// the limit (reclaim keeps usage just below it, and some kernels count
+	// no failure for it).
+	Reached bool
 }
+
+// ReachedSlack is how close to its limit a group's peak counts as having
+// reached it: 1/64 of the limit, at least 256 KiB.
+func ReachedSlack(limit int64) int64 { return max(limit/64, 256<<10) }
 
 var (
 	detectOnce sync.Once

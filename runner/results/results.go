@@ -298,7 +298,8 @@ type MemoryLimit struct {
 	Mechanism string `json:"mechanism,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	// LimitReachedRuns counts the recorded runs whose group reached the
-	// limit (the kernel reclaimed memory or killed), of Runs.
+	// limit (the kernel counted a failed charge, or the group's peak came
+	// within 1/64 of the limit: it had to reclaim), of Runs.
 	LimitReachedRuns int `json:"limit_reached_runs"`
 	Runs             int `json:"runs"`
 	// PeakBytes is the group's peak usage per run: the reader's memory,
