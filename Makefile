@@ -8,13 +8,17 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean driver-openusd-py \
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise clean driver-openusd-py \
 	drivers driver-openusd-cpp cpp-prereqs
 
 all: build
 
+# The first build downloads the modules and compiles a few hundred
+# packages (minutes on a small machine): it says so, and counts them.
 build:
-	$(GO) build -buildvcs=auto -o bin/runner ./runner
+	@if [ ! -x bin/runner ]; then echo "building bin/runner: the first build downloads modules and compiles every package (a few minutes on 2 cores)"; fi
+	@set -o pipefail; $(GO) build -v -buildvcs=auto -o bin/runner ./runner 2>&1 | \
+	  awk '/^(go: |#|[^ ]+\.go:)/ {print; next} {n++; if (n % 25 == 0) printf "  compiled %d packages\n", n} END {if (n >= 25) printf "  compiled %d packages\n", n}' 
 
 run: build
 	./bin/runner apply $(SPEC)
@@ -42,8 +46,8 @@ fmt-check: build
 	./bin/runner fmt -check specs examples
 
 test: venv chromium drivers vet fmt-check
-	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 ./...
-	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 -race -short ./...
+	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 -timeout 30m ./...
+	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -count=1 -timeout 30m -race -short ./...
 
 # Long fuzzing, by hand: every fuzz target for FUZZTIME each.
 # Minimising a new input is capped (-fuzzminimizetime), so a finding can
@@ -63,10 +67,15 @@ fuzz:
 bench: venv
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
 
+# The noise experiment: the default suite with and without a CPU hog
+# started halfway through; PASS when both runs reach the same verdicts.
+noise:
+	scripts/noise-experiment.sh
+
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
 # driver adds its target to DRIVERS.
-DRIVERS := driver-openusd-py driver-openusd-cpp
+DRIVERS := driver-openusd-py driver-openusd-cpp usd-parquet
 drivers: $(DRIVERS)
 
 # The Python driver runs on the project venv (usd-core and xxhash).
@@ -77,10 +86,10 @@ driver-openusd-py: venv
 # both into one venv overwrites files.
 PXR_VENV ?= .venv-pxr
 CPP_DRIVER := drivers/openusd-cpp
-$(PXR_VENV)/.stamp: $(CPP_DRIVER)/requirements.txt
-	python3 -m venv $(PXR_VENV)
-	echo '*' > $(PXR_VENV)/.gitignore
-	$(PXR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(CPP_DRIVER)/requirements.txt
+PXR_REQUIREMENTS := drivers/requirements-pxr.txt
+$(PXR_VENV)/.stamp: $(PXR_REQUIREMENTS)
+	test -x $(PXR_VENV)/bin/python || python3 -m venv $(PXR_VENV)
+	$(PXR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(PXR_REQUIREMENTS)
 	touch $@
 
 # Debian's packages the C++ driver builds with: a compiler, CMake and
@@ -103,3 +112,28 @@ driver-openusd-cpp: cpp-prereqs $(CPP_DRIVER)/build/CMakeCache.txt
 
 clean:
 	rm -rf bin .runner results
+
+# usd-parquet: the OpenUSD file-format plugin for our Parquet layout
+# (drivers/usd-parquet), built against OpenUSD's C++ libraries from the
+# pxr-*-dev wheels and Arrow C++ from pyarrow, installed in their own venv
+# (usd-core in .venv would overwrite the pxr package). Produces
+# drivers/usd-parquet/build/plugin (for PXR_PLUGINPATH_NAME) and
+# drivers/usd-parquet/build/sdfdump.
+USD_PARQUET_DIR := drivers/usd-parquet
+USD_PARQUET_PYTHON := $(PXR_VENV)/bin/python
+USD_PARQUET_BUILD := $(USD_PARQUET_DIR)/build
+
+.PHONY: usd-parquet usd-parquet-clean
+
+usd-parquet: $(PXR_VENV)/.stamp | cpp-prereqs
+	@site=$$($(USD_PARQUET_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
+	inc=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_include())') && \
+	lib=$$($(USD_PARQUET_PYTHON) -c 'import pyarrow; print(pyarrow.get_library_dirs()[0])') && \
+	set -x && cmake -S $(USD_PARQUET_DIR) -B $(USD_PARQUET_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_PREFIX_PATH="$$site" -DUSD_PARQUET_PYTHON=$(abspath $(USD_PARQUET_PYTHON)) \
+	  -DUSD_PARQUET_ARROW_INCLUDE_DIR="$$inc" -DUSD_PARQUET_ARROW_LIB_DIR="$$lib" >/dev/null
+	cmake --build $(USD_PARQUET_BUILD) -j 2
+
+usd-parquet-clean:
+	rm -rf $(USD_PARQUET_BUILD)
+

@@ -20,7 +20,7 @@ var driverCmd = &command{
 	Name:     "driver",
 	Synopsis: "list the shipped drivers, or check that a driver answers like the Go reader",
 	Usage: `runner driver list
-runner driver check [-format F]... [-env K=V]... [-option K=V]... [-data DIR] [-out DIR] [-timeout D] NAME
+runner driver check [-quick] [-format F]... [-env K=V]... [-option K=V]... [-data DIR] [-out DIR] [-timeout D] NAME
 runner driver check [flags] -- COMMAND [ARG...]
 
 A driver is a program that reads scenes and speaks runner's driver protocol
@@ -87,11 +87,12 @@ func driverCheck(ctx context.Context, args, command []string, stdout, stderr io.
 	dataDir := fs.String("data", spec.DefaultDataDir, "cache the generated files in `DIR`")
 	out := fs.String("out", "", "keep the runs' results in `DIR` (default: a temporary directory)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "per cell")
+	quick := fs.Bool("quick", false, "check fewer variants (Parquet in two codecs, the crate in one version)")
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
-	o := drivercheck.Options{Command: command, Formats: fmtList, DataDir: *dataDir, Out: *out, Timeout: *timeout, Progress: stderr}
+	o := drivercheck.Options{Command: command, Formats: fmtList, DataDir: *dataDir, Out: *out, Timeout: *timeout, Progress: stderr, Quick: *quick}
 	switch {
 	case len(args) == 1 && command == nil:
 		if _, ok := drivers.Lookup(args[0]); !ok {

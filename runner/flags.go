@@ -77,6 +77,7 @@ func flagExit(err error) int {
 type specFlags struct {
 	vars, varFiles stringList
 	filter         string
+	dataDir        string
 }
 
 func (sf *specFlags) addVars(fs *flag.FlagSet) {
@@ -86,6 +87,12 @@ func (sf *specFlags) addVars(fs *flag.FlagSet) {
 
 func (sf *specFlags) addFilter(fs *flag.FlagSet) {
 	fs.StringVar(&sf.filter, "filter", "", "select cells by glob: `EXPR` such as 'format=parquet-*,scenario=open' (keys dataset, format, scenario)")
+}
+
+// addDataDir adds -data-dir, which loadPlan puts in place of
+// settings.data_dir: where a machine keeps (or shares) the data files.
+func (sf *specFlags) addDataDir(fs *flag.FlagSet) {
+	fs.StringVar(&sf.dataDir, "data-dir", "", "keep data files in `DIR` instead of settings.data_dir (a shared volume lets shards reuse each other's)")
 }
 
 func (sf *specFlags) options() spec.Options {

@@ -13,10 +13,10 @@ import (
 var genCmd = &command{
 	Name:     "gen",
 	Synopsis: "generate (or verify) the data files a spec needs, without running it",
-	Usage: `runner gen [-force] [-verify] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+	Usage: `runner gen [-force] [-verify] [-data-dir DIR] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
 
 Builds every dataset in every format variant the (filtered) plan needs under
-settings.data_dir, reusing files whose manifest verifies, and prints what it
+settings.data_dir (or -data-dir), reusing files whose manifest verifies, and prints what it
 reused and what it generated, with sizes. Variants that differ only in read
 options share one file.`,
 	Run: runGen,
@@ -28,6 +28,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("gen", stderr)
 	fs.BoolVar(&force, "force", false, "rebuild files even when cached ones verify")
 	fs.BoolVar(&verify, "verify", false, "hash every cached file in full against its manifest (not only its size and time)")
+	sf.addDataDir(fs)
 	sf.addFilter(fs)
 	sf.addVars(fs)
 	args, err := parseFlags(fs, args)

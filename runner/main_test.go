@@ -14,12 +14,22 @@ import (
 
 // TestMain lets the test binary serve as runner's worker, as the runner
 // binary does, for the applies that start worker processes.
+//
+// With RUNNER_TEST_AS_RUNNER=1 in its environment it is the runner command
+// itself, for tests that need runner in processes of its own (the shards
+// of a sharded run).
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		os.Exit(exec.WorkerMain(os.Stdin, os.Stdout))
 	}
+	if os.Getenv(asRunnerEnv) == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	os.Exit(m.Run())
 }
+
+// asRunnerEnv makes the test binary act as runner (TestMain).
+const asRunnerEnv = "RUNNER_TEST_AS_RUNNER"
 
 // runCmd runs the runner in-process and returns its exit status and output.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -108,7 +118,7 @@ func TestHelpHidesWorker(t *testing.T) {
 	if strings.Contains(stdout, "worker") {
 		t.Errorf("help lists the hidden worker:\n%s", stdout)
 	}
-	for _, name := range []string{"validate", "plan", "apply", "gen", "fmt", "version", "help"} {
+	for _, name := range []string{"validate", "plan", "apply", "gen", "fmt", "version", "help", "merge", "export"} {
 		if !strings.Contains(stdout, "\t"+name) {
 			t.Errorf("help does not list %s:\n%s", name, stdout)
 		}

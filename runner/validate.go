@@ -31,13 +31,19 @@ when the spec is valid, 2 when it is not.`,
 var planCmd = &command{
 	Name:     "plan",
 	Synopsis: "list the cells a spec expands to",
-	Usage: `runner plan [-json] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
+	Usage: `runner plan [-json] [-shards N [-estimate RESULTS.json]] [-filter EXPR] [-var NAME=VALUE]... [-var-file FILE]... SPEC...
 
 Expands the spec into its matrix of datasets x format variants x scenarios
 and prints one line per cell (dataset/format-label/scenario) and the total.
 -json prints an array of cells with id, dataset, format, format_name,
 variant, reader and scenario instead. Cells the Go reader cannot run (a
-composed open) are marked; a driver's own limits show when apply asks it.`,
+composed open) are marked; a driver's own limits show when apply asks it.
+
+With -shards N, prints instead which comparison groups
+(a dataset and scenario with all its variants) each of N machines runs
+under apply -shard, and each shard's estimated cost; -json prints that as
+{count, plan_sha256, estimate, unit, shards: [{index, cost, groups: [{group,
+dataset, scenario, cost, cells}]}]}.`,
 	Run: runPlan,
 }
 
@@ -61,6 +67,9 @@ func loadPlan(name string, args []string, sf *specFlags, stderr io.Writer) (*pla
 	if total := len(p.Cells); p.Select(filter) == 0 {
 		fmt.Fprintf(stderr, "runner %s: -filter %q selects none of the %d cells\n", name, sf.filter, total)
 		return nil, exitUsage
+	}
+	if sf.dataDir != "" {
+		p.Settings.DataDir = sf.dataDir
 	}
 	return p, exitOK
 }
@@ -127,18 +136,48 @@ type planCell struct {
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var sf specFlags
+	var sh shardFlags
 	var asJSON bool
 	fs := flagSet("plan", stderr)
-	fs.BoolVar(&asJSON, "json", false, "print the cells as a JSON array")
+	fs.BoolVar(&asJSON, "json", false, "print the cells (or with -shards, the shards) as JSON")
+	sh.addCount(fs)
 	sf.addFilter(fs)
 	sf.addVars(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
+	if !sh.checkCount("plan", stderr) {
+		return exitUsage
+	}
 	p, code := loadPlan("plan", args, &sf, stderr)
 	if p == nil {
 		return code
+	}
+	// Only -shards splits: plan -json keeps its cell list for a spec that
+	// sets settings.shards.
+	if n := sh.shards; n > 0 {
+		a := sh.assign("plan", p, n, stderr)
+		if a == nil {
+			return exitUsage
+		}
+		if asJSON {
+			if err := writeShardsJSON(stdout, p, a); err != nil {
+				fmt.Fprintf(stderr, "runner plan: %v\n", err)
+				return exitFailure
+			}
+			return exitOK
+		}
+		writePlanAxes(stdout, p)
+		writeShards(stdout, a)
+		s := p.Settings
+		fmt.Fprintf(stdout, "\n%s; warmup %d, repeat %d, isolate %s, cache %s, timeout %s per cell\n",
+			selectedSummary(p), s.Warmup, s.Repeat, s.Isolate, s.Cache, s.Timeout)
+		return exitOK
+	}
+	if sh.estimate != "" {
+		fmt.Fprintln(stderr, "runner plan: -estimate balances shards: give -shards N too")
+		return exitUsage
 	}
 	if asJSON {
 		cells := make([]planCell, len(p.Cells))
@@ -160,6 +199,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	writePlanAxes(stdout, p)
+	defer func() {
+		if n := p.Settings.Shards; n > 0 {
+			fmt.Fprintf(stdout, "settings.shards = %d: runner plan -shards %d shows which machine runs what\n", n, n)
+		}
+	}()
 	fmt.Fprintln(stdout, "Cells:")
 	for _, c := range p.Cells {
 		if why := exec.PlanSkip(&c); why != "" {
@@ -177,10 +221,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // selectedSummary is matrixSummary for the cells left after -filter: it
 // counts the distinct datasets, variants and scenarios they use.
 func selectedSummary(p *plan.Plan) string {
+	// count counts the distinct non-empty keys of the cells.
 	count := func(key func(plan.Cell) string) int {
 		seen := map[string]bool{}
 		for _, c := range p.Cells {
-			seen[key(c)] = true
+			if k := key(c); k != "" {
+				seen[k] = true
+			}
 		}
 		return len(seen)
 	}

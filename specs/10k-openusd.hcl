@@ -5,10 +5,16 @@
 #
 #   make drivers
 #   runner apply specs/10k-openusd.hcl
+#   runner apply -var repeat=3 specs/10k-openusd.hcl    # quicker
 #
 # The composed load (the original's "initial load": a base layer with the
 # hierarchy, the property file as its sublayer, composition forced) needs a
 # reader that composes; the Go reader's cells of it are skipped.
+
+variable "repeat" {
+  type    = number
+  default = 10
+}
 
 locals {
   multi   = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
@@ -17,7 +23,7 @@ locals {
 
 settings {
   warmup  = 1
-  repeat  = 10
+  repeat  = var.repeat
   isolate = "process"
   timeout = "10m"
 }

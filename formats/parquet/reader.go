@@ -58,6 +58,10 @@ type reader struct {
 	hint       atomic.Uint32
 	pathsErr   error
 
+	// scene is the description the file records (nil when it records
+	// none: a Parquet file some other writer made).
+	scene *fileScene
+
 	// lazy index (trailer present and index = "lazy")
 	tr          *trailer
 	footerStart int64
@@ -178,6 +182,7 @@ func (r *reader) openLazy() error {
 		return err
 	}
 	r.createdBy = s.CreatedBy
+	r.scene = s
 	prefix := make([]byte, tr.prefixLen)
 	if err := r.readAt(prefix, r.footerStart); err != nil {
 		return err
@@ -238,6 +243,7 @@ func (r *reader) openEager() error {
 	if s != nil && int64(s.Prims) != r.rows {
 		return fmt.Errorf("scene metadata lists %d prims, the file has %d rows", s.Prims, r.rows)
 	}
+	r.scene = s
 	return nil
 }
 
@@ -520,6 +526,15 @@ func (r *reader) column(name string) int {
 }
 
 // Properties implements formats.Reader.
+// SceneInfo returns the scene description the file records in its
+// key/value metadata, if any.
+func (r *reader) SceneInfo() (formats.SceneInfo, bool) {
+	if r.scene == nil {
+		return formats.SceneInfo{}, false
+	}
+	return r.scene.SceneInfo, true
+}
+
 func (r *reader) Properties() []formats.Property {
 	return append([]formats.Property(nil), r.props...)
 }

@@ -42,12 +42,17 @@ type EncoderOptions struct {
 	Specifier string
 	// TypeName is the type of the prims that carry properties ("" for none).
 	TypeName string
+	// OmitSceneInfo leaves out the customLayerData block that records the
+	// scene description, whatever info holds: for printing a file that
+	// records none (info then only orders the properties).
+	OmitSceneInfo bool
 }
 
 const flushAt = 64 << 10
 
 // NewEncoder writes the layer header to w: `#usda 1.0` and, when info names
-// properties or a schema, customLayerData recording the scene description.
+// properties or a schema (and opts do not omit it), customLayerData
+// recording the scene description.
 func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Encoder, error) {
 	if opts.Specifier == "" {
 		opts.Specifier = "over"
@@ -91,7 +96,7 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 		return dictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
 	})
 	e.buf = append(e.buf, header+"\n"...)
-	if info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0 {
+	if !opts.OmitSceneInfo && (info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0) {
 		e.buf = appendLayerData(e.buf, info)
 	}
 	e.buf = append(e.buf, '\n')

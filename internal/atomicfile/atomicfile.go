@@ -39,18 +39,45 @@ func Create(target string) (*File, error) {
 		dir = "."
 	}
 	ext := filepath.Ext(base)
-	f, err := os.CreateTemp(dir, "."+strings.TrimSuffix(base, ext)+".tmp-*"+ext)
+	// The file is created under a name RemoveAbandoned does not look at,
+	// locked, and only then given its temporary name: the lock says a
+	// writer is alive, and there is no moment when the file has that name
+	// without it.
+	f, err := os.CreateTemp(dir, "."+strings.TrimSuffix(base, ext)+".new-*"+ext)
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", target, err)
 	}
-	// The lock says a writer is alive; RemoveAbandoned removes only
-	// temporary files nobody holds.
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	fail := func(err error) (*File, error) {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("write %s: lock %s: %w", target, f.Name(), err)
+		return nil, fmt.Errorf("write %s: %w", target, err)
 	}
-	return &File{File: f, target: target}, nil
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fail(fmt.Errorf("lock %s: %w", f.Name(), err))
+	}
+	tmp := filepath.Join(filepath.Dir(f.Name()), strings.Replace(filepath.Base(f.Name()), ".new-", ".tmp-", 1))
+	if err := os.Rename(f.Name(), tmp); err != nil {
+		return fail(err)
+	}
+	named, err := reopenAs(f, tmp)
+	if err != nil {
+		return fail(err)
+	}
+	return &File{File: named, target: target}, nil
+}
+
+// reopenAs gives f the name it was renamed to, keeping its descriptor and
+// so its lock (an *os.File reports the name it was opened with).
+func reopenAs(f *os.File, name string) (*os.File, error) {
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, err
+	}
+	named := os.NewFile(uintptr(fd), name)
+	// The duplicate shares the open file description, and so the lock,
+	// which stays until both are closed.
+	f.Close()
+	return named, nil
 }
 
 // RemoveAbandoned removes the temporary files in dir whose writer is gone
@@ -97,15 +124,17 @@ func (f *File) Commit() error {
 	if f.done {
 		return fmt.Errorf("write %s: already committed or discarded", f.target)
 	}
+	// The rename comes before the close: the open descriptor holds the
+	// lock that keeps RemoveAbandoned away from the temporary file.
 	err := f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = os.Chmod(f.Name(), Mode)
+		err = f.Chmod(Mode)
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), f.target)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		f.Discard()

@@ -225,3 +225,62 @@ func TestRemoveAbandoned(t *testing.T) {
 		t.Errorf("the abandoned file is still there: %v", err)
 	}
 }
+
+// Writers that start while others sweep the directory never lose their
+// temporary file: it is locked before it has a name the sweep looks at.
+func TestSweepDuringCreate(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Go(func() {
+			RemoveAbandoned(dir)
+			f, err := Create(filepath.Join(dir, fmt.Sprintf("f%d.bin", i)))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer f.Discard()
+			RemoveAbandoned(dir)
+			f.Write([]byte("data"))
+			if err := f.Commit(); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// A writer keeps its lock until its file is in place: a sweep for
+// abandoned files running alongside (another process building in the same
+// directory) never removes a temporary file between its flush and its
+// rename.
+func TestSweepDuringCommit(t *testing.T) {
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				RemoveAbandoned(dir)
+			}
+		}
+	}()
+	for i := range 100 {
+		if err := WriteFile(filepath.Join(dir, fmt.Sprintf("f%d", i%5)), []byte("data")); err != nil {
+			t.Errorf("write %d: %v", i, err)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+}

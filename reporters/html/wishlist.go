@@ -2,12 +2,9 @@ package html
 
 import (
 	"fmt"
-	"html/template"
-	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/scenebench/runner/internal/units"
@@ -67,12 +64,12 @@ func (b *builder) threads() (*tab, error) {
 			tbl.Rows = append(tbl.Rows, row)
 			lines = append(lines, l)
 		}
-		svg, err := speedUpChart("Speed-up, "+s.Heading, lines, cv.Threads)
+		c, err := speedUpChart("Speed-up, "+s.Heading, lines, cv.Threads)
 		if err != nil {
 			return nil, err
 		}
-		if svg != "" {
-			s.Charts = append(s.Charts, template.HTML(svg))
+		if c.SVG != "" {
+			s.Charts = append(s.Charts, c)
 		}
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
@@ -81,49 +78,48 @@ func (b *builder) threads() (*tab, error) {
 }
 
 // speedUpChart draws speed-up against threads, with the perfect speed-up
-// (y = x) dashed.
-func speedUpChart(title string, lines []line, threads []int64) (svg string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			svg, err = "", fmt.Errorf("chart %q: %v", title, r)
-		}
-	}()
+// (y = x / the fewest threads) dashed.
+func speedUpChart(title string, lines []line, threads []int64) (chart, error) {
 	p := newPlot(title, "threads", "speed-up over one thread")
-	top := 1.0
-	for _, l := range lines {
-		var pts plotter.XYs
-		for i := range l.xs {
-			if l.ys[i] > 0 && !math.IsInf(l.ys[i], 0) {
-				pts = append(pts, plotter.XY{X: l.xs[i], Y: l.ys[i]})
-				top = math.Max(top, l.ys[i])
-			}
-		}
-		if len(pts) == 0 {
-			continue
-		}
-		ln, sc, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return "", fmt.Errorf("chart %q: %w", title, err)
-		}
-		ln.Color, ln.Width, sc.Color = colorOf(l.color), vg.Points(1.5), colorOf(l.color)
-		p.Add(ln, sc)
-		p.Legend.Add(l.label, ln, sc)
-	}
+	l := &markLayer{}
 	lo, hi := float64(threads[0]), float64(threads[len(threads)-1])
-	ideal := plotter.NewFunction(func(x float64) float64 { return x / lo })
-	ideal.XMin, ideal.XMax = lo, hi
-	ideal.Color = color.Gray{0x60}
-	ideal.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
-	p.Add(ideal)
-	p.Legend.Add("perfect", ideal)
+	top := hi / lo
+	l.add(mark{kind: lineMark, x: lo, y: 1, x2: hi, y2: hi / lo, size: vg.Points(1), color: grey,
+		dashes: []vg.Length{vg.Points(3), vg.Points(3)}, noTip: true, underneath: true})
+	legend := []legendItem{}
+	for _, ln := range lines {
+		prevX, prevY, have := 0.0, 0.0, false
+		for i := range ln.xs {
+			x, y := ln.xs[i], ln.ys[i]
+			if !(y > 0) || math.IsInf(y, 0) {
+				continue
+			}
+			if have {
+				l.add(mark{kind: lineMark, x: prevX, y: prevY, x2: x, y2: y, size: vg.Points(1.6), color: colorOf(ln.color), noTip: true})
+			}
+			l.add(mark{kind: dotMark, x: x, y: y, size: vg.Points(2.6), color: colorOf(ln.color),
+				tip: fmt.Sprintf("%s, %g threads: %.2fx", ln.label, x, y)})
+			prevX, prevY, have = x, y, true
+			top = math.Max(top, y)
+		}
+		if have {
+			legend = append(legend, legendItem{Label: ln.label, Color: cssColor(ln.color)})
+		}
+	}
+	if len(legend) == 0 {
+		return chart{}, nil
+	}
+	legend = append(legend, legendItem{Label: "perfect (dashed)", Color: "#606060"})
+	p.Add(l)
 	var ticks []plot.Tick
 	for _, th := range threads {
 		ticks = append(ticks, plot.Tick{Value: float64(th), Label: fmt.Sprint(th)})
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
-	p.X.Min, p.X.Max = lo-0.2, hi+0.2
-	p.Y.Max = math.Max(top, hi/lo) * 1.25
-	return render(p, 520, 280, title)
+	p.X.Min, p.X.Max = lo-0.3, hi+0.3
+	p.Y.Min, p.Y.Max = 0, top*1.08
+	svg, err := render(p, 520, 280, title, "speed-up", l)
+	return chart{SVG: svg, Legend: legend}, err
 }
 
 func (b *builder) mixes() (*tab, error) {
@@ -172,11 +168,13 @@ func (b *builder) mixes() (*tab, error) {
 		}
 		if len(cats) > 0 {
 			unit, scale := units.DurationUnit(maxV)
-			svg, err := groupedBarChart("Time by kind, "+s.Heading, "time in the step, "+unit, cats, series, scale, 0)
+			c, err := groupedBarChart("Time by kind, "+s.Heading, "time in the step, "+unit, cats, series, scale)
 			if err != nil {
 				return nil, err
 			}
-			s.Charts = append(s.Charts, template.HTML(svg))
+			if c.SVG != "" {
+				s.Charts = append(s.Charts, c)
+			}
 		}
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
@@ -247,12 +245,12 @@ func (b *builder) memoryLimits() (*tab, error) {
 			{"Time against the " + what, "median, " + tUnit, timeLines, tScale},
 			{"Peak RSS against the " + what, "peak RSS, " + rUnit, rssLines, rScale},
 		} {
-			svg, err := lineChart(c.title+", "+s.Heading, what+", "+xUnit+" (log)", c.y, c.lines, xScale, c.scale, true, false)
+			ch, err := lineChart(c.title+", "+s.Heading, what+", "+xUnit+" (log)", c.y, c.lines, xScale, c.scale, true, false)
 			if err != nil {
 				return nil, err
 			}
-			if svg != "" {
-				s.Charts = append(s.Charts, template.HTML(svg))
+			if ch.SVG != "" {
+				s.Charts = append(s.Charts, ch)
 			}
 		}
 		s.Tables = append(s.Tables, tbl)

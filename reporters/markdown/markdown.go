@@ -1,7 +1,9 @@
 // Package markdown renders a results file as results.md, the document a
-// team commits and discusses: the run's context, the headline figures
-// against the baseline, file sizes, one table per scenario step, memory,
-// staircases, size sweeps, warnings and every cell that did not end ok.
+// team commits and discusses: the run's context (how busy the machine was,
+// a summary of the warnings), the datasets, the headline figures against
+// the baseline, file sizes, one table per scenario step, memory,
+// staircases, size sweeps, the warnings in detail and every cell that did
+// not end ok. Verdicts come from the view, as in every other report.
 package markdown
 
 import (
@@ -74,6 +76,7 @@ func (d *doc) all() {
 	}
 	d.summary()
 	d.environment()
+	d.datasets()
 	d.readers()
 	d.glance()
 	d.sizes()
@@ -109,22 +112,71 @@ func (d *doc) summary() {
 	if in := d.r.File.Interrupted; in != nil {
 		d.printf("- **Interrupted: %d of %d cells run** (%s); the rest are listed as skipped\n", in.Ran, in.Of, text(in.Reason))
 	}
+	if m := d.r.MergeSummary(); m != "" {
+		d.printf("- Sharded: %s (see [Environment](#environment))\n", text(m))
+	}
 	if d.r.Baseline != "" {
-		d.printf("- Baseline: %s; ratios compare each median with the baseline's\n", code(d.r.Baseline))
+		d.printf("- Baseline: %s; ratios compare each variant with it\n", code(d.r.Baseline))
+	}
+	if aa := d.r.AASummary(); aa != "" {
+		d.printf("- %s\n", aa)
+	}
+	if m := d.r.MachineSummary(); m != "" {
+		d.printf("- Machine: %s\n", m)
 	}
 	if n := len(d.r.Problems); n > 0 {
 		d.printf("- **%d cell(s) did not end ok**: see [Problems](#problems)\n", n)
 	}
-	if n := len(d.r.Warnings); n > 0 {
-		d.printf("- %d warning(s): see [Warnings](#warnings)\n", n)
+	if len(d.r.WarningGroups) > 0 {
+		d.printf("- Warnings (details in [Warnings](#warnings)):\n")
+		for _, g := range d.r.WarningGroups {
+			d.printf("  - %s\n", text(g.Summary))
+		}
 	}
 	d.printf("\n")
+}
+
+// datasets describes each dataset and its files.
+func (d *doc) datasets() {
+	var infos []*view.Dataset
+	for _, ds := range d.r.Datasets {
+		if ds.Info != nil {
+			infos = append(infos, ds)
+		}
+	}
+	if len(infos) == 0 {
+		return
+	}
+	d.printf("## Datasets\n\n")
+	t := mdtable.New("dataset", "prims>", "hierarchy", "schema", "payload", "seed>")
+	for _, ds := range infos {
+		i := ds.Info
+		payload := "no"
+		if i.Payload {
+			payload = "yes"
+		}
+		t.Row(code(i.Name), units.Count(int64(i.Prims)), view.Dash(i.Hierarchy), view.Dash(i.Schema), payload, fmt.Sprint(i.Seed))
+	}
+	d.table(t)
+	files := mdtable.New("dataset", "format", "file", "bytes>", "size>")
+	for _, ds := range infos {
+		if b := ds.Info.Base; b != nil {
+			files.Row(code(ds.Name), "base layer", code(b.Path), units.Count(b.Bytes), units.Bytes(float64(b.Bytes)))
+		}
+		for _, fl := range ds.Info.Files {
+			files.Row(code(ds.Name), code(fl.Format), code(fl.Path), units.Count(fl.Bytes), units.Bytes(float64(fl.Bytes)))
+		}
+	}
+	d.table(files)
 }
 
 func (d *doc) environment() {
 	f := d.r.File
 	e := f.Environment
 	d.printf("## Environment\n\n")
+	if d.r.Merged() {
+		d.shards()
+	}
 	t := mdtable.New("", "")
 	when := "–"
 	if !e.Start.IsZero() {
@@ -134,21 +186,58 @@ func (d *doc) environment() {
 		}
 	}
 	t.Row("date", when)
-	t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
-	t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
-	t.Row("memory", units.Bytes(float64(e.MemoryBytes)))
-	t.Row("clock source", view.Dash(e.ClockSource))
+	if !d.r.Merged() {
+		t.Row("OS", strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel))
+		t.Row("CPU", fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores))
+		t.Row("memory", units.Bytes(float64(e.MemoryBytes)))
+		t.Row("clock source", view.Dash(e.ClockSource))
+	}
 	t.Row("Go", view.Dash(e.GoVersion))
 	runner := view.Dash(e.RunnerVersion)
 	if e.RunnerCommit != "" {
 		runner += " (" + e.RunnerCommit + ")"
 	}
 	t.Row("runner", runner)
-	t.Row("host", view.Dash(e.Hostname))
+	if !d.r.Merged() {
+		t.Row("host", view.Dash(e.Hostname))
+	}
 	s := f.Settings
 	t.Row("settings", fmt.Sprintf("warmup %d, repeat %d, isolate %s, cache %s, timeout %s",
 		s.Warmup, s.Repeat, view.Dash(s.Isolate), view.Dash(s.Cache), time.Duration(s.TimeoutNS)))
 	d.table(t)
+}
+
+// shards lists the machines of merged results, one row per shard.
+func (d *doc) shards() {
+	d.printf("Merged from shards: each comparison group (a dataset and scenario, every variant) ran whole on one machine, so its ratios hold; tables that set figures of different groups side by side say when those come from different machines.\n\n")
+	t := mdtable.New("shard>", "machine", "host", "CPU", "memory>", "OS", "clock", "start", "took>", "groups>", "cells>")
+	for _, row := range d.r.Shards {
+		s := row.Shard
+		if row.Missing {
+			t.Row(fmt.Sprint(s.Index), "**missing**", "–", "–", "–", "–", "–", "–", "–", "–", "–")
+			continue
+		}
+		e := s.Environment
+		start, took := "–", "–"
+		if !e.Start.IsZero() {
+			start = e.Start.UTC().Format(time.RFC3339)
+			if e.End.After(e.Start) {
+				took = e.End.Sub(e.Start).Round(time.Second).String()
+			}
+		}
+		t.Row(fmt.Sprint(s.Index), s.Machine, view.Dash(e.Hostname), fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores),
+			units.Bytes(float64(e.MemoryBytes)), strings.TrimSpace(e.OS+"/"+e.Arch+" "+e.Kernel), view.Dash(e.ClockSource),
+			start, took, fmt.Sprint(len(s.Groups)), fmt.Sprint(s.Cells))
+	}
+	d.table(t)
+}
+
+// crossMachine notes under a table when its rows came from different
+// machines.
+func (d *doc) crossMachine(groups []view.GroupRef) {
+	if note := d.r.CrossMachine(groups); note != "" {
+		d.printf("> **Across machines:** %s.\n\n", text(note))
+	}
 }
 
 // readers lists who read each variant, when drivers took part.
@@ -178,8 +267,11 @@ func (d *doc) datasetHeading(level string, ds *view.Dataset) {
 }
 
 func (d *doc) variantHeader(v *view.Variant) string {
-	if v.Baseline {
+	switch {
+	case v.Baseline:
 		return v.Label + " (baseline)"
+	case v.Control:
+		return v.Label + " (A/A)"
 	}
 	return v.Label
 }
@@ -189,7 +281,7 @@ func (d *doc) glance() {
 		return
 	}
 	d.printf("## Results at a glance\n\n")
-	d.printf("Medians; lower is better. Each figure's ratio is against the baseline; a winner needs at least two cells that ended ok.\n\n")
+	d.printf("Medians over runs, each with its coefficient of variation (cv); lower is better. %s\n\n", view.VerdictRule)
 	for _, ds := range d.r.Datasets {
 		if len(ds.Glance) == 0 {
 			continue
@@ -206,20 +298,31 @@ func (d *doc) glance() {
 			for _, v := range m.Values {
 				row = append(row, v.TextWithRatio(m.Kind))
 			}
-			row = append(row, view.Dash(m.Winner))
+			row = append(row, m.Winner.Text())
 			t.Row(row...)
 		}
 		d.table(t)
+		var groups []view.GroupRef
+		for _, m := range ds.Glance {
+			if m.Scenario != "" {
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: m.Scenario})
+			}
+		}
+		d.crossMachine(groups)
 		d.printf("Where the rows come from:\n\n")
 		for _, m := range ds.Glance {
 			if m.Scenario == "" {
 				continue
 			}
+			floor := ""
+			if m.Floor > 1 {
+				floor = "; A/A noise floor " + view.FactorNumber(m.Floor) + "x"
+			}
 			if m.Figure != "" {
-				d.printf("- %s: %s of scenario %s, step %s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step))
+				d.printf("- %s: %s of scenario %s, step %s%s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step), floor)
 				continue
 			}
-			d.printf("- %s: scenario %s, step %s\n", text(m.Name), code(m.Scenario), code(m.Step))
+			d.printf("- %s: scenario %s, step %s%s\n", text(m.Name), code(m.Scenario), code(m.Step), floor)
 		}
 		d.printf("\n")
 	}
@@ -257,10 +360,25 @@ func (d *doc) scenarios() {
 					continue
 				}
 				d.datasetHeading("###", ds)
+				d.measuredOn(ds.Name, name)
 				for _, st := range s.Steps {
 					d.step(st)
 				}
 			}
+		}
+	}
+}
+
+// measuredOn says which shard's machine ran a group of merged results.
+func (d *doc) measuredOn(dataset, scenario string) {
+	m := d.r.MachineOf(dataset, scenario)
+	if m == "" {
+		return
+	}
+	for _, row := range d.r.Shards {
+		if row.Shard.Machine == m && slices.Contains(row.Shard.Groups, dataset+"/"+scenario) {
+			d.printf("Measured on machine %s (shard %d, host %s).\n\n", m, row.Shard.Index, code(view.Dash(row.Shard.Environment.Hostname)))
+			return
 		}
 	}
 }
@@ -279,11 +397,18 @@ func (d *doc) step(st *view.StepTable) {
 	if st.Values > 0 {
 		about = append(about, st.ValuesRead())
 	}
-	if st.Winner != "" {
-		about = append(about, "winner "+code(st.Winner))
+	switch w := st.Winner.Text(); w {
+	case "~":
+		about = append(about, "no clear winner (~)")
+	case "–":
+	default:
+		about = append(about, "winner "+code(w))
+	}
+	if ft := st.FloorText(); ft != "" {
+		about = append(about, ft)
 	}
 	d.printf("%s.\n\n", strings.Join(about, "; "))
-	t := mdtable.New("format", "median>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
+	t := mdtable.New("format", "median>", "cv>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
 		"peak RSS>", "RSS delta>", "bytes read>", "vs baseline>", "winner")
 	for _, row := range st.Rows {
 		label := d.variantHeader(row.Variant)
@@ -297,12 +422,13 @@ func (d *doc) step(st *view.StepTable) {
 		}
 		s := row.Step.Stats
 		m := row.Step.Memory
+		v := row.Value()
 		median := units.Duration(s.MedianNS)
 		if row.Cell.Status == results.StatusMismatch {
 			median += " (MISMATCH)"
 		}
-		t.Row(label, median,
-			units.Duration(s.MeanNS)+" ± "+units.Duration(s.StddevNS),
+		t.Row(label, median, view.Dash(strings.TrimPrefix(view.Noise(v.CV, v.Runs), "cv ")),
+			view.MeanSpread(s.MeanNS, s.StddevNS, v.Runs),
 			units.Duration(s.MinNS), units.Duration(s.MaxNS), units.Duration(s.P95NS),
 			units.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
@@ -323,13 +449,22 @@ func (d *doc) seqRandom() {
 			continue
 		}
 		d.datasetHeading("###", ds)
-		d.printf("Sequential: scenario %s, step %s. Random: scenario %s, step %s.\n\n",
-			code(sr.Sequential.Scenario), code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
+		d.printf("Sequential: scenario %s, step %s. Random: scenario %s, step %s.", code(sr.Sequential.Scenario),
+			code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
+		if sr.Same != "" {
+			d.printf(" Both read %s; only the order differs.\n\n", text(sr.Same))
+		} else {
+			d.printf(" **Not like with like**: no traversal did the random one's work in order, so this one stands in; they differ in %s.\n\n",
+				text(strings.Join(sr.Differences, "; ")))
+		}
 		t := mdtable.New("format", "sequential>", "random>", "random vs sequential>")
 		for _, row := range sr.Rows {
-			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), view.Dash(row.Ratio))
+			t.Row(d.variantHeader(row.Variant), row.Sequential.TextWithNoise(view.Time), row.Random.TextWithNoise(view.Time), view.Dash(row.Ratio))
 		}
 		d.table(t)
+		if a, b := d.r.MachineOf(ds.Name, sr.Sequential.Scenario), d.r.MachineOf(ds.Name, sr.Random.Scenario); a != "" && b != "" && a != b {
+			d.printf("> **Across machines:** the sequential traversal ran on machine %s and the random one on %s, so their ratio compares machines as well as orders.\n\n", a, b)
+		}
 	}
 }
 
@@ -338,7 +473,7 @@ func (d *doc) memory() {
 		return
 	}
 	d.printf("## Memory\n\n")
-	d.printf("Resident set size of the whole process (medians over runs).\n\n")
+	d.printf("Resident set size of the whole process: medians over runs, each with its spread ((max - min) / median).\n\n")
 	for _, ds := range d.r.Datasets {
 		m := ds.Memory
 		if m == nil || len(m.Rows) == 0 {
@@ -356,10 +491,17 @@ func (d *doc) memory() {
 		d.printf("\n")
 		t := mdtable.New("format", "after open>", "after one get>", "after traversal>", "peak during traversal>")
 		for _, row := range m.Rows {
-			t.Row(d.variantHeader(row.Variant), row.AfterOpen.Text(view.Size), row.AfterGet.Text(view.Size),
-				row.AfterTraverse.Text(view.Size), row.PeakTraversal.Text(view.Size))
+			t.Row(d.variantHeader(row.Variant), row.AfterOpen.TextWithNoise(view.Size), row.AfterGet.TextWithNoise(view.Size),
+				row.AfterTraverse.TextWithNoise(view.Size), row.PeakTraversal.TextWithNoise(view.Size))
 		}
 		d.table(t)
+		var groups []view.GroupRef
+		for _, src := range []view.Source{m.Open, m.Get, m.Traverse} {
+			if src.Step != "" {
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: src.Scenario})
+			}
+		}
+		d.crossMachine(groups)
 	}
 }
 
@@ -409,34 +551,45 @@ func (d *doc) sweeps() {
 			header = append(header, d.variantHeader(v)+">")
 		}
 		t := mdtable.New(header...)
+		var groups []view.GroupRef
 		for _, st := range sw.Steps {
 			for i, ds := range sw.Datasets {
 				row := []string{st.Scenario, st.Step, units.Count(int64(ds.Prims()))}
 				for _, v := range st.Values[i] {
-					row = append(row, v.Text(view.Time))
+					row = append(row, v.TextWithNoise(view.Time))
 				}
 				t.Row(row...)
+				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: st.Scenario})
 			}
 		}
 		d.table(t)
+		d.crossMachine(groups)
 	}
 }
 
 func (d *doc) warnings() {
-	if len(d.r.Warnings) == 0 {
+	if len(d.r.WarningGroups) == 0 {
 		return
 	}
 	d.printf("## Warnings\n\n")
+	d.printf("Each kind of warning once, with every place it was raised.\n\n")
 	for _, g := range d.r.WarningGroups {
-		if len(g.Where) == 1 {
-			d.printf("- %s: %s\n", code(g.Where[0]), text(g.Text))
+		if g.RunWide() {
+			d.printf("- **%s** (the whole run)\n", text(g.Summary))
 			continue
 		}
 		var where []string
-		for _, w := range g.Where {
-			where = append(where, code(w))
+		for _, it := range g.Items {
+			w := code(it.Where)
+			if it.Where == "run" {
+				w = "the run"
+			}
+			if it.Detail != "" {
+				w += " " + text(it.Detail)
+			}
+			where = append(where, w)
 		}
-		d.printf("- %s (%d times): %s\n", text(g.Text), len(g.Where), strings.Join(where, ", "))
+		d.printf("- **%s**: %s\n", text(g.Summary), strings.Join(where, ", "))
 	}
 	d.printf("\n")
 }

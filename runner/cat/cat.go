@@ -47,7 +47,9 @@ type sceneInfoReader interface {
 
 // Text prints every prim and property value of r as a USDA layer, like
 // usdcat: prims in layer order as "over" specs, properties in OpenUSD's
-// order, the scene description (when the file records one) as layer data.
+// order, and the scene description as layer data when the file records
+// one (usda and parquet files runner writes do; a usdc file records none,
+// and OpenUSD prints none for it either).
 func Text(w io.Writer, r formats.Reader) error {
 	prims, err := r.Prims()
 	if err != nil {
@@ -55,12 +57,14 @@ func Text(w io.Writer, r formats.Reader) error {
 	}
 	props := r.Properties()
 	info := formats.SceneInfo{Prims: len(prims), Properties: props}
+	recorded := false
 	if ir, ok := r.(sceneInfoReader); ok {
 		if i, ok := ir.SceneInfo(); ok {
 			info.Schema, info.Hierarchy, info.Seed = i.Schema, i.Hierarchy, i.Seed
+			recorded = true
 		}
 	}
-	enc, err := usda.NewEncoder(w, usda.EncoderOptions{}, info)
+	enc, err := usda.NewEncoder(w, usda.EncoderOptions{OmitSceneInfo: !recorded}, info)
 	if err != nil {
 		return err
 	}

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/formats/formatstest"
+	"github.com/scenebench/runner/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -184,5 +186,77 @@ func TestOpenUSDLayer(t *testing.T) {
 	}
 	if strings.Contains(js.String(), `"unset"`) {
 		t.Error("an attribute without a value was printed")
+	}
+}
+
+// writeIn writes the every-type scene of writeScene in format name.
+func writeIn(t *testing.T, name, file string) string {
+	t.Helper()
+	f, ok := formats.Lookup(name)
+	if !ok {
+		t.Fatalf("%s is not registered", name)
+	}
+	opts, err := formats.Normalize(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), file)
+	formatstest.AllTypes(6, true).Write(t, f, path, opts, 4)
+	return path
+}
+
+func catText(t *testing.T, path string) string {
+	t.Helper()
+	r, _, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out bytes.Buffer
+	if err := Text(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// TestSceneDescription: cat prints the scene description a file records,
+// with its real schema, hierarchy and seed, and none for a file that
+// records none (a usdc file: OpenUSD prints none for it either). The same
+// scene prints the same in every format, but for that block.
+func TestSceneDescription(t *testing.T) {
+	usda := catText(t, writeIn(t, "usda", "scene.usda"))
+	parquet := catText(t, writeIn(t, "parquet", "scene.parquet"))
+	usdc := catText(t, writeIn(t, "usdc", "scene.usdc"))
+	for name, text := range map[string]string{"usda": usda, "parquet": parquet} {
+		for _, want := range []string{`string hierarchy = "deep"`, `string schema = "custom"`, "uint64 seed = 7", "int64 prims = 6"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the scene description lacks %q:\n%s", name, want, text[:min(len(text), 800)])
+			}
+		}
+	}
+	if parquet != usda {
+		t.Error("the same scene prints differently from parquet and from usda")
+	}
+	if strings.Contains(usdc, "customLayerData") {
+		t.Errorf("usdc records no scene description, but cat printed one:\n%s", usdc[:min(len(usdc), 600)])
+	}
+	block := regexp.MustCompile(`(?s)\(\n    customLayerData = .*?\n\)\n`)
+	if got := block.ReplaceAllString(usda, ""); got != usdc {
+		t.Error("usdc and usda print different prims or values")
+	}
+}
+
+// TestUSDCAsOpenUSDPrintsIt: for a usdc file we wrote, cat prints what
+// OpenUSD's Sdf.Layer.ExportToString does, byte for byte.
+func TestUSDCAsOpenUSDPrintsIt(t *testing.T) {
+	python := testenv.Python(t, "pxr")
+	path := writeIn(t, "usdc", "scene.usdc")
+	script := filepath.Join(t.TempDir(), "export.py")
+	if err := os.WriteFile(script, []byte("import sys\nfrom pxr import Sdf\nsys.stdout.write(Sdf.Layer.FindOrOpen(sys.argv[1]).ExportToString())\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := string(testenv.RunPython(t, python, script, path))
+	if got := catText(t, path); got != want {
+		t.Errorf("cat differs from OpenUSD's export:\n--- cat\n%s\n--- OpenUSD\n%s", got, want)
 	}
 }

@@ -122,7 +122,7 @@ func TestExampleDriverConforms(t *testing.T) {
 	}
 	py := testenv.Python(t, "pyarrow", "xxhash")
 	r, err := Run(context.Background(), Options{Command: []string{py, filepath.Join(testenv.RepoRoot(), "examples", "driver", "pyarrow_driver.py")},
-		Formats: []string{"parquet"}, DataDir: t.TempDir()})
+		Formats: []string{"parquet"}, DataDir: t.TempDir(), Quick: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +140,15 @@ func TestShippedDriversConform(t *testing.T) {
 	for _, c := range []struct {
 		label, name string
 		options     map[string]string
+		quick       bool
 	}{
-		{"openusd-cpp", "openusd-cpp", nil},
-		{"openusd-py-sdf", "openusd-py", nil},
-		{"openusd-py-usd", "openusd-py", map[string]string{"api": "usd"}},
+		{"openusd-cpp", "openusd-cpp", nil, false},
+		{"openusd-py-sdf", "openusd-py", nil, true},
+		{"openusd-py-usd", "openusd-py", map[string]string{"api": "usd"}, true},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			testenv.Driver(t, c.name)
-			r, err := Run(context.Background(), Options{Name: c.name, Options: c.options, DataDir: t.TempDir()})
+			r, err := Run(context.Background(), Options{Name: c.name, Options: c.options, DataDir: t.TempDir(), Quick: c.quick})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,7 @@
 // get's properties, batched when shorter than a microsecond).
 //
 // Digests: every read step returns a digest of the values it read, and the
-// cells of one dataset and scenario must agree (crossCheck); runs of one
+// cells of one dataset and scenario must agree (CrossCheck); runs of one
 // cell must agree with each other too.
 //
 // Peak RSS: each step's peak is the kernel's VmHWM of the reader after the
@@ -57,6 +57,9 @@ type Options struct {
 	Executable string
 	// Ensure provides data files (nil = dataset.Ensure).
 	Ensure EnsureFunc
+	// Shard, when the plan is one shard of a larger one (apply -shard),
+	// is recorded in the results as it is.
+	Shard *results.Shard
 }
 
 // ResultsName is the file Run writes in the output directory.
@@ -132,6 +135,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Environment: env,
 		Warnings:    warns,
 		Cells:       []results.Cell{},
+		Shard:       opts.Shard,
 	}
 	for _, sc := range p.Scenarios {
 		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description, Base: sc.Base, Axes: sc.Axes})
@@ -159,7 +163,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 			return nil, fmt.Errorf("create output directory: %w", err)
 		}
 		// The lock comes before anything in out is read or truncated.
-		release, err := lockOut(out)
+		release, err := LockOut(out)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +194,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 	if stopped != nil {
 		markInterrupted(f, p, stopped)
 	}
-	crossCheck(f.Cells, p.Report.Baseline)
+	CrossCheck(f.Cells, p.Report.Baseline)
 	f.Environment.End = time.Now().UTC()
 	if out != "" {
 		dir := ResultsDir(out, f)

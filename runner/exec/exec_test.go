@@ -196,7 +196,7 @@ func TestCrossCheckRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			crossCheck(tt.cells, tt.baseline)
+			CrossCheck(tt.cells, tt.baseline)
 			var bad []string
 			for _, c := range tt.cells {
 				if c.Status == results.StatusMismatch {
@@ -362,7 +362,7 @@ func TestInterruptSavesFinishedCells(t *testing.T) {
 // touches nothing there.
 func TestOutputDirectoryLock(t *testing.T) {
 	out := t.TempDir()
-	release, err := lockOut(out)
+	release, err := LockOut(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,10 +18,11 @@ const LockName = ".lock"
 // ErrLocked is wrapped when another run holds an output directory.
 var ErrLocked = errors.New("output directory in use")
 
-// lockOut takes the exclusive lock of the output directory out, recording
+// LockOut takes the exclusive lock of the output directory out, recording
 // this process's id in it. The kernel drops the lock when the process
-// ends, however it ends.
-func lockOut(out string) (release func(), err error) {
+// ends, however it ends. Run holds it while it runs, runner merge while it
+// writes.
+func LockOut(out string) (release func(), err error) {
 	path := filepath.Join(out, LockName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -36,7 +37,7 @@ func lockOut(out string) (release func(), err error) {
 		}
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s is being written by %s (another runner apply); wait for it or give -out another directory", ErrLocked, out, holder)
+			return nil, fmt.Errorf("%w: %s is being written by %s (another runner apply or merge); wait for it or give -out another directory", ErrLocked, out, holder)
 		}
 		return nil, fmt.Errorf("lock %s: %w", out, err)
 	}

@@ -16,7 +16,7 @@ import (
 // a tie the baseline variant's digest is taken when the baseline is among
 // the tied; otherwise no one can be trusted and every cell of the step is
 // marked. The error names the expected digest and who read it.
-func crossCheck(cells []results.Cell, baseline string) {
+func CrossCheck(cells []results.Cell, baseline string) {
 	type group struct{ idx []int }
 	groups := map[string]*group{}
 	var keys []string

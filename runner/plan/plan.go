@@ -47,6 +47,10 @@ type Settings struct {
 	Timeout time.Duration `json:"timeout"` // per cell (default 10m)
 	DataDir string        `json:"data_dir"`
 	Out     string        `json:"out"`
+	// Shards is how many machines the plan is split across when apply
+	// -shard auto finds no count in its environment (Kubernetes Indexed
+	// Jobs give only the index); 0 when the spec does not say.
+	Shards int `json:"shards,omitempty"`
 	// MemoryLimit is the kernel memory limit of every reader process, in
 	// bytes (0 = none); a format or scenario may set a lower one.
 	MemoryLimit int64 `json:"memory_limit,omitempty"`

@@ -73,6 +73,94 @@ type File struct {
 	Interrupted *Interruption `json:"interrupted,omitempty"`
 	// Machine says how busy the machine was over the whole run.
 	Machine *Machine `json:"machine,omitempty"`
+	// Shard is set on the results of one shard of a sharded run (apply
+	// -shard): which part of which plan they hold.
+	Shard *Shard `json:"shard,omitempty"`
+	// Merge is set on results merged from shards (runner merge): every
+	// shard's machine, and the shards that were missing. Environment is
+	// then the lowest-numbered shard's, unchanged.
+	Merge *Merge `json:"merge,omitempty"`
+}
+
+// Shard says which part of a plan one shard's results hold. A plan is
+// split by comparison group (one dataset and scenario with every variant
+// and the A/A control), so every group is measured whole on one machine.
+type Shard struct {
+	Index int `json:"index"` // 0 to Count-1
+	Count int `json:"count"`
+	// PlanSHA256 hashes the resolved plan: the spec after variables and
+	// -filter, without file paths, out or data_dir. The shards of one run
+	// share it; merge refuses shards that do not.
+	PlanSHA256 string `json:"plan_sha256"`
+	// Groups are this shard's comparison groups ("dataset/scenario").
+	Groups []string `json:"groups"`
+	// Estimate says what balanced the shards: "model" (prims x steps x
+	// runs x a factor per format) or the results file given as -estimate.
+	Estimate string `json:"estimate"`
+	// Plan is the whole assignment, every group of the plan with the
+	// shard it went to, in plan order: the same in every shard's results,
+	// so that a merge can list the cells of a missing shard.
+	Plan []ShardGroup `json:"plan"`
+}
+
+// ShardGroup is one comparison group of a sharded plan.
+type ShardGroup struct {
+	Dataset  string `json:"dataset"`
+	Scenario string `json:"scenario"`
+	Shard    int    `json:"shard"`
+	// Formats are the variant labels of the group's cells, in plan order.
+	Formats []string `json:"formats"`
+}
+
+// Key is the group's name, "dataset/scenario".
+func (g *ShardGroup) Key() string { return g.Dataset + "/" + g.Scenario }
+
+// Merge describes results merged from the shards of one run.
+type Merge struct {
+	PlanSHA256 string `json:"plan_sha256"`
+	Count      int    `json:"count"` // shards in the plan
+	// Shards are the shards merged, by index.
+	Shards []MergedShard `json:"shards"`
+	// Missing are the indexes of shards not given to merge; their cells
+	// are listed as skipped.
+	Missing []int `json:"missing,omitempty"`
+	// Machines counts the distinct machines (hostname and CPU model) the
+	// shards ran on.
+	Machines int `json:"machines"`
+}
+
+// MergedShard is one shard of merged results: where it ran and what.
+type MergedShard struct {
+	Index int `json:"index"`
+	// File is the results file it was read from, as given to merge.
+	File   string   `json:"file"`
+	Groups []string `json:"groups"`
+	Cells  int      `json:"cells"`
+	// Machine labels the machine within the merge ("m1", "m2", ...):
+	// shards with the same label ran on the same host and CPU.
+	Machine     string      `json:"machine"`
+	Environment Environment `json:"environment"`
+	// Load is how busy the machine was over the shard's runs.
+	Load        *Machine      `json:"load,omitempty"`
+	Warnings    []string      `json:"warnings,omitempty"`
+	Interrupted *Interruption `json:"interrupted,omitempty"`
+}
+
+// ShardOf returns the merged shard that ran the group of dataset and
+// scenario, or nil (results not merged, or the group's shard missing).
+func (m *Merge) ShardOf(dataset, scenario string) *MergedShard {
+	if m == nil {
+		return nil
+	}
+	key := dataset + "/" + scenario
+	for i := range m.Shards {
+		for _, g := range m.Shards[i].Groups {
+			if g == key {
+				return &m.Shards[i]
+			}
+		}
+	}
+	return nil
 }
 
 // Machine is the state of the machine around measured runs: the 1-minute

@@ -38,6 +38,7 @@ type settingsBlock struct {
 	Timeout *hcl.Attribute `hcl:"timeout"`
 	DataDir *hcl.Attribute `hcl:"data_dir"`
 	Out     *hcl.Attribute `hcl:"out"`
+	Shards  *hcl.Attribute `hcl:"shards"`
 	// MemoryLimit is one size for every reader process (memory.go).
 	MemoryLimit *hcl.Attribute `hcl:"memory_limit"`
 	DefRange    hcl.Range      `hcl:",def_range"`

@@ -25,6 +25,10 @@ const (
 
 const maxRuns = 1000000
 
+// MaxShards bounds settings.shards and -shards: more machines than any
+// team schedules, few enough that a typo is caught.
+const MaxShards = 10000
+
 func (l *loader) loadSettings() plan.Settings {
 	s := plan.Settings{
 		Warmup:  DefaultWarmup,
@@ -49,6 +53,11 @@ func (l *loader) loadSettings() plan.Settings {
 	if sb.Repeat != nil {
 		if v, ok := l.integer(sb.Repeat, 1, maxRuns); ok {
 			s.Repeat = int(v)
+		}
+	}
+	if sb.Shards != nil {
+		if v, ok := l.integer(sb.Shards, 1, MaxShards); ok {
+			s.Shards = int(v)
 		}
 	}
 	if sb.Isolate != nil {

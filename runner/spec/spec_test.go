@@ -116,6 +116,7 @@ settings {
   timeout  = "1m30s"
   data_dir = "/tmp/data"
   out      = "out/x"
+  shards   = 4
 }
 report {
   title       = "T"
@@ -125,7 +126,7 @@ report {
 }
 `, Options{})
 	want := plan.Settings{Warmup: 0, Repeat: 3, Isolate: "none", Cache: "cold", Order: "interleaved",
-		Timeout: 90 * time.Second, DataDir: "/tmp/data", Out: "out/x"}
+		Timeout: 90 * time.Second, DataDir: "/tmp/data", Out: "out/x", Shards: 4}
 	if p.Settings != want {
 		t.Errorf("settings = %+v, want %+v", p.Settings, want)
 	}

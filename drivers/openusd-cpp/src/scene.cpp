@@ -179,6 +179,24 @@ class ComposedScene : public Scene {
 
 }  // namespace
 
+std::string LayerIdentifier(const std::string& path, const std::string& format, const JsObject* opts) {
+  if (format != "parquet" || !opts) return path;
+  SdfLayer::FileFormatArguments args;
+  for (const char* key : {"index", "cache_budget"}) {
+    auto it = opts->find(key);
+    if (it == opts->end()) continue;
+    const JsValue& v = it->second;
+    if (v.IsString()) {
+      args[key] = v.GetString();
+    } else if (v.IsInt()) {
+      args[key] = std::to_string(v.GetInt64());
+    } else if (v.IsUInt64()) {
+      args[key] = std::to_string(v.GetUInt64());
+    }
+  }
+  return args.empty() ? path : SdfLayer::CreateIdentifier(path, args);
+}
+
 std::unique_ptr<Scene> OpenLayer(const std::string& path, std::string* err) {
   TfErrorMark mark;
   SdfLayerRefPtr layer = SdfLayer::FindOrOpen(path);

@@ -7,6 +7,8 @@
 
 #include "digest.h"
 
+#include "json.h"
+#include <pxr/js/value.h>
 #include <pxr/pcp/cache.h>
 #include <pxr/pcp/primIndex.h>
 #include <pxr/sdf/layer.h>
@@ -51,6 +53,12 @@ class Scene {
  protected:
   std::string file_;
 };
+
+// LayerIdentifier is the identifier of the layer at path with the file
+// format arguments a format's read options give: for "parquet", index and
+// cache_budget (the usd-parquet plugin's arguments); other formats take
+// none. opts may be null.
+std::string LayerIdentifier(const std::string& path, const std::string& format, const JsObject* opts);
 
 // OpenLayer opens path as one layer: SdfLayer::FindOrOpen. On failure it
 // returns null and err names the file and OpenUSD's errors.

@@ -120,9 +120,10 @@ class OpenStep : public Step {
   bool Prepare(const JsObject& req, std::string* err) override {
     std::string format, compose;
     const JsObject* opts = nullptr;
+    const JsObject* fmtOpts = nullptr;
     if (!GetString(req, "path", &path_, err, true) || !GetString(req, "format", &format, err, true) ||
         !GetString(req, "compose", &compose, err) || !GetString(req, "base", &base_, err) ||
-        !GetObject(req, "driver_options", &opts, err))
+        !GetObject(req, "driver_options", &opts, err) || !GetObject(req, "options", &fmtOpts, err))
       return false;
     if (opts && !opts->empty()) {
       *err = "openusd-cpp takes no driver options (got \"" + opts->begin()->first + "\")";
@@ -143,6 +144,9 @@ class OpenStep : public Step {
       *err = "compose \"" + compose + "\" is not supported (sublayer)";
       return false;
     }
+    // The read options of a format become the layer's file format
+    // arguments: the Parquet plugin's index and cache budget.
+    path_ = LayerIdentifier(path_, format, fmtOpts);
     composed_ = compose == "sublayer";
     if (composed_ && base_.empty()) {
       *err = "compose \"sublayer\" needs a base layer (field \"base\")";

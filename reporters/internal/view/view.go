@@ -33,6 +33,10 @@ type Report struct {
 	// appearance, so a warning raised for every step is listed once.
 	WarningGroups []WarningGroup
 	Statuses      []StatusCount
+	// Shards lists the shards of results merged from several machines
+	// (runner merge), by index, missing ones included; empty otherwise.
+	Shards    []ShardRow
+	machineOf map[GroupRef]string
 }
 
 // New arranges f for rendering.
@@ -41,6 +45,7 @@ func New(f *results.File) (*Report, error) {
 		return nil, fmt.Errorf("no results to report")
 	}
 	r := &Report{File: f}
+	r.machines()
 	r.variants()
 	r.datasets()
 	for _, d := range r.Datasets {
@@ -86,6 +91,12 @@ func (r *Report) variants() {
 	for i := range r.File.Cells {
 		c := &r.File.Cells[i]
 		add(CellLabel(c), c.FormatName, c.Variant)
+		if c.Control {
+			seen[CellLabel(c)].Control = true
+		}
+	}
+	if v, ok := seen[r.File.Report.Control]; ok {
+		v.Control = true
 	}
 	for _, d := range r.File.Datasets {
 		for _, fl := range d.Files {
@@ -93,10 +104,13 @@ func (r *Report) variants() {
 		}
 	}
 	base := r.File.Report.Baseline
-	if _, ok := seen[base]; !ok {
+	if v, ok := seen[base]; !ok || v.Control {
 		base = ""
-		if len(r.Variants) > 0 {
-			base = r.Variants[0].Label
+		for _, v := range r.Variants {
+			if !v.Control {
+				base = v.Label
+				break
+			}
 		}
 	}
 	r.Baseline = base

@@ -1,6 +1,7 @@
 settings {
   isolate = "thread"
   cache   = "hot"
+  shards  = 0
 }
 
 dataset "flat" {

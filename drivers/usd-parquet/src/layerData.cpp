@@ -1,0 +1,337 @@
+#include "layerData.h"
+
+#include <pxr/gf/vec3d.h>
+#include <pxr/gf/vec3f.h>
+#include <pxr/sdf/schema.h>
+#include <pxr/sdf/types.h>
+#include <pxr/tf/diagnostic.h>
+#include <pxr/vt/array.h>
+#include <pxr/vt/value.h>
+
+#include <algorithm>
+
+SDF_NAMESPACE_OPEN_SCOPE
+
+using usdparquet::Block;
+using usdparquet::Hierarchy;
+using usdparquet::PropType;
+
+namespace {
+
+std::atomic<uint64_t> gNextId{1};
+
+// The last prim resolved on this thread: repeated reads of one prim, and
+// reads of several properties of a prim, skip the path hashing.
+struct LastPrim {
+    uint64_t owner = 0;
+    SdfPath path;
+    int32_t node = -1;
+    int64_t row = -1;
+    bool exists = false;
+};
+thread_local LastPrim tLast;
+
+VtValue ToValue(const Block& b, int64_t i) {
+    switch (b.type) {
+    case PropType::Double: return VtValue(b.f64[i]);
+    case PropType::Float: return VtValue(b.f32[i]);
+    case PropType::Int: return VtValue(int(b.i32[i]));
+    case PropType::Int64: return VtValue(int64_t(b.i64[i]));
+    case PropType::Bool: return VtValue(bool(b.bits[i]));
+    case PropType::String: return VtValue(std::string(b.StringAt(i)));
+    case PropType::Token: return VtValue(TfToken(std::string(b.StringAt(i))));
+    case PropType::Float3: return VtValue(GfVec3f(&b.f32[3 * i]));
+    case PropType::Double3: return VtValue(GfVec3d(&b.f64[3 * i]));
+    case PropType::DoubleArray:
+        return VtValue(VtArray<double>(b.f64.begin() + b.off[i], b.f64.begin() + b.off[i + 1]));
+    case PropType::FloatArray:
+        return VtValue(VtArray<float>(b.f32.begin() + b.off[i], b.f32.begin() + b.off[i + 1]));
+    case PropType::IntArray:
+        return VtValue(VtArray<int>(b.i32.begin() + b.off[i], b.i32.begin() + b.off[i + 1]));
+    case PropType::Float3Array: {
+        const size_t lo = b.off[i], hi = b.off[i + 1];
+        VtArray<GfVec3f> a(hi - lo);
+        GfVec3f* out = a.data();
+        for (size_t k = lo; k < hi; k++) out[k - lo] = GfVec3f(&b.f32[3 * k]);
+        return VtValue(std::move(a));
+    }
+    default: return VtValue();
+    }
+}
+
+} // namespace
+
+UsdParquetData::UsdParquetData(std::unique_ptr<usdparquet::Scene> scene, std::string file)
+    : _scene(std::move(scene)), _file(std::move(file)), _id(gNextId.fetch_add(1)) {
+    for (const auto& p : _scene->Properties()) {
+        _propTokens.emplace_back(p.name);
+        _typeTokens.emplace_back(usdparquet::TypeName(p.type));
+    }
+}
+
+UsdParquetData::~UsdParquetData() = default;
+
+const Hierarchy* UsdParquetData::_Hierarchy() const {
+    try {
+        return &_scene->GetHierarchy();
+    } catch (const std::exception& e) {
+        // Post once: every later query would repeat it.
+        if (!_hierErrorPosted.exchange(true))
+            TF_RUNTIME_ERROR("Parquet layer @%s@: %s", _file.c_str(), e.what());
+        return nullptr;
+    }
+}
+
+bool UsdParquetData::_ResolvePrim(const SdfPath& primPath, Spec* s) const {
+    LastPrim& last = tLast;
+    if (last.owner == _id && last.path == primPath) {
+        s->node = last.node;
+        s->row = last.row;
+        return last.exists;
+    }
+    const std::string& str = primPath.GetString();
+    bool exists = false;
+    s->node = -1;
+    s->row = -1;
+    try {
+        if (_scene->UsesHashIndex() && !_scene->HierarchyReady()) {
+            // Lazy: the file's hash index knows the prims that have rows;
+            // any other prim (an ancestor, or none) needs the hierarchy.
+            s->row = _scene->FindRow(str);
+            exists = s->row >= 0;
+        }
+        if (!exists) {
+            if (const Hierarchy* h = _Hierarchy()) {
+                s->node = h->Find(str);
+                exists = s->node >= 0;
+                s->row = exists ? h->nodes[s->node].row : -1;
+            }
+        }
+    } catch (const std::exception& e) {
+        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s>: %s", _file.c_str(), str.c_str(), e.what());
+        return false;
+    }
+    last.owner = _id;
+    last.path = primPath;
+    last.node = s->node;
+    last.row = s->row;
+    last.exists = exists;
+    return exists;
+}
+
+UsdParquetData::Spec UsdParquetData::_Resolve(const SdfPath& path) const {
+    Spec s;
+    if (path == SdfPath::AbsoluteRootPath()) {
+        s.type = SdfSpecTypePseudoRoot;
+        s.node = 0;
+        return s;
+    }
+    if (path.IsPrimPath()) {
+        if (_ResolvePrim(path, &s)) s.type = SdfSpecTypePrim;
+        return s;
+    }
+    if (path.IsPrimPropertyPath()) {
+        s.col = _scene->FindColumn(path.GetNameToken().GetString());
+        if (s.col < 0) return s;
+        if (_ResolvePrim(path.GetParentPath(), &s) && s.row >= 0) s.type = SdfSpecTypeAttribute;
+        return s;
+    }
+    return s;
+}
+
+bool UsdParquetData::HasSpec(const SdfPath& path) const {
+    return _Resolve(path).type != SdfSpecTypeUnknown;
+}
+
+SdfSpecType UsdParquetData::GetSpecType(const SdfPath& path) const { return _Resolve(path).type; }
+
+bool UsdParquetData::_Children(const SdfPath& path, const Spec& s, VtValue* value) const {
+    const Hierarchy* h = _Hierarchy();
+    if (!h) return false;
+    int32_t node = s.node;
+    if (node < 0) node = h->Find(path.GetString());
+    if (node < 0 || h->nodes[node].numChildren == 0) return false;
+    if (!value) return true;
+    const Hierarchy::Node& n = h->nodes[node];
+    const bool cache = n.numChildren >= 64;
+    if (cache) {
+        std::lock_guard<std::mutex> lk(_childMu);
+        auto it = _childCache.find(node);
+        if (it != _childCache.end()) {
+            *value = VtValue(*it->second);
+            return true;
+        }
+    }
+    TfTokenVector kids;
+    kids.reserve(n.numChildren);
+    for (int32_t c = n.firstChild; c >= 0; c = h->nodes[c].next) kids.emplace_back(std::string(h->Name(c)));
+    if (cache) {
+        auto shared = std::make_shared<const TfTokenVector>(kids);
+        std::lock_guard<std::mutex> lk(_childMu);
+        _childCache.emplace(node, std::move(shared));
+    }
+    *value = VtValue(std::move(kids));
+    return true;
+}
+
+bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
+    int64_t g = 0, i = 0;
+    _scene->Locate(s.row, &g, &i);
+    std::shared_ptr<const Block> b;
+    try {
+        b = _scene->GetBlock(s.col, g);
+    } catch (const std::exception& e) {
+        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': %s", _file.c_str(),
+                         path.GetPrimPath().GetText(), path.GetName().c_str(), e.what());
+        return false;
+    }
+    if (b->IsNull(i)) {
+        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': value is null", _file.c_str(),
+                         path.GetPrimPath().GetText(), path.GetName().c_str());
+        return false;
+    }
+    if (value) *value = ToValue(*b, i);
+    return true;
+}
+
+bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const {
+    switch (s.type) {
+    case SdfSpecTypePseudoRoot:
+        if (field == SdfChildrenKeys->PrimChildren) return _Children(path, s, value);
+        return false;
+    case SdfSpecTypePrim:
+        if (field == SdfFieldKeys->Specifier) {
+            if (value) *value = VtValue(SdfSpecifierOver);
+            return true;
+        }
+        if (field == SdfChildrenKeys->PrimChildren) return _Children(path, s, value);
+        if (field == SdfChildrenKeys->PropertyChildren) {
+            if (s.row < 0 || _propTokens.empty()) return false;
+            if (value) *value = VtValue(_propTokens);
+            return true;
+        }
+        return false;
+    case SdfSpecTypeAttribute:
+        if (field == SdfFieldKeys->Default) return _Default(path, s, value);
+        if (field == SdfFieldKeys->TypeName) {
+            if (value) *value = VtValue(_typeTokens[s.col]);
+            return true;
+        }
+        if (field == SdfFieldKeys->Custom) {
+            if (value) *value = VtValue(false);
+            return true;
+        }
+        if (field == SdfFieldKeys->Variability) {
+            if (value) *value = VtValue(SdfVariabilityVarying);
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+bool UsdParquetData::Has(const SdfPath& path, const TfToken& field, VtValue* value) const {
+    return _Field(path, _Resolve(path), field, value);
+}
+
+bool UsdParquetData::Has(const SdfPath& path, const TfToken& field, SdfAbstractDataValue* value) const {
+    if (!value) return _Field(path, _Resolve(path), field, nullptr);
+    VtValue v;
+    if (!_Field(path, _Resolve(path), field, &v)) return false;
+    return value->StoreValue(std::move(v));
+}
+
+bool UsdParquetData::HasSpecAndField(const SdfPath& path, const TfToken& field, VtValue* value,
+                                     SdfSpecType* specType) const {
+    const Spec s = _Resolve(path);
+    *specType = s.type;
+    return s.type != SdfSpecTypeUnknown && _Field(path, s, field, value);
+}
+
+bool UsdParquetData::HasSpecAndField(const SdfPath& path, const TfToken& field, SdfAbstractDataValue* value,
+                                     SdfSpecType* specType) const {
+    const Spec s = _Resolve(path);
+    *specType = s.type;
+    if (s.type == SdfSpecTypeUnknown) return false;
+    if (!value) return _Field(path, s, field, nullptr);
+    VtValue v;
+    if (!_Field(path, s, field, &v)) return false;
+    return value->StoreValue(std::move(v));
+}
+
+VtValue UsdParquetData::Get(const SdfPath& path, const TfToken& field) const {
+    VtValue v;
+    _Field(path, _Resolve(path), field, &v);
+    return v;
+}
+
+std::vector<TfToken> UsdParquetData::List(const SdfPath& path) const {
+    const Spec s = _Resolve(path);
+    std::vector<TfToken> out;
+    switch (s.type) {
+    case SdfSpecTypePseudoRoot:
+        if (_Children(path, s, nullptr)) out.push_back(SdfChildrenKeys->PrimChildren);
+        break;
+    case SdfSpecTypePrim:
+        out.push_back(SdfFieldKeys->Specifier);
+        if (_Children(path, s, nullptr)) out.push_back(SdfChildrenKeys->PrimChildren);
+        if (s.row >= 0 && !_propTokens.empty()) out.push_back(SdfChildrenKeys->PropertyChildren);
+        break;
+    case SdfSpecTypeAttribute:
+        out = {SdfFieldKeys->TypeName, SdfFieldKeys->Custom, SdfFieldKeys->Variability, SdfFieldKeys->Default};
+        break;
+    default:
+        break;
+    }
+    return out;
+}
+
+void UsdParquetData::_VisitSpecs(SdfAbstractDataSpecVisitor* visitor) const {
+    if (!visitor->VisitSpec(*this, SdfPath::AbsoluteRootPath())) return;
+    const Hierarchy* h = _Hierarchy();
+    if (!h) return;
+    // Depth first, so that each prim path is built from its parent's.
+    std::vector<int32_t> stack;
+    auto pushChildren = [&](int32_t n) {
+        const size_t at = stack.size();
+        for (int32_t c = h->nodes[n].firstChild; c >= 0; c = h->nodes[c].next) stack.push_back(c);
+        std::reverse(stack.begin() + at, stack.end());
+    };
+    std::vector<SdfPath> paths(h->nodes.size());
+    paths[0] = SdfPath::AbsoluteRootPath();
+    pushChildren(0);
+    while (!stack.empty()) {
+        const int32_t n = stack.back();
+        stack.pop_back();
+        const Hierarchy::Node& node = h->nodes[n];
+        const SdfPath path = paths[node.parent].AppendChild(TfToken(std::string(h->Name(n))));
+        if (!visitor->VisitSpec(*this, path)) return;
+        if (node.row >= 0)
+            for (const TfToken& p : _propTokens)
+                if (!visitor->VisitSpec(*this, path.AppendProperty(p))) return;
+        if (node.firstChild >= 0) {
+            paths[n] = path;
+            pushChildren(n);
+        }
+    }
+}
+
+void UsdParquetData::_ReadOnly(const char* what, const SdfPath& path) const {
+    TF_RUNTIME_ERROR("Cannot %s <%s>: @%s@ is a read-only Parquet layer", what, path.GetText(), _file.c_str());
+}
+
+void UsdParquetData::CreateSpec(const SdfPath& path, SdfSpecType) { _ReadOnly("create a spec at", path); }
+void UsdParquetData::EraseSpec(const SdfPath& path) { _ReadOnly("erase the spec at", path); }
+void UsdParquetData::MoveSpec(const SdfPath& oldPath, const SdfPath&) { _ReadOnly("move the spec at", oldPath); }
+void UsdParquetData::Set(const SdfPath& path, const TfToken&, const VtValue&) { _ReadOnly("set a field on", path); }
+void UsdParquetData::Set(const SdfPath& path, const TfToken&, const SdfAbstractDataConstValue&) {
+    _ReadOnly("set a field on", path);
+}
+void UsdParquetData::Erase(const SdfPath& path, const TfToken&) { _ReadOnly("erase a field on", path); }
+void UsdParquetData::SetTimeSample(const SdfPath& path, double, const VtValue&) {
+    _ReadOnly("set a time sample on", path);
+}
+void UsdParquetData::EraseTimeSample(const SdfPath& path, double) { _ReadOnly("erase a time sample on", path); }
+
+SDF_NAMESPACE_CLOSE_SCOPE

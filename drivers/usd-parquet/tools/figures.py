@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Times the usdParquet plugin against OpenUSD's usdc for the README.
+
+Every cell runs `sdfdump -time PRIM cost` in a fresh process RUNS times,
+round-robin over the cells so that noise spreads evenly, and reports the
+median (and the range) of the open, the cold get and the warm get of a
+double. With -warm, each process first opens and reads a small file of the
+same format, so that one-time costs of the format's first use (Arrow's
+codecs, Sdf's first layer) stay out of the timed open and get.
+
+    runner gen drivers/usd-parquet/figures.hcl     # in DATA_DIR's parent
+    drivers/usd-parquet/tools/figures.py DATA_DIR [WARM_DIR] > figures.md
+
+DATA_DIR holds the files `runner gen` wrote (parquet-flat-1000-*.parquet,
+usdc-flat-1000000-*.usdc, ...). WARM_DIR, when given, holds warm.parquet and
+warm.usdc (any small scenes) for the warmed runs.
+"""
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DUMP = os.path.join(HERE, "build", "sdfdump")
+ENV = dict(os.environ, PXR_PLUGINPATH_NAME=os.path.join(HERE, "build", "plugin"))
+RUNS = int(os.environ.get("RUNS", "5"))
+
+
+def find(data, fmt, prims):
+    ext = "parquet" if fmt == "parquet" else "usdc"
+    hits = glob.glob(os.path.join(data, f"{fmt}-flat-{prims}-*.{ext}"))
+    if not hits:
+        sys.exit(f"figures: no {fmt} file of {prims} prims in {data}")
+    return hits[0]
+
+
+def run(cell):
+    cmd = [DUMP] + cell["args"]
+    if cell.get("warm"):
+        cmd += ["-warm", cell["warm"]]
+    cmd += ["-time", f"/World/Prim_{cell['prims'] // 2}", "cost", cell["file"]]
+    out = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        sys.exit(f"figures: {' '.join(cmd)}: exit {out.returncode}\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def fmt_time(ms):
+    if ms >= 1000:
+        return f"{ms / 1000:.2f} s"
+    if ms >= 1:
+        return f"{ms:.2f} ms"
+    if ms >= 0.001:
+        return f"{ms * 1000:.1f} µs"
+    return f"{ms * 1e6:.0f} ns"
+
+
+def cellstat(samples, key, scale):
+    vals = sorted(s[key] * scale for s in samples)
+    return f"{fmt_time(statistics.median(vals))} ({fmt_time(vals[0])}–{fmt_time(vals[-1])})"
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    data = sys.argv[1]
+    warmdir = sys.argv[2] if len(sys.argv) > 2 else None
+    cells = []
+    for label, fmt, args in [
+        ("parquet, index=lazy", "parquet", ["-a", "index=lazy"]),
+        ("parquet, index=eager", "parquet", ["-a", "index=eager"]),
+        ("usdc (OpenUSD's crate reader)", "usdc", []),
+    ]:
+        for prims in (1000, 1000000):
+            for warm in ([False, True] if warmdir else [False]):
+                cells.append({
+                    "label": label, "prims": prims, "args": args, "file": find(data, fmt, prims),
+                    "warm": os.path.join(warmdir, "warm." + fmt) if warm else None, "samples": [],
+                })
+    for _ in range(RUNS):
+        for c in cells:
+            c["samples"].append(run(c))
+    print(f"{RUNS} fresh processes per row, medians (range); get = SdfLayer::GetField(<middle prim>.cost, default)\n")
+    print("| reader | prims | first use warmed | open | cold get | warm get | RSS after open | library start-up |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for c in cells:
+        s = c["samples"]
+        rss = statistics.median(x["rss_open_kib"] for x in s) / 1024
+        print(f"| {c['label']} | {c['prims']:,} | {'yes' if c['warm'] else 'no'} | "
+              f"{cellstat(s, 'open_ms', 1)} | {cellstat(s, 'cold_get_us', 1e-3)} | "
+              f"{cellstat(s, 'warm_get_us', 1e-3)} | {rss:.0f} MiB | "
+              f"{fmt_time(statistics.median(x['startup_ms'] for x in s))} |")
+
+
+if __name__ == "__main__":
+    main()
