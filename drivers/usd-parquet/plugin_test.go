@@ -32,11 +32,11 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/scenebench/runner/formats"
-	"github.com/scenebench/runner/runner/cat"
 	"github.com/scenebench/runner/formats/formatstest"
 	_ "github.com/scenebench/runner/formats/parquet"
 	_ "github.com/scenebench/runner/formats/usdc"
 	"github.com/scenebench/runner/internal/testenv"
+	"github.com/scenebench/runner/runner/cat"
 	"github.com/scenebench/runner/runner/dataset"
 )
 
