@@ -181,6 +181,12 @@ func skipReason(r *reader, c *plan.Cell) string {
 	return ""
 }
 
+// SkipFor says why a reader named name with capabilities caps would skip
+// cell c ("" when it would run it), before anything runs.
+func SkipFor(name string, caps *protocol.Capabilities, c *plan.Cell) string {
+	return skipReason(&reader{name: name, caps: caps}, c)
+}
+
 // PlanSkip says why a cell will be skipped when the plan alone tells: a
 // cell of the Go reader that needs what it cannot do. Drivers' limits are
 // known only once they are asked (apply).
