@@ -67,16 +67,17 @@ func Render(w io.Writer, f *results.File) error {
 		}
 		for _, st := range c.Steps {
 			name := Name(c.Dataset, c.Scenario, st.Name, c.Format)
-			var extra string
-			for _, m := range []struct {
+			metrics := []struct {
 				unit string
 				s    results.Summary
-			}{{"B-peak-rss", st.Memory.PeakRSSBytes}, {"B-read", st.Memory.ReadBytes}} {
-				if v, ok := everyRun(m.s); ok {
-					extra += " " + number(v) + " " + m.unit
+			}{{"B-peak-rss", st.Memory.PeakRSSBytes}, {"B-read", st.Memory.ReadBytes}}
+			for r, ns := range st.SamplesNS {
+				var extra string
+				for _, m := range metrics {
+					if v, ok := runFigure(m.s, r, len(st.SamplesNS)); ok {
+						extra += " " + number(v) + " " + m.unit
+					}
 				}
-			}
-			for _, ns := range st.SamplesNS {
 				fmt.Fprintf(bw, "%s 1 %s ns/op%s\n", name, number(ns), extra)
 			}
 		}
@@ -84,11 +85,19 @@ func Render(w io.Writer, f *results.File) error {
 	return bw.Flush()
 }
 
-// everyRun returns the figure every run had, when the summary shows they
-// all had the same one and it is not zero (a reader that maps its file
-// reads no bytes; a column of zeros only clutters benchstat's tables).
-func everyRun(s results.Summary) (float64, bool) {
-	if s.Min != s.Max || s.Median != s.Min || s.Median == 0 {
+// runFigure returns run r's figure of a memory or I/O summary: the run's
+// own when the results keep each run's (Runs), else the figure every run
+// had when the summary shows they all had the same one. A figure that is
+// zero in every run is left off (a reader that maps its file reads no
+// bytes; a column of zeros only clutters benchstat's tables).
+func runFigure(s results.Summary, r, runs int) (float64, bool) {
+	if s.Max == 0 {
+		return 0, false
+	}
+	if len(s.Runs) == runs {
+		return s.Runs[r], true
+	}
+	if s.Min != s.Max || s.Median != s.Min {
 		return 0, false
 	}
 	return s.Median, true

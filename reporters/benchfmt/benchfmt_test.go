@@ -192,3 +192,27 @@ func TestMetricsOnEveryLine(t *testing.T) {
 		t.Errorf("%d lines, want 3", lines)
 	}
 }
+
+// With each run's figures kept, every line carries its own run's peak RSS,
+// so benchstat sees every sample.
+func TestEachRunsMemoryOnItsLine(t *testing.T) {
+	st := results.Step{Name: "get", Op: "get", SamplesNS: []float64{10, 11, 12},
+		Memory: results.Memory{PeakRSSBytes: results.Summary{Median: 1000, Min: 990, Max: 1010, Runs: []float64{990, 1010, 1000}}}}
+	f := &results.File{SchemaVersion: 1, Cells: []results.Cell{{ID: "d/f/s", Dataset: "d", Format: "f", Scenario: "s",
+		Status: results.StatusOK, Steps: []results.Step{st}}}}
+	var buf bytes.Buffer
+	if err := Render(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	rd := perfbench.NewReader(&buf, "x.txt")
+	var got []float64
+	for rd.Scan() {
+		if rec, ok := rd.Result().(*perfbench.Result); ok {
+			v, _ := rec.Value("B-peak-rss")
+			got = append(got, v)
+		}
+	}
+	if len(got) != 3 || got[0] != 990 || got[1] != 1010 || got[2] != 1000 {
+		t.Errorf("peak RSS per line %v, want 990 1010 1000", got)
+	}
+}

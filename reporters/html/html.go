@@ -179,6 +179,21 @@ func (b *builder) meta() []kv {
 	if m := b.r.MachineSummary(); m != "" {
 		out = append(out, kv{"machine state", m})
 	}
+	for _, d := range f.Datasets {
+		if src := d.Source; src != nil {
+			v := fmt.Sprintf("imported from %s (%s, %s, SHA-256 %s): %d prims, %d values of %d properties",
+				src.Path, src.Format, units.Bytes(float64(src.Bytes)), src.SHA256[:min(16, len(src.SHA256))],
+				src.Prims, src.Values, len(src.Properties))
+			var left []string
+			for _, n := range src.LeftOut {
+				left = append(left, fmt.Sprintf("%s (%d)", n.What, n.Count))
+			}
+			if len(left) > 0 {
+				v += "; left out: " + strings.Join(left, "; ")
+			}
+			out = append(out, kv{"dataset " + d.Name, v})
+		}
+	}
 	return out
 }
 

@@ -124,6 +124,22 @@ func (d *doc) summary() {
 	if m := d.r.MachineSummary(); m != "" {
 		d.printf("- Machine: %s\n", m)
 	}
+	for _, ds := range f.Datasets {
+		if src := ds.Source; src != nil {
+			d.printf("- Dataset %s imported from %s (%s, %s, SHA-256 %s): %d prims, %d values of %d properties",
+				code(ds.Name), code(src.Path), src.Format, units.Bytes(float64(src.Bytes)), code(src.SHA256[:min(16, len(src.SHA256))]),
+				src.Prims, src.Values, len(src.Properties))
+			if len(src.LeftOut) == 0 {
+				d.printf("; nothing left out\n")
+				continue
+			}
+			var out []string
+			for _, n := range src.LeftOut {
+				out = append(out, fmt.Sprintf("%s (%d)", text(n.What), n.Count))
+			}
+			d.printf("; left out: %s\n", strings.Join(out, "; "))
+		}
+	}
 	if n := len(d.r.Problems); n > 0 {
 		d.printf("- **%d cell(s) did not end ok**: see [Problems](#problems)\n", n)
 	}

@@ -41,26 +41,26 @@ func TestOpenUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := path + ": unknown file format (not usdc, usda or parquet by its contents or extension)"
-	if _, _, err := Open(path); err == nil || err.Error() != want {
+	if _, err := Open(path); err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
 	}
-	if _, _, err := Open(filepath.Join(t.TempDir(), "missing.usda")); err == nil || strings.Contains(err.Error(), "unknown file format") {
+	if _, err := Open(filepath.Join(t.TempDir(), "missing.usda")); err == nil || strings.Contains(err.Error(), "unknown file format") {
 		t.Errorf("missing file: err = %v", err)
 	}
 }
 
 func TestOpenText(t *testing.T) {
 	path := writeScene(t, "scene.dat") // detected by content, not name
-	r, name, err := Open(path)
+	f, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	if name != "usda" {
-		t.Errorf("format = %q", name)
+	defer f.Close()
+	if f.Format != "usda" {
+		t.Errorf("format = %q", f.Format)
 	}
 	var out bytes.Buffer
-	if err := Text(&out, r); err != nil {
+	if err := f.Text(&out); err != nil {
 		t.Fatal(err)
 	}
 	// cat of a usda layer we wrote is the layer itself.
@@ -74,30 +74,37 @@ func TestOpenText(t *testing.T) {
 	golden(t, "scene.usda.txt", out.Bytes())
 }
 
+// TestJSON: a layer prints a line per spec: its metadata, each prim, and
+// each attribute with path, property, type and value.
 func TestJSON(t *testing.T) {
-	r, _, err := Open(writeScene(t, "scene.usda"))
+	f, err := Open(writeScene(t, "scene.usda"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer f.Close()
 	var out bytes.Buffer
-	if err := JSON(&out, r); err != nil {
+	if err := f.JSON(&out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if want := 6 * len(r.Properties()); len(lines) != want {
-		t.Fatalf("%d lines, want %d", len(lines), want)
-	}
+	attrs := 0
 	for _, l := range lines {
 		var obj map[string]any
 		if err := json.Unmarshal([]byte(l), &obj); err != nil {
 			t.Fatalf("line %q is not JSON: %v", l, err)
 		}
+		if _, ok := obj["property"]; !ok {
+			continue
+		}
+		attrs++
 		for _, k := range []string{"path", "property", "type", "value"} {
 			if _, ok := obj[k]; !ok {
 				t.Fatalf("line %q lacks %q", l, k)
 			}
 		}
+	}
+	if want := 6 * len(formatstest.AllTypesProperties()); attrs != want {
+		t.Fatalf("%d attribute lines, want %d", attrs, want)
 	}
 	golden(t, "scene.jsonl", out.Bytes())
 }
@@ -146,22 +153,23 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // TestOpenUSDLayer prints a layer OpenUSD wrote (typed prims, metadata,
-// role types, attributes without values): every value it holds appears once.
+// role types, attributes without values): every spec appears once, and the
+// text reads back to the same content.
 func TestOpenUSDLayer(t *testing.T) {
 	path := filepath.Join("..", "..", "formats", "usda", "testdata", "openusd_stage.usda")
-	r, name, err := Open(path)
+	f, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	if name != "usda" {
-		t.Fatalf("format = %q", name)
+	defer f.Close()
+	if f.Format != "usda" {
+		t.Fatalf("format = %q", f.Format)
 	}
 	var text, js bytes.Buffer
-	if err := Text(&text, r); err != nil {
+	if err := f.Text(&text); err != nil {
 		t.Fatal(err)
 	}
-	if err := JSON(&js, r); err != nil {
+	if err := f.JSON(&js); err != nil {
 		t.Fatal(err)
 	}
 	// The text reads back to the same values.
@@ -169,23 +177,23 @@ func TestOpenUSDLayer(t *testing.T) {
 	if err := os.WriteFile(again, text.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r2, _, err := Open(again)
+	f2, err := Open(again)
 	if err != nil {
 		t.Fatalf("reading the printed text: %v", err)
 	}
-	defer r2.Close()
+	defer f2.Close()
 	var js2 bytes.Buffer
-	if err := JSON(&js2, r2); err != nil {
+	if err := f2.JSON(&js2); err != nil {
 		t.Fatal(err)
 	}
-	if js.String() != js2.String() || strings.Count(js.String(), "\n") != 90 {
+	if js.String() != js2.String() || strings.Count(js.String(), "\n") != 104 {
 		t.Errorf("values differ after printing as text (%d and %d lines)", strings.Count(js.String(), "\n"), strings.Count(js2.String(), "\n"))
 	}
-	if !strings.Contains(text.String(), "float3[] primvars:pts = [(0, 1, 2)]") {
+	if !strings.Contains(text.String(), "custom point3f[] primvars:pts = [(0, 1, 2)]") {
 		t.Errorf("role-typed attribute missing from:\n%s", text.String())
 	}
-	if strings.Contains(js.String(), `"unset"`) {
-		t.Error("an attribute without a value was printed")
+	if !strings.Contains(js.String(), `"property":"unset","type":"double","value":null,"custom":true`) {
+		t.Error("an attribute without a value is missing")
 	}
 }
 
@@ -207,13 +215,13 @@ func writeIn(t *testing.T, name, file string) string {
 
 func catText(t *testing.T, path string) string {
 	t.Helper()
-	r, _, err := Open(path)
+	f, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer f.Close()
 	var out bytes.Buffer
-	if err := Text(&out, r); err != nil {
+	if err := f.Text(&out); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()

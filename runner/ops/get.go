@@ -164,14 +164,22 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 	// share.
 	batch := req.Params.Int("batch") / threads
 	vals := make([][]formats.Value, threads)
+	has := make([][]bool, threads) // the prim has a value (sparse scenes may not)
 	for k := range vals {
 		vals[k] = make([]formats.Value, len(props))
+		has[k] = make([]bool, len(props))
 	}
+	// A read repeated in the loop goes through handles resolved here, as
+	// OpenUSD's callers hold an SdfPath and TfTokens, when the reader
+	// resolves them itself; a cold get is a one-off read by strings.
+	get := getter(r, prim, props, !cold)
 	var readErr error
 	reads := func(k int, n int64) error {
 		for range n {
 			for j, p := range props {
-				if err := r.Get(prim, p, &vals[k][j]); err != nil {
+				err := get(j, &vals[k][j])
+				has[k][j] = err == nil
+				if err != nil && !errors.Is(err, formats.ErrNoValue) {
 					return fmt.Errorf("get %s %s: %w", prim, p, err)
 				}
 			}
@@ -235,7 +243,9 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 			var dg formats.Digest
 			dg.Reset()
 			for j, p := range props {
-				dg.Add(prim, p, &vals[k][j])
+				if has[k][j] { // a pair without a value is not digested
+					dg.Add(prim, p, &vals[k][j])
+				}
 			}
 			if k == 0 {
 				first, count = dg.Hex(), int64(dg.Count())
@@ -248,8 +258,30 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 	return &Run{Timed: timed, Digest: digest}, nil
 }
 
+// getter gives a read of props[j] of prim: through handles when handles
+// is set and r resolves them itself, else by strings. A prim or property
+// that does not resolve reads by strings too, so the error is Get's.
+func getter(r formats.Reader, prim string, props []string, handles bool) func(j int, dst *formats.Value) error {
+	byString := func(j int, dst *formats.Value) error { return r.Get(prim, props[j], dst) }
+	res, ok := r.(formats.Resolver)
+	if !handles || !ok {
+		return byString
+	}
+	ph, err := res.ResolvePrim(prim)
+	if err != nil {
+		return byString
+	}
+	hs := make([]formats.PropertyHandle, len(props))
+	for j, p := range props {
+		if hs[j], err = res.ResolveProperty(p); err != nil {
+			return byString
+		}
+	}
+	return func(j int, dst *formats.Value) error { return res.GetHandle(ph, hs[j], dst) }
+}
+
 func checkProperty(s string) error {
-	if !formats.IsIdentifier(s) {
+	if !formats.IsPropertyName(s) {
 		return fmt.Errorf("%q is not a property name", s)
 	}
 	return nil
