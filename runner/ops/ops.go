@@ -195,7 +195,7 @@ var (
 	registry []Op
 )
 
-func init() { Register(Open{}, Get{}, Traverse{}, Mix{}) }
+func init() { Register(Open{}, Get{}, Traverse{}, Scan{}, Mix{}) }
 
 // Register adds ops. It panics on a duplicate name, a programming error
 // caught at init time.
