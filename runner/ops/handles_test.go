@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -116,6 +117,17 @@ func TestTraverseAndScanPaths(t *testing.T) {
 			formats.Reader
 			counts() (strings, handles, rows int64)
 		}{newHandleReader(n, props), newScanReader(n, props)} {
+			op, _ := Lookup(req.Op)
+			run, err := op.Start(&Env{Ctx: context.Background(), Reader: r}, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := run.Timed(); err != nil {
+				t.Fatal(err)
+			}
+			if _, handles, rows := r.counts(); handles+rows == 0 {
+				t.Errorf("%s over %T: the timed pass read nothing", s.Name, r)
+			}
 			_, got, gotValues := runStep(t, r, req)
 			if got != dg || gotValues != values {
 				t.Errorf("%s over %T: digest %s (%d values), by strings %s (%d)", s.Name, r, got, gotValues, dg, values)

@@ -102,7 +102,7 @@ func (Scan) Start(env *Env, req *protocol.Step) (*Run, error) {
 		if err != nil {
 			return Timing{}, fmt.Errorf("count prims of %s: %w", env.Path, err)
 		}
-		tr.prims = n
+		tr.prims, tr.n = n, n
 		tr.hprops = make([]formats.PropertyHandle, len(props))
 		for j, p := range props {
 			if tr.hprops[j], err = res.ResolveProperty(p); err != nil {

@@ -269,9 +269,10 @@ func (Traverse) Start(env *Env, req *protocol.Step) (*Run, error) {
 		if tr.order, err = order(prims, req); err != nil {
 			return Timing{}, err
 		}
+		tr.n = len(tr.order)
 		tr.resolve(len(prims), req)
 		tr.base = dList
-		ranges = Chunks(len(tr.order), threads)
+		ranges = Chunks(tr.n, threads)
 		var d time.Duration
 		if len(ranges) == 1 {
 			d, err = tr.runSingle()
@@ -292,7 +293,8 @@ type traversal struct {
 	env    *Env
 	r      formats.Reader
 	props  []string
-	order  []string
+	order  []string      // prim paths in read order (a scan's, layer order, only for its digest)
+	n      int           // prims to read: len(order), or a scan's count
 	points []int64       // prim counts at which to probe
 	base   time.Duration // time already spent listing prims
 
@@ -416,7 +418,7 @@ func (t *traversal) probe(done int) {
 func (t *traversal) runSingle() (time.Duration, error) {
 	next := 0
 	t.start = time.Now()
-	err := t.read(0, len(t.order), func(i int, _ []formats.Value, _ []bool) error {
+	err := t.read(0, t.n, func(i int, _ []formats.Value, _ []bool) error {
 		if next < len(t.points) && int64(i+1) == t.points[next] {
 			t.probe(i + 1)
 			next++
