@@ -85,6 +85,7 @@ func (d *doc) all() {
 	d.memory()
 	d.staircases()
 	d.sweeps()
+	d.wishlist()
 	d.warnings()
 	d.problems()
 }
