@@ -95,6 +95,14 @@ scenario "traversal" {
   }
 }
 
+scenario "scan" {
+  description = "cost of every prim, column-wise (Parquet decodes each column chunk once; the OpenUSD driver has no scan, so usdc and usda have no reference here)"
+  step "open" {}
+  step "scan" {
+    properties = ["cost"]
+  }
+}
+
 report {
   title       = "Our readers against the reference implementations"
   description = "Runner's Go readers next to OpenUSD's C++ libraries (usdc, usda) and Arrow C++ (Parquet), on the same files in one interleaved run."

@@ -15,6 +15,8 @@
 
 #include "digest.h"
 
+#include <arrow/array/array_base.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -96,6 +98,24 @@ class Scene {
     Block& b = blocks_[size_t(c) * size_t(rowGroups_) + size_t(g)];
     if (!b.array && !Load(c, g, &b, err)) return false;
     return b.Get(i, props_[c].code, v);
+  }
+
+  // Scan reads column c of every row in order, one column chunk after
+  // the other, calling fn(row, value) for each; false with err when a
+  // chunk cannot be read.
+  template <typename F>
+  bool Scan(int c, Value* v, std::string* err, F fn) {
+    int64_t row = 0;
+    for (int64_t g = 0; g < rowGroups_; ++g) {
+      Block& b = blocks_[size_t(c) * size_t(rowGroups_) + size_t(g)];
+      if (!b.array && !Load(c, g, &b, err)) return false;
+      const int64_t n = b.array->length();
+      for (int64_t i = 0; i < n; ++i, ++row) {
+        if (!b.Get(i, props_[c].code, v)) return false;
+        fn(row, *v);
+      }
+    }
+    return true;
   }
 
   // ListPaths makes every row's path available through Path: already done

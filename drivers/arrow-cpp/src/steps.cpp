@@ -466,6 +466,79 @@ class TraverseStep : public Step {
   std::vector<uint32_t> order_idx_;
 };
 
+// ---- scan ----
+
+// A scan reads the properties column-wise: each column chunk decoded once
+// and its rows read in order, no prim paths listed (drivers/PROTOCOL.md).
+class ScanStep : public Step {
+ public:
+  explicit ScanStep(Session* s) : s_(s) {}
+
+  bool Prepare(const Json& req, std::string* err) override {
+    int64_t threads = 1;
+    if (!GetStrings(req, "properties", &names_, err, true) || !GetInt(req, "threads", &threads, err)) return false;
+    if (names_.empty()) {
+      *err = "scan needs properties";
+      return false;
+    }
+    if (threads != 1) {
+      *err = "threads " + std::to_string(threads) + ": arrow-cpp reads on one thread";
+      return false;
+    }
+    return (scene_ = needScene(s_, err)) != nullptr;
+  }
+
+  bool Timed(Timing* t, std::string* err) override {
+    auto t0 = Clock::now();
+    int64_t read = 0;
+    for (const std::string& n : names_) {
+      const std::vector<int>* cols = scene_->Columns(n);
+      if (!cols) {
+        *err = scene_->File() + " has no property " + n;
+        return false;
+      }
+      for (int c : *cols)
+        if (!scene_->Scan(c, &v_, err, [&read](int64_t, const Value& v) { read += v.has; })) return false;
+    }
+    int64_t d = since(t0);
+    read_ = read;
+    t->ns = elapsed(*s_, d);
+    t->ops = 1;
+    return true;
+  }
+
+  // Digest is the layer-order traversal's.
+  bool Digest(uint64_t* sum, int64_t* values, std::string* err) override {
+    if (!scene_->ListPaths(err)) return false;
+    drv::Digest d;
+    std::string path;
+    for (int64_t row = 0; row < scene_->Rows(); ++row) {
+      path.assign(scene_->Path(row));
+      for (const std::string& n : names_) {
+        for (int c : *scene_->Columns(n)) {
+          if (!scene_->Read(c, row, &v_, err)) return false;
+          if (v_.has) break;
+        }
+        AddValue(d, path, n, v_);
+      }
+    }
+    *sum = d.Sum();
+    *values = d.Count();
+    if (*values != read_) {
+      *err = scene_->File() + ": the scan read " + std::to_string(read_) + " values, the digest pass " + std::to_string(*values);
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  Session* s_;
+  Scene* scene_ = nullptr;
+  std::vector<std::string> names_;
+  Value v_;
+  int64_t read_ = 0;
+};
+
 }  // namespace
 
 // ---- session ----
@@ -491,8 +564,10 @@ void Session::Run(Json req, bool big) {
     step = std::make_unique<GetStep>(this);
   } else if (op == "traverse") {
     step = std::make_unique<TraverseStep>(this, name);
+  } else if (op == "scan") {
+    step = std::make_unique<ScanStep>(this);
   } else {
-    Error(name, "unknown op \"" + op + "\" (this driver has open, get, traverse)");
+    Error(name, "unknown op \"" + op + "\" (this driver has open, get, traverse, scan)");
     return;
   }
   try {
@@ -537,7 +612,7 @@ void Session::Run(Json req, bool big) {
 }
 
 std::string Hello() {
-  std::string caps = "{\"formats\":[\"parquet\"],\"ops\":[\"open\",\"get\",\"traverse\"],\"threads\":false}";
+  std::string caps = "{\"formats\":[\"parquet\"],\"ops\":[\"open\",\"get\",\"traverse\",\"scan\"],\"threads\":false}";
   return Writer()
       .Str("type", "hello")
       .Int("protocol", 1)
