@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 )
 
@@ -23,15 +24,21 @@ type Shipped struct {
 	Built string
 	// Doc is one line for help texts.
 	Doc string
+	// Reference lists the formats whose reference implementation it
+	// reads through: reports set runner's own reader of such a format
+	// beside it ("ours / reference").
+	Reference []string
 }
 
 var shipped = []Shipped{
 	{Name: "openusd-py", Launcher: "openusd-py/run", Built: "../.venv/bin/python",
 		Doc: "OpenUSD from PyPI (usd-core) through Python; option api = \"sdf\" (Sdf.Layer) or \"usd\" (Usd.Stage)"},
 	{Name: "openusd-cpp", Launcher: "openusd-cpp/run", Built: "openusd-cpp/build/openusd-cpp",
-		Doc: "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp"},
+		Doc:       "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp",
+		Reference: []string{"usdc", "usda"}},
 	{Name: "arrow-cpp", Launcher: "arrow-cpp/run", Built: "arrow-cpp/build/arrow-cpp",
-		Doc: "Arrow C++'s Parquet reader from the pyarrow wheel (parquet::arrow::FileReader); parquet only"},
+		Doc:       "Arrow C++'s Parquet reader from the pyarrow wheel (parquet::arrow::FileReader); parquet only",
+		Reference: []string{"parquet"}},
 }
 
 // Lookup returns the shipped driver called name.
@@ -42,6 +49,18 @@ func Lookup(name string) (Shipped, bool) {
 		}
 	}
 	return Shipped{}, false
+}
+
+// ReferenceFor names the shipped driver that reads format through its
+// reference implementation (OpenUSD's C++ libraries for usdc and usda,
+// Arrow C++ for parquet).
+func ReferenceFor(format string) (string, bool) {
+	for _, s := range shipped {
+		if slices.Contains(s.Reference, format) {
+			return s.Name, true
+		}
+	}
+	return "", false
 }
 
 // Names lists the shipped drivers, sorted.
