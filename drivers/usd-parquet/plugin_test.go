@@ -209,6 +209,11 @@ func TestEveryTypeCodecAndIndex(t *testing.T) {
 					// A budget below one block: every block but the newest
 					// is evicted, and values still come out right.
 					sameLines(t, "lazy, cache_budget=1", p.dump(t, "-a", "index=lazy", "-a", "cache_budget=1", path), want)
+					// Each value read 3 times in a row (the later reads copy
+					// the value the thread kept): the same values.
+					for _, idx := range indexes {
+						sameLines(t, idx+", -reads 3", p.dump(t, "-reads", "3", "-a", "index="+idx, path), want)
+					}
 				})
 			}
 		}
@@ -250,6 +255,8 @@ func TestConcurrentReads(t *testing.T) {
 		for _, budget := range []string{"0", "4000"} {
 			got := p.dump(t, "-threads", "4", "-a", "index="+idx, "-a", "cache_budget="+budget, path)
 			sameLines(t, "index="+idx+" cache_budget="+budget, got, want)
+			got = p.dump(t, "-threads", "4", "-reads", "3", "-a", "index="+idx, "-a", "cache_budget="+budget, path)
+			sameLines(t, "index="+idx+" cache_budget="+budget+" -reads 3", got, want)
 		}
 	}
 }
@@ -469,6 +476,11 @@ func TestBadInput(t *testing.T) {
 			_, errOut, code := p.run(t, "-a", "index="+idx, "-get", "/B", "cost", nulls)
 			if code != 1 || !strings.Contains(errOut, "</B> property 'cost': value is null") {
 				t.Errorf("index=%s: exit %d\n%s", idx, code, errOut)
+			}
+			// A failed read is not remembered: each read fails and says so.
+			_, errOut, code = p.run(t, "-reads", "3", "-a", "index="+idx, "-get", "/B", "cost", nulls)
+			if n := strings.Count(errOut, "</B> property 'cost': value is null"); code != 1 || n != 3 {
+				t.Errorf("index=%s, -reads 3: exit %d, %d errors, want 3\n%s", idx, code, n, errOut)
 			}
 		}
 	})

@@ -7,6 +7,8 @@
 //
 //   sdfdump [-a KEY=VALUE]... [-threads N] FILE    JSON lines (default); with
 //                  -threads, N threads dump at once and must agree
+//   sdfdump ... -reads K ...                       with a dump or -get: read each
+//                  value K times in a row; every read must give the first's
 //   sdfdump [-a KEY=VALUE]... -paths FILE          prim paths, layer order
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
@@ -257,12 +259,32 @@ void EachPrim(const SdfLayerHandle& layer, Fn fn) {
     }
 }
 
+// Times each attribute's default is read in a row (-reads): every read
+// must give what the first gave, a value or a failure.
+int gReads = 1;
+
 bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPath& prim, const TfToken& prop,
                      std::string* err) {
     const SdfPath attr = prim.AppendProperty(prop);
     const TfToken type = layer->GetFieldAs<TfToken>(attr, SdfFieldKeys->TypeName);
-    const VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
-    if (v.IsEmpty()) {
+    std::string first;
+    for (int r = 0; r < gReads; r++) {
+        const VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
+        std::string text;
+        if (!v.IsEmpty() && !AppendValue(text, v)) {
+            *err = "<" + attr.GetString() + "> holds a " + v.GetTypeName() + ", which sdfdump cannot print";
+            return false;
+        }
+        if (r == 0) {
+            first = std::move(text);
+        } else if (text != first) {
+            *err = "read " + std::to_string(r + 1) + " of <" + attr.GetString() + "> gave " +
+                   (text.empty() ? std::string("nothing") : text) + ", the first " +
+                   (first.empty() ? std::string("nothing") : first);
+            return false;
+        }
+    }
+    if (first.empty()) {
         *err = "no default value at <" + attr.GetString() + ">";
         return false;
     }
@@ -273,10 +295,7 @@ bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPat
     out += ",\"type\":\"";
     out += type.GetString();
     out += "\",\"value\":";
-    if (!AppendValue(out, v)) {
-        *err = "<" + attr.GetString() + "> holds a " + v.GetTypeName() + ", which sdfdump cannot print";
-        return false;
-    }
+    out += first;
     out += "}\n";
     return true;
 }
@@ -314,6 +333,8 @@ int main(int argc, char** argv) {
             warmFile = argv[i];
         } else if (a == "-threads") {
             if (++i >= argc || (threads = std::atoi(argv[i])) <= 0) Usage("-threads needs a positive count");
+        } else if (a == "-reads") {
+            if (++i >= argc || (gReads = std::atoi(argv[i])) <= 0) Usage("-reads needs a positive count");
         } else if (a == "-n") {
             if (++i >= argc || (repeats = std::atol(argv[i])) <= 0) Usage("-n needs a positive count");
         } else if (a == "-h" || a == "-help" || a == "--help") {
