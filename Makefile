@@ -8,13 +8,17 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench clean driver-openusd-py \
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise clean driver-openusd-py \
 	drivers driver-openusd-cpp cpp-prereqs
 
 all: build
 
+# The first build downloads the modules and compiles a few hundred
+# packages (minutes on a small machine): it says so, and counts them.
 build:
-	$(GO) build -buildvcs=auto -o bin/runner ./runner
+	@if [ ! -x bin/runner ]; then echo "building bin/runner: the first build downloads modules and compiles every package (a few minutes on 2 cores)"; fi
+	@set -o pipefail; $(GO) build -v -buildvcs=auto -o bin/runner ./runner 2>&1 | \
+	  awk '/^(go: |#|[^ ]+\.go:)/ {print; next} {n++; if (n % 25 == 0) printf "  compiled %d packages\n", n} END {if (n >= 25) printf "  compiled %d packages\n", n}' 
 
 run: build
 	./bin/runner apply $(SPEC)
@@ -62,6 +66,11 @@ fuzz:
 # Benchmarks whose figures the README quotes.
 bench: venv
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The noise experiment: the default suite with and without a CPU hog
+# started halfway through; PASS when both runs reach the same verdicts.
+noise:
+	scripts/noise-experiment.sh
 
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new

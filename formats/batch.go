@@ -34,12 +34,22 @@ func (b *Batch) Reset() {
 // slice matching Property.Type is set:
 //
 //	Double: Doubles   Float: Floats    Int: Ints       Int64: Int64s
-//	Bool: Bools       String, Token: Strings
+//	Bool: Bools       String, Token, Asset: Strings     Half: Halfs (bits)
 //	Float3: Vec3f     Double3: Vec3d
-//	DoubleArray: DoubleArrays  FloatArray: FloatArrays
+//	other tuples (double2/4, float2/4, int2/3/4, quatf, quatd, matrix4d):
+//	                  Tuples, Width() values per row, as Value.Tuple
+//	DoubleArray: DoubleArrays  FloatArray, Float2Array: FloatArrays
 //	IntArray: IntArrays        Float3Array: Vec3fArrays
+//	Int64Array: Int64Arrays    BoolArray: BoolArrays
+//	StringArray, TokenArray: StringArrays   HalfArray: HalfArrays
+//
+// A sparse column (Property.Sparse) may leave prims without a value:
+// Present says which rows hold one. The others still take a slot (any
+// value) in the slice, so that row i is always element i.
 type Column struct {
-	Property     Property
+	Property Property
+	// Present is nil when every row holds a value.
+	Present      []bool
 	Doubles      []float64
 	Floats       []float32
 	Ints         []int32
@@ -52,7 +62,16 @@ type Column struct {
 	FloatArrays  [][]float32
 	IntArrays    [][]int32
 	Vec3fArrays  [][][3]float32
+	Tuples       []float64
+	Halfs        []uint16
+	Int64Arrays  [][]int64
+	BoolArrays   [][]bool
+	StringArrays [][]string
+	HalfArrays   [][]uint16
 }
+
+// Has reports whether row i holds a value.
+func (c *Column) Has(i int) bool { return c.Present == nil || c.Present[i] }
 
 // Len is the number of values in the column.
 func (c *Column) Len() int { return c.store().len(c) }
@@ -62,12 +81,18 @@ func (c *Column) Reset() {
 	for i := range stores {
 		stores[i].reset(c)
 	}
+	if c.Present != nil {
+		c.Present = c.Present[:0]
+	}
 }
 
 // Slice returns the column's rows [lo, hi), sharing its memory.
 func (c *Column) Slice(lo, hi int) Column {
 	out := Column{Property: c.Property}
 	c.store().slice(&out, c, lo, hi)
+	if c.Present != nil {
+		out.Present = c.Present[lo:hi]
+	}
 	return out
 }
 
@@ -93,11 +118,13 @@ func (c *Column) store() *store {
 }
 
 // Check verifies that every column of the batch matches the scene's
-// properties and has one value per path.
+// properties and has one value per path, that only sparse properties leave
+// prims without a value, and that no prim has two values of one name.
 func (b *Batch) Check(props []Property) error {
 	if len(b.Columns) != len(props) {
 		return fmt.Errorf("batch has %d columns, scene has %d properties", len(b.Columns), len(props))
 	}
+	shared := false // a name carried by more than one column
 	for i := range b.Columns {
 		c := &b.Columns[i]
 		if c.Property.Name != props[i].Name || c.Property.Type != props[i].Type {
@@ -106,6 +133,34 @@ func (b *Batch) Check(props []Property) error {
 		}
 		if n := c.Len(); n != len(b.Paths) {
 			return fmt.Errorf("batch column %s has %d values for %d prims", c.Property.Name, n, len(b.Paths))
+		}
+		if c.Present != nil {
+			if len(c.Present) != len(b.Paths) {
+				return fmt.Errorf("batch column %s marks %d rows present or absent for %d prims", c.Property.Name, len(c.Present), len(b.Paths))
+			}
+			if !props[i].Sparse {
+				for r, ok := range c.Present {
+					if !ok {
+						return fmt.Errorf("prim %s has no value for %s, which the scene does not declare sparse", b.Paths[r], c.Property.Name)
+					}
+				}
+			}
+		}
+		for j := range i {
+			shared = shared || props[j].Name == props[i].Name
+		}
+	}
+	if shared {
+		for r := range b.Paths {
+			seen := map[string]bool{}
+			for i := range b.Columns {
+				if c := &b.Columns[i]; c.Has(r) {
+					if seen[c.Property.Name] {
+						return fmt.Errorf("prim %s has two values of %s", b.Paths[r], c.Property.Name)
+					}
+					seen[c.Property.Name] = true
+				}
+			}
 		}
 	}
 	return nil
@@ -163,6 +218,43 @@ var stores = [...]store{
 		func(c *Column, i int, v *Value) { v.Ints = c.IntArrays[i] }),
 	Float3Array: storeOf(func(c *Column) *[][][3]float32 { return &c.Vec3fArrays },
 		func(c *Column, i int, v *Value) { v.Vecs = c.Vec3fArrays[i] }),
+	TokenArray:  stringArrayStore,
+	StringArray: stringArrayStore,
+	BoolArray: storeOf(func(c *Column) *[][]bool { return &c.BoolArrays },
+		func(c *Column, i int, v *Value) { v.Bools = c.BoolArrays[i] }),
+	Int64Array: storeOf(func(c *Column) *[][]int64 { return &c.Int64Arrays },
+		func(c *Column, i int, v *Value) { v.Int64s = c.Int64Arrays[i] }),
+	Double2:  tupleStore(2),
+	Double4:  tupleStore(4),
+	Float2:   tupleStore(2),
+	Float4:   tupleStore(4),
+	Int2:     tupleStore(2),
+	Int3:     tupleStore(3),
+	Int4:     tupleStore(4),
+	Matrix4d: tupleStore(16),
+	Quatf:    tupleStore(4),
+	Quatd:    tupleStore(4),
+	Half: storeOf(func(c *Column) *[]uint16 { return &c.Halfs },
+		func(c *Column, i int, v *Value) { v.Num = float64(HalfToFloat32(c.Halfs[i])) }),
+	HalfArray: storeOf(func(c *Column) *[][]uint16 { return &c.HalfArrays },
+		func(c *Column, i int, v *Value) { v.Halfs = c.HalfArrays[i] }),
+	Asset: stringStore,
+	Float2Array: storeOf(func(c *Column) *[][]float32 { return &c.FloatArrays },
+		func(c *Column, i int, v *Value) { v.Floats = c.FloatArrays[i] }),
+}
+
+var stringArrayStore = storeOf(func(c *Column) *[][]string { return &c.StringArrays },
+	func(c *Column, i int, v *Value) { v.Strs = c.StringArrays[i] })
+
+// tupleStore keeps w values per row in Tuples.
+func tupleStore(w int) store {
+	return store{
+		len:    func(c *Column) int { return len(c.Tuples) / w },
+		reset:  func(c *Column) { c.Tuples = c.Tuples[:0] },
+		slice:  func(dst, src *Column, lo, hi int) { dst.Tuples = src.Tuples[lo*w : hi*w] },
+		values: func(c *Column) any { return c.Tuples },
+		value:  func(c *Column, i int, v *Value) { copy(v.Tuple[:w], c.Tuples[i*w:(i+1)*w]) },
+	}
 }
 
 var stringStore = storeOf(func(c *Column) *[]string { return &c.Strings },

@@ -16,19 +16,28 @@ import (
 //	u32 len(property)  property bytes
 //	u8  type code (the Type constant: double 1, float 2, int 3, int64 4,
 //	    bool 5, string 6, token 7, float3 8, double3 9, double[] 10,
-//	    float[] 11, int[] 12, float3[] 13)
+//	    float[] 11, int[] 12, float3[] 13, token[] 14, string[] 15,
+//	    bool[] 16, int64[] 17, double2 18, double4 19, float2 20,
+//	    float4 21, int2 22, int3 23, int4 24, half 25, half[] 26,
+//	    matrix4d 27, quatf 28, quatd 29, asset 30, float2[] 31)
 //	value:
 //	  double        f64 bits
 //	  float         f32 bits
+//	  half          u16 bits (IEEE 754 binary16)
 //	  int           i32
 //	  int64         i64
 //	  bool          u8 0 or 1
-//	  string/token  u32 len, bytes
-//	  float3        3 x f32 bits
-//	  double3       3 x f64 bits
-//	  T[]           u32 count, then count elements encoded as T
+//	  string/token/asset  u32 len, bytes (an asset path as authored)
+//	  vectors, quaternions, matrices: their components in order, each
+//	                encoded as its scalar (float3 3 x f32, double3 3 x f64,
+//	                int2 2 x i32, ...); quaternions real part first (as
+//	                USDA writes them), matrix4d 16 x f64 row by row
+//	  T[]           u32 count (of elements: a float2[] of 5 pairs counts
+//	                5), then count elements encoded as T
 //
-// Any language can reproduce it with an XXH64 implementation.
+// A pair whose prim has no value for the property (formats.ErrNoValue) is
+// not digested at all. Any language can reproduce it with an XXH64
+// implementation.
 type Digest struct {
 	h   xxhash.Digest
 	buf [64]byte
@@ -118,6 +127,64 @@ func (d *Digest) Add(path, property string, v *Value) {
 				le.PutUint32(b[4*i:], math.Float32bits(c))
 			}
 			d.h.Write(b[:12])
+		}
+	case TokenArray, StringArray:
+		d.count(len(v.Strs))
+		for _, s := range v.Strs {
+			d.str(s)
+		}
+	case BoolArray:
+		d.count(len(v.Bools))
+		for _, x := range v.Bools {
+			b[0] = 0
+			if x {
+				b[0] = 1
+			}
+			d.h.Write(b[:1])
+		}
+	case Int64Array:
+		d.count(len(v.Int64s))
+		for _, x := range v.Int64s {
+			le.PutUint64(b, uint64(x))
+			d.h.Write(b[:8])
+		}
+	case Double2, Double4, Float2, Float4, Int2, Int3, Int4, Matrix4d, Quatf, Quatd:
+		d.scalars(v.Type.Kind(), v.Tuple[:v.Type.Width()])
+	case Half:
+		le.PutUint16(b, HalfBits(v.Num))
+		d.h.Write(b[:2])
+	case HalfArray:
+		d.count(len(v.Halfs))
+		for _, x := range v.Halfs {
+			le.PutUint16(b, x)
+			d.h.Write(b[:2])
+		}
+	case Asset:
+		d.str(v.Str)
+	case Float2Array:
+		d.count(len(v.Floats) / 2)
+		for _, x := range v.Floats[:len(v.Floats)/2*2] {
+			le.PutUint32(b, math.Float32bits(x))
+			d.h.Write(b[:4])
+		}
+	}
+}
+
+// scalars writes widened components as scalars of kind k.
+func (d *Digest) scalars(k Kind, xs []float64) {
+	b := d.buf[:]
+	le := binary.LittleEndian
+	for _, x := range xs {
+		switch k {
+		case KindDouble:
+			le.PutUint64(b, math.Float64bits(x))
+			d.h.Write(b[:8])
+		case KindFloat:
+			le.PutUint32(b, math.Float32bits(float32(x)))
+			d.h.Write(b[:4])
+		case KindInt:
+			le.PutUint32(b, uint32(int32(x)))
+			d.h.Write(b[:4])
 		}
 	}
 }

@@ -10,6 +10,7 @@
 package formats
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,12 +32,18 @@ type SceneInfo struct {
 	Properties []Property `json:"properties"`
 }
 
-// Property is one named, typed attribute carried by every prim of a scene.
+// Property is one named, typed attribute of a scene's prims: a column.
+// A generated scene gives every prim every property. A scene read from a
+// user's layer may not: a sparse property is missing from some prims, and
+// one name may hold values of different types on different prims, which
+// makes one property (one column) per type, each sparse.
 type Property struct {
 	Name string `json:"name"`
 	Type Type   `json:"type"`
 	// Length is the element count of array-typed properties (0 for scalars).
 	Length int `json:"length,omitempty"`
+	// Sparse says that some prims have no value for the property.
+	Sparse bool `json:"sparse,omitempty"`
 }
 
 // Writer consumes a scene in batches. Close finalises the file; a writer whose
@@ -50,12 +57,16 @@ type Writer interface {
 // concurrent use. Get on a value that is already decoded must not allocate.
 type Reader interface {
 	// Properties lists the properties the file carries, in column order.
+	// A name with values of several types lists once per type.
 	Properties() []Property
 	// Prims lists the paths of the prims that carry properties, in layer
 	// order. It may do I/O on first call (for lazily indexed formats).
 	Prims() ([]string, error)
-	// Get reads one property of one prim into dst. dst's slices may be
-	// reused; the values it points to stay valid until Close.
+	// Get reads one property of one prim into dst, of whatever type the
+	// prim's value has (dst.Type). dst's slices may be reused; the values
+	// it points to stay valid until Close. A prim without a value for a
+	// property the file has gives an error wrapping ErrNoValue; an unknown
+	// prim or property one wrapping ErrNotFound.
 	Get(prim, property string, dst *Value) error
 	// Close releases the file and every cached block.
 	Close() error
@@ -143,3 +154,44 @@ func (e *NotFoundError) Error() string {
 }
 
 func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+// ErrNoValue is wrapped by Reader.Get errors for a prim that has no value
+// for a property the file has: the prim lacks the property, declares it
+// without a default value (only time samples or connections, or a blocked
+// value), or holds a value the scene model does not carry. Traversals
+// skip such pairs: they are not digested.
+var ErrNoValue = errors.New("no value")
+
+// NoValueError reports a prim without a value for a property.
+type NoValueError struct {
+	File, Prim, Property string
+	// Why, when set, says more ("declared without a default value").
+	Why string
+}
+
+func (e *NoValueError) Error() string {
+	msg := fmt.Sprintf("%s: prim %q has no value for %q", e.File, e.Prim, e.Property)
+	if e.Why != "" {
+		msg += " (" + e.Why + ")"
+	}
+	return msg
+}
+
+func (e *NoValueError) Unwrap() error { return ErrNoValue }
+
+// A Note says what a reader left out of the scene it presents: attributes
+// of types the scene model does not carry, values inside variants, time
+// samples without a default. Count is the number of attributes (or values)
+// concerned.
+type Note struct {
+	Count int    `json:"count"`
+	What  string `json:"what"`
+}
+
+// String reads "attributes of type quatf[], which ... (12)".
+func (n Note) String() string { return fmt.Sprintf("%s (%d)", n.What, n.Count) }
+
+// Noter is implemented by readers that can say what they left out.
+type Noter interface {
+	Notes() []Note
+}

@@ -58,6 +58,24 @@ func TestDigestMatchesDocumentedEncoding(t *testing.T) {
 		{Value{Type: FloatArray, Floats: []float32{3}}, append(le.AppendUint32(nil, 1), f32(3)...)},
 		{Value{Type: IntArray, Ints: []int32{-1, 5}}, append(le.AppendUint32(nil, 2), 0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0)},
 		{Value{Type: Float3Array, Vecs: [][3]float32{{1, 2, 3}}}, append(le.AppendUint32(nil, 1), f32(1, 2, 3)...)},
+		{Value{Type: TokenArray, Strs: []string{"a", "bc"}}, append(le.AppendUint32(nil, 2), append(str("a"), str("bc")...)...)},
+		{Value{Type: StringArray, Strs: []string{""}}, append(le.AppendUint32(nil, 1), str("")...)},
+		{Value{Type: BoolArray, Bools: []bool{true, false}}, append(le.AppendUint32(nil, 2), 1, 0)},
+		{Value{Type: Int64Array, Int64s: []int64{-1}}, append(le.AppendUint32(nil, 1), le.AppendUint64(nil, 1<<64-1)...)},
+		{Value{Type: Double2, Tuple: [16]float64{1, 0.1}}, f64(1, 0.1)},
+		{Value{Type: Double4, Tuple: [16]float64{1, 2, 3, 4}}, f64(1, 2, 3, 4)},
+		{Value{Type: Float2, Tuple: [16]float64{0.5, -1}}, f32(0.5, -1)},
+		{Value{Type: Float4, Tuple: [16]float64{1, 2, 3, 4}}, f32(1, 2, 3, 4)},
+		{Value{Type: Int2, Tuple: [16]float64{-1, 2}}, append(le.AppendUint32(nil, 0xFFFFFFFF), 2, 0, 0, 0)},
+		{Value{Type: Int3, Tuple: [16]float64{1, 2, 3}}, le.AppendUint32(le.AppendUint32(le.AppendUint32(nil, 1), 2), 3)},
+		{Value{Type: Int4, Tuple: [16]float64{0, 0, 0, 1}}, le.AppendUint32(make([]byte, 12), 1)},
+		{Value{Type: Half, Num: 1.5}, le.AppendUint16(nil, 0x3e00)},
+		{Value{Type: HalfArray, Halfs: []uint16{0x3c00}}, append(le.AppendUint32(nil, 1), 0x00, 0x3c)},
+		{Value{Type: Matrix4d, Tuple: [16]float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 5, 6, 7, 1}}, f64(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 5, 6, 7, 1)},
+		{Value{Type: Quatf, Tuple: [16]float64{1, 0, 0, 0.5}}, f32(1, 0, 0, 0.5)},
+		{Value{Type: Quatd, Tuple: [16]float64{0.5, 0.1, 0.2, 0.3}}, f64(0.5, 0.1, 0.2, 0.3)},
+		{Value{Type: Asset, Str: "a.usd"}, str("a.usd")},
+		{Value{Type: Float2Array, Floats: []float32{1, 2, 3, 4}}, append(le.AppendUint32(nil, 2), f32(1, 2, 3, 4)...)},
 	}
 	var all bytes.Buffer
 	var d Digest
@@ -257,6 +275,19 @@ func TestFormatUSDA(t *testing.T) {
 		{Value{Type: IntArray, Ints: []int32{1, 2}}, "[1, 2]"},
 		{Value{Type: Float3Array, Vecs: [][3]float32{{1, 2, 3}, {4, 5, 6}}}, "[(1, 2, 3), (4, 5, 6)]"},
 		{Value{Type: DoubleArray}, "[]"},
+		{Value{Type: Half, Num: float64(HalfToFloat32(HalfFromFloat32(0.1)))}, "0.0999756"},
+		{Value{Type: HalfArray, Halfs: []uint16{HalfFromFloat32(1.5), HalfFromFloat32(65504)}}, "[1.5, 65504]"},
+		{Value{Type: BoolArray, Bools: []bool{true, false}}, "[1, 0]"},
+		{Value{Type: StringArray, Strs: []string{"a", `q"`}}, `["a", 'q"']`},
+		{Value{Type: Int64Array, Int64s: []int64{1, -1 << 40}}, "[1, -1099511627776]"},
+		{Value{Type: Double2, Tuple: [16]float64{1, 0.1}}, "(1, 0.1)"},
+		{Value{Type: Int3, Tuple: [16]float64{1, 2, 3}}, "(1, 2, 3)"},
+		{Value{Type: Matrix4d, Tuple: [16]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16.5}},
+			"( (1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16.5) )"},
+		{Value{Type: Quatf, Tuple: [16]float64{1, 2, 3, 4}}, "(1, 2, 3, 4)"},
+		{Value{Type: Asset, Str: "tex.png"}, "@tex.png@"},
+		{Value{Type: Asset, Str: "a/b@c.usd"}, "@@@a/b@c.usd@@@"},
+		{Value{Type: Float2Array, Floats: []float32{0.1, 0.2, 1, 2}}, "[(0.1, 0.2), (1, 2)]"},
 	}
 	for _, c := range cases {
 		if got := FormatUSDA(&c.v); got != c.want {
@@ -288,6 +319,64 @@ func TestBatchCheck(t *testing.T) {
 	}
 	if err := b.Check(props[:1]); err == nil {
 		t.Error("extra column accepted")
+	}
+	// Sparse columns: only a sparse property may leave a prim without a
+	// value, and a prim has at most one value per name.
+	b.Columns[1].Strings = []string{"a", "b"}
+	b.Columns[0].Present = []bool{true, false}
+	if err := b.Check(props); err == nil || !strings.Contains(err.Error(), "not declare sparse") {
+		t.Errorf("absent value of a dense property: %v", err)
+	}
+	mixed := []Property{{Name: "r", Type: Double, Sparse: true}, {Name: "r", Type: Float, Sparse: true}}
+	b.Columns = []Column{
+		{Property: mixed[0], Doubles: []float64{1, 0}, Present: []bool{true, false}},
+		{Property: mixed[1], Floats: []float32{0, 2}, Present: []bool{false, true}},
+	}
+	if err := b.Check(mixed); err != nil {
+		t.Errorf("one name of two types: %v", err)
+	}
+	b.Columns[1].Present[0] = true
+	if err := b.Check(mixed); err == nil || !strings.Contains(err.Error(), "two values of r") {
+		t.Errorf("two values of one name on a prim: %v", err)
+	}
+}
+
+// TestHalf: conversions to and from binary16 are exact both ways for
+// every half, round to nearest even, and saturate to infinity.
+func TestHalf(t *testing.T) {
+	for h := range 1 << 16 {
+		f := HalfToFloat32(uint16(h))
+		back := HalfFromFloat32(f)
+		if f != f { // NaN: stays a NaN of the same sign
+			if back&0x7c00 != 0x7c00 || back&0x3ff == 0 || back>>15 != uint16(h)>>15 {
+				t.Errorf("NaN %#04x came back as %#04x", h, back)
+			}
+			continue
+		}
+		if back != uint16(h) {
+			t.Errorf("%#04x -> %v -> %#04x", h, f, back)
+		}
+	}
+	for _, c := range []struct {
+		f    float32
+		want uint16
+	}{
+		{0.1, 0x2e66}, {65504, 0x7bff}, {65520, 0x7c00}, {1e-8, 0}, {-2, 0xc000},
+		{1 + 1.0/2048, 0x3c00}, {1 + 3.0/2048, 0x3c02}, {5.960464477539063e-08, 1},
+	} {
+		if got := HalfFromFloat32(c.f); got != c.want {
+			t.Errorf("HalfFromFloat32(%v) = %#04x, want %#04x", c.f, got, c.want)
+		}
+	}
+}
+
+func TestNoValueError(t *testing.T) {
+	err := error(&NoValueError{File: "a.usdc", Prim: "/hello/world", Property: "radius", Why: "declared without a default value"})
+	if !errors.Is(err, ErrNoValue) || errors.Is(err, ErrNotFound) {
+		t.Error("NoValueError unwraps to ErrNoValue only")
+	}
+	if want := `a.usdc: prim "/hello/world" has no value for "radius" (declared without a default value)`; err.Error() != want {
+		t.Errorf("message %q", err)
 	}
 }
 

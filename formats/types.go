@@ -5,7 +5,10 @@ import "fmt"
 // Type is the USD value type of a property.
 type Type uint8
 
-// The property types a scene may carry, named as USD names them.
+// The property types a scene may carry, named as USD names them. The
+// constants are the digest's type codes: 1 to 13 are the types of the
+// generated datasets, the rest were added for scenes imported from users'
+// layers. A new type is appended, never inserted.
 const (
 	Invalid     Type = iota
 	Double           // double
@@ -21,42 +24,130 @@ const (
 	FloatArray       // float[]
 	IntArray         // int[]
 	Float3Array      // float3[]
+	TokenArray       // token[]
+	StringArray      // string[]
+	BoolArray        // bool[]
+	Int64Array       // int64[]
+	Double2          // double2
+	Double4          // double4
+	Float2           // float2
+	Float4           // float4
+	Int2             // int2
+	Int3             // int3
+	Int4             // int4
+	Half             // half (IEEE 754 binary16)
+	HalfArray        // half[]
+	Matrix4d         // matrix4d
+	Quatf            // quatf
+	Quatd            // quatd
+	Asset            // asset (an asset path, as authored)
+	Float2Array      // float2[]
+
+	numTypes
 )
 
-var typeNames = [...]string{
-	Invalid:     "invalid",
-	Double:      "double",
-	Float:       "float",
-	Int:         "int",
-	Int64:       "int64",
-	Bool:        "bool",
-	String:      "string",
-	Token:       "token",
-	Float3:      "float3",
-	Double3:     "double3",
-	DoubleArray: "double[]",
-	FloatArray:  "float[]",
-	IntArray:    "int[]",
-	Float3Array: "float3[]",
+// Kind is the scalar a type is made of: the element of an array, the
+// component of a vector, quaternion or matrix.
+type Kind uint8
+
+// The scalar kinds.
+const (
+	KindInvalid Kind = iota
+	KindDouble       // 64-bit float
+	KindFloat        // 32-bit float
+	KindHalf         // 16-bit float
+	KindInt          // 32-bit signed integer
+	KindInt64        // 64-bit signed integer
+	KindBool
+	KindString // string, token and asset
+)
+
+// typeInfo describes a type: its name, its scalar, how many of them make
+// one element (1 for scalars, 2 to 4 for vectors and quaternions, 16 for a
+// 4x4 matrix), and whether values are arrays of elements.
+type typeInfo struct {
+	name  string
+	kind  Kind
+	width int
+	array bool
+	elem  Type // the element type of an array type
+}
+
+var types = [numTypes]typeInfo{
+	Invalid:     {"invalid", KindInvalid, 0, false, Invalid},
+	Double:      {"double", KindDouble, 1, false, Double},
+	Float:       {"float", KindFloat, 1, false, Float},
+	Int:         {"int", KindInt, 1, false, Int},
+	Int64:       {"int64", KindInt64, 1, false, Int64},
+	Bool:        {"bool", KindBool, 1, false, Bool},
+	String:      {"string", KindString, 1, false, String},
+	Token:       {"token", KindString, 1, false, Token},
+	Float3:      {"float3", KindFloat, 3, false, Float3},
+	Double3:     {"double3", KindDouble, 3, false, Double3},
+	DoubleArray: {"double[]", KindDouble, 1, true, Double},
+	FloatArray:  {"float[]", KindFloat, 1, true, Float},
+	IntArray:    {"int[]", KindInt, 1, true, Int},
+	Float3Array: {"float3[]", KindFloat, 3, true, Float3},
+	TokenArray:  {"token[]", KindString, 1, true, Token},
+	StringArray: {"string[]", KindString, 1, true, String},
+	BoolArray:   {"bool[]", KindBool, 1, true, Bool},
+	Int64Array:  {"int64[]", KindInt64, 1, true, Int64},
+	Double2:     {"double2", KindDouble, 2, false, Double2},
+	Double4:     {"double4", KindDouble, 4, false, Double4},
+	Float2:      {"float2", KindFloat, 2, false, Float2},
+	Float4:      {"float4", KindFloat, 4, false, Float4},
+	Int2:        {"int2", KindInt, 2, false, Int2},
+	Int3:        {"int3", KindInt, 3, false, Int3},
+	Int4:        {"int4", KindInt, 4, false, Int4},
+	Half:        {"half", KindHalf, 1, false, Half},
+	HalfArray:   {"half[]", KindHalf, 1, true, Half},
+	Matrix4d:    {"matrix4d", KindDouble, 16, false, Matrix4d},
+	Quatf:       {"quatf", KindFloat, 4, false, Quatf},
+	Quatd:       {"quatd", KindDouble, 4, false, Quatd},
+	Asset:       {"asset", KindString, 1, false, Asset},
+	Float2Array: {"float2[]", KindFloat, 2, true, Float2},
+}
+
+func (t Type) info() *typeInfo {
+	if t < numTypes {
+		return &types[t]
+	}
+	return &types[Invalid]
 }
 
 // String returns the USD type name ("double", "float3[]").
 func (t Type) String() string {
-	if int(t) < len(typeNames) {
-		return typeNames[t]
+	if t < numTypes {
+		return types[t].name
 	}
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }
 
-// arrayOf maps an element type to the type of arrays of it: the four array
-// types a scene may carry.
-var arrayOf = [...]Type{Double: DoubleArray, Float: FloatArray, Int: IntArray, Float3: Float3Array}
+// Valid reports whether t is one of the types above (not Invalid).
+func (t Type) Valid() bool { return t != Invalid && t < numTypes }
+
+// Kind is the scalar the type's values are made of.
+func (t Type) Kind() Kind { return t.info().kind }
+
+// Width is the number of scalars in one element: 1 for scalars and plain
+// arrays, 2 to 4 for vectors and quaternions (and their arrays), 16 for
+// matrix4d.
+func (t Type) Width() int { return t.info().width }
+
+// IsTuple reports whether one element of t is a fixed-size group of
+// scalars: a vector, quaternion or matrix.
+func (t Type) IsTuple() bool { return t.info().width > 1 }
 
 // ArrayOf returns the type of arrays of elements of type t (DoubleArray for
-// Double), or Invalid when scenes have no arrays of t (int64[], string[]).
+// Double), or Invalid when scenes have no arrays of t (double3[], asset[]).
 func ArrayOf(t Type) Type {
-	if int(t) < len(arrayOf) {
-		return arrayOf[t]
+	if !t.Valid() || t.IsArray() {
+		return Invalid
+	}
+	for a := range types {
+		if types[a].array && types[a].elem == t {
+			return Type(a)
+		}
 	}
 	return Invalid
 }
@@ -64,23 +155,19 @@ func ArrayOf(t Type) Type {
 // Elem returns the element type of an array type (Float3 for float3[]) and
 // t itself for any other type.
 func (t Type) Elem() Type {
-	for e, a := range arrayOf {
-		if a == t && t != Invalid {
-			return Type(e)
-		}
+	if t < numTypes {
+		return types[t].elem
 	}
 	return t
 }
 
 // IsArray reports whether values of t are variable-length arrays.
-func (t Type) IsArray() bool {
-	return t == DoubleArray || t == FloatArray || t == IntArray || t == Float3Array
-}
+func (t Type) IsArray() bool { return t.info().array }
 
 // ParseType returns the Type named by a USD type name.
 func ParseType(name string) (Type, bool) {
-	for t, n := range typeNames {
-		if n == name && Type(t) != Invalid {
+	for t := range types {
+		if types[t].name == name && Type(t) != Invalid {
 			return Type(t), true
 		}
 	}
@@ -89,7 +176,11 @@ func ParseType(name string) (Type, bool) {
 
 // TypeNames lists every valid type name, in declaration order.
 func TypeNames() []string {
-	return append([]string(nil), typeNames[1:]...)
+	names := make([]string, 0, numTypes-1)
+	for _, ti := range types[1:] {
+		names = append(names, ti.name)
+	}
+	return names
 }
 
 // MarshalText writes the USD type name.
@@ -107,15 +198,22 @@ func (t *Type) UnmarshalText(b []byte) error {
 
 // Value holds one property value. Only the fields for Type are meaningful:
 //
-//	Double, Float           Num (a float is stored widened, exactly)
+//	Double, Float, Half     Num (float and half stored widened, exactly)
 //	Int, Int64              Int
 //	Bool                    Bool
-//	String, Token           Str
+//	String, Token, Asset    Str
 //	Float3, Double3         Vec (float3 widened exactly)
+//	other tuples            Tuple[:Width()]: double2/4, float2/4, int2/3/4,
+//	                        quatf, quatd (real part first, as USDA writes
+//	                        them), matrix4d (row by row); widened exactly
 //	DoubleArray             Doubles
-//	FloatArray              Floats
+//	FloatArray, Float2Array Floats (float2[]: two per element)
 //	IntArray                Ints
 //	Float3Array             Vecs
+//	Int64Array              Int64s
+//	BoolArray               Bools
+//	StringArray, TokenArray Strs
+//	HalfArray               Halfs (binary16 bits)
 //
 // Readers fill a caller-owned Value so that warm reads do not allocate.
 type Value struct {
@@ -125,10 +223,41 @@ type Value struct {
 	Bool    bool
 	Str     string
 	Vec     [3]float64
+	Tuple   [16]float64
 	Doubles []float64
 	Floats  []float32
 	Ints    []int32
 	Vecs    [][3]float32
+	Int64s  []int64
+	Bools   []bool
+	Strs    []string
+	Halfs   []uint16
+}
+
+// Len is the number of elements of an array value (for float2[], pairs),
+// and 1 for any other value.
+func (v *Value) Len() int {
+	switch v.Type {
+	case DoubleArray:
+		return len(v.Doubles)
+	case FloatArray:
+		return len(v.Floats)
+	case Float2Array:
+		return len(v.Floats) / 2
+	case IntArray:
+		return len(v.Ints)
+	case Float3Array:
+		return len(v.Vecs)
+	case Int64Array:
+		return len(v.Int64s)
+	case BoolArray:
+		return len(v.Bools)
+	case StringArray, TokenArray:
+		return len(v.Strs)
+	case HalfArray:
+		return len(v.Halfs)
+	}
+	return 1
 }
 
 // Equal reports whether two values have the same type and bit-identical

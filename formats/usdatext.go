@@ -10,14 +10,29 @@ import (
 // round-trip form (see AppendFloat), bools as 0/1, strings quoted (see
 // AppendQuoted), tuples in parentheses and arrays in brackets.
 var USDA = &Notation{
-	Float:   AppendFloat,
-	String:  AppendQuoted,
-	Bool:    [2]string{"0", "1"},
-	Tuple:   [2]byte{'(', ')'},
-	Array:   [2]byte{'[', ']'},
-	Sep:     ',',
-	Space:   true,
-	Invalid: "None",
+	Float:       AppendFloat,
+	String:      AppendQuoted,
+	Asset:       AppendAssetPath,
+	Bool:        [2]string{"0", "1"},
+	Tuple:       [2]byte{'(', ')'},
+	Array:       [2]byte{'[', ']'},
+	Sep:         ',',
+	Space:       true,
+	MatrixSpace: true,
+	Invalid:     "None",
+}
+
+// AppendAssetPath appends an asset path as USDA writes it: between @
+// signs, or @@@ when the path holds an @ (an @@@ inside escaped as \@@@).
+func AppendAssetPath(dst []byte, s string) []byte {
+	if strings.IndexByte(s, '@') < 0 {
+		dst = append(dst, '@')
+		dst = append(dst, s...)
+		return append(dst, '@')
+	}
+	dst = append(dst, "@@@"...)
+	dst = append(dst, strings.ReplaceAll(s, "@@@", `\@@@`)...)
+	return append(dst, "@@@"...)
 }
 
 // FormatUSDA renders a value the way OpenUSD's .usda writer spells it (the
@@ -49,7 +64,9 @@ func FormatFloat(x float64, bits int) string {
 // AppendFloat appends FormatFloat(x, bits) to dst. The spelling is OpenUSD's
 // (double-conversion's shortest form): plain decimals for decimal exponents
 // -7 < e < 15 ("100000", "0.000001"), otherwise a mantissa with an unsigned
-// or negative exponent ("1e15", "2.5e-10"); "inf", "-inf" and "nan".
+// or negative exponent ("1e15", "2.5e-10"); "inf", "-inf" and "nan". A
+// half (bits 16) is written as C++ streams it, with six significant digits
+// ("0.0999756"), which always reads back to the same half.
 func AppendFloat(dst []byte, x float64, bits int) []byte {
 	switch {
 	case math.IsNaN(x):
@@ -58,6 +75,8 @@ func AppendFloat(dst []byte, x float64, bits int) []byte {
 		return append(dst, "inf"...)
 	case math.IsInf(x, -1):
 		return append(dst, "-inf"...)
+	case bits == 16:
+		return strconv.AppendFloat(dst, x, 'g', 6, 32)
 	}
 	// Shortest digits in scientific form: [-]d[.ddd]e±XX.
 	var tmp [32]byte

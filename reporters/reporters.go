@@ -144,9 +144,10 @@ func WriteAll(dir string, f *results.File, outputs []string) error {
 
 // CompareOptions control Compare.
 type CompareOptions struct {
-	// Threshold is the slowdown, as a fraction (0.05 = 5%), beyond which a
-	// significant change counts as a regression. 0 means any significant
-	// slowdown.
+	// Threshold is the slowdown, as a fraction (0.05 = 5%), that the whole
+	// interval of a clear change must exceed to count as a regression. 0
+	// means any clear slowdown; the CLI's default is
+	// compare.DefaultThreshold.
 	Threshold float64
 	// Format is "text" (default) or "md".
 	Format string
@@ -154,12 +155,13 @@ type CompareOptions struct {
 	Alpha float64
 }
 
-// Compare writes a benchstat-style comparison of old and new to w: per cell
-// and step the old and new medians with their 95% intervals, the change,
-// and the Mann-Whitney U p-value ("~" when not significant at Alpha).
-// Cells and steps found in only one file are listed. regressed reports
-// whether any step got significantly slower by more than Threshold; the
-// CLI's -fail flag turns it into exit status 1.
+// Compare writes a comparison of old and new to w: per cell and step the
+// old and new medians with their noise and the change as a ratio with its
+// interval ("~" unless it is clear of the A/A noise floor), then peak
+// memory and file sizes, each with a geometric mean. Cells and steps found
+// in only one file are listed. regressed reports whether anything got
+// clearly slower (or larger) by more than Threshold; the CLI's -fail flag
+// turns it into exit status 1.
 func Compare(w io.Writer, old, new *results.File, o CompareOptions) (regressed bool, err error) {
 	if old == nil || new == nil {
 		return false, errors.New("compare: need two results files")
@@ -169,6 +171,22 @@ func Compare(w io.Writer, old, new *results.File, o CompareOptions) (regressed b
 		return false, err
 	}
 	return res.Regressed, nil
+}
+
+// Agree writes whether two runs reach the same verdicts against their own
+// baselines (compare.Agree) and reports whether they do.
+func Agree(w io.Writer, a, b *results.File, tolerance float64) (bool, error) {
+	if a == nil || b == nil {
+		return false, errors.New("compare: need two results files")
+	}
+	ag, err := compare.Agree(a, b, tolerance)
+	if err != nil {
+		return false, err
+	}
+	if err := compare.RenderAgreement(w, ag); err != nil {
+		return false, err
+	}
+	return ag.Agree, nil
 }
 
 // ParseThreshold reads a threshold as the CLI takes it: "5%", "5" and

@@ -58,7 +58,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "runner apply: -shards and -estimate split the plan for -shard: give -shard I/N or -shard auto too")
 		return exitUsage
 	}
-	p, code := loadPlan("apply", args, &sf, stderr)
+	p, code := loadPlan(ctx, "apply", args, &sf, stderr)
 	if p == nil {
 		return code
 	}

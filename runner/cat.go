@@ -17,9 +17,15 @@ var catCmd = &command{
 	Usage: `runner cat [-json] FILE...
 
 Prints each file as USDA-like text, as usdcat does; the format is found from
-the file's first bytes (PXR-USDC, #usda, PAR1) or else its extension. With
--json, prints one object per property value, a line each:
-{"path": ..., "property": ..., "type": ..., "value": ...}.`,
+the file's first bytes (PXR-USDC, #usda, PAR1) or else its extension. A
+usda or usdc layer prints whole: metadata, composition arcs, every value
+type, time samples, connections, relationships, variant sets. With -json,
+prints one object per line: per attribute
+{"path": ..., "property": ..., "type": ..., "value": ...} (value null when
+it has no default), with "timeSamples", "connections", "metadata" and more
+when authored; per prim {"path": ..., "specifier": ..., "typeName": ...};
+per relationship {"path": ..., "property": ..., "relationship": true,
+"targets": ...}. A Parquet file prints its scene's values.`,
 	Run: runCat,
 }
 
@@ -37,18 +43,18 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriterSize(stdout, 1<<16)
 	defer bw.Flush()
 	for _, path := range args {
-		r, _, err := cat.Open(path)
+		f, err := cat.Open(path)
 		if err != nil {
 			bw.Flush()
 			fmt.Fprintf(stderr, "runner cat: %v\n", err)
 			return exitUsage
 		}
 		if *asJSON {
-			err = cat.JSON(bw, r)
+			err = f.JSON(bw)
 		} else {
-			err = cat.Text(bw, r)
+			err = f.Text(bw)
 		}
-		r.Close()
+		f.Close()
 		if err != nil {
 			bw.Flush()
 			fmt.Fprintf(stderr, "runner cat: %s: %v\n", path, err)

@@ -110,7 +110,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ef.sh.checkCount("export", stderr) {
 		return exitUsage
 	}
-	p, code := loadPlan("export", specs, &ef.sf, stderr)
+	p, code := loadPlan(ctx, "export", specs, &ef.sf, stderr)
 	if p == nil {
 		return code
 	}

@@ -45,7 +45,7 @@ func runFmt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	for _, a := range args {
 		if a == "-" {
-			if c := fmtStdin(stdout, stderr, check); c > code {
+			if c := fmtStdin(ctx, stdout, stderr, check); c > code {
 				code = c
 			}
 			continue
@@ -82,6 +82,10 @@ func runFmt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, path := range files {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "runner fmt: interrupted")
+			return interruptedStatus(ctx)
+		}
 		if c := fmtFile(path, stdout, stderr, check); c > code {
 			code = c
 		}
@@ -90,7 +94,12 @@ func runFmt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // formatSource checks src for syntax errors and returns its formatted form.
+// The source is checked first as the spec loader checks it (size, text,
+// nesting), since hcl's parser and formatter recurse.
 func formatSource(src []byte, name string) ([]byte, *spec.Diagnostics) {
+	if diags := spec.CheckSource(name, src); diags.HasErrors() {
+		return nil, &spec.Diagnostics{Diagnostics: diags, Files: map[string]*hcl.File{name: {Bytes: src}}}
+	}
 	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, &spec.Diagnostics{Diagnostics: diags, Files: map[string]*hcl.File{name: f}}
@@ -99,7 +108,7 @@ func formatSource(src []byte, name string) ([]byte, *spec.Diagnostics) {
 }
 
 func fmtFile(path string, stdout, stderr io.Writer, check bool) int {
-	src, err := os.ReadFile(path)
+	src, err := spec.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner fmt: %v\n", err)
 		return exitUsage
@@ -129,8 +138,12 @@ func fmtFile(path string, stdout, stderr io.Writer, check bool) int {
 	return exitOK
 }
 
-func fmtStdin(stdout, stderr io.Writer, check bool) int {
-	src, err := io.ReadAll(os.Stdin)
+func fmtStdin(ctx context.Context, stdout, stderr io.Writer, check bool) int {
+	src, err := readStdin(ctx)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "runner fmt: interrupted")
+		return interruptedStatus(ctx)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "runner fmt: reading standard input: %v\n", err)
 		return exitUsage
@@ -151,4 +164,27 @@ func fmtStdin(stdout, stderr io.Writer, check bool) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// readStdin reads standard input, at most spec.MaxFileBytes of it, and
+// gives up when ctx is cancelled (a terminal or a pipe may never end).
+func readStdin(ctx context.Context) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(os.Stdin, spec.MaxFileBytes+1))
+		ch <- result{b, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err == nil && len(r.b) > spec.MaxFileBytes {
+			r.err = fmt.Errorf("more than %d bytes; a spec may be at most %d", spec.MaxFileBytes, spec.MaxFileBytes)
+		}
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

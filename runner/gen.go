@@ -35,7 +35,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagExit(err)
 	}
-	p, code := loadPlan("gen", args, &sf, stderr)
+	p, code := loadPlan(ctx, "gen", args, &sf, stderr)
 	if p == nil {
 		return code
 	}

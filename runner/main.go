@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -84,10 +85,64 @@ func visibleCommands() []*command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// signalContext returns a context cancelled by the first SIGINT or
+// SIGTERM, its cause the signal (see interruptedStatus), so that a command
+// can stop cleanly: apply saves what finished. A second signal ends the
+// process at once, whatever it is doing, with the status of that signal.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(signalError{sig})
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			os.Exit(signalStatus(sig))
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// signalError is the cause of a context cancelled by a signal.
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
+
+// signalStatus is the shell's exit status for a process ended by sig:
+// 128 + its number (130 for SIGINT, 143 for SIGTERM).
+func signalStatus(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + 2
+}
+
+// interruptedStatus is the exit status of a command stopped because ctx
+// was cancelled: that of the signal that cancelled it, or exitUsage when
+// something else did (a test, a caller's deadline).
+func interruptedStatus(ctx context.Context) int {
+	var se signalError
+	if errors.As(context.Cause(ctx), &se) {
+		return signalStatus(se.sig)
+	}
+	return exitUsage
 }
 
 // run dispatches to a subcommand and returns the exit status.

@@ -25,7 +25,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asRunnerEnv) == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuilt()
+	os.Exit(code)
 }
 
 // asRunnerEnv makes the test binary act as runner (TestMain).

@@ -69,23 +69,38 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 var compareCmd = &command{
 	Name:     "compare",
-	Synopsis: "compare two results files step by step with a significance test",
+	Synopsis: "compare two results files step by step, or the verdicts of two runs",
 	Usage: `runner compare [-threshold PCT] [-fail] [-alpha P] [-format text|md] OLD.json NEW.json
+runner compare -verdicts [-tolerance PCT] [-fail] A.json B.json
 
 For every cell and step in both files: the old and new medians with their
-95% intervals, the change, and the p-value of a Mann-Whitney U test ("~"
-when the change is not significant). Cells found in only one file are
-listed. With -fail the exit status is 1 when any step got significantly
-slower by more than -threshold: a regression gate for CI.`,
+coefficients of variation and the change, new against old, as a ratio
+with its 95% interval (Hodges-Lehmann, Moses). A change is named only when
+its interval excludes 1 and clears the step's A/A noise floor (the larger
+of the two runs'); otherwise "~". Peak memory and file sizes are compared
+too, and each kind has a geometric mean. A regression is a clear change
+whose whole interval is more than -threshold (default 5%) slower or
+larger. Cells found in only one file are listed. With -fail the exit
+status is 1 when there is a regression: a gate for CI.
+
+With -verdicts the question is another: do two runs of one spec (say, on
+an idle and on a loaded machine) reach the same verdicts against their own
+baselines? It checks that every difference either run names is named by
+the other, that every ratio to the baseline moves by less than -tolerance
+(default 15%), that the A/A control shows ~ on every step of both, and
+that the winners are the same, and ends with PASS or FAIL (exit 1 with
+-fail).`,
 	Run: runCompare,
 }
 
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("compare", stderr)
-	threshold := fs.String("threshold", "0%", "slowdown beyond which a significant change is a regression (`PCT`, e.g. 5%)")
-	fail := fs.Bool("fail", false, "exit 1 when a regression beyond -threshold is found")
-	alpha := fs.Float64("alpha", 0.05, "significance level")
+	threshold := fs.String("threshold", "5%", "slowdown a clear change must exceed, all its interval, to be a regression (`PCT`)")
+	fail := fs.Bool("fail", false, "exit 1 on a regression (with -verdicts: when the runs disagree)")
+	alpha := fs.Float64("alpha", 0.05, "one minus the confidence of the intervals")
 	format := fs.String("format", "text", "output `FORMAT`: text or md")
+	verdicts := fs.Bool("verdicts", false, "compare the verdicts of two runs, each against its own baseline")
+	tolerance := fs.String("tolerance", "15%", "with -verdicts, how far a ratio to the baseline may move (`PCT`)")
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -114,6 +129,23 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitUsage
 		}
 	}
+	if *verdicts {
+		tol, err := reporters.ParseThreshold(*tolerance)
+		if err != nil {
+			fmt.Fprintf(stderr, "runner compare: -tolerance: %v\n", err)
+			return exitUsage
+		}
+		agree, err := reporters.Agree(stdout, files[0], files[1], tol)
+		if err != nil {
+			fmt.Fprintf(stderr, "runner compare: %v\n", err)
+			return exitUsage
+		}
+		if !agree && *fail {
+			fmt.Fprintln(stderr, "runner compare: the two runs disagree")
+			return exitFailure
+		}
+		return exitOK
+	}
 	regressed, err := reporters.Compare(stdout, files[0], files[1], reporters.CompareOptions{
 		Threshold: th, Format: *format, Alpha: *alpha,
 	})
@@ -122,7 +154,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	if regressed && *fail {
-		fmt.Fprintf(stderr, "runner compare: significant slowdown beyond %s\n", *threshold)
+		fmt.Fprintf(stderr, "runner compare: regression beyond %s\n", *threshold)
 		return exitFailure
 	}
 	return exitOK

@@ -48,7 +48,8 @@ dataset, scenario, cost, cells}]}]}.`,
 
 // loadPlan loads the specs named by args and applies -filter, printing
 // diagnostics and usage errors; it returns nil and an exit status on failure.
-func loadPlan(name string, args []string, sf *specFlags, stderr io.Writer) (*plan.Plan, int) {
+// A load interrupted by ctx ends at once with the signal's status.
+func loadPlan(ctx context.Context, name string, args []string, sf *specFlags, stderr io.Writer) (*plan.Plan, int) {
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, "runner %s: no spec files given\nusage: %s\n", name, usageLine(name))
 		return nil, exitUsage
@@ -58,7 +59,11 @@ func loadPlan(name string, args []string, sf *specFlags, stderr io.Writer) (*pla
 		fmt.Fprintf(stderr, "runner %s: -filter: %v\n", name, err)
 		return nil, exitUsage
 	}
-	p, diags := spec.Load(args, sf.options())
+	p, diags := spec.LoadContext(ctx, args, sf.options())
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "runner %s: interrupted while loading the spec\n", name)
+		return nil, interruptedStatus(ctx)
+	}
 	writeDiags(stderr, diags)
 	if p == nil {
 		return nil, exitUsage
@@ -81,7 +86,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return flagExit(err)
 	}
-	p, code := loadPlan("validate", args, &sf, stderr)
+	p, code := loadPlan(ctx, "validate", args, &sf, stderr)
 	if p == nil {
 		return code
 	}
@@ -149,7 +154,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !sh.checkCount("plan", stderr) {
 		return exitUsage
 	}
-	p, code := loadPlan("plan", args, &sf, stderr)
+	p, code := loadPlan(ctx, "plan", args, &sf, stderr)
 	if p == nil {
 		return code
 	}
@@ -278,6 +283,13 @@ func writePlanAxes(w io.Writer, p *plan.Plan) {
 }
 
 func describeDataset(d dataset.Config) string {
+	if d.Source != "" {
+		im, err := dataset.Import(d)
+		if err != nil {
+			return "source " + d.Source + ": " + err.Error()
+		}
+		return im.Summary()
+	}
 	parts := []string{fmt.Sprintf("%d prims", d.Prims), d.Hierarchy}
 	if d.Hierarchy == "balanced" {
 		parts[1] = fmt.Sprintf("balanced depth %d fanout %d", d.Depth, d.Fanout)

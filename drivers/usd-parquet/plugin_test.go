@@ -32,11 +32,11 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/scenebench/runner/formats"
-	"github.com/scenebench/runner/runner/cat"
 	"github.com/scenebench/runner/formats/formatstest"
 	_ "github.com/scenebench/runner/formats/parquet"
 	_ "github.com/scenebench/runner/formats/usdc"
 	"github.com/scenebench/runner/internal/testenv"
+	"github.com/scenebench/runner/runner/cat"
 	"github.com/scenebench/runner/runner/dataset"
 )
 
@@ -106,13 +106,11 @@ func (p plugin) dump(t *testing.T, args ...string) string {
 	return out
 }
 
-// goJSON is `runner cat -json FILE` through the Go API.
+// goJSON is the scene of the file at path as `runner cat -json` prints a
+// scene (one line per value), through the Go API.
 func goJSON(t *testing.T, path string) string {
 	t.Helper()
-	r, _, err := cat.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openScene(t, path)
 	defer r.Close()
 	var b bytes.Buffer
 	if err := cat.JSON(&b, r); err != nil {
@@ -121,14 +119,29 @@ func goJSON(t *testing.T, path string) string {
 	return b.String()
 }
 
+// openScene opens the file at path as a scene with its format's defaults.
+func openScene(t *testing.T, path string) formats.Reader {
+	t.Helper()
+	f, err := formats.Detect(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := formats.Normalize(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // goPaths lists every prim the layer must have, in layer order: each row's
 // path preceded by those of its ancestors not yet listed.
 func goPaths(t *testing.T, path string) string {
 	t.Helper()
-	r, _, err := cat.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openScene(t, path)
 	defer r.Close()
 	prims, err := r.Prims()
 	if err != nil {

@@ -72,14 +72,15 @@ func writeArrow(t testing.TB, path string, withPath bool, scene string) {
 }
 
 // Files written by other tools in the plugin's layout read through either
-// index: nullable columns work, a null value is a clear error.
+// index: nullable columns are sparse properties, and a null is a prim
+// without a value (formats.ErrNoValue) that names the prim.
 func TestForeignFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "foreign.parquet")
 	writeArrow(t, path, true, "")
 	for _, idx := range []string{"eager", "lazy"} {
 		r := openScene(t, path, map[string]any{"index": idx})
-		want := []formats.Property{{Name: "cost", Type: formats.Double}, {Name: "lifespan", Type: formats.Int},
-			{Name: "tags", Type: formats.String}, {Name: "samples", Type: formats.DoubleArray}}
+		want := []formats.Property{{Name: "cost", Type: formats.Double, Sparse: true}, {Name: "lifespan", Type: formats.Int, Sparse: true},
+			{Name: "tags", Type: formats.String, Sparse: true}, {Name: "samples", Type: formats.DoubleArray, Sparse: true}}
 		if got := r.Properties(); len(got) != len(want) || got[0] != want[0] || got[3] != want[3] {
 			t.Fatalf("%s: properties %v", idx, got)
 		}
@@ -100,8 +101,8 @@ func TestForeignFile(t *testing.T) {
 		}
 		for _, c := range [][2]string{{"/B", "cost"}, {"/B", "tags"}, {"/C", "samples"}} {
 			err := r.Get(c[0], c[1], &v)
-			if err == nil || !strings.Contains(err.Error(), "null") || !strings.Contains(err.Error(), c[0]) {
-				t.Errorf("%s: %s %s: want a null error naming the prim, got %v", idx, c[0], c[1], err)
+			if !errors.Is(err, formats.ErrNoValue) || !strings.Contains(err.Error(), "null") || !strings.Contains(err.Error(), c[0]) {
+				t.Errorf("%s: %s %s: want a no-value error naming the prim, got %v", idx, c[0], c[1], err)
 			}
 		}
 	}

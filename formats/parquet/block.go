@@ -24,11 +24,14 @@ type block struct {
 	i32  []int32
 	i64  []int64
 	bits []bool
+	f16  []uint16     // halves
 	str  string       // concatenated strings
-	off  []uint32     // strings: byte offsets; arrays: element offsets (n+1)
+	soff []uint32     // string leaves: byte offsets into str (leaves+1)
+	strs []string     // string leaves of string arrays
+	off  []uint32     // arrays and tuples: leaf (or, nested twice, vector) offsets per row (n+1)
 	v3f  [][3]float32 // float3 values, or float3[] elements
 	v3d  [][3]float64
-	null []bool // rows holding a null (only in files from other writers)
+	null []bool // rows holding a null: sparse columns, or files from other writers
 
 	size int64 // decoded bytes, for the cache budget
 
@@ -53,14 +56,16 @@ func (b *block) value(i int, dst *formats.Value) error {
 		dst.Num = b.f64[i]
 	case formats.Float:
 		dst.Num = float64(b.f32[i])
+	case formats.Half:
+		dst.Num = float64(formats.HalfToFloat32(b.f16[i]))
 	case formats.Int:
 		dst.Int = int64(b.i32[i])
 	case formats.Int64:
 		dst.Int = b.i64[i]
 	case formats.Bool:
 		dst.Bool = b.bits[i]
-	case formats.String, formats.Token:
-		dst.Str = b.str[b.off[i]:b.off[i+1]]
+	case formats.String, formats.Token, formats.Asset:
+		dst.Str = b.str[b.soff[i]:b.soff[i+1]]
 	case formats.Float3:
 		v := b.v3f[i]
 		dst.Vec = [3]float64{float64(v[0]), float64(v[1]), float64(v[2])}
@@ -74,6 +79,30 @@ func (b *block) value(i int, dst *formats.Value) error {
 		dst.Ints = row(b.i32, b.off, i)
 	case formats.Float3Array:
 		dst.Vecs = row(b.v3f, b.off, i)
+	case formats.Int64Array:
+		dst.Int64s = row(b.i64, b.off, i)
+	case formats.BoolArray:
+		dst.Bools = row(b.bits, b.off, i)
+	case formats.HalfArray:
+		dst.Halfs = row(b.f16, b.off, i)
+	case formats.StringArray, formats.TokenArray:
+		dst.Strs = row(b.strs, b.off, i)
+	case formats.Float2Array:
+		lo, hi := 2*b.off[i], 2*b.off[i+1]
+		dst.Floats = b.f32[lo:hi:hi]
+	default: // the other tuples
+		w := b.typ.Width()
+		at := int(b.off[i])
+		for k := range w {
+			switch b.typ.Kind() {
+			case formats.KindDouble:
+				dst.Tuple[k] = b.f64[at+k]
+			case formats.KindFloat:
+				dst.Tuple[k] = float64(b.f32[at+k])
+			case formats.KindInt:
+				dst.Tuple[k] = float64(b.i32[at+k])
+			}
+		}
 	}
 	return nil
 }
@@ -86,7 +115,7 @@ func row[T any](elems []T, off []uint32, i int) []T {
 }
 
 // stringAt returns row i of a string block (used for the path column).
-func (b *block) stringAt(i int) string { return b.str[b.off[i]:b.off[i+1]] }
+func (b *block) stringAt(i int) string { return b.str[b.soff[i]:b.soff[i+1]] }
 
 const readBatch = 4096
 
@@ -201,16 +230,30 @@ general:
 		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []int64) { b.i64 = append(b.i64, v...) })
 	case *file.BooleanColumnChunkReader:
 		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []bool) { b.bits = append(b.bits, v...) })
+	case *file.FixedLenByteArrayColumnChunkReader:
+		bad := false
+		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []parquet.FixedLenByteArray) {
+			for _, h := range v {
+				if len(h) != 2 {
+					bad = true
+					return
+				}
+				b.f16 = append(b.f16, uint16(h[0])|uint16(h[1])<<8)
+			}
+		})
+		if err == nil && bad {
+			err = errors.New("float16 value of other than 2 bytes")
+		}
 	case *file.ByteArrayColumnChunkReader:
 		arena := make([]byte, 0, max(0, sizeHint))
-		b.off = make([]uint32, 1, min(rows, maxDirectRows)+1)
+		b.soff = make([]uint32, 1, min(rows, maxDirectRows)+1)
 		defs, reps, err = readChunk(r.HasNext, r.ReadBatch, c, rows, func(v []parquet.ByteArray) {
 			for _, s := range v {
 				arena = append(arena, s...)
-				b.off = append(b.off, uint32(len(arena)))
+				b.soff = append(b.soff, uint32(len(arena)))
 			}
 		})
-		if len(arena) > 1<<32-1 {
+		if uint64(len(arena)) > 1<<32-1 {
 			return nil, errors.New("string column chunk over 4 GiB")
 		}
 		if len(arena) > 0 {
@@ -242,8 +285,10 @@ func (b *block) values() int {
 		return len(b.i64)
 	case b.bits != nil:
 		return len(b.bits)
-	case b.off != nil:
-		return len(b.off) - 1
+	case b.f16 != nil:
+		return len(b.f16)
+	case b.soff != nil:
+		return len(b.soff) - 1
 	}
 	return 0
 }
@@ -279,9 +324,10 @@ func (b *block) assemble(c *column, defs, reps []int16) error {
 	d1, d2 := c.repDefs[0], c.repDefs[1]
 	leaf, inner := 0, 0 // leaf values consumed; inner lists started
 	innerLen := 0
+	width := c.prop.Type.Width()
 	checkInner := func() error {
-		if c.maxRep == 2 && inner > 0 && innerLen != 3 {
-			return fmt.Errorf("row %d holds a vector of %d components, not 3", len(off)-1, innerLen)
+		if c.maxRep == 2 && inner > 0 && innerLen != width {
+			return fmt.Errorf("row %d holds a vector of %d components, not %d", len(off)-1, innerLen, width)
 		}
 		return nil
 	}
@@ -392,17 +438,19 @@ func (b *block) spreadNulls(defs []int16, maxDef int16, nv int) error {
 		b.i64 = spread(b.i64, idx)
 	case b.bits != nil:
 		b.bits = spread(b.bits, idx)
-	case b.off != nil:
+	case b.f16 != nil:
+		b.f16 = spread(b.f16, idx)
+	case b.soff != nil:
 		// Null rows are empty ranges; values keep their arena positions.
 		off := make([]uint32, b.n+1)
 		for i, k := range idx {
 			if k >= 0 {
-				off[i+1] = b.off[k+1]
+				off[i+1] = b.soff[k+1]
 			} else {
 				off[i+1] = off[i]
 			}
 		}
-		b.off = off
+		b.soff = off
 	default:
 		// every row is null
 		b.f64 = make([]float64, b.n)
@@ -410,7 +458,8 @@ func (b *block) spreadNulls(defs []int16, maxDef int16, nv int) error {
 		b.i32 = make([]int32, b.n)
 		b.i64 = make([]int64, b.n)
 		b.bits = make([]bool, b.n)
-		b.off = make([]uint32, b.n+1)
+		b.f16 = make([]uint16, b.n)
+		b.soff = make([]uint32, b.n+1)
 	}
 	return nil
 }
@@ -427,17 +476,27 @@ func spread[T any](vals []T, idx []int) []T {
 
 // shapeLists turns flat list values into the block's final layout.
 func (b *block) shapeLists(c *column, off []uint32) error {
-	switch b.typ {
-	case formats.Float3, formats.Double3:
+	t := b.typ
+	if b.soff != nil {
+		// String arrays: the leaves as strings, so that a row is a slice.
+		b.strs = make([]string, len(b.soff)-1)
+		for k := range b.strs {
+			b.strs[k] = b.str[b.soff[k]:b.soff[k+1]]
+		}
+	}
+	switch {
+	case t.IsTuple() && !t.IsArray():
+		w := uint32(t.Width())
 		for i := 0; i < b.n; i++ {
 			if b.null != nil && b.null[i] {
 				continue
 			}
-			if n := off[i+1] - off[i]; n != 3 {
-				return fmt.Errorf("row %d holds %d components for a %s", i, n, b.typ)
+			if n := off[i+1] - off[i]; n != w {
+				return fmt.Errorf("row %d holds %d components for a %s", i, n, t)
 			}
 		}
-		if b.typ == formats.Float3 {
+		switch t {
+		case formats.Float3:
 			b.v3f = make([][3]float32, b.n)
 			for i := range b.v3f {
 				if off[i+1]-off[i] == 3 {
@@ -445,7 +504,7 @@ func (b *block) shapeLists(c *column, off []uint32) error {
 				}
 			}
 			b.f32 = nil
-		} else {
+		case formats.Double3:
 			b.v3d = make([][3]float64, b.n)
 			for i := range b.v3d {
 				if off[i+1]-off[i] == 3 {
@@ -453,8 +512,10 @@ func (b *block) shapeLists(c *column, off []uint32) error {
 				}
 			}
 			b.f64 = nil
+		default:
+			b.off = off
 		}
-	case formats.Float3Array:
+	case t == formats.Float3Array:
 		if len(b.f32)%3 != 0 {
 			return errors.New("float3[] column chunk holds a partial vector")
 		}
@@ -469,6 +530,6 @@ func (b *block) shapeLists(c *column, off []uint32) error {
 
 // bytes estimates the block's decoded size.
 func (b *block) bytes() int64 {
-	return int64(8*len(b.f64)+4*len(b.f32)+4*len(b.i32)+8*len(b.i64)+len(b.bits)+
-		len(b.str)+4*len(b.off)+12*len(b.v3f)+24*len(b.v3d)+len(b.null)) + 128
+	return int64(8*len(b.f64)+4*len(b.f32)+4*len(b.i32)+8*len(b.i64)+len(b.bits)+2*len(b.f16)+
+		len(b.str)+4*len(b.soff)+16*len(b.strs)+4*len(b.off)+12*len(b.v3f)+24*len(b.v3d)+len(b.null)) + 128
 }

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -119,7 +120,9 @@ func checkPyValues(t *testing.T, vals map[string]json.RawMessage, b *formats.Bat
 }
 
 // TestReadsPyarrowFiles reads a file the plugin's Python tooling would
-// write: pyarrow's defaults, nullable columns, no scene metadata.
+// write: pyarrow's defaults, nullable columns (sparse properties) holding
+// some nulls (prims without a value), a row group of zero rows, no scene
+// metadata.
 func TestReadsPyarrowFiles(t *testing.T) {
 	python := testenv.Python(t, "pyarrow")
 	path := filepath.Join(t.TempDir(), "plugin.parquet")
@@ -127,10 +130,10 @@ func TestReadsPyarrowFiles(t *testing.T) {
 	out := testenv.RunPython(t, python, filepath.Join("testdata", "pyarrow_write.py"), path, "250", "100")
 	var want struct {
 		Path       []string    `json:"path"`
-		Cost       []float64   `json:"cost"`
+		Cost       []*float64  `json:"cost"`
 		Lifespan   []int64     `json:"lifespan"`
 		IsActive   []bool      `json:"is_active"`
-		SupplierID []string    `json:"supplier_id"`
+		SupplierID []*string   `json:"supplier_id"`
 		Samples    [][]float64 `json:"samples"`
 	}
 	if err := json.Unmarshal(out, &want); err != nil {
@@ -138,9 +141,9 @@ func TestReadsPyarrowFiles(t *testing.T) {
 	}
 	for _, idx := range []string{"eager", "lazy"} {
 		r := openScene(t, path, map[string]any{"index": idx})
-		wantProps := []formats.Property{{Name: "cost", Type: formats.Double}, {Name: "lifespan", Type: formats.Int64},
-			{Name: "is_active", Type: formats.Bool}, {Name: "supplier_id", Type: formats.String},
-			{Name: "samples", Type: formats.DoubleArray}}
+		wantProps := []formats.Property{{Name: "cost", Type: formats.Double, Sparse: true}, {Name: "lifespan", Type: formats.Int64, Sparse: true},
+			{Name: "is_active", Type: formats.Bool, Sparse: true}, {Name: "supplier_id", Type: formats.String, Sparse: true},
+			{Name: "samples", Type: formats.DoubleArray, Sparse: true}}
 		if got := r.Properties(); !slices.Equal(got, wantProps) {
 			t.Fatalf("%s: properties %v", idx, got)
 		}
@@ -149,19 +152,39 @@ func TestReadsPyarrowFiles(t *testing.T) {
 			t.Fatalf("%s: prims differ (%v)", idx, err)
 		}
 		var v formats.Value
+		nulls := 0
 		for i := rows - 1; i >= 0; i-- {
 			p := want.Path[i]
-			get := func(prop string) *formats.Value {
-				if err := r.Get(p, prop, &v); err != nil {
+			// get reads a value, or checks that a null reads as no value.
+			get := func(prop string, null bool) *formats.Value {
+				err := r.Get(p, prop, &v)
+				if null {
+					if !errors.Is(err, formats.ErrNoValue) {
+						t.Fatalf("%s: %s.%s is a null, read %v (%s)", idx, p, prop, err, v.String())
+					}
+					nulls++
+					return nil
+				}
+				if err != nil {
 					t.Fatal(err)
 				}
 				return &v
 			}
-			if get("cost").Num != want.Cost[i] || get("lifespan").Int != want.Lifespan[i] ||
-				get("is_active").Bool != want.IsActive[i] || get("supplier_id").Str != want.SupplierID[i] ||
-				!slices.Equal(get("samples").Doubles, want.Samples[i]) {
+			if c := get("cost", want.Cost[i] == nil); c != nil && c.Num != *want.Cost[i] {
+				t.Fatalf("%s: %s.cost differs from what pyarrow wrote", idx, p)
+			}
+			if s := get("supplier_id", want.SupplierID[i] == nil); s != nil && s.Str != *want.SupplierID[i] {
+				t.Fatalf("%s: %s.supplier_id differs from what pyarrow wrote", idx, p)
+			}
+			if s := get("samples", want.Samples[i] == nil); s != nil && !slices.Equal(s.Doubles, want.Samples[i]) {
+				t.Fatalf("%s: %s.samples differs from what pyarrow wrote", idx, p)
+			}
+			if get("lifespan", false).Int != want.Lifespan[i] || get("is_active", false).Bool != want.IsActive[i] {
 				t.Fatalf("%s: %s differs from what pyarrow wrote", idx, p)
 			}
+		}
+		if nulls == 0 {
+			t.Fatal("the file holds no nulls")
 		}
 	}
 }

@@ -32,8 +32,12 @@ type reader struct {
 	props   []formats.Property
 	cols    []column
 	pathCol column
-	rows    int64
-	nrg     int
+	// alt lists, for a column whose name other columns share (one name of
+	// several types), the index of the next such column, in a ring; -1
+	// for the rest.
+	alt  []int
+	rows int64
+	nrg  int
 	// rgSize is the rows of every row group but the last when the file's
 	// row groups are uniform (always, for files this package writes);
 	// otherwise 0 and rgStart is searched.
@@ -57,6 +61,10 @@ type reader struct {
 	pathsReady atomic.Pointer[[]string]
 	hint       atomic.Uint32
 	pathsErr   error
+
+	// scene is the description the file records (nil when it records
+	// none: a Parquet file some other writer made).
+	scene *fileScene
 
 	// lazy index (trailer present and index = "lazy")
 	tr          *trailer
@@ -100,8 +108,19 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
 	r.props = make([]formats.Property, len(r.cols))
+	r.alt = make([]int, len(r.cols))
+	last := map[string]int{}
 	for i, c := range r.cols {
 		r.props[i] = c.prop
+		r.alt[i] = -1
+		if j, ok := last[c.prop.Name]; ok {
+			// Link i into the ring of its name after j.
+			if r.alt[j] < 0 {
+				r.alt[j] = j
+			}
+			r.alt[i], r.alt[j] = r.alt[j], i
+		}
+		last[c.prop.Name] = i
 	}
 	r.slots = newDir[rgSlot](r.nrg)
 	if !lazy {
@@ -178,6 +197,7 @@ func (r *reader) openLazy() error {
 		return err
 	}
 	r.createdBy = s.CreatedBy
+	r.scene = s
 	prefix := make([]byte, tr.prefixLen)
 	if err := r.readAt(prefix, r.footerStart); err != nil {
 		return err
@@ -238,6 +258,7 @@ func (r *reader) openEager() error {
 	if s != nil && int64(s.Prims) != r.rows {
 		return fmt.Errorf("scene metadata lists %d prims, the file has %d rows", s.Prims, r.rows)
 	}
+	r.scene = s
 	return nil
 }
 
@@ -322,6 +343,13 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 			b, err = nil, fmt.Errorf("row group %d: corrupt metadata: %v", s.g, p)
 		}
 	}()
+	if s.rows == 0 {
+		// An empty row group (pyarrow writes one for an empty table or
+		// batch) may give its chunks no data pages at all.
+		b := &block{typ: c.prop.Type}
+		b.soff, b.off = []uint32{0}, []uint32{0}
+		return b, nil
+	}
 	rg, err := r.rowGroup(s)
 	if err != nil {
 		return nil, err
@@ -520,6 +548,15 @@ func (r *reader) column(name string) int {
 }
 
 // Properties implements formats.Reader.
+// SceneInfo returns the scene description the file records in its
+// key/value metadata, if any.
+func (r *reader) SceneInfo() (formats.SceneInfo, bool) {
+	if r.scene == nil {
+		return formats.SceneInfo{}, false
+	}
+	return r.scene.SceneInfo, true
+}
+
 func (r *reader) Properties() []formats.Property {
 	return append([]formats.Property(nil), r.props...)
 }
@@ -546,14 +583,22 @@ func (r *reader) Get(prim, property string, dst *formats.Value) error {
 	if ci < 0 {
 		return &formats.NotFoundError{File: r.name, Prim: prim, Property: property}
 	}
-	b, err := r.block(g, ci)
-	if err == nil {
-		err = b.value(i, dst)
+	for first := ci; ; {
+		b, err := r.block(g, ci)
+		if err == nil {
+			err = b.value(i, dst)
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, errNull) {
+			return fmt.Errorf("parquet %s: prim %q property %q: %w", r.name, prim, property, err)
+		}
+		// A null: the prim's value may be in another column of the name.
+		if ci = r.alt[ci]; ci < 0 || ci == first {
+			return &formats.NoValueError{File: r.name, Prim: prim, Property: property, Why: "null"}
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("parquet %s: prim %q property %q: %w", r.name, prim, property, err)
-	}
-	return nil
 }
 
 // Close implements formats.Reader.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -53,43 +54,65 @@ func parseScene(b []byte) (*fileScene, error) {
 	return &s, nil
 }
 
-// arrowField maps a property to its Arrow field. The Parquet schema is
-// derived from these by pqarrow.ToParquet, and the Arrow schema is stored in
-// the file (ARROW:schema) so that Arrow readers see float3 and double3 as
-// fixed_size_list<3> rather than plain lists. Every field and list element
-// is non-nullable: a scene has a value for every property of every prim.
-func arrowField(p formats.Property) (arrow.Field, error) {
+// arrowScalar is the Arrow type of one scalar of kind k.
+func arrowScalar(k formats.Kind) arrow.DataType {
+	switch k {
+	case formats.KindDouble:
+		return arrow.PrimitiveTypes.Float64
+	case formats.KindFloat:
+		return arrow.PrimitiveTypes.Float32
+	case formats.KindHalf:
+		return arrow.FixedWidthTypes.Float16
+	case formats.KindInt:
+		return arrow.PrimitiveTypes.Int32
+	case formats.KindInt64:
+		return arrow.PrimitiveTypes.Int64
+	case formats.KindBool:
+		return arrow.FixedWidthTypes.Boolean
+	case formats.KindString:
+		return arrow.BinaryTypes.String
+	}
+	return nil
+}
+
+// arrowField maps a property to its Arrow field: a scalar to its Arrow
+// scalar (half to float16; string, token and asset to UTF8), a vector,
+// quaternion or matrix to a fixed_size_list of its components, an array to
+// a list of its elements. The Parquet schema is derived from these by
+// pqarrow.ToParquet, and the Arrow schema is stored in the file
+// (ARROW:schema) so that Arrow readers see the fixed-size lists rather
+// than plain lists. A property every prim has is non-nullable, a sparse one
+// nullable (a prim without a value is a null); list elements are never
+// null.
+func arrowField(p formats.Property, name string) (arrow.Field, error) {
 	elem := func(t arrow.DataType) arrow.Field { return arrow.Field{Name: "element", Type: t} }
-	var t arrow.DataType
-	switch p.Type {
-	case formats.Double:
-		t = arrow.PrimitiveTypes.Float64
-	case formats.Float:
-		t = arrow.PrimitiveTypes.Float32
-	case formats.Int:
-		t = arrow.PrimitiveTypes.Int32
-	case formats.Int64:
-		t = arrow.PrimitiveTypes.Int64
-	case formats.Bool:
-		t = arrow.FixedWidthTypes.Boolean
-	case formats.String, formats.Token:
-		t = arrow.BinaryTypes.String
-	case formats.Float3:
-		t = arrow.FixedSizeListOfField(3, elem(arrow.PrimitiveTypes.Float32))
-	case formats.Double3:
-		t = arrow.FixedSizeListOfField(3, elem(arrow.PrimitiveTypes.Float64))
-	case formats.DoubleArray:
-		t = arrow.ListOfField(elem(arrow.PrimitiveTypes.Float64))
-	case formats.FloatArray:
-		t = arrow.ListOfField(elem(arrow.PrimitiveTypes.Float32))
-	case formats.IntArray:
-		t = arrow.ListOfField(elem(arrow.PrimitiveTypes.Int32))
-	case formats.Float3Array:
-		t = arrow.ListOfField(elem(arrow.FixedSizeListOfField(3, elem(arrow.PrimitiveTypes.Float32))))
-	default:
+	if !p.Type.Valid() {
 		return arrow.Field{}, fmt.Errorf("property %q has unsupported type %s", p.Name, p.Type)
 	}
-	return arrow.Field{Name: p.Name, Type: t}, nil
+	t := arrowScalar(p.Type.Kind())
+	if w := p.Type.Width(); w > 1 {
+		t = arrow.FixedSizeListOfField(int32(w), elem(t))
+	}
+	if p.Type.IsArray() {
+		t = arrow.ListOfField(elem(t))
+	}
+	return arrow.Field{Name: name, Type: t, Nullable: p.Sparse}, nil
+}
+
+// columnNames names the column of each property: its name, or for a name
+// that an earlier property already has (the same name with another type),
+// "name#type" ("radius#float"), which no USD property name can be.
+func columnNames(props []formats.Property) []string {
+	names := make([]string, len(props))
+	seen := map[string]bool{}
+	for i, p := range props {
+		names[i] = p.Name
+		if seen[p.Name] {
+			names[i] = p.Name + "#" + p.Type.String()
+		}
+		seen[p.Name] = true
+	}
+	return names
 }
 
 // buildSchema returns the Parquet schema for a scene (path first, then one
@@ -97,15 +120,16 @@ func arrowField(p formats.Property) (arrow.Field, error) {
 func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Schema, string, error) {
 	fields := []arrow.Field{{Name: pathColumn, Type: arrow.BinaryTypes.String}}
 	seen := map[string]bool{pathColumn: true}
-	for _, p := range props {
-		if seen[p.Name] {
-			if p.Name == pathColumn {
+	for i, name := range columnNames(props) {
+		p := props[i]
+		if seen[name] {
+			if name == pathColumn {
 				return nil, "", fmt.Errorf("property name %q is reserved for the prim path column", p.Name)
 			}
-			return nil, "", fmt.Errorf("duplicate property %q", p.Name)
+			return nil, "", fmt.Errorf("duplicate property %s %q", p.Type, p.Name)
 		}
-		seen[p.Name] = true
-		f, err := arrowField(p)
+		seen[name] = true
+		f, err := arrowField(p, name)
 		if err != nil {
 			return nil, "", err
 		}
@@ -129,18 +153,24 @@ func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Sch
 type column struct {
 	prop formats.Property
 	leaf int
-	// shape is the value shape found in the file: the scalar types, or
-	// DoubleArray/FloatArray/IntArray/Float3Array for lists (a float3
-	// stored as a 3-element list has shape FloatArray).
-	shape   formats.Type
+	// elem is the scalar the leaf holds (Double, Float, Half, Int, Int64,
+	// Bool or String) and nest the number of list levels above it: 0 for
+	// scalars, 1 for arrays and for vectors (stored as fixed-size lists),
+	// 2 for arrays of vectors.
+	elem    formats.Type
+	nest    int
 	maxDef  int16
 	maxRep  int16
 	repDefs [2]int16 // definition level reached at the 1st and 2nd repeated node
+	// nullDef is the definition level below which a row is null: 1 for a
+	// nullable column, 0 when rows cannot be null.
+	nullDef int16
 }
 
 // fileColumns maps the file's schema to the path column and one column per
 // top-level field. declared, when non-nil, gives the USD types the writer
-// recorded; each must agree with the stored shape.
+// recorded (in column order, named as columnNames names them); each must
+// agree with the stored shape.
 func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column, cols []column, err error) {
 	pathLeaf := -1
 	root := sc.Root()
@@ -174,15 +204,14 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 				return pathCol, nil, fmt.Errorf("column %q is %s, not a string column", pathColumn, d.PhysicalType())
 			}
 			pathLeaf = leaf
-			pathCol = column{prop: formats.Property{Name: pathColumn, Type: formats.String}, shape: formats.String,
-				leaf: leaf, maxDef: d.MaxDefinitionLevel()}
+			pathCol = column{prop: formats.Property{Name: pathColumn, Type: formats.String}, elem: formats.String,
+				leaf: leaf, maxDef: d.MaxDefinitionLevel(), nullDef: d.MaxDefinitionLevel()}
 			continue
 		}
 		c, err := columnShape(sc, leaf)
 		if err != nil {
 			return pathCol, nil, fmt.Errorf("column %q: %w", f.Name(), err)
 		}
-		c.prop = formats.Property{Name: f.Name(), Type: c.shape}
 		byName[f.Name()] = c
 		order = append(order, f.Name())
 	}
@@ -191,17 +220,27 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 	}
 	if declared == nil {
 		for _, n := range order {
-			cols = append(cols, byName[n])
+			c := byName[n]
+			t := c.inferredType()
+			if t == formats.Invalid {
+				return pathCol, nil, fmt.Errorf("column %q: unsupported list of lists of %s", n, c.elem)
+			}
+			c.prop = formats.Property{Name: n, Type: t, Sparse: c.nullDef > 0}
+			cols = append(cols, c)
 		}
 		return pathCol, cols, nil
 	}
-	for _, p := range declared {
-		c, ok := byName[p.Name]
+	for i, n := range columnNames(declared) {
+		p := declared[i]
+		c, ok := byName[n]
 		if !ok {
 			return pathCol, nil, fmt.Errorf("property %q (%s) has no column", p.Name, p.Type)
 		}
-		if !shapeFits(p.Type, c.shape) {
-			return pathCol, nil, fmt.Errorf("property %q is declared %s but its column holds %s", p.Name, p.Type, c.shape)
+		if !c.fits(p.Type) {
+			return pathCol, nil, fmt.Errorf("property %q is declared %s but its column holds %s", p.Name, p.Type, c.describe())
+		}
+		if c.nullDef > 0 && !p.Sparse {
+			return pathCol, nil, fmt.Errorf("property %q is not declared sparse but its column may hold nulls", p.Name)
 		}
 		c.prop = p
 		cols = append(cols, c)
@@ -209,18 +248,58 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 	return pathCol, cols, nil
 }
 
-// shapeFits reports whether values of USD type t can be read from a column
-// of the given shape.
-func shapeFits(t, shape formats.Type) bool {
-	switch t {
-	case formats.Token:
-		return shape == formats.String
-	case formats.Float3:
-		return shape == formats.FloatArray
-	case formats.Double3:
-		return shape == formats.DoubleArray
+// storedScalar is the scalar a column holds the values of kind k in.
+func storedScalar(k formats.Kind) formats.Type {
+	switch k {
+	case formats.KindDouble:
+		return formats.Double
+	case formats.KindFloat:
+		return formats.Float
+	case formats.KindHalf:
+		return formats.Half
+	case formats.KindInt:
+		return formats.Int
+	case formats.KindInt64:
+		return formats.Int64
+	case formats.KindBool:
+		return formats.Bool
+	case formats.KindString:
+		return formats.String
 	}
-	return t == shape
+	return formats.Invalid
+}
+
+// fits reports whether values of USD type t can be read from the column.
+func (c *column) fits(t formats.Type) bool {
+	nest := 0
+	if t.IsTuple() {
+		nest++
+	}
+	if t.IsArray() {
+		nest++
+	}
+	return c.elem == storedScalar(t.Kind()) && c.nest == nest
+}
+
+// inferredType is the type of a column of a file without a scene
+// description: scalars as themselves, lists as arrays, lists of lists of
+// floats as float3[] (each inner list must then hold three).
+func (c *column) inferredType() formats.Type {
+	switch c.nest {
+	case 0:
+		return c.elem
+	case 1:
+		return formats.ArrayOf(c.elem)
+	}
+	if c.elem == formats.Float {
+		return formats.Float3Array
+	}
+	return formats.Invalid
+}
+
+// describe names the column's shape for errors ("list of float").
+func (c *column) describe() string {
+	return strings.Repeat("list of ", c.nest) + c.elem.String()
 }
 
 // columnShape works out what a leaf column holds by walking its schema path.
@@ -230,6 +309,7 @@ func columnShape(sc *schema.Schema, leaf int) (column, error) {
 	if c.maxRep > 2 {
 		return c, fmt.Errorf("nested %d levels deep", c.maxRep)
 	}
+	c.nest = int(c.maxRep)
 	// Walk from the root down to the leaf, counting levels.
 	var nodes []schema.Node
 	for n := schema.Node(d.SchemaNode()); n != nil && n.Parent() != nil; n = n.Parent() {
@@ -237,10 +317,13 @@ func columnShape(sc *schema.Schema, leaf int) (column, error) {
 	}
 	var def int16
 	reps := 0
-	for _, n := range nodes {
+	for i, n := range nodes {
 		switch n.RepetitionType() {
 		case pq.Repetitions.Optional:
 			def++
+			if i == 0 {
+				c.nullDef = def
+			}
 		case pq.Repetitions.Repeated:
 			def++
 			if reps < 2 {
@@ -249,50 +332,40 @@ func columnShape(sc *schema.Schema, leaf int) (column, error) {
 			reps++
 		}
 	}
-	var elem formats.Type
 	switch d.PhysicalType() {
 	case pq.Types.Double:
-		elem = formats.Double
+		c.elem = formats.Double
 	case pq.Types.Float:
-		elem = formats.Float
+		c.elem = formats.Float
 	case pq.Types.Int32:
 		if lt := d.LogicalType(); lt != nil && !lt.IsNone() {
 			if it, ok := lt.(schema.IntLogicalType); !ok || it.BitWidth() != 32 || !it.IsSigned() {
 				return c, fmt.Errorf("unsupported INT32 logical type %s", lt)
 			}
 		}
-		elem = formats.Int
+		c.elem = formats.Int
 	case pq.Types.Int64:
 		if lt := d.LogicalType(); lt != nil && !lt.IsNone() {
 			if it, ok := lt.(schema.IntLogicalType); !ok || it.BitWidth() != 64 || !it.IsSigned() {
 				return c, fmt.Errorf("unsupported INT64 logical type %s", lt)
 			}
 		}
-		elem = formats.Int64
+		c.elem = formats.Int64
 	case pq.Types.Boolean:
-		elem = formats.Bool
+		c.elem = formats.Bool
 	case pq.Types.ByteArray:
 		lt := d.LogicalType()
 		if _, ok := lt.(schema.StringLogicalType); !ok && d.ConvertedType() != schema.ConvertedTypes.UTF8 {
 			return c, fmt.Errorf("BYTE_ARRAY without the UTF8/String annotation")
 		}
-		elem = formats.String
+		c.elem = formats.String
+	case pq.Types.FixedLenByteArray:
+		if _, ok := d.LogicalType().(schema.Float16LogicalType); !ok || d.TypeLength() != 2 {
+			return c, fmt.Errorf("FIXED_LEN_BYTE_ARRAY other than float16")
+		}
+		c.elem = formats.Half
 	default:
 		return c, fmt.Errorf("unsupported physical type %s", d.PhysicalType())
-	}
-	switch c.maxRep {
-	case 0:
-		c.shape = elem
-	case 1:
-		c.shape = formats.ArrayOf(elem)
-		if c.shape == formats.Invalid {
-			return c, fmt.Errorf("unsupported list of %s", elem)
-		}
-	case 2:
-		if elem != formats.Float {
-			return c, fmt.Errorf("unsupported list of lists of %s", elem)
-		}
-		c.shape = formats.Float3Array
 	}
 	return c, nil
 }

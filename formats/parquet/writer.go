@@ -104,8 +104,12 @@ type writer struct {
 	f32  []float32
 	f64  []float64
 	i32  []int32
+	i64  []int64
+	bits []bool
+	f16  []parquet.FixedLenByteArray
 	defs []int16
 	reps []int16
+	val  formats.Value
 }
 
 func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
@@ -249,6 +253,9 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 		return err
 	}
 	w.defs, w.reps = w.defs[:0], w.reps[:0]
+	if c.Property.Sparse || c.Property.Type > formats.Float3Array {
+		return w.writeAny(cw, c, lo, hi)
+	}
 	switch c.Property.Type {
 	case formats.Double:
 		return writeValues(cw, c.Doubles[lo:hi], nil, nil)
@@ -291,6 +298,157 @@ func (w *writer) writeColumn(leaf int, c *formats.Column, lo, hi int) error {
 		return writeValues(cw, w.f32, w.defs, w.reps)
 	}
 	return fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// writeAny writes a column of any type, sparse or not, through one walk
+// over the rows: each row's scalars are gathered by kind and its levels
+// follow the column's nesting (arrowField): a null row for a prim without
+// a value, then the list of elements, each a list of components when the
+// type is a vector, quaternion or matrix.
+func (w *writer) writeAny(cw file.ColumnChunkWriter, c *formats.Column, lo, hi int) error {
+	t := c.Property.Type
+	var null int16 // the definition level a present row starts at
+	if c.Property.Sparse {
+		null = 1
+	}
+	tuple, array := t.IsTuple(), t.IsArray()
+	width := t.Width()
+	w.f64, w.f32, w.i32, w.i64 = w.f64[:0], w.f32[:0], w.i32[:0], w.i64[:0]
+	w.bits, w.f16, w.ba = w.bits[:0], w.f16[:0], w.ba[:0]
+	v := &w.val
+	for i := lo; i < hi; i++ {
+		if !c.Has(i) {
+			w.defs = append(w.defs, 0)
+			w.reps = append(w.reps, 0)
+			continue
+		}
+		c.Value(i, v)
+		n := w.appendScalars(v)
+		switch {
+		case !tuple && !array:
+			w.defs = append(w.defs, null)
+			w.reps = append(w.reps, 0)
+		case tuple && !array:
+			w.listLevels(width, 0, 1, null+1)
+		case !tuple && array:
+			w.listLevels(n, 0, 1, null+1)
+		default: // arrays of vectors
+			if n == 0 {
+				w.listLevels(0, 0, 1, null+1)
+			}
+			for m := range n / width {
+				rowRep := int16(1)
+				if m == 0 {
+					rowRep = 0
+				}
+				w.listLevels(width, rowRep, 2, null+2)
+			}
+		}
+	}
+	defs, reps := w.defs, w.reps
+	if !tuple && !array {
+		reps = nil
+		if null == 0 {
+			defs = nil
+		}
+	}
+	switch t.Kind() {
+	case formats.KindDouble:
+		return writeValues(cw, w.f64, defs, reps)
+	case formats.KindFloat:
+		return writeValues(cw, w.f32, defs, reps)
+	case formats.KindHalf:
+		return writeValues(cw, w.f16, defs, reps)
+	case formats.KindInt:
+		return writeValues(cw, w.i32, defs, reps)
+	case formats.KindInt64:
+		return writeValues(cw, w.i64, defs, reps)
+	case formats.KindBool:
+		return writeValues(cw, w.bits, defs, reps)
+	case formats.KindString:
+		return writeValues(cw, w.ba, defs, reps)
+	}
+	return fmt.Errorf("unsupported type %s", t)
+}
+
+// halfBytes holds every binary16 value's little-endian bytes, so that a
+// half is written without allocating.
+var halfBytes = func() []byte {
+	b := make([]byte, 2<<16)
+	for h := range 1 << 16 {
+		b[2*h], b[2*h+1] = byte(h), byte(h>>8)
+	}
+	return b
+}()
+
+func halfValue(h uint16) parquet.FixedLenByteArray { return halfBytes[2*int(h) : 2*int(h)+2] }
+
+// appendScalars gathers v's scalars into the scratch slice of their kind
+// and returns the number of scalars of an array value (elements times
+// width).
+func (w *writer) appendScalars(v *formats.Value) int {
+	switch v.Type {
+	case formats.Double:
+		w.f64 = append(w.f64, v.Num)
+	case formats.Float:
+		w.f32 = append(w.f32, float32(v.Num))
+	case formats.Half:
+		w.f16 = append(w.f16, halfValue(formats.HalfBits(v.Num)))
+	case formats.Int:
+		w.i32 = append(w.i32, int32(v.Int))
+	case formats.Int64:
+		w.i64 = append(w.i64, v.Int)
+	case formats.Bool:
+		w.bits = append(w.bits, v.Bool)
+	case formats.String, formats.Token, formats.Asset:
+		w.ba = append(w.ba, bytesOf(v.Str))
+	case formats.Float3:
+		w.f32 = append(w.f32, float32(v.Vec[0]), float32(v.Vec[1]), float32(v.Vec[2]))
+	case formats.Double3:
+		w.f64 = append(w.f64, v.Vec[:]...)
+	case formats.DoubleArray:
+		w.f64 = append(w.f64, v.Doubles...)
+		return len(v.Doubles)
+	case formats.FloatArray, formats.Float2Array:
+		w.f32 = append(w.f32, v.Floats...)
+		return len(v.Floats)
+	case formats.IntArray:
+		w.i32 = append(w.i32, v.Ints...)
+		return len(v.Ints)
+	case formats.Float3Array:
+		for _, x := range v.Vecs {
+			w.f32 = append(w.f32, x[:]...)
+		}
+		return 3 * len(v.Vecs)
+	case formats.Int64Array:
+		w.i64 = append(w.i64, v.Int64s...)
+		return len(v.Int64s)
+	case formats.BoolArray:
+		w.bits = append(w.bits, v.Bools...)
+		return len(v.Bools)
+	case formats.StringArray, formats.TokenArray:
+		for _, s := range v.Strs {
+			w.ba = append(w.ba, bytesOf(s))
+		}
+		return len(v.Strs)
+	case formats.HalfArray:
+		for _, h := range v.Halfs {
+			w.f16 = append(w.f16, halfValue(h))
+		}
+		return len(v.Halfs)
+	default: // the other tuples
+		for _, x := range v.Tuple[:v.Type.Width()] {
+			switch v.Type.Kind() {
+			case formats.KindDouble:
+				w.f64 = append(w.f64, x)
+			case formats.KindFloat:
+				w.f32 = append(w.f32, float32(x))
+			case formats.KindInt:
+				w.i32 = append(w.i32, int32(x))
+			}
+		}
+	}
+	return 0
 }
 
 // writeLists writes rows of arrays as a list column: their elements,

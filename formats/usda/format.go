@@ -1,15 +1,18 @@
-// Package usda reads and writes OpenUSD's text layers (.usda) in pure Go, for
-// the subset of the language that scene layers of this kind use: layer
-// metadata, nested prims with specifiers and types, and typed attributes with
-// default values. The writer lays the text out byte for byte as OpenUSD's own
-// writer does; the reader parses a whole layer at open into a compact
-// columnar form and rejects anything else with a file:line:column error.
+// Package usda reads and writes OpenUSD's text layers (.usda) in pure Go.
+// The writer lays scene layers out (metadata, nested prims with specifiers
+// and types, typed attributes with default values) byte for byte as
+// OpenUSD's own writer does. The reader parses a scene layer at open into
+// a compact columnar form (parse.go); a layer using more of the language
+// goes through OpenUSD's whole text grammar (full.go) into an sdf.Layer,
+// which runner cat prints and whose scene the reader then presents. What
+// OpenUSD rejects fails with a file:line:column error.
 package usda
 
 import (
 	"bytes"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 // header opens every text layer of the version this package reads and
@@ -59,4 +62,10 @@ func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) 
 // Open implements formats.Format.
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 	return OpenFile(path)
+}
+
+// OpenLayer reads the whole layer at path (sdf.LayerOpener).
+func (Format) OpenLayer(path string) (*sdf.Layer, func() error, error) {
+	l, err := ReadLayer(path)
+	return l, func() error { return nil }, err
 }

@@ -6,22 +6,25 @@ import (
 	"strconv"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 // layer is a parsed text layer in a compact columnar form: one column per
-// property, indexed by the slot of the prim that carries it.
+// property (a name and a type), indexed by the slot of the prim that
+// carries it.
 type layer struct {
 	file    string
-	prims   []string // prims carrying attributes, in layer order
+	prims   []string // prims carrying attribute values, in layer order
 	primSeq []int32  // while parsing: open order of each slot
 	slots   map[string]int32
 	cols    []column
-	byName  map[string]int
+	byName  map[string]int // the first column of each name; column.next chains the others
 	info    formats.SceneInfo
 	hasInfo bool
 	// sizeHint is the prim count the layer data announces, bounded by
 	// what the file's size allows, to size columns up front.
 	sizeHint int
+	notes    formats.NoteCounter
 }
 
 // span locates one array value in a column's element store.
@@ -31,17 +34,24 @@ type span struct{ off, n uint32 }
 // property's type are used; arrays live in one shared element store each.
 type column struct {
 	prop    formats.Property
+	next    int // the next column of the same name (another type), or -1
+	count   int // slots holding a value
 	present []bool
-	nums    []float64
+	nums    []float64 // double, float, half
 	ints    []int64
 	bools   []bool
-	strs    []string
+	strs    []string // string, token, asset
 	vecs    [][3]float64
+	tuples  []float64 // other tuples, Width() per slot
 	spans   []span
 	doubles []float64
-	floats  []float32
+	floats  []float32 // float[], float2[] (two per element)
 	int32s  []int32
 	vec3fs  [][3]float32
+	strEls  []string // string[], token[]
+	boolEls []bool
+	i64Els  []int64
+	halfEls []uint16
 }
 
 func newLayer(file string) *layer {
@@ -63,33 +73,43 @@ func (l *layer) addPrim(path string, seq int32) (int32, error) {
 	return slot, nil
 }
 
-// column returns the column of property name, creating it on first sight.
+// column returns the column of property name with type t, creating it on
+// first sight. A name may have columns of several types.
 func (l *layer) column(name string, t formats.Type) (*column, error) {
+	last := -1
 	if i, ok := l.byName[name]; ok {
-		c := &l.cols[i]
-		if c.prop.Type != t {
-			return nil, fmt.Errorf("attribute %s is %s here but %s elsewhere in the layer", name, t, c.prop.Type)
+		for ; i >= 0; i = l.cols[i].next {
+			if l.cols[i].prop.Type == t {
+				return &l.cols[i], nil
+			}
+			last = i
 		}
-		return c, nil
+		name = l.cols[last].prop.Name
+	} else {
+		name = string([]byte(name)) // the parser passes a view of its input
+		l.byName[name] = len(l.cols)
 	}
-	name = string([]byte(name)) // the parser passes a view of its input
-	l.byName[name] = len(l.cols)
-	c := column{prop: formats.Property{Name: name, Type: t}}
+	if last >= 0 {
+		l.cols[last].next = len(l.cols)
+	}
+	c := column{prop: formats.Property{Name: name, Type: t}, next: -1}
 	if n := l.sizeHint; n > 0 {
 		c.present = make([]bool, 0, n)
 		switch t {
-		case formats.Double, formats.Float:
+		case formats.Double, formats.Float, formats.Half:
 			c.nums = make([]float64, 0, n)
 		case formats.Int, formats.Int64:
 			c.ints = make([]int64, 0, n)
 		case formats.Bool:
 			c.bools = make([]bool, 0, n)
-		case formats.String, formats.Token:
+		case formats.String, formats.Token, formats.Asset:
 			c.strs = make([]string, 0, n)
 		case formats.Float3, formats.Double3:
 			c.vecs = make([][3]float64, 0, n)
 		default:
-			c.spans = make([]span, 0, n)
+			if t.IsArray() {
+				c.spans = make([]span, 0, n)
+			}
 		}
 	}
 	l.cols = append(l.cols, c)
@@ -115,7 +135,19 @@ func setAt[T any](s []T, slot int32, v T) []T {
 // stores, and marks the slot present.
 func set[T any](c *column, store *[]T, slot int32, v T) {
 	c.present = setAt(c.present, slot, true)
+	c.count++
 	*store = setAt(*store, slot, v)
+}
+
+// setTuple gives slot the components of a tuple.
+func (c *column) setTuple(slot int32, v []float64) {
+	c.present = setAt(c.present, slot, true)
+	c.count++
+	w := len(v)
+	for len(c.tuples) < (int(slot)+1)*w {
+		c.tuples = append(c.tuples, 0)
+	}
+	copy(c.tuples[int(slot)*w:], v)
 }
 
 // setSpan gives slot the array at elements [off, off+n) of the column's
@@ -131,24 +163,35 @@ func (c *column) setSpan(slot int32, off, n int) {
 func (c *column) get(slot int32, dst *formats.Value) {
 	dst.Type = c.prop.Type
 	switch c.prop.Type {
-	case formats.Double, formats.Float:
+	case formats.Double, formats.Float, formats.Half:
 		dst.Num = c.nums[slot]
 	case formats.Int, formats.Int64:
 		dst.Int = c.ints[slot]
 	case formats.Bool:
 		dst.Bool = c.bools[slot]
-	case formats.String, formats.Token:
+	case formats.String, formats.Token, formats.Asset:
 		dst.Str = c.strs[slot]
 	case formats.Float3, formats.Double3:
 		dst.Vec = c.vecs[slot]
 	case formats.DoubleArray:
 		dst.Doubles = spanOf(c.doubles, c.spans[slot])
-	case formats.FloatArray:
+	case formats.FloatArray, formats.Float2Array:
 		dst.Floats = spanOf(c.floats, c.spans[slot])
 	case formats.IntArray:
 		dst.Ints = spanOf(c.int32s, c.spans[slot])
 	case formats.Float3Array:
 		dst.Vecs = spanOf(c.vec3fs, c.spans[slot])
+	case formats.StringArray, formats.TokenArray:
+		dst.Strs = spanOf(c.strEls, c.spans[slot])
+	case formats.BoolArray:
+		dst.Bools = spanOf(c.boolEls, c.spans[slot])
+	case formats.Int64Array:
+		dst.Int64s = spanOf(c.i64Els, c.spans[slot])
+	case formats.HalfArray:
+		dst.Halfs = spanOf(c.halfEls, c.spans[slot])
+	default: // the other tuples
+		w := c.prop.Type.Width()
+		copy(dst.Tuple[:w], c.tuples[int(slot)*w:])
 	}
 }
 
@@ -159,7 +202,8 @@ func spanOf[T any](elems []T, s span) []T {
 }
 
 // applyMeta rebuilds the scene description from customLayerData and puts
-// the properties in the recorded column order.
+// the properties in the recorded column order; a property no prim has a
+// value for in every prim is sparse.
 func (l *layer) applyMeta(m map[string]any) error {
 	l.info.Prims = len(l.prims)
 	if m != nil {
@@ -180,7 +224,9 @@ func (l *layer) applyMeta(m map[string]any) error {
 			return fmt.Errorf("%s: customLayerData %s lists %d property names but %d types", l.file, metaKey, len(names), len(types))
 		}
 		var order []column
-		listed := make(map[string]bool, len(names))
+		placed := make([]bool, len(l.cols))
+		listed := make(map[formats.Property]bool, len(names))
+		listedNames := make(map[string]formats.Type, len(names))
 		for i := range names {
 			name, ok1 := names[i].(string)
 			tn, ok2 := types[i].(string)
@@ -188,44 +234,71 @@ func (l *layer) applyMeta(m map[string]any) error {
 			if !ok1 || !ok2 || !ok3 {
 				return fmt.Errorf("%s: customLayerData %s property %d is not a name with a known type", l.file, metaKey, i)
 			}
-			if listed[name] {
-				return fmt.Errorf("%s: customLayerData %s lists property %q twice", l.file, metaKey, name)
+			key := formats.Property{Name: name, Type: t}
+			if listed[key] {
+				return fmt.Errorf("%s: customLayerData %s lists property %s %q twice", l.file, metaKey, t, name)
 			}
-			listed[name] = true
+			listed[key] = true
 			length := 0
 			if i < len(lengths) {
 				if n, ok := lengths[i].(number); ok {
 					length, _ = strconv.Atoi(string(n))
 				}
 			}
-			j, ok := l.byName[name]
-			if !ok {
-				order = append(order, column{prop: formats.Property{Name: name, Type: t, Length: length}})
+			listedNames[name] = t
+			j := l.find(name, t)
+			if j < 0 {
+				order = append(order, column{prop: formats.Property{Name: name, Type: t, Length: length}, next: -1})
 				continue
 			}
 			c := l.cols[j]
-			if c.prop.Type != t {
-				return fmt.Errorf("%s: customLayerData %s declares %s as %s but the layer holds %s values", l.file, metaKey, name, t, c.prop.Type)
-			}
 			c.prop.Length = length
 			order = append(order, c)
-			l.byName[name] = -1 - len(order) // placed
+			placed[j] = true
 		}
-		for _, c := range l.cols {
-			if l.byName[c.prop.Name] >= 0 {
-				order = append(order, c)
+		for j, c := range l.cols {
+			if placed[j] {
+				continue
 			}
+			if t, ok := listedNames[c.prop.Name]; ok {
+				return fmt.Errorf("%s: customLayerData %s declares %s as %s but the layer holds %s values", l.file, metaKey, c.prop.Name, t, c.prop.Type)
+			}
+			order = append(order, c)
 		}
 		l.cols = order
-		for i := range l.cols {
-			l.byName[l.cols[i].prop.Name] = i
-		}
 	}
+	// Rebuild the chains of same-name columns in the final order.
+	l.byName = make(map[string]int, len(l.cols))
+	last := map[string]int{}
 	l.info.Properties = make([]formats.Property, len(l.cols))
 	for i := range l.cols {
-		l.info.Properties[i] = l.cols[i].prop
+		c := &l.cols[i]
+		c.next = -1
+		if j, ok := last[c.prop.Name]; ok {
+			l.cols[j].next = i
+		} else {
+			l.byName[c.prop.Name] = i
+		}
+		last[c.prop.Name] = i
+		c.prop.Sparse = c.count < len(l.prims)
+		l.info.Properties[i] = c.prop
 	}
 	return nil
+}
+
+// find returns the index of the column of name with type t (any type
+// when t is Invalid), or -1.
+func (l *layer) find(name string, t formats.Type) int {
+	i, ok := l.byName[name]
+	if !ok {
+		return -1
+	}
+	for ; i >= 0; i = l.cols[i].next {
+		if t == formats.Invalid || l.cols[i].prop.Type == t {
+			return i
+		}
+	}
+	return -1
 }
 
 // parseLayerBytes parses a whole layer held in data; file names it in errors.
@@ -246,17 +319,25 @@ type Reader struct {
 	l *layer
 }
 
-// OpenFile parses the layer at path.
-func OpenFile(path string) (*Reader, error) {
+// OpenFile opens the layer at path as a scene. Layers of the kind scene
+// files are (prims and attribute values, as runner's writer and OpenUSD's
+// writer lay them out) go through the fast columnar parser; any other
+// layer through the full grammar (full.go), whose scene the sdf package
+// projects, with notes on what it leaves out.
+func OpenFile(path string) (formats.Reader, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("usda: %w", err)
 	}
 	l, err := parseLayerBytes(path, data)
-	if err != nil {
-		return nil, err // names the file and position
+	if err == nil {
+		return &Reader{l: l}, nil
 	}
-	return &Reader{l: l}, nil
+	full, ferr := parseFull(path, data)
+	if ferr != nil {
+		return nil, ferr // names the file and position
+	}
+	return sdf.NewScene(path, full), nil
 }
 
 // Properties implements formats.Reader.
@@ -276,12 +357,20 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 		return &formats.NotFoundError{File: r.l.file, Prim: prim}
 	}
 	ci, ok := r.l.byName[property]
-	if !ok || !r.l.cols[ci].has(slot) {
+	if !ok {
 		return &formats.NotFoundError{File: r.l.file, Prim: prim, Property: property}
 	}
-	r.l.cols[ci].get(slot, dst)
-	return nil
+	for ; ci >= 0; ci = r.l.cols[ci].next {
+		if c := &r.l.cols[ci]; c.has(slot) {
+			c.get(slot, dst)
+			return nil
+		}
+	}
+	return &formats.NoValueError{File: r.l.file, Prim: prim, Property: property}
 }
+
+// Notes implements formats.Noter: attributes without a value.
+func (r *Reader) Notes() []formats.Note { return r.l.notes.Notes() }
 
 // Close implements formats.Reader.
 func (r *Reader) Close() error { return nil }

@@ -71,17 +71,24 @@ func (p *parser) describe(off int) string {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// skip passes over white space and # comments.
+// skip passes over white space and comments: #, // and /* */.
 func (p *parser) skip() {
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		switch {
 		case isSpace(c):
 			p.pos++
-		case c == '#':
+		case c == '#' || (c == '/' && p.pos+1 < len(p.data) && p.data[p.pos+1] == '/'):
 			for p.pos < len(p.data) && p.data[p.pos] != '\n' {
 				p.pos++
 			}
+		case c == '/' && p.pos+1 < len(p.data) && p.data[p.pos+1] == '*':
+			end := bytes.Index(p.data[p.pos+2:], []byte("*/"))
+			if end < 0 {
+				p.pos = len(p.data)
+				return
+			}
+			p.pos += 2 + end + 2
 		default:
 			return
 		}
@@ -110,6 +117,8 @@ func isIdentStart(c byte) bool {
 }
 
 func isIdentByte(c byte) bool { return isIdentStart(c) || isDigit(c) }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // ident reads an identifier (namespaced with ':' when allowed) without
 // allocating; the result aliases the input.
@@ -667,12 +676,16 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	}
 	pr.nattr++
 	p.skip()
+	if p.peek() != '=' {
+		p.l.notes.Add(formats.NoteNoDefault, 1)
+	}
 	if p.peek() == '=' {
 		p.pos++
 		p.skip()
 		vat := p.pos
 		if id := p.ident(false); str(id) == "None" {
 			// A blocked value: the attribute exists without a value.
+			p.l.notes.Add(formats.NoteBlocked, 1)
 		} else {
 			p.pos = vat
 			if pr.slot < 0 {
@@ -701,35 +714,12 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 }
 
 // lookupType maps a USD value type name to the scene type; role types
-// (point3f, color3f, ...) read as their plain tuples.
+// (point3f, color3f, texCoord2f, ...) read as their plain types.
 func lookupType(name string, array bool) (formats.Type, bool) {
-	var t formats.Type
-	switch name {
-	case "double":
-		t = formats.Double
-	case "float":
-		t = formats.Float
-	case "int":
-		t = formats.Int
-	case "int64":
-		t = formats.Int64
-	case "bool":
-		t = formats.Bool
-	case "string":
-		t = formats.String
-	case "token":
-		t = formats.Token
-	case "float3", "point3f", "vector3f", "normal3f", "color3f":
-		t = formats.Float3
-	case "double3", "point3d", "vector3d", "normal3d", "color3d":
-		t = formats.Double3
-	default:
-		return formats.Invalid, false
-	}
 	if array {
-		t = formats.ArrayOf(t)
+		return formats.SceneTypeOf(name + "[]")
 	}
-	return t, t != formats.Invalid
+	return formats.SceneTypeOf(name)
 }
 
 // canonical NaNs: what OpenUSD's parser produces for "nan".
@@ -892,23 +882,9 @@ func (p *parser) value(c *column, slot int32) error {
 		}
 		set(c, &c.ints, slot, v)
 	case formats.Bool:
-		at := p.pos
-		var b bool
-		switch {
-		case bytes.HasPrefix(p.data[p.pos:], []byte("true")):
-			p.pos += 4
-			b = true
-		case bytes.HasPrefix(p.data[p.pos:], []byte("false")):
-			p.pos += 5
-		default:
-			v, err := p.integer(0, 1)
-			if err != nil {
-				return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
-			}
-			b = v == 1
-		}
-		if p.pos < len(p.data) && isIdentByte(p.data[p.pos]) {
-			return p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
+		b, err := p.boolean()
+		if err != nil {
+			return err
 		}
 		set(c, &c.bools, slot, b)
 	case formats.String, formats.Token:
@@ -943,8 +919,150 @@ func (p *parser) value(c *column, slot int32) error {
 		return parseArray(p, c, slot, &c.int32s, p.int32)
 	case formats.Float3Array:
 		return parseArray(p, c, slot, &c.vec3fs, p.vec3f)
+	case formats.Half:
+		f, err := p.half()
+		if err != nil {
+			return err
+		}
+		set(c, &c.nums, slot, float64(formats.HalfToFloat32(f)))
+	case formats.Asset:
+		at := p.pos
+		if p.peek() != '@' {
+			return p.errAt(at, "expected an asset path (@path@), found %s", p.describe(at))
+		}
+		s, err := p.assetPath()
+		if err != nil {
+			return err
+		}
+		set(c, &c.strs, slot, s.(string))
+	case formats.StringArray, formats.TokenArray:
+		return parseArray(p, c, slot, &c.strEls, p.quotedElem)
+	case formats.BoolArray:
+		return parseArray(p, c, slot, &c.boolEls, p.boolean)
+	case formats.Int64Array:
+		return parseArray(p, c, slot, &c.i64Els, func() (int64, error) { return p.integer(math.MinInt64, math.MaxInt64) })
+	case formats.HalfArray:
+		return parseArray(p, c, slot, &c.halfEls, p.half)
+	case formats.Float2Array:
+		off := len(c.floats)
+		err := p.list(func() error {
+			var v [16]float64
+			if err := p.tuple(v[:2], formats.KindFloat); err != nil {
+				return err
+			}
+			c.floats = append(c.floats, narrow(v[0]), narrow(v[1]))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		c.setSpan(slot, off, len(c.floats)-off)
+	case formats.Matrix4d:
+		var m [16]float64
+		if err := p.expect('(', "'(' to start a matrix"); err != nil {
+			return err
+		}
+		for r := range 4 {
+			if r > 0 {
+				if err := p.expect(',', "',' between matrix rows"); err != nil {
+					return err
+				}
+			}
+			p.skip()
+			if err := p.tuple(m[4*r:4*r+4], formats.KindDouble); err != nil {
+				return err
+			}
+		}
+		if err := p.expect(')', "')' to close a matrix"); err != nil {
+			return err
+		}
+		c.setTuple(slot, m[:])
+	default: // the other tuples
+		var v [16]float64
+		w := c.prop.Type.Width()
+		if err := p.tuple(v[:w], c.prop.Type.Kind()); err != nil {
+			return err
+		}
+		c.setTuple(slot, v[:w])
 	}
 	return nil
+}
+
+// tuple parses `(a, b, ...)` with len(v) components of kind k into v,
+// floats narrowed to their precision.
+func (p *parser) tuple(v []float64, k formats.Kind) error {
+	if err := p.expect('(', fmt.Sprintf("'(' to start a %d-tuple", len(v))); err != nil {
+		return err
+	}
+	for i := range v {
+		if i > 0 {
+			if err := p.expect(',', "',' in a tuple"); err != nil {
+				return err
+			}
+		}
+		p.skip()
+		switch k {
+		case formats.KindInt:
+			n, err := p.integer(math.MinInt32, math.MaxInt32)
+			if err != nil {
+				return err
+			}
+			v[i] = float64(n)
+		default:
+			f, err := p.float()
+			if err != nil {
+				return err
+			}
+			if k == formats.KindFloat {
+				f = float64(narrow(f))
+			}
+			v[i] = f
+		}
+	}
+	return p.expect(')', "')' to close a tuple")
+}
+
+// half parses a number as a double and rounds it to half through float,
+// as OpenUSD does.
+func (p *parser) half() (uint16, error) {
+	f, err := p.float()
+	return formats.HalfFromFloat32(narrow(f)), err
+}
+
+// quotedElem parses a quoted string[] or token[] element.
+func (p *parser) quotedElem() (string, error) {
+	at := p.pos
+	if q := p.peek(); q != '"' && q != '\'' {
+		return "", p.errAt(at, "expected a quoted string, found %s", p.describe(at))
+	}
+	s, err := p.quoted()
+	if err != nil {
+		return "", err
+	}
+	return p.intern(s), nil
+}
+
+// boolean parses 0, 1, true or false.
+func (p *parser) boolean() (bool, error) {
+	at := p.pos
+	var b bool
+	switch {
+	case bytes.HasPrefix(p.data[p.pos:], []byte("true")):
+		p.pos += 4
+		b = true
+	case bytes.HasPrefix(p.data[p.pos:], []byte("false")):
+		p.pos += 5
+	default:
+		v, err := p.integer(0, 1)
+		if err != nil {
+			return false, p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
+		}
+		b = v == 1
+	}
+	if p.pos < len(p.data) && isIdentByte(p.data[p.pos]) {
+		return false, p.errAt(at, "expected a bool (0, 1, true or false), found %s", p.describe(at))
+	}
+	return b, nil
 }
 
 // parseArray parses a bracketed list of elements, each with elem, into the

@@ -324,8 +324,12 @@ func subset(s *formatstest.Scene, names ...string) *formatstest.Scene {
 }
 
 // reencode writes what r holds as a text layer of over prims.
-func reencode(t *testing.T, r *Reader) []byte {
+func reencode(t *testing.T, fr formats.Reader) []byte {
 	t.Helper()
+	r, ok := fr.(*Reader)
+	if !ok {
+		t.Fatalf("the layer did not go through the fast parser (%T)", fr)
+	}
 	var buf bytes.Buffer
 	info, _ := r.SceneInfo()
 	enc, err := NewEncoder(&buf, EncoderOptions{}, info)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 // metaKey names the dictionary in customLayerData that records the scene
@@ -42,12 +43,17 @@ type EncoderOptions struct {
 	Specifier string
 	// TypeName is the type of the prims that carry properties ("" for none).
 	TypeName string
+	// OmitSceneInfo leaves out the customLayerData block that records the
+	// scene description, whatever info holds: for printing a file that
+	// records none (info then only orders the properties).
+	OmitSceneInfo bool
 }
 
 const flushAt = 64 << 10
 
 // NewEncoder writes the layer header to w: `#usda 1.0` and, when info names
-// properties or a schema, customLayerData recording the scene description.
+// properties or a schema (and opts do not omit it), customLayerData
+// recording the scene description.
 func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Encoder, error) {
 	if opts.Specifier == "" {
 		opts.Specifier = "over"
@@ -63,18 +69,19 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 	if !utf8.ValidString(info.Schema) || !utf8.ValidString(info.Hierarchy) {
 		return nil, fmt.Errorf("usda: scene schema or hierarchy name is not valid UTF-8")
 	}
-	seen := make(map[string]bool, len(info.Properties))
+	seen := make(map[formats.Property]bool, len(info.Properties))
 	for _, p := range info.Properties {
 		if !validIdentifier(p.Name, true) {
 			return nil, fmt.Errorf("usda: property name %q is not a valid attribute name", p.Name)
 		}
-		if p.Type == formats.Invalid || p.Type > formats.Float3Array {
+		if !p.Type.Valid() {
 			return nil, fmt.Errorf("usda: property %q has no USD type", p.Name)
 		}
-		if seen[p.Name] {
-			return nil, fmt.Errorf("usda: property %q is declared twice", p.Name)
+		key := formats.Property{Name: p.Name, Type: p.Type}
+		if seen[key] {
+			return nil, fmt.Errorf("usda: property %s %q is declared twice", p.Type, p.Name)
 		}
-		seen[p.Name] = true
+		seen[key] = true
 	}
 	e := &Encoder{
 		w:         w,
@@ -88,10 +95,10 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 		e.order[i] = i
 	}
 	sort.SliceStable(e.order, func(a, b int) bool {
-		return dictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
+		return sdf.DictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
 	})
 	e.buf = append(e.buf, header+"\n"...)
-	if info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0 {
+	if !opts.OmitSceneInfo && (info.Schema != "" || info.Hierarchy != "" || len(info.Properties) > 0) {
 		e.buf = appendLayerData(e.buf, info)
 	}
 	e.buf = append(e.buf, '\n')
@@ -225,7 +232,7 @@ func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error 
 		if v.Type != p.Type {
 			return fmt.Errorf("usda: prim %s property %s: value is %s, property is %s", path, p.Name, v.Type, p.Type)
 		}
-		if (v.Type == formats.String || v.Type == formats.Token) && !utf8.ValidString(v.Str) {
+		if !validText(v) {
 			return fmt.Errorf("usda: prim %s property %s: string value is not valid UTF-8", path, p.Name)
 		}
 		e.indent(d)
@@ -238,6 +245,22 @@ func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error 
 		top.hasContent = true
 	}
 	return e.flush(false)
+}
+
+// validText reports whether the strings of v are valid UTF-8, which text
+// layers require.
+func validText(v *formats.Value) bool {
+	switch v.Type {
+	case formats.String, formats.Token, formats.Asset:
+		return utf8.ValidString(v.Str)
+	case formats.StringArray, formats.TokenArray:
+		for _, s := range v.Strs {
+			if !utf8.ValidString(s) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // open declares a prim block below the current top of the stack.
@@ -299,11 +322,13 @@ func validIdentifier(s string, namespaced bool) bool {
 
 // fileWriter is the formats.Writer of the "usda" format.
 type fileWriter struct {
-	f    *os.File
-	path string
-	enc  *Encoder
-	info formats.SceneInfo
-	vals []formats.Value
+	f       *os.File
+	path    string
+	enc     *Encoder
+	info    formats.SceneInfo
+	vals    []formats.Value
+	present []bool
+	sparse  bool
 }
 
 func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
@@ -316,7 +341,14 @@ func create(path string, opts formats.Options, info formats.SceneInfo) (formats.
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &fileWriter{f: f, path: path, enc: enc, info: info, vals: make([]formats.Value, len(info.Properties))}, nil
+	w := &fileWriter{f: f, path: path, enc: enc, info: info, vals: make([]formats.Value, len(info.Properties))}
+	for _, p := range info.Properties {
+		w.sparse = w.sparse || p.Sparse
+	}
+	if w.sparse {
+		w.present = make([]bool, len(info.Properties))
+	}
+	return w, nil
 }
 
 // Write implements formats.Writer.
@@ -326,9 +358,15 @@ func (w *fileWriter) Write(b *formats.Batch) error {
 	}
 	for i, p := range b.Paths {
 		for c := range b.Columns {
-			b.Columns[c].Value(i, &w.vals[c])
+			col := &b.Columns[c]
+			if w.present != nil {
+				w.present[c] = col.Has(i)
+			}
+			if col.Has(i) {
+				col.Value(i, &w.vals[c])
+			}
 		}
-		if err := w.enc.Prim(p, w.vals, nil); err != nil {
+		if err := w.enc.Prim(p, w.vals, w.present); err != nil {
 			return fmt.Errorf("%s: %w", w.path, err)
 		}
 	}

@@ -3,6 +3,7 @@ package usdc
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,14 @@ func smallFile(t testing.TB, opts formats.Options) []byte {
 func readAll(name string, data []byte) error {
 	r, err := openBytes(name, data)
 	if err != nil {
+		return err
+	}
+	// The whole layer, as runner cat reads it.
+	if l, err := r.Layer(); err != nil {
+		return err
+	} else if err := l.JSON(io.Discard); err != nil {
+		return err
+	} else if err := l.Text(io.Discard); err != nil {
 		return err
 	}
 	prims, err := r.Prims()
@@ -72,7 +81,7 @@ func TestBadInput(t *testing.T) {
 		{"empty", nil, "shorter than the 88-byte crate header"},
 		{"wrong magic", mod(func(b []byte) []byte { copy(b, "PXR-USDA"); return b }), "not a crate file"},
 		{"version 0.3.0", mod(func(b []byte) []byte { b[9] = 3; return b }), "unsupported crate version 0.3.0"},
-		{"version 0.15.0", mod(func(b []byte) []byte { b[9] = 15; return b }), "unsupported crate version 0.15.0"},
+		{"version 0.17.0", mod(func(b []byte) []byte { b[9] = 17; return b }), "unsupported crate version 0.17.0"},
 		{"version 1.8.0", mod(func(b []byte) []byte { b[8] = 1; return b }), "unsupported crate version 1.8.0"},
 		{"toc past end", mod(func(b []byte) []byte { le.PutUint64(b[16:], uint64(len(b))); return b }), "table of contents at"},
 		{"truncated", good[:len(good)-40], "table of contents"},

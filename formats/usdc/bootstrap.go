@@ -34,7 +34,7 @@ func (v version) atLeast(minor uint8) bool { return v.minor >= minor }
 // Oldest and newest versions this package reads.
 var (
 	minReadVersion = version{0, 4, 0}
-	maxReadVersion = version{0, 14, 0}
+	maxReadVersion = version{0, 16, 0}
 )
 
 func parseVersion(s string) (version, error) {

@@ -39,6 +39,20 @@ func (c *crate) field(fs uint32, name string) (valueRep, bool) {
 	return 0, false
 }
 
+// fieldByToken returns the field of fieldset fs whose name is token tok.
+func (c *crate) fieldByToken(fs uint32, tok int64) (valueRep, bool) {
+	for i := int(fs); i < len(c.fieldSets); i++ {
+		f := c.fieldSets[i]
+		if f == fieldSetEnd {
+			break
+		}
+		if int64(c.fieldTok[f]) == tok {
+			return c.fieldRep[f], true
+		}
+	}
+	return 0, false
+}
+
 // tokenVector decodes a TokenVector value (appending to dst).
 func (c *crate) tokenVector(rep valueRep, dst []uint32) ([]uint32, error) {
 	if rep.typ() != tTokenVector || rep.isArray() {
@@ -132,6 +146,25 @@ func (c *crate) decodeValue(rep valueRep, dst *formats.Value) error {
 			return err
 		}
 		dst.Str = s
+	case tHalf:
+		dst.Num = float64(formats.HalfToFloat32(uint16(p)))
+	case tAssetPath:
+		s, err := c.token(uint64(uint32(p)))
+		if err != nil {
+			return err
+		}
+		dst.Str = s
+	case tVec2d, tVec2f, tVec2i, tVec3i, tVec4d, tVec4f, tVec4i, tQuatf, tQuatd:
+		return c.decodeComps(rep, st, dst.Tuple[:st.Width()])
+	case tMatrix4d:
+		if rep.isInlined() {
+			dst.Tuple = [16]float64{}
+			for i := range 4 {
+				dst.Tuple[5*i] = float64(int8(p >> (8 * i)))
+			}
+			return nil
+		}
+		return c.decodeComps(rep, st, dst.Tuple[:16])
 	case tVec3f, tVec3d:
 		if rep.isInlined() {
 			for i := range 3 {
@@ -156,6 +189,46 @@ func (c *crate) decodeValue(rep valueRep, dst *formats.Value) error {
 				dst.Vec[i] = math.Float64frombits(le.Uint64(b[8*i:]))
 			}
 		}
+	}
+	return nil
+}
+
+// decodeComps reads the components of a vector or quaternion (inlined as
+// int8s, or out of line as scalars) or of a matrix stored out of line, in
+// the scene's order: a quaternion's real part first (GfQuat stores it
+// last).
+func (c *crate) decodeComps(rep valueRep, t formats.Type, out []float64) error {
+	p := rep.payload()
+	if rep.isInlined() {
+		if t == formats.Quatf || t == formats.Quatd || len(out) > 4 {
+			return fmt.Errorf("usdc: %s: a %s cannot be inlined", c.name, t)
+		}
+		for i := range out {
+			out[i] = float64(int8(p >> (8 * i)))
+		}
+		return nil
+	}
+	size := uint64(4)
+	if t.Kind() == formats.KindDouble {
+		size = 8
+	}
+	b, err := c.bytesAt(p, size*uint64(len(out)), t.String())
+	if err != nil {
+		return err
+	}
+	le := binary.LittleEndian
+	for i := range out {
+		switch t.Kind() {
+		case formats.KindDouble:
+			out[i] = math.Float64frombits(le.Uint64(b[8*i:]))
+		case formats.KindFloat:
+			out[i] = float64(math.Float32frombits(le.Uint32(b[4*i:])))
+		case formats.KindInt:
+			out[i] = float64(int32(le.Uint32(b[4*i:])))
+		}
+	}
+	if t == formats.Quatf || t == formats.Quatd {
+		out[0], out[1], out[2], out[3] = out[3], out[0], out[1], out[2]
 	}
 	return nil
 }
@@ -196,13 +269,17 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 	}
 	elem := uint64(4)
 	switch t {
-	case tDouble:
+	case tDouble, tInt64, tVec2f:
 		elem = 8
 	case tVec3f:
 		elem = 12
+	case tHalf:
+		elem = 2
+	case tBool:
+		elem = 1
 	}
 	compressed := rep.isCompressed() && n >= minCompressedArray &&
-		((t == tInt && c.ver.atLeast(5)) || ((t == tFloat || t == tDouble) && c.ver.atLeast(6)))
+		(((t == tInt || t == tInt64) && c.ver.atLeast(5)) || ((t == tFloat || t == tDouble || t == tHalf) && c.ver.atLeast(6)))
 	if !compressed {
 		if n > uint64(len(c.data))/elem {
 			return c.errorf(int64(off), "array of %d elements exceeds the file", n)
@@ -231,6 +308,38 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 				dst.Vecs[i] = [3]float32{math.Float32frombits(le.Uint32(e)),
 					math.Float32frombits(le.Uint32(e[4:])), math.Float32frombits(le.Uint32(e[8:]))}
 			}
+		case tVec2f:
+			for i := range dst.Floats {
+				dst.Floats[i] = math.Float32frombits(le.Uint32(b[4*i:]))
+			}
+		case tInt64:
+			for i := range dst.Int64s {
+				dst.Int64s[i] = int64(le.Uint64(b[8*i:]))
+			}
+		case tHalf:
+			for i := range dst.Halfs {
+				dst.Halfs[i] = le.Uint16(b[2*i:])
+			}
+		case tBool:
+			for i := range dst.Bools {
+				dst.Bools[i] = b[i] != 0
+			}
+		case tToken:
+			for i := range dst.Strs {
+				s, err := c.token(uint64(le.Uint32(b[4*i:])))
+				if err != nil {
+					return err
+				}
+				dst.Strs[i] = s
+			}
+		case tString:
+			for i := range dst.Strs {
+				k := le.Uint32(b[4*i:])
+				if int(k) >= len(c.strs) {
+					return fmt.Errorf("usdc: %s: string index %d out of range (%d strings)", c.name, k, len(c.strs))
+				}
+				dst.Strs[i] = c.tokens[c.strs[k]]
+			}
 		}
 		return nil
 	}
@@ -242,6 +351,14 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 			return err
 		}
 		dst.Ints = ints
+		return nil
+	}
+	if t == tInt64 {
+		ints, err := compressedAt(c, off, n, dst.Int64s, sc)
+		if err != nil {
+			return err
+		}
+		dst.Int64s = ints
 		return nil
 	}
 	code, err := c.bytesAt(off, 1, "array code")
@@ -258,9 +375,12 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 		sc.ints = ints
 		setArrayLen(dst, t, int(n))
 		for i, x := range ints {
-			if t == tFloat {
+			switch t {
+			case tFloat:
 				dst.Floats[i] = float32(x)
-			} else {
+			case tHalf:
+				dst.Halfs[i] = formats.HalfFromFloat32(float32(x))
+			default:
 				dst.Doubles[i] = float64(x)
 			}
 		}
@@ -284,9 +404,12 @@ func (c *crate) decodeArray(rep valueRep, dst *formats.Value) error {
 			if uint64(uint32(k)) >= lutN {
 				return c.errorf(int64(off), "lookup index %d out of a table of %d", uint32(k), lutN)
 			}
-			if t == tFloat {
+			switch t {
+			case tFloat:
 				dst.Floats[i] = math.Float32frombits(le.Uint32(lut[4*uint32(k):]))
-			} else {
+			case tHalf:
+				dst.Halfs[i] = le.Uint16(lut[2*uint32(k):])
+			default:
 				dst.Doubles[i] = math.Float64frombits(le.Uint64(lut[8*uint32(k):]))
 			}
 		}
@@ -307,6 +430,12 @@ type arrayScratch struct {
 // compressedIntsAt decodes n 32-bit integers stored as a u64 size and
 // integer-coded LZ4 data at off, into out when it has room.
 func (c *crate) compressedIntsAt(off, n uint64, out []int32, sc *arrayScratch) ([]int32, error) {
+	return compressedAt(c, off, n, out, sc)
+}
+
+// compressedAt decodes n integers of T's width stored as a u64 size and
+// integer-coded LZ4 data at off, into out when it has room.
+func compressedAt[T codedInt](c *crate, off, n uint64, out []T, sc *arrayScratch) ([]T, error) {
 	hdr, err := c.bytesAt(off, 8, "compressed integers")
 	if err != nil {
 		return nil, err
@@ -316,7 +445,7 @@ func (c *crate) compressedIntsAt(off, n uint64, out []int32, sc *arrayScratch) (
 	if n > uint64(4*maxLZ4Expansion(int(min(rest, math.MaxInt32)))) {
 		return nil, c.errorf(int64(off), "%d compressed integers cannot fit in the file", n)
 	}
-	ints, err := decodeCompressedIntsInto(c.data, int64(off+8), int64(len(c.data)), size, int(n), out, &sc.enc)
+	ints, err := decodeCompressedIntsInto[T](c.data, int64(off+8), int64(len(c.data)), size, int(n), out, &sc.enc)
 	if err != nil {
 		return nil, c.errorf(int64(off), "%v", err)
 	}
@@ -335,5 +464,15 @@ func setArrayLen(dst *formats.Value, t, n int) {
 		dst.Doubles = resize(dst.Doubles, n)
 	case tVec3f:
 		dst.Vecs = resize(dst.Vecs, n)
+	case tVec2f:
+		dst.Floats = resize(dst.Floats, 2*n)
+	case tInt64:
+		dst.Int64s = resize(dst.Int64s, n)
+	case tHalf:
+		dst.Halfs = resize(dst.Halfs, n)
+	case tBool:
+		dst.Bools = resize(dst.Bools, n)
+	case tToken, tString:
+		dst.Strs = resize(dst.Strs, n)
 	}
 }

@@ -8,7 +8,9 @@
 // and value inlining. The reader opens the way OpenUSD does: it maps the
 // file, decodes the bootstrap, table of contents and every structural
 // section eagerly, and decodes values on demand, so open cost and per-value
-// cost are both visible. It reads crate versions 0.4.0 to 0.14.0.
+// cost are both visible. It reads crate versions 0.4.0 to 0.16.0, and
+// besides the scene (Reader) decodes the whole layer, every spec and field
+// of every type (Layer, layer.go), for runner cat and imports.
 //
 // The files are laid out like the format: bootstrap.go (header and table
 // of contents), sections.go and paths.go (structural sections), lz4.go and

@@ -73,13 +73,13 @@ func stripMeta(m map[string][]dumpAttr) map[string][]dumpAttr {
 }
 
 // TestReadOpenUSDVersions: OpenUSD writes every crate version from 0.4.0
-// (old array layouts, 32-bit counts, no float compression) to 0.14.0, and
+// (old array layouts, 32-bit counts, no float compression) to 0.16.0, and
 // our reader returns OpenUSD's values for each.
 func TestReadOpenUSDVersions(t *testing.T) {
 	testenv.Python(t, "pxr")
-	versions := []string{"0.4.0", "0.14.0"}
+	versions := []string{"0.4.0", "0.16.0"}
 	if !testing.Short() {
-		versions = append(versions, "0.5.0", "0.6.0", "0.7.0", "0.9.0", "0.10.0", "0.11.0", "0.12.0", "0.13.0")
+		versions = append(versions, "0.5.0", "0.6.0", "0.7.0", "0.9.0", "0.10.0", "0.11.0", "0.12.0", "0.13.0", "0.14.0", "0.15.0")
 	}
 	for i, v := range versions {
 		t.Run(v, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 func init() { formats.Register(Format{}) }
@@ -54,4 +55,21 @@ func (Format) Create(path string, opts formats.Options, info formats.SceneInfo) 
 // Open implements formats.Format.
 func (Format) Open(path string, opts formats.Options) (formats.Reader, error) {
 	return Open(path)
+}
+
+// OpenLayer reads the layer at path as it is visited (sdf.LayerOpener):
+// each prim's children are decoded when reached, so that printing a layer
+// of millions of prims holds one branch at a time. release closes the
+// file.
+func (Format) OpenLayer(path string) (*sdf.Layer, func() error, error) {
+	r, err := Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := r.layer(true)
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return l, r.Close, nil
 }

@@ -9,13 +9,18 @@ import (
 	"github.com/scenebench/runner/formats"
 )
 
-// FuzzOpen feeds arbitrary bytes to the reader: opening and reading every
-// value must fail with an error naming the file, never panic.
+// FuzzOpen feeds arbitrary bytes to the reader: opening, reading every
+// value and decoding the whole layer must fail with an error naming the
+// file, never panic.
 func FuzzOpen(f *testing.F) {
 	for _, opts := range []formats.Options{nil, {"compress": false}} {
 		f.Add(smallFile(f, opts))
 	}
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.usdc"))
+	// A layer OpenUSD wrote with metadata, list ops, time samples,
+	// connections, relationships and variants.
+	more, _ := filepath.Glob(filepath.Join("..", "..", "examples", "data", "*.usdc"))
+	seeds = append(seeds, more...)
 	for _, s := range seeds {
 		b, err := os.ReadFile(s)
 		if err != nil {

@@ -16,12 +16,14 @@ type Reader struct {
 	closed bool
 	unmap  func() error
 
-	props      []formats.Property
-	propByName map[string]int32
+	props      []formats.Property // (name, type) pairs with values, in column order
+	nameByProp []int32            // name id of each property
+	propByName map[string]int32   // name id
 	prims      []primRec
 	primByPath map[string]int32
-	primPaths  []string // prims with attributes, layer order
+	primPaths  []string // prims with attribute values, layer order
 	attrs      []attrRec
+	notes      formats.NoteCounter
 }
 
 type primRec struct {
@@ -29,12 +31,32 @@ type primRec struct {
 	fieldSet  uint32
 	attrStart int32
 	attrN     int32
+	values    bool // some attribute has a value of a carried type
 }
 
+// attrRec is one attribute of a prim whose type the scene model carries.
 type attrRec struct {
-	prop     int32
+	name     int32 // name id
 	fieldSet uint32
+	typ      formats.Type
+	// why is 0 for an attribute with a default value, else why it has
+	// none (an index into whyNot).
+	why uint8
 }
+
+// whyNot are the reasons an attribute has no value, as attrRec.why
+// indexes them.
+var whyNot = [...]string{"", formats.NoteBlocked, formats.NoteArrayEdits, formats.NoteSplines,
+	formats.NoteTimeSamplesOnly, formats.NoteConnectionsOnly, formats.NoteNoDefault}
+
+const (
+	whyBlocked = 1 + iota
+	whyArrayEdit
+	whySpline
+	whySamplesOnly
+	whyConnsOnly
+	whyNoDefault
+)
 
 var _ formats.Reader = (*Reader)(nil)
 
@@ -153,15 +175,29 @@ func (r *Reader) index() error {
 		}
 	}
 
-	// Attributes, grouped by prim in spec order.
+	// Attributes, grouped by prim in spec order. Attributes of prims
+	// inside variants, and of types the scene model does not carry, are
+	// counted in the notes and left out.
 	counts := make([]int32, len(r.prims)+1)
-	for s, t := range c.specType {
-		if t != specAttribute {
-			continue
-		}
+	owner := func(s int) int32 { // the prim record of an attribute or relationship spec, or -1
 		p := c.specPath[s]
-		if parent := c.pathParent[p]; c.pathTok[p] < 0 && parent >= 0 && recOfPath[parent] >= 0 {
-			counts[recOfPath[parent]+1]++
+		if parent := c.pathParent[p]; c.pathTok[p] < 0 && parent >= 0 {
+			return recOfPath[parent]
+		}
+		return -1
+	}
+	for s, t := range c.specType {
+		switch t {
+		case specAttribute:
+			if rec := owner(s); rec >= 0 {
+				counts[rec+1]++
+			} else if c.inVariant(c.specPath[s]) {
+				r.notes.Add(formats.NoteVariants, 1)
+			}
+		case specRelationship:
+			if owner(s) >= 0 {
+				r.notes.Add(formats.NoteRelationships, 1)
+			}
 		}
 	}
 	for i := 1; i < len(counts); i++ {
@@ -171,19 +207,19 @@ func (r *Reader) index() error {
 		r.prims[i].attrStart = counts[i]
 	}
 	r.attrs = make([]attrRec, counts[len(r.prims)])
-	propOfTok := make([]int32, len(c.tokens)) // token -> property id + 1
+	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
+	af := c.attrFields()
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
 			continue
 		}
-		p := c.specPath[s]
-		parent := c.pathParent[p]
-		if c.pathTok[p] >= 0 || parent < 0 || recOfPath[parent] < 0 {
+		rec := owner(s)
+		if rec < 0 {
 			continue
 		}
-		tok := -c.pathTok[p]
-		id := propOfTok[tok] - 1
+		tok := -c.pathTok[c.specPath[s]]
+		id := nameOfTok[tok] - 1
 		if id < 0 {
 			name := c.tokens[tok]
 			var ok bool
@@ -191,110 +227,299 @@ func (r *Reader) index() error {
 				id = int32(len(r.propByName))
 				r.propByName[name] = id
 			}
-			propOfTok[tok] = id + 1
+			nameOfTok[tok] = id + 1
 		}
-		rec := &r.prims[recOfPath[parent]]
-		r.attrs[rec.attrStart+rec.attrN] = attrRec{prop: id, fieldSet: c.specFS[s]}
-		rec.attrN++
+		a, ok := c.attribute(c.specFS[s], af)
+		if !ok {
+			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
+			continue
+		}
+		a.name = id
+		p := &r.prims[rec]
+		r.attrs[p.attrStart+p.attrN] = a.attrRec
+		p.attrN++
+		p.values = p.values || a.why == 0
+		if a.why != 0 {
+			r.notes.Add(whyNot[a.why], 1)
+		} else if a.samples {
+			r.notes.Add(formats.NoteTimeSamples, 1)
+		}
 	}
+	// Prims without values are not part of the scene: reads of them are
+	// not-found errors, as in every format.
 	r.primByPath = make(map[string]int32, len(r.prims))
 	for i := range r.prims {
-		r.primByPath[r.prims[i].path] = int32(i)
-		if r.prims[i].attrN > 0 {
+		if r.prims[i].values {
+			r.primByPath[r.prims[i].path] = int32(i)
 			r.primPaths = append(r.primPaths, r.prims[i].path)
 		}
 	}
 	return r.describeProperties()
 }
 
-// describeProperties lists the properties in the order the first prim
-// with attributes declares them, then any others in first-seen order.
+// inVariant reports whether path p lies inside a variant (an element of
+// it, or of an ancestor, is a variant selection "{set=name}").
+func (c *crate) inVariant(p uint32) bool {
+	for i := 0; int32(p) >= 0 && int(p) < c.numPaths && i < 4096; i++ {
+		t := c.pathTok[p]
+		if t == unassigned || c.pathParent[p] < 0 {
+			return false
+		}
+		if name := c.tokens[abs32(t)]; t > 0 && len(name) > 0 && name[0] == '{' {
+			return true
+		}
+		p = uint32(c.pathParent[p])
+	}
+	return false
+}
+
+// attrInfo is what an attribute spec's fields say about it.
+type attrInfo struct {
+	attrRec
+	sdfType string
+	samples bool // it has time samples
+}
+
+// attrFields are the token indexes of the fields an attribute's spec is
+// read through (-1 when the file has no such token), and the scene type
+// of each typeName token seen, so that indexing compares integers.
+type attrFields struct {
+	def, typeName, samples, conns, spline int64
+	// kind classifies each field by its name (one of the kinds below, or
+	// 0), so that reading a fieldset touches one byte per field.
+	kind []uint8
+	// types caches the type of typeName tokens, direct-mapped by token
+	// index: a file has few type names.
+	types [256]typeOfName
+}
+
+// Field kinds of attrFields.kind.
+const (
+	kindDefault = 1 + iota
+	kindTypeName
+	kindSamples
+	kindConns
+	kindSpline
+)
+
+type typeOfName struct {
+	tok  uint32
+	set  bool
+	name string
+	typ  formats.Type
+	ok   bool
+}
+
+func (c *crate) attrFields() *attrFields {
+	f := &attrFields{def: -1, typeName: -1, samples: -1, conns: -1, spline: -1}
+	for i, t := range c.tokens {
+		switch t {
+		case fDefault:
+			f.def = int64(i)
+		case fTypeName:
+			f.typeName = int64(i)
+		case fTimeSamples:
+			f.samples = int64(i)
+		case fConnectionPaths:
+			f.conns = int64(i)
+		case fSpline:
+			f.spline = int64(i)
+		}
+	}
+	f.kind = make([]uint8, len(c.fieldTok))
+	for i, t := range c.fieldTok {
+		switch int64(t) {
+		case f.def:
+			f.kind[i] = kindDefault
+		case f.typeName:
+			f.kind[i] = kindTypeName
+		case f.samples:
+			f.kind[i] = kindSamples
+		case f.conns:
+			f.kind[i] = kindConns
+		case f.spline:
+			f.kind[i] = kindSpline
+		}
+	}
+	return f
+}
+
+// attribute reads an attribute spec's type and whether it has a default
+// value, in one pass over its fields; ok is false when the scene model
+// does not carry its type.
+func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
+	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
+	var def, typeRep valueRep
+	hasDef, hasType, conns, spline := false, false, false, false
+	sets, kinds, reps := c.fieldSets, af.kind, c.fieldRep
+	for _, f := range sets[min(int(fs), len(sets)):] {
+		if f == fieldSetEnd {
+			break
+		}
+		switch kinds[f] {
+		case kindDefault:
+			def, hasDef = reps[f], true
+		case kindTypeName:
+			typeRep, hasType = reps[f], true
+		case kindSamples:
+			a.samples = true
+		case kindConns:
+			conns = true
+		case kindSpline:
+			spline = true
+		}
+	}
+	if hasType && typeRep.typ() == tToken && !typeRep.isArray() {
+		k := uint32(typeRep.payload())
+		tn := &af.types[k%uint32(len(af.types))]
+		if !tn.set || tn.tok != k {
+			*tn = typeOfName{tok: k, set: true}
+			if name, err := c.token(uint64(k)); err == nil {
+				tn.name = name
+				tn.typ, tn.ok = formats.SceneTypeOf(name)
+			}
+		}
+		a.sdfType, a.typ = tn.name, tn.typ
+		if tn.name != "" && !tn.ok {
+			return a, false
+		}
+	}
+	if a.sdfType == "" {
+		if !hasDef {
+			return a, false
+		}
+		// No typeName field: the default's own type.
+		a.sdfType = typeCodeName(def.typ())
+		if t := sceneType(def.typ(), def.isArray()); t != formats.Invalid {
+			a.sdfType = t.String()
+		}
+		var ok bool
+		if a.typ, ok = formats.SceneTypeOf(a.sdfType); !ok {
+			return a, false
+		}
+	}
+	switch {
+	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
+		a.why = whyBlocked
+	case hasDef && def.isArrayEdit():
+		a.why = whyArrayEdit
+	case hasDef:
+	case spline:
+		a.why = whySpline
+	case a.samples:
+		a.why = whySamplesOnly
+	case conns:
+		a.why = whyConnsOnly
+	default:
+		a.why = whyNoDefault
+	}
+	return a, true
+}
+
+// describeProperties lists the (name, type) pairs that have values in the
+// order prims declare them (each prim's properties field), first seen
+// first. A pair some listed prim lacks is sparse.
 func (r *Reader) describeProperties() error {
 	c := r.c
 	names := make([]string, len(r.propByName))
 	for n, id := range r.propByName {
 		names[id] = n
 	}
-	var order []int32
-	seen := make([]bool, len(names))
-	add := func(id int32) {
-		if !seen[id] {
-			seen[id] = true
-			order = append(order, id)
+	// The property of each (name, type), by name id: a name rarely has
+	// more than one type.
+	type typed struct {
+		typ formats.Type
+		idx int
+	}
+	byName := make([][]typed, len(names))
+	var counts []int
+	var first []int32 // attr index of each pair's first value
+	count := func(a int32) {
+		at := &r.attrs[a]
+		for _, tp := range byName[at.name] {
+			if tp.typ == at.typ {
+				counts[tp.idx]++
+				return
+			}
+		}
+		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
+		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
+		r.nameByProp = append(r.nameByProp, at.name)
+		counts = append(counts, 1)
+		first = append(first, a)
+	}
+	// Each prim's declared order (its properties field), decoded once
+	// per distinct field value: prims usually share one.
+	declared := map[valueRep][]int32{} // name ids
+	pos := make([]int32, len(names))   // per prim: attr index + 1 of each name id
+	propsTok := int64(-1)
+	for i, t := range c.tokens {
+		if t == fProperties {
+			propsTok = int64(i)
+			break
 		}
 	}
-	firstAttr := make([]int32, len(names)) // attr index of first occurrence
-	for i := range firstAttr {
-		firstAttr[i] = -1
-	}
+	var lastRep valueRep
+	var lastIDs []int32
 	for pi := range r.prims {
 		p := &r.prims[pi]
-		if p.attrN == 0 {
+		if !p.values {
 			continue
 		}
-		if len(order) == 0 {
-			// Declared order of the first prim, from its properties field.
-			if rep, ok := c.field(p.fieldSet, fProperties); ok {
+		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
+			if at := &r.attrs[a]; at.why == 0 {
+				pos[at.name] = a + 1
+			}
+		}
+		if rep, ok := c.fieldByToken(p.fieldSet, propsTok); ok {
+			ids, seen := lastIDs, rep == lastRep && lastIDs != nil
+			if !seen {
+				ids, seen = declared[rep]
+			}
+			if !seen {
 				if toks, err := c.tokenVector(rep, nil); err == nil {
 					for _, t := range toks {
-						if id, ok := r.propByName[c.tokens[t]]; ok && r.primHasProp(pi, id) {
-							add(id)
+						if id, ok := r.propByName[c.tokens[t]]; ok {
+							ids = append(ids, id)
 						}
 					}
 				}
+				if ids == nil {
+					ids = []int32{}
+				}
+				declared[rep] = ids
+			}
+			lastRep, lastIDs = rep, ids
+			for _, id := range ids {
+				if a := pos[id]; a > 0 {
+					count(a - 1)
+					pos[id] = 0
+				}
 			}
 		}
+		// Attributes the field does not list, in spec order.
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			id := r.attrs[a].prop
-			if firstAttr[id] < 0 {
-				firstAttr[id] = a
+			if at := &r.attrs[a]; at.why == 0 && pos[at.name] == a+1 {
+				count(a)
 			}
-		}
-		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			add(r.attrs[a].prop)
+			pos[r.attrs[a].name] = 0
 		}
 	}
-	r.props = make([]formats.Property, 0, len(order))
 	var v formats.Value
-	for _, id := range order {
-		prop := formats.Property{Name: names[id]}
-		fs := r.attrs[firstAttr[id]].fieldSet
-		if rep, ok := c.field(fs, fTypeName); ok && rep.typ() == tToken && !rep.isArray() {
-			if name, err := c.token(uint64(uint32(rep.payload()))); err == nil {
-				prop.Type, _ = formats.ParseType(name)
-			}
-		}
-		if rep, ok := c.field(fs, fDefault); ok {
+	for i := range r.props {
+		prop := &r.props[i]
+		prop.Sparse = counts[i] < len(r.primPaths)
+		if rep, ok := c.field(r.attrs[first[i]].fieldSet, fDefault); ok && prop.Type.IsArray() {
 			if err := c.decodeValue(rep, &v); err == nil {
-				if prop.Type == formats.Invalid {
-					prop.Type = v.Type
-				}
-				switch v.Type {
-				case formats.DoubleArray:
-					prop.Length = len(v.Doubles)
-				case formats.FloatArray:
-					prop.Length = len(v.Floats)
-				case formats.IntArray:
-					prop.Length = len(v.Ints)
-				case formats.Float3Array:
-					prop.Length = len(v.Vecs)
-				}
+				prop.Length = v.Len()
 			}
 		}
-		r.props = append(r.props, prop)
 	}
 	return nil
 }
 
-func (r *Reader) primHasProp(pi int, id int32) bool {
-	p := &r.prims[pi]
-	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		if r.attrs[a].prop == id {
-			return true
-		}
-	}
-	return false
-}
+// Notes implements formats.Noter: what the scene leaves out of the file.
+func (r *Reader) Notes() []formats.Note { return r.notes.Notes() }
 
 func displayPath(s string) string {
 	if s == "" {
@@ -354,19 +579,23 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	}
 	p := &r.prims[pi]
 	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		if r.attrs[a].prop != id {
+		at := &r.attrs[a]
+		if at.name != id {
 			continue
 		}
-		rep, ok := r.c.field(r.attrs[a].fieldSet, fDefault)
-		if !ok {
-			return fmt.Errorf("usdc: %s: %s.%s has no default value", r.c.name, prim, property)
+		if at.why != 0 {
+			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
 		}
+		rep, _ := r.c.field(at.fieldSet, fDefault)
 		if err := r.c.decodeValue(rep, dst); err != nil {
-			return fmt.Errorf("%w (reading %s.%s)", err, prim, property)
+			return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+		}
+		if dst.Type != at.typ {
+			return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
 		}
 		return nil
 	}
-	return &formats.NotFoundError{File: r.c.name, Prim: prim, Property: property}
+	return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
 }
 
 // Close implements formats.Reader.

@@ -28,16 +28,55 @@ const (
 	tString         = 10
 	tToken          = 11
 	tAssetPath      = 12
+	tMatrix2d       = 13
+	tMatrix3d       = 14
+	tMatrix4d       = 15
+	tQuatd          = 16
+	tQuatf          = 17
+	tQuath          = 18
+	tVec2d          = 19
+	tVec2f          = 20
+	tVec2h          = 21
+	tVec2i          = 22
 	tVec3d          = 23
 	tVec3f          = 24
+	tVec3h          = 25
+	tVec3i          = 26
+	tVec4d          = 27
+	tVec4f          = 28
+	tVec4h          = 29
+	tVec4i          = 30
 	tDictionary     = 31
+	tTokenListOp    = 32
+	tStringListOp   = 33
+	tPathListOp     = 34
+	tRefListOp      = 35
+	tIntListOp      = 36
+	tInt64ListOp    = 37
+	tUIntListOp     = 38
+	tUInt64ListOp   = 39
+	tPathVector     = 40
 	tTokenVector    = 41
 	tSpecifier      = 42
+	tPermission     = 43
 	tVariability    = 44
+	tVariantSelMap  = 45
 	tTimeSamples    = 46
+	tPayload        = 47
 	tDoubleVector   = 48
+	tLayerOffsetVec = 49
+	tStringVector   = 50
 	tValueBlock     = 51
+	tValue          = 52
+	tUnregistered   = 53
+	tUnregListOp    = 54
+	tPayloadListOp  = 55
+	tTimeCode       = 56
+	tPathExpression = 57
+	tRelocates      = 58
+	tSpline         = 59
 	tAnimationBlock = 60
+	tDuration       = 61 // crate 0.16.0
 )
 
 func (r valueRep) isArray() bool      { return r&repArray != 0 }
@@ -61,10 +100,15 @@ func arrayRep(t int, off int64) valueRep {
 
 // Spec types.
 const (
-	specAttribute  = 1
-	specPrim       = 6
-	specPseudoRoot = 7
-	numSpecTypes   = 12
+	specAttribute    = 1
+	specConnection   = 2
+	specPrim         = 6
+	specPseudoRoot   = 7
+	specRelationship = 8
+	specRelTarget    = 9
+	specVariant      = 10
+	specVariantSet   = 11
+	numSpecTypes     = 12
 )
 
 // Specifier and variability values.
@@ -80,11 +124,16 @@ const reservedToken = ";-)"
 
 // Field names.
 const (
-	fSpecifier    = "specifier"
-	fTypeName     = "typeName"
-	fPrimChildren = "primChildren"
-	fProperties   = "properties"
-	fCustom       = "custom"
-	fVariability  = "variability"
-	fDefault      = "default"
+	fSpecifier          = "specifier"
+	fTypeName           = "typeName"
+	fPrimChildren       = "primChildren"
+	fProperties         = "properties"
+	fCustom             = "custom"
+	fVariability        = "variability"
+	fDefault            = "default"
+	fTimeSamples        = "timeSamples"
+	fConnectionPaths    = "connectionPaths"
+	fSpline             = "spline"
+	fVariantSetChildren = "variantSetChildren"
+	fVariantChildren    = "variantChildren"
 )

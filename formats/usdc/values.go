@@ -15,15 +15,27 @@ const minCompressedArray = 16
 // crateTypes maps each scalar scene type to its crate type code. An array
 // is stored with the code of its element type and the array bit set.
 var crateTypes = [...]int{
-	formats.Double:  tDouble,
-	formats.Float:   tFloat,
-	formats.Int:     tInt,
-	formats.Int64:   tInt64,
-	formats.Bool:    tBool,
-	formats.String:  tString,
-	formats.Token:   tToken,
-	formats.Float3:  tVec3f,
-	formats.Double3: tVec3d,
+	formats.Double:   tDouble,
+	formats.Float:    tFloat,
+	formats.Int:      tInt,
+	formats.Int64:    tInt64,
+	formats.Bool:     tBool,
+	formats.String:   tString,
+	formats.Token:    tToken,
+	formats.Float3:   tVec3f,
+	formats.Double3:  tVec3d,
+	formats.Half:     tHalf,
+	formats.Asset:    tAssetPath,
+	formats.Double2:  tVec2d,
+	formats.Double4:  tVec4d,
+	formats.Float2:   tVec2f,
+	formats.Float4:   tVec4f,
+	formats.Int2:     tVec2i,
+	formats.Int3:     tVec3i,
+	formats.Int4:     tVec4i,
+	formats.Matrix4d: tMatrix4d,
+	formats.Quatf:    tQuatf,
+	formats.Quatd:    tQuatd,
 }
 
 // sceneTypes is crateTypes inverted, indexed by type code.
@@ -67,6 +79,7 @@ var typeCodeNames = map[int]string{
 	49: "LayerOffsetVector", 50: "StringVector", 51: "ValueBlock", 52: "Value",
 	53: "UnregisteredValue", 54: "UnregisteredValueListOp", 55: "PayloadListOp",
 	56: "TimeCode", 57: "PathExpression", 58: "Relocates", 59: "Spline", 60: "AnimationBlock",
+	61: "Duration",
 }
 
 func typeCodeName(t int) string {
@@ -88,6 +101,11 @@ func int8Exact(x float64) bool {
 // what OpenUSD inlines and writing the rest to the value area.
 func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 	le := binary.LittleEndian
+	if c.Property.Type > formats.Float3Array {
+		// The types added for imported scenes go through a Value.
+		c.Value(i, &w.val)
+		return w.packAny(&w.val)
+	}
 	switch c.Property.Type {
 	case formats.Double:
 		v := c.Doubles[i]
@@ -148,6 +166,144 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		return w.putValue(rep, b)
 	}
 	return 0, fmt.Errorf("unsupported type %s", c.Property.Type)
+}
+
+// packAny stores a value of one of the types added for imported scenes
+// (formats.TokenArray and after), as OpenUSD writes them: halves, asset
+// paths (a token) and vectors of int8 components inline; a matrix inline
+// when it is diagonal with int8 entries; other vectors, quaternions
+// (imaginary part first, as GfQuat lays them out) and matrices out of
+// line; half arrays like float arrays, int64 arrays like int arrays, and
+// the other arrays raw.
+func (w *writer) packAny(v *formats.Value) (valueRep, error) {
+	le := binary.LittleEndian
+	t := v.Type
+	code, _ := crateType(t)
+	switch t {
+	case formats.Half:
+		return inlineRep(tHalf, uint32(formats.HalfBits(v.Num))), nil
+	case formats.Asset:
+		return inlineRep(tAssetPath, w.token(v.Str)), nil
+	case formats.Double2, formats.Double4, formats.Float2, formats.Float4, formats.Int2, formats.Int3, formats.Int4:
+		comps := v.Tuple[:t.Width()]
+		inline := true
+		var payload uint32
+		for k, x := range comps {
+			inline = inline && int8Exact(x)
+			payload |= uint32(uint8(int8(x))) << (8 * k)
+		}
+		if inline {
+			return inlineRep(code, payload), nil
+		}
+		return w.outOfLineComps(code, t.Kind(), comps), nil
+	case formats.Matrix4d:
+		m := &v.Tuple
+		inline := true
+		var payload uint32
+		for r := range 4 {
+			for col := range 4 {
+				x := m[4*r+col]
+				if r == col {
+					inline = inline && int8Exact(x)
+				} else {
+					inline = inline && math.Float64bits(x) == 0 // +0 only: -0 would come back +0
+				}
+			}
+			payload |= uint32(uint8(int8(m[5*r]))) << (8 * r)
+		}
+		if inline {
+			return inlineRep(tMatrix4d, payload), nil
+		}
+		return w.outOfLineComps(tMatrix4d, formats.KindDouble, m[:]), nil
+	case formats.Quatf, formats.Quatd:
+		q := v.Tuple
+		mem := [4]float64{q[1], q[2], q[3], q[0]} // GfQuat: imaginary, then real
+		return w.outOfLineComps(code, t.Kind(), mem[:]), nil
+	case formats.HalfArray:
+		return packFloatArray(w, tHalf, v.Halfs)
+	case formats.Int64Array:
+		return w.packInt64Array(v.Int64s)
+	}
+	// Raw arrays: 8-byte aligned, a u64 count, the elements.
+	if v.Len() == 0 {
+		return arrayRep(code, 0), nil
+	}
+	w.align(8)
+	rep := arrayRep(code, w.pos)
+	b := le.AppendUint64(w.buf[:0], uint64(v.Len()))
+	switch t {
+	case formats.TokenArray:
+		for _, s := range v.Strs {
+			b = le.AppendUint32(b, w.token(s))
+		}
+	case formats.StringArray:
+		for _, s := range v.Strs {
+			b = le.AppendUint32(b, w.stringIndex(s))
+		}
+	case formats.BoolArray:
+		for _, x := range v.Bools {
+			if x {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		}
+	case formats.Float2Array:
+		for _, x := range v.Floats[:v.Len()*2] {
+			b = le.AppendUint32(b, math.Float32bits(x))
+		}
+	default:
+		return 0, fmt.Errorf("unsupported type %s", t)
+	}
+	return w.putValue(rep, b)
+}
+
+// outOfLineComps writes the components of a vector, quaternion or matrix
+// as scalars of kind k.
+func (w *writer) outOfLineComps(code int, k formats.Kind, comps []float64) valueRep {
+	le := binary.LittleEndian
+	rep := offsetRep(code, w.pos)
+	b := w.buf[:0]
+	for _, x := range comps {
+		switch k {
+		case formats.KindDouble:
+			b = le.AppendUint64(b, math.Float64bits(x))
+		case formats.KindFloat:
+			b = le.AppendUint32(b, math.Float32bits(float32(x)))
+		case formats.KindInt:
+			b = le.AppendUint32(b, uint32(int32(x)))
+		}
+	}
+	w.buf = b
+	w.writeBytes(b)
+	return rep
+}
+
+// packInt64Array stores an int64 array as OpenUSD does: a u64 count, then
+// the values raw or, from 16 values, as compressed 64-bit integers.
+func (w *writer) packInt64Array(v []int64) (valueRep, error) {
+	le := binary.LittleEndian
+	if len(v) == 0 {
+		return arrayRep(tInt64, 0), nil
+	}
+	if w.compress && len(v) >= minCompressedArray {
+		rep := arrayRep(tInt64, w.pos) | repCompressed
+		b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+		b, err := w.z.appendCompressedInts(b, v, &w.encBuf)
+		if err != nil {
+			return 0, err
+		}
+		return w.putValue(rep, b)
+	}
+	if len(v) >= minCompressedArray {
+		w.align(8)
+	}
+	rep := arrayRep(tInt64, w.pos)
+	b := le.AppendUint64(w.buf[:0], uint64(len(v)))
+	for _, x := range v {
+		b = le.AppendUint64(b, uint64(x))
+	}
+	return w.putValue(rep, b)
 }
 
 // putValue writes b, a value built in w.buf's storage, keeps the (maybe
@@ -211,18 +367,34 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 	return w.putValue(rep, b)
 }
 
-type floatElem interface{ ~float32 | ~float64 }
+// floatElem is an element of a float array: a float, a double, or a half
+// (its bits).
+type floatElem interface{ ~float32 | ~float64 | ~uint16 }
 
 func floatBits[T floatElem](x T) uint64 {
-	if f, ok := any(x).(float32); ok {
+	switch f := any(x).(type) {
+	case float32:
 		return uint64(math.Float32bits(f))
+	case uint16:
+		return uint64(f)
 	}
 	return math.Float64bits(float64(x))
 }
 
+// floatValue is x as a number (a half widened).
+func floatValue[T floatElem](x T) float64 {
+	if h, ok := any(x).(uint16); ok {
+		return float64(formats.HalfToFloat32(h))
+	}
+	return float64(x)
+}
+
 func appendFloat[T floatElem](b []byte, x T) []byte {
-	if f, ok := any(x).(float32); ok {
+	switch f := any(x).(type) {
+	case float32:
 		return binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+	case uint16:
+		return binary.LittleEndian.AppendUint16(b, f)
 	}
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(float64(x)))
 }
@@ -238,7 +410,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 	if w.compress && len(v) >= minCompressedArray {
 		integral := true
 		for _, x := range v {
-			f := float64(x)
+			f := floatValue(x)
 			if !(f >= math.MinInt32 && f <= math.MaxInt32 && f == math.Trunc(f)) || (f == 0 && math.Signbit(f)) {
 				integral = false
 				break
@@ -247,7 +419,7 @@ func packFloatArray[T floatElem](w *writer, t int, v []T) (valueRep, error) {
 		if integral {
 			ints := make([]int32, len(v))
 			for k, x := range v {
-				ints[k] = int32(x)
+				ints[k] = int32(floatValue(x))
 			}
 			rep := arrayRep(t, w.pos) | repCompressed
 			b := le.AppendUint64(w.buf[:0], uint64(len(v)))

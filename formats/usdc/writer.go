@@ -71,6 +71,13 @@ type writer struct {
 	tvDedup map[string]valueRep
 	err     error
 	done    bool
+
+	// A sparse scene gives each prim only the attributes it has values
+	// for: attrCol holds the column of each attribute (parallel to
+	// attrFS), and each prim lists its own properties.
+	sparse  bool
+	attrCol []int32
+	val     formats.Value // scratch for packAny
 }
 
 type primNode struct {
@@ -82,6 +89,7 @@ type primNode struct {
 	next       int32
 	propBase   uint32 // path index of the first property
 	attrBase   int32  // index of the first attribute in attrFS; -1 if none
+	attrN      int32  // attributes of a prim of a sparse scene
 	fieldSet   uint32
 }
 
@@ -126,15 +134,17 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 		w.token(n)
 	}
 	w.emptyTok = w.token("")
-	seen := map[string]bool{}
+	seen := map[formats.Property]bool{}
 	for _, p := range w.props {
 		if !validPropertyName(p.Name) {
 			return nil, fmt.Errorf("usdc: property name %q is not a valid USD name", p.Name)
 		}
-		if seen[p.Name] {
-			return nil, fmt.Errorf("usdc: property %q declared twice", p.Name)
+		key := formats.Property{Name: p.Name, Type: p.Type}
+		if seen[key] {
+			return nil, fmt.Errorf("usdc: property %s %q declared twice", p.Type, p.Name)
 		}
-		seen[p.Name] = true
+		seen[key] = true
+		w.sparse = w.sparse || p.Sparse
 		if _, ok := crateType(p.Type); !ok {
 			return nil, fmt.Errorf("usdc: property %q has unsupported type %s", p.Name, p.Type)
 		}
@@ -311,13 +321,23 @@ func (w *writer) Write(b *formats.Batch) error {
 		}
 		node.attrBase = int32(len(w.attrFS))
 		node.propBase = w.nextPath
-		w.nextPath += uint32(len(w.props))
 		for c := range b.Columns {
+			if !b.Columns[c].Has(i) {
+				continue
+			}
 			rep, err := w.packValue(&b.Columns[c], i)
 			if err != nil {
 				return fmt.Errorf("usdc: write %s: prim %q property %q: %w", w.path, p, b.Columns[c].Property.Name, err)
 			}
 			w.attrFS = append(w.attrFS, w.attributeFieldSet(c, rep))
+			if w.sparse {
+				w.attrCol = append(w.attrCol, int32(c))
+			}
+		}
+		node.attrN = int32(len(w.attrFS)) - node.attrBase
+		w.nextPath += uint32(node.attrN)
+		if node.attrN == 0 && w.sparse {
+			node.attrBase = -1 // a prim of a sparse scene without values
 		}
 		if w.err != nil {
 			return w.err
@@ -451,7 +471,13 @@ func (w *writer) finish() error {
 		if len(kids) > 0 {
 			run = append(run, fields.add(tokChildren, w.tokenVector(kids)))
 		}
-		if node.attrBase >= 0 && len(w.props) > 0 {
+		if node.attrBase >= 0 && w.sparse {
+			toks := make([]uint32, node.attrN)
+			for j := range toks {
+				toks[j] = w.propTok[w.attrCol[int(node.attrBase)+j]]
+			}
+			run = append(run, fields.add(w.tokIdx[fProperties], w.tokenVector(toks)))
+		} else if node.attrBase >= 0 && len(w.props) > 0 {
 			run = append(run, w.propsF)
 		}
 		run = append(run, term)
@@ -596,10 +622,9 @@ func (w *writer) preorder() []int32 {
 // encodePaths builds the path tree from the pre-order node list: each
 // prim, then its properties, then its child prims.
 func (w *writer) encodePaths(order []int32) (pathIdx []uint32, elemTok, jumps []int32) {
-	np := len(w.props)
 	nprops := func(n int32) int {
 		if w.nodes[n].attrBase >= 0 {
-			return np
+			return int(w.nodes[n].attrN)
 		}
 		return 0
 	}
@@ -635,7 +660,7 @@ func (w *writer) encodePaths(order []int32) (pathIdx []uint32, elemTok, jumps []
 		}
 		for j := 0; j < k; j++ {
 			pathIdx = append(pathIdx, node.propBase+uint32(j))
-			elemTok = append(elemTok, -int32(w.propTok[j]))
+			elemTok = append(elemTok, -int32(w.propTok[w.column(node, j)]))
 			if j < k-1 || node.firstChild >= 0 {
 				jumps = append(jumps, 0)
 			} else {
@@ -665,11 +690,19 @@ func (w *writer) encodeSpecs(order []int32) (paths, fsets, types []uint32) {
 		if node.attrBase < 0 {
 			continue
 		}
-		for j := range w.props {
+		for j := range node.attrN {
 			paths = append(paths, node.propBase+uint32(j))
-			fsets = append(fsets, w.attrFS[int(node.attrBase)+j])
+			fsets = append(fsets, w.attrFS[node.attrBase+j])
 			types = append(types, specAttribute)
 		}
 	}
 	return paths, fsets, types
+}
+
+// column is the column of a node's j-th attribute.
+func (w *writer) column(node *primNode, j int) int {
+	if w.sparse {
+		return int(w.attrCol[int(node.attrBase)+j])
+	}
+	return j
 }

@@ -7,9 +7,12 @@ import (
 	"strings"
 )
 
-// sig3 formats v (>= 0) with about three significant digits.
+// sig3 formats v (>= 0) with about three significant digits; zero is
+// plainly "0", never "0.00".
 func sig3(v float64) string {
 	switch {
+	case v == 0:
+		return "0"
 	case v >= 99.95:
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case v >= 9.995:

@@ -1,18 +1,25 @@
 // Package benchfmt writes a results file in the Go benchmark text format,
-// so benchstat and the rest of golang.org/x/perf read runs unchanged
-// (`benchstat -col /format results.txt`).
+// so benchstat and the rest of golang.org/x/perf read runs unchanged:
+// `benchstat -col /format results.txt` compares formats, and
+// `benchstat old.txt new.txt` compares two runs.
 //
-// The file starts with configuration lines (goos, goarch, cpu, runner
-// version, spec hash, ...). Then every recorded run of every step of every
-// cell that ended ok is one line:
+// The file starts with configuration lines that describe the machine, the
+// build and the spec (goos, goarch, cpu, runner version, spec hash, ...)
+// and nothing that changes from one run of the same code to the next (no
+// date: benchstat would put two runs in separate tables). Then every
+// recorded run of every step of every cell that ended ok is one line:
 //
-//	BenchmarkFlat10k/scenario=traverse/step=traverse/format=parquet-zstd 1 8123456 ns/op
+//	BenchmarkFlat/scenario=traverse/step=traverse/format=parquet-zstd 1 8123456 ns/op 96000 B-read
 //
 // The benchmark name is the dataset name in CamelCase; scenario, step and
-// format are sub-benchmark keys. The first line of each step also carries
-// the median peak RSS and bytes read of its runs (B-peak-rss, B-read):
-// the results file keeps those as summaries, not per run. Cells that did
-// not end ok are written as comments, never as numbers.
+// format are sub-benchmark keys. A memory or I/O figure (B-peak-rss,
+// B-read) is on every line of a step when its figure for each run is
+// known and not zero: results.json keeps those figures as a median, min
+// and max over runs, so they are known per run only when min and max
+// agree. A figure
+// that varied is left off every line rather than written once, which
+// benchstat would take for a single sample. Cells that did not end ok are
+// written as comments, never as numbers.
 package benchfmt
 
 import (
@@ -22,7 +29,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/scenebench/runner/runner/results"
@@ -47,9 +53,6 @@ func Render(w io.Writer, f *results.File) error {
 		{"isolate", f.Settings.Isolate},
 		{"cache", f.Settings.Cache},
 	}
-	if !e.Start.IsZero() {
-		config = append(config, [2]string{"date", e.Start.UTC().Format(time.RFC3339)})
-	}
 	for _, kv := range config {
 		if v := oneLine(kv[1]); v != "" {
 			fmt.Fprintf(bw, "%s: %s\n", kv[0], v)
@@ -64,21 +67,40 @@ func Render(w io.Writer, f *results.File) error {
 		}
 		for _, st := range c.Steps {
 			name := Name(c.Dataset, c.Scenario, st.Name, c.Format)
-			for j, ns := range st.SamplesNS {
-				fmt.Fprintf(bw, "%s 1 %s ns/op", name, number(ns))
-				if j == 0 {
-					if v := st.Memory.PeakRSSBytes.Median; v > 0 {
-						fmt.Fprintf(bw, " %s B-peak-rss", number(v))
-					}
-					if v := st.Memory.ReadBytes.Median; v > 0 {
-						fmt.Fprintf(bw, " %s B-read", number(v))
+			metrics := []struct {
+				unit string
+				s    results.Summary
+			}{{"B-peak-rss", st.Memory.PeakRSSBytes}, {"B-read", st.Memory.ReadBytes}}
+			for r, ns := range st.SamplesNS {
+				var extra string
+				for _, m := range metrics {
+					if v, ok := runFigure(m.s, r, len(st.SamplesNS)); ok {
+						extra += " " + number(v) + " " + m.unit
 					}
 				}
-				fmt.Fprintln(bw)
+				fmt.Fprintf(bw, "%s 1 %s ns/op%s\n", name, number(ns), extra)
 			}
 		}
 	}
 	return bw.Flush()
+}
+
+// runFigure returns run r's figure of a memory or I/O summary: the run's
+// own when the results keep each run's (Runs), else the figure every run
+// had when the summary shows they all had the same one. A figure that is
+// zero in every run is left off (a reader that maps its file reads no
+// bytes; a column of zeros only clutters benchstat's tables).
+func runFigure(s results.Summary, r, runs int) (float64, bool) {
+	if s.Max == 0 {
+		return 0, false
+	}
+	if len(s.Runs) == runs {
+		return s.Runs[r], true
+	}
+	if s.Min != s.Max || s.Median != s.Min {
+		return 0, false
+	}
+	return s.Median, true
 }
 
 func intOrEmpty(n int) string {

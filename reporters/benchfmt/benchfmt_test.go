@@ -122,3 +122,97 @@ func TestName(t *testing.T) {
 		}
 	}
 }
+
+// Two runs of the same code compare with a plain `benchstat a.txt b.txt`:
+// their configuration is the same (nothing in it changes from run to run),
+// so benchstat puts them in one table.
+func TestRunsShareConfiguration(t *testing.T) {
+	a, b := fixture.File(fixture.Current(1)), fixture.File(fixture.Current(2))
+	b.Environment.Start = b.Environment.Start.Add(36 * 3600e9)
+	b.Environment.End = b.Environment.End.Add(36 * 3600e9)
+	config := func(f *results.File) map[string]string {
+		var buf bytes.Buffer
+		if err := Render(&buf, f); err != nil {
+			t.Fatal(err)
+		}
+		rd := perfbench.NewReader(&buf, "x.txt")
+		for rd.Scan() {
+			if rec, ok := rd.Result().(*perfbench.Result); ok {
+				out := map[string]string{}
+				for _, c := range rec.Config {
+					if c.File {
+						out[c.Key] = string(c.Value)
+					}
+				}
+				return out
+			}
+		}
+		t.Fatal("no results")
+		return nil
+	}
+	ca, cb := config(a), config(b)
+	if len(ca) == 0 {
+		t.Fatal("no configuration")
+	}
+	for k, v := range ca {
+		if cb[k] != v {
+			t.Errorf("configuration %s differs between two runs: %q and %q", k, v, cb[k])
+		}
+	}
+}
+
+// A memory or I/O figure known for every run is on every line; one that
+// varied (so that only its median is known) is on none.
+func TestMetricsOnEveryLine(t *testing.T) {
+	st := results.Step{Name: "get", Op: "get", SamplesNS: []float64{10, 11, 12},
+		Memory: results.Memory{ReadBytes: results.Summary{Median: 96, Min: 96, Max: 96},
+			PeakRSSBytes: results.Summary{Median: 1000, Min: 990, Max: 1010}}}
+	f := &results.File{SchemaVersion: 1, Cells: []results.Cell{{ID: "d/f/s", Dataset: "d", Format: "f", Scenario: "s",
+		Status: results.StatusOK, Steps: []results.Step{st}}}}
+	var buf bytes.Buffer
+	if err := Render(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	rd := perfbench.NewReader(&buf, "x.txt")
+	lines := 0
+	for rd.Scan() {
+		rec, ok := rd.Result().(*perfbench.Result)
+		if !ok {
+			continue
+		}
+		lines++
+		if v, ok := rec.Value("B-read"); !ok || v != 96 {
+			t.Errorf("line %d: B-read %v %v, want 96 on every line", lines, v, ok)
+		}
+		if _, ok := rec.Value("B-peak-rss"); ok {
+			t.Errorf("line %d carries a peak RSS that varied between runs", lines)
+		}
+	}
+	if lines != 3 {
+		t.Errorf("%d lines, want 3", lines)
+	}
+}
+
+// With each run's figures kept, every line carries its own run's peak RSS,
+// so benchstat sees every sample.
+func TestEachRunsMemoryOnItsLine(t *testing.T) {
+	st := results.Step{Name: "get", Op: "get", SamplesNS: []float64{10, 11, 12},
+		Memory: results.Memory{PeakRSSBytes: results.Summary{Median: 1000, Min: 990, Max: 1010, Runs: []float64{990, 1010, 1000}}}}
+	f := &results.File{SchemaVersion: 1, Cells: []results.Cell{{ID: "d/f/s", Dataset: "d", Format: "f", Scenario: "s",
+		Status: results.StatusOK, Steps: []results.Step{st}}}}
+	var buf bytes.Buffer
+	if err := Render(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	rd := perfbench.NewReader(&buf, "x.txt")
+	var got []float64
+	for rd.Scan() {
+		if rec, ok := rd.Result().(*perfbench.Result); ok {
+			v, _ := rec.Value("B-peak-rss")
+			got = append(got, v)
+		}
+	}
+	if len(got) != 3 || got[0] != 990 || got[1] != 1010 || got[2] != 1000 {
+		t.Errorf("peak RSS per line %v, want 990 1010 1000", got)
+	}
+}

@@ -2,8 +2,10 @@
 // offline (no network, no external files). Tabs hold an overview, file
 // sizes, one tab per scenario, memory, and every result in a sortable
 // table; charts are SVG drawn in Go with gonum.org/v1/plot and inlined,
-// and a short embedded script switches tabs and sorts tables. Without
-// script every tab simply shows one after another.
+// every mark with a tooltip (an SVG <title>), legends in HTML under the
+// charts, and a short embedded script switches tabs and sorts tables.
+// Without script every tab simply shows one after another. Verdicts come
+// from the view, as in every other report.
 package html
 
 import (
@@ -53,10 +55,17 @@ type section struct {
 	Heading string
 	Level   int // 2 or 3
 	Text    string
-	Charts  []template.HTML
+	Charts  []chart
 	Tables  []*table
 	List    []string
 	Pre     []string
+}
+
+// addChart adds svg (nothing when empty) to s.
+func (s *section) addChart(svg template.HTML) {
+	if svg != "" {
+		s.Charts = append(s.Charts, chart{SVG: svg})
+	}
 }
 
 type table struct {
@@ -159,13 +168,37 @@ func (b *builder) meta() []kv {
 	if b.r.Baseline != "" {
 		out = append(out, kv{"baseline", b.r.Baseline})
 	}
+	if aa := b.r.AASummary(); aa != "" {
+		out = append(out, kv{"A/A control", aa})
+	}
+	if m := b.r.MachineSummary(); m != "" {
+		out = append(out, kv{"machine state", m})
+	}
+	for _, d := range f.Datasets {
+		if src := d.Source; src != nil {
+			v := fmt.Sprintf("imported from %s (%s, %s, SHA-256 %s): %d prims, %d values of %d properties",
+				src.Path, src.Format, units.Bytes(float64(src.Bytes)), src.SHA256[:min(16, len(src.SHA256))],
+				src.Prims, src.Values, len(src.Properties))
+			var left []string
+			for _, n := range src.LeftOut {
+				left = append(left, fmt.Sprintf("%s (%d)", n.What, n.Count))
+			}
+			if len(left) > 0 {
+				v += "; left out: " + strings.Join(left, "; ")
+			}
+			out = append(out, kv{"dataset " + d.Name, v})
+		}
+	}
 	return out
 }
 
 func (b *builder) variantCell(v *view.Variant) cell {
 	t := v.Label
-	if v.Baseline {
+	switch {
+	case v.Baseline:
 		t += " (baseline)"
+	case v.Control:
+		t += " (A/A)"
 	}
 	return cell{Text: t, Swatch: cssColor(v.Index)}
 }
@@ -175,6 +208,9 @@ func plain(s string) string { return s }
 
 func valueCell(v view.Value, k view.Kind) cell {
 	c := cell{Text: v.TextWithRatio(k), Class: "num"}
+	if v.Variant == nil || v.Variant.Baseline || v.Ratio == "" {
+		c.Text = v.TextWithNoise(k)
+	}
 	if v.Has {
 		c.Sort = num(v.V)
 	}
@@ -193,39 +229,51 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
 func (b *builder) overview() (*tab, error) {
 	t := &tab{ID: "overview", Label: "Overview"}
+	if len(b.r.WarningGroups) > 0 {
+		s := &section{Heading: "Noise and warnings", Level: 2, Text: "Each kind of warning once; every place it was raised is listed under Warnings below."}
+		for _, g := range b.r.WarningGroups {
+			s.List = append(s.List, g.Summary)
+		}
+		t.Sections = append(t.Sections, s)
+	}
 	for _, d := range b.r.Datasets {
 		if len(d.Glance) == 0 {
 			continue
 		}
 		s := &section{Heading: d.Title(plain), Level: 2,
-			Text: "Headline medians (lower is better) with each figure's ratio to the baseline."}
+			Text: "Headline medians (lower is better), each with its coefficient of variation, and its comparison with the baseline. " + view.VerdictRule}
 		tbl := &table{Header: []string{"metric"}}
 		for _, v := range b.r.Variants {
 			tbl.Header = append(tbl.Header, b.variantCell(v).Text)
 		}
 		tbl.Header = append(tbl.Header, "winner", "source")
-		var cats []string
-		series := make([]group, len(b.r.Variants))
-		for i, v := range b.r.Variants {
-			series[i] = group{label: v.Label, color: v.Index}
-		}
+		var rows []ratioPoint
+		var floors []float64
 		for _, m := range d.Glance {
 			row := []cell{{Text: m.Name}}
 			for _, v := range m.Values {
 				row = append(row, valueCell(v, m.Kind))
 			}
-			src := m.Source
-			row = append(row, cell{Text: view.Dash(m.Winner)}, cell{Text: src})
+			row = append(row, cell{Text: m.Winner.Text()}, cell{Text: m.Source})
 			tbl.Rows = append(tbl.Rows, row)
-			// Chart: how many times faster or smaller than the baseline.
-			base := m.Values[b.baselineIndex()]
-			cats = append(cats, m.Name)
-			for i, v := range m.Values {
-				r := math.NaN()
-				if v.Has && base.Has && v.V > 0 {
-					r = base.V / v.V
+			for _, v := range m.Values {
+				if !v.Has || v.Variant.Baseline || v.Ratio == "" {
+					continue
 				}
-				series[i].values = append(series[i].values, r)
+				rp := ratioPoint{label: m.Name + ": " + v.Variant.Label, color: v.Variant.Index, cmp: v.Cmp}
+				if v.Cmp == nil {
+					base := m.Values[b.baselineIndex()]
+					if !base.Has || !(base.V > 0) || v.Variant.Control {
+						continue
+					}
+					rp.exact = v.V / base.V
+				}
+				rp.tip = fmt.Sprintf("%s, %s: %s (%s)", m.Name, v.Variant.Label, v.Ratio, v.TextWithNoise(m.Kind))
+				if m.Floor > 1 {
+					rp.tip += "; A/A noise floor " + view.FactorNumber(m.Floor) + "x"
+				}
+				rows = append(rows, rp)
+				floors = append(floors, m.Floor)
 			}
 		}
 		s.Tables = append(s.Tables, tbl)
@@ -236,18 +284,22 @@ func (b *builder) overview() (*tab, error) {
 			}
 		}
 		s.Text = withCrossMachine(s.Text, b.r.CrossMachine(groups))
-		if b.r.Baseline != "" {
-			svg, err := groupedBarChart("Against "+b.r.Baseline+" (higher is better; "+d.Name+")",
-				"times faster or smaller than the baseline", cats, series, 1, 1)
+		if b.r.Baseline != "" && len(rows) > 0 {
+			c, err := forestChart("Against "+b.r.Baseline+", "+d.Name, rows, floors)
 			if err != nil {
 				return nil, err
 			}
-			s.Charts = append(s.Charts, template.HTML(svg))
+			if c.SVG != "" {
+				s.Charts = append(s.Charts, c)
+			}
 		}
 		t.Sections = append(t.Sections, s)
 	}
 	if b.r.Merged() {
 		t.Sections = append(t.Sections, b.machines())
+	}
+	if s := b.datasets(); s != nil {
+		t.Sections = append(t.Sections, s)
 	}
 	if len(b.r.Readers) > 0 {
 		s := &section{Heading: "Readers", Level: 2,
@@ -281,14 +333,25 @@ func (b *builder) overview() (*tab, error) {
 		}
 		t.Sections = append(t.Sections, s)
 	}
-	if len(b.r.Warnings) > 0 {
+	if len(b.r.WarningGroups) > 0 {
 		s := &section{Heading: "Warnings", Level: 2}
 		for _, g := range b.r.WarningGroups {
-			if len(g.Where) == 1 {
-				s.List = append(s.List, g.Where[0]+": "+g.Text)
-			} else {
-				s.List = append(s.List, fmt.Sprintf("%s (%d times): %s", g.Text, len(g.Where), strings.Join(g.Where, "; ")))
+			if g.RunWide() {
+				s.List = append(s.List, g.Summary+" (the whole run)")
+				continue
 			}
+			var where []string
+			for _, it := range g.Items {
+				w := it.Where
+				if w == "run" {
+					w = "the run"
+				}
+				if it.Detail != "" {
+					w += " " + it.Detail
+				}
+				where = append(where, w)
+			}
+			s.List = append(s.List, g.Summary+": "+strings.Join(where, "; "))
 		}
 		t.Sections = append(t.Sections, s)
 	}
@@ -318,6 +381,40 @@ func (b *builder) machines() *section {
 			{Text: fmt.Sprintf("%s, %d cores", view.Dash(e.CPUModel), e.Cores)}, {Text: units.Bytes(float64(e.MemoryBytes)), Class: "num"},
 			{Text: strings.TrimSpace(e.OS + "/" + e.Arch + " " + e.Kernel)}, {Text: view.Dash(e.ClockSource)},
 			{Text: start}, {Text: took, Class: "num"}, {Text: fmt.Sprint(len(sh.Groups)), Class: "num"}, {Text: fmt.Sprint(sh.Cells), Class: "num"}})
+	}
+	s.Tables = append(s.Tables, tbl)
+	return s
+}
+
+// datasets describes the datasets and their files.
+func (b *builder) datasets() *section {
+	s := &section{Heading: "Datasets", Level: 2}
+	tbl := &table{Header: []string{"dataset", "prims", "hierarchy", "schema", "payload", "seed", "format", "file", "bytes"}}
+	for _, d := range b.r.Datasets {
+		i := d.Info
+		if i == nil {
+			continue
+		}
+		payload := "no"
+		if i.Payload {
+			payload = "yes"
+		}
+		files := i.Files
+		if i.Base != nil {
+			files = append([]results.DataFile{{Format: "base layer", Path: i.Base.Path, Bytes: i.Base.Bytes}}, files...)
+		}
+		if len(files) == 0 {
+			files = []results.DataFile{{}}
+		}
+		for _, fl := range files {
+			tbl.Rows = append(tbl.Rows, []cell{{Text: i.Name}, {Text: units.Count(int64(i.Prims)), Class: "num"},
+				{Text: view.Dash(i.Hierarchy)}, {Text: view.Dash(i.Schema)}, {Text: payload},
+				{Text: strconv.FormatUint(i.Seed, 10), Class: "num"}, {Text: view.Dash(fl.Format)}, {Text: view.Dash(fl.Path)},
+				{Text: units.Bytes(float64(fl.Bytes)), Class: "num", Sort: num(float64(fl.Bytes))}})
+		}
+	}
+	if len(tbl.Rows) == 0 {
+		return nil
 	}
 	s.Tables = append(s.Tables, tbl)
 	return s
@@ -362,14 +459,18 @@ func (b *builder) sizes() (*tab, error) {
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(z.Variant), c,
 				{Text: units.MiB(float64(z.Bytes)), Class: "num"}, {Text: view.Dash(z.Ratio), Class: "num"},
 				{Text: z.Compression, Class: "num"}, {Text: view.Mark(z.Winner)}})
+			tip := fmt.Sprintf("%s: %s (%s bytes)", z.Variant.Label, units.Bytes(float64(z.Bytes)), units.Count(z.Bytes))
+			if z.Ratio != "" && z.Ratio != "baseline" {
+				tip += ", " + z.Ratio + " than the baseline"
+			}
 			bars = append(bars, bar{label: z.Variant.Label, color: z.Variant.Index, value: float64(z.Bytes),
-				text: units.Bytes(float64(z.Bytes))})
+				text: units.Bytes(float64(z.Bytes)), tip: tip})
 		}
-		svg, err := barChart("File size, "+d.Name, unit, bars, scale)
+		svg, err := barChart("File size, "+d.Name+" (lower is better)", unit, bars, scale)
 		if err != nil {
 			return nil, err
 		}
-		s.Charts = append(s.Charts, template.HTML(svg))
+		s.addChart(svg)
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
 	}
@@ -402,19 +503,20 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 					if val.Has {
 						l.xs = append(l.xs, float64(d.Prims()))
 						l.ys = append(l.ys, val.V)
+						l.tips = append(l.tips, fmt.Sprintf("%s at %s prims: %s", v.Label, units.Count(int64(d.Prims())), val.TextWithNoise(view.Time)))
 						maxV = math.Max(maxV, val.V)
 					}
 				}
 				lines = append(lines, l)
 			}
 			unit, scale := units.DurationUnit(maxV)
-			svg, err := lineChart(fmt.Sprintf("%s / %s against prims (%s)", name, st.Step, sw.Hierarchy),
-				"prims", unit, lines, 1, scale, true, true)
+			c, err := lineChart(fmt.Sprintf("%s / %s against prims (%s)", name, st.Step, sw.Hierarchy),
+				"prims (log)", unit+" (log)", lines, 1, scale, true, true)
 			if err != nil {
 				return nil, err
 			}
-			if svg != "" {
-				s.Charts = append(s.Charts, template.HTML(svg))
+			if c.SVG != "" {
+				s.Charts = append(s.Charts, c)
 			}
 		}
 		if len(s.Charts) > 0 {
@@ -455,23 +557,26 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 	if st.Values > 0 {
 		about = append(about, st.ValuesRead())
 	}
-	about = append(about, "error bars: 95% interval of the median")
-	s.Text = strings.Join(about, "; ") + "."
-	tbl := &table{Header: []string{"format", "median", "95% interval", "mean ± stddev", "min", "max", "p95", "runs",
-		"peak RSS", "RSS delta", "bytes read", "vs baseline", "winner"}}
-	var bars []bar
-	maxV := 0.0
-	for _, row := range st.Rows {
-		if row.Usable() {
-			maxV = math.Max(maxV, math.Max(row.Step.Stats.MedianNS, row.Step.Stats.CI95HighNS))
-		}
+	switch w := st.Winner.Text(); w {
+	case "~":
+		about = append(about, "no clear winner (~)")
+	case "–":
+	default:
+		about = append(about, "winner "+w)
 	}
-	unit, scale := units.DurationUnit(maxV)
+	if ft := st.FloorText(); ft != "" {
+		about = append(about, ft)
+	}
+	about = append(about, "lower is better; dots: each run; black bar: the median; box: its 95% interval")
+	s.Text = strings.Join(about, "; ") + "."
+	tbl := &table{Header: []string{"format", "median", "cv", "95% interval", "mean ± stddev", "min", "max", "p95", "runs",
+		"peak RSS", "RSS delta", "bytes read", "vs baseline", "winner"}}
+	var strips []strip
 	for _, row := range st.Rows {
 		v := row.Value()
 		if !row.Usable() {
 			tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), valueCell(v, view.Time)})
-			bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: math.NaN(),
+			strips = append(strips, strip{label: row.Variant.Label, color: row.Variant.Index,
 				note: strings.ToLower(view.StatusText(row.Cell.Status))})
 			continue
 		}
@@ -479,8 +584,9 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 		m := row.Step.Memory
 		median := valueCell(view.Value{Present: true, Has: true, V: x.MedianNS, Status: row.Cell.Status, Winner: row.Winner}, view.Time)
 		tbl.Rows = append(tbl.Rows, []cell{b.variantCell(row.Variant), median,
+			{Text: view.Dash(strings.TrimPrefix(view.Noise(v.CV, v.Runs), "cv ")), Class: "num", Sort: num(x.CV)},
 			{Text: units.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num"},
-			{Text: units.Duration(x.MeanNS) + " ± " + units.Duration(x.StddevNS), Class: "num", Sort: num(x.MeanNS)},
+			{Text: view.MeanSpread(x.MeanNS, x.StddevNS, v.Runs), Class: "num", Sort: num(x.MeanNS)},
 			{Text: units.Duration(x.MinNS), Class: "num", Sort: num(x.MinNS)},
 			{Text: units.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
 			{Text: units.Duration(x.P95NS), Class: "num", Sort: num(x.P95NS)},
@@ -490,14 +596,21 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 			{Text: units.Bytes(m.ReadBytes.Median), Class: "num"},
 			{Text: view.Dash(row.Ratio), Class: "num"},
 			{Text: view.Mark(row.Winner)}})
-		bars = append(bars, bar{label: row.Variant.Label, color: row.Variant.Index, value: x.MedianNS,
-			low: x.CI95LowNS, high: x.CI95HighNS, text: units.Duration(x.MedianNS)})
+		summary := fmt.Sprintf("%s: median %s", row.Variant.Label, v.TextWithNoise(view.Time))
+		if iv := units.Interval(x.CI95LowNS, x.CI95HighNS); iv != "–" {
+			summary += ", 95% interval " + iv
+		}
+		if row.Ratio != "" && row.Ratio != "baseline" {
+			summary += "; " + row.Ratio
+		}
+		strips = append(strips, strip{label: row.Variant.Label, color: row.Variant.Index, samples: row.Step.SamplesNS,
+			median: x.MedianNS, low: x.CI95LowNS, high: x.CI95HighNS, summary: summary})
 	}
-	svg, err := barChart(fmt.Sprintf("%s: %s / %s", d.Name, st.Scenario, st.Name), "median, "+unit, bars, scale)
+	svg, err := stripChart(fmt.Sprintf("%s: %s / %s, time of every run", d.Name, st.Scenario, st.Name), strips)
 	if err != nil {
 		return nil, err
 	}
-	s.Charts = append(s.Charts, template.HTML(svg))
+	s.addChart(svg)
 	s.Tables = append(s.Tables, tbl)
 	return s, nil
 }
@@ -529,19 +642,20 @@ func (b *builder) staircase(d *view.Dataset, st *view.Staircase) (*section, erro
 		for _, p := range se.Probes {
 			l.xs = append(l.xs, float64(p.Prims))
 			l.ys = append(l.ys, p.RSSBytes)
+			l.tips = append(l.tips, fmt.Sprintf("%s after %s prims: RSS %s", se.Variant.Label, units.Count(int64(p.Prims)), units.Bytes(p.RSSBytes)))
 			maxRSS = math.Max(maxRSS, p.RSSBytes)
 		}
 		lines = append(lines, l)
 	}
 	unit, scale := units.BytesUnit(maxRSS)
-	svg, err := lineChart(fmt.Sprintf("Memory staircase: %s, %s / %s", d.Name, st.Scenario, st.Step),
+	c, err := lineChart(fmt.Sprintf("Memory staircase: %s, %s / %s", d.Name, st.Scenario, st.Step),
 		"prims read", "RSS, "+unit, lines, 1, scale, false, false)
-	if err != nil || svg == "" {
+	if err != nil || c.SVG == "" {
 		return nil, err
 	}
 	s := &section{Heading: fmt.Sprintf("%s — traversal staircase (%s / %s)", d.Name, st.Scenario, st.Step), Level: 3,
 		Text: "Resident set size probed along the traversal of the median run."}
-	s.Charts = append(s.Charts, template.HTML(svg))
+	s.Charts = append(s.Charts, c)
 	tbl := &table{Header: []string{"prims read"}}
 	for _, se := range st.Series {
 		tbl.Header = append(tbl.Header, b.variantCell(se.Variant).Text)
@@ -587,15 +701,16 @@ func (b *builder) memory() (*tab, error) {
 				} else {
 					g.values = append(g.values, math.NaN())
 				}
+				g.texts = append(g.texts, v.Text(view.Size))
 			}
 			series = append(series, g)
 		}
 		unit, scale := units.BytesUnit(maxV)
-		svg, err := groupedBarChart("Memory, "+d.Name, "RSS, "+unit, cats, series, scale, 0)
+		c, err := groupedBarChart("Memory, "+d.Name+" (lower is better)", "RSS, "+unit, cats, series, scale)
 		if err != nil {
 			return nil, err
 		}
-		s.Charts = append(s.Charts, template.HTML(svg))
+		s.Charts = append(s.Charts, c)
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
 		stairs, err := b.staircases(d, "")
@@ -626,10 +741,10 @@ func sources(m *view.Memory) string {
 func (b *builder) all() (*tab, error) {
 	t := &tab{ID: "all", Label: "All results"}
 	s := &section{Heading: "Every step of every cell", Level: 2,
-		Text: "Click a column heading to sort. The chart shows each step's median against the baseline's (below 1 is faster)."}
+		Text: "Click a column heading to sort. The chart shows every step against the baseline, faster up and slower down on a log axis centred on 1; a hollow dot is ~ (no clear difference)."}
 	tbl := &table{Sortable: true, Header: []string{"dataset", "format", "scenario", "step", "status", "median", "95% interval",
 		"mean", "stddev", "min", "max", "p95", "CV", "outliers", "runs", "peak RSS", "bytes read", "vs baseline"}}
-	ratios := make([][]float64, len(b.r.Variants))
+	ratios := make([][]ratioPoint, len(b.r.Variants))
 	for _, d := range b.r.Datasets {
 		for _, sc := range d.Scenarios {
 			for _, st := range sc.Steps {
@@ -656,9 +771,11 @@ func (b *builder) all() (*tab, error) {
 					dur := func(v float64) cell { return cell{Text: units.Duration(v), Sort: num(v), Class: "num"} }
 					ratio := cell{Text: view.Dash(row.Ratio), Class: "num", Sort: "-1"}
 					if base > 0 {
-						q := x.MedianNS / base
-						ratio.Sort = num(q)
-						ratios[row.Variant.Index] = append(ratios[row.Variant.Index], q)
+						ratio.Sort = num(x.MedianNS / base)
+					}
+					if row.Cmp != nil {
+						ratios[row.Variant.Index] = append(ratios[row.Variant.Index], ratioPoint{color: row.Variant.Index, cmp: row.Cmp,
+							tip: fmt.Sprintf("%s / %s / %s, %s: %s", d.Name, sc.Name, st.Name, row.Variant.Label, row.Ratio)})
 					}
 					r = append(r, dur(x.MedianNS), cell{Text: units.Interval(x.CI95LowNS, x.CI95HighNS), Class: "num", Sort: num(x.CI95LowNS)},
 						dur(x.MeanNS), dur(x.StddevNS), dur(x.MinNS), dur(x.MaxNS), dur(x.P95NS),
@@ -675,18 +792,21 @@ func (b *builder) all() (*tab, error) {
 	}
 	var cats []string
 	var colors []int
+	var points [][]ratioPoint
 	for _, v := range b.r.Variants {
-		cats = append(cats, v.Label)
+		if v.Baseline {
+			continue
+		}
+		cats = append(cats, b.variantCell(v).Text)
 		colors = append(colors, v.Index)
+		points = append(points, ratios[v.Index])
 	}
 	if b.r.Baseline != "" && len(cats) > 0 {
-		svg, err := dotChart("Every step against "+b.r.Baseline, "median / baseline median (log)", cats, ratios, colors)
+		svg, err := stepRatioChart("Every step against "+b.r.Baseline, cats, colors, points)
 		if err != nil {
 			return nil, err
 		}
-		if svg != "" {
-			s.Charts = append(s.Charts, template.HTML(svg))
-		}
+		s.addChart(svg)
 	}
 	s.Tables = append(s.Tables, tbl)
 	t.Sections = append(t.Sections, s)

@@ -20,7 +20,7 @@ import (
 func renderFixture(t *testing.T) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, fixture.File(fixture.Options{Seed: 1})); err != nil {
+	if err := Render(&buf, fixture.File(fixture.Current(1))); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -81,8 +81,41 @@ window.addEventListener("unhandledrejection", function (e) { window.__errors.pus
 </script>`
 
 const checkScript = `<script>
+// ratioAxis measures a ratio chart while it is shown: where 1 falls
+// against the middle of the plot area, and whether every mark sits at a
+// distance from 1 proportional to the logarithm of its ratio (a log axis).
+function ratioAxis(svg, horizontal) {
+  var res = { found: !!svg, marks: 0, offCentre: 999, spread: 999, bothSides: false };
+  if (!svg) { return res; }
+  var pos = function (el) { var r = el.getBoundingClientRect(); return horizontal ? (r.left + r.right) / 2 : (r.top + r.bottom) / 2; };
+  var ref = svg.querySelector('[data-ref]'), area = svg.querySelector('[data-area]');
+  var one = pos(ref);
+  if (area) {
+    var a = area.getBoundingClientRect();
+    res.offCentre = Math.abs(one - (horizontal ? (a.left + a.right) / 2 : (a.top + a.bottom) / 2));
+  } else {
+    var box = svg.getBoundingClientRect(); res.offCentre = -1;
+  }
+  var ks = [], up = 0, down = 0;
+  svg.querySelectorAll('.tip[data-ratio]').forEach(function (m) {
+    if (m.hasAttribute("data-ref")) { return; }
+    var r = Number(m.getAttribute("data-ratio")), l = Math.log(r);
+    if (Math.abs(l) < 0.2) { return; }
+    var d = pos(m) - one;
+    if (!horizontal) { d = -d; }
+    ks.push(d / l);
+    if (l > 0) { up++; } else { down++; }
+  });
+  res.marks = ks.length;
+  res.bothSides = up > 0 && down > 0;
+  if (ks.length) {
+    var lo = Math.min.apply(null, ks), hi = Math.max.apply(null, ks);
+    res.spread = lo > 0 ? hi / lo : 999;
+  }
+  return res;
+}
 window.addEventListener("load", function () {
-  var out = { tabs: [], errors: [] };
+  var out = { tabs: [], errors: [], ratio: null, stepRatio: null, untipped: [], emptyTitles: 0, tips: 0, smallText: [], legendsOverData: 0 };
   try {
     var tabs = document.querySelectorAll('[role="tab"]');
     for (var i = 0; i < tabs.length; i++) {
@@ -93,7 +126,19 @@ window.addEventListener("load", function () {
       for (var j = 0; j < charts.length; j++) {
         var r = charts[j].getBoundingClientRect();
         if (r.width > 50 && r.height > 50) { shown++; }
+        var tips = charts[j].querySelectorAll(".tip");
+        out.tips += tips.length;
+        if (!tips.length) { out.untipped.push(id + ": " + charts[j].getAttribute("aria-label")); }
+        tips.forEach(function (t) { var ti = t.querySelector("title"); if (!ti || !ti.textContent.trim()) { out.emptyTitles++; } });
+        charts[j].querySelectorAll("text").forEach(function (t) {
+          var h = t.getBoundingClientRect().height;
+          if (t.textContent.trim() && h > 0 && h < 11) { out.smallText.push(id + ": " + t.textContent + " " + h.toFixed(1) + "px"); }
+        });
+        var fig = charts[j].parentElement, lg = fig.querySelector("figcaption.legend");
+        if (lg && lg.getBoundingClientRect().top < r.bottom - 1) { out.legendsOverData++; }
       }
+      if (id === "overview") { out.ratio = ratioAxis(panel.querySelector('svg[data-chart="ratio"]'), true); }
+      if (id === "all") { out.stepRatio = ratioAxis(panel.querySelector('svg[data-chart="step-ratios"]'), false); }
       var others = 0;
       document.querySelectorAll('[role="tabpanel"]').forEach(function (p) { if (p !== panel && p.getBoundingClientRect().height > 0) { others++; } });
       out.tabs.push({ id: id, charts: charts.length, shown: shown, selected: tabs[i].getAttribute("aria-selected"), othersVisible: others });
@@ -115,8 +160,23 @@ window.addEventListener("load", function () {
 });
 </script>`
 
+type axisCheck struct {
+	Found     bool    `json:"found"`
+	Marks     int     `json:"marks"`
+	OffCentre float64 `json:"offCentre"`
+	Spread    float64 `json:"spread"`
+	BothSides bool    `json:"bothSides"`
+}
+
 type checkResult struct {
-	Tabs []struct {
+	Ratio           axisCheck `json:"ratio"`
+	StepRatio       axisCheck `json:"stepRatio"`
+	Untipped        []string  `json:"untipped"`
+	EmptyTitles     int       `json:"emptyTitles"`
+	Tips            int       `json:"tips"`
+	SmallText       []string  `json:"smallText"`
+	LegendsOverData int       `json:"legendsOverData"`
+	Tabs            []struct {
 		ID            string `json:"id"`
 		Charts        int    `json:"charts"`
 		Shown         int    `json:"shown"`
@@ -209,6 +269,34 @@ func TestChromium(t *testing.T) {
 	if !(res.Sort.AscFirst <= res.Sort.AscLast) || res.Sort.DescFirst < res.Sort.AscLast {
 		t.Errorf("sorting by median: ascending %g..%g, descending starts at %g", res.Sort.AscFirst, res.Sort.AscLast, res.Sort.DescFirst)
 	}
+	// The ratio charts: 1 in the middle of the plot (the overview's), and
+	// every mark at a distance from 1 proportional to the logarithm of its
+	// ratio, faster on one side and slower on the other.
+	for name, a := range map[string]axisCheck{"overview ratio chart": res.Ratio, "every-step ratio chart": res.StepRatio} {
+		switch {
+		case !a.Found:
+			t.Errorf("%s: not found", name)
+		case a.Marks < 4 || !a.BothSides:
+			t.Errorf("%s: %d marks away from 1, both sides %v", name, a.Marks, a.BothSides)
+		case a.Spread > 1.06:
+			t.Errorf("%s: distance from 1 over log(ratio) varies by %.1f%%: not a log axis", name, 100*(a.Spread-1))
+		}
+	}
+	t.Logf("ratio axes: overview %+v, every step %+v; %d tooltips", res.Ratio, res.StepRatio, res.Tips)
+	if res.Ratio.OffCentre > 1.5 {
+		t.Errorf("overview ratio chart: 1 is %.1f px from the middle of the plot", res.Ratio.OffCentre)
+	}
+	// Tooltips on every chart, every one with words; legible labels;
+	// legends under the charts, never over the data.
+	if len(res.Untipped) > 0 || res.EmptyTitles > 0 || res.Tips < 100 {
+		t.Errorf("charts without tooltips %q, %d empty titles, %d tooltips in all", res.Untipped, res.EmptyTitles, res.Tips)
+	}
+	if len(res.SmallText) > 0 {
+		t.Errorf("chart text under 11 px: %q", res.SmallText)
+	}
+	if res.LegendsOverData > 0 {
+		t.Errorf("%d legends overlap their charts", res.LegendsOverData)
+	}
 
 	shotDir := os.Getenv("RUNNER_SCREENSHOT_DIR")
 	if shotDir == "" {
@@ -221,14 +309,16 @@ func TestChromium(t *testing.T) {
 	if err := os.WriteFile(reportPath, page, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(shotDir, "report.png")
-	chromium(t, bin, "--window-size=1280,1600", "--hide-scrollbars", "--screenshot="+shot, "file://"+reportPath)
-	info, err := os.Stat(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
+	for _, tab := range []string{"overview", "scenario-2", "all"} {
+		shot := filepath.Join(shotDir, "report-"+tab+".png")
+		chromium(t, bin, "--window-size=1280,1600", "--hide-scrollbars", "--screenshot="+shot, "file://"+reportPath+"#"+tab)
+		info, err := os.Stat(shot)
+		if err != nil {
+			t.Fatalf("no screenshot: %v", err)
+		}
+		if info.Size() < 10_000 {
+			t.Errorf("screenshot is only %d bytes", info.Size())
+		}
+		t.Logf("screenshot: %s (%d bytes)", shot, info.Size())
 	}
-	if info.Size() < 10_000 {
-		t.Errorf("screenshot is only %d bytes", info.Size())
-	}
-	t.Logf("screenshot: %s (%d bytes)", shot, info.Size())
 }

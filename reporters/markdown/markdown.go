@@ -1,7 +1,9 @@
 // Package markdown renders a results file as results.md, the document a
-// team commits and discusses: the run's context, the headline figures
-// against the baseline, file sizes, one table per scenario step, memory,
-// staircases, size sweeps, warnings and every cell that did not end ok.
+// team commits and discusses: the run's context (how busy the machine was,
+// a summary of the warnings), the datasets, the headline figures against
+// the baseline, file sizes, one table per scenario step, memory,
+// staircases, size sweeps, the warnings in detail and every cell that did
+// not end ok. Verdicts come from the view, as in every other report.
 package markdown
 
 import (
@@ -74,6 +76,7 @@ func (d *doc) all() {
 	}
 	d.summary()
 	d.environment()
+	d.datasets()
 	d.readers()
 	d.glance()
 	d.sizes()
@@ -112,15 +115,74 @@ func (d *doc) summary() {
 		d.printf("- Sharded: %s (see [Environment](#environment))\n", text(m))
 	}
 	if d.r.Baseline != "" {
-		d.printf("- Baseline: %s; ratios compare each median with the baseline's\n", code(d.r.Baseline))
+		d.printf("- Baseline: %s; ratios compare each variant with it\n", code(d.r.Baseline))
+	}
+	if aa := d.r.AASummary(); aa != "" {
+		d.printf("- %s\n", aa)
+	}
+	if m := d.r.MachineSummary(); m != "" {
+		d.printf("- Machine: %s\n", m)
+	}
+	for _, ds := range f.Datasets {
+		if src := ds.Source; src != nil {
+			d.printf("- Dataset %s imported from %s (%s, %s, SHA-256 %s): %d prims, %d values of %d properties",
+				code(ds.Name), code(src.Path), src.Format, units.Bytes(float64(src.Bytes)), code(src.SHA256[:min(16, len(src.SHA256))]),
+				src.Prims, src.Values, len(src.Properties))
+			if len(src.LeftOut) == 0 {
+				d.printf("; nothing left out\n")
+				continue
+			}
+			var out []string
+			for _, n := range src.LeftOut {
+				out = append(out, fmt.Sprintf("%s (%d)", text(n.What), n.Count))
+			}
+			d.printf("; left out: %s\n", strings.Join(out, "; "))
+		}
 	}
 	if n := len(d.r.Problems); n > 0 {
 		d.printf("- **%d cell(s) did not end ok**: see [Problems](#problems)\n", n)
 	}
-	if n := len(d.r.Warnings); n > 0 {
-		d.printf("- %d warning(s): see [Warnings](#warnings)\n", n)
+	if len(d.r.WarningGroups) > 0 {
+		d.printf("- Warnings (details in [Warnings](#warnings)):\n")
+		for _, g := range d.r.WarningGroups {
+			d.printf("  - %s\n", text(g.Summary))
+		}
 	}
 	d.printf("\n")
+}
+
+// datasets describes each dataset and its files.
+func (d *doc) datasets() {
+	var infos []*view.Dataset
+	for _, ds := range d.r.Datasets {
+		if ds.Info != nil {
+			infos = append(infos, ds)
+		}
+	}
+	if len(infos) == 0 {
+		return
+	}
+	d.printf("## Datasets\n\n")
+	t := mdtable.New("dataset", "prims>", "hierarchy", "schema", "payload", "seed>")
+	for _, ds := range infos {
+		i := ds.Info
+		payload := "no"
+		if i.Payload {
+			payload = "yes"
+		}
+		t.Row(code(i.Name), units.Count(int64(i.Prims)), view.Dash(i.Hierarchy), view.Dash(i.Schema), payload, fmt.Sprint(i.Seed))
+	}
+	d.table(t)
+	files := mdtable.New("dataset", "format", "file", "bytes>", "size>")
+	for _, ds := range infos {
+		if b := ds.Info.Base; b != nil {
+			files.Row(code(ds.Name), "base layer", code(b.Path), units.Count(b.Bytes), units.Bytes(float64(b.Bytes)))
+		}
+		for _, fl := range ds.Info.Files {
+			files.Row(code(ds.Name), code(fl.Format), code(fl.Path), units.Count(fl.Bytes), units.Bytes(float64(fl.Bytes)))
+		}
+	}
+	d.table(files)
 }
 
 func (d *doc) environment() {
@@ -220,8 +282,11 @@ func (d *doc) datasetHeading(level string, ds *view.Dataset) {
 }
 
 func (d *doc) variantHeader(v *view.Variant) string {
-	if v.Baseline {
+	switch {
+	case v.Baseline:
 		return v.Label + " (baseline)"
+	case v.Control:
+		return v.Label + " (A/A)"
 	}
 	return v.Label
 }
@@ -231,7 +296,7 @@ func (d *doc) glance() {
 		return
 	}
 	d.printf("## Results at a glance\n\n")
-	d.printf("Medians; lower is better. Each figure's ratio is against the baseline; a winner needs at least two cells that ended ok.\n\n")
+	d.printf("Medians over runs, each with its coefficient of variation (cv); lower is better. %s\n\n", view.VerdictRule)
 	for _, ds := range d.r.Datasets {
 		if len(ds.Glance) == 0 {
 			continue
@@ -248,7 +313,7 @@ func (d *doc) glance() {
 			for _, v := range m.Values {
 				row = append(row, v.TextWithRatio(m.Kind))
 			}
-			row = append(row, view.Dash(m.Winner))
+			row = append(row, m.Winner.Text())
 			t.Row(row...)
 		}
 		d.table(t)
@@ -264,11 +329,15 @@ func (d *doc) glance() {
 			if m.Scenario == "" {
 				continue
 			}
+			floor := ""
+			if m.Floor > 1 {
+				floor = "; A/A noise floor " + view.FactorNumber(m.Floor) + "x"
+			}
 			if m.Figure != "" {
-				d.printf("- %s: %s of scenario %s, step %s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step))
+				d.printf("- %s: %s of scenario %s, step %s%s\n", text(m.Name), m.Figure, code(m.Scenario), code(m.Step), floor)
 				continue
 			}
-			d.printf("- %s: scenario %s, step %s\n", text(m.Name), code(m.Scenario), code(m.Step))
+			d.printf("- %s: scenario %s, step %s%s\n", text(m.Name), code(m.Scenario), code(m.Step), floor)
 		}
 		d.printf("\n")
 	}
@@ -343,11 +412,18 @@ func (d *doc) step(st *view.StepTable) {
 	if st.Values > 0 {
 		about = append(about, st.ValuesRead())
 	}
-	if st.Winner != "" {
-		about = append(about, "winner "+code(st.Winner))
+	switch w := st.Winner.Text(); w {
+	case "~":
+		about = append(about, "no clear winner (~)")
+	case "–":
+	default:
+		about = append(about, "winner "+code(w))
+	}
+	if ft := st.FloorText(); ft != "" {
+		about = append(about, ft)
 	}
 	d.printf("%s.\n\n", strings.Join(about, "; "))
-	t := mdtable.New("format", "median>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
+	t := mdtable.New("format", "median>", "cv>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
 		"peak RSS>", "RSS delta>", "bytes read>", "vs baseline>", "winner")
 	for _, row := range st.Rows {
 		label := d.variantHeader(row.Variant)
@@ -361,12 +437,13 @@ func (d *doc) step(st *view.StepTable) {
 		}
 		s := row.Step.Stats
 		m := row.Step.Memory
+		v := row.Value()
 		median := units.Duration(s.MedianNS)
 		if row.Cell.Status == results.StatusMismatch {
 			median += " (MISMATCH)"
 		}
-		t.Row(label, median,
-			units.Duration(s.MeanNS)+" ± "+units.Duration(s.StddevNS),
+		t.Row(label, median, view.Dash(strings.TrimPrefix(view.Noise(v.CV, v.Runs), "cv ")),
+			view.MeanSpread(s.MeanNS, s.StddevNS, v.Runs),
 			units.Duration(s.MinNS), units.Duration(s.MaxNS), units.Duration(s.P95NS),
 			units.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
@@ -387,11 +464,17 @@ func (d *doc) seqRandom() {
 			continue
 		}
 		d.datasetHeading("###", ds)
-		d.printf("Sequential: scenario %s, step %s. Random: scenario %s, step %s.\n\n",
-			code(sr.Sequential.Scenario), code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
+		d.printf("Sequential: scenario %s, step %s. Random: scenario %s, step %s.", code(sr.Sequential.Scenario),
+			code(sr.Sequential.Step), code(sr.Random.Scenario), code(sr.Random.Step))
+		if sr.Same != "" {
+			d.printf(" Both read %s; only the order differs.\n\n", text(sr.Same))
+		} else {
+			d.printf(" **Not like with like**: no traversal did the random one's work in order, so this one stands in; they differ in %s.\n\n",
+				text(strings.Join(sr.Differences, "; ")))
+		}
 		t := mdtable.New("format", "sequential>", "random>", "random vs sequential>")
 		for _, row := range sr.Rows {
-			t.Row(d.variantHeader(row.Variant), row.Sequential.Text(view.Time), row.Random.Text(view.Time), view.Dash(row.Ratio))
+			t.Row(d.variantHeader(row.Variant), row.Sequential.TextWithNoise(view.Time), row.Random.TextWithNoise(view.Time), view.Dash(row.Ratio))
 		}
 		d.table(t)
 		if a, b := d.r.MachineOf(ds.Name, sr.Sequential.Scenario), d.r.MachineOf(ds.Name, sr.Random.Scenario); a != "" && b != "" && a != b {
@@ -405,7 +488,7 @@ func (d *doc) memory() {
 		return
 	}
 	d.printf("## Memory\n\n")
-	d.printf("Resident set size of the whole process (medians over runs).\n\n")
+	d.printf("Resident set size of the whole process: medians over runs, each with its spread ((max - min) / median).\n\n")
 	for _, ds := range d.r.Datasets {
 		m := ds.Memory
 		if m == nil || len(m.Rows) == 0 {
@@ -423,8 +506,8 @@ func (d *doc) memory() {
 		d.printf("\n")
 		t := mdtable.New("format", "after open>", "after one get>", "after traversal>", "peak during traversal>")
 		for _, row := range m.Rows {
-			t.Row(d.variantHeader(row.Variant), row.AfterOpen.Text(view.Size), row.AfterGet.Text(view.Size),
-				row.AfterTraverse.Text(view.Size), row.PeakTraversal.Text(view.Size))
+			t.Row(d.variantHeader(row.Variant), row.AfterOpen.TextWithNoise(view.Size), row.AfterGet.TextWithNoise(view.Size),
+				row.AfterTraverse.TextWithNoise(view.Size), row.PeakTraversal.TextWithNoise(view.Size))
 		}
 		d.table(t)
 		var groups []view.GroupRef
@@ -488,7 +571,7 @@ func (d *doc) sweeps() {
 			for i, ds := range sw.Datasets {
 				row := []string{st.Scenario, st.Step, units.Count(int64(ds.Prims()))}
 				for _, v := range st.Values[i] {
-					row = append(row, v.Text(view.Time))
+					row = append(row, v.TextWithNoise(view.Time))
 				}
 				t.Row(row...)
 				groups = append(groups, view.GroupRef{Dataset: ds.Name, Scenario: st.Scenario})
@@ -500,20 +583,28 @@ func (d *doc) sweeps() {
 }
 
 func (d *doc) warnings() {
-	if len(d.r.Warnings) == 0 {
+	if len(d.r.WarningGroups) == 0 {
 		return
 	}
 	d.printf("## Warnings\n\n")
+	d.printf("Each kind of warning once, with every place it was raised.\n\n")
 	for _, g := range d.r.WarningGroups {
-		if len(g.Where) == 1 {
-			d.printf("- %s: %s\n", code(g.Where[0]), text(g.Text))
+		if g.RunWide() {
+			d.printf("- **%s** (the whole run)\n", text(g.Summary))
 			continue
 		}
 		var where []string
-		for _, w := range g.Where {
-			where = append(where, code(w))
+		for _, it := range g.Items {
+			w := code(it.Where)
+			if it.Where == "run" {
+				w = "the run"
+			}
+			if it.Detail != "" {
+				w += " " + text(it.Detail)
+			}
+			where = append(where, w)
 		}
-		d.printf("- %s (%d times): %s\n", text(g.Text), len(g.Where), strings.Join(where, ", "))
+		d.printf("- **%s**: %s\n", text(g.Summary), strings.Join(where, ", "))
 	}
 	d.printf("\n")
 }

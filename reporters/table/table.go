@@ -1,7 +1,9 @@
 // Package table renders the compact summary printed after a run: one row
 // per dataset, scenario and step, one column per format variant holding
-// the median, and the winner. Colour (winner green, failures red,
-// mismatches yellow) is for terminals only.
+// the median with its coefficient of variation, and the winner ("~" when
+// no variant is clearly faster than every other, by the view's verdicts).
+// Colour (winner green, failures red, mismatches yellow) is for terminals
+// only.
 package table
 
 import (
@@ -47,8 +49,11 @@ func Render(w io.Writer, f *results.File, o Options) error {
 	header := []string{"dataset", "scenario", "step"}
 	for _, v := range r.Variants {
 		h := v.Label
-		if v.Baseline {
+		switch {
+		case v.Baseline:
 			h += " (base)"
+		case v.Control:
+			h += " (A/A)"
 		}
 		header = append(header, h)
 	}
@@ -70,13 +75,20 @@ func Render(w io.Writer, f *results.File, o Options) error {
 			}
 			for _, s := range d.Sizes {
 				txt := units.Bytes(float64(s.Bytes))
+				if s.Variant.Baseline {
+					for _, v := range r.Variants {
+						if v.Control {
+							sizes[v.Index] = txt // the baseline's own file
+						}
+					}
+				}
 				if s.Winner {
 					txt = paint(green, txt)
 				}
 				sizes[s.Variant.Index] = txt
 			}
 			row = append(row, sizes...)
-			row = append(row, d.SizeWinner)
+			row = append(row, d.SizeWinner.Text())
 			if err := tbl.Append(row); err != nil {
 				return fmt.Errorf("table: %w", err)
 			}
@@ -91,7 +103,7 @@ func Render(w io.Writer, f *results.File, o Options) error {
 				}
 				for _, sr := range st.Rows {
 					v := sr.Value()
-					txt := v.Text(view.Time)
+					txt := v.TextWithNoise(view.Time)
 					switch {
 					case v.Status == results.StatusMismatch:
 						txt = paint(yellow, txt)
@@ -103,7 +115,7 @@ func Render(w io.Writer, f *results.File, o Options) error {
 					vals[sr.Variant.Index] = txt
 				}
 				row = append(row, vals...)
-				row = append(row, st.Winner)
+				row = append(row, st.Winner.Text())
 				if err := tbl.Append(row); err != nil {
 					return fmt.Errorf("table: %w", err)
 				}
@@ -134,11 +146,8 @@ func Render(w io.Writer, f *results.File, o Options) error {
 	if len(counts) > 0 {
 		line += ": " + strings.Join(counts, ", ")
 	}
-	if n := len(r.Warnings); n > 0 {
-		line += fmt.Sprintf("; %d warning(s)", n)
-	}
 	if r.Baseline != "" {
-		line += "; medians, baseline " + r.Baseline
+		line += "; medians (cv), baseline " + r.Baseline + "; ~ no clear winner"
 	}
 	if in := f.Interrupted; in != nil {
 		line = paint(red, fmt.Sprintf("interrupted: %d of %d cells run", in.Ran, in.Of)) + "; " + line
@@ -155,6 +164,21 @@ func Render(w io.Writer, f *results.File, o Options) error {
 			note = paint(red, fmt.Sprintf("%d shard(s) missing", len(m.Missing))) + "; " + note
 		}
 		if _, err := fmt.Fprintln(w, note); err != nil {
+			return err
+		}
+	}
+	notes := []string{r.AASummary(), r.MachineSummary()}
+	if notes[1] != "" {
+		notes[1] = "machine: " + notes[1]
+	}
+	for _, g := range r.WarningGroups {
+		notes = append(notes, "warning: "+g.Summary)
+	}
+	for _, n := range notes {
+		if n == "" {
+			continue
+		}
+		if _, err := fmt.Fprintln(w, "  "+strings.Join(strings.Fields(n), " ")); err != nil {
 			return err
 		}
 	}

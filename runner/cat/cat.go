@@ -1,7 +1,10 @@
 // Package cat prints any file the runner can read (usdc, usda, parquet) the
-// way usdcat does: as USDA-like text, or as one JSON object per property
-// value for scripts. It is the logic behind `runner cat`; the formats
-// themselves say which files are theirs (formats.Detect).
+// way usdcat does: as USDA-like text, or as JSON lines for scripts. A USD
+// layer prints whole, everything Sdf holds (sdf.Layer: metadata,
+// composition arcs, every value type, time samples, connections,
+// relationships, variants); a Parquet file prints its scene. It is the
+// logic behind `runner cat`; the formats themselves say which files are
+// theirs (formats.Detect).
 package cat
 
 import (
@@ -10,33 +13,81 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/scenebench/runner/formats"
 	_ "github.com/scenebench/runner/formats/all" // every format the runner ships
+	"github.com/scenebench/runner/formats/sdf"
 	"github.com/scenebench/runner/formats/usda"
 )
 
+// File is an opened file: a whole layer (usda, usdc) or a scene
+// (parquet).
+type File struct {
+	// Format is the format's name ("usdc").
+	Format string
+	// Layer is the layer of a USD file, nil otherwise.
+	Layer *sdf.Layer
+	// Scene is the scene of any other file, nil for a USD file.
+	Scene formats.Reader
+
+	release func() error
+}
+
 // Open recognises the format of the file at path (formats.Detect: by its
-// first bytes, else its extension) and opens it with the format's default
-// options. It returns the format's name with the reader.
-func Open(path string) (formats.Reader, string, error) {
+// first bytes, else its extension) and reads it: a USD layer whole, any
+// other file as a scene opened with the format's default options.
+func Open(path string) (*File, error) {
 	f, err := formats.Detect(path)
 	if errors.Is(err, formats.ErrUnknownFormat) {
-		return nil, "", fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
+		return nil, fmt.Errorf("%s: unknown file format (not usdc, usda or parquet by its contents or extension)", path)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, err
+	}
+	if lo, ok := f.(sdf.LayerOpener); ok {
+		l, release, err := lo.OpenLayer(path)
+		if err != nil {
+			return nil, err
+		}
+		return &File{Format: f.Name(), Layer: l, release: release}, nil
 	}
 	opts, err := formats.Normalize(f, nil)
 	if err != nil {
-		return nil, f.Name(), err
+		return nil, err
 	}
 	r, err := f.Open(path, opts)
 	if err != nil {
-		return nil, f.Name(), err
+		return nil, err
 	}
-	return r, f.Name(), nil
+	return &File{Format: f.Name(), Scene: r}, nil
+}
+
+// Text prints the file as USDA text.
+func (f *File) Text(w io.Writer) error {
+	if f.Layer != nil {
+		return f.Layer.Text(w)
+	}
+	return Text(w, f.Scene)
+}
+
+// JSON prints the file as JSON lines: a layer's specs (sdf.Layer.JSON), a
+// scene's values (JSON).
+func (f *File) JSON(w io.Writer) error {
+	if f.Layer != nil {
+		return f.Layer.JSON(w)
+	}
+	return JSON(w, f.Scene)
+}
+
+// Close releases the file.
+func (f *File) Close() error {
+	if f.Scene != nil {
+		return f.Scene.Close()
+	}
+	if f.release != nil {
+		return f.release()
+	}
+	return nil
 }
 
 // sceneInfoReader is implemented by readers that recover the scene
@@ -45,9 +96,10 @@ type sceneInfoReader interface {
 	SceneInfo() (formats.SceneInfo, bool)
 }
 
-// Text prints every prim and property value of r as a USDA layer, like
-// usdcat: prims in layer order as "over" specs, properties in OpenUSD's
-// order, the scene description (when the file records one) as layer data.
+// Text prints every prim and property value of a scene as a USDA layer,
+// like usdcat: prims in layer order as "over" specs, properties in
+// OpenUSD's order, the scene description (when the file records one) as
+// layer data. A prim without a value for a property has no attribute.
 func Text(w io.Writer, r formats.Reader) error {
 	prims, err := r.Prims()
 	if err != nil {
@@ -55,12 +107,14 @@ func Text(w io.Writer, r formats.Reader) error {
 	}
 	props := r.Properties()
 	info := formats.SceneInfo{Prims: len(prims), Properties: props}
+	recorded := false
 	if ir, ok := r.(sceneInfoReader); ok {
 		if i, ok := ir.SceneInfo(); ok {
 			info.Schema, info.Hierarchy, info.Seed = i.Schema, i.Hierarchy, i.Seed
+			recorded = true
 		}
 	}
-	enc, err := usda.NewEncoder(w, usda.EncoderOptions{}, info)
+	enc, err := usda.NewEncoder(w, usda.EncoderOptions{OmitSceneInfo: !recorded}, info)
 	if err != nil {
 		return err
 	}
@@ -69,8 +123,9 @@ func Text(w io.Writer, r formats.Reader) error {
 	for _, p := range prims {
 		for i, prop := range props {
 			err := r.Get(p, prop.Name, &vals[i])
-			present[i] = err == nil
-			if err != nil && !errors.Is(err, formats.ErrNotFound) {
+			// One name of several types: the prim's value is one of them.
+			present[i] = err == nil && vals[i].Type == prop.Type
+			if err != nil && !errors.Is(err, formats.ErrNotFound) && !errors.Is(err, formats.ErrNoValue) {
 				return err
 			}
 		}
@@ -81,22 +136,30 @@ func Text(w io.Writer, r formats.Reader) error {
 	return enc.Close()
 }
 
-// JSON prints one JSON object per line for every property value of r, in
-// layer order: {"path": ..., "property": ..., "type": ..., "value": ...}.
-// Floats print in shortest round-trip form; NaN and infinities, which JSON
-// lacks, print as the strings "nan", "inf" and "-inf".
+// JSON prints one JSON object per line for every property value of a
+// scene, in layer order: {"path": ..., "property": ..., "type": ...,
+// "value": ...}. Floats print in shortest round-trip form; NaN and
+// infinities, which JSON lacks, print as the strings "nan", "inf" and
+// "-inf". A prim without a value for a property has no line.
 func JSON(w io.Writer, r formats.Reader) error {
 	prims, err := r.Prims()
 	if err != nil {
 		return err
 	}
-	props := r.Properties()
+	var names []string // one name of several types is read once
+	seen := map[string]bool{}
+	for _, p := range r.Properties() {
+		if !seen[p.Name] {
+			seen[p.Name] = true
+			names = append(names, p.Name)
+		}
+	}
 	var v formats.Value
 	buf := make([]byte, 0, 64<<10)
 	for _, p := range prims {
-		for _, prop := range props {
-			if err := r.Get(p, prop.Name, &v); err != nil {
-				if errors.Is(err, formats.ErrNotFound) {
+		for _, name := range names {
+			if err := r.Get(p, name, &v); err != nil {
+				if errors.Is(err, formats.ErrNotFound) || errors.Is(err, formats.ErrNoValue) {
 					continue
 				}
 				return err
@@ -104,7 +167,7 @@ func JSON(w io.Writer, r formats.Reader) error {
 			buf = append(buf, `{"path":`...)
 			buf = appendJSONString(buf, p)
 			buf = append(buf, `,"property":`...)
-			buf = appendJSONString(buf, prop.Name)
+			buf = appendJSONString(buf, name)
 			buf = append(buf, `,"type":"`...)
 			buf = append(buf, v.Type.String()...)
 			buf = append(buf, `","value":`...)
@@ -131,7 +194,7 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 	case math.IsInf(x, -1):
 		return append(b, `"-inf"`...)
 	}
-	return strconv.AppendFloat(b, x, 'g', -1, bits)
+	return strconv.AppendFloat(b, x, 'g', -1, max(bits, 32)) // a half is an exact float
 }
 
 // jsonNotation writes values as JSON: numbers in shortest round-trip form,
@@ -139,6 +202,7 @@ func appendJSONFloat(b []byte, x float64, bits int) []byte {
 var jsonNotation = &formats.Notation{
 	Float:   appendJSONFloat,
 	String:  appendJSONString,
+	Asset:   appendJSONString,
 	Bool:    [2]string{"false", "true"},
 	Tuple:   [2]byte{'[', ']'},
 	Array:   [2]byte{'[', ']'},
@@ -151,39 +215,4 @@ func appendJSONValue(b []byte, v *formats.Value) []byte {
 }
 
 // appendJSONString quotes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, `\n`...)
-			case c == '\r':
-				b = append(b, `\r`...)
-			case c == '\t':
-				b = append(b, `\t`...)
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else if r == '\u2028' || r == '\u2029' {
-			b = append(b, `\u202`...)
-			b = append(b, hex[r&15])
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}
+func appendJSONString(b []byte, s string) []byte { return sdf.AppendJSONString(b, s) }

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/formats/formatstest"
+	"github.com/scenebench/runner/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -39,26 +41,26 @@ func TestOpenUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := path + ": unknown file format (not usdc, usda or parquet by its contents or extension)"
-	if _, _, err := Open(path); err == nil || err.Error() != want {
+	if _, err := Open(path); err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
 	}
-	if _, _, err := Open(filepath.Join(t.TempDir(), "missing.usda")); err == nil || strings.Contains(err.Error(), "unknown file format") {
+	if _, err := Open(filepath.Join(t.TempDir(), "missing.usda")); err == nil || strings.Contains(err.Error(), "unknown file format") {
 		t.Errorf("missing file: err = %v", err)
 	}
 }
 
 func TestOpenText(t *testing.T) {
 	path := writeScene(t, "scene.dat") // detected by content, not name
-	r, name, err := Open(path)
+	f, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	if name != "usda" {
-		t.Errorf("format = %q", name)
+	defer f.Close()
+	if f.Format != "usda" {
+		t.Errorf("format = %q", f.Format)
 	}
 	var out bytes.Buffer
-	if err := Text(&out, r); err != nil {
+	if err := f.Text(&out); err != nil {
 		t.Fatal(err)
 	}
 	// cat of a usda layer we wrote is the layer itself.
@@ -72,30 +74,37 @@ func TestOpenText(t *testing.T) {
 	golden(t, "scene.usda.txt", out.Bytes())
 }
 
+// TestJSON: a layer prints a line per spec: its metadata, each prim, and
+// each attribute with path, property, type and value.
 func TestJSON(t *testing.T) {
-	r, _, err := Open(writeScene(t, "scene.usda"))
+	f, err := Open(writeScene(t, "scene.usda"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer f.Close()
 	var out bytes.Buffer
-	if err := JSON(&out, r); err != nil {
+	if err := f.JSON(&out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if want := 6 * len(r.Properties()); len(lines) != want {
-		t.Fatalf("%d lines, want %d", len(lines), want)
-	}
+	attrs := 0
 	for _, l := range lines {
 		var obj map[string]any
 		if err := json.Unmarshal([]byte(l), &obj); err != nil {
 			t.Fatalf("line %q is not JSON: %v", l, err)
 		}
+		if _, ok := obj["property"]; !ok {
+			continue
+		}
+		attrs++
 		for _, k := range []string{"path", "property", "type", "value"} {
 			if _, ok := obj[k]; !ok {
 				t.Fatalf("line %q lacks %q", l, k)
 			}
 		}
+	}
+	if want := 6 * len(formatstest.AllTypesProperties()); attrs != want {
+		t.Fatalf("%d attribute lines, want %d", attrs, want)
 	}
 	golden(t, "scene.jsonl", out.Bytes())
 }
@@ -144,22 +153,23 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // TestOpenUSDLayer prints a layer OpenUSD wrote (typed prims, metadata,
-// role types, attributes without values): every value it holds appears once.
+// role types, attributes without values): every spec appears once, and the
+// text reads back to the same content.
 func TestOpenUSDLayer(t *testing.T) {
 	path := filepath.Join("..", "..", "formats", "usda", "testdata", "openusd_stage.usda")
-	r, name, err := Open(path)
+	f, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	if name != "usda" {
-		t.Fatalf("format = %q", name)
+	defer f.Close()
+	if f.Format != "usda" {
+		t.Fatalf("format = %q", f.Format)
 	}
 	var text, js bytes.Buffer
-	if err := Text(&text, r); err != nil {
+	if err := f.Text(&text); err != nil {
 		t.Fatal(err)
 	}
-	if err := JSON(&js, r); err != nil {
+	if err := f.JSON(&js); err != nil {
 		t.Fatal(err)
 	}
 	// The text reads back to the same values.
@@ -167,22 +177,94 @@ func TestOpenUSDLayer(t *testing.T) {
 	if err := os.WriteFile(again, text.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r2, _, err := Open(again)
+	f2, err := Open(again)
 	if err != nil {
 		t.Fatalf("reading the printed text: %v", err)
 	}
-	defer r2.Close()
+	defer f2.Close()
 	var js2 bytes.Buffer
-	if err := JSON(&js2, r2); err != nil {
+	if err := f2.JSON(&js2); err != nil {
 		t.Fatal(err)
 	}
-	if js.String() != js2.String() || strings.Count(js.String(), "\n") != 90 {
+	if js.String() != js2.String() || strings.Count(js.String(), "\n") != 104 {
 		t.Errorf("values differ after printing as text (%d and %d lines)", strings.Count(js.String(), "\n"), strings.Count(js2.String(), "\n"))
 	}
-	if !strings.Contains(text.String(), "float3[] primvars:pts = [(0, 1, 2)]") {
+	if !strings.Contains(text.String(), "custom point3f[] primvars:pts = [(0, 1, 2)]") {
 		t.Errorf("role-typed attribute missing from:\n%s", text.String())
 	}
-	if strings.Contains(js.String(), `"unset"`) {
-		t.Error("an attribute without a value was printed")
+	if !strings.Contains(js.String(), `"property":"unset","type":"double","value":null,"custom":true`) {
+		t.Error("an attribute without a value is missing")
+	}
+}
+
+// writeIn writes the every-type scene of writeScene in format name.
+func writeIn(t *testing.T, name, file string) string {
+	t.Helper()
+	f, ok := formats.Lookup(name)
+	if !ok {
+		t.Fatalf("%s is not registered", name)
+	}
+	opts, err := formats.Normalize(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), file)
+	formatstest.AllTypes(6, true).Write(t, f, path, opts, 4)
+	return path
+}
+
+func catText(t *testing.T, path string) string {
+	t.Helper()
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	if err := f.Text(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// TestSceneDescription: cat prints the scene description a file records,
+// with its real schema, hierarchy and seed, and none for a file that
+// records none (a usdc file: OpenUSD prints none for it either). The same
+// scene prints the same in every format, but for that block.
+func TestSceneDescription(t *testing.T) {
+	usda := catText(t, writeIn(t, "usda", "scene.usda"))
+	parquet := catText(t, writeIn(t, "parquet", "scene.parquet"))
+	usdc := catText(t, writeIn(t, "usdc", "scene.usdc"))
+	for name, text := range map[string]string{"usda": usda, "parquet": parquet} {
+		for _, want := range []string{`string hierarchy = "deep"`, `string schema = "custom"`, "uint64 seed = 7", "int64 prims = 6"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the scene description lacks %q:\n%s", name, want, text[:min(len(text), 800)])
+			}
+		}
+	}
+	if parquet != usda {
+		t.Error("the same scene prints differently from parquet and from usda")
+	}
+	if strings.Contains(usdc, "customLayerData") {
+		t.Errorf("usdc records no scene description, but cat printed one:\n%s", usdc[:min(len(usdc), 600)])
+	}
+	block := regexp.MustCompile(`(?s)\(\n    customLayerData = .*?\n\)\n`)
+	if got := block.ReplaceAllString(usda, ""); got != usdc {
+		t.Error("usdc and usda print different prims or values")
+	}
+}
+
+// TestUSDCAsOpenUSDPrintsIt: for a usdc file we wrote, cat prints what
+// OpenUSD's Sdf.Layer.ExportToString does, byte for byte.
+func TestUSDCAsOpenUSDPrintsIt(t *testing.T) {
+	python := testenv.Python(t, "pxr")
+	path := writeIn(t, "usdc", "scene.usdc")
+	script := filepath.Join(t.TempDir(), "export.py")
+	if err := os.WriteFile(script, []byte("import sys\nfrom pxr import Sdf\nsys.stdout.write(Sdf.Layer.FindOrOpen(sys.argv[1]).ExportToString())\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := string(testenv.RunPython(t, python, script, path))
+	if got := catText(t, path); got != want {
+		t.Errorf("cat differs from OpenUSD's export:\n--- cat\n%s\n--- OpenUSD\n%s", got, want)
 	}
 }

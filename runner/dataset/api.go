@@ -111,8 +111,12 @@ func NewLayout(cfg Config) (*Layout, error) {
 		return nil, joinErrors(errs)
 	}
 	l := &Layout{prims: s.cfg.Prims, paths: s.paths}
+	seen := map[string]bool{}
 	for _, p := range s.info.Properties {
-		l.props = append(l.props, p.Name)
+		if !seen[p.Name] { // a name of several types is one property to read
+			seen[p.Name] = true
+			l.props = append(l.props, p.Name)
+		}
 	}
 	return l, nil
 }

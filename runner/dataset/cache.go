@@ -77,6 +77,14 @@ type keyMaterial struct {
 	FormatKey        string        `json:"format_key"`
 	// Base marks a base layer: the hierarchy without properties.
 	Base bool `json:"base,omitempty"`
+	// Source identifies an imported dataset: its source file's contents
+	// and the import rules (the generator fields above are then empty).
+	Source *keySource `json:"source,omitempty"`
+}
+
+type keySource struct {
+	SHA256        string `json:"sha256"`
+	ImportVersion int    `json:"import_version"`
 }
 
 type keyProperty struct {
@@ -101,6 +109,17 @@ type manifest struct {
 }
 
 func (s *scene) keyMaterial(f formats.Format, opts formats.Options) keyMaterial {
+	if s.imp != nil {
+		return keyMaterial{
+			GeneratorVersion: GeneratorVersion,
+			Prims:            s.cfg.Prims,
+			Hierarchy:        HierarchySource,
+			Format:           f.Name(),
+			FormatKey:        formats.FileKey(f, opts),
+			Base:             s.base,
+			Source:           &keySource{SHA256: s.imp.SHA256, ImportVersion: ImportVersion},
+		}
+	}
 	km := keyMaterial{
 		GeneratorVersion: GeneratorVersion,
 		Prims:            s.cfg.Prims,

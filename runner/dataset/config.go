@@ -52,6 +52,11 @@ type Config struct {
 	// preset's (or, with Schema "none", making up the whole scene). Their
 	// names must be unique, not clash with the preset's, and not be "path".
 	Properties []PropertyConfig `json:"properties,omitempty"`
+	// Source, when set, is the absolute path of a USD layer (usda, usdc or
+	// .usd) whose scene is the dataset (see source.go): the generator
+	// settings above do not apply, and Prims, Hierarchy ("source") and
+	// Schema ("source") describe the import.
+	Source string `json:"source,omitempty"`
 }
 
 // PropertyConfig declares one custom property.

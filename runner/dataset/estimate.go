@@ -30,6 +30,13 @@ func RawSize(cfg Config) (formats.RawSize, error) {
 }
 
 func (s *scene) rawSize() formats.RawSize {
+	if s.imp != nil {
+		r := s.imp.rawSize()
+		if s.base {
+			r.ValueSize = 0
+		}
+		return r
+	}
 	r := formats.RawSize{Prims: int64(s.cfg.Prims)}
 	for i, p := range s.info.Properties {
 		r.ValueSize += valueSize(p, s.gens[i])

@@ -50,6 +50,9 @@ func (f *batchFiller) fill(b *formats.Batch, start, n, slot int) {
 // current one (two batches alternate, so memory stays bounded); the values
 // are the same either way.
 func (s *scene) generate(batchSize int, fn func(*formats.Batch) error) error {
+	if s.imp != nil {
+		return s.generateImported(batchSize, fn)
+	}
 	if batchSize < 1 {
 		batchSize = DefaultBatchSize
 	}

@@ -21,6 +21,9 @@ const (
 	HierarchyFlat     = "flat"
 	HierarchyDeep     = "deep"
 	HierarchyBalanced = "balanced"
+	// HierarchySource is the hierarchy of an imported dataset: the
+	// source layer's own.
+	HierarchySource = "source"
 )
 
 // building20 reproduces the original benchmark's 20 properties and their
@@ -88,11 +91,15 @@ type scene struct {
 	info  formats.SceneInfo
 	gens  []Generator // per property, in info.Properties order
 	paths pathFunc
-	base  bool // the hierarchy alone (baseScene)
+	base  bool      // the hierarchy alone (baseScene)
+	imp   *Imported // the source layer's scene, for an imported dataset
 }
 
 // resolve validates cfg and builds its scene, collecting every problem.
 func resolve(cfg Config) (*scene, []error) {
+	if cfg.Source != "" {
+		return sourceScene(cfg)
+	}
 	var errs []error
 	add := func(prop, field, format string, args ...any) {
 		errs = append(errs, &ConfigError{Dataset: cfg.Name, Property: prop, Field: field, Err: fmt.Errorf(format, args...)})
@@ -193,8 +200,11 @@ func resolve(cfg Config) (*scene, []error) {
 		}
 		seen[pc.Name] = true
 		typ, known := formats.ParseType(pc.Type)
-		if !known {
-			perr("type", "unknown type %q; choose one of %s", pc.Type, strings.Join(formats.TypeNames(), ", "))
+		if known && typ > lastGenerated {
+			perr("type", "type %s is imported from layers but not generated; choose one of %s", pc.Type, strings.Join(GeneratedTypes(), ", "))
+			known = false
+		} else if !known {
+			perr("type", "unknown type %q; choose one of %s", pc.Type, strings.Join(GeneratedTypes(), ", "))
 		}
 		if known {
 			if typ.IsArray() && pc.Length < 1 {
@@ -262,11 +272,22 @@ var applicable = map[string][]formats.Type{
 
 func formatsAllTypes() []formats.Type {
 	var ts []formats.Type
-	for _, n := range formats.TypeNames() {
+	for _, n := range GeneratedTypes() {
 		t, _ := formats.ParseType(n)
 		ts = append(ts, t)
 	}
 	return ts
+}
+
+// lastGenerated is the last type properties can be generated in: the
+// types after it come only from imported layers.
+const lastGenerated = formats.Float3Array
+
+// GeneratedTypes lists the type names a custom property may have (the
+// scene model's first 13 types; the others come only from imported
+// layers).
+func GeneratedTypes() []string {
+	return formats.TypeNames()[:lastGenerated]
 }
 
 // generatorsFor lists the generators that apply to t, for error messages.

@@ -59,14 +59,14 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 		step.Ops = runs[med].Steps[i].Ops
 		step.Probes = runs[med].Steps[i].Probes
 		step.Memory = results.Memory{
-			RSSAfterBytes: stats.Summary(rssAfter),
-			RSSDeltaBytes: stats.Summary(rssDelta),
-			PeakRSSBytes:  stats.Summary(peak),
-			ReadBytes:     stats.Summary(rchar),
-			DiskReadBytes: stats.Summary(readBytes),
-			MajorFaults:   stats.Summary(majFaults),
-			MinorFaults:   stats.Summary(minFaults),
-			GoHeapBytes:   stats.Summary(goHeap),
+			RSSAfterBytes: perRun(rssAfter),
+			RSSDeltaBytes: perRun(rssDelta),
+			PeakRSSBytes:  perRun(peak),
+			ReadBytes:     perRun(rchar),
+			DiskReadBytes: perRun(readBytes),
+			MajorFaults:   perRun(majFaults),
+			MinorFaults:   perRun(minFaults),
+			GoHeapBytes:   perRun(goHeap),
 		}
 		rc.Steps = append(rc.Steps, step)
 	}
@@ -141,4 +141,11 @@ func firstValue(steps []plan.Step, runs []runResult) (results.Step, bool) {
 		Params: map[string]any{"open": steps[open].Name, "read": steps[read].Name}, SamplesNS: samples, Ops: 1}
 	st.Stats, st.Warnings = stats.Summarize(samples)
 	return st, true
+}
+
+// perRun summarises a step's memory or I/O figure and keeps each run's.
+func perRun(xs []float64) results.Summary {
+	s := stats.Summary(xs)
+	s.Runs = xs
+	return s
 }

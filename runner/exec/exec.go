@@ -371,7 +371,8 @@ func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 			di = len(out)
 			dsIndex[cfg.Name] = di
 			out = append(out, results.Dataset{Name: cfg.Name, Prims: cfg.Prims, Hierarchy: cfg.Hierarchy,
-				Seed: cfg.Seed, Schema: cfg.Schema, Payload: cfg.Payload, Files: []results.DataFile{}})
+				Seed: cfg.Seed, Schema: cfg.Schema, Payload: cfg.Payload, Files: []results.DataFile{},
+				Source: sourceImport(cfg)})
 		}
 		if fr := e.files[fileKey{cfg.Name, need.Label()}]; fr.err == nil {
 			df := results.DataFile{Format: need.Label(), Path: fr.file.Path, Bytes: fr.file.Bytes}
@@ -383,4 +384,25 @@ func (e *executor) ensureData(ctx context.Context) ([]results.Dataset, error) {
 		}
 	}
 	return out, ctx.Err()
+}
+
+// sourceImport describes an imported dataset's import for the results, nil
+// for a generated dataset.
+func sourceImport(cfg dataset.Config) *results.SourceImport {
+	if cfg.Source == "" {
+		return nil
+	}
+	im, err := dataset.Import(cfg)
+	if err != nil {
+		return nil // the data build reports it
+	}
+	si := &results.SourceImport{Path: im.Path, Format: im.Format, Bytes: im.Bytes, SHA256: im.SHA256,
+		Prims: im.Prims, Values: im.Values, Properties: []results.SourceProperty{}, LeftOut: []results.SourceNote{}}
+	for _, p := range im.Properties {
+		si.Properties = append(si.Properties, results.SourceProperty{Name: p.Name, Type: p.Type, Prims: p.Prims})
+	}
+	for _, n := range im.LeftOut {
+		si.LeftOut = append(si.LeftOut, results.SourceNote{Count: n.Count, What: n.What})
+	}
+	return si
 }

@@ -143,12 +143,15 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 	n := max(req.Params.Int("times"), 1)
 	batch := req.Params.Int("batch")
 	vals := make([]formats.Value, len(props))
+	has := make([]bool, len(props)) // the prim has a value (sparse scenes may not)
 	var readErr error
 	loop := func(n int64) time.Duration {
 		t0 := time.Now()
 		for range n {
 			for j, p := range props {
-				if err := r.Get(prim, p, &vals[j]); err != nil {
+				err := r.Get(prim, p, &vals[j])
+				has[j] = err == nil
+				if err != nil && !errors.Is(err, formats.ErrNoValue) {
 					d := time.Since(t0)
 					if readErr == nil {
 						readErr = fmt.Errorf("get %s %s: %w", prim, p, err)
@@ -189,7 +192,9 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 		var dg formats.Digest
 		dg.Reset()
 		for j, p := range props {
-			dg.Add(prim, p, &vals[j])
+			if has[j] { // a pair without a value is not digested
+				dg.Add(prim, p, &vals[j])
+			}
 		}
 		return dg.Hex(), int64(dg.Count()), nil
 	}
@@ -197,7 +202,7 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 }
 
 func checkProperty(s string) error {
-	if !formats.IsIdentifier(s) {
+	if !formats.IsPropertyName(s) {
 		return fmt.Errorf("%q is not a property name", s)
 	}
 	return nil

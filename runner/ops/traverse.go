@@ -285,7 +285,7 @@ func (t *traversal) runSingle() (time.Duration, error) {
 			return 0, t.env.Ctx.Err()
 		}
 		for _, p := range t.props {
-			if err := t.r.Get(prim, p, &v); err != nil {
+			if err := t.r.Get(prim, p, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
 				return 0, fmt.Errorf("get %s %s: %w", prim, p, err)
 			}
 		}
@@ -313,7 +313,7 @@ func (t *traversal) runParallel(ranges [][2]int) (time.Duration, error) {
 					return
 				}
 				for _, p := range t.props {
-					if err := t.r.Get(prim, p, &v); err != nil {
+					if err := t.r.Get(prim, p, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
 						errs[c] = fmt.Errorf("get %s %s: %w", prim, p, err)
 						return
 					}
@@ -352,7 +352,11 @@ func (t *traversal) digest(ranges [][2]int) (string, int64, error) {
 				return
 			}
 			for _, p := range t.props {
-				if err := t.r.Get(prim, p, &v); err != nil {
+				err := t.r.Get(prim, p, &v)
+				if errors.Is(err, formats.ErrNoValue) {
+					continue // a pair without a value is not digested
+				}
+				if err != nil {
 					errs[c] = fmt.Errorf("get %s %s (digest pass): %w", prim, p, err)
 					return
 				}

@@ -70,7 +70,7 @@ func TestProduct(t *testing.T) {
 	if got := ProductSize([]int{10, 10, 10}, 100); got != 101 {
 		t.Errorf("ProductSize saturates at %d, want 101", got)
 	}
-	if got := ProductSize([]int{1 << 40, 1 << 40, 1 << 40}, 1000); got != 1001 {
+	if got := ProductSize([]int{1 << 30, 1 << 30, 1 << 30}, 1000); got != 1001 {
 		t.Errorf("ProductSize overflowed: %d", got)
 	}
 	if got := ProductSize([]int{2, 3}, 100); got != 6 {

@@ -263,6 +263,38 @@ type Dataset struct {
 	Files     []DataFile `json:"files"`
 	// Base is the dataset's base layer, when a scenario opened composed.
 	Base *DataFile `json:"base,omitempty"`
+	// Source says what a dataset imported from a user's layer holds and
+	// what the import left out.
+	Source *SourceImport `json:"source,omitempty"`
+}
+
+// SourceImport is what a dataset imported from a user's layer: the layer
+// (path, format, size, SHA-256), the prims with values and the values
+// imported, each property (a name of several types once per type) with
+// the number of prims that have it, and what was left out, counted, with
+// the reason.
+type SourceImport struct {
+	Path       string           `json:"path"`
+	Format     string           `json:"format"`
+	Bytes      int64            `json:"bytes"`
+	SHA256     string           `json:"sha256"`
+	Prims      int              `json:"prims"`
+	Values     int              `json:"values"`
+	Properties []SourceProperty `json:"properties"`
+	LeftOut    []SourceNote     `json:"left_out"`
+}
+
+// SourceProperty is one imported property.
+type SourceProperty struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Prims int    `json:"prims"`
+}
+
+// SourceNote is one kind of content an import left out.
+type SourceNote struct {
+	Count int    `json:"count"`
+	What  string `json:"what"`
 }
 
 // Scenario names a scenario of the spec and says what it measures.
@@ -380,11 +412,14 @@ type Memory struct {
 	GoHeapBytes   Summary `json:"go_heap_bytes"`
 }
 
-// Summary is the median, min and max of one figure over the recorded runs.
+// Summary is the median, min and max of one figure over the recorded runs,
+// and, for a step's memory and I/O figures, the figure of each run in run
+// order (Runs; absent in files written before they were kept).
 type Summary struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
+	Median float64   `json:"median"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	Runs   []float64 `json:"runs,omitempty"`
 }
 
 // Probe is one point of a traversal's memory staircase (from the median run).

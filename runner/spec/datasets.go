@@ -3,6 +3,8 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -38,6 +40,11 @@ func (l *loader) loadDatasets() []dataset.Config {
 	generated := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, db := range b.Datasets {
+			if len(out) > MaxDatasets {
+				l.add(errorAt(db.DefRange, "Too many datasets",
+					fmt.Sprintf("The dataset blocks before this one already make %d datasets, more than the %d a spec may have; the blocks from here on are not checked.", len(out), MaxDatasets)))
+				return out
+			}
 			if !l.declare(declared, "dataset", db.Name, db.DefRange) {
 				continue
 			}
@@ -56,6 +63,9 @@ func (l *loader) loadDatasets() []dataset.Config {
 
 // datasetBlock checks one dataset block and expands its sweeps.
 func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
+	if db.Source != nil {
+		return l.sourceDataset(db)
+	}
 	errsBefore, unknownsBefore := len(l.diags.Diagnostics), l.unknowns
 	bad := func() bool {
 		for _, d := range l.diags.Diagnostics[errsBefore:] {
@@ -151,6 +161,18 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 	if !ok {
 		return nil
 	}
+	// Each dataset's properties are checked one by one, for every dataset.
+	if l.propertyChecks < 0 {
+		return nil // already reported
+	}
+	if n := len(cfgs) * (len(props) + 1); n > l.propertyChecks {
+		l.add(errorAt(db.DefRange, "Too many properties",
+			fmt.Sprintf("Dataset %q makes %d datasets of %d custom properties each; the datasets of a spec may have at most %d custom properties in all, counting each dataset of a sweep.", db.Name, len(cfgs), len(props), MaxDatasetProperties)))
+		l.propertyChecks = -1
+		return nil
+	} else {
+		l.propertyChecks -= n
+	}
 	if shaped && !anyBalanced {
 		l.add(warningAt(db.DefRange, "depth and fanout have no effect",
 			fmt.Sprintf("Dataset %q sets depth or fanout, which shape only hierarchy = \"balanced\".", db.Name)))
@@ -197,6 +219,50 @@ func (l *loader) datasetBlock(db *datasetBlock) []dataset.Config {
 		return nil
 	}
 	return cfgs
+}
+
+// sourceDataset checks a dataset block that imports a layer (source =
+// "path"): nothing else may shape it, and the layer must import.
+func (l *loader) sourceDataset(db *datasetBlock) []dataset.Config {
+	bad := false
+	for _, a := range []*hcl.Attribute{db.Prims, db.Hierarchy, db.Depth, db.Fanout, db.Seed, db.Schema, db.Payload} {
+		if a != nil {
+			l.add(errorAt(a.NameRange, "Conflicting argument",
+				fmt.Sprintf("Dataset %q imports a layer (source); %s comes from the layer and cannot be set.", db.Name, a.Name)))
+			bad = true
+		}
+	}
+	for _, pb := range db.Properties {
+		l.add(errorAt(pb.DefRange, "Conflicting block",
+			fmt.Sprintf("Dataset %q imports a layer (source); its properties come from the layer, so it takes no property blocks.", db.Name)))
+		bad = true
+	}
+	src, ok := l.str(db.Source)
+	if !ok || bad {
+		return nil
+	}
+	if strings.TrimSpace(src) == "" {
+		l.valueError(db.Source.Expr.Range(), db.Source, "source must name a layer file, not be empty.")
+		return nil
+	}
+	// A relative path is relative to the spec file.
+	written := src
+	if !filepath.IsAbs(src) {
+		src = filepath.Join(filepath.Dir(db.DefRange.Filename), src)
+	}
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	c := dataset.Config{Name: db.Name, Source: src}
+	im, err := dataset.Import(c)
+	if err != nil {
+		msg := strings.ReplaceAll(strings.TrimSuffix(err.Error(), "."), src, written)
+		l.add(errorAt(db.Source.Expr.Range(), "Invalid dataset source",
+			fmt.Sprintf("Dataset %q cannot import its source: %s.", db.Name, msg)))
+		return nil
+	}
+	c.Prims, c.Hierarchy, c.Schema = im.Prims, dataset.HierarchySource, "source"
+	return []dataset.Config{c}
 }
 
 // datasetErrorRange finds the attribute a dataset.ConfigError is about.
@@ -263,12 +329,15 @@ func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
 		var typ formats.Type
 		if pb.Type == nil {
 			l.add(errorAt(pb.DefRange, "Missing required argument",
-				fmt.Sprintf("Property %q needs a type, one of %s.", pb.Name, strings.Join(formats.TypeNames(), ", "))))
+				fmt.Sprintf("Property %q needs a type, one of %s.", pb.Name, strings.Join(dataset.GeneratedTypes(), ", "))))
 		} else if s, ok := l.str(pb.Type); ok {
 			t, known := formats.ParseType(s)
-			if !known {
+			if known && !slices.Contains(dataset.GeneratedTypes(), s) {
 				l.add(errorAt(pb.Type.Expr.Range(), "Unknown property type",
-					fmt.Sprintf("%q is not a property type; use one of %s.", s, strings.Join(formats.TypeNames(), ", "))))
+					fmt.Sprintf("Type %s comes only from imported layers (source); generated properties use one of %s.", s, strings.Join(dataset.GeneratedTypes(), ", "))))
+			} else if !known {
+				l.add(errorAt(pb.Type.Expr.Range(), "Unknown property type",
+					fmt.Sprintf("%q is not a property type; use one of %s.", s, strings.Join(dataset.GeneratedTypes(), ", "))))
 			} else {
 				typ = t
 				pc.Type = s

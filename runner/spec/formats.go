@@ -17,6 +17,12 @@ func (l *loader) loadFormats() []plan.Variant {
 	labels := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, fb := range b.Formats {
+			if len(out) > MaxVariants {
+				l.add(errorAt(fb.DefRange, "Too many format variants",
+					fmt.Sprintf("The format blocks before this one already make %d variants, more than the %d a spec may have; the blocks from here on are not checked.", len(out), MaxVariants)))
+				l.formatErrors = true
+				return out
+			}
 			before := len(l.diags.Diagnostics)
 			vs := l.formatBlock(fb, declared)
 			names := make([]string, len(vs))

@@ -223,23 +223,37 @@ type propRef struct {
 // checkPropertyRefs reports properties that steps read but a dataset does
 // not carry: every cell of that dataset would fail.
 func (l *loader) checkPropertyRefs(datasets []dataset.Config) {
+	// Datasets mostly share their properties (a schema and its payload),
+	// so each set of properties is checked once, for all its datasets.
 	type known struct {
-		name  string
+		names []string
 		props map[string]bool
 		list  []string
 	}
-	var sets []known
+	var sets []*known
+	bySet := map[string]*known{}
+	total := 0
 	for _, d := range datasets {
 		info, err := dataset.Info(d)
 		if err != nil {
 			return // already reported by the dataset's own checks
 		}
-		k := known{name: d.Name, props: map[string]bool{}}
-		for _, p := range info.Properties {
-			k.props[p.Name] = true
-			k.list = append(k.list, p.Name)
+		list := make([]string, len(info.Properties))
+		for i, p := range info.Properties {
+			list[i] = p.Name
 		}
-		sets = append(sets, k)
+		key := strings.Join(list, "\x00")
+		k, ok := bySet[key]
+		if !ok {
+			k = &known{props: map[string]bool{}, list: list}
+			for _, n := range list {
+				k.props[n] = true
+			}
+			bySet[key] = k
+			sets = append(sets, k)
+		}
+		k.names = append(k.names, d.Name)
+		total++
 	}
 	if len(sets) == 0 {
 		return
@@ -249,7 +263,7 @@ func (l *loader) checkPropertyRefs(datasets []dataset.Config) {
 		var hint string
 		for _, k := range sets {
 			if !k.props[ref.name] {
-				missing = append(missing, k.name)
+				missing = append(missing, k.names...)
 				if hint == "" {
 					hint = suggest(ref.name, k.list)
 				}
@@ -257,7 +271,7 @@ func (l *loader) checkPropertyRefs(datasets []dataset.Config) {
 		}
 		switch {
 		case len(missing) == 0:
-		case len(missing) == len(sets):
+		case len(missing) == total:
 			l.add(errorAt(ref.rng, "Unknown property",
 				fmt.Sprintf("No dataset has a property named %q.%s", ref.name, hint)))
 		default:

@@ -51,6 +51,7 @@ type datasetBlock struct {
 	Seed       *hcl.Attribute   `hcl:"seed"`
 	Schema     *hcl.Attribute   `hcl:"schema"`
 	Payload    *hcl.Attribute   `hcl:"payload"`
+	Source     *hcl.Attribute   `hcl:"source"`
 	Properties []*propertyBlock `hcl:"property,block"`
 	DefRange   hcl.Range        `hcl:",def_range"`
 }

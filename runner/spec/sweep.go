@@ -18,6 +18,12 @@ func (l *loader) sweep(attr *hcl.Attribute, summary string, conv func(cty.Value,
 	if !ok {
 		return nil
 	}
+	if len(vals) > MaxSweep {
+		// A block sweeps into at most MaxSweep combinations, so neither
+		// can one attribute (and checking repeats is quadratic).
+		l.valueError(attr.Expr.Range(), attr, "The list of values for %s has %d values; a block may sweep into at most %d combinations.", attr.Name, len(vals), MaxSweep)
+		return nil
+	}
 	out := make([]any, 0, len(vals))
 	good := true
 	for i, v := range vals {

@@ -2,12 +2,11 @@ package spec
 
 import (
 	"fmt"
-
-	"github.com/agext/levenshtein"
 	"math"
 	"math/big"
 	"sort"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -21,7 +20,7 @@ func (l *loader) eval(attr *hcl.Attribute) (cty.Value, bool) {
 	if !l.checkRefs(attr.Expr, nil) {
 		return cty.NilVal, false
 	}
-	v, ds := attr.Expr.Value(l.ctx)
+	v, ds := l.evalExpr(attr.Expr, l.ctx)
 	l.addDiags(ds)
 	if ds.HasErrors() {
 		return cty.NilVal, false
@@ -31,6 +30,68 @@ func (l *loader) eval(attr *hcl.Attribute) (cty.Value, bool) {
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// evalExpr evaluates expr in ctx, or as a constant (with no variables and
+// no functions) when ctx is nil, and checks the value against the limits
+// of one value. Once evaluation has stopped (the budget spent, the load
+// interrupted) it evaluates nothing and returns an unknown value. A panic
+// inside the expression language becomes a diagnostic at expr.
+func (l *loader) evalExpr(expr hcl.Expression, ctx *hcl.EvalContext) (v cty.Value, diags hcl.Diagnostics) {
+	if l.budget.check() != nil {
+		return cty.DynamicVal, nil
+	}
+	if !l.instrumented[expr] {
+		l.instrumented[expr] = true
+		if ds := l.instr.instrument(expr); ds.HasErrors() {
+			return cty.DynamicVal, ds
+		}
+	}
+	constOnly := ctx == nil
+	if constOnly {
+		ctx = l.constCtx
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			v = cty.DynamicVal
+			diags = append(diags, errorAt(expr.Range(), summaryInternal,
+				fmt.Sprintf("Evaluating this expression failed: %v. This is a bug in runner; please report it with the spec that caused it.", r)))
+		}
+	}()
+	v, diags = expr.Value(ctx)
+	diags = l.evalDiags(diags, constOnly)
+	if !diags.HasErrors() {
+		if le := checkValue(v); le != nil {
+			return cty.DynamicVal, append(diags, limitDiag(le, expr.Range()))
+		}
+	}
+	return v, diags
+}
+
+// evalDiags rewrites the diagnostics of guarded calls (rewriteDiags) and,
+// once evaluation has stopped, keeps only the first diagnostic saying why:
+// every call failing after it is its echo.
+func (l *loader) evalDiags(ds hcl.Diagnostics, constOnly bool) hcl.Diagnostics {
+	rewriteDiags(ds, constOnly)
+	if l.budget.stopped == nil {
+		return ds
+	}
+	kept := ds[:0]
+	for _, d := range ds {
+		if d.Summary == "Call to unknown function" {
+			if x, ok := d.Extra.(hclsyntax.FunctionCallUnknownDiagExtra); ok && l.known[x.CalledFunctionName()] {
+				continue
+			}
+		}
+		if d.Summary == l.budget.stopped.summary {
+			if l.stopReported {
+				continue
+			}
+			l.stopReported = true
+		}
+		kept = append(kept, d)
+	}
+	return kept
 }
 
 // checkRefs reports references to variables and local values that are not
@@ -138,12 +199,12 @@ func (l *loader) intValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range, min, 
 	if acc != big.Exact || i < min || i > max {
 		if bf.Cmp(new(big.Float).SetInt64(min)) < 0 {
 			if min == 1 {
-				l.valueError(rng, attr, "%s must be a positive whole number, not %s.", attr.Name, bf.Text('g', -1))
+				l.valueError(rng, attr, "%s must be a positive whole number, not %s.", attr.Name, numberText(bf))
 			} else {
-				l.valueError(rng, attr, "%s must be at least %d, not %s.", attr.Name, min, bf.Text('g', -1))
+				l.valueError(rng, attr, "%s must be at least %d, not %s.", attr.Name, min, numberText(bf))
 			}
 		} else {
-			l.valueError(rng, attr, "%s must be at most %d, not %s.", attr.Name, max, bf.Text('g', -1))
+			l.valueError(rng, attr, "%s must be at most %d, not %s.", attr.Name, max, numberText(bf))
 		}
 		return 0, false
 	}
@@ -158,7 +219,7 @@ func (l *loader) uintValue(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (uin
 	}
 	u, acc := bf.Uint64()
 	if acc != big.Exact {
-		l.valueError(rng, attr, "%s must be a whole number from 0 to %d, not %s.", attr.Name, uint64(math.MaxUint64), bf.Text('g', -1))
+		l.valueError(rng, attr, "%s must be a whole number from 0 to %d, not %s.", attr.Name, uint64(math.MaxUint64), numberText(bf))
 		return 0, false
 	}
 	return u, true
@@ -177,6 +238,10 @@ func (l *loader) number(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (*big.F
 		l.typeError(attr, rng, "a number")
 		return nil, false
 	}
+	if err := checkNumberText(v); err != nil {
+		l.valueError(rng, attr, "%s.", capitalize(err.Error()))
+		return nil, false
+	}
 	n, err := convert.Convert(v, cty.Number)
 	if err != nil {
 		l.typeError(attr, rng, "a number")
@@ -188,7 +253,7 @@ func (l *loader) number(attr *hcl.Attribute, v cty.Value, rng hcl.Range) (*big.F
 		return nil, false
 	}
 	if !bf.IsInt() {
-		l.valueError(rng, attr, "%s must be a whole number, not %s.", attr.Name, bf.Text('g', -1))
+		l.valueError(rng, attr, "%s must be a whole number, not %s.", attr.Name, numberText(bf))
 		return nil, false
 	}
 	return bf, true
@@ -272,11 +337,20 @@ func (l *loader) stringList(attr *hcl.Attribute) ([]string, []hcl.Range, bool) {
 	return out, outRanges, good
 }
 
+// maxSuggestLen is the longest name suggest offers alternatives for.
+const maxSuggestLen = 256
+
 // suggest returns " Did you mean "x"?" for the option closest to name, or
 // "" when none is close.
 func suggest(name string, options []string) string {
 	best, bestD := "", 3
 	for _, o := range options {
+		// The distance is at least the difference in length, and costs
+		// the product of the lengths to work out: long names (a hostile
+		// spec's) are never near enough to suggest.
+		if n := len(name) - len(o); n >= bestD || -n >= bestD || len(name) > maxSuggestLen {
+			continue
+		}
 		if d := levenshtein.Distance(name, o, nil); d < bestD && d < len(name) {
 			best, bestD = o, d
 		}
@@ -320,4 +394,15 @@ func joinQuoted(ss []string, conj string) string {
 
 func sortByPos[T any](xs []T, pos func(T) hcl.Pos) {
 	sort.SliceStable(xs, func(i, j int) bool { return pos(xs[i]).Byte < pos(xs[j]).Byte })
+}
+
+// numberText prints a number as a spec would write it: a whole number of
+// up to 30 digits in full (2147483648, not 2.147483648e+09), anything else
+// in the shortest form that reads back exactly.
+func numberText(bf *big.Float) string {
+	if bf.IsInt() && bf.MantExp(nil) <= 100 {
+		i, _ := bf.Int(nil)
+		return i.String()
+	}
+	return bf.Text('g', -1)
 }

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -49,7 +48,7 @@ func (l *loader) loadVariables() {
 				}
 			}
 			if vb.Description != nil {
-				dv, ds := vb.Description.Expr.Value(nil)
+				dv, ds := l.evalExpr(vb.Description.Expr, nil)
 				l.addDiags(ds)
 				if !ds.HasErrors() {
 					if _, err := convert.Convert(dv, cty.String); err != nil {
@@ -60,9 +59,13 @@ func (l *loader) loadVariables() {
 			}
 			if vb.Default != nil {
 				v.hasDefault = true
-				dv, ds := vb.Default.Expr.Value(nil)
+				dv, ds := l.evalExpr(vb.Default.Expr, nil)
 				l.addDiags(ds)
 				if ds.HasErrors() {
+					continue
+				}
+				if err := checkConvertible(dv, v.typ); err != nil {
+					l.add(limitDiag(err, vb.Default.Expr.Range()))
 					continue
 				}
 				cv, err := convert.Convert(dv, v.typ)
@@ -84,13 +87,26 @@ func (l *loader) loadVariables() {
 }
 
 func (l *loader) loadVarFile(path string) {
-	src, err := os.ReadFile(path)
+	if l.budget.check() != nil {
+		return
+	}
+	src, err := ReadFile(path)
 	if err != nil {
 		l.add(&hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read variables file",
 			Detail:   fmt.Sprintf("Reading -var-file %s failed: %s.", path, unwrapPathError(err)),
 		})
+		return
+	}
+	if !l.chargeSource(path, len(src)) {
+		return
+	}
+	if ds := checkSource(path, src, false); ds != nil {
+		l.addDiags(ds)
+		if ds[0].Subject != nil {
+			l.parser.Files()[path] = &hcl.File{Bytes: src}
+		}
 		return
 	}
 	f, ds := l.parser.ParseHCL(src, path)
@@ -108,7 +124,7 @@ func (l *loader) loadVarFile(path string) {
 				fmt.Sprintf("The file sets %q, but no variable of that name is declared; the value is ignored.", name)))
 			continue
 		}
-		val, ds := attr.Expr.Value(nil)
+		val, ds := l.evalExpr(attr.Expr, nil)
 		l.addDiags(ds)
 		if ds.HasErrors() {
 			continue
@@ -137,23 +153,35 @@ func (l *loader) loadVarArg(arg string) {
 		})
 		return
 	}
+	// A value refused here is reported once: the variable is then
+	// unknown, not missing.
+	defer l.unknownOnError(v)()
+	filename := fmt.Sprintf("<value for var.%s>", name)
 	if v.typ == cty.String {
-		v.value = cty.StringVal(raw)
+		l.setRawString(v, name, raw)
+		return
+	}
+	// The checks hcl's parser needs, as for a file: a -var value is
+	// bounded only by the system's limit on arguments.
+	if ds := checkSource(filename, []byte(raw), true); ds != nil {
+		if ds[0].Subject != nil {
+			l.parser.Files()[filename] = &hcl.File{Bytes: []byte(raw)}
+		}
+		l.addDiags(ds)
 		return
 	}
 	// Anything else is an HCL expression ("1000", "[1, 2]", "true"). For
 	// an untyped variable, text that is no valid constant is a string.
-	filename := fmt.Sprintf("<value for var.%s>", name)
 	expr, ds := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
 	var val cty.Value
 	if !ds.HasErrors() {
 		var vds hcl.Diagnostics
-		val, vds = expr.Value(nil)
+		val, vds = l.evalExpr(expr, nil)
 		ds = append(ds, vds...)
 	}
 	if ds.HasErrors() {
-		if v.typ == cty.DynamicPseudoType {
-			v.value = cty.StringVal(raw)
+		if v.typ == cty.DynamicPseudoType && !limitIn(ds) {
+			l.setRawString(v, name, raw)
 			return
 		}
 		l.parser.Files()[filename] = &hcl.File{Bytes: []byte(raw)}
@@ -168,7 +196,73 @@ func (l *loader) loadVarArg(arg string) {
 	l.setVar(v, val, expr.Range())
 }
 
+// setRawString sets a variable to the text of a -var value.
+func (l *loader) setRawString(v *variable, name, raw string) {
+	if at, what := firstNonText([]byte(raw)); at >= 0 {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("The value of -var %s has %s at byte %d; values are UTF-8 text.", name, what, at)})
+		return
+	}
+	val := cty.StringVal(raw)
+	if le := checkValue(val); le != nil {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: le.summary,
+			Detail: fmt.Sprintf("The value of -var %s: %s.", name, le.detail)})
+		return
+	}
+	v.value = val
+}
+
+// limitIn reports whether ds holds a limit's diagnostic rather than a
+// syntax error.
+func limitIn(ds hcl.Diagnostics) bool {
+	for _, d := range ds {
+		switch d.Summary {
+		case summaryTooLarge, summaryTooCostly, summaryOutOfRange, summaryInterrupted:
+			return true
+		}
+	}
+	return false
+}
+
+// checkConvertible refuses a value whose conversion to ty would read a
+// string too long to be a number.
+func checkConvertible(val cty.Value, ty cty.Type) *limitError {
+	if !typeHasNumber(ty) || ty == cty.DynamicPseudoType {
+		return nil
+	}
+	if err := checkNumberText(val); err != nil {
+		return err.(*limitError)
+	}
+	return nil
+}
+
+// unknownOnError returns a function that leaves v unknown (rather than
+// unset, which is reported as missing) if errors were reported since.
+func (l *loader) unknownOnError(v *variable) func() {
+	errs := l.errorCount()
+	return func() {
+		if v.value == cty.NilVal && l.errorCount() > errs {
+			v.value = cty.DynamicVal
+		}
+	}
+}
+
+func (l *loader) errorCount() int {
+	n := l.diags.droppedErrors
+	for _, d := range l.diags.Diagnostics {
+		if d.Severity == hcl.DiagError {
+			n++
+		}
+	}
+	return n
+}
+
 func (l *loader) setVar(v *variable, val cty.Value, rng hcl.Range) {
+	defer l.unknownOnError(v)()
+	if err := checkConvertible(val, v.typ); err != nil {
+		l.add(limitDiag(err, rng))
+		return
+	}
 	cv, err := convert.Convert(val, v.typ)
 	if err != nil {
 		l.add(errorAt(rng, "Invalid value for variable",
@@ -207,7 +301,8 @@ func (l *loader) varObject() cty.Value {
 }
 
 // loadLocals evaluates every locals block, each value once every local it
-// refers to is known; what is left over refers to itself in a cycle.
+// refers to is known, in dependency order; what is left over refers to
+// itself in a cycle.
 func (l *loader) loadLocals(varVal cty.Value) {
 	todo := map[string]*hcl.Attribute{}
 	var order []string
@@ -227,41 +322,52 @@ func (l *loader) loadLocals(varVal cty.Value) {
 			}
 		}
 	}
-	ctx := &hcl.EvalContext{Functions: l.funcs}
+	// deps are the declared locals each local refers to; whole marks one
+	// that refers to local other than by name (local["x"], local), which
+	// is evaluated with every local known by then, as it always was.
+	deps := map[string][]string{}
+	whole := map[string]bool{}
+	waiting := map[string]int{}
+	users := map[string][]string{}
+	for _, name := range order {
+		seen := map[string]bool{}
+		for _, t := range todo[name].Expr.Variables() {
+			if t.RootName() != "local" {
+				continue
+			}
+			step, ok := hcl.TraverseAttr{}, false
+			if len(t) >= 2 {
+				step, ok = t[1].(hcl.TraverseAttr)
+			}
+			if !ok {
+				whole[name] = true
+				continue
+			}
+			if _, declared := todo[step.Name]; declared && !seen[step.Name] {
+				seen[step.Name] = true
+				deps[name] = append(deps[name], step.Name)
+				users[step.Name] = append(users[step.Name], name)
+				waiting[name]++
+			}
+		}
+	}
+	// Kahn's algorithm, in source order among the locals ready at once.
+	var ready []string
+	for _, name := range order {
+		if waiting[name] == 0 {
+			ready = append(ready, name)
+		}
+	}
 	done := map[string]bool{}
-	for progress := true; progress; {
-		progress = false
-		for _, name := range order {
-			if done[name] {
-				continue
+	for len(ready) > 0 {
+		name := ready[0]
+		ready = ready[1:]
+		l.evalLocal(name, todo, deps[name], whole[name], varVal)
+		done[name] = true
+		for _, u := range users[name] {
+			if waiting[u]--; waiting[u] == 0 {
+				ready = append(ready, u)
 			}
-			a := todo[name]
-			ready := true
-			for _, t := range a.Expr.Variables() {
-				if t.RootName() != "local" || len(t) < 2 {
-					continue
-				}
-				if step, ok := t[1].(hcl.TraverseAttr); ok {
-					if _, declared := todo[step.Name]; declared && !done[step.Name] {
-						ready = false
-					}
-				}
-			}
-			if !ready {
-				continue
-			}
-			ctx.Variables = map[string]cty.Value{"var": varVal, "local": objectOf(l.locals)}
-			val := cty.DynamicVal
-			if l.checkRefs(a.Expr, todo) {
-				v, ds := a.Expr.Value(ctx)
-				l.addDiags(ds)
-				if !ds.HasErrors() && v.IsWhollyKnown() {
-					val = v
-				}
-			}
-			l.locals[name] = val
-			done[name] = true
-			progress = true
 		}
 	}
 	for _, name := range order {
@@ -271,6 +377,32 @@ func (l *loader) loadLocals(varVal cty.Value) {
 			l.locals[name] = cty.DynamicVal
 		}
 	}
+}
+
+// evalLocal evaluates one local with the locals it refers to (or, if whole
+// is set, all known so far) and records its value, unknown on error.
+func (l *loader) evalLocal(name string, todo map[string]*hcl.Attribute, deps []string, whole bool, varVal cty.Value) {
+	a := todo[name]
+	known := l.locals
+	if !whole {
+		known = make(map[string]cty.Value, len(deps))
+		for _, d := range deps {
+			known[d] = l.locals[d]
+		}
+	}
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": varVal, "local": objectOf(known)},
+		Functions: l.funcs,
+	}
+	val := cty.DynamicVal
+	if l.checkRefs(a.Expr, todo) {
+		v, ds := l.evalExpr(a.Expr, ctx)
+		l.addDiags(ds)
+		if !ds.HasErrors() && v.IsWhollyKnown() {
+			val = v
+		}
+	}
+	l.locals[name] = val
 }
 
 func sortedAttrNames(attrs hcl.Attributes) []string {

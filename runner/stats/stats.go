@@ -1,7 +1,11 @@
 // Package stats is the runner's one source of statistics: the figures
 // every report shows for a step (median with a distribution-free 95%
 // interval, mean, spread, percentiles, outliers), the median, min and max
-// of memory and I/O figures, and the Mann-Whitney U comparison of two runs.
+// of memory and I/O figures, and the ratio of two sets of figures with its
+// interval (Hodges-Lehmann estimate, Moses interval from the Mann-Whitney
+// distribution) from which every verdict comes: a difference is named only
+// when its interval excludes 1 and clears the noise floor an A/A control
+// sets (NoiseFloor, Decide).
 // It is pure arithmetic on samples, built on golang.org/x/perf/benchmath,
 // and knows nothing of the machine the samples came from (runner/measure
 // takes them).
@@ -25,6 +29,9 @@ import (
 const (
 	// Confidence is the level of the interval around the median.
 	Confidence = 0.95
+	// DefaultConfidence is Confidence, named for the comparisons that take
+	// a level.
+	DefaultConfidence = Confidence
 	// NoisyCV is the coefficient of variation above which a step is noisy.
 	NoisyCV = 0.05
 	// MinRunsForInterval is the fewest runs that give a 95% interval for
@@ -38,6 +45,11 @@ const (
 	// sample is an outlier (Tukey's inner fences, as criterion counts
 	// mild outliers).
 	TukeyK = 1.5
+	// MinRelativeSpread is the least spread, as a fraction of the median,
+	// that the outlier fences and the modified Z-score assume: samples
+	// that mostly repeat one figure (a MAD or IQR of 0) would otherwise
+	// make a run a nanosecond away an outlier with a score of 10^18.
+	MinRelativeSpread = 0.01
 )
 
 // Summarize computes the statistics of one step's samples and the warnings
@@ -73,7 +85,8 @@ func Summarize(samples []float64) (results.Stats, []string) {
 
 	var warns []string
 	if n < MinRunsForInterval {
-		warns = append(warns, fmt.Sprintf("only %d runs: at least %d are needed for a 95%% interval of the median", n, MinRunsForInterval))
+		warns = append(warns, fmt.Sprintf("only %d %s: at least %d are needed for a 95%% interval of the median",
+			n, plural(n, "run", "runs"), MinRunsForInterval))
 	}
 	if st.CV > NoisyCV {
 		warns = append(warns, fmt.Sprintf("noisy: coefficient of variation %.1f%% is above %.0f%%", 100*st.CV, 100*NoisyCV))
@@ -116,14 +129,15 @@ func Quantile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
-// TukeyOutliers counts the samples outside [Q1 - 1.5 IQR, Q3 + 1.5 IQR].
-// sorted must be in ascending order. Fewer than four samples have none.
+// TukeyOutliers counts the samples outside [Q1 - 1.5 IQR, Q3 + 1.5 IQR],
+// the IQR taken as at least MinRelativeSpread of the median. sorted must
+// be in ascending order. Fewer than four samples have none.
 func TukeyOutliers(sorted []float64) int {
 	if len(sorted) < 4 {
 		return 0
 	}
 	q1, q3 := Quantile(sorted, 0.25), Quantile(sorted, 0.75)
-	iqr := q3 - q1
+	iqr := math.Max(q3-q1, MinRelativeSpread*math.Abs(Quantile(sorted, 0.5)))
 	lo, hi := q1-TukeyK*iqr, q3+TukeyK*iqr
 	count := 0
 	for _, x := range sorted {
@@ -135,9 +149,12 @@ func TukeyOutliers(sorted []float64) int {
 }
 
 // ModifiedZScores returns (x - median) / MAD for every sample, where MAD is
-// the median absolute deviation from the median. A MAD of zero becomes the
-// float64 machine epsilon, so equal samples score zero and any sample that
-// differs from most others scores huge.
+// the median absolute deviation from the median. When more than half the
+// samples are equal the MAD is 0, and the scale falls back to the mean
+// absolute deviation times 0.8453 (both estimate a standard deviation for
+// normal data: 1.4826 MAD and 1.2533 mean deviations), as Iglewicz and
+// Hoaglin advise; either scale is taken as at least MinRelativeSpread of
+// the median. Samples all equal score 0.
 func ModifiedZScores(xs []float64) []float64 {
 	if len(xs) == 0 {
 		return nil
@@ -152,9 +169,13 @@ func ModifiedZScores(xs []float64) []float64 {
 	slices.Sort(dev)
 	mad := Quantile(dev, 0.5)
 	if mad <= 0 {
-		mad = 0x1p-52
+		mad = mean(dev) * 1.2533 / 1.4826
 	}
+	mad = math.Max(mad, MinRelativeSpread*math.Abs(med))
 	z := make([]float64, len(xs))
+	if mad <= 0 {
+		return z // every sample equal (and zero)
+	}
 	for i, x := range xs {
 		z[i] = (x - med) / mad
 	}
@@ -170,6 +191,13 @@ func SlowFirstRun(samples []float64) (z float64, slow bool) {
 	}
 	z = ModifiedZScores(samples)[0]
 	return z, z > SlowFirstRunZ
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func mean(xs []float64) float64 {

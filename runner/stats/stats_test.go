@@ -67,7 +67,12 @@ func TestSummarizeWarnings(t *testing.T) {
 		{"steady", []float64{100, 101, 99, 100, 100, 101, 99, 100}, nil,
 			[]string{"noisy", "outliers", "first run", "interval"}, false},
 		{"few runs", []float64{100, 101, 99}, []string{"only 3 runs"}, []string{"noisy"}, true},
-		{"one run", []float64{100}, []string{"only 1 runs"}, nil, true},
+		{"one run", []float64{100}, []string{"only 1 run:"}, []string{"noisy", "first run", "outliers"}, true},
+		// Degenerate samples: all equal, or all equal but one by a hair.
+		{"all equal", []float64{50, 50, 50, 50, 50, 50, 50, 50}, nil,
+			[]string{"noisy", "first run", "outliers", "Z-score"}, false},
+		{"equal but half a nanosecond", []float64{50.5, 50, 50, 50, 50, 50, 50, 50}, nil,
+			[]string{"noisy", "first run", "outliers", "Z-score"}, false},
 		// median 10.5, MAD 0.5, first z = 89.5/0.5 = 179.
 		{"slow first", []float64{100, 10, 11, 10, 11, 10, 11, 10, 11, 10},
 			[]string{"first run was much slower", "Z-score 179"}, nil, false},
@@ -116,9 +121,23 @@ func TestQuantileAndSummary(t *testing.T) {
 }
 
 func TestModifiedZScores(t *testing.T) {
-	// Equal samples and one different: MAD 0 makes the odd one huge.
+	// Equal samples and one different: the MAD is 0, so the scale is the
+	// mean absolute deviation (90/8) times 0.8453: 90/9.51 = 9.46.
 	z := ModifiedZScores([]float64{10, 10, 10, 10, 10, 10, 10, 100})
-	if z[0] != 0 || z[7] < 1e10 {
+	if z[0] != 0 || !near(z[7], 90/(90.0/8*1.2533/1.4826)) {
+		t.Errorf("z = %v", z)
+	}
+	// All equal: every score is 0, never 0/0 or 1e18.
+	for _, xs := range [][]float64{{7, 7, 7, 7}, {0, 0, 0}} {
+		for _, v := range ModifiedZScores(xs) {
+			if v != 0 {
+				t.Errorf("z of %v = %v", xs, ModifiedZScores(xs))
+			}
+		}
+	}
+	// One nanosecond apart on 100 ns: the 1% floor on the scale keeps the
+	// score small.
+	if z := ModifiedZScores([]float64{101, 100, 100, 100, 100, 100}); z[0] > 2 {
 		t.Errorf("z = %v", z)
 	}
 	// median 3, deviations 2 1 0 1 2 -> MAD 1.

@@ -2,9 +2,10 @@ package view
 
 import (
 	"fmt"
+	"slices"
 
-	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // Metric is one row of "Results at a glance".
@@ -22,7 +23,9 @@ type Metric struct {
 	// time: "peak RSS", "RSS after", "bytes read".
 	Figure string
 	Values []Value // by Variant.Index
-	Winner string
+	Winner Contest
+	// Floor is the A/A noise floor of the row's step (1 without one).
+	Floor float64
 }
 
 // figureNames are the words for the results.GlanceMetrics other than time.
@@ -33,16 +36,20 @@ var figureNames = map[string]string{
 }
 
 // figure is a step's median of one of the memory figures.
-func figure(s *results.Step, metric string) float64 {
+func figure(s *results.Step, metric string) float64 { return figureSummary(s, metric).Median }
+
+// figureSummary is the median, min and max over runs of one of a step's
+// memory figures.
+func figureSummary(s *results.Step, metric string) results.Summary {
 	switch metric {
 	case results.MetricPeakRSS:
-		return s.Memory.PeakRSSBytes.Median
+		return s.Memory.PeakRSSBytes
 	case results.MetricRSSAfter:
-		return s.Memory.RSSAfterBytes.Median
+		return s.Memory.RSSAfterBytes
 	case results.MetricReadBytes:
-		return s.Memory.ReadBytes.Median
+		return s.Memory.ReadBytes
 	}
-	return 0
+	return results.Summary{}
 }
 
 // glance fills d.Glance, the rows of "Results at a glance": the file size
@@ -54,10 +61,19 @@ func figure(s *results.Step, metric string) float64 {
 func (r *Report) glance(d *Dataset) {
 	if len(d.Sizes) > 0 {
 		m := &Metric{Key: "file-size", Name: "file size", Kind: Size, Source: "dataset files",
-			Values: r.absentValues()}
+			Values: r.absentValues(), Floor: 1}
 		for _, s := range d.Sizes {
 			m.Values[s.Variant.Index] = Value{Variant: s.Variant, Present: true, Has: true,
 				Status: results.StatusOK, V: float64(s.Bytes), Ratio: s.Ratio, Winner: s.Winner}
+			if s.Variant.Baseline {
+				// The A/A control reads the baseline's own file.
+				for _, v := range r.Variants {
+					if v.Control {
+						m.Values[v.Index] = Value{Variant: v, Present: true, Has: true, Status: results.StatusOK,
+							V: float64(s.Bytes), Ratio: "the baseline's file"}
+					}
+				}
+			}
 		}
 		m.Winner = d.SizeWinner
 		d.Glance = append(d.Glance, m)
@@ -86,7 +102,7 @@ func (r *Report) stepMetric(key, name string, t *StepTable) *Metric {
 	m := &Metric{Key: key, Name: name, Kind: Time, Scenario: t.Scenario, Step: t.Name,
 		Source: fmt.Sprintf("scenario %s, step %s", t.Scenario, t.Name),
 		Values: r.absentValues(),
-		Winner: t.Winner}
+		Winner: t.Winner, Floor: t.Floor}
 	for _, row := range t.Rows {
 		m.Values[row.Variant.Index] = row.Value()
 	}
@@ -94,47 +110,66 @@ func (r *Report) stepMetric(key, name string, t *StepTable) *Metric {
 }
 
 // figureMetric turns one memory figure of a step table into a headline
-// row, with ratios to the baseline and a winner as for times: lower is
-// better, and only cells that ended ok win.
+// row. Memory is kept as a median, min and max over runs, so its
+// comparisons are stats.RangeRatio (a difference only when the runs of
+// the two sides do not overlap), decided as times are: against the
+// baseline at the floor the A/A control sets, and a winner only when it
+// is clearly lower than every other contender.
 func (r *Report) figureMetric(name, metric string, t *StepTable) *Metric {
 	m := &Metric{Name: name, Kind: Size, Scenario: t.Scenario, Step: t.Name, Figure: figureNames[metric],
 		Source: fmt.Sprintf("%s of scenario %s, step %s", figureNames[metric], t.Scenario, t.Name),
-		Values: r.absentValues()}
-	base := Value{}
-	for _, row := range t.Rows {
+		Values: r.absentValues(), Floor: 1}
+	compare := func(base, x StepRow, floor float64, aa bool) *Comparison {
+		rr := stats.RangeRatio(figureSummary(base.Step, metric), figureSummary(x.Step, metric),
+			len(base.Step.SamplesNS), len(x.Step.SamplesNS), stats.DefaultConfidence)
+		if aa {
+			floor = 1
+		}
+		return &Comparison{Ratio: rr, Floor: floor, Verdict: stats.Decide(rr, floor), AA: aa, Kind: Size}
+	}
+	base, control := -1, -1
+	for i, row := range t.Rows {
+		switch {
+		case row.Variant.Baseline && row.Usable():
+			base = i
+		case row.Variant.Control && row.Usable():
+			control = i
+		}
+	}
+	if base >= 0 && control >= 0 {
+		m.Floor = stats.NoiseFloor(compare(t.Rows[base], t.Rows[control], 1, true).Ratio)
+	}
+	var contenders []int
+	for i, row := range t.Rows {
 		v := Value{Variant: row.Variant, Present: true, Status: row.Cell.Status}
 		if row.Usable() {
-			v.Has, v.V = true, figure(row.Step, metric)
-		}
-		m.Values[row.Variant.Index] = v
-		if row.Variant.Baseline && v.Has {
-			base = v
-		}
-	}
-	best, candidates := -1, 0
-	for i := range m.Values {
-		v := &m.Values[i]
-		if !v.Has {
-			continue
-		}
-		if base.Has {
-			if v.Variant.Baseline {
-				v.Ratio = "baseline"
-			} else {
-				v.Ratio = units.SizeRatio(v.V, base.V)
+			v = memoryValue(row.Variant, row.Cell.Status, figureSummary(row.Step, metric))
+			if base >= 0 {
+				if i == base {
+					v.Ratio = "baseline"
+				} else {
+					v.Cmp = compare(t.Rows[base], row, m.Floor, row.Variant.Control)
+					v.Ratio = v.Cmp.Text()
+				}
+			}
+			if row.contender() {
+				contenders = append(contenders, i)
 			}
 		}
-		if v.Status != results.StatusOK {
-			continue
-		}
-		candidates++
-		if best < 0 || v.V < m.Values[best].V {
-			best = i
-		}
+		m.Values[row.Variant.Index] = v
 	}
-	if candidates >= 2 {
-		m.Values[best].Winner = true
-		m.Winner = m.Values[best].Variant.Label
+	m.Winner.Candidates = len(contenders)
+	if len(contenders) >= 2 {
+		best := slices.MinFunc(contenders, func(a, b int) int {
+			return cmpFloat(figure(t.Rows[a].Step, metric), figure(t.Rows[b].Step, metric))
+		})
+		for _, i := range contenders {
+			if i != best && compare(t.Rows[i], t.Rows[best], m.Floor, false).Verdict != stats.Lower {
+				return m
+			}
+		}
+		m.Values[t.Rows[best].Variant.Index].Winner = true
+		m.Winner.Winner = t.Rows[best].Variant.Label
 	}
 	return m
 }

@@ -240,7 +240,7 @@ func TestNamedRows(t *testing.T) {
 		for j := range f.Cells[i].Steps {
 			// a uses most memory, c least.
 			peak := float64(300 - 100*(i/2))
-			f.Cells[i].Steps[j].Memory.PeakRSSBytes.Median = peak
+			f.Cells[i].Steps[j].Memory.PeakRSSBytes = results.Summary{Median: peak, Min: peak - 3, Max: peak + 3}
 		}
 	}
 	f.Report.Glance = []results.GlanceRow{
@@ -264,13 +264,13 @@ func TestNamedRows(t *testing.T) {
 	for _, v := range peak.Values {
 		got = append(got, v.Text(Size)+" "+v.Ratio)
 	}
-	if want := []string{"300 B 1.5x larger", "200 B baseline", "100 B 2.0x smaller"}; !slices.Equal(got, want) {
+	if want := []string{"300 B 1.50x larger (1.46–1.54)", "200 B baseline", "100 B 2.00x smaller (1.91–2.09)"}; !slices.Equal(got, want) {
 		t.Errorf("peak values %q, want %q", got, want)
 	}
-	if peak.Winner != "c" {
-		t.Errorf("peak winner %q, want c", peak.Winner)
+	if peak.Winner.Winner != "c" {
+		t.Errorf("peak winner %+v, want c", peak.Winner)
 	}
-	if open.Name != "first open" || open.Kind != Time || open.Scenario != "load" || open.Winner != "a" {
+	if open.Name != "first open" || open.Kind != Time || open.Scenario != "load" || open.Winner.Winner != "a" {
 		t.Errorf("open row %+v", open)
 	}
 	// The headlines are still chosen for the other sections.

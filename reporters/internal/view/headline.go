@@ -9,6 +9,7 @@ import (
 // The headlines, in the order "Results at a glance" shows them. The file
 // size row is not a step's and is added by glance.
 var headlineRows = []struct{ key, name string }{
+	{"first-value", "time to first value"},
 	{"open", "open"},
 	{"cold-get", "cold get"},
 	{"warm-get", "warm get"},
@@ -25,6 +26,8 @@ var headlineRows = []struct{ key, name string }{
 // When the results say what each step is (traits and params, written by
 // every run since they were added), the rules read those:
 //
+//   - time to first value: the derived first-value step (open plus the
+//     first read, per run) whose read is of one property; else any.
 //   - open: an open step (results.TraitOpen) in a scenario made only of
 //     open steps; else the first open step.
 //   - cold get: a point read that is the first read after an open
@@ -45,6 +48,7 @@ var headlineRows = []struct{ key, name string }{
 // Scenario and step names are split into lower-case words at every
 // non-alphanumeric character, and
 //
+//   - time to first value: a step of op first-value.
 //   - open: an "open" step in a scenario named open, load, initial or
 //     startup; else in a scenario made only of open steps; else the first
 //     open step.
@@ -89,6 +93,9 @@ type candidate struct {
 	scWords  map[string]bool
 	firstGet bool // the first get of its scenario
 	onlyOpen bool // its scenario holds only open steps
+	// firstValueReads is, for a first-value step, how many properties its
+	// read step reads (0 when unknown).
+	firstValueReads int64
 }
 
 func candidates(d *Dataset) []candidate {
@@ -96,7 +103,7 @@ func candidates(d *Dataset) []candidate {
 	for _, s := range d.Scenarios {
 		onlyOpen := true
 		for _, t := range s.Steps {
-			if t.Op != "open" {
+			if t.Op != "open" && t.Op != results.OpFirstValue {
 				onlyOpen = false
 			}
 		}
@@ -108,6 +115,13 @@ func candidates(d *Dataset) []candidate {
 				w[k] = true
 			}
 			c := candidate{scenario: s, step: t, words: w, scWords: sw, onlyOpen: onlyOpen}
+			if read, _ := t.Params["read"].(string); read != "" {
+				for _, rt := range s.Steps {
+					if rt.Name == read {
+						c.firstValueReads = rt.PropertyCount(int64(d.Prims()))
+					}
+				}
+			}
 			if t.Op == "get" && !seenGet {
 				c.firstGet, seenGet = true, true
 			}
@@ -167,7 +181,10 @@ func traitRules(prims int64) map[string][]rule {
 			and(traversal, props, not(order("random"))),
 		}
 	}
+	firstValue := is(results.TraitFirstValue)
+	readsOne := func(c candidate) bool { return c.firstValueReads == 1 }
 	return map[string][]rule{
+		"first-value":      {and(firstValue, readsOne), firstValue},
 		"open":             {and(open, onlyOpen), open},
 		"cold-get":         {and(read, first, props(1, 1)), and(read, first)},
 		"warm-get":         {and(read, not(first), props(1, 1)), and(read, not(first))},
@@ -196,6 +213,7 @@ func nameRules(prims int64) map[string][]rule {
 	}
 	traverse := op("traverse")
 	return map[string][]rule{
+		"first-value": {op(results.OpFirstValue)},
 		"open": {
 			and(op("open"), scenarioSays("open", "load", "initial", "startup")),
 			and(op("open"), onlyOpen),

@@ -79,7 +79,7 @@ func (r *Report) memory(d *Dataset) {
 			}
 			out = Value{Variant: v, Present: true, Status: row.Cell.Status}
 			if row.Usable() {
-				out.Has, out.V = true, figure(row.Step, metric)
+				out = memoryValue(v, row.Cell.Status, figureSummary(row.Step, metric))
 			}
 		}
 		return out

@@ -22,7 +22,10 @@ type Variant struct {
 	FormatName string
 	Axes       map[string]string
 	Baseline   bool
-	Index      int
+	// Control marks the baseline's A/A control copy: shown as the A/A
+	// column, never a winner.
+	Control bool
+	Index   int
 }
 
 // Dataset holds everything reported about one dataset.
@@ -30,7 +33,7 @@ type Dataset struct {
 	Name       string
 	Info       *results.Dataset // nil when the file does not describe it
 	Sizes      []SizeRow
-	SizeWinner string
+	SizeWinner Contest
 	Scenarios  []*Scenario
 	Glance     []*Metric
 	SeqRandom  *SeqRandom
@@ -57,8 +60,20 @@ type Value struct {
 	Status    string  // the cell's status
 	V         float64 // median ns or bytes
 	Low, High float64 // 95% interval of a median (0 when absent)
-	Ratio     string
-	Winner    bool
+	// CV and Runs say how much the figure varied over how many runs
+	// (Runs 0 for figures without runs, such as file sizes).
+	CV   float64
+	Runs int
+	// Spread is, for a figure kept as a median, min and max over runs
+	// (memory), (max - min) / median; HasSpread says it is known.
+	Spread    float64
+	HasSpread bool
+	// Cmp is the figure against the baseline's (nil for the baseline
+	// itself, or without one); Ratio is its text, "baseline" for the
+	// baseline.
+	Cmp    *Comparison
+	Ratio  string
+	Winner bool
 }
 
 // Text renders v with its status: "12.3 ms", "FAILED", "4.1 ms (MISMATCH)".
@@ -77,6 +92,31 @@ func (v Value) Text(k Kind) string {
 		s += " (MISMATCH)"
 	}
 	return s
+}
+
+// TextWithNoise is Text with the figure's noise beside it: "4.62 ms (cv
+// 47%)", or for memory "58.0 MiB (spread 3.1%)".
+func (v Value) TextWithNoise(k Kind) string {
+	s := v.Text(k)
+	if !v.Has {
+		return s
+	}
+	if v.HasSpread {
+		return s + " (" + SpreadText(v.Spread) + ")"
+	}
+	if n := Noise(v.CV, v.Runs); n != "" {
+		s += " (" + n + ")"
+	}
+	return s
+}
+
+// memoryValue is a step's memory figure as a Value with its spread.
+func memoryValue(v *Variant, status string, s results.Summary) Value {
+	out := Value{Variant: v, Present: true, Status: status, Has: true, V: s.Median}
+	if s.Median > 0 {
+		out.Spread, out.HasSpread = (s.Max-s.Min)/s.Median, true
+	}
+	return out
 }
 
 // Format renders a figure of kind k.

@@ -20,7 +20,10 @@ func TestSequentialMatchesRandomByValues(t *testing.T) {
 	if sr.Sequential.Scenario != "multi-traversal" {
 		t.Errorf("sequential side from %q, want the traversal reading as many values", sr.Sequential.Scenario)
 	}
-	if got := sr.Rows[0].Ratio; got != "1.5x slower" {
-		t.Errorf("random vs sequential %q, want 1.5x slower", got)
+	if got := sr.Rows[0].Ratio; got != "1.50x slower (1.49–1.51)" {
+		t.Errorf("random vs sequential %q, want 1.50x slower (1.49–1.51)", got)
+	}
+	if sr.Same == "" || len(sr.Differences) > 0 {
+		t.Errorf("results without params: same %q, differences %q", sr.Same, sr.Differences)
 	}
 }

@@ -31,15 +31,15 @@ func (r *Report) sizes(d *Dataset) {
 	best := -1
 	for _, v := range r.Variants {
 		b, ok := files[v.Label]
-		if !ok {
-			continue
+		if !ok || v.Control {
+			continue // the control reads the baseline's file
 		}
 		row := SizeRow{Variant: v, Bytes: b, Compression: "–"}
 		if hasBase {
 			if v.Baseline {
 				row.Ratio = "baseline"
 			} else {
-				row.Ratio = units.SizeRatio(float64(b), float64(baseBytes))
+				row.Ratio = SizeRatio(float64(b), float64(baseBytes))
 			}
 		}
 		if u := r.uncompressed(v); u != nil {
@@ -52,9 +52,11 @@ func (r *Report) sizes(d *Dataset) {
 			best = len(d.Sizes) - 1
 		}
 	}
+	// Sizes are exact: the smallest file wins, with no interval to clear.
+	d.SizeWinner.Candidates = len(d.Sizes)
 	if len(d.Sizes) >= 2 {
 		d.Sizes[best].Winner = true
-		d.SizeWinner = d.Sizes[best].Variant.Label
+		d.SizeWinner.Winner = d.Sizes[best].Variant.Label
 	}
 }
 

@@ -36,7 +36,7 @@ func TestCompressionRatio(t *testing.T) {
 			t.Errorf("%s compression %q, want %q", k, got[k], v)
 		}
 	}
-	if r.Datasets[0].SizeWinner != "q-lz-b" {
-		t.Errorf("size winner %q", r.Datasets[0].SizeWinner)
+	if r.Datasets[0].SizeWinner.Winner != "q-lz-b" {
+		t.Errorf("size winner %+v", r.Datasets[0].SizeWinner)
 	}
 }

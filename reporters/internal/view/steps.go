@@ -1,8 +1,10 @@
 package view
 
 import (
-	"github.com/scenebench/runner/internal/units"
+	"slices"
+
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // Scenario is one scenario of one dataset.
@@ -18,8 +20,14 @@ type StepTable struct {
 	Name     string
 	Op       string
 	Rows     []StepRow
-	Winner   string
-	BaseNS   float64 // the baseline row's median (0 when it has no usable row)
+	// Winner is the variant that beat every other (see compareRows).
+	Winner Contest
+	BaseNS float64 // the baseline row's median (0 when it has no usable row)
+	// Floor is the step's A/A noise floor (stats.NoiseFloor of the
+	// control against the baseline), 1 without a usable control; AA is
+	// that comparison, nil without one.
+	Floor float64
+	AA    *Comparison
 	// Ops, Values and Probes come from the first row that has the step.
 	Ops    int64
 	Values int64
@@ -35,9 +43,13 @@ type StepRow struct {
 	Variant *Variant
 	Cell    *results.Cell
 	Step    *results.Step // nil when the cell has no such step
-	Ratio   string        // against the baseline's median ("baseline" for itself)
-	Winner  bool
-	Digest  string // digest differing from most variants' ("" when it agrees)
+	// Cmp is the row against the baseline (nil for the baseline itself and
+	// rows without samples); Ratio is its text, "baseline" for the
+	// baseline.
+	Cmp    *Comparison
+	Ratio  string
+	Winner bool
+	Digest string // digest differing from most variants' ("" when it agrees)
 }
 
 // Usable reports whether the row has measured samples to show.
@@ -48,13 +60,32 @@ func (r StepRow) Usable() bool {
 
 // Value is the row's median as a Value.
 func (r StepRow) Value() Value {
-	v := Value{Variant: r.Variant, Present: true, Status: r.Cell.Status, Ratio: r.Ratio, Winner: r.Winner}
+	v := Value{Variant: r.Variant, Present: true, Status: r.Cell.Status, Ratio: r.Ratio, Winner: r.Winner, Cmp: r.Cmp}
 	if r.Usable() {
 		v.V = r.Step.Stats.MedianNS
 		v.Low, v.High = r.Step.Stats.CI95LowNS, r.Step.Stats.CI95HighNS
+		v.CV, v.Runs = r.Step.Stats.CV, len(r.Step.SamplesNS)
 		v.Has = true
 	}
 	return v
+}
+
+// FloorText describes the step's A/A noise floor, "A/A noise floor
+// 1.07x", or says why there is none; "" without a control.
+func (t *StepTable) FloorText() string {
+	switch {
+	case t.AA == nil:
+		return ""
+	case !t.AA.Ratio.HasInterval():
+		return "A/A control: too few runs for a noise floor"
+	}
+	return "A/A noise floor " + FactorNumber(t.Floor) + "x"
+}
+
+// contender reports whether the row may win: samples from a cell that
+// ended ok, and not the A/A control.
+func (r StepRow) contender() bool {
+	return r.Usable() && r.Cell.Status == results.StatusOK && !r.Variant.Control
 }
 
 func (r *Report) scenarios(d *Dataset) {
@@ -126,40 +157,74 @@ func findStep(c *results.Cell, name string) *results.Step {
 	return nil
 }
 
-// compareRows fills ratios, the winner and digest disagreements of a step.
+// compareRows fills the comparisons, the winner and digest disagreements
+// of a step. Every verdict of every report comes from here:
+//
+//   - Each usable row against the baseline: the ratio of its samples to
+//     the baseline's (stats.RatioOf) and stats.Decide at the step's floor.
+//   - The floor is stats.NoiseFloor of the A/A control against the
+//     baseline, 1 without a usable control. The control row itself is
+//     decided at 1 (plain significance): a difference there says the run
+//     was too noisy or biased to trust, and it never wins.
+//   - The winner is the contender (a cell that ended ok, not the control)
+//     with the lowest median, and only when it is clearly faster than
+//     every other contender by the same rule; otherwise there is none
+//     ("~").
 func (r *Report) compareRows(d *Dataset, t *StepTable) {
-	base := -1
+	base, control := -1, -1
 	for i, row := range t.Rows {
-		if row.Variant.Baseline && row.Usable() {
+		switch {
+		case row.Variant.Baseline && row.Usable():
 			base = i
+		case row.Variant.Control && row.Usable():
+			control = i
 		}
 	}
+	t.Floor = 1
 	if base >= 0 {
 		t.BaseNS = t.Rows[base].Step.Stats.MedianNS
+		if control >= 0 {
+			t.AA = compareSamples(t.Rows[base].Step.SamplesNS, t.Rows[control].Step.SamplesNS, 1, true)
+			t.Floor = stats.NoiseFloor(t.AA.Ratio)
+		}
 	}
-	best, candidates := -1, 0
 	for i, row := range t.Rows {
-		if !row.Usable() {
+		if !row.Usable() || base < 0 {
 			continue
 		}
-		if base >= 0 {
-			if i == base {
-				t.Rows[i].Ratio = "baseline"
-			} else {
-				t.Rows[i].Ratio = units.TimeRatio(row.Step.Stats.MedianNS, t.Rows[base].Step.Stats.MedianNS)
+		if i == base {
+			t.Rows[i].Ratio = "baseline"
+			continue
+		}
+		c := compareSamples(t.Rows[base].Step.SamplesNS, row.Step.SamplesNS, t.Floor, row.Variant.Control)
+		t.Rows[i].Cmp, t.Rows[i].Ratio = c, c.Text()
+	}
+	var contenders []int
+	for i, row := range t.Rows {
+		if row.contender() {
+			contenders = append(contenders, i)
+		}
+	}
+	t.Winner.Candidates = len(contenders)
+	if len(contenders) >= 2 {
+		best := slices.MinFunc(contenders, func(a, b int) int {
+			return cmpFloat(t.Rows[a].Step.Stats.MedianNS, t.Rows[b].Step.Stats.MedianNS)
+		})
+		beatsAll := true
+		for _, i := range contenders {
+			if i == best {
+				continue
+			}
+			c := compareSamples(t.Rows[i].Step.SamplesNS, t.Rows[best].Step.SamplesNS, t.Floor, false)
+			if c.Verdict != stats.Lower {
+				beatsAll = false
+				break
 			}
 		}
-		if row.Cell.Status != results.StatusOK {
-			continue
+		if beatsAll {
+			t.Rows[best].Winner = true
+			t.Winner.Winner = t.Rows[best].Variant.Label
 		}
-		candidates++
-		if best < 0 || row.Step.Stats.MedianNS < t.Rows[best].Step.Stats.MedianNS {
-			best = i
-		}
-	}
-	if candidates >= 2 {
-		t.Rows[best].Winner = true
-		t.Winner = t.Rows[best].Variant.Label
 	}
 	// Digests: the most common one (ties go to the earlier variant) is
 	// taken as agreed; rows that differ are marked.
@@ -202,4 +267,14 @@ func (d *Dataset) stepTable(scenario, step string) *StepTable {
 		}
 	}
 	return nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -17,10 +17,10 @@ func TestWinnerAndBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := r.Datasets[0].Scenarios[0].Steps[0]
-	if st.Winner != "" {
-		t.Errorf("winner %q with only one ok cell", st.Winner)
+	if st.Winner.Winner != "" || st.Winner.Text() != "–" {
+		t.Errorf("winner %+v with only one ok cell", st.Winner)
 	}
-	if got := st.Rows[0].Ratio; got != "2.0x faster" {
+	if got := st.Rows[0].Ratio; got != "2.00x faster (1.98–2.02)" {
 		t.Errorf("mismatched row ratio %q, want 2.0x faster (b is the baseline)", got)
 	}
 	if !r.Variants[1].Baseline || r.Baseline != "b" {
@@ -42,7 +42,7 @@ func TestWinnerAndBaseline(t *testing.T) {
 	if r.Baseline != "a" {
 		t.Errorf("baseline %q, want the first variant", r.Baseline)
 	}
-	if w := r.Datasets[0].Scenarios[0].Steps[0].Winner; w != "a" {
+	if w := r.Datasets[0].Scenarios[0].Steps[0].Winner.Winner; w != "a" {
 		t.Errorf("winner %q, want a", w)
 	}
 }

@@ -91,6 +91,12 @@ func (r *Report) variants() {
 	for i := range r.File.Cells {
 		c := &r.File.Cells[i]
 		add(CellLabel(c), c.FormatName, c.Variant)
+		if c.Control {
+			seen[CellLabel(c)].Control = true
+		}
+	}
+	if v, ok := seen[r.File.Report.Control]; ok {
+		v.Control = true
 	}
 	for _, d := range r.File.Datasets {
 		for _, fl := range d.Files {
@@ -98,10 +104,13 @@ func (r *Report) variants() {
 		}
 	}
 	base := r.File.Report.Baseline
-	if _, ok := seen[base]; !ok {
+	if v, ok := seen[base]; !ok || v.Control {
 		base = ""
-		if len(r.Variants) > 0 {
-			base = r.Variants[0].Label
+		for _, v := range r.Variants {
+			if !v.Control {
+				base = v.Label
+				break
+			}
 		}
 	}
 	r.Baseline = base

@@ -1,11 +1,11 @@
-package usda
+package sdf
 
-// dictionaryLess orders names the way OpenUSD orders the properties of a
+// DictionaryLess orders names the way OpenUSD orders the properties of a
 // prim when it writes a text layer (TfDictionaryLessThan): letters compare
 // case-insensitively, runs of digits compare by numeric value, and only when
 // two names are otherwise equal do fewer leading zeros, then upper case,
 // come first.
-func dictionaryLess(a, b string) bool {
+func DictionaryLess(a, b string) bool {
 	return dictionaryCompare(a, b) < 0
 }
 

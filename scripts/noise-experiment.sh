@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The noise experiment: does a busy machine change what the reports say?
+#
+# Runs a spec (default specs/10k-flat.hcl) twice: once on the machine as it
+# is (run it when the machine is otherwise idle), and once with a CPU hog
+# occupying one core, started halfway through the run. Then
+# `runner compare -verdicts` checks that the two runs reach the same
+# verdicts: every difference either run names is named by the other,
+# every ratio to the baseline moves by less than 15%, the A/A control
+# shows ~ on every step of both runs, and the winners are the same. It
+# ends with PASS or FAIL (exit status 0 or 1).
+#
+#   scripts/noise-experiment.sh                 # or: make noise
+#   SPEC=specs/1k-smoke.hcl OUT=/tmp/noise scripts/noise-experiment.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SPEC=${SPEC:-specs/10k-flat.hcl}
+OUT=${OUT:-results/noise}
+TOLERANCE=${TOLERANCE:-15%}
+RUNNER=bin/runner
+
+go build -o "$RUNNER" ./runner
+"$RUNNER" gen "$SPEC" >/dev/null # the data first, so that neither run pays for it
+mkdir -p "$OUT"
+
+hog=""
+stop_hog() {
+	if [ -n "$hog" ]; then
+		kill "$hog" 2>/dev/null || true
+		wait "$hog" 2>/dev/null || true
+		hog=""
+	fi
+}
+trap stop_hog EXIT
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+echo "== run 1 of 2: no hog (load average $(load), $(nproc) cores)"
+start=$(date +%s%N)
+"$RUNNER" apply -out "$OUT/idle" "$SPEC" >"$OUT/idle.log" 2>&1 || { tail -20 "$OUT/idle.log"; exit 1; }
+took_ms=$((($(date +%s%N) - start) / 1000000))
+half_ms=$((took_ms / 2))
+echo "   took $((took_ms / 1000)) s"
+
+echo "== run 2 of 2: a CPU hog on one core from $((half_ms / 1000)) s in (load average $(load))"
+(
+	sleep "$((half_ms / 1000)).$(printf '%03d' $((half_ms % 1000)))"
+	exec sh -c 'while :; do :; done'
+) &
+hog=$!
+"$RUNNER" apply -out "$OUT/hog" "$SPEC" >"$OUT/hog.log" 2>&1 || { tail -20 "$OUT/hog.log"; exit 1; }
+stop_hog
+
+echo
+for run in idle hog; do
+	echo "$run: $(grep -m1 '^- Machine:' "$OUT/$run/results.md" | sed 's/^- Machine: //')"
+done
+echo
+echo "== the two runs' verdicts (runner compare -verdicts)"
+set +e
+"$RUNNER" compare -verdicts -tolerance "$TOLERANCE" -fail "$OUT/idle/results.json" "$OUT/hog/results.json" | tee "$OUT/verdicts.txt"
+status=${PIPESTATUS[0]}
+set -e
+echo
+echo "(full tables: $OUT/verdicts.txt; reports: $OUT/idle, $OUT/hog)"
+exit "$status"
