@@ -429,6 +429,10 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(notParquet, []byte("just some text, long enough to have a tail\n"), 0o644)
 	empty := filepath.Join(dir, "empty.parquet")
 	os.WriteFile(empty, nil, 0o644)
+	// A scene with value types beyond the plugin's (half, matrix4d, ...):
+	// runner writes and reads it, the plugin refuses it by name.
+	extended := filepath.Join(dir, "extended.parquet")
+	writeScene(t, formatstest.Extended(50), "parquet", extended, nil)
 
 	cases := []struct {
 		name, path string
@@ -457,6 +461,7 @@ func TestBadInput(t *testing.T) {
 		{name: "not our layout", path: foreign, wantErr: `no "scenebench.scene" key/value metadata`},
 		{name: "no path column", path: noPath, wantErr: `no "path" column`},
 		{name: "type mismatch", path: mismatch, wantErr: `property "cost" is declared int but its column holds double`},
+		{name: "unsupported type", path: extended, wantErr: `property "h" has type "half", which this plugin does not read`},
 		{name: "declared property missing", path: missingCol, wantErr: `property "mass" (double) has no column`},
 		{name: "invalid prim path", path: badPath, wantErr: `"B/x", which is not an absolute prim path`},
 		{name: "duplicate prim path", path: dupPath, wantErr: `prim "/A" appears at rows 0 and 2`},

@@ -290,10 +290,13 @@ void Scene::ParseScene(const std::string& json, std::vector<Property>* props, in
             auto n = po.find("name"), t = po.find("type");
             Property prop;
             if (n != po.end() && n->second.IsString()) prop.name = n->second.GetString();
-            if (t != po.end() && t->second.IsString()) prop.type = ParseTypeName(t->second.GetString());
             if (prop.name.empty()) throw Error("scene metadata: property " + Num(i) + " has no name");
-            if (prop.type == PropType::Invalid)
+            if (t == po.end() || !t->second.IsString() || t->second.GetString().empty())
                 throw Error("scene metadata: property " + Num(i) + " (" + Quote(prop.name) + ") has no type");
+            prop.type = ParseTypeName(t->second.GetString());
+            if (prop.type == PropType::Invalid)
+                throw Error("scene metadata: property " + Quote(prop.name) + " has type " +
+                            Quote(t->second.GetString()) + ", which this plugin does not read");
             props->push_back(std::move(prop));
             i++;
         }

@@ -13,7 +13,10 @@
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
 //   sdfdump [-a KEY=VALUE]... -time PRIM PROP [-n N] [-warm FILE2] FILE
-//                  one JSON object: start-up, open, cold and warm get times
+//                  one JSON object: start-up, open, cold and warm get times;
+//                  with -has, the warm reads are the openusd-cpp driver's:
+//                  SdfLayer::HasField into one reused VtValue, then a check
+//                  that it holds no SdfValueBlock
 //   sdfdump [-a KEY=VALUE]... -export OUT FILE     SdfLayer::Export to OUT
 //   sdfdump [-a KEY=VALUE]... -edit FILE           try to edit and save the
 //                  layer; exits 1 when OpenUSD refuses (a read-only layer)
@@ -28,6 +31,7 @@
 #include <pxr/sdf/path.h>
 #include <pxr/sdf/primSpec.h>
 #include <pxr/sdf/schema.h>
+#include <pxr/sdf/types.h>
 #include <pxr/tf/errorMark.h>
 #include <pxr/tf/token.h>
 #include <pxr/vt/array.h>
@@ -208,7 +212,7 @@ const char* gFile = "";
 [[noreturn]] void Usage(const char* msg) {
     std::fprintf(stderr,
                  "sdfdump: %s\nusage: sdfdump [-a KEY=VALUE]... [-paths | -specs | -get PRIM PROP | "
-                 "-time PRIM PROP [-n N]] FILE\n",
+                 "-time PRIM PROP [-n N] [-has]] FILE\n",
                  msg);
     std::exit(2);
 }
@@ -308,6 +312,7 @@ int main(int argc, char** argv) {
     long repeats = 1000;
     std::string warmFile;
     int threads = 1;
+    bool viaHas = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         std::string a = argv[i];
@@ -328,6 +333,8 @@ int main(int argc, char** argv) {
             mode = a.substr(1);
             prim = argv[++i];
             prop = argv[++i];
+        } else if (a == "-has") {
+            viaHas = true;
         } else if (a == "-warm") {
             if (++i >= argc) Usage("-warm needs a FILE");
             warmFile = argv[i];
@@ -479,7 +486,13 @@ int main(int argc, char** argv) {
         std::vector<double> per;
         for (int k = 0; k < 7; k++) {
             const auto w0 = Clock::now();
-            for (long j = 0; j < repeats; j++) v = layer->GetField(attr, SdfFieldKeys->Default);
+            if (viaHas) {
+                for (long j = 0; j < repeats; j++)
+                    if (!layer->HasField(attr, SdfFieldKeys->Default, &v) || v.IsHolding<SdfValueBlock>())
+                        Fail(mark, "no value at <" + attr.GetString() + ">");
+            } else {
+                for (long j = 0; j < repeats; j++) v = layer->GetField(attr, SdfFieldKeys->Default);
+            }
             per.push_back(Ms(Clock::now() - w0) * 1000 / double(repeats));
         }
         std::sort(per.begin(), per.end());
