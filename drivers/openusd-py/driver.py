@@ -53,7 +53,7 @@ DEFAULT_API = "sdf"
 COMPOSE = ["sublayer"]
 
 # Batching of short gets, the Go reader's rule (runner/measure).
-BATCH_THRESHOLD_NS = 1_000  # a read under this is batched
+BATCH_THRESHOLD_NS = 10_000  # a read under this is batched
 BATCH_GOAL_NS = 100_000  # one batched timing lasts at least this
 MAX_BATCH = 100_000_000
 
