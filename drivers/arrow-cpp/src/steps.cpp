@@ -321,8 +321,8 @@ class GetStep : public Step {
 
  private:
   // The batching rule of drivers/PROTOCOL.md (testing.B's): batch reads
-  // faster than 1 µs until one timing lasts 100 µs.
-  static constexpr int64_t kThreshold = 1000, kGoal = 100000, kMaxBatch = 100000000;
+  // whose times reads take under 10 µs until one timing lasts 100 µs.
+  static constexpr int64_t kThreshold = 10000, kGoal = 100000, kMaxBatch = 100000000;
 
   static int64_t predict(int64_t prevN, int64_t prev) {
     if (prev <= 0) prev = 1;
