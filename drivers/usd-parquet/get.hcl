@@ -2,8 +2,8 @@
 # its single-get scenario (payload) and the same on `cost` (a double), read
 # by OpenUSD C++ only (openusd-cpp: usdc natively, Parquet through this
 # plugin). Each scenario times the warm get twice: as the suite does (50
-# reads, batched only when they take under 1 µs in all) and as one timing of
-# 10,000 reads, which no reader batches. The README's runner table.
+# reads, batched when they take under 10 µs in all) and as one timing of
+# 10,000 reads. The README's runner table.
 #
 #   make drivers && make build
 #   bin/runner apply -var repeat=9 drivers/usd-parquet/get.hcl
