@@ -1,8 +1,10 @@
 // Package drivers names the drivers that ship with runner — programs in
 // other languages that read scenes and speak the driver protocol
-// (PROTOCOL.md in this directory) — and finds them on disk. Each lives in a
-// folder of its own here with an executable launcher, `run`, which `make
-// drivers` makes ready.
+// (PROTOCOL.md in this directory) — finds them on disk, and says which of
+// them reads a format through its reference implementation (what reports
+// hold runner's own readers against). Each lives in a folder of its own
+// here with an executable launcher, `run`, which `make drivers` makes
+// ready.
 package drivers
 
 import (
