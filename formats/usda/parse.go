@@ -1119,8 +1119,12 @@ func (p *parser) finish() error {
 		}
 		sort.Slice(idx, func(i, j int) bool { return l.primSeq[idx[i]] < l.primSeq[idx[j]] })
 		prims := make([]string, len(idx))
+		l.slotOf = make([]int32, len(idx))
+		l.handleOf = make([]int32, len(idx))
 		for i, k := range idx {
 			prims[i] = l.prims[k]
+			l.slotOf[i] = int32(k)
+			l.handleOf[k] = int32(i)
 		}
 		l.prims = prims
 	}

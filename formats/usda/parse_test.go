@@ -445,3 +445,57 @@ func TestUnescape(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlesReordered checks handles where data slots and layer order
+// differ (a prim's attributes after its children): a prim handle is the
+// index in Prims, and reads and scans by handles give what Get gives.
+func TestHandlesReordered(t *testing.T) {
+	l, err := parseLayerBytes("x.usda", []byte("#usda 1.0\nover \"A\" {\n over \"B\" { double x = 1 }\n double y = 2\n}\nover \"C\" { double x = 3\n double y = 4 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.slotOf == nil {
+		t.Fatal("the layer's slots are in layer order; the test needs them not to be")
+	}
+	r := &Reader{l: l}
+	prims, _ := r.Prims()
+	var hs []formats.PropertyHandle
+	for _, name := range []string{"x", "y"} {
+		h, err := r.ResolveProperty(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	same := func(p string, name string, got *formats.Value, gotErr error) {
+		t.Helper()
+		var want formats.Value
+		wantErr := r.Get(p, name, &want)
+		if (gotErr == nil) != (wantErr == nil) || (gotErr == nil && !got.Equal(&want)) {
+			t.Errorf("%s.%s by handles = %v (err %v), Get's %v (err %v)", p, name, got, gotErr, want, wantErr)
+		}
+	}
+	for i, p := range prims {
+		ph, err := r.ResolvePrim(p)
+		if err != nil || int(ph) != i {
+			t.Fatalf("ResolvePrim(%s) = %d, %v; want %d", p, ph, err, i)
+		}
+		for j, name := range []string{"x", "y"} {
+			var v formats.Value
+			same(p, name, &v, r.GetHandle(ph, hs[j], &v))
+		}
+	}
+	err = r.Scan(hs, 0, formats.PrimHandle(len(prims)), func(ph formats.PrimHandle, vals []formats.Value, has []bool) error {
+		for j, name := range []string{"x", "y"} {
+			var err error
+			if !has[j] {
+				err = formats.ErrNoValue
+			}
+			same(prims[ph], name, &vals[j], err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

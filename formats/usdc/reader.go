@@ -1,20 +1,28 @@
 package usdc
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scenebench/runner/formats"
 )
 
 // Reader is an opened crate file. Structure is decoded at open; values are
 // decoded from the mapped file on each Get.
+//
+// Reads by handles (GetHandle, Scan) take no lock: Close must not run while
+// they are in flight, and after Close they give errors.
 type Reader struct {
 	c      *crate
 	mu     sync.RWMutex
 	closed bool
-	unmap  func() error
+	// done mirrors closed for the lock-free reads by handles.
+	done  atomic.Bool
+	unmap func() error
 
 	props      []formats.Property // (name, type) pairs with values, in column order
 	nameByProp []int32            // name id of each property
@@ -24,6 +32,17 @@ type Reader struct {
 	primPaths  []string // prims with attribute values, layer order
 	attrs      []attrRec
 	notes      formats.NoteCounter
+
+	// Handles: a prim handle indexes primOfHandle (the prim record of
+	// each prim of primPaths), a property handle is a name id.
+	primOfHandle []int32
+	names        []string // by name id
+	listed       []bool   // by name id: Properties lists the name
+	// slotHint is, by name id, where in its prim's attributes the name
+	// most often sits (-1 when unknown): prims of one scene usually
+	// declare the same attributes in the same order, so a read by
+	// handles finds its attribute at the first look.
+	slotHint []int32
 }
 
 type primRec struct {
@@ -39,6 +58,8 @@ type attrRec struct {
 	name     int32 // name id
 	fieldSet uint32
 	typ      formats.Type
+	// def is the default value (why 0), found once at open.
+	def valueRep
 	// why is 0 for an attribute with a default value, else why it has
 	// none (an index into whyNot).
 	why uint8
@@ -58,7 +79,11 @@ const (
 	whyNoDefault
 )
 
-var _ formats.Reader = (*Reader)(nil)
+var (
+	_ formats.Reader   = (*Reader)(nil)
+	_ formats.Resolver = (*Reader)(nil)
+	_ formats.Scanner  = (*Reader)(nil)
+)
 
 var errClosed = errors.New("reader is closed")
 
@@ -252,7 +277,11 @@ func (r *Reader) index() error {
 		if r.prims[i].values {
 			r.primByPath[r.prims[i].path] = int32(i)
 			r.primPaths = append(r.primPaths, r.prims[i].path)
+			r.primOfHandle = append(r.primOfHandle, int32(i))
 		}
+	}
+	if len(r.primPaths) > formats.MaxPrimHandles {
+		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primPaths))
 	}
 	return r.describeProperties()
 }
@@ -358,7 +387,9 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		switch kinds[f] {
 		case kindDefault:
-			def, hasDef = reps[f], true
+			if !hasDef { // the first, as crate.field finds it
+				def, hasDef = reps[f], true
+			}
 		case kindTypeName:
 			typeRep, hasType = reps[f], true
 		case kindSamples:
@@ -398,6 +429,7 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 			return a, false
 		}
 	}
+	a.def = def
 	switch {
 	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
 		a.why = whyBlocked
@@ -425,6 +457,9 @@ func (r *Reader) describeProperties() error {
 	for n, id := range r.propByName {
 		names[id] = n
 	}
+	r.names = names
+	r.listed = make([]bool, len(names))
+	r.slotHint = r.slotHints(len(names))
 	// The property of each (name, type), by name id: a name rarely has
 	// more than one type.
 	type typed struct {
@@ -443,6 +478,7 @@ func (r *Reader) describeProperties() error {
 			}
 		}
 		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
+		r.listed[at.name] = true
 		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
 		r.nameByProp = append(r.nameByProp, at.name)
 		counts = append(counts, 1)
@@ -509,7 +545,7 @@ func (r *Reader) describeProperties() error {
 	for i := range r.props {
 		prop := &r.props[i]
 		prop.Sparse = counts[i] < len(r.primPaths)
-		if rep, ok := c.field(r.attrs[first[i]].fieldSet, fDefault); ok && prop.Type.IsArray() {
+		if rep := r.attrs[first[i]].def; prop.Type.IsArray() {
 			if err := c.decodeValue(rep, &v); err == nil {
 				prop.Length = v.Len()
 			}
@@ -577,25 +613,162 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim, Property: property}
 	}
-	p := &r.prims[pi]
+	a := r.attrOf(&r.prims[pi], id)
+	if a < 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
+	}
+	return r.read(&r.attrs[a], prim, property, dst)
+}
+
+// attrOf returns the index in attrs of prim p's attribute with name id, or
+// -1.
+func (r *Reader) attrOf(p *primRec, id int32) int32 {
+	if h := r.slotHint[id]; h >= 0 && h < p.attrN && r.attrs[p.attrStart+h].name == id {
+		return p.attrStart + h
+	}
 	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		at := &r.attrs[a]
-		if at.name != id {
+		if r.attrs[a].name == id {
+			return a
+		}
+	}
+	return -1
+}
+
+// read decodes attribute at's default value into dst; prim and property
+// name it in errors.
+func (r *Reader) read(at *attrRec, prim, property string, dst *formats.Value) error {
+	if at.why != 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
+	}
+	if err := r.c.decodeValue(at.def, dst); err != nil {
+		return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+	}
+	if dst.Type != at.typ {
+		return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
+	}
+	return nil
+}
+
+// slotHints finds, for each of n name ids, the position in their prims'
+// attributes where the name sits most often among the first prims.
+func (r *Reader) slotHints(n int) []int32 {
+	hint := make([]int32, n)
+	for i := range hint {
+		hint[i] = -1
+	}
+	const sample = 64 // prims looked at; scenes repeat one layout
+	votes := map[[2]int32]int{}
+	looked := 0
+	for pi := range r.prims {
+		p := &r.prims[pi]
+		if !p.values {
 			continue
 		}
-		if at.why != 0 {
-			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
+		for k := range p.attrN {
+			votes[[2]int32{r.attrs[p.attrStart+k].name, k}]++
 		}
-		rep, _ := r.c.field(at.fieldSet, fDefault)
-		if err := r.c.decodeValue(rep, dst); err != nil {
-			return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+		if looked++; looked == sample {
+			break
 		}
-		if dst.Type != at.typ {
-			return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
-		}
-		return nil
 	}
-	return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
+	best := make([]int, n)
+	for key, v := range votes {
+		if id, k := key[0], key[1]; v > best[id] || (v == best[id] && k < hint[id]) {
+			best[id], hint[id] = v, k
+		}
+	}
+	return hint
+}
+
+// ResolvePrim implements formats.Resolver: the prim's index in Prims.
+func (r *Reader) ResolvePrim(path string) (formats.PrimHandle, error) {
+	pi, ok := r.primByPath[path]
+	if !ok {
+		return 0, &formats.NotFoundError{File: r.c.name, Prim: path}
+	}
+	// primOfHandle is increasing: the handle is found by bisection.
+	lo, hi := 0, len(r.primOfHandle)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.primOfHandle[m] < pi {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return formats.PrimHandle(lo), nil
+}
+
+// ResolveProperty implements formats.Resolver: the handle of a name
+// Properties lists.
+func (r *Reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
+	id, ok := r.propByName[name]
+	if !ok || !r.listed[id] {
+		return 0, &formats.NotFoundError{File: r.c.name, Property: name}
+	}
+	return formats.PropertyHandle(id), nil
+}
+
+// GetHandle implements formats.Resolver: an index into the prim table, a
+// look at the attribute the name's hint points to, and the value's decode
+// from the mapped file. It takes no lock (see Reader).
+func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
+	if uint(prim) >= uint(len(r.primOfHandle)) || uint(property) >= uint(len(r.names)) || !r.listed[property] {
+		return fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
+	}
+	if r.done.Load() {
+		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+	}
+	p := &r.prims[r.primOfHandle[prim]]
+	a := r.attrOf(p, int32(property))
+	if a < 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: p.path, Property: r.names[property]}
+	}
+	at := &r.attrs[a]
+	if at.why == 0 && at.def.typ() == tDouble && !at.def.isArray() && !at.def.isInlined() && at.typ == formats.Double {
+		// The common scalar: one bounds check and a load.
+		if off := at.def.payload(); off <= uint64(len(r.c.data))-8 && len(r.c.data) >= 8 {
+			dst.Type = formats.Double
+			dst.Num = math.Float64frombits(binary.LittleEndian.Uint64(r.c.data[off:]))
+			return nil
+		}
+	}
+	return r.read(at, p.path, r.names[property], dst)
+}
+
+// Scan implements formats.Scanner: GetHandle's reads, prim by prim, in
+// layer order.
+func (r *Reader) Scan(properties []formats.PropertyHandle, first, end formats.PrimHandle, fn func(prim formats.PrimHandle, vals []formats.Value, has []bool) error) error {
+	if first < 0 || end < first || int(end) > len(r.primOfHandle) {
+		return fmt.Errorf("usdc: %s: scan of prims %d to %d of %d: %w", r.c.name, first, end, len(r.primOfHandle), formats.ErrNotFound)
+	}
+	for _, h := range properties {
+		if uint(h) >= uint(len(r.names)) || !r.listed[h] {
+			return fmt.Errorf("usdc: %s: scan of property handle %d: %w", r.c.name, h, formats.ErrNotFound)
+		}
+	}
+	vals := make([]formats.Value, len(properties))
+	has := make([]bool, len(properties))
+	for ph := first; ph < end; ph++ {
+		if r.done.Load() {
+			return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+		}
+		p := &r.prims[r.primOfHandle[ph]]
+		for i, h := range properties {
+			a := r.attrOf(p, int32(h))
+			has[i] = a >= 0 && r.attrs[a].why == 0
+			if !has[i] {
+				continue
+			}
+			if err := r.read(&r.attrs[a], p.path, r.names[h], &vals[i]); err != nil {
+				return err
+			}
+		}
+		if err := fn(ph, vals, has); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close implements formats.Reader.
@@ -606,6 +779,7 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	r.done.Store(true)
 	if err := r.unmap(); err != nil {
 		return fmt.Errorf("usdc: close %s: %w", r.c.name, err)
 	}
