@@ -125,23 +125,6 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
-// BenchmarkOpen measures opening (all structural sections) of a file.
-func BenchmarkOpen(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
-		b.Run("flat"+strconv.Itoa(n/1000)+"K", func(b *testing.B) {
-			p := benchFile(b, "flat", n, false)
-			defer reportCPU(b)()
-			for b.Loop() {
-				r, err := Open(p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r.Close()
-			}
-		})
-	}
-}
-
 // BenchmarkTraversal reads one property ("cost") of every prim of an
 // opened file.
 func BenchmarkTraversal(b *testing.B) {
@@ -224,7 +207,8 @@ func BenchmarkWarmGetHandle(b *testing.B) {
 		})
 	}
 	h, _ := r.ResolveProperty("cost")
-	n := formats.PrimHandle(len(r.primPaths))
+	prims, _ := r.Prims()
+	n := formats.PrimHandle(len(prims))
 	b.Run("cost/handles/cycle", func(b *testing.B) {
 		var v formats.Value
 		b.ReportAllocs()

@@ -28,8 +28,11 @@ type Reader struct {
 	nameByProp []int32            // name id of each property
 	propByName map[string]int32   // name id
 	prims      []primRec
+	// Built on first need (buildPaths): the paths of the prims with
+	// attribute values in layer order, and each one's handle.
+	pathsOnce  sync.Once
+	primPaths  []string
 	primByPath map[string]int32
-	primPaths  []string // prims with attribute values, layer order
 	attrs      []attrRec
 	notes      formats.NoteCounter
 
@@ -46,7 +49,8 @@ type Reader struct {
 }
 
 type primRec struct {
-	path      string
+	pathIdx   int32 // path index
+	parent    int32 // record of the parent prim, -1 under the pseudo-root
 	fieldSet  uint32
 	attrStart int32
 	attrN     int32
@@ -55,11 +59,10 @@ type primRec struct {
 
 // attrRec is one attribute of a prim whose type the scene model carries.
 type attrRec struct {
-	name     int32 // name id
-	fieldSet uint32
-	typ      formats.Type
 	// def is the default value (why 0), found once at open.
-	def valueRep
+	def  valueRep
+	name int32 // name id
+	typ  formats.Type
 	// why is 0 for an attribute with a default value, else why it has
 	// none (an index into whyNot).
 	why uint8
@@ -150,53 +153,46 @@ func (r *Reader) index() error {
 	if rootSpec < 0 {
 		return fmt.Errorf("usdc: %s: no pseudo-root spec", c.name)
 	}
-	// Child prim paths by (parent, name token).
-	children := make(map[uint64]int32)
-	for p, t := range c.pathTok {
-		if t >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath {
-			children[uint64(c.pathParent[p])<<32|uint64(t)] = int32(p)
-		}
-	}
+	kids := c.primChildIndex()
 	recOfPath := make([]int32, c.numPaths)
 	for i := range recOfPath {
 		recOfPath[i] = -1
 	}
-	type item struct {
-		path int32
-		str  string
-	}
-	stack := []item{{c.rootPath, ""}}
-	var kids []uint32
+	type item struct{ path, parent int32 }
+	stack := []item{{c.rootPath, -1}}
+	var names []uint32
+	childrenTok := c.tokenIndex(fPrimChildren)
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		spec := specOfPath[it.path]
+		rec := int32(-1)
 		if it.path != c.rootPath {
-			recOfPath[it.path] = int32(len(r.prims))
-			r.prims = append(r.prims, primRec{path: it.str, fieldSet: c.specFS[spec]})
+			rec = int32(len(r.prims))
+			recOfPath[it.path] = rec
+			r.prims = append(r.prims, primRec{pathIdx: it.path, parent: it.parent, fieldSet: c.specFS[spec]})
 		}
-		rep, ok := c.field(c.specFS[spec], fPrimChildren)
+		rep, ok := c.fieldByToken(c.specFS[spec], childrenTok)
 		if !ok {
 			continue
 		}
 		var err error
-		if kids, err = c.tokenVector(rep, kids[:0]); err != nil {
-			return fmt.Errorf("%w (primChildren of %s)", err, displayPath(it.str))
+		if names, err = c.tokenVector(rep, names[:0]); err != nil {
+			return fmt.Errorf("%w (primChildren of %s)", err, c.pathString(uint32(it.path)))
 		}
-		for i := len(kids) - 1; i >= 0; i-- {
-			name := c.tokens[kids[i]]
-			child, ok := children[uint64(it.path)<<32|uint64(kids[i])]
-			if !ok || specOfPath[child] < 0 {
-				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which has no spec", c.name, displayPath(it.str), name)
+		for i := len(names) - 1; i >= 0; i-- {
+			child := kids.find(c, it.path, names[i], i)
+			if child < 0 || specOfPath[child] < 0 {
+				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which has no spec", c.name, c.pathString(uint32(it.path)), c.tokens[names[i]])
 			}
 			if c.specType[specOfPath[child]] != specPrim {
-				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which is not a prim", c.name, displayPath(it.str), name)
+				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which is not a prim", c.name, c.pathString(uint32(it.path)), c.tokens[names[i]])
 			}
 			if recOfPath[child] != -1 {
-				return fmt.Errorf("usdc: %s: prim %s/%s is listed twice", c.name, it.str, name)
+				return fmt.Errorf("usdc: %s: prim %s is listed twice", c.name, c.pathString(uint32(child)))
 			}
 			recOfPath[child] = -2 // queued
-			stack = append(stack, item{child, it.str + "/" + name})
+			stack = append(stack, item{child, rec})
 		}
 	}
 
@@ -234,6 +230,7 @@ func (r *Reader) index() error {
 	r.attrs = make([]attrRec, counts[len(r.prims)])
 	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
 	af := c.attrFields()
+	var a attrInfo
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -254,8 +251,7 @@ func (r *Reader) index() error {
 			}
 			nameOfTok[tok] = id + 1
 		}
-		a, ok := c.attribute(c.specFS[s], af)
-		if !ok {
+		if !c.attribute(c.specFS[s], af, &a) {
 			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
 			continue
 		}
@@ -272,19 +268,111 @@ func (r *Reader) index() error {
 	}
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
-	r.primByPath = make(map[string]int32, len(r.prims))
 	for i := range r.prims {
 		if r.prims[i].values {
-			r.primByPath[r.prims[i].path] = int32(i)
-			r.primPaths = append(r.primPaths, r.prims[i].path)
 			r.primOfHandle = append(r.primOfHandle, int32(i))
 		}
 	}
-	if len(r.primPaths) > formats.MaxPrimHandles {
-		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primPaths))
+	if len(r.primOfHandle) > formats.MaxPrimHandles {
+		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primOfHandle))
 	}
 	return r.describeProperties()
 }
+
+// childIndex finds a prim's child paths by name token: the prim children
+// of each path, in path order, which is usually primChildren's order.
+type childIndex struct {
+	start []int32 // by path index: where its children begin in list
+	list  []int32 // child path indexes, grouped by parent
+	// byName holds, for parents whose children are not in primChildren's
+	// order, their children by name token, built on the first miss.
+	byName map[int32]map[uint32]int32
+}
+
+func (c *crate) primChildIndex() *childIndex {
+	x := &childIndex{start: make([]int32, c.numPaths+1)}
+	isChild := func(p int) bool {
+		return c.pathTok[p] >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath
+	}
+	for p := range c.pathTok {
+		if isChild(p) {
+			x.start[c.pathParent[p]+1]++
+		}
+	}
+	for i := 1; i < len(x.start); i++ {
+		x.start[i] += x.start[i-1]
+	}
+	x.list = make([]int32, x.start[len(x.start)-1])
+	fill := make([]int32, c.numPaths)
+	for p := range c.pathTok {
+		if isChild(p) {
+			q := c.pathParent[p]
+			x.list[x.start[q]+fill[q]] = int32(p)
+			fill[q]++
+		}
+	}
+	return x
+}
+
+// find returns the child of parent named tok, which primChildren lists at
+// position k, or -1.
+func (x *childIndex) find(c *crate, parent int32, tok uint32, k int) int32 {
+	kids := x.list[x.start[parent]:x.start[parent+1]]
+	if k < len(kids) && uint32(c.pathTok[kids[k]]) == tok {
+		return kids[k]
+	}
+	m, ok := x.byName[parent]
+	if !ok {
+		if x.byName == nil {
+			x.byName = map[int32]map[uint32]int32{}
+		}
+		m = make(map[uint32]int32, len(kids))
+		for _, p := range kids {
+			m[uint32(c.pathTok[p])] = p // the last of duplicates, as a map of all paths would
+		}
+		x.byName[parent] = m
+	}
+	if p, ok := m[tok]; ok {
+		return p
+	}
+	return -1
+}
+
+// tokenIndex returns the index of the token s, or -1.
+func (c *crate) tokenIndex(s string) int64 {
+	for i, t := range c.tokens {
+		if t == s {
+			return int64(i)
+		}
+	}
+	return -1
+}
+
+// buildPaths makes the path strings of the prims with values, and the map
+// from path to handle, on first need: open does not pay for them.
+func (r *Reader) buildPaths() {
+	r.pathsOnce.Do(func() {
+		all := make([]string, len(r.prims))
+		for i := range r.prims {
+			p := &r.prims[i]
+			name := r.c.tokens[r.c.pathTok[p.pathIdx]]
+			if p.parent < 0 {
+				all[i] = "/" + name
+			} else {
+				all[i] = all[p.parent] + "/" + name
+			}
+		}
+		r.primPaths = make([]string, len(r.primOfHandle))
+		r.primByPath = make(map[string]int32, len(r.primOfHandle))
+		for h, rec := range r.primOfHandle {
+			r.primPaths[h] = all[rec]
+			r.primByPath[all[rec]] = int32(h)
+		}
+	})
+}
+
+// primPath renders one prim's path, for errors.
+func (r *Reader) primPath(p *primRec) string { return r.c.pathString(uint32(p.pathIdx)) }
 
 // inVariant reports whether path p lies inside a variant (an element of
 // it, or of an ancestor, is a variant selection "{set=name}").
@@ -376,8 +464,8 @@ func (c *crate) attrFields() *attrFields {
 // attribute reads an attribute spec's type and whether it has a default
 // value, in one pass over its fields; ok is false when the scene model
 // does not carry its type.
-func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
-	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
+func (c *crate) attribute(fs uint32, af *attrFields, a *attrInfo) bool {
+	*a = attrInfo{}
 	var def, typeRep valueRep
 	hasDef, hasType, conns, spline := false, false, false, false
 	sets, kinds, reps := c.fieldSets, af.kind, c.fieldRep
@@ -412,12 +500,12 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		a.sdfType, a.typ = tn.name, tn.typ
 		if tn.name != "" && !tn.ok {
-			return a, false
+			return false
 		}
 	}
 	if a.sdfType == "" {
 		if !hasDef {
-			return a, false
+			return false
 		}
 		// No typeName field: the default's own type.
 		a.sdfType = typeCodeName(def.typ())
@@ -426,7 +514,7 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		var ok bool
 		if a.typ, ok = formats.SceneTypeOf(a.sdfType); !ok {
-			return a, false
+			return false
 		}
 	}
 	a.def = def
@@ -445,7 +533,7 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 	default:
 		a.why = whyNoDefault
 	}
-	return a, true
+	return true
 }
 
 // describeProperties lists the (name, type) pairs that have values in the
@@ -544,7 +632,7 @@ func (r *Reader) describeProperties() error {
 	var v formats.Value
 	for i := range r.props {
 		prop := &r.props[i]
-		prop.Sparse = counts[i] < len(r.primPaths)
+		prop.Sparse = counts[i] < len(r.primOfHandle)
 		if rep := r.attrs[first[i]].def; prop.Type.IsArray() {
 			if err := c.decodeValue(rep, &v); err == nil {
 				prop.Length = v.Len()
@@ -596,7 +684,10 @@ func (r *Reader) Properties() []formats.Property { return r.props }
 
 // Prims implements formats.Reader. The slice is shared; callers must not
 // modify it.
-func (r *Reader) Prims() ([]string, error) { return r.primPaths, nil }
+func (r *Reader) Prims() ([]string, error) {
+	r.buildPaths()
+	return r.primPaths, nil
+}
 
 // Get implements formats.Reader.
 func (r *Reader) Get(prim, property string, dst *formats.Value) error {
@@ -605,19 +696,22 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	if r.closed {
 		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
 	}
-	pi, ok := r.primByPath[prim]
+	r.buildPaths()
+	h, ok := r.primByPath[prim]
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim}
 	}
+	pi := r.primOfHandle[h]
 	id, ok := r.propByName[property]
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim, Property: property}
 	}
-	a := r.attrOf(&r.prims[pi], id)
+	p := &r.prims[pi]
+	a := r.attrOf(p, id)
 	if a < 0 {
 		return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
 	}
-	return r.read(&r.attrs[a], prim, property, dst)
+	return r.read(&r.attrs[a], p, property, dst)
 }
 
 // attrOf returns the index in attrs of prim p's attribute with name id, or
@@ -634,17 +728,17 @@ func (r *Reader) attrOf(p *primRec, id int32) int32 {
 	return -1
 }
 
-// read decodes attribute at's default value into dst; prim and property
-// name it in errors.
-func (r *Reader) read(at *attrRec, prim, property string, dst *formats.Value) error {
+// read decodes attribute at of prim p into dst; property names it in
+// errors.
+func (r *Reader) read(at *attrRec, p *primRec, property string, dst *formats.Value) error {
 	if at.why != 0 {
-		return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
+		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: property, Why: whyNot[at.why]}
 	}
 	if err := r.c.decodeValue(at.def, dst); err != nil {
-		return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+		return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, r.primPath(p), property)
 	}
 	if dst.Type != at.typ {
-		return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
+		return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, r.primPath(p), property, at.typ, dst.Type)
 	}
 	return nil
 }
@@ -682,21 +776,12 @@ func (r *Reader) slotHints(n int) []int32 {
 
 // ResolvePrim implements formats.Resolver: the prim's index in Prims.
 func (r *Reader) ResolvePrim(path string) (formats.PrimHandle, error) {
-	pi, ok := r.primByPath[path]
+	r.buildPaths()
+	h, ok := r.primByPath[path]
 	if !ok {
 		return 0, &formats.NotFoundError{File: r.c.name, Prim: path}
 	}
-	// primOfHandle is increasing: the handle is found by bisection.
-	lo, hi := 0, len(r.primOfHandle)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if r.primOfHandle[m] < pi {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return formats.PrimHandle(lo), nil
+	return formats.PrimHandle(h), nil
 }
 
 // ResolveProperty implements formats.Resolver: the handle of a name
@@ -722,7 +807,7 @@ func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 	p := &r.prims[r.primOfHandle[prim]]
 	a := r.attrOf(p, int32(property))
 	if a < 0 {
-		return &formats.NoValueError{File: r.c.name, Prim: p.path, Property: r.names[property]}
+		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
 	}
 	at := &r.attrs[a]
 	if at.why == 0 && at.def.typ() == tDouble && !at.def.isArray() && !at.def.isInlined() && at.typ == formats.Double {
@@ -733,7 +818,7 @@ func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 			return nil
 		}
 	}
-	return r.read(at, p.path, r.names[property], dst)
+	return r.read(at, p, r.names[property], dst)
 }
 
 // Scan implements formats.Scanner: GetHandle's reads, prim by prim, in
@@ -760,7 +845,7 @@ func (r *Reader) Scan(properties []formats.PropertyHandle, first, end formats.Pr
 			if !has[i] {
 				continue
 			}
-			if err := r.read(&r.attrs[a], p.path, r.names[h], &vals[i]); err != nil {
+			if err := r.read(&r.attrs[a], p, r.names[h], &vals[i]); err != nil {
 				return err
 			}
 		}
