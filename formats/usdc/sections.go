@@ -210,13 +210,15 @@ func (c *crate) readSections() error {
 		{name: secPaths, read: c.readPaths},
 		{name: secSpecs, read: c.readSpecs},
 	}
-	run := func(st *step) {
+	run := func(st *step, scratch *[]byte) {
 		s, err := c.section(st.name)
 		if err != nil {
 			st.err = err
 			return
 		}
 		r := c.cursorFor(s)
+		r.scratch = *scratch
+		defer func() { *scratch = r.scratch }()
 		if err := st.read(r); err != nil {
 			st.err = err
 			return
@@ -232,16 +234,17 @@ func (c *crate) readSections() error {
 			st.err = c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", st.name, left, s.size)
 		}
 	}
-	if run(&steps[0]); steps[0].err != nil {
+	var scratch, pathScratch []byte // per goroutine
+	if run(&steps[0], &scratch); steps[0].err != nil {
 		return steps[0].err
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		run(&steps[4])
+		run(&steps[4], &pathScratch)
 	}()
 	for _, i := range []int{1, 2, 3, 5} {
-		run(&steps[i])
+		run(&steps[i], &scratch)
 	}
 	<-done
 	for _, st := range steps {
