@@ -1,10 +1,8 @@
 package usdc
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 	"sync/atomic"
 
@@ -809,16 +807,7 @@ func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 	if a < 0 {
 		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
 	}
-	at := &r.attrs[a]
-	if at.why == 0 && at.def.typ() == tDouble && !at.def.isArray() && !at.def.isInlined() && at.typ == formats.Double {
-		// The common scalar: one bounds check and a load.
-		if off := at.def.payload(); off <= uint64(len(r.c.data))-8 && len(r.c.data) >= 8 {
-			dst.Type = formats.Double
-			dst.Num = math.Float64frombits(binary.LittleEndian.Uint64(r.c.data[off:]))
-			return nil
-		}
-	}
-	return r.read(at, p, r.names[property], dst)
+	return r.read(&r.attrs[a], p, r.names[property], dst)
 }
 
 // Scan implements formats.Scanner: GetHandle's reads, prim by prim, in
