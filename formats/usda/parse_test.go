@@ -390,10 +390,23 @@ func FuzzParse(f *testing.F) {
 		info, _ := r.SceneInfo()
 		enc, encErr := NewEncoder(&sb, EncoderOptions{}, info)
 		for _, p := range prims {
+			ph, err := r.ResolvePrim(p)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, prop := range props {
 				err := r.Get(p, prop.Name, &vals[i])
 				if err != nil && !errors.Is(err, formats.ErrNotFound) && !errors.Is(err, formats.ErrNoValue) {
 					t.Fatal(err)
+				}
+				// The same read by handles.
+				var byHandle formats.Value
+				h, herr := r.ResolveProperty(prop.Name)
+				if herr == nil {
+					herr = r.GetHandle(ph, h, &byHandle)
+				}
+				if (herr == nil) != (err == nil) || (err == nil && !byHandle.Equal(&vals[i])) {
+					t.Fatalf("%s.%s by handles: %v (err %v), Get's %v (err %v)", p, prop.Name, byHandle, herr, vals[i], err)
 				}
 				// A name of several types: the prim's value is one of them.
 				present[i] = err == nil && vals[i].Type == prop.Type
