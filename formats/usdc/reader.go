@@ -555,14 +555,26 @@ func (r *Reader) describeProperties() error {
 	byName := make([][]typed, len(names))
 	var counts []int
 	var first []int32 // attr index of each pair's first value
+	// last is, by name id, the pair its last value counted: a name's
+	// values mostly share one type.
+	last := make([]typed, len(names))
+	for i := range last {
+		last[i].idx = -1
+	}
 	count := func(a int32) {
 		at := &r.attrs[a]
+		if l := &last[at.name]; l.typ == at.typ && l.idx >= 0 {
+			counts[l.idx]++
+			return
+		}
 		for _, tp := range byName[at.name] {
 			if tp.typ == at.typ {
 				counts[tp.idx]++
+				last[at.name] = tp
 				return
 			}
 		}
+		last[at.name] = typed{at.typ, len(r.props)}
 		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
 		r.listed[at.name] = true
 		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
