@@ -221,12 +221,14 @@ func BenchmarkGetWarm(b *testing.B) {
 				}
 				b.ReportAllocs()
 				i := 0
+				cpu := cpuNanos()
 				for b.Loop() {
 					if err := r.Get(prims[i&1], prop, &v); err != nil {
 						b.Fatal(err)
 					}
 					i++
 				}
+				b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	})
@@ -260,11 +262,43 @@ func BenchmarkGetHandle(b *testing.B) {
 				}
 				b.ReportAllocs()
 				i := 0
+				cpu := cpuNanos()
 				for b.Loop() {
 					if err := res.GetHandle(prims[i&1], h, &v); err != nil {
 						b.Fatal(err)
 					}
 					i++
+				}
+				b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	})
+}
+
+// BenchmarkTraverse times the same traversal as BenchmarkScan made of one
+// Get by path per prim (the prims listed untimed), for comparison.
+func BenchmarkTraverse(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, s sceneSpec, index string) {
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				var prims []string
+				var sum float64
+				var v formats.Value
+				timeFreshReaders(b, path, map[string]any{"index": index}, func(r formats.Reader) {
+					var err error
+					if prims, err = r.Prims(); err != nil {
+						b.Fatal(err)
+					}
+				}, func(r formats.Reader) {
+					for _, p := range prims {
+						if err := r.Get(p, prop, &v); err != nil {
+							b.Fatal(err)
+						}
+						sum += v.Num + float64(len(v.Str))
+					}
+				})
+				if sum == 0 {
+					b.Fatal("traversed nothing")
 				}
 			})
 		}

@@ -45,6 +45,39 @@ func (d *dir[T]) put(i int, v *T) *T {
 	return p[i%dirPage].Load()
 }
 
+// slotDir is a dir of row group slots, written out for the one type:
+// the generic get, instantiated for pointers, goes through a dictionary
+// of the type's operations, which costs a warm read by handles a third of
+// its time.
+type slotDir struct {
+	pages []atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]]
+}
+
+func newSlotDir(n int) slotDir {
+	return slotDir{pages: make([]atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]], (n+dirPage-1)/dirPage)}
+}
+
+func (d *slotDir) get(i int) *rgSlot {
+	p := d.pages[uint(i)/dirPage].Load()
+	if p == nil {
+		return nil
+	}
+	return p[uint(i)%dirPage].Load()
+}
+
+func (d *slotDir) put(i int, v *rgSlot) *rgSlot {
+	pp := &d.pages[i/dirPage]
+	p := pp.Load()
+	if p == nil {
+		pp.CompareAndSwap(nil, new([dirPage]atomic.Pointer[rgSlot]))
+		p = pp.Load()
+	}
+	if p[i%dirPage].CompareAndSwap(nil, v) {
+		return v
+	}
+	return p[i%dirPage].Load()
+}
+
 // rgSlot holds what is cached for one row group: its reader and one decoded
 // block per property column. mu serialises loading; reads of cols are
 // lock-free.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"sort"
 	"sync"
@@ -43,6 +44,10 @@ type reader struct {
 	// otherwise 0 and rgStart is searched.
 	rgSize  int64
 	rgStart []int64
+	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
+	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
+	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
+	rgMul uint64
 
 	// pf reads the whole footer: at open when eager (or when the file has
 	// no prim index), otherwise never.
@@ -73,7 +78,7 @@ type reader struct {
 	base        *metadata.FileMetaData // schema only, no row groups
 	buckets     dir[bucket]
 
-	slots  dir[rgSlot]
+	slots  slotDir
 	cache  *blockCache
 	closed atomic.Bool
 }
@@ -122,7 +127,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		}
 		last[c.prop.Name] = i
 	}
-	r.slots = newDir[rgSlot](r.nrg)
+	r.slots = newSlotDir(r.nrg)
 	if !lazy {
 		if err := r.buildIndex(); err != nil {
 			f.Close()
@@ -215,7 +220,8 @@ func (r *reader) openLazy() error {
 	}
 	r.rows = int64(tr.prims)
 	r.nrg = int(tr.rowGroups)
-	r.rgSize = int64(tr.rowGroupSize)
+	// A row group size beyond the prim count means one row group.
+	r.setRowGroupSize(int64(min(tr.rowGroupSize, max(tr.prims, 1))))
 	r.buckets = newDir[bucket](1 << tr.bucketBits)
 	return nil
 }
@@ -253,13 +259,22 @@ func (r *reader) openEager() error {
 	}
 	r.rows = r.rgStart[r.nrg]
 	if uniform && r.nrg > 0 && r.rgStart[1] > 0 {
-		r.rgSize = r.rgStart[1]
+		r.setRowGroupSize(r.rgStart[1])
 	}
 	if s != nil && int64(s.Prims) != r.rows {
 		return fmt.Errorf("scene metadata lists %d prims, the file has %d rows", s.Prims, r.rows)
 	}
 	r.scene = s
 	return nil
+}
+
+// setRowGroupSize records the rows of every row group but the last, at
+// most 2^32-1.
+func (r *reader) setRowGroupSize(n int64) {
+	r.rgSize = n
+	if n > 1 {
+		r.rgMul = ^uint64(0)/uint64(n) + 1
+	}
 }
 
 // rowsIn is the row count of row group g.
@@ -272,10 +287,19 @@ func (r *reader) rowsIn(g int) int {
 
 // rowGroupOf maps a row to its row group and the row within it.
 func (r *reader) rowGroupOf(row int64) (int, int) {
-	if r.rgSize > 0 {
-		// rows fit in 32 bits; 32-bit division is the cheaper one
-		q := uint32(row) / uint32(r.rgSize)
-		return int(q), int(uint32(row) - q*uint32(r.rgSize))
+	if r.rgMul != 0 {
+		// rows fit in 32 bits
+		q, _ := bits.Mul64(r.rgMul, uint64(row))
+		return int(q), int(row - int64(q)*r.rgSize)
+	}
+	return r.rowGroupSearch(row)
+}
+
+// rowGroupSearch is rowGroupOf for row groups of one row or of unequal
+// sizes.
+func (r *reader) rowGroupSearch(row int64) (int, int) {
+	if r.rgSize == 1 {
+		return int(row), 0
 	}
 	g := sort.Search(r.nrg, func(i int) bool { return r.rgStart[i+1] > row })
 	return g, int(row - r.rgStart[g])
