@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
 // dirPage is the number of entries per page of a dir.
@@ -85,6 +86,8 @@ type rgSlot struct {
 	mu   sync.Mutex
 	g    int
 	rows int
+	md   *metadata.RowGroupMetaData
+	fmd  *metadata.FileMetaData // lazy index: the footer grafted with this row group
 	rg   *file.RowGroupReader
 	cols []atomic.Pointer[block]
 }

@@ -73,7 +73,7 @@ func (r *reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 				dst.Type, dst.Num = formats.Double, b.f64[i]
 				return nil
 			case formats.String, formats.Token, formats.Asset:
-				dst.Type, dst.Str = b.typ, b.str[b.soff[i]:b.soff[i+1]]
+				dst.Type, dst.Str = b.typ, b.strs[i]
 				return nil
 			}
 			return b.value(i, dst)

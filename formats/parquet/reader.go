@@ -312,14 +312,14 @@ func (r *reader) slot(g int) *rgSlot {
 	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
 }
 
-// rowGroup returns the reader of s's row group; s.mu is held.
-func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
-	if s.rg != nil {
-		return s.rg, nil
+// rowGroupMeta returns the metadata of s's row group; s.mu is held.
+func (r *reader) rowGroupMeta(s *rgSlot) (*metadata.RowGroupMetaData, error) {
+	if s.md != nil {
+		return s.md, nil
 	}
 	if r.pf != nil {
-		s.rg = r.pf.RowGroup(s.g)
-		return s.rg, nil
+		s.md = r.pf.MetaData().RowGroup(s.g)
+		return s.md, nil
 	}
 	// Lazy: decode only this row group's entry of the footer.
 	var sp [8]byte
@@ -348,16 +348,31 @@ func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
 	md := *r.base
 	md.FileMetaData = &fm
 	md.SetSourceFileSize(r.size)
-	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(&md), file.WithReadProps(r.rp))
-	if err != nil {
-		return nil, err
-	}
-	rg := pf.RowGroup(0)
+	rg := md.RowGroup(0)
 	if rg.NumRows() != int64(s.rows) || rg.NumColumns() != md.Schema.NumColumns() {
 		return nil, fmt.Errorf("row group %d has %d rows, the prim index expects %d", s.g, rg.NumRows(), s.rows)
 	}
-	s.rg = rg
+	s.fmd, s.md = &md, rg
 	return rg, nil
+}
+
+// rowGroupReader returns arrow-go's reader of s's row group, made on first
+// use (only columns decoded through arrow-go need one); s.mu is held and
+// rowGroupMeta has succeeded.
+func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
+	if s.rg != nil {
+		return s.rg, nil
+	}
+	if r.pf != nil {
+		s.rg = r.pf.RowGroup(s.g)
+		return s.rg, nil
+	}
+	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(s.fmd), file.WithReadProps(r.rp))
+	if err != nil {
+		return nil, err
+	}
+	s.rg = pf.RowGroup(0)
+	return s.rg, nil
 }
 
 // readColumn decodes column c of row group slot s; s.mu is held.
@@ -371,16 +386,16 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		// An empty row group (pyarrow writes one for an empty table or
 		// batch) may give its chunks no data pages at all.
 		b := &block{typ: c.prop.Type}
-		b.soff, b.off = []uint32{0}, []uint32{0}
+		b.soff, b.off, b.strs = []uint32{0}, []uint32{0}, []string{}
 		return b, nil
 	}
-	rg, err := r.rowGroup(s)
+	rgm, err := r.rowGroupMeta(s)
 	if err != nil {
 		return nil, err
 	}
-	// Check the chunk's extent before arrow-go allocates a buffer of the
-	// size the metadata claims.
-	cc, err := rg.MetaData().ColumnChunk(c.leaf)
+	// Check the chunk's extent before allocating a buffer of the size the
+	// metadata claims.
+	cc, err := rgm.ColumnChunk(c.leaf)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
@@ -390,6 +405,23 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	}
 	if start < 4 || n < 0 || n > r.footerStart-start {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
+	}
+	if c.maxDef == 0 && c.maxRep == 0 {
+		chunk := make([]byte, n)
+		if err := r.readAt(chunk, start); err != nil {
+			return nil, fmt.Errorf("row group %d: %w", s.g, err)
+		}
+		b, err = decodeFlat(chunk, cc.Compression(), c, s.rows)
+		if err == nil {
+			return b, nil
+		}
+		if !errors.Is(err, errOtherEncoding) {
+			return nil, fmt.Errorf("row group %d: %w", s.g, err)
+		}
+	}
+	rg, err := r.rowGroupReader(s)
+	if err != nil {
+		return nil, err
 	}
 	cr, err := rg.Column(c.leaf)
 	if err != nil {

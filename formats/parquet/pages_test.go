@@ -1,0 +1,167 @@
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// decodeFlat gives, for every flat required column, the block arrow-go's
+// column readers give: over every codec, with and without dictionaries, and
+// with pages small enough that a chunk holds several (and a dictionary
+// falls back to plain pages part-way).
+func TestDecodeFlatMatchesArrow(t *testing.T) {
+	dir := t.TempDir()
+	s := sceneSpec{prims: 700, payload: true, extras: true, seed: 9}
+	for _, codec := range []string{"none", "snappy", "zstd", "lz4", "gzip", "brotli"} {
+		for _, opts := range []map[string]any{
+			{"compression": codec, "row_group_size": 300},
+			{"compression": codec, "row_group_size": 300, "dictionary": false, "page_size": 1024},
+			{"compression": codec, "row_group_size": 250, "page_size": 4096},
+		} {
+			t.Run(fmt.Sprint(opts), func(t *testing.T) {
+				r := openScene(t, writeScene(t, dir, s, opts), nil).(*reader)
+				flat := 0
+				for g := 0; g < r.nrg; g++ {
+					slot := r.slot(g)
+					for _, c := range append([]column{r.pathCol}, r.cols...) {
+						if c.maxDef != 0 || c.maxRep != 0 {
+							continue
+						}
+						flat++
+						slot.mu.Lock()
+						got, err := r.flatColumn(slot, &c)
+						var want *block
+						if err == nil {
+							want, err = r.arrowColumn(slot, &c)
+						}
+						slot.mu.Unlock()
+						if err != nil {
+							t.Fatalf("row group %d column %s: %v", g, c.prop.Name, err)
+						}
+						var gv, wv formats.Value
+						for i := 0; i < slot.rows; i++ {
+							if err := errors.Join(got.value(i, &gv), want.value(i, &wv)); err != nil {
+								t.Fatal(err)
+							}
+							if !gv.Equal(&wv) {
+								t.Fatalf("row group %d column %s row %d: %s, arrow-go reads %s", g, c.prop.Name, i, gv.String(), wv.String())
+							}
+						}
+					}
+				}
+				if flat == 0 {
+					t.Fatal("no flat required column")
+				}
+			})
+		}
+	}
+}
+
+// flatColumn decodes column c of slot s with decodeFlat, which must not
+// leave the chunk to arrow-go; s.mu is held.
+func (r *reader) flatColumn(s *rgSlot, c *column) (*block, error) {
+	md, err := r.rowGroupMeta(s)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := md.ColumnChunk(c.leaf)
+	if err != nil {
+		return nil, err
+	}
+	start := cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
+		start = min(start, cc.DictionaryPageOffset())
+	}
+	chunk := make([]byte, cc.TotalCompressedSize())
+	if err := r.readAt(chunk, start); err != nil {
+		return nil, err
+	}
+	return decodeFlat(chunk, cc.Compression(), c, s.rows)
+}
+
+// arrowColumn decodes column c of slot s through arrow-go; s.mu is held.
+func (r *reader) arrowColumn(s *rgSlot, c *column) (*block, error) {
+	rg, err := r.rowGroupReader(s)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := rg.Column(c.leaf)
+	if err != nil {
+		return nil, err
+	}
+	return decodeChunk(cr, c, s.rows, 0)
+}
+
+// The RLE / bit-packed hybrid: runs of each kind, widths 0 to 32, a last
+// bit-packed group padded past the values wanted.
+func TestHybrid(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		width uint
+		want  []uint32
+	}{
+		{"rle", []byte{6 << 1, 7}, 3, []uint32{7, 7, 7, 7, 7, 7}},
+		{"rle wide", []byte{2 << 1, 0x34, 0x12}, 13, []uint32{0x1234, 0x1234}},
+		// 8 values 0..7 at 3 bits, LSB first: the Parquet spec's example.
+		{"packed", []byte{1<<1 | 1, 0x88, 0xc6, 0xfa}, 3, []uint32{0, 1, 2, 3, 4, 5}},
+		{"mixed", []byte{2 << 1, 1, 1<<1 | 1, 0xff}, 1, []uint32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+		{"zero width", []byte{1<<1 | 1}, 0, []uint32{0, 0, 0}},
+		{"width 32", []byte{1 << 1, 0x78, 0x56, 0x34, 0x12}, 32, []uint32{0x12345678}},
+	} {
+		got := make([]uint32, len(tc.want))
+		if err := hybrid(tc.data, tc.width, got); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for _, bad := range [][]byte{{}, {0}, {1<<1 | 1}, {4 << 1}, {0x80}} {
+		if err := hybrid(bad, 8, make([]uint32, 3)); err == nil {
+			t.Errorf("%x: no error", bad)
+		}
+	}
+}
+
+// Any bytes given as a column chunk give a block or an error, never a
+// panic, a hang or an allocation far beyond the chunk.
+func FuzzDecodeFlat(f *testing.F) {
+	dir := f.TempDir()
+	for _, opts := range []map[string]any{
+		{"compression": "none", "row_group_size": 40, "page_size": 1024},
+		{"compression": "snappy", "row_group_size": 40, "dictionary": false},
+	} {
+		r := openScene(f, writeScene(f, dir, sceneSpec{prims: 40, extras: true, seed: 3}, opts), nil).(*reader)
+		md, _ := r.rowGroupMeta(r.slot(0))
+		for _, c := range append([]column{r.pathCol}, r.cols...) {
+			if c.maxDef != 0 || c.maxRep != 0 {
+				continue
+			}
+			cc, _ := md.ColumnChunk(c.leaf)
+			start := cc.DataPageOffset()
+			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
+				start = min(start, cc.DictionaryPageOffset())
+			}
+			chunk := make([]byte, cc.TotalCompressedSize())
+			if err := r.readAt(chunk, start); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(chunk, uint8(c.elem), uint8(cc.Compression()))
+		}
+	}
+	maxPageBytes = 1 << 20
+	f.Cleanup(func() { maxPageBytes = 0 })
+	f.Fuzz(func(t *testing.T, chunk []byte, elem, codec uint8) {
+		c := &column{elem: formats.Type(elem), prop: formats.Property{Type: formats.Type(elem)}}
+		for _, kind := range codecs {
+			if uint8(kind) == codec {
+				decodeFlat(chunk, kind, c, 40)
+			}
+		}
+	})
+}
