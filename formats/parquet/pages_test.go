@@ -3,9 +3,16 @@ package parquet
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // decodeFlat gives, for every flat required column, the block arrow-go's
@@ -164,4 +171,40 @@ func FuzzDecodeFlat(f *testing.F) {
 			}
 		}
 	})
+}
+
+// parquetSchema gives the schema pqarrow.ToParquet derives from the Arrow
+// fields, for every property type, dense and sparse.
+func TestParquetSchemaIsPqarrows(t *testing.T) {
+	var props []formats.Property
+	for _, p := range append(formatstest.AllTypesProperties(), formatstest.ExtendedProperties()...) {
+		for _, sparse := range []bool{false, true} {
+			p.Sparse = sparse
+			p.Name = fmt.Sprintf("%s_%d_%v", p.Name, len(props), sparse)
+			props = append(props, p)
+		}
+	}
+	wp := parquet.NewWriterProperties()
+	got, err := parquetSchema(props, wp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []arrow.Field{{Name: pathColumn, Type: arrow.BinaryTypes.String}}
+	for i, name := range columnNames(props) {
+		f, err := arrowField(props[i], name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields = append(fields, f)
+	}
+	want, err := pqarrow.ToParquet(arrow.NewSchema(fields, nil), wp, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gs, ws strings.Builder
+	schema.PrintSchema(got.Root(), &gs, 2)
+	schema.PrintSchema(want.Root(), &ws, 2)
+	if !got.Equals(want) || gs.String() != ws.String() {
+		t.Fatalf("schema:\n%s\npqarrow's:\n%s", gs.String(), ws.String())
+	}
 }
