@@ -153,6 +153,17 @@ func (r *reader) Scan(properties []formats.PropertyHandle, first, end formats.Pr
 		}
 		for j := i; j < i+int(n); j++ {
 			for k, bs := range blocks {
+				if b := bs[0]; b.null == nil {
+					// The common scalars inline, as in GetHandle.
+					switch b.typ {
+					case formats.Double:
+						vals[k].Type, vals[k].Num, has[k] = formats.Double, b.f64[j], true
+						continue
+					case formats.String, formats.Token, formats.Asset:
+						vals[k].Type, vals[k].Str, has[k] = b.typ, b.strs[j], true
+						continue
+					}
+				}
 				has[k] = false
 				for _, b := range bs {
 					if b.null != nil && b.null[j] {
