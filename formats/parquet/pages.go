@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -12,8 +13,9 @@ import (
 	"github.com/scenebench/runner/formats"
 )
 
-// Our own page decoding, for the columns that are neither nullable nor
-// nested: the path column and every property every prim has.
+// Our own page decoding, for the columns that are not nested: the path
+// column and every scalar property, dense or sparse (nullable, one bit of
+// definition level).
 //
 // arrow-go's column chunk readers decompress each page into one buffer
 // that they reuse for the next page, after reading the chunk into another,
@@ -51,17 +53,22 @@ type flatDecoder struct {
 	dictF16 []uint16
 	dictStr []string
 	idx     []uint32 // scratch for dictionary indices
+	defs    []uint32 // scratch for definition levels
 }
 
-// decodeFlat decodes a whole column chunk, read into chunk, of a required
-// unnested column c holding rows values.
+// flat reports whether decodeFlat decodes column c: not nested, and at
+// most nullable at the top.
+func (c *column) flat() bool { return c.maxRep == 0 && c.maxDef <= 1 && c.nullDef == c.maxDef }
+
+// decodeFlat decodes a whole column chunk, read into chunk, of an unnested
+// column c (c.flat()) holding rows values.
 func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("corrupt column chunk: %v", p)
 		}
 	}()
-	if rows > maxDirectRows {
+	if rows > maxDirectRows || !c.flat() {
 		return nil, errOtherEncoding
 	}
 	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}}
@@ -211,30 +218,93 @@ func (d *flatDecoder) dictionary(h *pageHeader, body []byte) error {
 }
 
 func (d *flatDecoder) dataV1(h *pageHeader, body []byte) error {
+	if err := d.checkCount(h); err != nil {
+		return err
+	}
 	data, err := d.inflate(body, h.uncompressedSize, true)
 	if err != nil {
 		return err
 	}
-	// A required, unnested column has no levels in a v1 page.
-	return d.values(h, data)
+	var defs []uint32
+	if d.c.maxDef > 0 {
+		// Definition levels: RLE with a 4-byte length (the deprecated
+		// BIT_PACKED levels are left to arrow-go).
+		if h.defLevelEncoding != encRLE {
+			return errOtherEncoding
+		}
+		if len(data) < 4 {
+			return errors.New("truncated definition levels")
+		}
+		l := binary.LittleEndian.Uint32(data)
+		if uint64(l) > uint64(len(data)-4) {
+			return fmt.Errorf("definition levels of %d bytes in a page of %d", l, len(data))
+		}
+		if defs, err = d.levels(data[4:4+l], int(h.numValues)); err != nil {
+			return err
+		}
+		data = data[4+l:]
+	}
+	return d.values(h, data, defs)
 }
 
 func (d *flatDecoder) dataV2(h *pageHeader, body []byte) error {
-	if h.defLevelsLen != 0 || h.repLevelsLen != 0 || h.numNulls != 0 {
-		return errors.New("levels or nulls in a page of a required, unnested column")
+	if err := d.checkCount(h); err != nil {
+		return err
 	}
-	data, err := d.inflate(body, h.uncompressedSize, h.compressed)
+	if h.repLevelsLen != 0 || h.defLevelsLen < 0 || (d.c.maxDef == 0 && (h.defLevelsLen != 0 || h.numNulls != 0)) {
+		return errors.New("levels or nulls a column of this shape cannot have")
+	}
+	if int64(h.defLevelsLen) > int64(len(body)) || h.defLevelsLen > h.uncompressedSize {
+		return fmt.Errorf("definition levels of %d bytes in a page of %d", h.defLevelsLen, len(body))
+	}
+	// In a v2 page the levels are never compressed, the values may be.
+	data, err := d.inflate(body[h.defLevelsLen:], h.uncompressedSize-h.defLevelsLen, h.compressed)
 	if err != nil {
 		return err
 	}
-	return d.values(h, data)
+	var defs []uint32
+	if d.c.maxDef > 0 {
+		if defs, err = d.levels(body[:h.defLevelsLen], int(h.numValues)); err != nil {
+			return err
+		}
+	}
+	return d.values(h, data, defs)
 }
 
-// values decodes the values of a data page.
-func (d *flatDecoder) values(h *pageHeader, data []byte) error {
-	n := int(h.numValues)
-	if n < 0 || n > d.rows-d.n {
+func (d *flatDecoder) checkCount(h *pageHeader) error {
+	if h.numValues < 0 || int(h.numValues) > d.rows-d.n {
 		return fmt.Errorf("%d values, %d rows left in the row group", h.numValues, d.rows-d.n)
+	}
+	return nil
+}
+
+// levels decodes n definition levels of one bit.
+func (d *flatDecoder) levels(data []byte, n int) ([]uint32, error) {
+	if cap(d.defs) < n {
+		d.defs = make([]uint32, n)
+	}
+	defs := d.defs[:n]
+	if err := hybrid(data, 1, defs); err != nil {
+		return nil, fmt.Errorf("definition levels: %w", err)
+	}
+	for _, l := range defs {
+		if l > 1 {
+			return nil, fmt.Errorf("definition level %d in a column of at most 1", l)
+		}
+	}
+	return defs, nil
+}
+
+// values decodes the values of a data page: one per row, or with defs one
+// per row whose level is 1, the rows at level 0 being nulls.
+func (d *flatDecoder) values(h *pageHeader, data []byte, defs []uint32) error {
+	rows := int(h.numValues)
+	n := rows
+	if defs != nil {
+		n = 0
+		for _, l := range defs {
+			n += int(l)
+		}
 	}
 	b := d.b
 	var err error
@@ -294,8 +364,51 @@ func (d *flatDecoder) values(h *pageHeader, data []byte) error {
 	if err != nil {
 		return err
 	}
-	d.n += n
+	if n < rows {
+		// Spread the values over the rows, nulls holding zero values.
+		if b.null == nil {
+			b.null = make([]bool, d.rows)
+		}
+		for i, l := range defs {
+			b.null[d.n+i] = l == 0
+		}
+		switch d.c.elem {
+		case formats.Double:
+			b.f64 = spreadTail(b.f64, d.n, defs)
+		case formats.Float:
+			b.f32 = spreadTail(b.f32, d.n, defs)
+		case formats.Int:
+			b.i32 = spreadTail(b.i32, d.n, defs)
+		case formats.Int64:
+			b.i64 = spreadTail(b.i64, d.n, defs)
+		case formats.Half:
+			b.f16 = spreadTail(b.f16, d.n, defs)
+		case formats.Bool:
+			b.bits = spreadTail(b.bits, d.n, defs)
+		case formats.String:
+			b.strs = spreadTail(b.strs, d.n, defs)
+		}
+	}
+	d.n += rows
 	return nil
+}
+
+// spreadTail moves the values s holds from start on, one per level 1 of
+// defs, to the rows of defs, zero values at the rows of level 0.
+func spreadTail[T any](s []T, start int, defs []uint32) []T {
+	j := len(s) - 1
+	k := start + len(defs) - len(s)
+	s = slices.Grow(s, k)[:len(s)+k]
+	var zero T
+	for i := len(defs) - 1; i >= 0; i-- {
+		if defs[i] == 1 {
+			s[start+i] = s[j]
+			j--
+		} else {
+			s[start+i] = zero
+		}
+	}
+	return s
 }
 
 // plainFixed appends n PLAIN values of a fixed width to dst.

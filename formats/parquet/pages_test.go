@@ -1,8 +1,10 @@
 package parquet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,9 +15,10 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/formats/formatstest"
+	"github.com/scenebench/runner/internal/testenv"
 )
 
-// decodeFlat gives, for every flat required column, the block arrow-go's
+// decodeFlat gives, for every unnested column, dense or sparse, the block arrow-go's
 // column readers give: over every codec, with and without dictionaries, and
 // with pages small enough that a chunk holds several (and a dictionary
 // falls back to plain pages part-way).
@@ -29,42 +32,62 @@ func TestDecodeFlatMatchesArrow(t *testing.T) {
 			{"compression": codec, "row_group_size": 250, "page_size": 4096},
 		} {
 			t.Run(fmt.Sprint(opts), func(t *testing.T) {
-				r := openScene(t, writeScene(t, dir, s, opts), nil).(*reader)
-				flat := 0
-				for g := 0; g < r.nrg; g++ {
-					slot := r.slot(g)
-					for _, c := range append([]column{r.pathCol}, r.cols...) {
-						if c.maxDef != 0 || c.maxRep != 0 {
-							continue
-						}
-						flat++
-						slot.mu.Lock()
-						got, err := r.flatColumn(slot, &c)
-						var want *block
-						if err == nil {
-							want, err = r.arrowColumn(slot, &c)
-						}
-						slot.mu.Unlock()
-						if err != nil {
-							t.Fatalf("row group %d column %s: %v", g, c.prop.Name, err)
-						}
-						var gv, wv formats.Value
-						for i := 0; i < slot.rows; i++ {
-							if err := errors.Join(got.value(i, &gv), want.value(i, &wv)); err != nil {
-								t.Fatal(err)
-							}
-							if !gv.Equal(&wv) {
-								t.Fatalf("row group %d column %s row %d: %s, arrow-go reads %s", g, c.prop.Name, i, gv.String(), wv.String())
-							}
-						}
-					}
+				compareFlat(t, openScene(t, writeScene(t, dir, s, opts), nil).(*reader))
+				// Sparse properties: nullable columns.
+				o, err := formats.Normalize(Format{}, opts)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if flat == 0 {
-					t.Fatal("no flat required column")
-				}
+				path := filepath.Join(t.TempDir(), "extended.parquet")
+				formatstest.Extended(157).Write(t, Format{}, path, o, 50)
+				compareFlat(t, openScene(t, path, nil).(*reader))
 			})
 		}
 	}
+}
+
+// compareFlat compares decodeFlat's and arrow-go's block of every column
+// decodeFlat decodes, nulls included.
+func compareFlat(t *testing.T, r *reader) {
+	t.Helper()
+	flat, nulls := 0, 0
+	for g := 0; g < r.nrg; g++ {
+		slot := r.slot(g)
+		for _, c := range append([]column{r.pathCol}, r.cols...) {
+			if !c.flat() {
+				continue
+			}
+			flat++
+			slot.mu.Lock()
+			got, err := r.flatColumn(slot, &c)
+			var want *block
+			if err == nil {
+				want, err = r.arrowColumn(slot, &c)
+			}
+			slot.mu.Unlock()
+			if err != nil {
+				t.Fatalf("row group %d column %s: %v", g, c.prop.Name, err)
+			}
+			var gv, wv formats.Value
+			for i := 0; i < slot.rows; i++ {
+				gerr, werr := got.value(i, &gv), want.value(i, &wv)
+				if errors.Is(gerr, errNull) && errors.Is(werr, errNull) {
+					nulls++
+					continue
+				}
+				if err := errors.Join(gerr, werr); err != nil {
+					t.Fatalf("row group %d column %s row %d: %v", g, c.prop.Name, i, err)
+				}
+				if !gv.Equal(&wv) {
+					t.Fatalf("row group %d column %s row %d: %s, arrow-go reads %s", g, c.prop.Name, i, gv.String(), wv.String())
+				}
+			}
+		}
+	}
+	if flat == 0 {
+		t.Fatal("no flat column")
+	}
+	t.Logf("%d column chunks, %d nulls", flat, nulls)
 }
 
 // flatColumn decodes column c of slot s with decodeFlat, which must not
@@ -146,7 +169,7 @@ func FuzzDecodeFlat(f *testing.F) {
 		r := openScene(f, writeScene(f, dir, sceneSpec{prims: 40, extras: true, seed: 3}, opts), nil).(*reader)
 		md, _ := r.rowGroupMeta(r.slot(0))
 		for _, c := range append([]column{r.pathCol}, r.cols...) {
-			if c.maxDef != 0 || c.maxRep != 0 {
+			if !c.flat() {
 				continue
 			}
 			cc, _ := md.ColumnChunk(c.leaf)
@@ -158,13 +181,16 @@ func FuzzDecodeFlat(f *testing.F) {
 			if err := r.readAt(chunk, start); err != nil {
 				f.Fatal(err)
 			}
-			f.Add(chunk, uint8(c.elem), uint8(cc.Compression()))
+			f.Add(chunk, uint8(c.elem), uint8(cc.Compression()), c.maxDef > 0)
 		}
 	}
 	maxPageBytes = 1 << 20
 	f.Cleanup(func() { maxPageBytes = 0 })
-	f.Fuzz(func(t *testing.T, chunk []byte, elem, codec uint8) {
+	f.Fuzz(func(t *testing.T, chunk []byte, elem, codec uint8, sparse bool) {
 		c := &column{elem: formats.Type(elem), prop: formats.Property{Type: formats.Type(elem)}}
+		if sparse {
+			c.maxDef, c.nullDef = 1, 1
+		}
 		for _, kind := range codecs {
 			if uint8(kind) == codec {
 				decodeFlat(chunk, kind, c, 40)
@@ -206,5 +232,62 @@ func TestParquetSchemaIsPqarrows(t *testing.T) {
 	schema.PrintSchema(want.Root(), &ws, 2)
 	if !got.Equals(want) || gs.String() != ws.String() {
 		t.Fatalf("schema:\n%s\npqarrow's:\n%s", gs.String(), ws.String())
+	}
+}
+
+// Files pyarrow writes with version 2 data pages, several pages a chunk,
+// dense and sparse columns, read by the reader (through decodeFlat) as
+// pyarrow wrote them.
+func TestReadsPyarrowV2Pages(t *testing.T) {
+	python := testenv.Python(t, "pyarrow")
+	const rows = 3000
+	for _, codec := range []string{"none", "snappy", "zstd"} {
+		path := filepath.Join(t.TempDir(), "v2.parquet")
+		out := testenv.RunPython(t, python, filepath.Join("testdata", "pyarrow_v2.py"), path, fmt.Sprint(rows), codec)
+		var want map[string][]any
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		r := openScene(t, path, nil)
+		if _, err := r.(*reader).flatColumn(r.(*reader).slot(0), &r.(*reader).cols[0]); err != nil {
+			t.Fatalf("%s: decodeFlat does not read pyarrow's v2 pages: %v", codec, err)
+		}
+		prims, err := r.Prims()
+		if err != nil || len(prims) != rows {
+			t.Fatalf("%s: %d prims, %v", codec, len(prims), err)
+		}
+		var v formats.Value
+		for i, p := range prims {
+			if p != want["path"][i] {
+				t.Fatalf("%s: row %d is %s, pyarrow wrote %s", codec, i, p, want["path"][i])
+			}
+			for _, prop := range r.Properties() {
+				w := want[prop.Name][i]
+				err := r.Get(p, prop.Name, &v)
+				if w == nil {
+					if !errors.Is(err, formats.ErrNoValue) {
+						t.Fatalf("%s: %s.%s is a null, read %v", codec, p, prop.Name, err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got any
+				switch prop.Type {
+				case formats.Double:
+					got = v.Num
+				case formats.Int, formats.Int64:
+					got = float64(v.Int)
+				case formats.Bool:
+					got = v.Bool
+				case formats.String:
+					got = v.Str
+				}
+				if got != w {
+					t.Fatalf("%s: %s.%s = %v, pyarrow wrote %v", codec, p, prop.Name, got, w)
+				}
+			}
+		}
 	}
 }
