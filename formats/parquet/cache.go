@@ -86,10 +86,12 @@ type rgSlot struct {
 	mu   sync.Mutex
 	g    int
 	rows int
-	md   *metadata.RowGroupMetaData
-	fmd  *metadata.FileMetaData // lazy index: the footer grafted with this row group
-	rg   *file.RowGroupReader
-	cols []atomic.Pointer[block]
+	md   *metadata.RowGroupMetaData // eager: the footer's entry
+	// lazy: the row group's entry of the footer, and its chunks
+	span   []byte
+	chunks []chunkInfo
+	rg     *file.RowGroupReader
+	cols   []atomic.Pointer[block]
 }
 
 // blockCache keeps decoded blocks within a byte budget, evicting blocks not

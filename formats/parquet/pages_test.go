@@ -93,23 +93,15 @@ func compareFlat(t *testing.T, r *reader) {
 // flatColumn decodes column c of slot s with decodeFlat, which must not
 // leave the chunk to arrow-go; s.mu is held.
 func (r *reader) flatColumn(s *rgSlot, c *column) (*block, error) {
-	md, err := r.rowGroupMeta(s)
+	cc, err := r.chunk(s, c.leaf)
 	if err != nil {
 		return nil, err
 	}
-	cc, err := md.ColumnChunk(c.leaf)
-	if err != nil {
+	chunk := make([]byte, cc.size)
+	if err := r.readAt(chunk, cc.start); err != nil {
 		return nil, err
 	}
-	start := cc.DataPageOffset()
-	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
-		start = min(start, cc.DictionaryPageOffset())
-	}
-	chunk := make([]byte, cc.TotalCompressedSize())
-	if err := r.readAt(chunk, start); err != nil {
-		return nil, err
-	}
-	return decodeFlat(chunk, cc.Compression(), c, s.rows)
+	return decodeFlat(chunk, cc.codec, c, s.rows)
 }
 
 // arrowColumn decodes column c of slot s through arrow-go; s.mu is held.
@@ -167,21 +159,19 @@ func FuzzDecodeFlat(f *testing.F) {
 		{"compression": "snappy", "row_group_size": 40, "dictionary": false},
 	} {
 		r := openScene(f, writeScene(f, dir, sceneSpec{prims: 40, extras: true, seed: 3}, opts), nil).(*reader)
-		md, _ := r.rowGroupMeta(r.slot(0))
 		for _, c := range append([]column{r.pathCol}, r.cols...) {
 			if !c.flat() {
 				continue
 			}
-			cc, _ := md.ColumnChunk(c.leaf)
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
-				start = min(start, cc.DictionaryPageOffset())
-			}
-			chunk := make([]byte, cc.TotalCompressedSize())
-			if err := r.readAt(chunk, start); err != nil {
+			cc, err := r.chunk(r.slot(0), c.leaf)
+			if err != nil {
 				f.Fatal(err)
 			}
-			f.Add(chunk, uint8(c.elem), uint8(cc.Compression()), c.maxDef > 0)
+			chunk := make([]byte, cc.size)
+			if err := r.readAt(chunk, cc.start); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(chunk, uint8(c.elem), uint8(cc.codec), c.maxDef > 0)
 		}
 	}
 	maxPageBytes = 1 << 20
@@ -286,6 +276,38 @@ func TestReadsPyarrowV2Pages(t *testing.T) {
 				}
 				if got != w {
 					t.Fatalf("%s: %s.%s = %v, pyarrow wrote %v", codec, p, prop.Name, got, w)
+				}
+			}
+		}
+	}
+}
+
+// A lazy reader's own decoding of a row group's footer entry locates every
+// column chunk where arrow-go's decoding of the whole footer does.
+func TestLazyChunksMatchFooter(t *testing.T) {
+	dir := t.TempDir()
+	for _, opts := range []map[string]any{
+		{"compression": "zstd", "row_group_size": 300},
+		{"compression": "none", "row_group_size": 64, "dictionary": false},
+	} {
+		path := writeScene(t, dir, sceneSpec{prims: 700, payload: true, extras: true, seed: 4}, opts)
+		eager := openScene(t, path, map[string]any{"index": "eager"}).(*reader)
+		lazy := openScene(t, path, map[string]any{"index": "lazy"}).(*reader)
+		if lazy.pf != nil || lazy.tr == nil {
+			t.Fatal("the lazy reader reads the footer")
+		}
+		for g := 0; g < eager.nrg; g++ {
+			for leaf := 0; leaf <= len(eager.cols); leaf++ {
+				want, err := eager.chunk(eager.slot(g), leaf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := lazy.chunk(lazy.slot(g), leaf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Fatalf("row group %d column %d: %+v, the footer says %+v", g, leaf, got, want)
 				}
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/cespare/xxhash/v2"
@@ -312,31 +313,77 @@ func (r *reader) slot(g int) *rgSlot {
 	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
 }
 
-// rowGroupMeta returns the metadata of s's row group; s.mu is held.
-func (r *reader) rowGroupMeta(s *rgSlot) (*metadata.RowGroupMetaData, error) {
-	if s.md != nil {
-		return s.md, nil
+// chunkInfo locates a column chunk.
+type chunkInfo struct {
+	codec compress.Compression
+	// start and size delimit the chunk's pages, the dictionary page
+	// included.
+	start, size  int64
+	uncompressed int64
+}
+
+// chunk locates column leaf in s's row group; s.mu is held. An eager
+// reader has the footer; a lazy one reads the row group's entry of the
+// footer and decodes the locations of its chunks, skipping the rest.
+func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
+	if r.pf != nil {
+		if s.md == nil {
+			s.md = r.pf.MetaData().RowGroup(s.g)
+		}
+		cc, err := s.md.ColumnChunk(leaf)
+		if err != nil {
+			return chunkInfo{}, err
+		}
+		ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
+		if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
+			ci.start = d
+		}
+		return ci, nil
+	}
+	if s.chunks == nil {
+		var sp [8]byte
+		if err := r.readAt(sp[:], int64(r.tr.spansOff)+8*int64(s.g)); err != nil {
+			return chunkInfo{}, err
+		}
+		off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
+		if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
+			return chunkInfo{}, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
+		}
+		span := make([]byte, n)
+		if err := r.readAt(span, r.footerStart+off); err != nil {
+			return chunkInfo{}, err
+		}
+		chunks, rows, err := rowGroupChunks(span)
+		if err != nil {
+			return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
+		}
+		if rows != int64(s.rows) || len(chunks) != r.base.Schema.NumColumns() {
+			return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
+				s.g, rows, len(chunks), s.rows, r.base.Schema.NumColumns())
+		}
+		s.span, s.chunks = span, chunks
+	}
+	if leaf >= len(s.chunks) {
+		return chunkInfo{}, fmt.Errorf("no column %d", leaf)
+	}
+	return s.chunks[leaf], nil
+}
+
+// rowGroupReader returns arrow-go's reader of s's row group, made on first
+// use (only columns decoded through arrow-go need one); s.mu is held and
+// chunk has succeeded.
+func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
+	if s.rg != nil {
+		return s.rg, nil
 	}
 	if r.pf != nil {
-		s.md = r.pf.MetaData().RowGroup(s.g)
-		return s.md, nil
+		s.rg = r.pf.RowGroup(s.g)
+		return s.rg, nil
 	}
-	// Lazy: decode only this row group's entry of the footer.
-	var sp [8]byte
-	if err := r.readAt(sp[:], int64(r.tr.spansOff)+8*int64(s.g)); err != nil {
-		return nil, err
-	}
-	off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
-	if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
-		return nil, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
-	}
-	span := make([]byte, n)
-	if err := r.readAt(span, r.footerStart+off); err != nil {
-		return nil, err
-	}
-	// Decode the RowGroup alone, then graft it onto the schema parsed at
-	// open, so each row group costs its own bytes, not the schema's.
-	tiny, err := metadata.NewFileMetaData(rowGroupFooter(tinyPrefix, 3, span, ""), nil)
+	// Lazy: decode the row group's entry of the footer alone, then graft
+	// it onto the schema parsed at open, so each row group costs its own
+	// bytes, not the schema's.
+	tiny, err := metadata.NewFileMetaData(rowGroupFooter(tinyPrefix, 3, s.span, ""), nil)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d metadata: %w", s.g, err)
 	}
@@ -348,26 +395,7 @@ func (r *reader) rowGroupMeta(s *rgSlot) (*metadata.RowGroupMetaData, error) {
 	md := *r.base
 	md.FileMetaData = &fm
 	md.SetSourceFileSize(r.size)
-	rg := md.RowGroup(0)
-	if rg.NumRows() != int64(s.rows) || rg.NumColumns() != md.Schema.NumColumns() {
-		return nil, fmt.Errorf("row group %d has %d rows, the prim index expects %d", s.g, rg.NumRows(), s.rows)
-	}
-	s.fmd, s.md = &md, rg
-	return rg, nil
-}
-
-// rowGroupReader returns arrow-go's reader of s's row group, made on first
-// use (only columns decoded through arrow-go need one); s.mu is held and
-// rowGroupMeta has succeeded.
-func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
-	if s.rg != nil {
-		return s.rg, nil
-	}
-	if r.pf != nil {
-		s.rg = r.pf.RowGroup(s.g)
-		return s.rg, nil
-	}
-	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(s.fmd), file.WithReadProps(r.rp))
+	pf, err := file.NewParquetReader(r.ra, file.WithMetadata(&md), file.WithReadProps(r.rp))
 	if err != nil {
 		return nil, err
 	}
@@ -389,20 +417,13 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		b.soff, b.off, b.strs = []uint32{0}, []uint32{0}, []string{}
 		return b, nil
 	}
-	rgm, err := r.rowGroupMeta(s)
-	if err != nil {
-		return nil, err
-	}
-	// Check the chunk's extent before allocating a buffer of the size the
-	// metadata claims.
-	cc, err := rgm.ColumnChunk(c.leaf)
+	cc, err := r.chunk(s, c.leaf)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
-	start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
-	if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < start {
-		start = d
-	}
+	// Check the chunk's extent before allocating a buffer of the size the
+	// metadata claims.
+	start, n := cc.start, cc.size
 	if start < 4 || n < 0 || n > r.footerStart-start {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
@@ -411,7 +432,7 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		if err := r.readAt(chunk, start); err != nil {
 			return nil, fmt.Errorf("row group %d: %w", s.g, err)
 		}
-		b, err = decodeFlat(chunk, cc.Compression(), c, s.rows)
+		b, err = decodeFlat(chunk, cc.codec, c, s.rows)
 		if err == nil {
 			return b, nil
 		}
@@ -428,7 +449,7 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
 	// A capacity hint only, so bounded for corrupt metadata.
-	hint := min(cc.TotalUncompressedSize(), 32*n+4096, 64<<20)
+	hint := min(cc.uncompressed, 32*n+4096, 64<<20)
 	b, err = decodeChunk(cr, c, s.rows, hint)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)

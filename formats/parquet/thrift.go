@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/apache/arrow-go/v18/parquet/compress"
 )
 
 // A reader of the Thrift compact protocol, as much of it as the Parquet
@@ -288,4 +290,127 @@ func (c *compact) subHeader(which int16, h *pageHeader) error {
 			return err
 		}
 	}
+}
+
+// rowGroupChunks decodes the locations of the column chunks, and the row
+// count, from a RowGroup struct (parquet.thrift) and nothing else: the
+// statistics, encodings and paths it skips are most of its bytes.
+func rowGroupChunks(b []byte) (chunks []chunkInfo, rows int64, err error) {
+	c := compact{b: b}
+	rows = -1
+	var last int16
+	for {
+		t, id, err := c.field(last)
+		if err != nil {
+			return nil, 0, err
+		}
+		if t == tStop {
+			break
+		}
+		last = id
+		switch {
+		case id == 1 && t == tList:
+			h, err := c.byte()
+			if err != nil {
+				return nil, 0, err
+			}
+			n := uint64(h >> 4)
+			if n == 15 {
+				if n, err = c.uvarint(); err != nil {
+					return nil, 0, err
+				}
+			}
+			if h&0x0f != tStruct || n > uint64(len(b)) {
+				return nil, 0, errThrift
+			}
+			chunks = make([]chunkInfo, n)
+			for i := range chunks {
+				if chunks[i], err = c.columnChunk(); err != nil {
+					return nil, 0, err
+				}
+			}
+		case id == 3 && t == tI64:
+			if rows, err = c.int(); err != nil {
+				return nil, 0, err
+			}
+		default:
+			if err := c.skip(t, 0); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if chunks == nil || rows < 0 {
+		return nil, 0, errors.New("row group without columns or row count")
+	}
+	return chunks, rows, nil
+}
+
+// columnChunk decodes a ColumnChunk struct's location fields.
+func (c *compact) columnChunk() (chunkInfo, error) {
+	var ci chunkInfo
+	dict := int64(-1)
+	found := false
+	var last int16
+	for {
+		t, id, err := c.field(last)
+		if err != nil {
+			return ci, err
+		}
+		if t == tStop {
+			break
+		}
+		last = id
+		if id != 3 || t != tStruct { // 3: meta_data
+			if err := c.skip(t, 1); err != nil {
+				return ci, err
+			}
+			continue
+		}
+		found = true
+		var mlast int16
+		for {
+			mt, mid, err := c.field(mlast)
+			if err != nil {
+				return ci, err
+			}
+			if mt == tStop {
+				break
+			}
+			mlast = mid
+			var dst *int64
+			switch {
+			case mid == 4 && mt == tI32:
+				v, err := c.i32()
+				if err != nil {
+					return ci, err
+				}
+				ci.codec = compress.Compression(v)
+				continue
+			case mid == 6 && mt == tI64:
+				dst = &ci.uncompressed
+			case mid == 7 && mt == tI64:
+				dst = &ci.size
+			case mid == 9 && mt == tI64:
+				dst = &ci.start
+			case mid == 11 && mt == tI64:
+				dst = &dict
+			}
+			if dst != nil {
+				if *dst, err = c.int(); err != nil {
+					return ci, err
+				}
+				continue
+			}
+			if err := c.skip(mt, 2); err != nil {
+				return ci, err
+			}
+		}
+	}
+	if !found {
+		return ci, errors.New("column chunk without metadata")
+	}
+	if dict > 0 && dict < ci.start {
+		ci.start = dict
+	}
+	return ci, nil
 }
