@@ -78,6 +78,9 @@ type reader struct {
 	createdBy   string
 	base        *metadata.FileMetaData // schema only, no row groups
 	buckets     dir[bucket]
+	// spanPages holds the spans of row groups' footer entries, read
+	// spanPage at a time.
+	spanPages dir[[]byte]
 
 	slots  slotDir
 	cache  *blockCache
@@ -224,6 +227,7 @@ func (r *reader) openLazy() error {
 	// A row group size beyond the prim count means one row group.
 	r.setRowGroupSize(int64(min(tr.rowGroupSize, max(tr.prims, 1))))
 	r.buckets = newDir[bucket](1 << tr.bucketBits)
+	r.spanPages = newDir[[]byte]((r.nrg + spanPage - 1) / spanPage)
 	return nil
 }
 
@@ -341,8 +345,8 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		return ci, nil
 	}
 	if s.chunks == nil {
-		var sp [8]byte
-		if err := r.readAt(sp[:], int64(r.tr.spansOff)+8*int64(s.g)); err != nil {
+		sp, err := r.spanOf(s.g)
+		if err != nil {
 			return chunkInfo{}, err
 		}
 		off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
@@ -367,6 +371,26 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		return chunkInfo{}, fmt.Errorf("no column %d", leaf)
 	}
 	return s.chunks[leaf], nil
+}
+
+// spanPage is the number of row groups whose footer spans are read at once
+// (8 bytes each).
+const spanPage = 512
+
+// spanOf returns the (offset, length) entry of row group g's span.
+func (r *reader) spanOf(g int) ([]byte, error) {
+	pi := g / spanPage
+	p := r.spanPages.get(pi)
+	if p == nil {
+		n := min(spanPage, r.nrg-pi*spanPage)
+		buf := make([]byte, 8*n)
+		if err := r.readAt(buf, int64(r.tr.spansOff)+8*int64(pi*spanPage)); err != nil {
+			return nil, err
+		}
+		p = r.spanPages.put(pi, &buf)
+	}
+	i := 8 * (g % spanPage)
+	return (*p)[i : i+8], nil
 }
 
 // rowGroupReader returns arrow-go's reader of s's row group, made on first
