@@ -72,6 +72,9 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 		return nil, errOtherEncoding
 	}
 	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}}
+	// Capacity for every row, unless a corrupt row count claims more
+	// values than the chunk's bits could hold but through RLE runs.
+	hint := min(rows, 8*len(chunk)+64)
 	if kind != compress.Codecs.Uncompressed {
 		if d.codec, err = compress.GetCodec(kind); err != nil {
 			return nil, err
@@ -79,19 +82,19 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 	}
 	switch c.elem {
 	case formats.Double:
-		d.b.f64 = make([]float64, 0, rows)
+		d.b.f64 = make([]float64, 0, hint)
 	case formats.Float:
-		d.b.f32 = make([]float32, 0, rows)
+		d.b.f32 = make([]float32, 0, hint)
 	case formats.Int:
-		d.b.i32 = make([]int32, 0, rows)
+		d.b.i32 = make([]int32, 0, hint)
 	case formats.Int64:
-		d.b.i64 = make([]int64, 0, rows)
+		d.b.i64 = make([]int64, 0, hint)
 	case formats.Bool:
-		d.b.bits = make([]bool, 0, rows)
+		d.b.bits = make([]bool, 0, hint)
 	case formats.Half:
-		d.b.f16 = make([]uint16, 0, rows)
+		d.b.f16 = make([]uint16, 0, hint)
 	case formats.String:
-		d.b.strs = make([]string, 0, rows)
+		d.b.strs = make([]string, 0, hint)
 	default:
 		return nil, errOtherEncoding
 	}
