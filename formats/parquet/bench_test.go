@@ -345,6 +345,84 @@ func BenchmarkScan(b *testing.B) {
 	})
 }
 
+// BenchmarkTraverseWarm times a one-property traversal of a reader whose
+// blocks are all decoded (an untimed scan has read them), three ways: a
+// scan, one get by handles per prim, and one get by path per prim.
+func BenchmarkTraverseWarm(b *testing.B) {
+	prims := benchPrims
+	if testing.Short() {
+		prims = prims[:1]
+	}
+	for _, n := range prims {
+		s := sceneSpec{prims: n, payload: true, seed: 1}
+		path := benchFile(b, s, map[string]any{"compression": "none"})
+		for _, index := range []string{"eager", "lazy"} {
+			r := openScene(b, path, map[string]any{"index": index})
+			res := r.(formats.Resolver)
+			paths, err := r.Prims()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, prop := range benchProps {
+				h, err := res.ResolveProperty(prop)
+				if err != nil {
+					b.Fatal(err)
+				}
+				hs := []formats.PropertyHandle{h}
+				var sum float64
+				scan := func() {
+					err := formats.Scan(res, n, hs, 0, formats.PrimHandle(n), func(_ formats.PrimHandle, vals []formats.Value, has []bool) error {
+						sum += vals[0].Num + float64(len(vals[0].Str))
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				scan()
+				ways := []struct {
+					name string
+					fn   func()
+				}{
+					{"scan", scan},
+					{"handles", func() {
+						var v formats.Value
+						for p := range formats.PrimHandle(n) {
+							if err := res.GetHandle(p, h, &v); err != nil {
+								b.Fatal(err)
+							}
+							sum += v.Num + float64(len(v.Str))
+						}
+					}},
+					{"gets", func() {
+						var v formats.Value
+						for _, p := range paths {
+							if err := r.Get(p, prop, &v); err != nil {
+								b.Fatal(err)
+							}
+							sum += v.Num + float64(len(v.Str))
+						}
+					}},
+				}
+				for _, w := range ways {
+					b.Run(fmt.Sprintf("prims=%d/index=%s/prop=%s/how=%s", n, index, prop, w.name), func(b *testing.B) {
+						b.ReportAllocs()
+						cpu := cpuNanos()
+						for b.Loop() {
+							w.fn()
+						}
+						b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/prim")
+					})
+				}
+				if sum == 0 {
+					b.Fatal("traversed nothing")
+				}
+			}
+		}
+	}
+}
+
 // rchar is the bytes this process has read through read(2)/pread(2).
 func rchar(tb testing.TB) int64 {
 	f, err := os.Open("/proc/self/io")
