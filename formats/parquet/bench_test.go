@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,12 +13,17 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
-// Benchmark files are written once per test process.
+// Benchmark files are written once per test process, into a temporary
+// directory, or into $PARQUET_BENCH_DIR when it is set: there they are kept
+// (and reused by later runs, so delete them after changing the writer) and
+// other readers can be timed on the very same files.
 var (
 	benchMu    sync.Mutex
 	benchDir   string
+	benchKeep  bool
 	benchFiles = map[string]string{}
 )
 
@@ -30,31 +36,116 @@ func benchFile(b *testing.B, s sceneSpec, opts map[string]any) string {
 		return p
 	}
 	if benchDir == "" {
-		d, err := os.MkdirTemp("", "parquet-bench")
-		if err != nil {
+		if d := os.Getenv("PARQUET_BENCH_DIR"); d != "" {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				b.Fatal(err)
+			}
+			benchDir, benchKeep = d, true
+		} else {
+			d, err := os.MkdirTemp("", "parquet-bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchDir = d
+		}
+	}
+	o, err := formats.Normalize(Format{}, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := fmt.Sprintf("scene-%d-seed%d", s.prims, s.seed)
+	if s.payload {
+		name += "-payload"
+	}
+	if s.extras {
+		name += "-extras"
+	}
+	p := filepath.Join(benchDir, name+"-"+formats.FileKey(Format{}, o)+".parquet")
+	if _, err := os.Stat(p); err != nil || !benchKeep {
+		tmp := p + ".tmp"
+		formatstest.WriteFile(b, Format{}, tmp, o, s, 1000)
+		if err := os.Rename(tmp, p); err != nil {
 			b.Fatal(err)
 		}
-		benchDir = d
 	}
-	p := writeScene(b, benchDir, s, opts)
 	benchFiles[key] = p
 	return p
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchDir != "" {
+	if benchDir != "" && !benchKeep {
 		os.RemoveAll(benchDir)
 	}
 	os.Exit(code)
 }
 
+// The reference matrix: every step at 10K and 100K flat prims of
+// building20 plus the 1,000-character payload, for every codec and both
+// indexes, on files with the default options (row groups of 1,000,
+// dictionaries on). Steps read cost (a double) and payload (a 1 KB
+// string). -short keeps 10K prims and the three codecs of the default
+// suite.
+var (
+	benchPrims  = []int{10000, 100000}
+	benchCodecs = []string{"none", "snappy", "zstd", "lz4", "gzip", "brotli"}
+	benchProps  = []string{"cost", "payload"}
+)
+
+// eachBenchFile runs fn as a sub-benchmark per size, codec and index.
+func eachBenchFile(b *testing.B, fn func(b *testing.B, path string, s sceneSpec, index string)) {
+	prims, codecs := benchPrims, benchCodecs
+	if testing.Short() {
+		prims, codecs = prims[:1], []string{"none", "snappy", "zstd"}
+	}
+	for _, n := range prims {
+		s := sceneSpec{prims: n, payload: true, seed: 1}
+		for _, codec := range codecs {
+			for _, idx := range []string{"eager", "lazy"} {
+				b.Run(fmt.Sprintf("prims=%d/codec=%s/index=%s", n, codec, idx), func(b *testing.B) {
+					fn(b, benchFile(b, s, map[string]any{"compression": codec}), s, idx)
+				})
+			}
+		}
+	}
+}
+
+func openOpts(b *testing.B, index string) formats.Options {
+	o, err := formats.Normalize(Format{}, map[string]any{"index": index})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return o
+}
+
+// BenchmarkOpen times an open: the footer, and for the eager index the
+// whole path column and the path map.
 func BenchmarkOpen(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, _ sceneSpec, index string) {
+		o := openOpts(b, index)
+		b.ReportAllocs()
+		cpu := cpuNanos()
+		for b.Loop() {
+			r, err := Format{}.Open(path, o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			r.Close()
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+}
+
+// BenchmarkOpenScaling: a lazy open costs the same at 1K prims as at 1M;
+// an eager one grows with the path column.
+func BenchmarkOpenScaling(b *testing.B) {
 	for _, n := range []int{1000, 1000000} {
 		path := benchFile(b, sceneSpec{prims: n, seed: 1}, nil)
 		for _, idx := range []string{"eager", "lazy"} {
 			b.Run(fmt.Sprintf("%s/prims=%d", idx, n), func(b *testing.B) {
-				o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
+				o := openOpts(b, idx)
 				cpu := cpuNanos()
 				for b.Loop() {
 					r, err := Format{}.Open(path, o)
@@ -69,40 +160,266 @@ func BenchmarkOpen(b *testing.B) {
 	}
 }
 
-func BenchmarkWarmGet(b *testing.B) {
-	path := benchFile(b, sceneSpec{prims: 10000, seed: 1}, nil)
-	for _, ro := range []map[string]any{
-		{"index": "eager"}, {"index": "lazy"}, {"index": "eager", "cache_budget": 1 << 30},
-	} {
-		b.Run(fmt.Sprintf("%s/budget=%v", ro["index"], ro["cache_budget"]), func(b *testing.B) {
-			r := openScene(b, path, ro)
-			// same: one prim repeated (the layer-order hint answers);
-			// alternating: two prims far apart (the index answers).
-			for _, mode := range []string{"same", "alternating"} {
-				b.Run(mode, func(b *testing.B) {
-					prims := []string{primPath(4321), primPath(4321)}
-					if mode == "alternating" {
-						prims[1] = primPath(87)
+// BenchmarkGetCold times the first get of a property in a row group: each
+// iteration reads a row group not read since the reader was opened (the
+// reader is reopened, untimed, when they run out), by path (Get), the way
+// a one-off read is made.
+func BenchmarkGetCold(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, s sceneSpec, index string) {
+		o := openOpts(b, index)
+		rgs := (s.prims + 999) / 1000
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				var v formats.Value
+				var r formats.Reader
+				g, round := rgs, 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if g == rgs {
+						b.StopTimer()
+						if r != nil {
+							r.Close()
+						}
+						var err error
+						if r, err = (Format{}).Open(path, o); err != nil {
+							b.Fatal(err)
+						}
+						g = 0
+						round++
+						b.StartTimer()
 					}
-					var v formats.Value
+					b.StopTimer()
+					prim := primPath(min(s.prims-1, g*1000+(round*37+g)%1000))
+					g++
+					b.StartTimer()
+					if err := r.Get(prim, prop, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				r.Close()
+			})
+		}
+	})
+}
+
+// benchWarmPrims are the two prims warm gets alternate between: far apart,
+// so that a hint for the last prim read does not answer.
+var benchWarmPrims = [2]int{4321, 87}
+
+// BenchmarkGetWarm times a get by path of a value already decoded.
+func BenchmarkGetWarm(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, _ sceneSpec, index string) {
+		r := openScene(b, path, map[string]any{"index": index})
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				prims := [2]string{primPath(benchWarmPrims[0]), primPath(benchWarmPrims[1])}
+				var v formats.Value
+				for _, p := range prims {
+					if err := r.Get(p, prop, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportAllocs()
+				i := 0
+				cpu := cpuNanos()
+				for b.Loop() {
+					if err := r.Get(prims[i&1], prop, &v); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+				b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	})
+}
+
+// BenchmarkGetHandle times a get by handles of a value already decoded.
+func BenchmarkGetHandle(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, _ sceneSpec, index string) {
+		r := openScene(b, path, map[string]any{"index": index})
+		res, err := formats.Resolve(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				var prims [2]formats.PrimHandle
+				for k, i := range benchWarmPrims {
+					if prims[k], err = res.ResolvePrim(primPath(i)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				h, err := res.ResolveProperty(prop)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var v formats.Value
+				for _, p := range prims {
+					if err := res.GetHandle(p, h, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportAllocs()
+				i := 0
+				cpu := cpuNanos()
+				for b.Loop() {
+					if err := res.GetHandle(prims[i&1], h, &v); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+				b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	})
+}
+
+// BenchmarkTraverse times the same traversal as BenchmarkScan made of one
+// Get by path per prim (the prims listed untimed), for comparison.
+func BenchmarkTraverse(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, s sceneSpec, index string) {
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				var prims []string
+				var sum float64
+				var v formats.Value
+				timeFreshReaders(b, path, map[string]any{"index": index}, func(r formats.Reader) {
+					var err error
+					if prims, err = r.Prims(); err != nil {
+						b.Fatal(err)
+					}
+				}, func(r formats.Reader) {
 					for _, p := range prims {
-						if err := r.Get(p, "cost", &v); err != nil {
+						if err := r.Get(p, prop, &v); err != nil {
 							b.Fatal(err)
 						}
+						sum += v.Num + float64(len(v.Str))
 					}
-					b.ReportAllocs()
-					i := 0
-					cpu := cpuNanos()
-					for b.Loop() {
-						if err := r.Get(prims[i&1], "cost", &v); err != nil {
-							b.Fatal(err)
-						}
-						i++
-					}
-					b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 				})
+				if sum == 0 {
+					b.Fatal("traversed nothing")
+				}
+			})
+		}
+	})
+}
+
+// BenchmarkScan times a one-property traversal: every prim's value in
+// layer order, from a freshly opened reader (the open and the resolving of
+// handles are not timed), through formats.Scan.
+func BenchmarkScan(b *testing.B) {
+	eachBenchFile(b, func(b *testing.B, path string, s sceneSpec, index string) {
+		for _, prop := range benchProps {
+			b.Run("prop="+prop, func(b *testing.B) {
+				var res formats.Resolver
+				var hs []formats.PropertyHandle
+				var sum float64
+				timeFreshReaders(b, path, map[string]any{"index": index}, func(r formats.Reader) {
+					var err error
+					if res, err = formats.Resolve(r); err != nil {
+						b.Fatal(err)
+					}
+					h, err := res.ResolveProperty(prop)
+					if err != nil {
+						b.Fatal(err)
+					}
+					hs = []formats.PropertyHandle{h}
+				}, func(formats.Reader) {
+					err := formats.Scan(res, s.prims, hs, 0, formats.PrimHandle(s.prims), func(_ formats.PrimHandle, vals []formats.Value, has []bool) error {
+						if !has[0] {
+							return errors.New("a value is missing")
+						}
+						sum += vals[0].Num + float64(len(vals[0].Str))
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				})
+				if sum == 0 {
+					b.Fatal("scanned nothing")
+				}
+			})
+		}
+	})
+}
+
+// BenchmarkTraverseWarm times a one-property traversal of a reader whose
+// blocks are all decoded (an untimed scan has read them), three ways: a
+// scan, one get by handles per prim, and one get by path per prim.
+func BenchmarkTraverseWarm(b *testing.B) {
+	prims := benchPrims
+	if testing.Short() {
+		prims = prims[:1]
+	}
+	for _, n := range prims {
+		s := sceneSpec{prims: n, payload: true, seed: 1}
+		path := benchFile(b, s, map[string]any{"compression": "none"})
+		for _, index := range []string{"eager", "lazy"} {
+			r := openScene(b, path, map[string]any{"index": index})
+			res := r.(formats.Resolver)
+			paths, err := r.Prims()
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
+			for _, prop := range benchProps {
+				h, err := res.ResolveProperty(prop)
+				if err != nil {
+					b.Fatal(err)
+				}
+				hs := []formats.PropertyHandle{h}
+				var sum float64
+				scan := func() {
+					err := formats.Scan(res, n, hs, 0, formats.PrimHandle(n), func(_ formats.PrimHandle, vals []formats.Value, has []bool) error {
+						sum += vals[0].Num + float64(len(vals[0].Str))
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				scan()
+				ways := []struct {
+					name string
+					fn   func()
+				}{
+					{"scan", scan},
+					{"handles", func() {
+						var v formats.Value
+						for p := range formats.PrimHandle(n) {
+							if err := res.GetHandle(p, h, &v); err != nil {
+								b.Fatal(err)
+							}
+							sum += v.Num + float64(len(v.Str))
+						}
+					}},
+					{"gets", func() {
+						var v formats.Value
+						for _, p := range paths {
+							if err := r.Get(p, prop, &v); err != nil {
+								b.Fatal(err)
+							}
+							sum += v.Num + float64(len(v.Str))
+						}
+					}},
+				}
+				for _, w := range ways {
+					b.Run(fmt.Sprintf("prims=%d/index=%s/prop=%s/how=%s", n, index, prop, w.name), func(b *testing.B) {
+						b.ReportAllocs()
+						cpu := cpuNanos()
+						for b.Loop() {
+							w.fn()
+						}
+						b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/prim")
+					})
+				}
+				if sum == 0 {
+					b.Fatal("traversed nothing")
+				}
+			}
+		}
 	}
 }
 
@@ -184,79 +501,6 @@ func TestColdGetReadsOneChunk(t *testing.T) {
 	}
 }
 
-// A cold get is the first read of a block: each iteration reads cost from
-// a row group not read since the reader was opened (the reader is reopened,
-// untimed, when they run out). readB/op is the bytes read per cold get.
-func BenchmarkColdGet(b *testing.B) {
-	s := sceneSpec{prims: 100000, seed: 1}
-	path := benchFile(b, s, nil)
-	const rg = 1000
-	for _, idx := range []string{"eager", "lazy"} {
-		b.Run(idx, func(b *testing.B) {
-			o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
-			var v formats.Value
-			var read int64
-			var r formats.Reader
-			g := s.prims / rg
-			for i := 0; b.Loop(); i++ {
-				if g == s.prims/rg {
-					b.StopTimer()
-					if r != nil {
-						r.Close()
-					}
-					var err error
-					if r, err = (Format{}).Open(path, o); err != nil {
-						b.Fatal(err)
-					}
-					g = 0
-					b.StartTimer()
-				}
-				b.StopTimer()
-				prim := primPath(g*rg + i%rg)
-				g++
-				before := rchar(b)
-				b.StartTimer()
-				if err := r.Get(prim, "cost", &v); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				read += rchar(b) - before
-				b.StartTimer()
-			}
-			r.Close()
-			b.ReportMetric(float64(read)/float64(b.N), "readB/op")
-			b.ReportMetric(float64(chunkBytes(b, path, 0, "cost")), "chunkB")
-		})
-	}
-}
-
-// Single-property traversal: every prim's cost in layer order, from a
-// freshly opened reader (the open and Prims are not timed).
-func BenchmarkTraverse(b *testing.B) {
-	s := sceneSpec{prims: 10000, seed: 1}
-	for _, codec := range []string{"none", "snappy", "zstd"} {
-		path := benchFile(b, s, map[string]any{"compression": codec})
-		for _, idx := range []string{"eager", "lazy"} {
-			b.Run(fmt.Sprintf("prims=10000/%s/%s", codec, idx), func(b *testing.B) {
-				var v formats.Value
-				var prims []string
-				timeFreshReaders(b, path, map[string]any{"index": idx}, func(r formats.Reader) {
-					var err error
-					if prims, err = r.Prims(); err != nil {
-						b.Fatal(err)
-					}
-				}, func(r formats.Reader) {
-					for _, p := range prims {
-						if err := r.Get(p, "cost", &v); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			})
-		}
-	}
-}
-
 // Write throughput at 1M prims of building20 plus the 1,000-character
 // payload (about 1.1 GB of values). Batch generation is not timed.
 func BenchmarkWrite(b *testing.B) {
@@ -319,21 +563,6 @@ func BenchmarkDecodeBlock(b *testing.B) {
 				slot.mu.Unlock()
 			}
 			b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
-		})
-	}
-}
-
-// Listing the prims after a lazy open: one pass over the path column. (An
-// eager open has read it already; Prims then costs nothing.)
-func BenchmarkPrims(b *testing.B) {
-	path := benchFile(b, sceneSpec{prims: 10000, seed: 1}, nil)
-	for _, idx := range []string{"lazy"} {
-		b.Run(fmt.Sprintf("prims=10000/%s", idx), func(b *testing.B) {
-			timeFreshReaders(b, path, map[string]any{"index": idx}, nil, func(r formats.Reader) {
-				if _, err := r.Prims(); err != nil {
-					b.Fatal(err)
-				}
-			})
 		})
 	}
 }

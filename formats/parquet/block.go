@@ -25,9 +25,9 @@ type block struct {
 	i64  []int64
 	bits []bool
 	f16  []uint16     // halves
-	str  string       // concatenated strings
+	str  string       // concatenated strings (decoded through arrow-go)
 	soff []uint32     // string leaves: byte offsets into str (leaves+1)
-	strs []string     // string leaves of string arrays
+	strs []string     // string rows, or string leaves of string arrays
 	off  []uint32     // arrays and tuples: leaf (or, nested twice, vector) offsets per row (n+1)
 	v3f  [][3]float32 // float3 values, or float3[] elements
 	v3d  [][3]float64
@@ -65,7 +65,7 @@ func (b *block) value(i int, dst *formats.Value) error {
 	case formats.Bool:
 		dst.Bool = b.bits[i]
 	case formats.String, formats.Token, formats.Asset:
-		dst.Str = b.str[b.soff[i]:b.soff[i+1]]
+		dst.Str = b.strs[i]
 	case formats.Float3:
 		v := b.v3f[i]
 		dst.Vec = [3]float64{float64(v[0]), float64(v[1]), float64(v[2])}
@@ -115,7 +115,7 @@ func row[T any](elems []T, off []uint32, i int) []T {
 }
 
 // stringAt returns row i of a string block (used for the path column).
-func (b *block) stringAt(i int) string { return b.str[b.soff[i]:b.soff[i+1]] }
+func (b *block) stringAt(i int) string { return b.strs[i] }
 
 const readBatch = 4096
 
@@ -267,6 +267,13 @@ general:
 	}
 	if err := b.assemble(c, defs, reps); err != nil {
 		return nil, err
+	}
+	if b.strs == nil && b.soff != nil {
+		// String scalars: a string per row, as decodeFlat gives.
+		b.strs = make([]string, b.n)
+		for i := range b.strs {
+			b.strs[i] = b.str[b.soff[i]:b.soff[i+1]]
+		}
 	}
 	b.size = b.bytes()
 	return b, nil

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
 // dirPage is the number of entries per page of a dir.
@@ -45,6 +46,39 @@ func (d *dir[T]) put(i int, v *T) *T {
 	return p[i%dirPage].Load()
 }
 
+// slotDir is a dir of row group slots, written out for the one type:
+// the generic get, instantiated for pointers, goes through a dictionary
+// of the type's operations, which costs a warm read by handles a third of
+// its time.
+type slotDir struct {
+	pages []atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]]
+}
+
+func newSlotDir(n int) slotDir {
+	return slotDir{pages: make([]atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]], (n+dirPage-1)/dirPage)}
+}
+
+func (d *slotDir) get(i int) *rgSlot {
+	p := d.pages[uint(i)/dirPage].Load()
+	if p == nil {
+		return nil
+	}
+	return p[uint(i)%dirPage].Load()
+}
+
+func (d *slotDir) put(i int, v *rgSlot) *rgSlot {
+	pp := &d.pages[i/dirPage]
+	p := pp.Load()
+	if p == nil {
+		pp.CompareAndSwap(nil, new([dirPage]atomic.Pointer[rgSlot]))
+		p = pp.Load()
+	}
+	if p[i%dirPage].CompareAndSwap(nil, v) {
+		return v
+	}
+	return p[i%dirPage].Load()
+}
+
 // rgSlot holds what is cached for one row group: its reader and one decoded
 // block per property column. mu serialises loading; reads of cols are
 // lock-free.
@@ -52,8 +86,12 @@ type rgSlot struct {
 	mu   sync.Mutex
 	g    int
 	rows int
-	rg   *file.RowGroupReader
-	cols []atomic.Pointer[block]
+	md   *metadata.RowGroupMetaData // eager: the footer's entry
+	// lazy: the row group's entry of the footer, and its chunks
+	span   []byte
+	chunks []chunkInfo
+	rg     *file.RowGroupReader
+	cols   []atomic.Pointer[block]
 }
 
 // blockCache keeps decoded blocks within a byte budget, evicting blocks not

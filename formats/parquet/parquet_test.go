@@ -234,3 +234,18 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+// rowGroupOf's division by multiplication agrees with division.
+func TestRowGroupOf(t *testing.T) {
+	rows := []int64{0, 1, 2, 999, 1000, 1001, 65535, 65536, 1<<31 - 1, 1 << 31, 1<<32 - 2}
+	for _, size := range []int64{1, 2, 3, 7, 10, 64, 1000, 1024, 65537, 1<<31 - 1, 1<<32 - 1} {
+		r := &reader{}
+		r.setRowGroupSize(size)
+		for _, row := range rows {
+			g, i := r.rowGroupOf(row)
+			if int64(g) != row/size || int64(i) != row%size {
+				t.Errorf("row %d in groups of %d: got (%d, %d), want (%d, %d)", row, size, g, i, row/size, row%size)
+			}
+		}
+	}
+}

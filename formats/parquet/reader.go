@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"sort"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/cespare/xxhash/v2"
@@ -43,6 +45,10 @@ type reader struct {
 	// otherwise 0 and rgStart is searched.
 	rgSize  int64
 	rgStart []int64
+	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
+	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
+	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
+	rgMul uint64
 
 	// pf reads the whole footer: at open when eager (or when the file has
 	// no prim index), otherwise never.
@@ -72,8 +78,11 @@ type reader struct {
 	createdBy   string
 	base        *metadata.FileMetaData // schema only, no row groups
 	buckets     dir[bucket]
+	// spanPages holds the spans of row groups' footer entries, read
+	// spanPage at a time.
+	spanPages dir[[]byte]
 
-	slots  dir[rgSlot]
+	slots  slotDir
 	cache  *blockCache
 	closed atomic.Bool
 }
@@ -122,7 +131,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		}
 		last[c.prop.Name] = i
 	}
-	r.slots = newDir[rgSlot](r.nrg)
+	r.slots = newSlotDir(r.nrg)
 	if !lazy {
 		if err := r.buildIndex(); err != nil {
 			f.Close()
@@ -215,8 +224,10 @@ func (r *reader) openLazy() error {
 	}
 	r.rows = int64(tr.prims)
 	r.nrg = int(tr.rowGroups)
-	r.rgSize = int64(tr.rowGroupSize)
+	// A row group size beyond the prim count means one row group.
+	r.setRowGroupSize(int64(min(tr.rowGroupSize, max(tr.prims, 1))))
 	r.buckets = newDir[bucket](1 << tr.bucketBits)
+	r.spanPages = newDir[[]byte]((r.nrg + spanPage - 1) / spanPage)
 	return nil
 }
 
@@ -253,13 +264,22 @@ func (r *reader) openEager() error {
 	}
 	r.rows = r.rgStart[r.nrg]
 	if uniform && r.nrg > 0 && r.rgStart[1] > 0 {
-		r.rgSize = r.rgStart[1]
+		r.setRowGroupSize(r.rgStart[1])
 	}
 	if s != nil && int64(s.Prims) != r.rows {
 		return fmt.Errorf("scene metadata lists %d prims, the file has %d rows", s.Prims, r.rows)
 	}
 	r.scene = s
 	return nil
+}
+
+// setRowGroupSize records the rows of every row group but the last, at
+// most 2^32-1.
+func (r *reader) setRowGroupSize(n int64) {
+	r.rgSize = n
+	if n > 1 {
+		r.rgMul = ^uint64(0)/uint64(n) + 1
+	}
 }
 
 // rowsIn is the row count of row group g.
@@ -272,10 +292,19 @@ func (r *reader) rowsIn(g int) int {
 
 // rowGroupOf maps a row to its row group and the row within it.
 func (r *reader) rowGroupOf(row int64) (int, int) {
-	if r.rgSize > 0 {
-		// rows fit in 32 bits; 32-bit division is the cheaper one
-		q := uint32(row) / uint32(r.rgSize)
-		return int(q), int(uint32(row) - q*uint32(r.rgSize))
+	if r.rgMul != 0 {
+		// rows fit in 32 bits
+		q, _ := bits.Mul64(r.rgMul, uint64(row))
+		return int(q), int(row - int64(q)*r.rgSize)
+	}
+	return r.rowGroupSearch(row)
+}
+
+// rowGroupSearch is rowGroupOf for row groups of one row or of unequal
+// sizes.
+func (r *reader) rowGroupSearch(row int64) (int, int) {
+	if r.rgSize == 1 {
+		return int(row), 0
 	}
 	g := sort.Search(r.nrg, func(i int) bool { return r.rgStart[i+1] > row })
 	return g, int(row - r.rgStart[g])
@@ -288,8 +317,86 @@ func (r *reader) slot(g int) *rgSlot {
 	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
 }
 
-// rowGroup returns the reader of s's row group; s.mu is held.
-func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
+// chunkInfo locates a column chunk.
+type chunkInfo struct {
+	codec compress.Compression
+	// start and size delimit the chunk's pages, the dictionary page
+	// included.
+	start, size  int64
+	uncompressed int64
+}
+
+// chunk locates column leaf in s's row group; s.mu is held. An eager
+// reader has the footer; a lazy one reads the row group's entry of the
+// footer and decodes the locations of its chunks, skipping the rest.
+func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
+	if r.pf != nil {
+		if s.md == nil {
+			s.md = r.pf.MetaData().RowGroup(s.g)
+		}
+		cc, err := s.md.ColumnChunk(leaf)
+		if err != nil {
+			return chunkInfo{}, err
+		}
+		ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
+		if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
+			ci.start = d
+		}
+		return ci, nil
+	}
+	if s.chunks == nil {
+		sp, err := r.spanOf(s.g)
+		if err != nil {
+			return chunkInfo{}, err
+		}
+		off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
+		if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
+			return chunkInfo{}, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
+		}
+		span := make([]byte, n)
+		if err := r.readAt(span, r.footerStart+off); err != nil {
+			return chunkInfo{}, err
+		}
+		chunks, rows, err := rowGroupChunks(span)
+		if err != nil {
+			return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
+		}
+		if rows != int64(s.rows) || len(chunks) != r.base.Schema.NumColumns() {
+			return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
+				s.g, rows, len(chunks), s.rows, r.base.Schema.NumColumns())
+		}
+		s.span, s.chunks = span, chunks
+	}
+	if leaf >= len(s.chunks) {
+		return chunkInfo{}, fmt.Errorf("no column %d", leaf)
+	}
+	return s.chunks[leaf], nil
+}
+
+// spanPage is the number of row groups whose footer spans are read at once
+// (8 bytes each).
+const spanPage = 512
+
+// spanOf returns the (offset, length) entry of row group g's span.
+func (r *reader) spanOf(g int) ([]byte, error) {
+	pi := g / spanPage
+	p := r.spanPages.get(pi)
+	if p == nil {
+		n := min(spanPage, r.nrg-pi*spanPage)
+		buf := make([]byte, 8*n)
+		if err := r.readAt(buf, int64(r.tr.spansOff)+8*int64(pi*spanPage)); err != nil {
+			return nil, err
+		}
+		p = r.spanPages.put(pi, &buf)
+	}
+	i := 8 * (g % spanPage)
+	return (*p)[i : i+8], nil
+}
+
+// rowGroupReader returns arrow-go's reader of s's row group, made on first
+// use (only columns decoded through arrow-go need one); s.mu is held and
+// chunk has succeeded.
+func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
 	if s.rg != nil {
 		return s.rg, nil
 	}
@@ -297,22 +404,10 @@ func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
 		s.rg = r.pf.RowGroup(s.g)
 		return s.rg, nil
 	}
-	// Lazy: decode only this row group's entry of the footer.
-	var sp [8]byte
-	if err := r.readAt(sp[:], int64(r.tr.spansOff)+8*int64(s.g)); err != nil {
-		return nil, err
-	}
-	off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
-	if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
-		return nil, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
-	}
-	span := make([]byte, n)
-	if err := r.readAt(span, r.footerStart+off); err != nil {
-		return nil, err
-	}
-	// Decode the RowGroup alone, then graft it onto the schema parsed at
-	// open, so each row group costs its own bytes, not the schema's.
-	tiny, err := metadata.NewFileMetaData(rowGroupFooter(tinyPrefix, 3, span, ""), nil)
+	// Lazy: decode the row group's entry of the footer alone, then graft
+	// it onto the schema parsed at open, so each row group costs its own
+	// bytes, not the schema's.
+	tiny, err := metadata.NewFileMetaData(rowGroupFooter(tinyPrefix, 3, s.span, ""), nil)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d metadata: %w", s.g, err)
 	}
@@ -328,12 +423,8 @@ func (r *reader) rowGroup(s *rgSlot) (*file.RowGroupReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rg := pf.RowGroup(0)
-	if rg.NumRows() != int64(s.rows) || rg.NumColumns() != md.Schema.NumColumns() {
-		return nil, fmt.Errorf("row group %d has %d rows, the prim index expects %d", s.g, rg.NumRows(), s.rows)
-	}
-	s.rg = rg
-	return rg, nil
+	s.rg = pf.RowGroup(0)
+	return s.rg, nil
 }
 
 // readColumn decodes column c of row group slot s; s.mu is held.
@@ -347,32 +438,42 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		// An empty row group (pyarrow writes one for an empty table or
 		// batch) may give its chunks no data pages at all.
 		b := &block{typ: c.prop.Type}
-		b.soff, b.off = []uint32{0}, []uint32{0}
+		b.soff, b.off, b.strs = []uint32{0}, []uint32{0}, []string{}
 		return b, nil
 	}
-	rg, err := r.rowGroup(s)
-	if err != nil {
-		return nil, err
-	}
-	// Check the chunk's extent before arrow-go allocates a buffer of the
-	// size the metadata claims.
-	cc, err := rg.MetaData().ColumnChunk(c.leaf)
+	cc, err := r.chunk(s, c.leaf)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
-	start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
-	if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < start {
-		start = d
-	}
+	// Check the chunk's extent before allocating a buffer of the size the
+	// metadata claims.
+	start, n := cc.start, cc.size
 	if start < 4 || n < 0 || n > r.footerStart-start {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
+	}
+	if c.flat() {
+		chunk := make([]byte, n)
+		if err := r.readAt(chunk, start); err != nil {
+			return nil, fmt.Errorf("row group %d: %w", s.g, err)
+		}
+		b, err = decodeFlat(chunk, cc.codec, c, s.rows)
+		if err == nil {
+			return b, nil
+		}
+		if !errors.Is(err, errOtherEncoding) {
+			return nil, fmt.Errorf("row group %d: %w", s.g, err)
+		}
+	}
+	rg, err := r.rowGroupReader(s)
+	if err != nil {
+		return nil, err
 	}
 	cr, err := rg.Column(c.leaf)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)
 	}
 	// A capacity hint only, so bounded for corrupt metadata.
-	hint := min(cc.TotalUncompressedSize(), 32*n+4096, 64<<20)
+	hint := min(cc.uncompressed, 32*n+4096, 64<<20)
 	b, err = decodeChunk(cr, c, s.rows, hint)
 	if err != nil {
 		return nil, fmt.Errorf("row group %d: %w", s.g, err)

@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 
 	"github.com/scenebench/runner/formats"
@@ -78,8 +77,8 @@ func arrowScalar(k formats.Kind) arrow.DataType {
 // arrowField maps a property to its Arrow field: a scalar to its Arrow
 // scalar (half to float16; string, token and asset to UTF8), a vector,
 // quaternion or matrix to a fixed_size_list of its components, an array to
-// a list of its elements. The Parquet schema is derived from these by
-// pqarrow.ToParquet, and the Arrow schema is stored in the file
+// a list of its elements. The Parquet schema is the one pqarrow.ToParquet
+// derives from these (parquetSchema), and the Arrow schema is stored in the file
 // (ARROW:schema) so that Arrow readers see the fixed-size lists rather
 // than plain lists. A property every prim has is non-nullable, a sparse one
 // nullable (a prim without a value is a null); list elements are never
@@ -136,7 +135,7 @@ func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Sch
 		fields = append(fields, f)
 	}
 	as := arrow.NewSchema(fields, nil)
-	sc, err := pqarrow.ToParquet(as, wp, pqarrow.DefaultWriterProps())
+	sc, err := parquetSchema(props, wp)
 	if err != nil {
 		return nil, "", fmt.Errorf("parquet schema: %w", err)
 	}
@@ -146,6 +145,90 @@ func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Sch
 		return nil, "", fmt.Errorf("arrow schema: %w", err)
 	}
 	return sc, base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// parquetSchema builds the Parquet schema of a scene directly: the schema
+// pqarrow.ToParquet derives from the Arrow fields arrowField gives (a test
+// checks that they are equal), without linking pqarrow, which brings in
+// Arrow Flight and gRPC.
+func parquetSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Schema, error) {
+	path, err := schema.NewPrimitiveNodeLogical(pathColumn, pq.Repetitions.Required, schema.StringLogicalType{}, pq.Types.ByteArray, -1, -1)
+	if err != nil {
+		return nil, err
+	}
+	nodes := schema.FieldList{path}
+	for i, name := range columnNames(props) {
+		n, err := parquetField(props[i], name)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, n)
+	}
+	root, err := schema.NewGroupNode(wp.RootName(), wp.RootRepetition(), nodes, -1)
+	if err != nil {
+		return nil, err
+	}
+	return schema.NewSchema(root), nil
+}
+
+// parquetField is the Parquet node of a property, the one pqarrow makes of
+// arrowField's field: a scalar a primitive node (required, or optional when
+// sparse), a vector a 3-level LIST of required components, an array a LIST
+// of required elements; list names and field ids as pqarrow gives them.
+func parquetField(p formats.Property, name string) (schema.Node, error) {
+	if !p.Type.Valid() {
+		return nil, fmt.Errorf("property %q has unsupported type %s", p.Name, p.Type)
+	}
+	rep := pq.Repetitions.Required
+	if p.Sparse {
+		rep = pq.Repetitions.Optional
+	}
+	tuple, array := p.Type.Width() > 1, p.Type.IsArray()
+	leafRep := rep
+	if tuple || array {
+		leafRep = pq.Repetitions.Required
+	}
+	var typ pq.Type
+	var lt schema.LogicalType = schema.NoLogicalType{}
+	length := -1
+	switch p.Type.Kind() {
+	case formats.KindDouble:
+		typ = pq.Types.Double
+	case formats.KindFloat:
+		typ = pq.Types.Float
+	case formats.KindHalf:
+		typ, lt, length = pq.Types.FixedLenByteArray, schema.Float16LogicalType{}, 2
+	case formats.KindInt:
+		typ, lt = pq.Types.Int32, schema.NewIntLogicalType(32, true)
+	case formats.KindInt64:
+		typ, lt = pq.Types.Int64, schema.NewIntLogicalType(64, true)
+	case formats.KindBool:
+		typ = pq.Types.Boolean
+	case formats.KindString:
+		typ, lt = pq.Types.ByteArray, schema.StringLogicalType{}
+	default:
+		return nil, fmt.Errorf("property %q has unsupported type %s", p.Name, p.Type)
+	}
+	var n schema.Node
+	n, err := schema.NewPrimitiveNodeLogical(name, leafRep, lt, typ, length, -1)
+	if err != nil {
+		return nil, err
+	}
+	if tuple {
+		vrep := rep
+		if array {
+			vrep = pq.Repetitions.Required
+		}
+		if n, err = schema.ListOfWithName(name, n, vrep, -1); err != nil {
+			return nil, err
+		}
+	}
+	if array {
+		if n, err = schema.ListOfWithName(name, n, rep, -1); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
 }
 
 // column describes how one property is stored: its leaf column and the
