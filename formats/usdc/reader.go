@@ -699,6 +699,10 @@ func (r *Reader) Prims() ([]string, error) {
 	return r.primPaths, nil
 }
 
+// PrimCount implements formats.PrimCounter without building the prims'
+// path strings.
+func (r *Reader) PrimCount() (int, error) { return len(r.primOfHandle), nil }
+
 // Get implements formats.Reader.
 func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	r.mu.RLock()
