@@ -9,7 +9,7 @@ SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
 .PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise clean driver-openusd-py \
-	drivers driver-openusd-cpp cpp-prereqs
+	drivers driver-openusd-cpp driver-arrow-cpp cpp-prereqs
 
 all: build
 
@@ -75,7 +75,7 @@ noise:
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
 # driver adds its target to DRIVERS.
-DRIVERS := driver-openusd-py driver-openusd-cpp usd-parquet
+DRIVERS := driver-openusd-py driver-openusd-cpp driver-arrow-cpp usd-parquet
 drivers: $(DRIVERS)
 
 # The Python driver runs on the project venv (usd-core and xxhash).
@@ -109,6 +109,17 @@ $(CPP_DRIVER)/build/CMakeCache.txt: $(PXR_VENV)/.stamp | cpp-prereqs
 
 driver-openusd-cpp: cpp-prereqs $(CPP_DRIVER)/build/CMakeCache.txt
 	cmake --build $(CPP_DRIVER)/build --parallel
+
+# Arrow C++ (the reference reader of Parquet) comes from the pyarrow wheel
+# in the project venv: headers from pyarrow.get_include(), libarrow and
+# libparquet from pyarrow.get_library_dirs().
+ARROW_DRIVER := drivers/arrow-cpp
+$(ARROW_DRIVER)/build/CMakeCache.txt: $(VENV)/.stamp | cpp-prereqs
+	cmake -S $(ARROW_DRIVER) -B $(ARROW_DRIVER)/build -DCMAKE_BUILD_TYPE=Release \
+	  -DARROW_PYTHON=$(abspath $(PYTHON))
+
+driver-arrow-cpp: cpp-prereqs $(ARROW_DRIVER)/build/CMakeCache.txt
+	cmake --build $(ARROW_DRIVER)/build --parallel
 
 clean:
 	rm -rf bin .runner results

@@ -1,8 +1,10 @@
 // Package drivers names the drivers that ship with runner — programs in
 // other languages that read scenes and speak the driver protocol
-// (PROTOCOL.md in this directory) — and finds them on disk. Each lives in a
-// folder of its own here with an executable launcher, `run`, which `make
-// drivers` makes ready.
+// (PROTOCOL.md in this directory) — finds them on disk, and says which of
+// them reads a format through its reference implementation (what reports
+// hold runner's own readers against). Each lives in a folder of its own
+// here with an executable launcher, `run`, which `make drivers` makes
+// ready.
 package drivers
 
 import (
@@ -10,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 )
 
@@ -23,13 +26,21 @@ type Shipped struct {
 	Built string
 	// Doc is one line for help texts.
 	Doc string
+	// Reference lists the formats whose reference implementation it
+	// reads through: reports set runner's own reader of such a format
+	// beside it ("ours / reference").
+	Reference []string
 }
 
 var shipped = []Shipped{
 	{Name: "openusd-py", Launcher: "openusd-py/run", Built: "../.venv/bin/python",
 		Doc: "OpenUSD from PyPI (usd-core) through Python; option api = \"sdf\" (Sdf.Layer) or \"usd\" (Usd.Stage)"},
 	{Name: "openusd-cpp", Launcher: "openusd-cpp/run", Built: "openusd-cpp/build/openusd-cpp",
-		Doc: "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp"},
+		Doc:       "OpenUSD's C++ libraries from the pxr-* wheels, Sdf level, composition through Pcp",
+		Reference: []string{"usdc", "usda"}},
+	{Name: "arrow-cpp", Launcher: "arrow-cpp/run", Built: "arrow-cpp/build/arrow-cpp",
+		Doc:       "Arrow C++'s Parquet reader from the pyarrow wheel (parquet::arrow::FileReader); parquet only",
+		Reference: []string{"parquet"}},
 }
 
 // Lookup returns the shipped driver called name.
@@ -40,6 +51,18 @@ func Lookup(name string) (Shipped, bool) {
 		}
 	}
 	return Shipped{}, false
+}
+
+// ReferenceFor names the shipped driver that reads format through its
+// reference implementation (OpenUSD's C++ libraries for usdc and usda,
+// Arrow C++ for parquet).
+func ReferenceFor(format string) (string, bool) {
+	for _, s := range shipped {
+		if slices.Contains(s.Reference, format) {
+			return s.Name, true
+		}
+	}
+	return "", false
 }
 
 // Names lists the shipped drivers, sorted.

@@ -134,3 +134,21 @@ func Scan(res Resolver, prims int, properties []PropertyHandle, first, end PrimH
 	}
 	return nil
 }
+
+// PrimCounter is implemented by readers that count their prims without
+// listing their paths (a reader that builds a path string per prim only
+// when asked).
+type PrimCounter interface {
+	// PrimCount is len(Prims()), with Prims' errors.
+	PrimCount() (int, error)
+}
+
+// PrimCount is the number of r's prims: its own count when it has one,
+// else the length of Prims.
+func PrimCount(r Reader) (int, error) {
+	if c, ok := r.(PrimCounter); ok {
+		return c.PrimCount()
+	}
+	prims, err := r.Prims()
+	return len(prims), err
+}

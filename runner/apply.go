@@ -21,7 +21,9 @@ var applyCmd = &command{
 Runs the plan: generates (or reuses) each dataset in each format variant,
 runs every cell with its warmups and repeats, and writes results.json and
 the reports to the output directory (settings.out unless -out is given).
-Exit status 1 when any cell failed, timed out or disagreed with the others.
+Exit status 1 when any cell failed, timed out or disagreed with the others
+(a cell whose reader the OOM killer ended under its memory_limit is "oom":
+a measured outcome, not a failure).
 
 -shard I/N runs shard I (from 0) of N: the comparison groups runner plan
 -shards N gives it, building only the data they need, into
@@ -95,19 +97,24 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "runner apply: %v\n", rerr)
 		return exitFailure
 	}
-	bad, skipped := 0, 0
+	bad, skipped, oom := 0, 0, 0
 	for _, c := range res.Cells {
 		switch c.Status {
 		case results.StatusOK:
 		case results.StatusSkipped:
 			skipped++
+		case results.StatusOOM:
+			oom++
 		default:
 			bad++
 		}
 	}
-	fmt.Fprintf(stdout, "%d of %d cells ok", len(res.Cells)-bad-skipped, len(res.Cells))
+	fmt.Fprintf(stdout, "%d of %d cells ok", len(res.Cells)-bad-skipped-oom, len(res.Cells))
 	if skipped > 0 {
 		fmt.Fprintf(stdout, ", %d skipped", skipped)
+	}
+	if oom > 0 {
+		fmt.Fprintf(stdout, ", %d oom (killed under their memory limit)", oom)
 	}
 	fmt.Fprintf(stdout, "; results in %s\n", exec.ResultsDir(p.Settings.Out, res))
 	if bad > 0 || err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,6 +72,51 @@ func TestApplyWithEveryShippedDriver(t *testing.T) {
 			} else if d != first {
 				t.Errorf("%s: %s read digest %s, another reader %s", k, cell, d, first)
 			}
+		}
+	}
+}
+
+// specs/vs-reference.hcl on a small scene: every cell ok (so every
+// reference driver returned the Go reader's digests), and results.md
+// sets every Go-read variant beside its reference.
+func TestApplyVsReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts C++ driver processes")
+	}
+	testenv.Driver(t, "openusd-cpp")
+	testenv.Driver(t, "arrow-cpp")
+	out := t.TempDir()
+	spec := filepath.Join(testenv.RepoRoot(), "specs", "vs-reference.hcl")
+	code, stdout, stderr := runCmd(t, "apply", "-out", out, "-var", "prims=300", "-var", "repeat=2", spec)
+	if code != exitOK {
+		t.Fatalf("apply exited %d:\n%s\n%s", code, stdout, stderr)
+	}
+	f, err := results.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cells {
+		if c.Status != results.StatusOK {
+			t.Errorf("%s: %s %q\n%s", c.ID, c.Status, c.Error, c.Stderr)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(out, "results.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(md), "## Ours / reference")
+	if !ok {
+		t.Fatal("results.md has no ours / reference section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, v := range []string{"usdc (baseline)", "usda", "parquet-none-eager", "parquet-none-lazy", "parquet-zstd-eager", "parquet-zstd-lazy"} {
+		if !strings.Contains(section, " "+v+" |") {
+			t.Errorf("no ours / reference column for %s in\n%s", v, section)
+		}
+	}
+	for _, step := range []string{"| `open`", "| `cold`", "| `warm`", "| `traverse`", "| `scan`"} {
+		if !strings.Contains(section, step) {
+			t.Errorf("no ours / reference row %s in\n%s", step, section)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/exec"
 	"github.com/scenebench/runner/runner/ops"
@@ -276,7 +277,11 @@ func writePlanAxes(w io.Writer, p *plan.Plan) {
 	fmt.Fprintln(tw, "Scenarios:")
 	for _, sc := range p.Scenarios {
 		if used["s/"+sc.Name] {
-			fmt.Fprintf(tw, "  %s\t%s\n", sc.Name, describeSteps(sc.Steps))
+			steps := describeSteps(sc.Steps)
+			if sc.MemoryLimit > 0 {
+				steps += " (memory limit " + units.ExactBytes(sc.MemoryLimit) + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", sc.Name, steps)
 		}
 	}
 	tw.Flush()
@@ -324,6 +329,9 @@ func describeVariant(v plan.Variant) string {
 	}
 	if v.Reader != "" && v.Reader != plan.GoReader {
 		out += ", read by " + v.Reader
+	}
+	if v.MemoryLimit > 0 {
+		out += ", memory limit " + units.ExactBytes(v.MemoryLimit)
 	}
 	return out
 }

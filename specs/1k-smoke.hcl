@@ -79,6 +79,17 @@ scenario "reverse-traversal" {
   }
 }
 
+scenario "column-scan" {
+  description = "Two properties of every prim, column-wise, then the same as a traversal"
+  step "open" {}
+  step "scan" {
+    properties = ["cost", "weight"]
+  }
+  step "traverse" {
+    properties = ["cost", "weight"]
+  }
+}
+
 report {
   title    = "Smoke test, 1K flat prims"
   baseline = "usdc"

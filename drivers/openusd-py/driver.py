@@ -47,13 +47,13 @@ DRIVER_VERSION = "0.1"
 PROTOCOL = 1
 
 FORMATS = ["usdc", "usda"]
-OPS = ["open", "get", "traverse"]
+OPS = ["open", "get", "traverse", "scan"]
 APIS = ["sdf", "usd"]
 DEFAULT_API = "sdf"
 COMPOSE = ["sublayer"]
 
 # Batching of short gets, the Go reader's rule (runner/measure).
-BATCH_THRESHOLD_NS = 1_000  # a read under this is batched
+BATCH_THRESHOLD_NS = 10_000  # a read under this is batched
 BATCH_GOAL_NS = 100_000  # one batched timing lasts at least this
 MAX_BATCH = 100_000_000
 
@@ -937,7 +937,11 @@ class Driver:
         if not isinstance(name, str) or not name:
             self.error("", "step without a name: %s" % clip(json.dumps(st)))
             return
-        prepare = {"open": self.prepare_open, "get": self.prepare_get, "traverse": self.prepare_traverse}.get(op)
+        # Neither Sdf nor Usd reads columns, and their paths are their
+        # handles: a scan is a traversal in layer order (its request
+        # carries no order).
+        prepare = {"open": self.prepare_open, "get": self.prepare_get, "traverse": self.prepare_traverse,
+                   "scan": self.prepare_traverse}.get(op)
         try:
             if prepare is None:
                 raise StepError("unknown op %s (%s answers %s)" % (clip(json.dumps(op)), DRIVER, ", ".join(OPS)))

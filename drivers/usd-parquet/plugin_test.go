@@ -222,6 +222,11 @@ func TestEveryTypeCodecAndIndex(t *testing.T) {
 					// A budget below one block: every block but the newest
 					// is evicted, and values still come out right.
 					sameLines(t, "lazy, cache_budget=1", p.dump(t, "-a", "index=lazy", "-a", "cache_budget=1", path), want)
+					// Each value read 3 times in a row (the later reads copy
+					// the value the thread kept): the same values.
+					for _, idx := range indexes {
+						sameLines(t, idx+", -reads 3", p.dump(t, "-reads", "3", "-a", "index="+idx, path), want)
+					}
 				})
 			}
 		}
@@ -263,6 +268,8 @@ func TestConcurrentReads(t *testing.T) {
 		for _, budget := range []string{"0", "4000"} {
 			got := p.dump(t, "-threads", "4", "-a", "index="+idx, "-a", "cache_budget="+budget, path)
 			sameLines(t, "index="+idx+" cache_budget="+budget, got, want)
+			got = p.dump(t, "-threads", "4", "-reads", "3", "-a", "index="+idx, "-a", "cache_budget="+budget, path)
+			sameLines(t, "index="+idx+" cache_budget="+budget+" -reads 3", got, want)
 		}
 	}
 }
@@ -422,6 +429,10 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(notParquet, []byte("just some text, long enough to have a tail\n"), 0o644)
 	empty := filepath.Join(dir, "empty.parquet")
 	os.WriteFile(empty, nil, 0o644)
+	// A scene with value types beyond the plugin's (half, matrix4d, ...):
+	// runner writes and reads it, the plugin refuses it by name.
+	extended := filepath.Join(dir, "extended.parquet")
+	writeScene(t, formatstest.Extended(50), "parquet", extended, nil)
 
 	cases := []struct {
 		name, path string
@@ -450,6 +461,7 @@ func TestBadInput(t *testing.T) {
 		{name: "not our layout", path: foreign, wantErr: `no "scenebench.scene" key/value metadata`},
 		{name: "no path column", path: noPath, wantErr: `no "path" column`},
 		{name: "type mismatch", path: mismatch, wantErr: `property "cost" is declared int but its column holds double`},
+		{name: "unsupported type", path: extended, wantErr: `property "h" has type "half", which this plugin does not read`},
 		{name: "declared property missing", path: missingCol, wantErr: `property "mass" (double) has no column`},
 		{name: "invalid prim path", path: badPath, wantErr: `"B/x", which is not an absolute prim path`},
 		{name: "duplicate prim path", path: dupPath, wantErr: `prim "/A" appears at rows 0 and 2`},
@@ -482,6 +494,11 @@ func TestBadInput(t *testing.T) {
 			_, errOut, code := p.run(t, "-a", "index="+idx, "-get", "/B", "cost", nulls)
 			if code != 1 || !strings.Contains(errOut, "</B> property 'cost': value is null") {
 				t.Errorf("index=%s: exit %d\n%s", idx, code, errOut)
+			}
+			// A failed read is not remembered: each read fails and says so.
+			_, errOut, code = p.run(t, "-reads", "3", "-a", "index="+idx, "-get", "/B", "cost", nulls)
+			if n := strings.Count(errOut, "</B> property 'cost': value is null"); code != 1 || n != 3 {
+				t.Errorf("index=%s, -reads 3: exit %d, %d errors, want 3\n%s", idx, code, n, errOut)
 			}
 		}
 	})

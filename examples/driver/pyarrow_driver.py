@@ -156,10 +156,10 @@ class Driver:
             if s.get("batch", 0) > times:
                 ops, batched = s["batch"], True
                 d, vals = loop(ops)
-            elif d < 10_000:
+            elif d < 100_000:
                 d2, vals = loop(times)
                 d = min(d, d2)
-                if d < 1_000:
+                if d < 10_000:
                     batched = True
                     while d < 100_000 and ops < 100_000_000:
                         n = int(100_000 * ops / max(d, 1))

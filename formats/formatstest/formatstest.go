@@ -426,6 +426,9 @@ func (s *Scene) VerifyHandles(t testing.TB, r formats.Reader) {
 		}
 		names, hs = append(names, p.Name), append(hs, h)
 	}
+	if n, err := formats.PrimCount(r); err != nil || n != len(s.Paths) {
+		t.Errorf("PrimCount = %d, %v; want %d", n, err, len(s.Paths))
+	}
 	if _, err := res.ResolveProperty("no_such_property"); !errors.Is(err, formats.ErrNotFound) {
 		t.Errorf("ResolveProperty of an unknown name: err = %v, want a not-found error", err)
 	}

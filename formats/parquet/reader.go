@@ -671,6 +671,15 @@ func (r *reader) Prims() ([]string, error) {
 	return r.readPaths()
 }
 
+// PrimCount implements formats.PrimCounter: the file's rows, known at open
+// in either index without reading a path.
+func (r *reader) PrimCount() (int, error) {
+	if r.closed.Load() {
+		return 0, fmt.Errorf("parquet %s: %w", r.name, errClosed)
+	}
+	return int(r.rows), nil
+}
+
 // Get implements formats.Reader.
 func (r *reader) Get(prim, property string, dst *formats.Value) error {
 	if r.closed.Load() {

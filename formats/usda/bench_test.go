@@ -136,3 +136,48 @@ func BenchmarkTraverse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWarmGetHandle repeats one read by handles (resolved once) of
+// several types, and the same reads by strings for comparison.
+func BenchmarkWarmGetHandle(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "scene.usda")
+	s := benchScene(10_000)
+	writeScene(b, s, path)
+	r, err := OpenFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := r.(formats.Resolver)
+	prim := s.Paths[4242]
+	ph, err := res.ResolvePrim(prim)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"cost", "lifespan", "is_active", "supplier_id", "samples"} {
+		h, err := res.ResolveProperty(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var v formats.Value
+		b.Run(name+"/handles", func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				if err := res.GetHandle(ph, h, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+		b.Run(name+"/strings", func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				if err := r.Get(prim, name, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}

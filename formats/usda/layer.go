@@ -17,10 +17,14 @@ type layer struct {
 	prims   []string // prims carrying attribute values, in layer order
 	primSeq []int32  // while parsing: open order of each slot
 	slots   map[string]int32
-	cols    []column
-	byName  map[string]int // the first column of each name; column.next chains the others
-	info    formats.SceneInfo
-	hasInfo bool
+	// slotOf is the slot of each prim of prims (its handle), nil when
+	// they are the same: prims opened in the order they were declared.
+	slotOf   []int32
+	handleOf []int32 // the inverse of slotOf
+	cols     []column
+	byName   map[string]int // the first column of each name; column.next chains the others
+	info     formats.SceneInfo
+	hasInfo  bool
 	// sizeHint is the prim count the layer data announces, bounded by
 	// what the file's size allows, to size columns up front.
 	sizeHint int
@@ -34,8 +38,9 @@ type span struct{ off, n uint32 }
 // property's type are used; arrays live in one shared element store each.
 type column struct {
 	prop    formats.Property
-	next    int // the next column of the same name (another type), or -1
-	count   int // slots holding a value
+	next    int  // the next column of the same name (another type), or -1
+	head    bool // the first column of its name (a property handle)
+	count   int  // slots holding a value
 	present []bool
 	nums    []float64 // double, float, half
 	ints    []int64
@@ -274,10 +279,12 @@ func (l *layer) applyMeta(m map[string]any) error {
 	for i := range l.cols {
 		c := &l.cols[i]
 		c.next = -1
+		c.head = false
 		if j, ok := last[c.prop.Name]; ok {
 			l.cols[j].next = i
 		} else {
 			l.byName[c.prop.Name] = i
+			c.head = true
 		}
 		last[c.prop.Name] = i
 		c.prop.Sparse = c.count < len(l.prims)
@@ -318,6 +325,11 @@ func parseLayerBytes(file string, data []byte) (*layer, error) {
 type Reader struct {
 	l *layer
 }
+
+var (
+	_ formats.Resolver = (*Reader)(nil)
+	_ formats.Scanner  = (*Reader)(nil)
+)
 
 // OpenFile opens the layer at path as a scene. Layers of the kind scene
 // files are (prims and attribute values, as runner's writer and OpenUSD's
@@ -367,6 +379,92 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 		}
 	}
 	return &formats.NoValueError{File: r.l.file, Prim: prim, Property: property}
+}
+
+// ResolvePrim implements formats.Resolver: the prim's index in Prims.
+func (r *Reader) ResolvePrim(path string) (formats.PrimHandle, error) {
+	slot, ok := r.l.slots[path]
+	if !ok {
+		return 0, &formats.NotFoundError{File: r.l.file, Prim: path}
+	}
+	if r.l.slotOf == nil {
+		return formats.PrimHandle(slot), nil
+	}
+	return formats.PrimHandle(r.l.handleOf[slot]), nil
+}
+
+// ResolveProperty implements formats.Resolver: the handle is the index of
+// the name's first column.
+func (r *Reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
+	ci, ok := r.l.byName[name]
+	if !ok {
+		return 0, &formats.NotFoundError{File: r.l.file, Property: name}
+	}
+	return formats.PropertyHandle(ci), nil
+}
+
+// slot returns the data slot of a prim handle, ok false when the handles
+// are out of range or the property handle is not one ResolveProperty gives.
+func (r *Reader) slot(prim formats.PrimHandle, property formats.PropertyHandle) (int32, bool) {
+	l := r.l
+	if uint(prim) >= uint(len(l.prims)) || uint(property) >= uint(len(l.cols)) || !l.cols[property].head {
+		return 0, false
+	}
+	if l.slotOf != nil {
+		return l.slotOf[prim], true
+	}
+	return int32(prim), true
+}
+
+// GetHandle implements formats.Resolver: an index and a typed load from
+// the column.
+func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
+	slot, ok := r.slot(prim, property)
+	if !ok {
+		return fmt.Errorf("usda: %s: handles (prim %d, property %d): %w", r.l.file, prim, property, formats.ErrNotFound)
+	}
+	for ci := int(property); ci >= 0; ci = r.l.cols[ci].next {
+		if c := &r.l.cols[ci]; c.has(slot) {
+			c.get(slot, dst)
+			return nil
+		}
+	}
+	return &formats.NoValueError{File: r.l.file, Prim: r.l.prims[prim], Property: r.l.cols[property].prop.Name}
+}
+
+// Scan implements formats.Scanner: the columns read in layer order.
+func (r *Reader) Scan(properties []formats.PropertyHandle, first, end formats.PrimHandle, fn func(prim formats.PrimHandle, vals []formats.Value, has []bool) error) error {
+	l := r.l
+	if first < 0 || end < first || int(end) > len(l.prims) {
+		return fmt.Errorf("usda: %s: scan of prims %d to %d of %d: %w", l.file, first, end, len(l.prims), formats.ErrNotFound)
+	}
+	for _, h := range properties {
+		if uint(h) >= uint(len(l.cols)) || !l.cols[h].head {
+			return fmt.Errorf("usda: %s: scan of property handle %d: %w", l.file, h, formats.ErrNotFound)
+		}
+	}
+	vals := make([]formats.Value, len(properties))
+	has := make([]bool, len(properties))
+	for ph := first; ph < end; ph++ {
+		slot := int32(ph)
+		if l.slotOf != nil {
+			slot = l.slotOf[ph]
+		}
+		for i, h := range properties {
+			has[i] = false
+			for ci := int(h); ci >= 0; ci = l.cols[ci].next {
+				if c := &l.cols[ci]; c.has(slot) {
+					c.get(slot, &vals[i])
+					has[i] = true
+					break
+				}
+			}
+		}
+		if err := fn(ph, vals, has); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Notes implements formats.Noter: attributes without a value.

@@ -42,6 +42,10 @@ type parser struct {
 	tokens map[string]string
 	meta   map[string]any // customLayerData[metaKey]
 	guess  []int          // column of the i-th attribute of the last prim
+	// typeGuess is the type the i-th attribute of the last prim had:
+	// prims usually repeat one layout, so the type name is then compared
+	// rather than looked up.
+	typeGuess []typeGuess
 }
 
 // errAt builds a SyntaxError for byte offset off.
@@ -635,7 +639,19 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		p.pos += 2
 		isArray = true
 	}
-	typ, ok := lookupType(typeName, isArray)
+	var typ formats.Type
+	ok := false
+	k := pr.nattr
+	if k < len(p.typeGuess) && p.typeGuess[k].array == isArray && p.typeGuess[k].name == typeName {
+		typ, ok = p.typeGuess[k].typ, true
+	} else if typ, ok = lookupType(typeName, isArray); ok {
+		g := typeGuess{name: typeName, array: isArray, typ: typ}
+		if k < len(p.typeGuess) {
+			p.typeGuess[k] = g
+		} else if k == len(p.typeGuess) {
+			p.typeGuess = append(p.typeGuess, g)
+		}
+	}
 	if !ok {
 		if isArray {
 			typeName += "[]"
@@ -711,6 +727,13 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		}
 	}
 	return nil
+}
+
+// typeGuess is a type name (a view of the input) and the type it maps to.
+type typeGuess struct {
+	name  string
+	array bool
+	typ   formats.Type
 }
 
 // lookupType maps a USD value type name to the scene type; role types
@@ -1119,8 +1142,12 @@ func (p *parser) finish() error {
 		}
 		sort.Slice(idx, func(i, j int) bool { return l.primSeq[idx[i]] < l.primSeq[idx[j]] })
 		prims := make([]string, len(idx))
+		l.slotOf = make([]int32, len(idx))
+		l.handleOf = make([]int32, len(idx))
 		for i, k := range idx {
 			prims[i] = l.prims[k]
+			l.slotOf[i] = int32(k)
+			l.handleOf[k] = int32(i)
 		}
 		l.prims = prims
 	}

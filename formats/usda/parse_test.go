@@ -390,10 +390,23 @@ func FuzzParse(f *testing.F) {
 		info, _ := r.SceneInfo()
 		enc, encErr := NewEncoder(&sb, EncoderOptions{}, info)
 		for _, p := range prims {
+			ph, err := r.ResolvePrim(p)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, prop := range props {
 				err := r.Get(p, prop.Name, &vals[i])
 				if err != nil && !errors.Is(err, formats.ErrNotFound) && !errors.Is(err, formats.ErrNoValue) {
 					t.Fatal(err)
+				}
+				// The same read by handles.
+				var byHandle formats.Value
+				h, herr := r.ResolveProperty(prop.Name)
+				if herr == nil {
+					herr = r.GetHandle(ph, h, &byHandle)
+				}
+				if (herr == nil) != (err == nil) || (err == nil && !byHandle.Equal(&vals[i])) {
+					t.Fatalf("%s.%s by handles: %v (err %v), Get's %v (err %v)", p, prop.Name, byHandle, herr, vals[i], err)
 				}
 				// A name of several types: the prim's value is one of them.
 				present[i] = err == nil && vals[i].Type == prop.Type
@@ -443,5 +456,59 @@ func TestUnescape(t *testing.T) {
 		if got := unescape([]byte(c.raw)); got != c.want {
 			t.Errorf("unescape(%q) = %q, want %q", c.raw, got, c.want)
 		}
+	}
+}
+
+// TestHandlesReordered checks handles where data slots and layer order
+// differ (a prim's attributes after its children): a prim handle is the
+// index in Prims, and reads and scans by handles give what Get gives.
+func TestHandlesReordered(t *testing.T) {
+	l, err := parseLayerBytes("x.usda", []byte("#usda 1.0\nover \"A\" {\n over \"B\" { double x = 1 }\n double y = 2\n}\nover \"C\" { double x = 3\n double y = 4 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.slotOf == nil {
+		t.Fatal("the layer's slots are in layer order; the test needs them not to be")
+	}
+	r := &Reader{l: l}
+	prims, _ := r.Prims()
+	var hs []formats.PropertyHandle
+	for _, name := range []string{"x", "y"} {
+		h, err := r.ResolveProperty(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	same := func(p string, name string, got *formats.Value, gotErr error) {
+		t.Helper()
+		var want formats.Value
+		wantErr := r.Get(p, name, &want)
+		if (gotErr == nil) != (wantErr == nil) || (gotErr == nil && !got.Equal(&want)) {
+			t.Errorf("%s.%s by handles = %v (err %v), Get's %v (err %v)", p, name, got, gotErr, want, wantErr)
+		}
+	}
+	for i, p := range prims {
+		ph, err := r.ResolvePrim(p)
+		if err != nil || int(ph) != i {
+			t.Fatalf("ResolvePrim(%s) = %d, %v; want %d", p, ph, err, i)
+		}
+		for j, name := range []string{"x", "y"} {
+			var v formats.Value
+			same(p, name, &v, r.GetHandle(ph, hs[j], &v))
+		}
+	}
+	err = r.Scan(hs, 0, formats.PrimHandle(len(prims)), func(ph formats.PrimHandle, vals []formats.Value, has []bool) error {
+		for j, name := range []string{"x", "y"} {
+			var err error
+			if !has[j] {
+				err = formats.ErrNoValue
+			}
+			same(prims[ph], name, &vals[j], err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -50,6 +50,30 @@ func readAll(name string, data []byte) error {
 			}
 		}
 	}
+	// The same values by handles, and as one scan.
+	var hs []formats.PropertyHandle
+	for _, prop := range r.Properties() {
+		h, err := r.ResolveProperty(prop.Name)
+		if err != nil {
+			return err
+		}
+		hs = append(hs, h)
+	}
+	for _, p := range prims {
+		ph, err := r.ResolvePrim(p)
+		if err != nil {
+			return err
+		}
+		for _, h := range hs {
+			if err := r.GetHandle(ph, h, &v); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	err = r.Scan(hs, 0, formats.PrimHandle(len(prims)), func(formats.PrimHandle, []formats.Value, []bool) error { return nil })
+	if err != nil && first == nil {
+		first = err
+	}
 	return first
 }
 

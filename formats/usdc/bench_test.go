@@ -61,6 +61,17 @@ func reportCPU(b *testing.B) func() {
 	}
 }
 
+// reportCPUNs is reportCPU in nanoseconds, for operations far shorter
+// than a millisecond.
+func reportCPUNs(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchDir != "" && !keepBench {
@@ -114,23 +125,6 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
-// BenchmarkOpen measures opening (all structural sections) of a file.
-func BenchmarkOpen(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
-		b.Run("flat"+strconv.Itoa(n/1000)+"K", func(b *testing.B) {
-			p := benchFile(b, "flat", n, false)
-			defer reportCPU(b)()
-			for b.Loop() {
-				r, err := Open(p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r.Close()
-			}
-		})
-	}
-}
-
 // BenchmarkTraversal reads one property ("cost") of every prim of an
 // opened file.
 func BenchmarkTraversal(b *testing.B) {
@@ -170,4 +164,63 @@ func BenchmarkWarmGet(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkWarmGetHandle repeats one read by handles (resolved once), of
+// each scalar kind building20 carries, and the same reads by strings for
+// comparison; "cycle" walks every prim in turn.
+func BenchmarkWarmGetHandle(b *testing.B) {
+	p := benchFile(b, "flat", 10_000, false)
+	r, err := Open(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	const prim = "/World/Prim_4242"
+	ph, err := r.ResolvePrim(prim)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"cost", "lifespan", "is_active", "supplier_id"} {
+		h, err := r.ResolveProperty(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var v formats.Value
+		b.Run(name+"/handles", func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPUNs(b)()
+			for b.Loop() {
+				if err := r.GetHandle(ph, h, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/strings", func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPUNs(b)()
+			for b.Loop() {
+				if err := r.Get(prim, name, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	h, _ := r.ResolveProperty("cost")
+	prims, _ := r.Prims()
+	n := formats.PrimHandle(len(prims))
+	b.Run("cost/handles/cycle", func(b *testing.B) {
+		var v formats.Value
+		b.ReportAllocs()
+		i := formats.PrimHandle(0)
+		defer reportCPUNs(b)()
+		for b.Loop() {
+			if err := r.GetHandle(i, h, &v); err != nil {
+				b.Fatal(err)
+			}
+			if i++; i == n {
+				i = 0
+			}
+		}
+	})
 }

@@ -171,3 +171,82 @@ func TestBootstrap(t *testing.T) {
 		t.Fatalf("appendBootstrap = % x", got)
 	}
 }
+
+// TestIntegerCodingDeltaWidths round-trips 32-bit values whose deltas mix
+// every code (the common delta, one, two and four bytes) at every position
+// in a code byte, in runs of each length up to 40, so that decoding four
+// values at a time and one at a time near the end are both exercised.
+func TestIntegerCodingDeltaWidths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 41 {
+		for rep := 0; rep < 20; rep++ {
+			vals := make([]uint32, n)
+			var cur uint32
+			for i := range vals {
+				switch rng.IntN(4) {
+				case 0:
+					cur += 3 // the common delta, mostly
+				case 1:
+					cur += uint32(int32(rng.IntN(256) - 128))
+				case 2:
+					cur += uint32(int32(rng.IntN(65536) - 32768))
+				default:
+					cur = rng.Uint32()
+				}
+				vals[i] = cur
+			}
+			enc := appendEncodedInts(nil, vals)
+			got := make([]uint32, n)
+			if err := decodeInts(enc, got); err != nil {
+				t.Fatalf("n=%d: %v", n, err)
+			}
+			for i := range vals {
+				if got[i] != vals[i] {
+					t.Fatalf("n=%d: value %d = %d, want %d (values %v)", n, i, got[i], vals[i], vals)
+				}
+			}
+			// Every truncation is an error, never a panic or a wrong value
+			// passed off as whole.
+			for cut := 0; cut < len(enc); cut++ {
+				if err := decodeInts(enc[:cut], got); err == nil {
+					ok := true
+					for i := range vals {
+						ok = ok && got[i] == vals[i]
+					}
+					if !ok {
+						t.Fatalf("n=%d: truncated to %d of %d bytes, decoded wrong values without an error", n, cut, len(enc))
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeInts decodes a million 32-bit values whose deltas mix
+// every width, as a section's path and spec indexes do.
+func BenchmarkDecodeInts(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	vals := make([]uint32, 1<<20)
+	var cur uint32
+	for i := range vals {
+		switch rng.IntN(4) {
+		case 0:
+			cur++
+		case 1:
+			cur += uint32(int32(rng.IntN(256) - 128))
+		case 2:
+			cur += uint32(int32(rng.IntN(65536) - 32768))
+		default:
+			cur = rng.Uint32()
+		}
+		vals[i] = cur
+	}
+	enc := appendEncodedInts(nil, vals)
+	out := make([]uint32, len(vals))
+	b.SetBytes(int64(4 * len(vals)))
+	for b.Loop() {
+		if err := decodeInts(enc, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

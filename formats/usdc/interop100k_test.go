@@ -24,6 +24,10 @@ func TestOpenUSDReads100K(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100K-prim OpenUSD interop runs in the full suite, not -short")
 	}
+	// Most of the time is OpenUSD's (its re-save above all), one Python
+	// process per case: the cases run side by side, and beside the
+	// package's other tests.
+	t.Parallel()
 	py := testenv.Python(t, "pxr")
 	cases := []struct {
 		name  string
@@ -37,6 +41,7 @@ func TestOpenUSDReads100K(t *testing.T) {
 	const every = 499
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			path := writeScene(t, dir, tc.scene, tc.opts)
 			resaved := filepath.Join(dir, "resaved.usdc")
@@ -56,7 +61,7 @@ func TestOpenUSDReads100K(t *testing.T) {
 			if len(d.Specifiers) != 1 || d.Specifiers[tc.spec] == 0 {
 				t.Fatalf("specifiers %v, want every prim %s", d.Specifiers, tc.spec)
 			}
-			want := expectedDump(t, tc.scene)
+			want := expectedDumpOf(t, tc.scene, func(i int) bool { return i%every == 0 })
 			if len(d.Sampled) != (len(wantOrder)+every-1)/every {
 				t.Fatalf("OpenUSD dumped %d prims, want %d", len(d.Sampled), (len(wantOrder)+every-1)/every)
 			}
@@ -72,8 +77,7 @@ func TestOpenUSDReads100K(t *testing.T) {
 			}
 			compareDumps(t, "OpenUSD reading ours (sampled)", wantSampled, want, got, sampledOrder)
 
-			rtOrder, rt := ourDump(t, resaved)
-			compareDumps(t, "ours reading OpenUSD's re-save", wantOrder, want, rt, rtOrder)
+			compareScene(t, "ours reading OpenUSD's re-save", resaved, tc.scene)
 		})
 	}
 }

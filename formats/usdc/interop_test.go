@@ -37,10 +37,21 @@ func pxrDumps(t testing.TB, layers, exports []string) []layerDump {
 // expectedDump renders the scene as OpenUSD should present our file.
 func expectedDump(t testing.TB, s testScene) map[string][]dumpAttr {
 	t.Helper()
+	return expectedDumpOf(t, s, func(int) bool { return true })
+}
+
+// expectedDumpOf is expectedDump of the prims (by index in the scene) that
+// keep accepts.
+func expectedDumpOf(t testing.TB, s testScene, keep func(i int) bool) map[string][]dumpAttr {
+	t.Helper()
 	want := map[string][]dumpAttr{}
 	var v formats.Value
+	k := 0
 	err := s.Batches(1000, func(b *formats.Batch) error {
 		for i, p := range b.Paths {
+			if k++; !keep(k - 1) {
+				continue
+			}
 			var attrs []dumpAttr
 			for c := range b.Columns {
 				b.Columns[c].Value(i, &v)
@@ -82,6 +93,64 @@ func ourDump(t testing.TB, path string) ([]string, map[string][]dumpAttr) {
 		got[p] = attrs
 	}
 	return prims, got
+}
+
+// compareScene checks that our reader presents the crate at path as the
+// scene: the same prims in layer order, the same properties in column
+// order, and every value of every prim equal to the generated one, type
+// and bits.
+func compareScene(t testing.TB, what, path string, s testScene) {
+	t.Helper()
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	prims, err := r.Prims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := scenePrimOrder(s); !reflect.DeepEqual(prims, want) {
+		n := min(len(want), len(prims), 5)
+		t.Fatalf("%s: prim order differs: %d vs %d prims, first %v vs %v", what, len(want), len(prims), want[:n], prims[:n])
+	}
+	props := r.Properties()
+	if len(props) != len(s.props) {
+		t.Fatalf("%s: %d properties %v, want %d %v", what, len(props), props, len(s.props), s.props)
+	}
+	for c, p := range props {
+		if p.Name != s.props[c].Name || p.Type != s.props[c].Type || p.Sparse {
+			t.Fatalf("%s: property %d is %+v, want %+v", what, c, p, s.props[c])
+		}
+	}
+	var got, want formats.Value
+	bad, k := 0, 0
+	err = s.Batches(1000, func(b *formats.Batch) error {
+		for i, p := range b.Paths {
+			if p != prims[k] {
+				return fmt.Errorf("prim %d of the scene is %s, the reader's %s", k, p, prims[k])
+			}
+			k++
+			for c := range b.Columns {
+				b.Columns[c].Value(i, &want)
+				if err := r.Get(p, s.props[c].Name, &got); err != nil {
+					return err
+				}
+				if !got.Equal(&want) {
+					if bad++; bad <= 3 {
+						t.Errorf("%s: %s.%s = %s %s, want %s %s", what, p, s.props[c].Name, got.Type, got.String(), want.Type, want.String())
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if bad > 0 {
+		t.Fatalf("%s: %d values differ", what, bad)
+	}
 }
 
 // compareDumps checks prims (order and values) attribute by attribute.

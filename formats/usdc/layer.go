@@ -784,6 +784,11 @@ func elemLayout(t int) layout {
 // elements decodes n raw elements of layout et from b into data; a
 // quaternion's real part moves first.
 func (d *layerDecoder) elements(data *sdf.Data, et layout, b []byte, n int) error {
+	if need := n * et.width * et.size; len(b) < need {
+		// An inlined payload holds 4 bytes: a value whose elements need
+		// more was not inlined by any writer.
+		return fmt.Errorf("usdc: %s: a value of %d bytes in %d bytes of payload", d.c.name, need, len(b))
+	}
 	le := binary.LittleEndian
 	for i := range n * et.width {
 		e := b[i*et.size:]

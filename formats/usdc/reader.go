@@ -4,30 +4,51 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scenebench/runner/formats"
 )
 
 // Reader is an opened crate file. Structure is decoded at open; values are
 // decoded from the mapped file on each Get.
+//
+// Reads by handles (GetHandle, Scan) take no lock: Close must not run while
+// they are in flight, and after Close they give errors.
 type Reader struct {
 	c      *crate
 	mu     sync.RWMutex
 	closed bool
-	unmap  func() error
+	// done mirrors closed for the lock-free reads by handles.
+	done  atomic.Bool
+	unmap func() error
 
 	props      []formats.Property // (name, type) pairs with values, in column order
 	nameByProp []int32            // name id of each property
 	propByName map[string]int32   // name id
 	prims      []primRec
+	// Built on first need (buildPaths): the paths of the prims with
+	// attribute values in layer order, and each one's handle.
+	pathsOnce  sync.Once
+	primPaths  []string
 	primByPath map[string]int32
-	primPaths  []string // prims with attribute values, layer order
 	attrs      []attrRec
 	notes      formats.NoteCounter
+
+	// Handles: a prim handle indexes primOfHandle (the prim record of
+	// each prim of primPaths), a property handle is a name id.
+	primOfHandle []int32
+	names        []string // by name id
+	listed       []bool   // by name id: Properties lists the name
+	// slotHint is, by name id, where in its prim's attributes the name
+	// most often sits (-1 when unknown): prims of one scene usually
+	// declare the same attributes in the same order, so a read by
+	// handles finds its attribute at the first look.
+	slotHint []int32
 }
 
 type primRec struct {
-	path      string
+	pathIdx   int32 // path index
+	parent    int32 // record of the parent prim, -1 under the pseudo-root
 	fieldSet  uint32
 	attrStart int32
 	attrN     int32
@@ -36,9 +57,10 @@ type primRec struct {
 
 // attrRec is one attribute of a prim whose type the scene model carries.
 type attrRec struct {
-	name     int32 // name id
-	fieldSet uint32
-	typ      formats.Type
+	// def is the default value (why 0), found once at open.
+	def  valueRep
+	name int32 // name id
+	typ  formats.Type
 	// why is 0 for an attribute with a default value, else why it has
 	// none (an index into whyNot).
 	why uint8
@@ -58,7 +80,11 @@ const (
 	whyNoDefault
 )
 
-var _ formats.Reader = (*Reader)(nil)
+var (
+	_ formats.Reader   = (*Reader)(nil)
+	_ formats.Resolver = (*Reader)(nil)
+	_ formats.Scanner  = (*Reader)(nil)
+)
 
 var errClosed = errors.New("reader is closed")
 
@@ -125,53 +151,46 @@ func (r *Reader) index() error {
 	if rootSpec < 0 {
 		return fmt.Errorf("usdc: %s: no pseudo-root spec", c.name)
 	}
-	// Child prim paths by (parent, name token).
-	children := make(map[uint64]int32)
-	for p, t := range c.pathTok {
-		if t >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath {
-			children[uint64(c.pathParent[p])<<32|uint64(t)] = int32(p)
-		}
-	}
+	kids := c.primChildIndex()
 	recOfPath := make([]int32, c.numPaths)
 	for i := range recOfPath {
 		recOfPath[i] = -1
 	}
-	type item struct {
-		path int32
-		str  string
-	}
-	stack := []item{{c.rootPath, ""}}
-	var kids []uint32
+	type item struct{ path, parent int32 }
+	stack := []item{{c.rootPath, -1}}
+	var names []uint32
+	childrenTok := c.tokenIndex(fPrimChildren)
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		spec := specOfPath[it.path]
+		rec := int32(-1)
 		if it.path != c.rootPath {
-			recOfPath[it.path] = int32(len(r.prims))
-			r.prims = append(r.prims, primRec{path: it.str, fieldSet: c.specFS[spec]})
+			rec = int32(len(r.prims))
+			recOfPath[it.path] = rec
+			r.prims = append(r.prims, primRec{pathIdx: it.path, parent: it.parent, fieldSet: c.specFS[spec]})
 		}
-		rep, ok := c.field(c.specFS[spec], fPrimChildren)
+		rep, ok := c.fieldByToken(c.specFS[spec], childrenTok)
 		if !ok {
 			continue
 		}
 		var err error
-		if kids, err = c.tokenVector(rep, kids[:0]); err != nil {
-			return fmt.Errorf("%w (primChildren of %s)", err, displayPath(it.str))
+		if names, err = c.tokenVector(rep, names[:0]); err != nil {
+			return fmt.Errorf("%w (primChildren of %s)", err, c.pathString(uint32(it.path)))
 		}
-		for i := len(kids) - 1; i >= 0; i-- {
-			name := c.tokens[kids[i]]
-			child, ok := children[uint64(it.path)<<32|uint64(kids[i])]
-			if !ok || specOfPath[child] < 0 {
-				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which has no spec", c.name, displayPath(it.str), name)
+		for i := len(names) - 1; i >= 0; i-- {
+			child := kids.find(c, it.path, names[i], i)
+			if child < 0 || specOfPath[child] < 0 {
+				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which has no spec", c.name, c.pathString(uint32(it.path)), c.tokens[names[i]])
 			}
 			if c.specType[specOfPath[child]] != specPrim {
-				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which is not a prim", c.name, displayPath(it.str), name)
+				return fmt.Errorf("usdc: %s: primChildren of %s lists %q, which is not a prim", c.name, c.pathString(uint32(it.path)), c.tokens[names[i]])
 			}
 			if recOfPath[child] != -1 {
-				return fmt.Errorf("usdc: %s: prim %s/%s is listed twice", c.name, it.str, name)
+				return fmt.Errorf("usdc: %s: prim %s is listed twice", c.name, c.pathString(uint32(child)))
 			}
 			recOfPath[child] = -2 // queued
-			stack = append(stack, item{child, it.str + "/" + name})
+			stack = append(stack, item{child, rec})
 		}
 	}
 
@@ -209,6 +228,7 @@ func (r *Reader) index() error {
 	r.attrs = make([]attrRec, counts[len(r.prims)])
 	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
 	af := c.attrFields()
+	var a attrInfo
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -229,8 +249,7 @@ func (r *Reader) index() error {
 			}
 			nameOfTok[tok] = id + 1
 		}
-		a, ok := c.attribute(c.specFS[s], af)
-		if !ok {
+		if !c.attribute(c.specFS[s], af, &a) {
 			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
 			continue
 		}
@@ -247,15 +266,111 @@ func (r *Reader) index() error {
 	}
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
-	r.primByPath = make(map[string]int32, len(r.prims))
 	for i := range r.prims {
 		if r.prims[i].values {
-			r.primByPath[r.prims[i].path] = int32(i)
-			r.primPaths = append(r.primPaths, r.prims[i].path)
+			r.primOfHandle = append(r.primOfHandle, int32(i))
 		}
+	}
+	if len(r.primOfHandle) > formats.MaxPrimHandles {
+		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primOfHandle))
 	}
 	return r.describeProperties()
 }
+
+// childIndex finds a prim's child paths by name token: the prim children
+// of each path, in path order, which is usually primChildren's order.
+type childIndex struct {
+	start []int32 // by path index: where its children begin in list
+	list  []int32 // child path indexes, grouped by parent
+	// byName holds, for parents whose children are not in primChildren's
+	// order, their children by name token, built on the first miss.
+	byName map[int32]map[uint32]int32
+}
+
+func (c *crate) primChildIndex() *childIndex {
+	x := &childIndex{start: make([]int32, c.numPaths+1)}
+	isChild := func(p int) bool {
+		return c.pathTok[p] >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath
+	}
+	for p := range c.pathTok {
+		if isChild(p) {
+			x.start[c.pathParent[p]+1]++
+		}
+	}
+	for i := 1; i < len(x.start); i++ {
+		x.start[i] += x.start[i-1]
+	}
+	x.list = make([]int32, x.start[len(x.start)-1])
+	fill := make([]int32, c.numPaths)
+	for p := range c.pathTok {
+		if isChild(p) {
+			q := c.pathParent[p]
+			x.list[x.start[q]+fill[q]] = int32(p)
+			fill[q]++
+		}
+	}
+	return x
+}
+
+// find returns the child of parent named tok, which primChildren lists at
+// position k, or -1.
+func (x *childIndex) find(c *crate, parent int32, tok uint32, k int) int32 {
+	kids := x.list[x.start[parent]:x.start[parent+1]]
+	if k < len(kids) && uint32(c.pathTok[kids[k]]) == tok {
+		return kids[k]
+	}
+	m, ok := x.byName[parent]
+	if !ok {
+		if x.byName == nil {
+			x.byName = map[int32]map[uint32]int32{}
+		}
+		m = make(map[uint32]int32, len(kids))
+		for _, p := range kids {
+			m[uint32(c.pathTok[p])] = p // the last of duplicates, as a map of all paths would
+		}
+		x.byName[parent] = m
+	}
+	if p, ok := m[tok]; ok {
+		return p
+	}
+	return -1
+}
+
+// tokenIndex returns the index of the token s, or -1.
+func (c *crate) tokenIndex(s string) int64 {
+	for i, t := range c.tokens {
+		if t == s {
+			return int64(i)
+		}
+	}
+	return -1
+}
+
+// buildPaths makes the path strings of the prims with values, and the map
+// from path to handle, on first need: open does not pay for them.
+func (r *Reader) buildPaths() {
+	r.pathsOnce.Do(func() {
+		all := make([]string, len(r.prims))
+		for i := range r.prims {
+			p := &r.prims[i]
+			name := r.c.tokens[r.c.pathTok[p.pathIdx]]
+			if p.parent < 0 {
+				all[i] = "/" + name
+			} else {
+				all[i] = all[p.parent] + "/" + name
+			}
+		}
+		r.primPaths = make([]string, len(r.primOfHandle))
+		r.primByPath = make(map[string]int32, len(r.primOfHandle))
+		for h, rec := range r.primOfHandle {
+			r.primPaths[h] = all[rec]
+			r.primByPath[all[rec]] = int32(h)
+		}
+	})
+}
+
+// primPath renders one prim's path, for errors.
+func (r *Reader) primPath(p *primRec) string { return r.c.pathString(uint32(p.pathIdx)) }
 
 // inVariant reports whether path p lies inside a variant (an element of
 // it, or of an ancestor, is a variant selection "{set=name}").
@@ -347,8 +462,8 @@ func (c *crate) attrFields() *attrFields {
 // attribute reads an attribute spec's type and whether it has a default
 // value, in one pass over its fields; ok is false when the scene model
 // does not carry its type.
-func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
-	a := attrInfo{attrRec: attrRec{fieldSet: fs}}
+func (c *crate) attribute(fs uint32, af *attrFields, a *attrInfo) bool {
+	*a = attrInfo{}
 	var def, typeRep valueRep
 	hasDef, hasType, conns, spline := false, false, false, false
 	sets, kinds, reps := c.fieldSets, af.kind, c.fieldRep
@@ -358,7 +473,9 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		switch kinds[f] {
 		case kindDefault:
-			def, hasDef = reps[f], true
+			if !hasDef { // the first, as crate.field finds it
+				def, hasDef = reps[f], true
+			}
 		case kindTypeName:
 			typeRep, hasType = reps[f], true
 		case kindSamples:
@@ -381,12 +498,12 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		a.sdfType, a.typ = tn.name, tn.typ
 		if tn.name != "" && !tn.ok {
-			return a, false
+			return false
 		}
 	}
 	if a.sdfType == "" {
 		if !hasDef {
-			return a, false
+			return false
 		}
 		// No typeName field: the default's own type.
 		a.sdfType = typeCodeName(def.typ())
@@ -395,9 +512,10 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 		}
 		var ok bool
 		if a.typ, ok = formats.SceneTypeOf(a.sdfType); !ok {
-			return a, false
+			return false
 		}
 	}
+	a.def = def
 	switch {
 	case hasDef && (def.typ() == tValueBlock || def.typ() == tAnimationBlock):
 		a.why = whyBlocked
@@ -413,7 +531,7 @@ func (c *crate) attribute(fs uint32, af *attrFields) (attrInfo, bool) {
 	default:
 		a.why = whyNoDefault
 	}
-	return a, true
+	return true
 }
 
 // describeProperties lists the (name, type) pairs that have values in the
@@ -425,6 +543,9 @@ func (r *Reader) describeProperties() error {
 	for n, id := range r.propByName {
 		names[id] = n
 	}
+	r.names = names
+	r.listed = make([]bool, len(names))
+	r.slotHint = r.slotHints(len(names))
 	// The property of each (name, type), by name id: a name rarely has
 	// more than one type.
 	type typed struct {
@@ -434,15 +555,28 @@ func (r *Reader) describeProperties() error {
 	byName := make([][]typed, len(names))
 	var counts []int
 	var first []int32 // attr index of each pair's first value
+	// last is, by name id, the pair its last value counted: a name's
+	// values mostly share one type.
+	last := make([]typed, len(names))
+	for i := range last {
+		last[i].idx = -1
+	}
 	count := func(a int32) {
 		at := &r.attrs[a]
+		if l := &last[at.name]; l.typ == at.typ && l.idx >= 0 {
+			counts[l.idx]++
+			return
+		}
 		for _, tp := range byName[at.name] {
 			if tp.typ == at.typ {
 				counts[tp.idx]++
+				last[at.name] = tp
 				return
 			}
 		}
+		last[at.name] = typed{at.typ, len(r.props)}
 		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
+		r.listed[at.name] = true
 		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
 		r.nameByProp = append(r.nameByProp, at.name)
 		counts = append(counts, 1)
@@ -508,8 +642,8 @@ func (r *Reader) describeProperties() error {
 	var v formats.Value
 	for i := range r.props {
 		prop := &r.props[i]
-		prop.Sparse = counts[i] < len(r.primPaths)
-		if rep, ok := c.field(r.attrs[first[i]].fieldSet, fDefault); ok && prop.Type.IsArray() {
+		prop.Sparse = counts[i] < len(r.primOfHandle)
+		if rep := r.attrs[first[i]].def; prop.Type.IsArray() {
 			if err := c.decodeValue(rep, &v); err == nil {
 				prop.Length = v.Len()
 			}
@@ -560,7 +694,14 @@ func (r *Reader) Properties() []formats.Property { return r.props }
 
 // Prims implements formats.Reader. The slice is shared; callers must not
 // modify it.
-func (r *Reader) Prims() ([]string, error) { return r.primPaths, nil }
+func (r *Reader) Prims() ([]string, error) {
+	r.buildPaths()
+	return r.primPaths, nil
+}
+
+// PrimCount implements formats.PrimCounter without building the prims'
+// path strings.
+func (r *Reader) PrimCount() (int, error) { return len(r.primOfHandle), nil }
 
 // Get implements formats.Reader.
 func (r *Reader) Get(prim, property string, dst *formats.Value) error {
@@ -569,33 +710,155 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	if r.closed {
 		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
 	}
-	pi, ok := r.primByPath[prim]
+	r.buildPaths()
+	h, ok := r.primByPath[prim]
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim}
 	}
+	pi := r.primOfHandle[h]
 	id, ok := r.propByName[property]
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim, Property: property}
 	}
 	p := &r.prims[pi]
+	a := r.attrOf(p, id)
+	if a < 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
+	}
+	return r.read(&r.attrs[a], p, property, dst)
+}
+
+// attrOf returns the index in attrs of prim p's attribute with name id, or
+// -1.
+func (r *Reader) attrOf(p *primRec, id int32) int32 {
+	if h := r.slotHint[id]; h >= 0 && h < p.attrN && r.attrs[p.attrStart+h].name == id {
+		return p.attrStart + h
+	}
 	for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-		at := &r.attrs[a]
-		if at.name != id {
+		if r.attrs[a].name == id {
+			return a
+		}
+	}
+	return -1
+}
+
+// read decodes attribute at of prim p into dst; property names it in
+// errors.
+func (r *Reader) read(at *attrRec, p *primRec, property string, dst *formats.Value) error {
+	if at.why != 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: property, Why: whyNot[at.why]}
+	}
+	if err := r.c.decodeValue(at.def, dst); err != nil {
+		return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, r.primPath(p), property)
+	}
+	if dst.Type != at.typ {
+		return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, r.primPath(p), property, at.typ, dst.Type)
+	}
+	return nil
+}
+
+// slotHints finds, for each of n name ids, the position in their prims'
+// attributes where the name sits most often among the first prims.
+func (r *Reader) slotHints(n int) []int32 {
+	hint := make([]int32, n)
+	for i := range hint {
+		hint[i] = -1
+	}
+	const sample = 64 // prims looked at; scenes repeat one layout
+	votes := map[[2]int32]int{}
+	looked := 0
+	for pi := range r.prims {
+		p := &r.prims[pi]
+		if !p.values {
 			continue
 		}
-		if at.why != 0 {
-			return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property, Why: whyNot[at.why]}
+		for k := range p.attrN {
+			votes[[2]int32{r.attrs[p.attrStart+k].name, k}]++
 		}
-		rep, _ := r.c.field(at.fieldSet, fDefault)
-		if err := r.c.decodeValue(rep, dst); err != nil {
-			return fmt.Errorf("%w (reading %s %s.%s)", err, at.typ, prim, property)
+		if looked++; looked == sample {
+			break
 		}
-		if dst.Type != at.typ {
-			return fmt.Errorf("usdc: %s: %s.%s is declared %s but holds a %s value", r.c.name, prim, property, at.typ, dst.Type)
-		}
-		return nil
 	}
-	return &formats.NoValueError{File: r.c.name, Prim: prim, Property: property}
+	best := make([]int, n)
+	for key, v := range votes {
+		if id, k := key[0], key[1]; v > best[id] || (v == best[id] && k < hint[id]) {
+			best[id], hint[id] = v, k
+		}
+	}
+	return hint
+}
+
+// ResolvePrim implements formats.Resolver: the prim's index in Prims.
+func (r *Reader) ResolvePrim(path string) (formats.PrimHandle, error) {
+	r.buildPaths()
+	h, ok := r.primByPath[path]
+	if !ok {
+		return 0, &formats.NotFoundError{File: r.c.name, Prim: path}
+	}
+	return formats.PrimHandle(h), nil
+}
+
+// ResolveProperty implements formats.Resolver: the handle of a name
+// Properties lists.
+func (r *Reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
+	id, ok := r.propByName[name]
+	if !ok || !r.listed[id] {
+		return 0, &formats.NotFoundError{File: r.c.name, Property: name}
+	}
+	return formats.PropertyHandle(id), nil
+}
+
+// GetHandle implements formats.Resolver: an index into the prim table, a
+// look at the attribute the name's hint points to, and the value's decode
+// from the mapped file. It takes no lock (see Reader).
+func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
+	if uint(prim) >= uint(len(r.primOfHandle)) || uint(property) >= uint(len(r.names)) || !r.listed[property] {
+		return fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
+	}
+	if r.done.Load() {
+		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+	}
+	p := &r.prims[r.primOfHandle[prim]]
+	a := r.attrOf(p, int32(property))
+	if a < 0 {
+		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
+	}
+	return r.read(&r.attrs[a], p, r.names[property], dst)
+}
+
+// Scan implements formats.Scanner: GetHandle's reads, prim by prim, in
+// layer order.
+func (r *Reader) Scan(properties []formats.PropertyHandle, first, end formats.PrimHandle, fn func(prim formats.PrimHandle, vals []formats.Value, has []bool) error) error {
+	if first < 0 || end < first || int(end) > len(r.primOfHandle) {
+		return fmt.Errorf("usdc: %s: scan of prims %d to %d of %d: %w", r.c.name, first, end, len(r.primOfHandle), formats.ErrNotFound)
+	}
+	for _, h := range properties {
+		if uint(h) >= uint(len(r.names)) || !r.listed[h] {
+			return fmt.Errorf("usdc: %s: scan of property handle %d: %w", r.c.name, h, formats.ErrNotFound)
+		}
+	}
+	vals := make([]formats.Value, len(properties))
+	has := make([]bool, len(properties))
+	for ph := first; ph < end; ph++ {
+		if r.done.Load() {
+			return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+		}
+		p := &r.prims[r.primOfHandle[ph]]
+		for i, h := range properties {
+			a := r.attrOf(p, int32(h))
+			has[i] = a >= 0 && r.attrs[a].why == 0
+			if !has[i] {
+				continue
+			}
+			if err := r.read(&r.attrs[a], p, r.names[h], &vals[i]); err != nil {
+				return err
+			}
+		}
+		if err := fn(ph, vals, has); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close implements formats.Reader.
@@ -606,6 +869,7 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	r.done.Store(true)
 	if err := r.unmap(); err != nil {
 		return fmt.Errorf("usdc: close %s: %w", r.c.name, err)
 	}

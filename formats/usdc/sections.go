@@ -28,6 +28,7 @@ type crate struct {
 	pathTok    []int32 // element token; negative for property paths
 
 	specPath, specFS, specType []uint32
+	specsAt                    int64 // offset of SPECS, for errors
 }
 
 // errorf reports a structural problem at a file position.
@@ -41,6 +42,7 @@ type cursor struct {
 	off, end int64
 	what     string
 	err      error
+	scratch  []byte // decompression buffer, reused by the section's arrays
 }
 
 func (c *crate) cursorFor(s section) *cursor {
@@ -86,7 +88,7 @@ func readCompressedInts[T codedInt](r *cursor, n int) []T {
 	if r.err != nil {
 		return nil
 	}
-	out, err := decodeCompressedInts[T](r.c.data, r.off, r.end, size, n)
+	out, err := decodeCompressedIntsInto[T](r.c.data, r.off, r.end, size, n, nil, &r.scratch)
 	if err != nil {
 		r.off = start
 		r.fail("%v", err)
@@ -189,37 +191,68 @@ func (c *crate) section(name string) (section, error) {
 	return section{}, fmt.Errorf("usdc: %s: missing %s section", c.name, name)
 }
 
+// readSections decodes the structural sections. TOKENS comes first (the
+// others name tokens); the rest are independent, so they decode in two
+// goroutines (PATHS, the largest, on its own), and what one section says
+// of another (a spec's path and fieldset) is checked once both are in.
+// Of several bad sections, the first in file order is reported.
 func (c *crate) readSections() error {
-	for _, step := range []struct {
+	type step struct {
 		name string
 		read func(*cursor) error
-	}{
-		{secTokens, c.readTokens},
-		{secStrings, c.readStrings},
-		{secFields, c.readFields},
-		{secFieldSets, c.readFieldSets},
-		{secPaths, c.readPaths},
-		{secSpecs, c.readSpecs},
-	} {
-		s, err := c.section(step.name)
+		err  error
+	}
+	steps := []step{
+		{name: secTokens, read: c.readTokens},
+		{name: secStrings, read: c.readStrings},
+		{name: secFields, read: c.readFields},
+		{name: secFieldSets, read: c.readFieldSets},
+		{name: secPaths, read: c.readPaths},
+		{name: secSpecs, read: c.readSpecs},
+	}
+	run := func(st *step, scratch *[]byte) {
+		s, err := c.section(st.name)
 		if err != nil {
-			return err
+			st.err = err
+			return
 		}
 		r := c.cursorFor(s)
-		if err := step.read(r); err != nil {
-			return err
+		r.scratch = *scratch
+		defer func() { *scratch = r.scratch }()
+		if err := st.read(r); err != nil {
+			st.err = err
+			return
 		}
 		if r.err != nil {
-			return r.err
+			st.err = r.err
+			return
 		}
 		// A section decodes exactly the bytes the table of contents
 		// gives it: bytes left over mean its counts or sizes are not
 		// what was written.
 		if left := r.left(); left != 0 {
-			return c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", step.name, left, s.size)
+			st.err = c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", st.name, left, s.size)
 		}
 	}
-	return nil
+	var scratch, pathScratch []byte // per goroutine
+	if run(&steps[0], &scratch); steps[0].err != nil {
+		return steps[0].err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(&steps[4], &pathScratch)
+	}()
+	for _, i := range []int{1, 2, 3, 5} {
+		run(&steps[i], &scratch)
+	}
+	<-done
+	for _, st := range steps {
+		if st.err != nil {
+			return st.err
+		}
+	}
+	return c.checkSpecs()
 }
 
 func (c *crate) readTokens(r *cursor) error {
@@ -360,15 +393,19 @@ func (c *crate) readFieldSets(r *cursor) error {
 }
 
 func (c *crate) readSpecs(r *cursor) error {
-	at := r.off
+	c.specsAt = r.off
 	n := r.compressedCount("spec")
 	c.specPath = readCompressedInts[uint32](r, n)
 	c.specFS = readCompressedInts[uint32](r, n)
 	c.specType = readCompressedInts[uint32](r, n)
-	if r.err != nil {
-		return r.err
-	}
-	for i := range n {
+	return r.err
+}
+
+// checkSpecs checks what the specs say of the other sections: their paths
+// and fieldsets exist.
+func (c *crate) checkSpecs() error {
+	at := c.specsAt
+	for i := range c.specPath {
 		p, fs, t := c.specPath[i], c.specFS[i], c.specType[i]
 		switch {
 		case int(p) >= c.numPaths:

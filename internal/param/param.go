@@ -1,7 +1,8 @@
 // Package param declares named, typed parameters — a format's options, a
 // step op's attributes — and holds their values normalised once: strings,
-// int64, uint64, bool and []string, never the float64 that JSON or HCL
-// numbers would otherwise become. A set of values survives a JSON round trip
+// int64, uint64, bool and []string, and float64 only for parameters
+// declared as fractions, never the float64 that JSON or HCL whole numbers
+// would otherwise become. A set of values survives a JSON round trip
 // unchanged, so what the spec loader normalised is what a worker or driver
 // process receives.
 package param
@@ -27,9 +28,10 @@ const (
 	Bool                // [bool]
 	Uint                // [uint64], any whole number in [0, 2^64)
 	Strings             // [[]string], a list without duplicates (a single string is a list of one)
+	Float               // [float64], a finite number within [FMin, FMax]
 )
 
-var kindNames = [...]string{String: "a string", Int: "a whole number", Bool: "true or false", Uint: "a whole number", Strings: "a list of strings"}
+var kindNames = [...]string{String: "a string", Int: "a whole number", Bool: "true or false", Uint: "a whole number", Strings: "a list of strings", Float: "a number"}
 
 // String is how messages name the kind ("a whole number").
 func (k Kind) String() string {
@@ -50,6 +52,10 @@ type Decl struct {
 	Allowed []string
 	// Min and Max bound Int values; Max 0 means no upper bound.
 	Min, Max int64
+	// FMin and FMax bound Float values; both 0 means any finite number.
+	// FMinOpen leaves FMin itself out (a share that must be above 0).
+	FMin, FMax float64
+	FMinOpen   bool
 	// Doc is one line for help texts and the README.
 	Doc string
 	// LabelPrefix precedes the value in variant labels: "rg" makes
@@ -93,6 +99,20 @@ func (v Values) Uint(name string) uint64 {
 	return 0
 }
 
+// Float returns the named number (0 if absent); whole numbers, which JSON
+// turns into int64, count too.
+func (v Values) Float(name string) float64 {
+	switch x := v[name].(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case uint64:
+		return float64(x)
+	}
+	return 0
+}
+
 // Bool returns the named boolean value.
 func (v Values) Bool(name string) bool { b, _ := v[name].(bool); return b }
 
@@ -107,8 +127,9 @@ func (v Values) Has(name string) bool { _, ok := v[name]; return ok }
 
 // UnmarshalJSON decodes values exactly: whole numbers become int64 (or
 // uint64 above the int64 range), lists of strings []string, lists of whole
-// numbers []int64, objects nested Values. Fractions and lists of anything but strings are refused: no
-// declared kind holds them.
+// numbers []int64, objects nested Values, other numbers float64. Lists of
+// anything but strings or whole numbers are refused: no declared kind holds
+// them.
 func (v *Values) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -158,6 +179,9 @@ func fromJSON(x any) (any, error) {
 		}
 		if u, err := strconv.ParseUint(string(t), 10, 64); err == nil {
 			return u, nil
+		}
+		if f, err := strconv.ParseFloat(string(t), 64); err == nil && !math.IsInf(f, 0) && f != math.Trunc(f) {
+			return f, nil
 		}
 		return nil, fmt.Errorf("%s is not a whole number in range", t)
 	case map[string]any:
@@ -236,6 +260,32 @@ func (d Decl) Check(v any) (any, error) {
 			return nil, fmt.Errorf("%q must be true or false", d.Name)
 		}
 		return b, nil
+	case Float:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case int:
+			f = float64(x)
+		case int64:
+			f = float64(x)
+		case uint64:
+			f = float64(x)
+		default:
+			return nil, fmt.Errorf("%q must be a number", d.Name)
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%q must be a finite number, not %v", d.Name, f)
+		}
+		if d.FMin != 0 || d.FMax != 0 || d.FMinOpen {
+			if d.FMinOpen && (f <= d.FMin || f > d.FMax) {
+				return nil, fmt.Errorf("%q must be more than %v and at most %v, not %v", d.Name, d.FMin, d.FMax, f)
+			}
+			if f < d.FMin || f > d.FMax {
+				return nil, fmt.Errorf("%q must be from %v to %v, not %v", d.Name, d.FMin, d.FMax, f)
+			}
+		}
+		return f, nil
 	case Strings:
 		var list []string
 		switch x := v.(type) {
@@ -352,6 +402,8 @@ func (d Decl) LabelFragment(v any) string {
 		return d.LabelPrefix + strconv.FormatInt(x, 10)
 	case uint64:
 		return d.LabelPrefix + strconv.FormatUint(x, 10)
+	case float64:
+		return d.LabelPrefix + strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		if x {
 			return d.LabelPrefix + d.Name

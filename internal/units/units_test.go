@@ -87,3 +87,26 @@ func TestUnits(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	good := map[string]int64{
+		"256MiB": 256 << 20, "1GiB": 1 << 30, "1.5GiB": 3 << 29, "512 KiB": 512 << 10, "4096": 4096,
+		"2KB": 2000, "3MB": 3e6, "64M": 64 << 20, "10B": 10, " 1 TiB ": 1 << 40,
+	}
+	for in, want := range good {
+		got, err := ParseBytes(in)
+		if err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MiB", "-1MiB", "0", "1.5B", "lots", "1e9", "0x10", "9999999TiB", "256mib"} {
+		if got, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q) = %d, want an error", in, got)
+		}
+	}
+	for n, want := range map[int64]string{256 << 20: "256MiB", 1 << 30: "1GiB", 1536 << 10: "1536KiB", 1000: "1000B", 3 << 40: "3TiB"} {
+		if got := ExactBytes(n); got != want {
+			t.Errorf("ExactBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

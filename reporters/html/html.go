@@ -112,6 +112,11 @@ func Render(w io.Writer, f *results.File) error {
 		}
 		p.Tabs = append(p.Tabs, t)
 	}
+	wish, err := b.wishlist()
+	if err != nil {
+		return err
+	}
+	p.Tabs = append(p.Tabs, wish...)
 	for _, build := range []func() (*tab, error){b.memory, b.all} {
 		t, err := build()
 		if err != nil {

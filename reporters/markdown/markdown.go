@@ -79,12 +79,14 @@ func (d *doc) all() {
 	d.datasets()
 	d.readers()
 	d.glance()
+	d.reference()
 	d.sizes()
 	d.scenarios()
 	d.seqRandom()
 	d.memory()
 	d.staircases()
 	d.sweeps()
+	d.wishlist()
 	d.warnings()
 	d.problems()
 }
@@ -343,6 +345,40 @@ func (d *doc) glance() {
 	}
 }
 
+// reference shows, per step, each Go-read variant's median over the
+// median of the same variant read by the format's reference
+// implementation.
+func (d *doc) reference() {
+	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return ds.Reference != nil }) {
+		return
+	}
+	d.printf("## Ours / reference\n\n")
+	d.printf("Runner's Go reader against the reference implementation of each format reading the same variant " +
+		"(OpenUSD C++ through openusd-cpp for usdc and usda, Arrow C++ through arrow-cpp for parquet): " +
+		"the Go reader's median over the reference's, per step; below 1 ours is faster. " +
+		"~ marks a ratio whose runs show no clear difference at the step's noise floor.\n\n")
+	for _, ds := range d.r.Datasets {
+		tab := ds.Reference
+		if tab == nil {
+			continue
+		}
+		d.datasetHeading("###", ds)
+		header := []string{"scenario", "step"}
+		for _, v := range tab.Variants {
+			header = append(header, d.variantHeader(v)+">")
+		}
+		t := mdtable.New(header...)
+		for _, row := range tab.Rows {
+			cells := []string{code(row.Scenario), code(row.Step)}
+			for _, r := range row.Ratios {
+				cells = append(cells, view.Dash(r.Text()))
+			}
+			t.Row(cells...)
+		}
+		d.table(t)
+	}
+}
+
 func (d *doc) sizes() {
 	if !slices.ContainsFunc(d.r.Datasets, func(ds *view.Dataset) bool { return len(ds.Sizes) > 0 }) {
 		return
@@ -423,8 +459,12 @@ func (d *doc) step(st *view.StepTable) {
 		about = append(about, ft)
 	}
 	d.printf("%s.\n\n", strings.Join(about, "; "))
-	t := mdtable.New("format", "median>", "cv>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
-		"peak RSS>", "RSS delta>", "bytes read>", "vs baseline>", "winner")
+	header := []string{"format", "median>", "cv>", "mean ± stddev>", "min>", "max>", "p95>", "95% interval>", "runs>",
+		"peak RSS>", "RSS delta>", "bytes read>", "vs baseline>", "winner"}
+	if st.HasVsRef {
+		header = append(header, "ours / reference>")
+	}
+	t := mdtable.New(header...)
 	for _, row := range st.Rows {
 		label := d.variantHeader(row.Variant)
 		if !row.Usable() {
@@ -442,13 +482,17 @@ func (d *doc) step(st *view.StepTable) {
 		if row.Cell.Status == results.StatusMismatch {
 			median += " (MISMATCH)"
 		}
-		t.Row(label, median, view.Dash(strings.TrimPrefix(view.Noise(v.CV, v.Runs), "cv ")),
+		cells := []string{label, median, view.Dash(strings.TrimPrefix(view.Noise(v.CV, v.Runs), "cv ")),
 			view.MeanSpread(s.MeanNS, s.StddevNS, v.Runs),
 			units.Duration(s.MinNS), units.Duration(s.MaxNS), units.Duration(s.P95NS),
 			units.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
 			units.Bytes(m.PeakRSSBytes.Median), units.Bytes(m.RSSDeltaBytes.Median), units.Bytes(m.ReadBytes.Median),
-			view.Dash(row.Ratio), view.Mark(row.Winner))
+			view.Dash(row.Ratio), view.Mark(row.Winner)}
+		if st.HasVsRef {
+			cells = append(cells, view.Dash(row.VsRef.Text()))
+		}
+		t.Row(cells...)
 	}
 	d.table(t)
 }

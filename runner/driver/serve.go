@@ -35,7 +35,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	}()
 	if err := s.send(&protocol.Response{Type: protocol.TypeHello, Protocol: protocol.Version,
 		Driver: GoName, Version: version,
-		Capabilities: &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true}}); err != nil {
+		Capabilities: &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true, ThreadOps: ops.ThreadOps()}}); err != nil {
 		return err
 	}
 	for {
@@ -163,7 +163,7 @@ func (s *server) step(req *protocol.Step) error {
 		return err
 	}
 	res := &protocol.Response{Type: protocol.TypeResult, Step: req.Name, NS: t.NS, Ops: t.Ops, Batched: t.Batched,
-		Extra: map[string]float64{ExtraGoHeap: float64(heap)}}
+		Extra: map[string]float64{ExtraGoHeap: float64(heap)}, Parts: t.Parts}
 	if run.Digest != nil {
 		if res.Digest, res.Values, err = run.Digest(); err != nil {
 			return s.fail(req.Name, err)

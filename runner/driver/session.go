@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/memlimit"
 	"github.com/scenebench/runner/runner/protocol"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -40,6 +41,10 @@ type Command struct {
 	Env []string
 	// Dir is the working directory ("" = runner's).
 	Dir string
+	// MemoryLimit runs the process under a kernel memory limit of this
+	// many bytes, in a control group of its own (0 = none; see package
+	// memlimit). Start fails when the limit cannot be set.
+	MemoryLimit int64
 }
 
 // Session is one reader process (or the Go reader on goroutines of this
@@ -60,6 +65,11 @@ type Session struct {
 	exited  chan struct{}
 	waitErr error
 	done    bool
+	// group is the process's memory-limited control group (nil without
+	// a limit); events are its counters, read when it was removed.
+	group    *memlimit.Group
+	events   memlimit.Events
+	released bool
 }
 
 type line struct {
@@ -83,6 +93,14 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 	cmd.SysProcAttr = procAttr()
 	s := &Session{name: c.Name, cmd: cmd, stderr: &TailWriter{Max: StderrTail}, exited: make(chan struct{})}
 	cmd.Stderr = s.stderr
+	if c.MemoryLimit > 0 {
+		g, err := memlimit.Detect().New(c.MemoryLimit)
+		if err != nil {
+			return nil, fmt.Errorf("driver %s: %w", c.Name, err)
+		}
+		g.Prepare(cmd.SysProcAttr)
+		s.group = g
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -93,6 +111,9 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 	}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
+		if s.group != nil {
+			s.group.Remove()
+		}
 		return nil, fmt.Errorf("driver %s: start %s: %w", c.Name, c.Argv[0], err)
 	}
 	s.in = in
@@ -104,6 +125,14 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 		s.waitErr = cmd.Wait()
 		close(s.exited)
 	}()
+	if s.group != nil {
+		// v1 moves the process here, before its hello is read and any
+		// step is sent.
+		if err := s.group.Started(cmd.Process.Pid); err != nil {
+			s.Kill()
+			return s, fmt.Errorf("driver %s: %w", c.Name, err)
+		}
+	}
 	if s.prober, err = measure.NewProber(cmd.Process.Pid); err != nil {
 		s.Kill()
 		return s, err
@@ -281,7 +310,7 @@ func describeExit(ps *os.ProcessState) string {
 		return "did not start"
 	}
 	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return "killed by " + ws.Signal().String()
+		return fmt.Sprintf("killed by signal %d, %s", int(ws.Signal()), ws.Signal())
 	}
 	return fmt.Sprintf("exited with status %d", ps.ExitCode())
 }
@@ -320,6 +349,9 @@ type StepResult struct {
 	MinorFaults uint64          `json:"minor_faults"`
 	GoHeap      uint64          `json:"go_heap"`
 	Probes      []results.Probe `json:"probes,omitempty"`
+	// Parts time the kinds of work of a mixed step, as the reader gave
+	// them (checked against the step's expected parts).
+	Parts []protocol.Part `json:"parts,omitempty"`
 }
 
 // Step runs one step on the reader and measures it from outside: the peak
@@ -388,6 +420,9 @@ func (s *Session) Step(ctx context.Context, req *protocol.Step, want protocol.Ex
 	sr.NS, sr.Ops, sr.Batched, sr.Digest, sr.Values = r.NS, r.Ops, r.Batched, r.Digest, r.Values
 	sr.GoHeap = uint64(r.Extra[ExtraGoHeap])
 	sr.Probes = probes
+	if want.Parts != nil {
+		sr.Parts = r.Parts
+	}
 	return sr, nil
 }
 
@@ -470,11 +505,40 @@ func (s *Session) Close(ctx context.Context) error {
 		return s.fault("did not exit within 5 s of closing")
 	}
 	s.done = true
+	s.release()
 	if s.cmd != nil && s.waitErr != nil {
 		return s.fault("%s after closing", describeExit(s.cmd.ProcessState))
 	}
 	return nil
 }
+
+// release reads the memory group's counters and removes it, once the
+// process has ended.
+func (s *Session) release() {
+	if s.group == nil || s.released {
+		return
+	}
+	select {
+	case <-s.exited:
+	default:
+		return // still running: the group cannot go
+	}
+	s.released = true
+	s.events = s.group.Events()
+	if err := s.group.Remove(); err != nil {
+		fmt.Fprintln(s.stderr, "runner:", err)
+	}
+}
+
+// MemoryEvents are the counters of the process's memory-limited group,
+// once the process has ended (false without a limit, or before).
+func (s *Session) MemoryEvents() (memlimit.Events, bool) {
+	return s.events, s.group != nil && s.released
+}
+
+// OOMKilled reports whether the kernel's OOM killer ended a process of the
+// session's memory-limited group.
+func (s *Session) OOMKilled() bool { return s.released && s.events.OOMKills > 0 }
 
 // Kill stops the reader at once: the process and its whole group, or, in
 // process, by closing its pipes.
@@ -492,6 +556,7 @@ func (s *Session) Kill() {
 		case <-time.After(5 * time.Second):
 		}
 	}
+	s.release()
 }
 
 // drain discards what a reader still prints once runner stops listening,

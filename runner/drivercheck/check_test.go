@@ -143,6 +143,9 @@ func TestShippedDriversConform(t *testing.T) {
 		quick       bool
 	}{
 		{"openusd-cpp", "openusd-cpp", nil, false},
+		// Parquet in every codec with both indexes, digests against the
+		// Go reader's.
+		{"arrow-cpp", "arrow-cpp", nil, false},
 		{"openusd-py-sdf", "openusd-py", nil, true},
 		{"openusd-py-usd", "openusd-py", map[string]string{"api": "usd"}, true},
 	} {

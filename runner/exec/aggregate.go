@@ -68,6 +68,7 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 			MinorFaults:   perRun(minFaults),
 			GoHeapBytes:   perRun(goHeap),
 		}
+		step.Parts = aggregateParts(runs, i)
 		rc.Steps = append(rc.Steps, step)
 	}
 	if fv, ok := firstValue(steps, runs); ok {
@@ -90,6 +91,34 @@ func aggregate(rc *results.Cell, steps []plan.Step, runs []runResult, isolated b
 			}
 		}
 	}
+}
+
+// aggregateParts summarises the parts of step i over the runs, in the
+// order the first run gave them; a part some run lacks is left out.
+func aggregateParts(runs []runResult, i int) []results.Part {
+	var out []results.Part
+	for _, p := range runs[0].Steps[i].Parts {
+		part := results.Part{Name: p.Name, Ops: p.Ops}
+		for r := range runs {
+			found := false
+			for _, q := range runs[r].Steps[i].Parts {
+				if q.Name == p.Name {
+					part.SamplesNS = append(part.SamplesNS, q.NS)
+					found = true
+				}
+			}
+			if !found {
+				part.SamplesNS = nil
+				break
+			}
+		}
+		if part.SamplesNS == nil {
+			continue
+		}
+		part.Stats, _ = stats.Summarize(part.SamplesNS)
+		out = append(out, part)
+	}
+	return out
 }
 
 // medianRun is the index of the run whose sample is nearest the median

@@ -9,7 +9,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/scenebench/runner/internal/units"
 	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/memlimit"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 	"github.com/scenebench/runner/runner/stats"
@@ -71,6 +73,7 @@ func (e *executor) prepare(idx int, c *plan.Cell) *cellState {
 	if why := skipReason(s.rd, c); why != "" {
 		return finish(results.StatusSkipped, why)
 	}
+	limit := e.memoryLimit(s)
 	base := ""
 	if c.Composes() {
 		bf := e.files[fileKey{c.Dataset.Name, plan.BaseLabel}]
@@ -83,8 +86,35 @@ func (e *executor) prepare(idx int, c *plan.Cell) *cellState {
 	if err != nil {
 		return finish(results.StatusFailed, err.Error())
 	}
+	cr.memoryLimit = limit
 	s.cr = cr
 	return s
+}
+
+// memoryLimit records the cell's memory limit in its results and returns
+// the limit its runs apply: 0 without one, or when it cannot be applied
+// (then a warning says why and the cell runs unlimited).
+func (e *executor) memoryLimit(s *cellState) int64 {
+	limit := e.p.MemoryLimit(s.c)
+	if limit <= 0 {
+		return 0
+	}
+	ml := &results.MemoryLimit{Bytes: limit}
+	s.rc.MemoryLimit = ml
+	if s.rd.name == plan.GoReader && e.set.Isolate == "none" {
+		ml.Reason = `isolate = "none" runs the Go reader inside runner, whose own memory a limit cannot hold apart`
+	} else {
+		if e.limits == nil {
+			e.limits = memlimit.Detect()
+		}
+		if e.limits.Available() {
+			ml.Applied, ml.Mechanism = true, e.limits.Mechanism
+			return limit
+		}
+		ml.Reason = e.limits.Reason
+	}
+	s.rc.Warnings = append(s.rc.Warnings, fmt.Sprintf("memory_limit %s not applied, the cell ran without it: %s", units.Bytes(float64(limit)), ml.Reason))
+	return 0
 }
 
 // runNth makes run n (warmups first) of a ready cell. A failed or timed-out
@@ -126,7 +156,12 @@ func (e *executor) runNth(ctx context.Context, s *cellState, n int, where string
 		if errors.As(err, &re) {
 			s.rc.Stderr = re.stderr
 		}
-		if errors.Is(rctx.Err(), context.DeadlineExceeded) {
+		if re != nil && re.oom {
+			ml := s.rc.MemoryLimit
+			s.rc.Status = results.StatusOOM
+			s.rc.Error = fmt.Sprintf("%s: killed by the kernel's OOM killer under the memory limit of %s (%s): %v",
+				phase, units.Bytes(float64(ml.Bytes)), ml.Mechanism, err)
+		} else if errors.Is(rctx.Err(), context.DeadlineExceeded) {
 			s.rc.Status = results.StatusTimeout
 			s.rc.Error = fmt.Sprintf("timed out after %v in %s", e.set.Timeout, phase)
 		} else {
@@ -167,6 +202,7 @@ func (e *executor) finish(s *cellState) results.Cell {
 		}
 	}
 	aggregate(&s.rc, s.c.Scenario.Steps, s.runs, e.set.Isolate == "process" || s.rd.name != plan.GoReader)
+	aggregateMemoryLimit(s.rc.MemoryLimit, s.runs)
 	s.rc.Machine = e.machineSummary(s.machine)
 	e.machineRuns = append(e.machineRuns, s.machine...)
 	if m := s.rc.Machine; m != nil && m.BusyRuns > 0 {
@@ -174,6 +210,31 @@ func (e *executor) finish(s *cellState) results.Cell {
 			m.BusyRuns, m.Runs, m.Cores, m.Load.Max))
 	}
 	return s.rc
+}
+
+// aggregateMemoryLimit adds what the memory groups of the recorded runs
+// said to ml.
+func aggregateMemoryLimit(ml *results.MemoryLimit, runs []runResult) {
+	if ml == nil || !ml.Applied {
+		return
+	}
+	var peaks []float64
+	for _, r := range runs {
+		if r.Memory == nil {
+			continue
+		}
+		ml.Runs++
+		if r.Memory.Reached {
+			ml.LimitReachedRuns++
+		}
+		if r.Memory.PeakBytes > 0 {
+			peaks = append(peaks, float64(r.Memory.PeakBytes))
+		}
+	}
+	if len(peaks) > 0 {
+		sum := stats.Summary(peaks)
+		ml.PeakBytes = &sum
+	}
 }
 
 // machineSummary summarises the machine's state over runs.

@@ -26,13 +26,16 @@ type cellConfig struct {
 	Isolate  string       `json:"isolate"`
 	Cache    string       `json:"cache"`
 	Timeout  int64        `json:"timeout"`
+	// MemoryLimit is the cell's limit in bytes (plan.MemoryLimit).
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
 }
 
 // configHash is the SHA-256 of c's cellConfig under settings set.
 func configHash(p *plan.Plan, set plan.Settings, c *plan.Cell) string {
 	ver, commit := measure.BuildVersion()
 	cc := cellConfig{Runner: ver + " " + commit, ID: c.ID, Dataset: c.Dataset, Format: c.Format, Scenario: c.Scenario,
-		Warmup: set.Warmup, Repeat: set.Repeat, Isolate: set.Isolate, Cache: set.Cache, Timeout: int64(set.Timeout)}
+		Warmup: set.Warmup, Repeat: set.Repeat, Isolate: set.Isolate, Cache: set.Cache, Timeout: int64(set.Timeout),
+		MemoryLimit: p.MemoryLimit(c)}
 	for i := range p.Drivers {
 		if p.Drivers[i].Name == c.Format.Reader {
 			cc.Driver = &p.Drivers[i]

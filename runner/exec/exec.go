@@ -35,6 +35,7 @@ import (
 	"github.com/scenebench/runner/internal/atomicfile"
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/measure"
+	"github.com/scenebench/runner/runner/memlimit"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 )
@@ -129,7 +130,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Description:   p.Description,
 		Spec:          results.Spec{Paths: p.SpecFiles, SHA256: p.SpecSHA256},
 		Settings: results.Settings{Warmup: e.set.Warmup, Repeat: e.set.Repeat, Isolate: e.set.Isolate,
-			Cache: e.set.Cache, Order: e.set.Order, TimeoutNS: int64(e.set.Timeout)},
+			Cache: e.set.Cache, Order: e.set.Order, TimeoutNS: int64(e.set.Timeout), MemoryLimitBytes: e.set.MemoryLimit},
 		Report:      results.Report{Baseline: p.Report.Baseline, Outputs: p.Report.Outputs, Glance: p.Report.Glance},
 		Environment: env,
 		Warnings:    warns,
@@ -137,7 +138,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*results.File, error)
 		Shard:       opts.Shard,
 	}
 	for _, sc := range p.Scenarios {
-		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description})
+		f.Scenarios = append(f.Scenarios, results.Scenario{Name: sc.Name, Description: sc.Description, Base: sc.Base, Axes: sc.Axes})
 	}
 	for i := range p.Cells {
 		if p.Cells[i].Format.Control {
@@ -336,6 +337,8 @@ type executor struct {
 	rdrs map[string]*reader
 	// machineRuns is the machine's state around every recorded run made.
 	machineRuns []machineRun
+	// limits sets memory limits, detected when a cell first needs one.
+	limits *memlimit.Controller
 }
 
 type fileKey struct{ dataset, label string }

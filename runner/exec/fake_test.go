@@ -47,7 +47,7 @@ func (fakeFormat) Extension() string { return ".fake" }
 func (fakeFormat) Options() []formats.Option {
 	return []formats.Option{
 		{Name: "behavior", Kind: formats.OptString, Default: "ok", ReadOnly: true,
-			Allowed: []string{"ok", "crash", "hang", "wrong", "flaky", "slow"}},
+			Allowed: []string{"ok", "crash", "hang", "wrong", "flaky", "slow", "hog"}},
 		{Name: "codec", Kind: formats.OptString, Default: "none"},
 	}
 }
@@ -55,6 +55,9 @@ func (fakeFormat) Options() []formats.Option {
 func (fakeFormat) Create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
 	return nil, fmt.Errorf("fake: no writer")
 }
+
+// hog holds the memory a "hog" reader touched.
+var hog []byte
 
 // opens counts fake opens in this process; openLog records the behavior
 // option of each, in order.
@@ -74,6 +77,12 @@ func (fakeFormat) Open(path string, opts formats.Options) (formats.Reader, error
 		time.Sleep(time.Hour)
 	case "slow":
 		time.Sleep(50 * time.Millisecond)
+	case "hog":
+		// Touch 256 MiB, more than any memory limit of the tests allows.
+		hog = make([]byte, 256<<20)
+		for i := 0; i < len(hog); i += 4096 {
+			hog[i] = 1
+		}
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -36,7 +36,7 @@ const probeTimeout = 2 * time.Minute
 
 // goCapabilities are the Go reader's, known without starting it.
 func goCapabilities() *protocol.Capabilities {
-	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true}
+	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true, ThreadOps: ops.ThreadOps()}
 }
 
 // Command returns how to start the named driver: a shipped one, or one the
@@ -171,11 +171,20 @@ func skipReason(r *reader, c *plan.Cell) string {
 		if n.Compose != "" && !slices.Contains(caps.Compose, n.Compose) {
 			return fmt.Sprintf("%s does not compose (step %s: compose = %q)", who, s.Name, n.Compose)
 		}
-		if n.Threads && !caps.Threads {
+		if n.Threads && !caps.ThreadsFor(s.Op) {
+			if caps.Threads {
+				return fmt.Sprintf("%s runs no %s step on several threads (step %s: threads = %d)", who, s.Op, s.Name, s.Args.Int("threads"))
+			}
 			return fmt.Sprintf("%s reads on one thread (step %s: threads = %d)", who, s.Name, s.Args.Int("threads"))
 		}
 	}
 	return ""
+}
+
+// SkipFor says why a reader named name with capabilities caps would skip
+// cell c ("" when it would run it), before anything runs.
+func SkipFor(name string, caps *protocol.Capabilities, c *plan.Cell) string {
+	return skipReason(&reader{name: name, caps: caps}, c)
 }
 
 // PlanSkip says why a cell will be skipped when the plan alone tells: a

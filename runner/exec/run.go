@@ -9,6 +9,7 @@ import (
 
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/driver"
+	"github.com/scenebench/runner/runner/memlimit"
 	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/protocol"
@@ -27,6 +28,9 @@ type cellRun struct {
 	batch map[string]int64
 	// reader reads the cell's files.
 	reader *reader
+	// memoryLimit is the kernel memory limit each run's reader process
+	// gets, in bytes (0 = none).
+	memoryLimit int64
 }
 
 func newCellRun(c *plan.Cell, path, base string, rd *reader) (*cellRun, error) {
@@ -63,6 +67,9 @@ type runResult struct {
 	Startup float64
 	// Unavailable lists the probes this system does not offer.
 	Unavailable []string
+	// Memory is what the reader's memory-limited group said (nil without
+	// a limit).
+	Memory *memlimit.Events
 }
 
 // runError is a run that did not produce results, with the reader's
@@ -70,6 +77,9 @@ type runResult struct {
 type runError struct {
 	err    error
 	stderr string
+	// oom says the kernel's OOM killer ended the reader under its
+	// memory limit.
+	oom bool
 }
 
 func (e *runError) Error() string { return e.err.Error() }
@@ -82,9 +92,11 @@ func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err 
 	var s *driver.Session
 	switch {
 	case cr.reader.name != plan.GoReader:
-		s, err = driver.Start(ctx, cr.reader.command)
+		cmd := cr.reader.command
+		cmd.MemoryLimit = cr.memoryLimit
+		s, err = driver.Start(ctx, cmd)
 	case e.set.Isolate == "process":
-		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}})
+		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}, MemoryLimit: cr.memoryLimit})
 	default:
 		runtime.GC() // start every run from a collected heap, outside any timing
 		s, err = driver.StartInProcess(ctx, driver.Serve)
@@ -92,13 +104,16 @@ func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err 
 	if err != nil {
 		re := &runError{err: err}
 		if s != nil {
-			re.stderr = s.Stderr()
+			re.stderr, re.oom = s.Stderr(), s.OOMKilled()
 		}
 		return rr, re
 	}
 	defer s.Kill()
 	fail := func(err error) (runResult, error) {
-		return rr, &runError{err: err, stderr: s.Stderr()}
+		// Killed and reaped first, so that its memory group's counters
+		// are final.
+		s.Kill()
+		return rr, &runError{err: err, stderr: s.Stderr(), oom: s.OOMKilled()}
 	}
 	if err := protocol.CheckHello(s.Hello(), cr.format, cr.ops); err != nil {
 		return fail(fmt.Errorf("driver %s: %w", s.Hello().Driver, err))
@@ -122,6 +137,9 @@ func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err 
 	rr.Unavailable = s.Unavailable()
 	if err := s.Close(ctx); err != nil {
 		return fail(err)
+	}
+	if ev, ok := s.MemoryEvents(); ok {
+		rr.Memory = &ev
 	}
 	return rr, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -21,13 +22,21 @@ import (
 // measure.BatchThreshold are batched, calibrated like testing.B. The digest
 // covers each property once, from the values of the last read.
 //
+// With threads = K, K threads each make the same reads at once (times
+// each, or the batch divided by K) and one timing covers them all, from
+// starting the threads to the last one's end; an operation is one read by
+// one thread, so the time per operation is the inverse of the throughput.
+// Each thread digests its own last read; the threads must agree, and the
+// step's digest is that digest, the same as on one thread.
+//
 // Spec: prim (a path or "first", "middle", "last", "random"; default
 // "first"), property or properties (required), times (default 1), seed
-// (for "random").
+// (for "random"), threads (default 1; a list sweeps the scenario).
 //
-// Request: "prim" (a path), "properties" (names), "times", "cold" (true:
-// never batch), "batch" (when set, exactly this many operations: the size
-// an earlier run of the cell calibrated).
+// Request: "prim" (a path), "properties" (names), "times", "threads",
+// "cold" (true: never batch), "batch" (when set, exactly this many
+// operations over all threads: the size an earlier run of the cell
+// calibrated, a multiple of threads).
 type Get struct{}
 
 // Prim selectors a get accepts besides a path.
@@ -57,8 +66,13 @@ func (Get) Attrs() []Attr {
 			Doc: "reads of the same values in one timing"}},
 		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0),
 			Doc: `seed of prim = "random"`}},
+		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
+			Doc: "make the reads on this many threads at once"}, Sweep: true},
 	}
 }
+
+// Needs implements Needer.
+func (Get) Needs(s *Step) Needs { return Needs{Threads: s.Args.Int("threads") > 1} }
 
 // Traits implements Op.
 func (Get) Traits() []string { return []string{results.TraitRead} }
@@ -110,6 +124,7 @@ func (Get) Request(s *Step, t *Target) (param.Values, error) {
 		"prim":       prim,
 		"properties": s.Args.Strings("properties"),
 		"times":      s.Args.Int("times"),
+		"threads":    max(s.Args.Int("threads"), 1),
 		"cold":       s.Has(results.TraitFirstRead),
 	}, nil
 }
@@ -117,7 +132,7 @@ func (Get) Request(s *Step, t *Target) (param.Values, error) {
 // Expect implements Op.
 func (Get) Expect(req *protocol.Step, _ *Target) protocol.Expect {
 	e := protocol.Expect{Digest: true, MaxValues: int64(len(req.Params.Strings("properties")))}
-	times := max(req.Params.Int("times"), 1)
+	times := max(req.Params.Int("times"), 1) * max(req.Params.Int("threads"), 1)
 	switch b := req.Params.Int("batch"); {
 	case req.Params.Bool("cold"):
 		e.Ops = times
@@ -141,26 +156,58 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 	}
 	cold := req.Params.Bool("cold")
 	n := max(req.Params.Int("times"), 1)
-	batch := req.Params.Int("batch")
-	vals := make([]formats.Value, len(props))
-	has := make([]bool, len(props)) // the prim has a value (sparse scenes may not)
+	threads := max(req.Params.Int("threads"), 1)
+	if threads > MaxThreads {
+		return nil, fmt.Errorf("threads %d is more than %d", threads, MaxThreads)
+	}
+	// batch counts operations over every thread; each thread makes its
+	// share.
+	batch := req.Params.Int("batch") / threads
+	vals := make([][]formats.Value, threads)
+	has := make([][]bool, threads) // the prim has a value (sparse scenes may not)
+	for k := range vals {
+		vals[k] = make([]formats.Value, len(props))
+		has[k] = make([]bool, len(props))
+	}
+	// A read repeated in the loop goes through handles resolved here, as
+	// OpenUSD's callers hold an SdfPath and TfTokens, when the reader
+	// resolves them itself; a cold get is a one-off read by strings.
+	get := getter(r, prim, props, !cold)
 	var readErr error
-	loop := func(n int64) time.Duration {
-		t0 := time.Now()
+	reads := func(k int, n int64) error {
 		for range n {
 			for j, p := range props {
-				err := r.Get(prim, p, &vals[j])
-				has[j] = err == nil
+				err := get(j, &vals[k][j])
+				has[k][j] = err == nil
 				if err != nil && !errors.Is(err, formats.ErrNoValue) {
-					d := time.Since(t0)
-					if readErr == nil {
-						readErr = fmt.Errorf("get %s %s: %w", prim, p, err)
-					}
-					return d
+					return fmt.Errorf("get %s %s: %w", prim, p, err)
 				}
 			}
 		}
-		return time.Since(t0)
+		return nil
+	}
+	loop := func(n int64) time.Duration {
+		if threads == 1 {
+			t0 := time.Now()
+			err := reads(0, n)
+			d := time.Since(t0)
+			if err != nil && readErr == nil {
+				readErr = err
+			}
+			return d
+		}
+		errs := make([]error, threads)
+		var wg sync.WaitGroup
+		t0 := time.Now()
+		for k := range int(threads) {
+			wg.Go(func() { errs[k] = reads(k, n) })
+		}
+		wg.Wait()
+		d := time.Since(t0)
+		if err := errors.Join(errs...); err != nil && readErr == nil {
+			readErr = err
+		}
+		return d
 	}
 	timed := func() (Timing, error) {
 		d := loop(n)
@@ -186,19 +233,51 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 				return Timing{}, readErr
 			}
 		}
+		ops *= threads
 		return Timing{NS: env.Elapsed(d) / float64(ops), Ops: ops, Batched: batched}, nil
 	}
 	digest := func() (string, int64, error) {
-		var dg formats.Digest
-		dg.Reset()
-		for j, p := range props {
-			if has[j] { // a pair without a value is not digested
-				dg.Add(prim, p, &vals[j])
+		var first string
+		var count int64
+		for k := range vals {
+			var dg formats.Digest
+			dg.Reset()
+			for j, p := range props {
+				if has[k][j] { // a pair without a value is not digested
+					dg.Add(prim, p, &vals[k][j])
+				}
+			}
+			if k == 0 {
+				first, count = dg.Hex(), int64(dg.Count())
+			} else if dg.Hex() != first {
+				return "", 0, fmt.Errorf("threads read different values of %s: thread 1 digests %s, thread %d %s", prim, first, k+1, dg.Hex())
 			}
 		}
-		return dg.Hex(), int64(dg.Count()), nil
+		return first, count, nil
 	}
 	return &Run{Timed: timed, Digest: digest}, nil
+}
+
+// getter gives a read of props[j] of prim: through handles when handles
+// is set and r resolves them itself, else by strings. A prim or property
+// that does not resolve reads by strings too, so the error is Get's.
+func getter(r formats.Reader, prim string, props []string, handles bool) func(j int, dst *formats.Value) error {
+	byString := func(j int, dst *formats.Value) error { return r.Get(prim, props[j], dst) }
+	res, ok := r.(formats.Resolver)
+	if !handles || !ok {
+		return byString
+	}
+	ph, err := res.ResolvePrim(prim)
+	if err != nil {
+		return byString
+	}
+	hs := make([]formats.PropertyHandle, len(props))
+	for j, p := range props {
+		if hs[j], err = res.ResolveProperty(p); err != nil {
+			return byString
+		}
+	}
+	return func(j int, dst *formats.Value) error { return res.GetHandle(ph, hs[j], dst) }
 }
 
 func checkProperty(s string) error {

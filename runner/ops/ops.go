@@ -62,6 +62,12 @@ type Attr struct {
 	// Properties marks attributes whose values name properties: the spec
 	// loader checks them against the datasets.
 	Properties bool
+	// Sweep marks attributes a spec may give a list of values: the
+	// scenario then expands into one scenario per value, named with the
+	// value's label fragment (threads = [1, 2] makes "scan-t1" and
+	// "scan-t2"). Every step of a scenario that sweeps the same attribute
+	// takes the same value in each.
+	Sweep bool
 }
 
 // ArgError is a problem with a step's attributes. Attr names the attribute
@@ -180,6 +186,8 @@ type Timing struct {
 	NS      float64
 	Ops     int64
 	Batched bool
+	// Parts time the kinds of work a mixed step does, within NS*Ops.
+	Parts []protocol.Part
 }
 
 var (
@@ -187,7 +195,7 @@ var (
 	registry []Op
 )
 
-func init() { Register(Open{}, Get{}, Traverse{}) }
+func init() { Register(Open{}, Get{}, Traverse{}, Scan{}, Mix{}) }
 
 // Register adds ops. It panics on a duplicate name, a programming error
 // caught at init time.
@@ -225,6 +233,23 @@ func Names() []string {
 		names[i] = o.Name()
 	}
 	return names
+}
+
+// ThreadOps lists the registered ops that take threads: those with a
+// "threads" attribute, which the Go reader runs on parallel goroutines.
+func ThreadOps() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for _, o := range registry {
+		for _, a := range o.Attrs() {
+			if a.Name == "threads" {
+				out = append(out, o.Name())
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Place sets each step's traits: its op's, plus TraitFirstRead on the first

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -19,8 +20,12 @@ import (
 )
 
 // Traverse reads properties (every property without a list) of every prim
-// in an order. Its time includes listing the prims; ordering them, probing
-// and digesting are not. The timed pass only reads; the digest comes from
+// in an order. Its time includes listing the prims; ordering them,
+// resolving the properties' handles, probing and digesting are not. A
+// reader that resolves handles itself (formats.Resolver) is read through
+// them, as OpenUSD's callers hold paths and tokens; one that also reads
+// columns (formats.Scanner) is scanned column-wise when the order is layer
+// order, still digested per prim. The timed pass only reads; the digest comes from
 // a second pass over the same reads in the same order, after the step's
 // probes, so hashing costs neither time nor memory in the figures. Over K
 // threads the ordered prims are cut into K contiguous chunks (the first n%K
@@ -28,9 +33,11 @@ import (
 // XXH64 of the chunk digests as little-endian u64s in chunk order.
 //
 // Spec: property or properties (default: every property), order ("layer",
-// "random", "reverse"), seed (for "random"), limit (only the first limit
-// prims of the order; 0 = all), probes (time and RSS recorded that many
-// times along the way), threads.
+// "random", "reverse"), seed (for "random" and fraction), fraction (a
+// seeded random share of the prims, read in the order asked: a sparse
+// traversal), limit (only the first limit prims of the order; 0 = all),
+// probes (time and RSS recorded that many times along the way), threads.
+// A list of threads or fractions sweeps the scenario (see Attr.Sweep).
 //
 // Request: "properties" (names, never empty), "order" ("layer", "reverse"
 // or "indices"), "indices" (for "indices": positions in layer order, read
@@ -66,13 +73,15 @@ func (Traverse) Attrs() []Attr {
 			Check: checkProperty, Properties: true},
 		{Decl: param.Decl{Name: "order", Kind: param.String, Default: "layer", Allowed: Orders,
 			Doc: "layer order, a random permutation, or reversed"}},
-		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0), Doc: `seed of order = "random"`}},
+		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0), Doc: `seed of order = "random" and of fraction`}},
+		{Decl: param.Decl{Name: "fraction", Kind: param.Float, Default: float64(1), FMin: 0, FMax: 1, FMinOpen: true, LabelPrefix: "f",
+			Doc: "read only this share of the prims, a seeded random subset (a sparse traversal)"}, Sweep: true},
 		{Decl: param.Decl{Name: "limit", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxLimit,
 			Doc: "read only the first limit prims of the order (0 = all)"}},
 		{Decl: param.Decl{Name: "probes", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxProbes,
 			Doc: "record time and RSS this many times along the way"}},
-		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads,
-			Doc: "split the prims over this many threads"}},
+		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
+			Doc: "split the prims over this many threads"}, Sweep: true},
 	}
 }
 
@@ -88,17 +97,19 @@ func (Traverse) Check(args param.Values) (param.Values, error) {
 }
 
 // Request implements Op: every property when none is named, the random
-// order as explicit indices (a PCG(seed, 0) shuffle of layer order) and
-// the probe points.
+// order as explicit indices (a PCG(seed, 0) shuffle of layer order), a
+// fraction as the indices of its subset (the first prims of that same
+// shuffle, in the order asked) and the probe points.
 func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
 	props := s.Args.Strings("properties")
 	if len(props) == 0 {
 		props = t.Scene.Properties()
 	}
 	n := t.Scene.Prims()
+	sparse := SparseCount(n, fractionOf(s.Args))
 	limit := int(s.Args.Int("limit"))
-	count := n
-	if limit > 0 && limit < n {
+	count := sparse
+	if limit > 0 && limit < count {
 		count = limit
 	}
 	req := param.Values{
@@ -108,20 +119,55 @@ func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
 		"threads":    s.Args.Int("threads"),
 		"probe_at":   probePoints(count, int(s.Args.Int("probes"))),
 	}
-	if req.String("order") == "random" {
-		perm := make([]int64, n)
-		for i := range perm {
-			perm[i] = int64(i)
+	if req.String("order") == "random" || sparse < n {
+		idx := Shuffled(n, s.Args.Uint("seed"))[:sparse]
+		switch req.String("order") {
+		case "layer":
+			slices.Sort(idx)
+		case "reverse":
+			slices.Sort(idx)
+			slices.Reverse(idx)
 		}
-		rand.New(rand.NewPCG(s.Args.Uint("seed"), 0)).Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		req["order"], req["indices"] = "indices", perm[:count]
+		req["order"], req["indices"] = "indices", idx[:count]
 	}
 	return req, nil
+}
+
+// fractionOf is a step's fraction, 1 when it has none (steps planned before
+// traversals had one).
+func fractionOf(args param.Values) float64 {
+	if f := args.Float("fraction"); f > 0 && f < 1 {
+		return f
+	}
+	return 1
+}
+
+// SparseCount is how many of n prims a fraction f of them is: rounded to
+// the nearest, at least one (of a non-empty scene).
+func SparseCount(n int, f float64) int {
+	if f >= 1 || n == 0 {
+		return n
+	}
+	return min(max(int(math.Round(float64(n)*f)), 1), n)
+}
+
+// Shuffled is the permutation of 0..n-1 every random choice of prims draws
+// from: a PCG(seed, 0) shuffle of layer order.
+func Shuffled(n int, seed uint64) []int64 {
+	perm := make([]int64, n)
+	for i := range perm {
+		perm[i] = int64(i)
+	}
+	rand.New(rand.NewPCG(seed, 0)).Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	return perm
 }
 
 // Expect implements Op.
 func (Traverse) Expect(req *protocol.Step, t *Target) protocol.Expect {
 	n := int64(t.Scene.Prims())
+	if req.Params.String("order") == "indices" {
+		n = int64(len(req.Params.Ints("indices")))
+	}
 	if l := req.Params.Int("limit"); l > 0 && l < n {
 		n = l
 	}
@@ -223,8 +269,10 @@ func (Traverse) Start(env *Env, req *protocol.Step) (*Run, error) {
 		if tr.order, err = order(prims, req); err != nil {
 			return Timing{}, err
 		}
+		tr.n = len(tr.order)
+		tr.resolve(len(prims), req)
 		tr.base = dList
-		ranges = Chunks(len(tr.order), threads)
+		ranges = Chunks(tr.n, threads)
 		var d time.Duration
 		if len(ranges) == 1 {
 			d, err = tr.runSingle()
@@ -234,20 +282,32 @@ func (Traverse) Start(env *Env, req *protocol.Step) (*Run, error) {
 		if err != nil {
 			return Timing{}, err
 		}
-		return Timing{NS: env.Elapsed(dList + d), Ops: 1}, nil
+		return Timing{NS: env.Elapsed(tr.base + d), Ops: 1}, nil
 	}
 	run.Digest = func() (string, int64, error) { return tr.digest(ranges) }
 	return run, nil
 }
 
-// traversal is one traverse step in progress.
+// traversal is one traverse (or scan) step in progress.
 type traversal struct {
 	env    *Env
 	r      formats.Reader
 	props  []string
-	order  []string
+	order  []string      // prim paths in read order (a scan's, layer order, only for its digest)
+	n      int           // prims to read: len(order), or a scan's count
 	points []int64       // prim counts at which to probe
 	base   time.Duration // time already spent listing prims
+
+	// With a reader that resolves handles itself, a traversal reads
+	// through them: res, the properties' handles, and the prims of order
+	// as handles (their positions in layer order). scan says order is
+	// layer order and the reader reads columns (formats.Scanner): each
+	// chunk is then one column-wise scan.
+	res    formats.Resolver
+	hprops []formats.PropertyHandle
+	horder []formats.PrimHandle
+	scan   bool
+	prims  int // the reader's prims, for scans
 
 	// parallel traversals keep probing time in: the other threads go on
 	// while one probes.
@@ -256,6 +316,85 @@ type traversal struct {
 	paused   atomic.Int64 // ns spent probing, kept out of single-thread timings
 	start    time.Time
 	probeErr error
+}
+
+// resolve sets up reads through handles when the reader resolves them
+// itself (a string-keyed reader is read by strings: emulating handles over
+// it would time the emulation). n is the number of the reader's prims.
+func (t *traversal) resolve(n int, req *protocol.Step) {
+	res, ok := t.r.(formats.Resolver)
+	if !ok || n > formats.MaxPrimHandles {
+		return
+	}
+	hprops := make([]formats.PropertyHandle, len(t.props))
+	for j, p := range t.props {
+		h, err := res.ResolveProperty(p)
+		if err != nil {
+			return // read by strings, so the error is Get's
+		}
+		hprops[j] = h
+	}
+	horder := make([]formats.PrimHandle, len(t.order))
+	switch req.Params.String("order") {
+	case "", "layer":
+		for i := range horder {
+			horder[i] = formats.PrimHandle(i)
+		}
+		_, t.scan = res.(formats.Scanner)
+	case "reverse":
+		for i := range horder {
+			horder[i] = formats.PrimHandle(n - 1 - i)
+		}
+	case "indices":
+		for i, k := range req.Params.Ints("indices")[:len(t.order)] {
+			horder[i] = formats.PrimHandle(k) // checked by order
+		}
+	default:
+		return
+	}
+	t.res, t.hprops, t.horder, t.prims = res, hprops, horder, n
+}
+
+// read reads the properties of the prims t.order[lo:hi], calling fn with
+// each prim's position in t.order and its values (has[j] false for a
+// property the prim has no value of): one column-wise scan, reads through
+// handles, or reads by strings, whichever the reader allows. It checks for
+// cancellation every ctxCheckEvery prims.
+func (t *traversal) read(lo, hi int, fn func(i int, vals []formats.Value, has []bool) error) error {
+	ctx := t.env.Ctx
+	if t.scan {
+		return formats.Scan(t.res, t.prims, t.hprops, formats.PrimHandle(lo), formats.PrimHandle(hi),
+			func(p formats.PrimHandle, vals []formats.Value, has []bool) error {
+				i := int(p)
+				if (i-lo)%ctxCheckEvery == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fn(i, vals, has)
+			})
+	}
+	vals := make([]formats.Value, len(t.props))
+	has := make([]bool, len(t.props))
+	for i := lo; i < hi; i++ {
+		if (i-lo)%ctxCheckEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for j, p := range t.props {
+			var err error
+			if t.res != nil {
+				err = t.res.GetHandle(t.horder[i], t.hprops[j], &vals[j])
+			} else {
+				err = t.r.Get(t.order[i], p, &vals[j])
+			}
+			has[j] = err == nil
+			if err != nil && !errors.Is(err, formats.ErrNoValue) {
+				return fmt.Errorf("get %s %s: %w", t.order[i], p, err)
+			}
+		}
+		if err := fn(i, vals, has); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // probe pauses for a probe after done prims, and keeps its own cost out of
@@ -277,24 +416,19 @@ func (t *traversal) probe(done int) {
 }
 
 func (t *traversal) runSingle() (time.Duration, error) {
-	var v formats.Value
 	next := 0
 	t.start = time.Now()
-	for i, prim := range t.order {
-		if i%ctxCheckEvery == 0 && t.env.Ctx.Err() != nil {
-			return 0, t.env.Ctx.Err()
-		}
-		for _, p := range t.props {
-			if err := t.r.Get(prim, p, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
-				return 0, fmt.Errorf("get %s %s: %w", prim, p, err)
-			}
-		}
+	err := t.read(0, t.n, func(i int, _ []formats.Value, _ []bool) error {
 		if next < len(t.points) && int64(i+1) == t.points[next] {
 			t.probe(i + 1)
 			next++
 		}
-	}
+		return nil
+	})
 	d := time.Since(t.start) - time.Duration(t.paused.Load())
+	if err != nil {
+		return 0, err
+	}
 	return d, t.probeErr
 }
 
@@ -306,25 +440,15 @@ func (t *traversal) runParallel(ranges [][2]int) (time.Duration, error) {
 	t.start = time.Now()
 	for c, rg := range ranges {
 		wg.Go(func() {
-			var v formats.Value
-			for i, prim := range t.order[rg[0]:rg[1]] {
-				if i%ctxCheckEvery == 0 && t.env.Ctx.Err() != nil {
-					errs[c] = t.env.Ctx.Err()
-					return
-				}
-				for _, p := range t.props {
-					if err := t.r.Get(prim, p, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
-						errs[c] = fmt.Errorf("get %s %s: %w", prim, p, err)
-						return
-					}
-				}
+			errs[c] = t.read(rg[0], rg[1], func(int, []formats.Value, []bool) error {
 				if len(t.points) > 0 {
 					n := done.Add(1)
 					if _, hit := slices.BinarySearch(t.points, n); hit {
 						t.probe(int(n))
 					}
 				}
-			}
+				return nil
+			})
 		})
 	}
 	wg.Wait()
@@ -337,31 +461,26 @@ func (t *traversal) runParallel(ranges [][2]int) (time.Duration, error) {
 
 // digest reads the traversal again, untimed, and digests it: one digest in
 // read order for one chunk; for more, each chunk on its own goroutine as
-// the timed pass read it, combined by CombineDigests.
+// the timed pass read it, combined by CombineDigests. Pairs without a
+// value are not digested.
 func (t *traversal) digest(ranges [][2]int) (string, int64, error) {
 	sums := make([]uint64, len(ranges))
 	counts := make([]int64, len(ranges))
 	errs := make([]error, len(ranges))
 	chunk := func(c int) {
-		var v formats.Value
 		var dg formats.Digest
 		dg.Reset()
-		for i, prim := range t.order[ranges[c][0]:ranges[c][1]] {
-			if i%ctxCheckEvery == 0 && t.env.Ctx.Err() != nil {
-				errs[c] = t.env.Ctx.Err()
-				return
-			}
-			for _, p := range t.props {
-				err := t.r.Get(prim, p, &v)
-				if errors.Is(err, formats.ErrNoValue) {
-					continue // a pair without a value is not digested
+		err := t.read(ranges[c][0], ranges[c][1], func(i int, vals []formats.Value, has []bool) error {
+			for j, p := range t.props {
+				if has[j] {
+					dg.Add(t.order[i], p, &vals[j])
 				}
-				if err != nil {
-					errs[c] = fmt.Errorf("get %s %s (digest pass): %w", prim, p, err)
-					return
-				}
-				dg.Add(prim, p, &v)
 			}
+			return nil
+		})
+		if err != nil {
+			errs[c] = fmt.Errorf("digest pass: %w", err)
+			return
 		}
 		sums[c], counts[c] = dg.Sum(), int64(dg.Count())
 	}

@@ -52,10 +52,19 @@ func (p *Plan) controlVariant() (Variant, bool) {
 	return Variant{}, false
 }
 
-// GroupKey names a cell's comparison group: its dataset and scenario. The
-// cells of a group are compared with each other, so they are measured
-// together (OrderInterleaved) and never split between machines.
-func (c *Cell) GroupKey() string { return c.Dataset.Name + "/" + c.Scenario.Name }
+// GroupKey names a cell's comparison group: its dataset and scenario, or
+// for a swept scenario its scenario block, so that the points of a sweep
+// (threads = [1, 2, 4], memory limits) are compared under the same
+// conditions too. The cells of a group are compared with each other, so
+// they are measured together (OrderInterleaved) and never split between
+// machines.
+func (c *Cell) GroupKey() string {
+	sc := c.Scenario.Name
+	if c.Scenario.Base != "" {
+		sc = c.Scenario.Base
+	}
+	return c.Dataset.Name + "/" + sc
+}
 
 // CellID is "dataset/format-label/scenario".
 func CellID(dataset, label, scenario string) string {

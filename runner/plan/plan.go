@@ -51,6 +51,9 @@ type Settings struct {
 	// -shard auto finds no count in its environment (Kubernetes Indexed
 	// Jobs give only the index); 0 when the spec does not say.
 	Shards int `json:"shards,omitempty"`
+	// MemoryLimit is the kernel memory limit of every reader process, in
+	// bytes (0 = none); a format or scenario may set a lower one.
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
 }
 
 // Variant is one combination of a format block's option values.
@@ -71,6 +74,9 @@ type Variant struct {
 	Reader string `json:"reader,omitempty"`
 	// Control marks the A/A control copy of the baseline variant.
 	Control bool `json:"control,omitempty"`
+	// MemoryLimit is the kernel memory limit of the variant's reader
+	// processes, in bytes (0 = none given here).
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
 }
 
 // Run orders.
@@ -116,6 +122,28 @@ type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	Steps       []Step `json:"steps"`
+	// Base is the scenario block a swept scenario came from ("" when the
+	// block sweeps nothing, and Name is the block's); Axes are the swept
+	// values that vary, by attribute, as they appear in Name
+	// ("threads": "t4", "memory_limit": "mem256MiB").
+	Base string            `json:"base,omitempty"`
+	Axes map[string]string `json:"axes,omitempty"`
+	// MemoryLimit is the kernel memory limit of the scenario's reader
+	// processes, in bytes (0 = none given here).
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
+}
+
+// MemoryLimit is the kernel memory limit a cell's reader process runs
+// under, in bytes (0 = none): the lowest of those its settings, format
+// variant and scenario give, as nested limits would enforce.
+func (p *Plan) MemoryLimit(c *Cell) int64 {
+	lim := int64(0)
+	for _, l := range []int64{p.Settings.MemoryLimit, c.Format.MemoryLimit, c.Scenario.MemoryLimit} {
+		if l > 0 && (lim == 0 || l < lim) {
+			lim = l
+		}
+	}
+	return lim
 }
 
 // Step is one step of a scenario: its op, its unique name, its checked

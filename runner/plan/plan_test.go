@@ -141,3 +141,13 @@ func TestFilter(t *testing.T) {
 		}
 	}
 }
+
+// The scenarios of one sweep are one comparison group.
+func TestGroupKeyOfSweeps(t *testing.T) {
+	a := Cell{Dataset: dataset.Config{Name: "d"}, Scenario: Scenario{Name: "scan-t2", Base: "scan"}}
+	b := Cell{Dataset: dataset.Config{Name: "d"}, Scenario: Scenario{Name: "scan-t4", Base: "scan"}}
+	c := Cell{Dataset: dataset.Config{Name: "d"}, Scenario: Scenario{Name: "scan"}}
+	if a.GroupKey() != b.GroupKey() || a.GroupKey() != c.GroupKey() {
+		t.Errorf("group keys %q %q %q", a.GroupKey(), b.GroupKey(), c.GroupKey())
+	}
+}

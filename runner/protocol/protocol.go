@@ -133,9 +133,20 @@ type Response struct {
 	// Extra carries figures only the driver can know, by name
 	// ("go_heap_bytes").
 	Extra map[string]float64 `json:"extra,omitempty"`
+	// Parts time the kinds of work a step mixes (a mix step's traversals
+	// and point reads), each within the step's own timing.
+	Parts []Part `json:"parts,omitempty"`
 
 	// Error.
 	Message string `json:"message,omitempty"`
+}
+
+// Part is the time of one kind of work within a step: NS per operation
+// over Ops operations, so NS*Ops is the time the step spent on it.
+type Part struct {
+	Name string  `json:"name"`
+	NS   float64 `json:"ns"`
+	Ops  int64   `json:"ops"`
 }
 
 // Capabilities are what a driver can do, as its hello declares them.
@@ -146,12 +157,28 @@ type Capabilities struct {
 	Ops []string `json:"ops"`
 	// Threads says the driver runs threads > 1 on parallel threads.
 	Threads bool `json:"threads,omitempty"`
+	// ThreadOps lists the ops whose threads > 1 it runs on parallel
+	// threads. Absent, a driver with Threads does so for traverse only,
+	// what Threads meant before other ops took threads.
+	ThreadOps []string `json:"thread_ops,omitempty"`
 	// Compose lists the composition modes its open accepts
 	// ("sublayer"); empty means none.
 	Compose []string `json:"compose,omitempty"`
 	// Options are the driver options it accepts, each with its allowed
 	// values ({"api": ["sdf", "usd"]}).
 	Options map[string][]string `json:"options,omitempty"`
+}
+
+// ThreadsFor reports whether the driver runs op's threads > 1 on
+// parallel threads.
+func (c *Capabilities) ThreadsFor(op string) bool {
+	if c == nil || !c.Threads {
+		return false
+	}
+	if len(c.ThreadOps) == 0 {
+		return op == "traverse"
+	}
+	return slices.Contains(c.ThreadOps, op)
 }
 
 // Decode parses one line from a driver. It refuses anything that is not a
@@ -220,6 +247,10 @@ type Expect struct {
 	// driver's measured; the driver's NS*Ops cannot exceed it by more
 	// than clock granularity.
 	WallNS float64
+	// Parts names the parts the result must time, each with its exact
+	// operation count (nil: the step has no parts, and any sent are
+	// ignored).
+	Parts map[string]int64
 }
 
 // wallSlackNS is how far a driver's own timing may exceed the wall time
@@ -247,6 +278,9 @@ func CheckResult(step *Step, r *Response, want Expect) error {
 	case want.WallNS > 0 && r.NS*float64(r.Ops) > want.WallNS+wallSlackNS:
 		return fmt.Errorf("step %s: reports %.0f ns x %d ops, more than the %.0f ns that passed", step.Name, r.NS, r.Ops, want.WallNS)
 	}
+	if err := checkParts(step, r, want); err != nil {
+		return err
+	}
 	if !want.Digest {
 		if r.Digest != "" {
 			return fmt.Errorf("step %s: a digest for a step that reads nothing", step.Name)
@@ -258,6 +292,41 @@ func CheckResult(step *Step, r *Response, want Expect) error {
 	}
 	if r.Values < 0 || r.Values > want.MaxValues {
 		return fmt.Errorf("step %s: %d values read, expected at most %d", step.Name, r.Values, want.MaxValues)
+	}
+	return nil
+}
+
+// checkParts checks a result's parts against the parts its step must time:
+// each once, with its operation count, a plausible time, and all of them
+// together within the step's own time.
+func checkParts(step *Step, r *Response, want Expect) error {
+	if want.Parts == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	total := 0.0
+	for _, p := range r.Parts {
+		ops, ok := want.Parts[p.Name]
+		switch {
+		case !ok:
+			return fmt.Errorf("step %s: part %q, expected only %v", step.Name, clip([]byte(p.Name), 40), slices.Sorted(maps.Keys(want.Parts)))
+		case seen[p.Name]:
+			return fmt.Errorf("step %s: part %q twice", step.Name, p.Name)
+		case p.Ops != ops:
+			return fmt.Errorf("step %s: part %s: ops %d, expected %d", step.Name, p.Name, p.Ops, ops)
+		case !(p.NS >= 0) || p.NS > 1e18:
+			return fmt.Errorf("step %s: part %s: ns %v is not a duration", step.Name, p.Name, p.NS)
+		}
+		seen[p.Name] = true
+		total += p.NS * float64(p.Ops)
+	}
+	for name := range want.Parts {
+		if !seen[name] {
+			return fmt.Errorf("step %s: no part %q in the result", step.Name, name)
+		}
+	}
+	if total > r.NS*float64(r.Ops)+wallSlackNS {
+		return fmt.Errorf("step %s: its parts add up to %.0f ns, more than the step's %.0f ns", step.Name, total, r.NS*float64(r.Ops))
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ const (
 	StatusTimeout  = "timeout"
 	StatusMismatch = "mismatch"
 	StatusSkipped  = "skipped"
+	// StatusOOM: the kernel's OOM killer ended the reader under the
+	// cell's memory limit. A measured outcome, not a failure of runner.
+	StatusOOM = "oom"
 )
 
 // Step traits.
@@ -41,6 +44,9 @@ const (
 	// TraitFirstValue: a derived step, the open plus the first read after
 	// it, summed within each run: the time to the first value.
 	TraitFirstValue = "first-value"
+	// TraitMixed: the step interleaves kinds of work (traversals and
+	// point reads), timed as a whole and per kind (Step.Parts).
+	TraitMixed = "mixed"
 )
 
 // OpFirstValue is the op of the derived time-to-first-value step, which
@@ -201,6 +207,9 @@ type Settings struct {
 	// written before runs were interleaved.
 	Order     string `json:"order,omitempty"`
 	TimeoutNS int64  `json:"timeout_ns"`
+	// MemoryLimitBytes is settings { memory_limit } (0 = none); formats
+	// and scenarios may set lower limits, each cell says its own.
+	MemoryLimitBytes int64 `json:"memory_limit_bytes,omitempty"`
 }
 
 // Report carries the spec's report block. Control is the label of the
@@ -301,6 +310,11 @@ type SourceNote struct {
 type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
+	// Base is the scenario block a swept scenario came from, and Axes the
+	// swept values that vary, by attribute, as the name shows them
+	// ({"threads": "t4"}); both empty for a scenario that sweeps nothing.
+	Base string            `json:"base,omitempty"`
+	Axes map[string]string `json:"axes,omitempty"`
 }
 
 // DataFile is one dataset written in one format variant.
@@ -345,7 +359,9 @@ type Cell struct {
 	// (process start-up and library loading, which no step includes),
 	// one sample per recorded run; absent for in-process runs.
 	Startup *Startup `json:"startup,omitempty"`
-	Steps   []Step   `json:"steps"`
+	// MemoryLimit is set when the cell was to run under a memory limit.
+	MemoryLimit *MemoryLimit `json:"memory_limit,omitempty"`
+	Steps       []Step       `json:"steps"`
 	// Warnings are measurement warnings about the cell as a whole.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -378,6 +394,38 @@ type Step struct {
 	Memory   Memory   `json:"memory"`
 	Probes   []Probe  `json:"probes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Parts time the kinds of work a step mixes, within its own time (a
+	// mix step's "traversal" and "point" reads), in the order the reader
+	// gave them.
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Part is one kind of work within a step over every recorded run: SamplesNS
+// holds, per run, the time of one of its Ops operations (one traversal,
+// one point read), so a part's share of a run is SamplesNS*Ops.
+type Part struct {
+	Name      string    `json:"name"`
+	Ops       int64     `json:"ops"`
+	SamplesNS []float64 `json:"samples_ns"`
+	Stats     Stats     `json:"stats"`
+}
+
+// MemoryLimit says how a cell's reader processes were limited: the limit,
+// whether the kernel enforced it and how ("cgroup2", "cgroup1"), or why not.
+type MemoryLimit struct {
+	Bytes     int64  `json:"bytes"`
+	Applied   bool   `json:"applied"`
+	Mechanism string `json:"mechanism,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	// LimitReachedRuns counts the recorded runs whose group reached the
+	// limit (the kernel counted a failed charge, or the group's peak came
+	// within 1/64 of the limit: it had to reclaim), of Runs.
+	LimitReachedRuns int `json:"limit_reached_runs"`
+	Runs             int `json:"runs"`
+	// PeakBytes is the group's peak usage per run: the reader's memory,
+	// page cache it faulted in and kernel memory (absent when the kernel
+	// does not say).
+	PeakBytes *Summary `json:"peak_bytes,omitempty"`
 }
 
 // Startup is a reader's start-up time over the recorded runs.

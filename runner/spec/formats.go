@@ -65,8 +65,9 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 
 	attrs, ds := fb.Options.JustAttributes()
 	l.addDiags(ds)
-	readerAttr := attrs[ReaderAttr]
+	readerAttr, memAttr := attrs[ReaderAttr], attrs[MemoryLimitAttr]
 	delete(attrs, ReaderAttr)
+	delete(attrs, MemoryLimitAttr)
 	decls := map[string]formats.Option{}
 	for _, o := range f.Options() {
 		decls[o.Name] = o
@@ -119,6 +120,11 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 		good = good && ok
 		axes = append(axes, ax)
 	}
+	if memAttr != nil {
+		ax, ok := l.memoryLimitAxis(memAttr)
+		good = good && ok
+		axes = append(axes, ax)
+	}
 	if !good {
 		return nil
 	}
@@ -128,9 +134,14 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 	if !l.expand(fb.DefRange, tooLarge, axes, func(vals []any, frags []string, varying map[string]string) bool {
 		opts := map[string]any{}
 		reader := ""
+		var memLimit int64
 		for i, a := range axes {
-			if a.name == ReaderAttr {
+			switch a.name {
+			case ReaderAttr:
 				reader = vals[i].(string)
+				continue
+			case MemoryLimitAttr:
+				memLimit = vals[i].(int64)
 				continue
 			}
 			opts[a.name] = vals[i]
@@ -143,11 +154,12 @@ func (l *loader) formatBlock(fb *formatBlock, declared map[string]hcl.Range) []p
 			return false
 		}
 		out = append(out, plan.Variant{
-			Label:   plan.Label(fb.Label, frags...),
-			Format:  f.Name(),
-			Options: norm,
-			Axes:    varying,
-			Reader:  reader,
+			Label:       plan.Label(fb.Label, frags...),
+			Format:      f.Name(),
+			Options:     norm,
+			Axes:        varying,
+			Reader:      reader,
+			MemoryLimit: memLimit,
 		})
 		return true
 	}) {

@@ -19,14 +19,28 @@ import (
 func (l *loader) loadScenarios() []plan.Scenario {
 	var out []plan.Scenario
 	declared := map[string]hcl.Range{}
+	names := map[string]hcl.Range{}
 	for _, b := range l.bodies {
 		for _, sb := range b.Scenarios {
 			if !l.declare(declared, "scenario", sb.Name, sb.DefRange) {
 				continue
 			}
-			if s, ok := l.scenario(sb); ok {
-				out = append(out, s)
+			s, ok := l.scenario(sb)
+			if !ok {
+				continue
 			}
+			ss, ok := l.expandScenario(sb, s)
+			if !ok {
+				continue
+			}
+			expanded := make([]string, len(ss))
+			for i := range ss {
+				expanded[i] = ss[i].Name
+			}
+			if !l.unique(names, expanded, sb.DefRange, "Duplicate scenario", "This block makes a scenario named %q, a name the block at %s already makes.") {
+				continue
+			}
+			out = append(out, ss...)
 		}
 	}
 	return out
@@ -50,6 +64,7 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 	}
 	names := map[string]hcl.Range{}
 	occurrences := map[string]int{}
+	l.stepSweeps = nil
 	for _, st := range sb.Steps {
 		occurrences[st.Op]++
 		step, name, ok := l.step(st, occurrences[st.Op])
@@ -67,6 +82,11 @@ func (l *loader) scenario(sb *scenarioBlock) (plan.Scenario, bool) {
 		}
 		names[step.Name] = st.DefRange
 		s.Steps = append(s.Steps, step)
+		for i := range l.stepSweeps {
+			if l.stepSweeps[i].block == st {
+				l.stepSweeps[i].index = len(s.Steps) - 1
+			}
+		}
 	}
 	ops.Place(s.Steps)
 	return s, !hcl.Diagnostics(l.diags.Diagnostics[before:]).HasErrors()
@@ -110,7 +130,14 @@ func (l *loader) step(st *stepBlock, nth int) (plan.Step, *hcl.Attribute, bool) 
 			}
 			continue
 		}
-		v, ranges, ok := l.stepAttr(a, attr)
+		var v any
+		var ranges []hcl.Range
+		ok := true
+		if a.Sweep {
+			v, ok = l.sweptStepAttr(st, a, attr)
+		} else {
+			v, ranges, ok = l.stepAttr(a, attr)
+		}
 		if !ok {
 			args[a.Name] = nil // given but unusable: present for op.Check, already reported
 			continue
@@ -198,6 +225,13 @@ func (l *loader) stepAttr(a ops.Attr, attr *hcl.Attribute) (any, []hcl.Range, bo
 	case param.Bool:
 		v, ok := l.boolean(attr)
 		return v, one, ok
+	case param.Float:
+		v, ok := l.eval(attr)
+		if !ok {
+			return nil, nil, false
+		}
+		f, ok := l.floatValue(a, attr, v, one[0])
+		return f, one, ok
 	case param.Strings:
 		vs, ranges, ok := l.stringList(attr)
 		if !ok {

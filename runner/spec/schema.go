@@ -30,16 +30,18 @@ type localsBlock struct {
 }
 
 type settingsBlock struct {
-	Warmup   *hcl.Attribute `hcl:"warmup"`
-	Repeat   *hcl.Attribute `hcl:"repeat"`
-	Isolate  *hcl.Attribute `hcl:"isolate"`
-	Cache    *hcl.Attribute `hcl:"cache"`
-	Order    *hcl.Attribute `hcl:"order"`
-	Timeout  *hcl.Attribute `hcl:"timeout"`
-	DataDir  *hcl.Attribute `hcl:"data_dir"`
-	Out      *hcl.Attribute `hcl:"out"`
-	Shards   *hcl.Attribute `hcl:"shards"`
-	DefRange hcl.Range      `hcl:",def_range"`
+	Warmup  *hcl.Attribute `hcl:"warmup"`
+	Repeat  *hcl.Attribute `hcl:"repeat"`
+	Isolate *hcl.Attribute `hcl:"isolate"`
+	Cache   *hcl.Attribute `hcl:"cache"`
+	Order   *hcl.Attribute `hcl:"order"`
+	Timeout *hcl.Attribute `hcl:"timeout"`
+	DataDir *hcl.Attribute `hcl:"data_dir"`
+	Out     *hcl.Attribute `hcl:"out"`
+	Shards  *hcl.Attribute `hcl:"shards"`
+	// MemoryLimit is one size for every reader process (memory.go).
+	MemoryLimit *hcl.Attribute `hcl:"memory_limit"`
+	DefRange    hcl.Range      `hcl:",def_range"`
 }
 
 type datasetBlock struct {
@@ -83,6 +85,8 @@ type formatBlock struct {
 type scenarioBlock struct {
 	Name        string         `hcl:"name,label"`
 	Description *hcl.Attribute `hcl:"description"`
+	// MemoryLimit is a size or a list of sizes to sweep (memory.go).
+	MemoryLimit *hcl.Attribute `hcl:"memory_limit"`
 	Steps       []*stepBlock   `hcl:"step,block"`
 	DefRange    hcl.Range      `hcl:",def_range"`
 }

@@ -90,6 +90,9 @@ func (l *loader) loadSettings() plan.Settings {
 			}
 		}
 	}
+	if sb.MemoryLimit != nil {
+		s.MemoryLimit = l.settingsMemoryLimit(sb.MemoryLimit)
+	}
 	for _, p := range []struct {
 		attr *hcl.Attribute
 		dst  *string

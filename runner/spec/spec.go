@@ -176,6 +176,9 @@ type loader struct {
 	unknowns int
 	// propRefs are the properties steps read, checked against the datasets.
 	propRefs []propRef
+	// stepSweeps are the swept step attributes of the scenario block
+	// being loaded (stepsweep.go).
+	stepSweeps []stepSweep
 	// drivers are the spec's driver blocks, loaded before the formats.
 	drivers []plan.Driver
 	// funcs are the functions expressions may call; rangeBudget is what

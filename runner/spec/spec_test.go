@@ -291,14 +291,14 @@ scenario "s" {
 	open := []string{results.TraitOpen}
 	want := []plan.Step{
 		{Op: "open", Name: "open", Args: param.Values{"compose": "none"}, Traits: open},
-		{Op: "get", Name: "get", Args: param.Values{"prim": "/World/Prim_3", "properties": []string{"payload"}, "times": int64(1), "seed": uint64(0)},
+		{Op: "get", Name: "get", Args: param.Values{"prim": "/World/Prim_3", "properties": []string{"payload"}, "times": int64(1), "seed": uint64(0), "threads": int64(1)},
 			Traits: []string{results.TraitRead, results.TraitFirstRead}},
-		{Op: "get", Name: "get#2", Args: param.Values{"prim": "random", "seed": uint64(9), "properties": []string{"cost", "weight"}, "times": int64(50)},
+		{Op: "get", Name: "get#2", Args: param.Values{"prim": "random", "seed": uint64(9), "properties": []string{"cost", "weight"}, "times": int64(50), "threads": int64(1)},
 			Traits: []string{results.TraitRead}},
-		{Op: "traverse", Name: "scan", Args: param.Values{"order": "reverse", "seed": uint64(0), "limit": int64(5), "probes": int64(3), "threads": int64(2)},
+		{Op: "traverse", Name: "scan", Args: param.Values{"order": "reverse", "seed": uint64(0), "limit": int64(5), "probes": int64(3), "threads": int64(2), "fraction": float64(1)},
 			Traits: []string{results.TraitTraversal}},
 		{Op: "open", Name: "open#2", Args: param.Values{"compose": "none"}, Traits: open},
-		{Op: "get", Name: "get#3", Args: param.Values{"prim": "first", "properties": []string{"cost"}, "times": int64(1), "seed": uint64(0)},
+		{Op: "get", Name: "get#3", Args: param.Values{"prim": "first", "properties": []string{"cost"}, "times": int64(1), "seed": uint64(0), "threads": int64(1)},
 			Traits: []string{results.TraitRead, results.TraitFirstRead}},
 	}
 	if !reflect.DeepEqual(got, want) {

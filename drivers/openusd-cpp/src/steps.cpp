@@ -304,7 +304,7 @@ class GetStep : public Step {
  private:
   // The batching rule of drivers/PROTOCOL.md (testing.B's): batch reads
   // faster than 1 µs until one timing lasts 100 µs.
-  static constexpr int64_t kThreshold = 1000, kGoal = 100000, kMaxBatch = 100000000;
+  static constexpr int64_t kThreshold = 10000, kGoal = 100000, kMaxBatch = 100000000;
 
   static int64_t predict(int64_t prevN, int64_t prev) {
     if (prev <= 0) prev = 1;
@@ -587,10 +587,12 @@ void Session::Run(JsObject req, bool big) {
     step = std::make_unique<OpenStep>(this);
   } else if (op == "get") {
     step = std::make_unique<GetStep>(this);
-  } else if (op == "traverse") {
+  } else if (op == "traverse" || op == "scan") {
+    // Sdf has no column reads and its paths are its handles: a scan is
+    // a traversal in layer order (a scan request carries no order).
     step = std::make_unique<TraverseStep>(this, name);
   } else {
-    Error(name, "unknown op \"" + op + "\" (this driver has open, get, traverse)");
+    Error(name, "unknown op \"" + op + "\" (this driver has open, get, traverse, scan)");
     return;
   }
   // OpenUSD reports failures as TfErrors (and a few as exceptions): every
@@ -664,7 +666,7 @@ std::string Hello(const std::vector<std::string>& formats) {
     w.WriteKey("formats");
     w.WriteArray(formats);
     w.WriteKey("ops");
-    w.WriteArray(std::vector<std::string>{"open", "get", "traverse"});
+    w.WriteArray(std::vector<std::string>{"open", "get", "traverse", "scan"});
     w.WriteKeyValue("threads", true);
     w.WriteKey("compose");
     w.WriteArray(std::vector<std::string>{"sublayer"});

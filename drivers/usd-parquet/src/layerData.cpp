@@ -20,16 +20,54 @@ namespace {
 
 std::atomic<uint64_t> gNextId{1};
 
-// The last prim resolved on this thread: repeated reads of one prim, and
-// reads of several properties of a prim, skip the path hashing.
-struct LastPrim {
-    uint64_t owner = 0;
-    SdfPath path;
+} // namespace
+
+// What a thread resolved last, so that repeated reads skip the lookups:
+// the last prim (reads of several properties of one prim, or of one prim's
+// property again, skip the path hashing) and the last property path, with
+// the value last read from it. Each names its data object by an id that is
+// never reused. The data is read-only, so a value read once stays right for
+// as long as its object lives: once a property's value is read a second
+// time in a row, it is kept, and later reads copy it (for strings and
+// arrays, a reference, as OpenUSD's own crate data hands out) rather than
+// build it again from the block. A traversal, reading each value once,
+// keeps nothing.
+struct UsdParquetData::_ThreadCache {
+    uint64_t primOwner = 0;
+    SdfPath primPath;
     int32_t node = -1;
     int64_t row = -1;
-    bool exists = false;
+    bool primExists = false;
+
+    uint64_t propOwner = 0;
+    SdfPath propPath;
+    SdfSpecType propType = SdfSpecTypeUnknown;
+    int32_t propNode = -1;
+    int64_t propRow = -1;
+    int propCol = -1;
+    bool valueRead = false; // its value was read since it was resolved
+    VtValue value;          // empty until kept
 };
-thread_local LastPrim tLast;
+
+thread_local UsdParquetData::_ThreadCache UsdParquetData::_tCache;
+
+namespace {
+
+// Values up to this size are kept as the thread's last value; a larger
+// one (a long array) is built on every read rather than pinned by a thread.
+constexpr size_t kMaxKeptValueBytes = 64 << 10;
+
+size_t ValueBytes(const Block& b, int64_t i) {
+    switch (b.type) {
+    case PropType::String:
+    case PropType::Token: return b.off[i + 1] - b.off[i];
+    case PropType::DoubleArray: return 8 * size_t(b.off[i + 1] - b.off[i]);
+    case PropType::FloatArray:
+    case PropType::IntArray: return 4 * size_t(b.off[i + 1] - b.off[i]);
+    case PropType::Float3Array: return 12 * size_t(b.off[i + 1] - b.off[i]);
+    default: return 24;
+    }
+}
 
 VtValue ToValue(const Block& b, int64_t i) {
     switch (b.type) {
@@ -67,9 +105,28 @@ UsdParquetData::UsdParquetData(std::unique_ptr<usdparquet::Scene> scene, std::st
         _propTokens.emplace_back(p.name);
         _typeTokens.emplace_back(usdparquet::TypeName(p.type));
     }
+    // An open-addressing table from property token to column, at most half
+    // full; tokens hash and compare by pointer.
+    size_t n = 4;
+    while (n < 2 * _propTokens.size()) n *= 2;
+    _colSlots.assign(n, ColSlot{});
+    _colMask = n - 1;
+    for (size_t c = 0; c < _propTokens.size(); c++) {
+        size_t j = _propTokens[c].Hash() & _colMask;
+        while (_colSlots[j].col >= 0) j = (j + 1) & _colMask;
+        _colSlots[j] = ColSlot{_propTokens[c], int(c)};
+    }
 }
 
 UsdParquetData::~UsdParquetData() = default;
+
+int UsdParquetData::_FindColumn(const TfToken& name) const {
+    for (size_t j = name.Hash() & _colMask;; j = (j + 1) & _colMask) {
+        const ColSlot& s = _colSlots[j];
+        if (s.col < 0) return -1;
+        if (s.name == name) return s.col;
+    }
+}
 
 const Hierarchy* UsdParquetData::_Hierarchy() const {
     try {
@@ -82,12 +139,11 @@ const Hierarchy* UsdParquetData::_Hierarchy() const {
     }
 }
 
-bool UsdParquetData::_ResolvePrim(const SdfPath& primPath, Spec* s) const {
-    LastPrim& last = tLast;
-    if (last.owner == _id && last.path == primPath) {
+bool UsdParquetData::_ResolvePrim(_ThreadCache& last, const SdfPath& primPath, Spec* s) const {
+    if (last.primOwner == _id && last.primPath == primPath) {
         s->node = last.node;
         s->row = last.row;
-        return last.exists;
+        return last.primExists;
     }
     const std::string& str = primPath.GetString();
     bool exists = false;
@@ -111,29 +167,53 @@ bool UsdParquetData::_ResolvePrim(const SdfPath& primPath, Spec* s) const {
         TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s>: %s", _file.c_str(), str.c_str(), e.what());
         return false;
     }
-    last.owner = _id;
-    last.path = primPath;
+    last.primOwner = _id;
+    last.primPath = primPath;
     last.node = s->node;
     last.row = s->row;
-    last.exists = exists;
+    last.primExists = exists;
     return exists;
 }
 
 UsdParquetData::Spec UsdParquetData::_Resolve(const SdfPath& path) const {
     Spec s;
+    _ThreadCache& last = _tCache;
+    if (last.propOwner == _id && last.propPath == path) {
+        s.type = last.propType;
+        s.node = last.propNode;
+        s.row = last.propRow;
+        s.col = last.propCol;
+        s.cache = &last;
+        return s;
+    }
     if (path == SdfPath::AbsoluteRootPath()) {
         s.type = SdfSpecTypePseudoRoot;
         s.node = 0;
         return s;
     }
     if (path.IsPrimPath()) {
-        if (_ResolvePrim(path, &s)) s.type = SdfSpecTypePrim;
+        if (_ResolvePrim(last, path, &s)) s.type = SdfSpecTypePrim;
         return s;
     }
     if (path.IsPrimPropertyPath()) {
-        s.col = _scene->FindColumn(path.GetNameToken().GetString());
+        s.col = _FindColumn(path.GetNameToken());
         if (s.col < 0) return s;
-        if (_ResolvePrim(path.GetParentPath(), &s) && s.row >= 0) s.type = SdfSpecTypeAttribute;
+        const SdfPath prim = path.GetPrimPath();
+        if (_ResolvePrim(last, prim, &s) && s.row >= 0) s.type = SdfSpecTypeAttribute;
+        // Remember the property path, unless its prim failed to resolve
+        // with an error (then the thread's last prim is another): the next
+        // read should try, and post the error, again.
+        if (last.primOwner == _id && last.primPath == prim) {
+            last.propOwner = _id;
+            last.propPath = path;
+            last.propType = s.type;
+            last.propNode = s.node;
+            last.propRow = s.row;
+            last.propCol = s.col;
+            last.valueRead = false;
+            last.value = VtValue();
+            s.cache = &last;
+        }
         return s;
     }
     return s;
@@ -175,9 +255,14 @@ bool UsdParquetData::_Children(const SdfPath& path, const Spec& s, VtValue* valu
 }
 
 bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
+    if (s.cache && !s.cache->value.IsEmpty()) {
+        // Kept on this thread: a copy of the same value.
+        if (value) *value = s.cache->value;
+        return true;
+    }
     int64_t g = 0, i = 0;
     _scene->Locate(s.row, &g, &i);
-    std::shared_ptr<const Block> b;
+    usdparquet::Scene::BlockRef b;
     try {
         b = _scene->GetBlock(s.col, g);
     } catch (const std::exception& e) {
@@ -190,7 +275,13 @@ bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value
                          path.GetPrimPath().GetText(), path.GetName().c_str());
         return false;
     }
-    if (value) *value = ToValue(*b, i);
+    if (value) {
+        *value = ToValue(*b, i);
+        if (s.cache) {
+            if (s.cache->valueRead && ValueBytes(*b, i) <= kMaxKeptValueBytes) s.cache->value = *value;
+            s.cache->valueRead = true;
+        }
+    }
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <pxr/sdf/abstractData.h>
 #include <pxr/sdf/path.h>
 #include <pxr/tf/token.h>
+#include <pxr/vt/value.h>
 
 #include <atomic>
 #include <memory>
@@ -66,6 +67,9 @@ protected:
     void _VisitSpecs(SdfAbstractDataSpecVisitor* visitor) const override;
 
 private:
+    struct _ThreadCache; // what a thread resolved and read last (layerData.cpp)
+    static thread_local _ThreadCache _tCache;
+
     // What a path names: the spec type, the hierarchy node (-1 while the
     // hierarchy is not built), the row and the property column.
     struct Spec {
@@ -73,12 +77,14 @@ private:
         int32_t node = -1;
         int64_t row = -1;
         int col = -1;
+        _ThreadCache* cache = nullptr; // property paths: the thread's entry for it
     };
     Spec _Resolve(const SdfPath& path) const;
-    bool _ResolvePrim(const SdfPath& primPath, Spec* s) const;
+    bool _ResolvePrim(_ThreadCache& cache, const SdfPath& primPath, Spec* s) const;
     bool _Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const;
     bool _Children(const SdfPath& path, const Spec& s, VtValue* value) const;
     bool _Default(const SdfPath& path, const Spec& s, VtValue* value) const;
+    int _FindColumn(const TfToken& name) const; // property column, or -1
     const usdparquet::Hierarchy* _Hierarchy() const;
     void _ReadOnly(const char* what, const SdfPath& path) const;
 
@@ -87,6 +93,12 @@ private:
     uint64_t _id; // tells this object apart in the per-thread lookup cache
     TfTokenVector _propTokens;
     std::vector<TfToken> _typeTokens;
+    struct ColSlot {
+        TfToken name;
+        int col = -1; // -1: empty
+    };
+    std::vector<ColSlot> _colSlots; // property token -> column
+    size_t _colMask = 0;
 
     mutable std::mutex _childMu;
     mutable std::unordered_map<int32_t, std::shared_ptr<const TfTokenVector>> _childCache;

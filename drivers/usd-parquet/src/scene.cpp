@@ -205,6 +205,12 @@ std::unique_ptr<Scene> Scene::Open(std::shared_ptr<ByteSource> src, const Option
     return s;
 }
 
+namespace {
+std::atomic<uint64_t> gNextSceneId{1};
+} // namespace
+
+Scene::Scene() : _id(gNextSceneId.fetch_add(1, std::memory_order_relaxed)) {}
+
 Scene::~Scene() = default;
 
 void Scene::OpenFooter(bool lazy) {
@@ -284,10 +290,13 @@ void Scene::ParseScene(const std::string& json, std::vector<Property>* props, in
             auto n = po.find("name"), t = po.find("type");
             Property prop;
             if (n != po.end() && n->second.IsString()) prop.name = n->second.GetString();
-            if (t != po.end() && t->second.IsString()) prop.type = ParseTypeName(t->second.GetString());
             if (prop.name.empty()) throw Error("scene metadata: property " + Num(i) + " has no name");
-            if (prop.type == PropType::Invalid)
+            if (t == po.end() || !t->second.IsString() || t->second.GetString().empty())
                 throw Error("scene metadata: property " + Num(i) + " (" + Quote(prop.name) + ") has no type");
+            prop.type = ParseTypeName(t->second.GetString());
+            if (prop.type == PropType::Invalid)
+                throw Error("scene metadata: property " + Quote(prop.name) + " has type " +
+                            Quote(t->second.GetString()) + ", which this plugin does not read");
             props->push_back(std::move(prop));
             i++;
         }
@@ -648,22 +657,62 @@ std::shared_ptr<Block> Scene::Decode(const Column& c, int64_t g) const {
     }
 }
 
-std::shared_ptr<const Block> Scene::GetBlock(int c, int64_t g) const {
+namespace {
+
+// The blocks a thread read last, one slot per column (modulo the slot
+// count), so that reading one property of prim after prim, or several
+// properties of each, finds its block without a lock. Only scenes without
+// a budget use them: their blocks live as long as the scene, and a slot
+// names its scene by an id never reused, so a slot of a closed scene
+// never matches again.
+struct BlockSlot {
+    uint64_t scene = 0, key = 0;
+    const Block* block = nullptr;
+};
+constexpr size_t kBlockSlots = 64;
+thread_local BlockSlot tBlockSlots[kBlockSlots];
+
+} // namespace
+
+Scene::BlockRef Scene::GetBlock(int c, int64_t g) const {
     const uint64_t key = uint64_t(g) * _cols.size() + uint64_t(c);
+    if (_opts.cacheBudget > 0) return GetBlockLocked(c, g, key);
+    BlockSlot& slot = tBlockSlots[size_t(c) % kBlockSlots];
+    if (slot.scene == _id && slot.key == key) {
+        BlockRef r;
+        r._p = slot.block;
+        return r;
+    }
+    BlockRef r = GetBlockLocked(c, g, key);
+    slot.scene = _id;
+    slot.key = key;
+    slot.block = r._p;
+    return r;
+}
+
+Scene::BlockRef Scene::GetBlockLocked(int c, int64_t g, uint64_t key) const {
     const bool budget = _opts.cacheBudget > 0;
+    // Without a budget nothing is evicted: the cache's share keeps the
+    // block alive until the scene goes, and a bare pointer is enough.
+    auto ref = [budget](const std::shared_ptr<const Block>& b) {
+        BlockRef r;
+        r._p = b.get();
+        if (budget) r._hold = b;
+        return r;
+    };
     {
         std::lock_guard<std::mutex> lk(_cacheMu);
         auto it = _cache.find(key);
         if (it != _cache.end()) {
             if (budget) _lru.splice(_lru.begin(), _lru, it->second.pos);
-            return it->second.block;
+            return ref(it->second.block);
         }
     }
     std::lock_guard<std::mutex> load(_loadMu[key % std::size(_loadMu)]);
     {
         std::lock_guard<std::mutex> lk(_cacheMu);
         auto it = _cache.find(key);
-        if (it != _cache.end()) return it->second.block;
+        if (it != _cache.end()) return ref(it->second.block);
     }
     std::shared_ptr<const Block> b = Decode(_cols[c], g);
     std::lock_guard<std::mutex> lk(_cacheMu);
@@ -684,7 +733,7 @@ std::shared_ptr<const Block> Scene::GetBlock(int c, int64_t g) const {
             _evictions++;
         }
     }
-    return b;
+    return ref(b);
 }
 
 Scene::CacheStats Scene::Stats() const {

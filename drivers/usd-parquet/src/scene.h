@@ -150,8 +150,25 @@ public:
     const Hierarchy& GetHierarchy() const;
     bool HierarchyReady() const { return _hierReady.load(std::memory_order_acquire); }
 
-    // Block returns the decoded values of property column c in row group g.
-    std::shared_ptr<const Block> GetBlock(int c, int64_t g) const;
+    // BlockRef is a block that stays valid while the reference lives.
+    // Without a cache budget blocks are never evicted and live as long as
+    // the scene, so a reference is a bare pointer; with one, it holds a
+    // share of the block, which an eviction may drop from the cache.
+    class BlockRef {
+    public:
+        const Block* get() const { return _p; }
+        const Block& operator*() const { return *_p; }
+        const Block* operator->() const { return _p; }
+
+    private:
+        friend class Scene;
+        const Block* _p = nullptr;
+        std::shared_ptr<const Block> _hold;
+    };
+    // GetBlock returns the decoded values of property column c in row
+    // group g, loading them on first use. Without a budget, a thread that
+    // asks again for a block it had (per column) takes no lock.
+    BlockRef GetBlock(int c, int64_t g) const;
     // Locate maps a row to its row group and the row within it.
     void Locate(int64_t row, int64_t* g, int64_t* i) const;
 
@@ -159,7 +176,7 @@ public:
     CacheStats Stats() const;
 
 private:
-    Scene() = default;
+    Scene();
     struct Column {
         Property prop;
         int leaf = -1;
@@ -192,6 +209,9 @@ private:
     std::shared_ptr<Block> Decode(const Column& c, int64_t g) const;
     void BuildHierarchy() const;
 
+    BlockRef GetBlockLocked(int c, int64_t g, uint64_t key) const;
+
+    const uint64_t _id; // tells scenes apart in the per-thread block slots
     std::shared_ptr<ByteSource> _src;
     Options _opts;
     int64_t _size = 0, _footerStart = 0;

@@ -7,11 +7,16 @@
 //
 //   sdfdump [-a KEY=VALUE]... [-threads N] FILE    JSON lines (default); with
 //                  -threads, N threads dump at once and must agree
+//   sdfdump ... -reads K ...                       with a dump or -get: read each
+//                  value K times in a row; every read must give the first's
 //   sdfdump [-a KEY=VALUE]... -paths FILE          prim paths, layer order
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
 //   sdfdump [-a KEY=VALUE]... -time PRIM PROP [-n N] [-warm FILE2] FILE
-//                  one JSON object: start-up, open, cold and warm get times
+//                  one JSON object: start-up, open, cold and warm get times;
+//                  with -has, the warm reads are the openusd-cpp driver's:
+//                  SdfLayer::HasField into one reused VtValue, then a check
+//                  that it holds no SdfValueBlock
 //   sdfdump [-a KEY=VALUE]... -export OUT FILE     SdfLayer::Export to OUT
 //   sdfdump [-a KEY=VALUE]... -edit FILE           try to edit and save the
 //                  layer; exits 1 when OpenUSD refuses (a read-only layer)
@@ -26,6 +31,7 @@
 #include <pxr/sdf/path.h>
 #include <pxr/sdf/primSpec.h>
 #include <pxr/sdf/schema.h>
+#include <pxr/sdf/types.h>
 #include <pxr/tf/errorMark.h>
 #include <pxr/tf/token.h>
 #include <pxr/vt/array.h>
@@ -206,7 +212,7 @@ const char* gFile = "";
 [[noreturn]] void Usage(const char* msg) {
     std::fprintf(stderr,
                  "sdfdump: %s\nusage: sdfdump [-a KEY=VALUE]... [-paths | -specs | -get PRIM PROP | "
-                 "-time PRIM PROP [-n N]] FILE\n",
+                 "-time PRIM PROP [-n N] [-has]] FILE\n",
                  msg);
     std::exit(2);
 }
@@ -257,12 +263,32 @@ void EachPrim(const SdfLayerHandle& layer, Fn fn) {
     }
 }
 
+// Times each attribute's default is read in a row (-reads): every read
+// must give what the first gave, a value or a failure.
+int gReads = 1;
+
 bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPath& prim, const TfToken& prop,
                      std::string* err) {
     const SdfPath attr = prim.AppendProperty(prop);
     const TfToken type = layer->GetFieldAs<TfToken>(attr, SdfFieldKeys->TypeName);
-    const VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
-    if (v.IsEmpty()) {
+    std::string first;
+    for (int r = 0; r < gReads; r++) {
+        const VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
+        std::string text;
+        if (!v.IsEmpty() && !AppendValue(text, v)) {
+            *err = "<" + attr.GetString() + "> holds a " + v.GetTypeName() + ", which sdfdump cannot print";
+            return false;
+        }
+        if (r == 0) {
+            first = std::move(text);
+        } else if (text != first) {
+            *err = "read " + std::to_string(r + 1) + " of <" + attr.GetString() + "> gave " +
+                   (text.empty() ? std::string("nothing") : text) + ", the first " +
+                   (first.empty() ? std::string("nothing") : first);
+            return false;
+        }
+    }
+    if (first.empty()) {
         *err = "no default value at <" + attr.GetString() + ">";
         return false;
     }
@@ -273,10 +299,7 @@ bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPat
     out += ",\"type\":\"";
     out += type.GetString();
     out += "\",\"value\":";
-    if (!AppendValue(out, v)) {
-        *err = "<" + attr.GetString() + "> holds a " + v.GetTypeName() + ", which sdfdump cannot print";
-        return false;
-    }
+    out += first;
     out += "}\n";
     return true;
 }
@@ -289,6 +312,7 @@ int main(int argc, char** argv) {
     long repeats = 1000;
     std::string warmFile;
     int threads = 1;
+    bool viaHas = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         std::string a = argv[i];
@@ -309,11 +333,15 @@ int main(int argc, char** argv) {
             mode = a.substr(1);
             prim = argv[++i];
             prop = argv[++i];
+        } else if (a == "-has") {
+            viaHas = true;
         } else if (a == "-warm") {
             if (++i >= argc) Usage("-warm needs a FILE");
             warmFile = argv[i];
         } else if (a == "-threads") {
             if (++i >= argc || (threads = std::atoi(argv[i])) <= 0) Usage("-threads needs a positive count");
+        } else if (a == "-reads") {
+            if (++i >= argc || (gReads = std::atoi(argv[i])) <= 0) Usage("-reads needs a positive count");
         } else if (a == "-n") {
             if (++i >= argc || (repeats = std::atol(argv[i])) <= 0) Usage("-n needs a positive count");
         } else if (a == "-h" || a == "-help" || a == "--help") {
@@ -458,7 +486,13 @@ int main(int argc, char** argv) {
         std::vector<double> per;
         for (int k = 0; k < 7; k++) {
             const auto w0 = Clock::now();
-            for (long j = 0; j < repeats; j++) v = layer->GetField(attr, SdfFieldKeys->Default);
+            if (viaHas) {
+                for (long j = 0; j < repeats; j++)
+                    if (!layer->HasField(attr, SdfFieldKeys->Default, &v) || v.IsHolding<SdfValueBlock>())
+                        Fail(mark, "no value at <" + attr.GetString() + ">");
+            } else {
+                for (long j = 0; j < repeats; j++) v = layer->GetField(attr, SdfFieldKeys->Default);
+            }
             per.push_back(Ms(Clock::now() - w0) * 1000 / double(repeats));
         }
         std::sort(per.begin(), per.end());

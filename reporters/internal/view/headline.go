@@ -171,7 +171,7 @@ func traitRules(prims int64) map[string][]rule {
 			return n >= min && (max == 0 || n <= max)
 		}
 	}
-	allPrims := func(c candidate) bool { return c.step.IntParam("limit") == 0 }
+	allPrims := func(c candidate) bool { return c.step.IntParam("limit") == 0 && !c.step.Sparse() }
 	open, read, first, traversal := is(results.TraitOpen), is(results.TraitRead), is(results.TraitFirstRead), is(results.TraitTraversal)
 	layer := func(c candidate) bool { o := c.step.Order(); return o == "layer" || o == "" }
 	ordered := func(props rule) []rule {

@@ -39,6 +39,9 @@ type Dataset struct {
 	SeqRandom  *SeqRandom
 	Memory     *Memory
 	Staircases []*Staircase
+	// Reference holds the ours / reference ratios of every step; nil
+	// when no Go-read variant has its reference implementation beside it.
+	Reference *ReferenceTable
 	// headlines are the rows chosen for the headline metrics, whether or
 	// not Glance shows them (the spec may name its own rows).
 	headlines []*Metric

@@ -37,7 +37,7 @@ func (r *Report) problems() {
 		}
 		r.Problems = append(r.Problems, p)
 	}
-	known := []string{results.StatusOK, results.StatusMismatch, results.StatusFailed, results.StatusTimeout, results.StatusSkipped}
+	known := []string{results.StatusOK, results.StatusMismatch, results.StatusFailed, results.StatusTimeout, results.StatusOOM, results.StatusSkipped}
 	for _, s := range known {
 		if counts[s] > 0 {
 			r.Statuses = append(r.Statuses, StatusCount{s, counts[s]})

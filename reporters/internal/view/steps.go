@@ -36,6 +36,8 @@ type StepTable struct {
 	// (results written before traits existed have none).
 	Traits []string
 	Params map[string]any
+	// HasVsRef says that some row has an ours / reference ratio.
+	HasVsRef bool
 }
 
 // StepRow is one variant's figures for a step.
@@ -50,6 +52,9 @@ type StepRow struct {
 	Ratio  string
 	Winner bool
 	Digest string // digest differing from most variants' ("" when it agrees)
+	// VsRef is a Go-read row against the format's reference
+	// implementation reading the same variant (nil without one).
+	VsRef *VsReference
 }
 
 // Usable reports whether the row has measured samples to show.

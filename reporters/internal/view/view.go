@@ -53,8 +53,10 @@ func New(f *results.File) (*Report, error) {
 		for _, s := range d.Scenarios {
 			for _, st := range s.Steps {
 				r.compareRows(d, st)
+				referenceRatios(st)
 			}
 		}
+		d.referenceTable()
 		r.sizes(d)
 		r.glance(d)
 		r.seqRandom(d)
