@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/bits"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -525,11 +526,15 @@ func (r *reader) buildIndex() error {
 		}
 		idx := make(map[string]uint32, len(paths))
 		for i, p := range paths {
-			if j, dup := idx[p]; dup {
+			// One hash per path: a duplicate leaves the map's size as it
+			// was (and is then looked for, to say where it is).
+			n := len(idx)
+			idx[p] = uint32(i)
+			if len(idx) == n {
+				j := slices.Index(paths, p)
 				r.indexErr = fmt.Errorf("parquet %s: prim %q appears at rows %d and %d", r.name, p, j, i)
 				return
 			}
-			idx[p] = uint32(i)
 		}
 		r.index = idx
 	})
