@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
@@ -311,5 +314,36 @@ func TestLazyChunksMatchFooter(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An eager open of a file listing a prim twice fails and says where.
+func TestDuplicatePathFails(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{{Name: "path", Type: arrow.BinaryTypes.String}, {Name: "cost", Type: arrow.PrimitiveTypes.Float64}}, nil)
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer rb.Release()
+	rb.Field(0).(*array.StringBuilder).AppendValues([]string{"/A", "/B", "/C", "/B"}, nil)
+	rb.Field(1).(*array.Float64Builder).AppendValues([]float64{1, 2, 3, 4}, nil)
+	rec := rb.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "dup.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := pqarrow.NewFileWriter(sc, f, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(w.Write(rec), w.Close()); err != nil {
+		t.Fatal(err)
+	}
+	o, err := formats.Normalize(Format{}, map[string]any{"index": "eager"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Format{}.Open(path, o)
+	if err == nil || !strings.Contains(err.Error(), `prim "/B" appears at rows 1 and 3`) {
+		t.Fatalf("open: %v, want the duplicate prim and its rows", err)
 	}
 }

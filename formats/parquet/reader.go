@@ -59,7 +59,7 @@ type reader struct {
 	// on first use.
 	indexOnce sync.Once
 	indexErr  error
-	index     map[string]uint32
+	index     *pathIndex
 	pathsOnce sync.Once
 	// pathsReady holds the paths once read; with it, hint (the row of the
 	// last prim located) makes gets in layer order, and repeated gets of
@@ -515,7 +515,7 @@ func (r *reader) block(g, ci int) (*block, error) {
 var errClosed = errors.New("reader is closed")
 
 // buildIndex reads the path column of every row group into the path -> row
-// map, as the OpenUSD Parquet plugin does at open.
+// index, as the OpenUSD Parquet plugin does at open.
 func (r *reader) buildIndex() error {
 	r.indexOnce.Do(func() {
 		paths, err := r.readPaths()
@@ -523,17 +523,62 @@ func (r *reader) buildIndex() error {
 			r.indexErr = err
 			return
 		}
-		idx := make(map[string]uint32, len(paths))
-		for i, p := range paths {
-			if j, dup := idx[p]; dup {
-				r.indexErr = fmt.Errorf("parquet %s: prim %q appears at rows %d and %d", r.name, p, j, i)
-				return
-			}
-			idx[p] = uint32(i)
+		idx, j, i := newPathIndex(paths)
+		if j >= 0 {
+			r.indexErr = fmt.Errorf("parquet %s: prim %q appears at rows %d and %d", r.name, paths[i], j, i)
+			return
 		}
 		r.index = idx
 	})
 	return r.indexErr
+}
+
+// pathIndex maps the paths of an eager index to their rows: open
+// addressing with linear probing over the paths' XXH64 hashes, at most half
+// full. A slot holds a row + 1 (0 is empty), so the table costs 4 bytes a
+// slot and no string: a lookup compares the path with the one of the row.
+// A Go map of the same paths also holds a string header per entry and
+// costs more to build, which an eager open pays for every path.
+type pathIndex struct {
+	paths []string
+	slots []uint32
+	mask  uint64
+}
+
+// newPathIndex indexes paths (at most 2^32-1); for a path listed twice it
+// returns the rows of its first and second appearance, else j = -1.
+func newPathIndex(paths []string) (x *pathIndex, j, i int) {
+	n := uint64(16)
+	for n < 2*uint64(len(paths)) {
+		n *= 2
+	}
+	x = &pathIndex{paths: paths, slots: make([]uint32, n), mask: n - 1}
+	for i, p := range paths {
+		for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+			s := x.slots[k]
+			if s == 0 {
+				x.slots[k] = uint32(i) + 1
+				break
+			}
+			if paths[s-1] == p {
+				return nil, int(s - 1), i
+			}
+		}
+	}
+	return x, -1, -1
+}
+
+// find returns the row of path p.
+func (x *pathIndex) find(p string) (uint32, bool) {
+	for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+		s := x.slots[k]
+		if s == 0 {
+			return 0, false
+		}
+		if x.paths[s-1] == p {
+			return s - 1, true
+		}
+	}
 }
 
 // readPaths reads the path column in layer order, once.
@@ -595,7 +640,7 @@ func (r *reader) lookup(prim string) (uint32, error) {
 		if err := r.buildIndex(); err != nil {
 			return 0, err
 		}
-		row, ok := r.index[prim]
+		row, ok := r.index.find(prim)
 		if !ok {
 			return 0, &formats.NotFoundError{File: r.name, Prim: prim}
 		}

@@ -156,6 +156,7 @@ func TestBadInput(t *testing.T) {
 // TestTruncationsAndBitFlips: every prefix and many single-byte changes
 // either fail cleanly or read; none panics.
 func TestTruncationsAndBitFlips(t *testing.T) {
+	t.Parallel() // beside the OpenUSD interop cases, which mostly wait on Python
 	cutStep, flipStep := 7, 3
 	if testing.Short() {
 		cutStep, flipStep = 151, 41

@@ -76,6 +76,7 @@ func stripMeta(m map[string][]dumpAttr) map[string][]dumpAttr {
 // (old array layouts, 32-bit counts, no float compression) to 0.16.0, and
 // our reader returns OpenUSD's values for each.
 func TestReadOpenUSDVersions(t *testing.T) {
+	t.Parallel()
 	testenv.Python(t, "pxr")
 	versions := []string{"0.4.0", "0.16.0"}
 	if !testing.Short() {

@@ -223,6 +223,7 @@ func largeInterop() bool {
 // TestOpenUSDReadsOurFiles: files we write open in OpenUSD with every prim,
 // attribute type and value intact; OpenUSD's re-save reads back unchanged.
 func TestOpenUSDReadsOurFiles(t *testing.T) {
+	t.Parallel()
 	testenv.Python(t, "pxr")
 	cases := []struct {
 		name  string

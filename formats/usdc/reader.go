@@ -27,12 +27,13 @@ type Reader struct {
 	propByName map[string]int32   // name id
 	prims      []primRec
 	// Built on first need (buildPaths): the paths of the prims with
-	// attribute values in layer order, and each one's handle.
-	pathsOnce  sync.Once
-	primPaths  []string
-	primByPath map[string]int32
-	attrs      []attrRec
-	notes      formats.NoteCounter
+	// attribute values in layer order.
+	pathsOnce sync.Once
+	primPaths []string
+	// paths finds a prim's handle by its path, built at open.
+	paths pathIndex
+	attrs []attrRec
+	notes formats.NoteCounter
 
 	// Handles: a prim handle indexes primOfHandle (the prim record of
 	// each prim of primPaths), a property handle is a name id.
@@ -274,6 +275,7 @@ func (r *Reader) index() error {
 	if len(r.primOfHandle) > formats.MaxPrimHandles {
 		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primOfHandle))
 	}
+	r.buildPathIndex()
 	return r.describeProperties()
 }
 
@@ -361,10 +363,8 @@ func (r *Reader) buildPaths() {
 			}
 		}
 		r.primPaths = make([]string, len(r.primOfHandle))
-		r.primByPath = make(map[string]int32, len(r.primOfHandle))
 		for h, rec := range r.primOfHandle {
 			r.primPaths[h] = all[rec]
-			r.primByPath[all[rec]] = int32(h)
 		}
 	})
 }
@@ -710,8 +710,7 @@ func (r *Reader) Get(prim, property string, dst *formats.Value) error {
 	if r.closed {
 		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
 	}
-	r.buildPaths()
-	h, ok := r.primByPath[prim]
+	h, ok := r.lookupPrim(prim)
 	if !ok {
 		return &formats.NotFoundError{File: r.c.name, Prim: prim}
 	}
@@ -790,8 +789,7 @@ func (r *Reader) slotHints(n int) []int32 {
 
 // ResolvePrim implements formats.Resolver: the prim's index in Prims.
 func (r *Reader) ResolvePrim(path string) (formats.PrimHandle, error) {
-	r.buildPaths()
-	h, ok := r.primByPath[path]
+	h, ok := r.lookupPrim(path)
 	if !ok {
 		return 0, &formats.NotFoundError{File: r.c.name, Prim: path}
 	}
