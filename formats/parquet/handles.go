@@ -88,21 +88,13 @@ func (r *reader) badHandles(prim formats.PrimHandle, property formats.PropertyHa
 
 // getSlow is GetHandle for a block not yet decoded, or a null.
 func (r *reader) getSlow(prim formats.PrimHandle, g, i, ci int, dst *formats.Value) error {
-	for first := ci; ; {
-		b, err := r.block(g, ci)
-		if err == nil {
-			err = b.value(i, dst)
-		}
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, errNull) {
-			return fmt.Errorf("parquet %s: prim %s property %q: %w", r.name, r.primName(prim), r.cols[first].prop.Name, err)
-		}
-		if ci = r.alt[ci]; ci < 0 || ci == first {
-			return &formats.NoValueError{File: r.name, Prim: r.primName(prim), Property: r.cols[first].prop.Name, Why: "null"}
-		}
+	switch err := r.valueAt(g, i, ci, dst); {
+	case errors.Is(err, errNull):
+		return &formats.NoValueError{File: r.name, Prim: r.primName(prim), Property: r.cols[ci].prop.Name, Why: "null"}
+	case err != nil:
+		return fmt.Errorf("parquet %s: prim %s property %q: %w", r.name, r.primName(prim), r.cols[ci].prop.Name, err)
 	}
+	return nil
 }
 
 // primName names a prim in an error: its path when the paths are read,

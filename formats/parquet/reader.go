@@ -693,7 +693,6 @@ func (r *reader) column(name string) int {
 	return -1
 }
 
-// Properties implements formats.Reader.
 // SceneInfo returns the scene description the file records in its
 // key/value metadata, if any.
 func (r *reader) SceneInfo() (formats.SceneInfo, bool) {
@@ -703,6 +702,7 @@ func (r *reader) SceneInfo() (formats.SceneInfo, bool) {
 	return r.scene.SceneInfo, true
 }
 
+// Properties implements formats.Reader.
 func (r *reader) Properties() []formats.Property {
 	return append([]formats.Property(nil), r.props...)
 }
@@ -738,20 +738,30 @@ func (r *reader) Get(prim, property string, dst *formats.Value) error {
 	if ci < 0 {
 		return &formats.NotFoundError{File: r.name, Prim: prim, Property: property}
 	}
+	switch err := r.valueAt(g, i, ci, dst); {
+	case errors.Is(err, errNull):
+		return &formats.NoValueError{File: r.name, Prim: prim, Property: property, Why: "null"}
+	case err != nil:
+		return fmt.Errorf("parquet %s: prim %q property %q: %w", r.name, prim, property, err)
+	}
+	return nil
+}
+
+// valueAt reads row i of row group g from column ci into dst; where the
+// row is null there, from the name's other columns (a name of several
+// types has one column per type, a prim's value in one of them). It
+// returns errNull when no column of the name holds a value.
+func (r *reader) valueAt(g, i, ci int, dst *formats.Value) error {
 	for first := ci; ; {
 		b, err := r.block(g, ci)
 		if err == nil {
 			err = b.value(i, dst)
 		}
-		if err == nil {
-			return nil
-		}
 		if !errors.Is(err, errNull) {
-			return fmt.Errorf("parquet %s: prim %q property %q: %w", r.name, prim, property, err)
+			return err
 		}
-		// A null: the prim's value may be in another column of the name.
 		if ci = r.alt[ci]; ci < 0 || ci == first {
-			return &formats.NoValueError{File: r.name, Prim: prim, Property: property, Why: "null"}
+			return errNull
 		}
 	}
 }
