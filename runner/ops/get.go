@@ -55,20 +55,16 @@ func (Get) Doc() string { return "read properties of one prim (cold after an ope
 
 // Attrs implements Op.
 func (Get) Attrs() []Attr {
-	return []Attr{
+	return slices.Concat([]Attr{
 		{Decl: param.Decl{Name: "prim", Kind: param.String, Default: "first",
 			Doc: `a prim path, or "first", "middle", "last" or "random" (in layer order)`}, Check: checkPrim},
-		{Decl: param.Decl{Name: "property", Kind: param.String, Doc: "the property to read"},
-			Check: checkProperty, Properties: true},
-		{Decl: param.Decl{Name: "properties", Kind: param.Strings, Doc: "the properties to read"},
-			Check: checkProperty, Properties: true},
+	}, propertyAttrs("the properties to read"), []Attr{
 		{Decl: param.Decl{Name: "times", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxTimes,
 			Doc: "reads of the same values in one timing"}},
 		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0),
 			Doc: `seed of prim = "random"`}},
-		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
-			Doc: "make the reads on this many threads at once"}, Sweep: true},
-	}
+		threadsAttr("make the reads on this many threads at once"),
+	})
 }
 
 // Needs implements Needer.
@@ -98,6 +94,33 @@ func oneOrMany(args param.Values, required bool, op string) (param.Values, error
 			Detail: fmt.Sprintf(`A %s step needs property = "NAME" or properties = ["A", "B"].`, op)}
 	}
 	return args, nil
+}
+
+// propertyAttrs are the property (one name) and properties (a list)
+// attributes of an op that reads named properties; listDoc says what the
+// list reads, and what its absence reads.
+func propertyAttrs(listDoc string) []Attr {
+	return []Attr{
+		{Decl: param.Decl{Name: "property", Kind: param.String, Doc: "the property to read"},
+			Check: checkProperty, Properties: true},
+		{Decl: param.Decl{Name: "properties", Kind: param.Strings, Doc: listDoc},
+			Check: checkProperty, Properties: true},
+	}
+}
+
+// threadsAttr is the threads attribute (a list sweeps); doc says what the
+// threads do.
+func threadsAttr(doc string) Attr {
+	return Attr{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
+		Doc: doc}, Sweep: true}
+}
+
+// orEvery is names, or every property of t's scene when names is empty.
+func orEvery(names []string, t *Target) []string {
+	if len(names) == 0 {
+		return t.Scene.Properties()
+	}
+	return names
 }
 
 // Request implements Op: the prim selector becomes a path; "random" draws

@@ -87,12 +87,7 @@ func (Mix) Request(s *Step, t *Target) (param.Values, error) {
 	}
 	rounds, pr := s.Args.Int("rounds"), s.Args.Int("point_reads")
 	pointProps, travProps := s.Args.Strings("point_properties"), s.Args.Strings("traversal_properties")
-	if len(pointProps) == 0 {
-		pointProps = t.Scene.Properties()
-	}
-	if len(travProps) == 0 {
-		travProps = t.Scene.Properties()
-	}
+	pointProps, travProps = orEvery(pointProps, t), orEvery(travProps, t)
 	k := SparseCount(n, mixFraction(s.Args))
 	if rounds*pr > maxMixPositions || (k < n && rounds*int64(k) > maxMixPositions) {
 		return nil, fmt.Errorf("a mix of %d rounds reads more than %d chosen prims; use fewer rounds, point reads or a larger traversal_fraction", rounds, maxMixPositions)

@@ -38,14 +38,8 @@ func (Scan) Doc() string { return "read properties of every prim column-wise, in
 
 // Attrs implements Op.
 func (Scan) Attrs() []Attr {
-	return []Attr{
-		{Decl: param.Decl{Name: "property", Kind: param.String, Doc: "the property to read"},
-			Check: checkProperty, Properties: true},
-		{Decl: param.Decl{Name: "properties", Kind: param.Strings, Doc: "the properties to read (default: every property)"},
-			Check: checkProperty, Properties: true},
-		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
-			Doc: "split the prims over this many threads"}, Sweep: true},
-	}
+	return append(propertyAttrs("the properties to read (default: every property)"),
+		threadsAttr("split the prims over this many threads"))
 }
 
 // Traits implements Op.
@@ -61,11 +55,7 @@ func (Scan) Check(args param.Values) (param.Values, error) {
 
 // Request implements Op: every property when none is named.
 func (Scan) Request(s *Step, t *Target) (param.Values, error) {
-	props := s.Args.Strings("properties")
-	if len(props) == 0 {
-		props = t.Scene.Properties()
-	}
-	return param.Values{"properties": props, "threads": s.Args.Int("threads")}, nil
+	return param.Values{"properties": orEvery(s.Args.Strings("properties"), t), "threads": s.Args.Int("threads")}, nil
 }
 
 // Expect implements Op.

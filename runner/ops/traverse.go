@@ -66,11 +66,7 @@ func (Traverse) Doc() string { return "read properties of every prim in an order
 
 // Attrs implements Op.
 func (Traverse) Attrs() []Attr {
-	return []Attr{
-		{Decl: param.Decl{Name: "property", Kind: param.String, Doc: "the property to read"},
-			Check: checkProperty, Properties: true},
-		{Decl: param.Decl{Name: "properties", Kind: param.Strings, Doc: "the properties to read (default: every property)"},
-			Check: checkProperty, Properties: true},
+	return slices.Concat([]Attr{}, propertyAttrs("the properties to read (default: every property)"), []Attr{
 		{Decl: param.Decl{Name: "order", Kind: param.String, Default: "layer", Allowed: Orders,
 			Doc: "layer order, a random permutation, or reversed"}},
 		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0), Doc: `seed of order = "random" and of fraction`}},
@@ -80,9 +76,8 @@ func (Traverse) Attrs() []Attr {
 			Doc: "read only the first limit prims of the order (0 = all)"}},
 		{Decl: param.Decl{Name: "probes", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxProbes,
 			Doc: "record time and RSS this many times along the way"}},
-		{Decl: param.Decl{Name: "threads", Kind: param.Int, Default: int64(1), Min: 1, Max: MaxThreads, LabelPrefix: "t",
-			Doc: "split the prims over this many threads"}, Sweep: true},
-	}
+		threadsAttr("split the prims over this many threads"),
+	})
 }
 
 // Traits implements Op.
@@ -101,10 +96,7 @@ func (Traverse) Check(args param.Values) (param.Values, error) {
 // fraction as the indices of its subset (the first prims of that same
 // shuffle, in the order asked) and the probe points.
 func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
-	props := s.Args.Strings("properties")
-	if len(props) == 0 {
-		props = t.Scene.Properties()
-	}
+	props := orEvery(s.Args.Strings("properties"), t)
 	n := t.Scene.Prims()
 	sparse := SparseCount(n, fractionOf(s.Args))
 	limit := int(s.Args.Int("limit"))
