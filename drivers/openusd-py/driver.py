@@ -394,6 +394,20 @@ def warm_up():
 # digests.
 
 
+def open_timed(path, opener):
+    """Times opener(path), a layer or stage open, and returns (ns, what it
+    opened); an exception or a None result is a StepError naming the file."""
+    t0 = perf_ns()
+    try:
+        opened = opener(path)
+    except Exception as e:
+        raise StepError("cannot open %s: %s" % (path, describe_exc(e)))
+    d = perf_ns() - t0
+    if opened is None:
+        raise StepError("cannot open %s: %s" % (path, why_unopened(path)))
+    return d, opened
+
+
 class SdfReader:
     """api = "sdf": the data file as one Sdf layer."""
 
@@ -404,15 +418,7 @@ class SdfReader:
         self.layer = None
 
     def open(self):
-        t0 = perf_ns()
-        try:
-            layer = Sdf.Layer.FindOrOpen(self.path)
-        except Exception as e:
-            raise StepError("cannot open %s: %s" % (self.path, describe_exc(e)))
-        d = perf_ns() - t0
-        if layer is None:
-            raise StepError("cannot open %s: %s" % (self.path, why_unopened(self.path)))
-        self.layer = layer
+        d, self.layer = open_timed(self.path, Sdf.Layer.FindOrOpen)
         return d
 
     def layers(self):
@@ -521,15 +527,7 @@ class UsdReader:
         self.stage = None
 
     def open(self):
-        t0 = perf_ns()
-        try:
-            stage = Usd.Stage.Open(self.path)
-        except Exception as e:
-            raise StepError("cannot open %s: %s" % (self.path, describe_exc(e)))
-        d = perf_ns() - t0
-        if stage is None:
-            raise StepError("cannot open %s: %s" % (self.path, why_unopened(self.path)))
-        self.stage = stage
+        d, self.stage = open_timed(self.path, Usd.Stage.Open)
         return d
 
     def layers(self):
