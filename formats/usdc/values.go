@@ -145,7 +145,7 @@ func (w *writer) packValue(c *formats.Column, i int) (valueRep, error) {
 		}
 		return w.outOfLine(tVec3d, [3]uint64{math.Float64bits(v[0]), math.Float64bits(v[1]), math.Float64bits(v[2])}, 8), nil
 	case formats.IntArray:
-		return w.packIntArray(c.IntArrays[i])
+		return packInts(w, tInt, c.IntArrays[i])
 	case formats.DoubleArray:
 		return packFloatArray(w, tDouble, c.DoubleArrays[i])
 	case formats.FloatArray:
@@ -222,7 +222,7 @@ func (w *writer) packAny(v *formats.Value) (valueRep, error) {
 	case formats.HalfArray:
 		return packFloatArray(w, tHalf, v.Halfs)
 	case formats.Int64Array:
-		return w.packInt64Array(v.Int64s)
+		return packInts(w, tInt64, v.Int64s)
 	}
 	// Raw arrays: 8-byte aligned, a u64 count, the elements.
 	if v.Len() == 0 {
@@ -279,33 +279,6 @@ func (w *writer) outOfLineComps(code int, k formats.Kind, comps []float64) value
 	return rep
 }
 
-// packInt64Array stores an int64 array as OpenUSD does: a u64 count, then
-// the values raw or, from 16 values, as compressed 64-bit integers.
-func (w *writer) packInt64Array(v []int64) (valueRep, error) {
-	le := binary.LittleEndian
-	if len(v) == 0 {
-		return arrayRep(tInt64, 0), nil
-	}
-	if w.compress && len(v) >= minCompressedArray {
-		rep := arrayRep(tInt64, w.pos) | repCompressed
-		b := le.AppendUint64(w.buf[:0], uint64(len(v)))
-		b, err := w.z.appendCompressedInts(b, v, &w.encBuf)
-		if err != nil {
-			return 0, err
-		}
-		return w.putValue(rep, b)
-	}
-	if len(v) >= minCompressedArray {
-		w.align(8)
-	}
-	rep := arrayRep(tInt64, w.pos)
-	b := le.AppendUint64(w.buf[:0], uint64(len(v)))
-	for _, x := range v {
-		b = le.AppendUint64(b, uint64(x))
-	}
-	return w.putValue(rep, b)
-}
-
 // putValue writes b, a value built in w.buf's storage, keeps the (maybe
 // grown) storage for the next value and returns rep, the value's rep.
 func (w *writer) putValue(rep valueRep, b []byte) (valueRep, error) {
@@ -340,13 +313,15 @@ func (w *writer) outOfLine(t int, words [3]uint64, width int) valueRep {
 	return rep
 }
 
-func (w *writer) packIntArray(v []int32) (valueRep, error) {
+// packInts stores an int or int64 array (type t) as OpenUSD does: a u64
+// count, then the values raw or, from 16 values, as compressed integers.
+func packInts[T int32 | int64](w *writer, t int, v []T) (valueRep, error) {
 	le := binary.LittleEndian
 	if len(v) == 0 {
-		return arrayRep(tInt, 0), nil
+		return arrayRep(t, 0), nil
 	}
 	if w.compress && len(v) >= minCompressedArray {
-		rep := arrayRep(tInt, w.pos) | repCompressed
+		rep := arrayRep(t, w.pos) | repCompressed
 		b := le.AppendUint64(w.buf[:0], uint64(len(v)))
 		b, err := w.z.appendCompressedInts(b, v, &w.encBuf)
 		if err != nil {
@@ -359,10 +334,14 @@ func (w *writer) packIntArray(v []int32) (valueRep, error) {
 		// arrays; the reader only looks at the compressed bit.
 		w.align(8)
 	}
-	rep := arrayRep(tInt, w.pos)
+	rep := arrayRep(t, w.pos)
 	b := le.AppendUint64(w.buf[:0], uint64(len(v)))
 	for _, x := range v {
-		b = le.AppendUint32(b, uint32(x))
+		if t == tInt64 {
+			b = le.AppendUint64(b, uint64(x))
+		} else {
+			b = le.AppendUint32(b, uint32(x))
+		}
 	}
 	return w.putValue(rep, b)
 }
