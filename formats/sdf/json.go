@@ -166,7 +166,7 @@ func (j *jsonWriter) property(path string, p *Property) {
 				j.buf = append(j.buf, ',')
 			}
 			j.buf = append(j.buf, '[')
-			j.buf = appendJSONFloat(j.buf, s.Time, 64)
+			j.buf = AppendJSONFloat(j.buf, s.Time, 64)
 			j.buf = append(j.buf, ',')
 			j.value(s.Value)
 			j.buf = append(j.buf, ']')
@@ -282,15 +282,15 @@ func (j *jsonWriter) value(v *Value) {
 
 func (j *jsonWriter) offset(v *Value) {
 	j.buf = append(j.buf, `{"offset":`...)
-	j.buf = appendJSONFloat(j.buf, v.Offset, 64)
+	j.buf = AppendJSONFloat(j.buf, v.Offset, 64)
 	j.buf = append(j.buf, `,"scale":`...)
-	j.buf = appendJSONFloat(j.buf, v.Scale, 64)
+	j.buf = AppendJSONFloat(j.buf, v.Scale, 64)
 	j.buf = append(j.buf, '}')
 }
 
 // jsonData spells typed data as JSON.
 var jsonData = &DataNotation{
-	Float: appendJSONFloat,
+	Float: AppendJSONFloat,
 	Text: func(dst []byte, _ Scalar, s string) []byte {
 		return AppendJSONString(dst, s)
 	},
@@ -302,7 +302,10 @@ var jsonData = &DataNotation{
 	Sep:    ",",
 }
 
-func appendJSONFloat(b []byte, x float64, bits int) []byte {
+// AppendJSONFloat writes x, a value of a bits-wide float type, in
+// shortest round-trip form for that width; NaN and the infinities as the
+// strings "nan", "inf" and "-inf", which JSON has no numbers for.
+func AppendJSONFloat(b []byte, x float64, bits int) []byte {
 	switch {
 	case math.IsNaN(x):
 		return append(b, `"nan"`...)

@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 
 	"github.com/scenebench/runner/formats"
 	_ "github.com/scenebench/runner/formats/all" // every format the runner ships
@@ -185,22 +183,10 @@ func JSON(w io.Writer, r formats.Reader) error {
 	return err
 }
 
-func appendJSONFloat(b []byte, x float64, bits int) []byte {
-	switch {
-	case math.IsNaN(x):
-		return append(b, `"nan"`...)
-	case math.IsInf(x, 1):
-		return append(b, `"inf"`...)
-	case math.IsInf(x, -1):
-		return append(b, `"-inf"`...)
-	}
-	return strconv.AppendFloat(b, x, 'g', -1, max(bits, 32)) // a half is an exact float
-}
-
 // jsonNotation writes values as JSON: numbers in shortest round-trip form,
 // vectors and arrays as arrays.
 var jsonNotation = &formats.Notation{
-	Float:   appendJSONFloat,
+	Float:   sdf.AppendJSONFloat,
 	String:  appendJSONString,
 	Asset:   appendJSONString,
 	Bool:    [2]string{"false", "true"},
