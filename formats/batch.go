@@ -15,6 +15,12 @@ func NewBatch(props []Property, capacity int) *Batch {
 	b := &Batch{Paths: make([]string, 0, capacity), Columns: make([]Column, len(props))}
 	for i, p := range props {
 		b.Columns[i].Property = p
+		if p.Samples.Count > 0 {
+			b.Columns[i].Samples = make([]Column, p.Samples.Count)
+			for k := range p.Samples.Count {
+				b.Columns[i].Samples[k].Property = Property{Name: p.Name, Type: p.Type, Length: p.Length, Sparse: p.Sparse}
+			}
+		}
 	}
 	return b
 }
@@ -46,8 +52,14 @@ func (b *Batch) Reset() {
 // A sparse column (Property.Sparse) may leave prims without a value:
 // Present says which rows hold one. The others still take a slot (any
 // value) in the slice, so that row i is always element i.
+//
+// An animated property (Property.Samples) also has Samples: Samples[k]
+// holds every row's value at Property.Samples.Time(k), a column of the
+// same type and length (its own Property has no Samples; rows the column
+// lacks are absent from every sample).
 type Column struct {
 	Property Property
+	Samples  []Column
 	// Present is nil when every row holds a value.
 	Present      []bool
 	Doubles      []float64
@@ -84,6 +96,9 @@ func (c *Column) Reset() {
 	if c.Present != nil {
 		c.Present = c.Present[:0]
 	}
+	for k := range c.Samples {
+		c.Samples[k].Reset()
+	}
 }
 
 // Slice returns the column's rows [lo, hi), sharing its memory.
@@ -92,6 +107,12 @@ func (c *Column) Slice(lo, hi int) Column {
 	c.store().slice(&out, c, lo, hi)
 	if c.Present != nil {
 		out.Present = c.Present[lo:hi]
+	}
+	if c.Samples != nil {
+		out.Samples = make([]Column, len(c.Samples))
+		for k := range c.Samples {
+			out.Samples[k] = c.Samples[k].Slice(lo, hi)
+		}
 	}
 	return out
 }
@@ -146,6 +167,9 @@ func (b *Batch) Check(props []Property) error {
 				}
 			}
 		}
+		if err := c.checkSamples(props[i], len(b.Paths)); err != nil {
+			return err
+		}
 		for j := range i {
 			shared = shared || props[j].Name == props[i].Name
 		}
@@ -161,6 +185,24 @@ func (b *Batch) Check(props []Property) error {
 					seen[c.Property.Name] = true
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkSamples verifies that an animated column has one sample column per
+// time, each of its type with a value per prim, and that others have none.
+func (c *Column) checkSamples(p Property, prims int) error {
+	if len(c.Samples) != p.Samples.Count {
+		return fmt.Errorf("batch column %s has %d sample columns for %d times", p.Name, len(c.Samples), p.Samples.Count)
+	}
+	for k := range c.Samples {
+		s := &c.Samples[k]
+		if s.Property.Type != p.Type {
+			return fmt.Errorf("batch column %s: sample column %d is %s, not %s", p.Name, k, s.Property.Type, p.Type)
+		}
+		if n := s.Len(); n != prims {
+			return fmt.Errorf("batch column %s: sample column %d has %d values for %d prims", p.Name, k, n, prims)
 		}
 	}
 	return nil

@@ -35,8 +35,15 @@ import (
 //	  T[]           u32 count (of elements: a float2[] of 5 pairs counts
 //	                5), then count elements encoded as T
 //
-// A pair whose prim has no value for the property (formats.ErrNoValue) is
-// not digested at all. Any language can reproduce it with an XXH64
+// A value read at a time (a step with time = T, or each sample of
+// time = "all") has, between the property and the type code,
+//
+//	u8  255  (a marker no type code takes)
+//	f64 the time read at (the requested time, not a sample's, for T)
+//
+// so reads at a time never collide with reads of the default. A pair
+// whose prim has no value for the property (formats.ErrNoValue) is not
+// digested at all. Any language can reproduce it with an XXH64
 // implementation.
 type Digest struct {
 	h   xxhash.Digest
@@ -62,11 +69,30 @@ func (d *Digest) str(s string) {
 	d.h.WriteString(s)
 }
 
+// timeMarker precedes the time of a value read at a time.
+const timeMarker = 255
+
 // Add appends one value read from (path, property) to the digest.
 func (d *Digest) Add(path, property string, v *Value) {
 	d.n++
 	d.str(path)
 	d.str(property)
+	d.value(v)
+}
+
+// AddAt appends one value read from (path, property) at time t.
+func (d *Digest) AddAt(path, property string, t float64, v *Value) {
+	d.n++
+	d.str(path)
+	d.str(property)
+	d.buf[0] = timeMarker
+	binary.LittleEndian.PutUint64(d.buf[1:9], math.Float64bits(t))
+	d.h.Write(d.buf[:9])
+	d.value(v)
+}
+
+// value writes a value's type code and encoding.
+func (d *Digest) value(v *Value) {
 	d.buf[0] = byte(v.Type)
 	d.h.Write(d.buf[:1])
 	b := d.buf[:]

@@ -12,6 +12,7 @@ package formats
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -44,6 +45,63 @@ type Property struct {
 	Length int `json:"length,omitempty"`
 	// Sparse says that some prims have no value for the property.
 	Sparse bool `json:"sparse,omitempty"`
+	// Samples, when Count > 0, makes the property animated: every prim
+	// with a value for it also holds one time sample at each of
+	// Samples.Times(), as a USD attribute with both a default and
+	// timeSamples. The default is what a read without a time gets; a read
+	// at a time resolves the samples (TimeReader).
+	Samples Samples `json:"samples,omitzero"`
+}
+
+// Samples are the regularly spaced times of an animated property: Count
+// samples at Start, Start+Step, ..., Start+(Count-1)*Step (time codes, as
+// USD's timeSamples keys).
+type Samples struct {
+	Count int     `json:"count"`
+	Start float64 `json:"start"`
+	Step  float64 `json:"step"`
+}
+
+// MaxSamples is the most time samples a property may have.
+const MaxSamples = 1 << 16
+
+// Time is the time of sample k: Start + k*Step.
+func (s Samples) Time(k int) float64 { return s.Start + float64(k)*s.Step }
+
+// Times lists the sample times (nil when Count is 0).
+func (s Samples) Times() []float64 {
+	if s.Count <= 0 {
+		return nil
+	}
+	ts := make([]float64, s.Count)
+	for k := range ts {
+		ts[k] = s.Time(k)
+	}
+	return ts
+}
+
+// Check verifies that the times are finite, ascending and distinct.
+func (s Samples) Check() error {
+	switch {
+	case s.Count < 0 || s.Count > MaxSamples:
+		return fmt.Errorf("%d time samples: the count must be from 0 to %d", s.Count, MaxSamples)
+	case s.Count == 0:
+		return nil
+	case math.IsNaN(s.Start) || math.IsInf(s.Start, 0) || math.IsNaN(s.Step) || math.IsInf(s.Step, 0):
+		return fmt.Errorf("time samples start %v, step %v: both must be finite", s.Start, s.Step)
+	case s.Count > 1 && s.Step <= 0:
+		return fmt.Errorf("time samples step %v: must be more than 0", s.Step)
+	}
+	last := s.Time(s.Count - 1)
+	if math.IsInf(last, 0) {
+		return fmt.Errorf("time samples: the last time overflows")
+	}
+	for k := 1; k < s.Count; k++ {
+		if s.Time(k) <= s.Time(k-1) {
+			return fmt.Errorf("time samples step %v is too small at time %v: two samples share a time", s.Step, s.Time(k))
+		}
+	}
+	return nil
 }
 
 // Writer consumes a scene in batches. Close finalises the file; a writer whose

@@ -28,7 +28,7 @@ const (
 	Bool                // [bool]
 	Uint                // [uint64], any whole number in [0, 2^64)
 	Strings             // [[]string], a list without duplicates (a single string is a list of one)
-	Float               // [float64], a finite number within [FMin, FMax]
+	Float               // [float64], a finite number within [FMin, FMax], or one of Words [string]
 )
 
 var kindNames = [...]string{String: "a string", Int: "a whole number", Bool: "true or false", Uint: "a whole number", Strings: "a list of strings", Float: "a number"}
@@ -56,6 +56,9 @@ type Decl struct {
 	// FMinOpen leaves FMin itself out (a share that must be above 0).
 	FMin, FMax float64
 	FMinOpen   bool
+	// Words are strings a Float parameter takes besides numbers
+	// (time = "all"); they normalise to themselves.
+	Words []string
 	// Doc is one line for help texts and the README.
 	Doc string
 	// LabelPrefix precedes the value in variant labels: "rg" makes
@@ -263,6 +266,14 @@ func (d Decl) Check(v any) (any, error) {
 	case Float:
 		var f float64
 		switch x := v.(type) {
+		case string:
+			if slices.Contains(d.Words, x) {
+				return x, nil
+			}
+			if len(d.Words) > 0 {
+				return nil, fmt.Errorf("%q must be a number or %s, not %q", d.Name, strings.Join(quoteAll(d.Words), " or "), x)
+			}
+			return nil, fmt.Errorf("%q must be a number", d.Name)
 		case float64:
 			f = x
 		case int:

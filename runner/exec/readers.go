@@ -36,7 +36,7 @@ const probeTimeout = 2 * time.Minute
 
 // goCapabilities are the Go reader's, known without starting it.
 func goCapabilities() *protocol.Capabilities {
-	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true, ThreadOps: ops.ThreadOps()}
+	return &protocol.Capabilities{Formats: formats.Names(), Ops: ops.Names(), Threads: true, ThreadOps: ops.ThreadOps(), Time: true}
 }
 
 // Command returns how to start the named driver: a shipped one, or one the
@@ -176,6 +176,9 @@ func skipReason(r *reader, c *plan.Cell) string {
 				return fmt.Sprintf("%s runs no %s step on several threads (step %s: threads = %d)", who, s.Op, s.Name, s.Args.Int("threads"))
 			}
 			return fmt.Sprintf("%s reads on one thread (step %s: threads = %d)", who, s.Name, s.Args.Int("threads"))
+		}
+		if n.Time && !caps.Time {
+			return fmt.Sprintf("%s reads no values at a time (step %s: time = %v)", who, s.Name, s.Args["time"])
 		}
 	}
 	return ""

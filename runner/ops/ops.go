@@ -125,6 +125,8 @@ type Needs struct {
 	Compose string
 	// Threads says the step reads on several threads.
 	Threads bool
+	// Time says the step reads values at a time.
+	Time bool
 }
 
 // Needer is implemented by ops whose steps can need more than the op

@@ -161,6 +161,10 @@ type Capabilities struct {
 	// threads. Absent, a driver with Threads does so for traverse only,
 	// what Threads meant before other ops took threads.
 	ThreadOps []string `json:"thread_ops,omitempty"`
+	// Time says its get and traverse read values at a time (the request's
+	// "time": a number, or "all" for every sample), resolved as OpenUSD
+	// resolves them.
+	Time bool `json:"time,omitempty"`
 	// Compose lists the composition modes its open accepts
 	// ("sublayer"); empty means none.
 	Compose []string `json:"compose,omitempty"`
