@@ -16,7 +16,7 @@ type memSampler struct {
 	blocked map[int]bool
 }
 
-func (m *memSampler) ResolvePrim(string) (PrimHandle, error)       { return 0, nil }
+func (m *memSampler) ResolvePrim(string) (PrimHandle, error)         { return 0, nil }
 func (m *memSampler) ResolveProperty(string) (PropertyHandle, error) { return 0, nil }
 func (m *memSampler) GetHandle(_ PrimHandle, _ PropertyHandle, dst *Value) error {
 	*dst = m.def
