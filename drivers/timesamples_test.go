@@ -317,3 +317,72 @@ func TestTimeReaderMatchesUsdCore(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDriverReadsAtTime times each OpenUSD driver's warm get of every
+// property of one prim and traversal of every prim, by default, at a
+// sample's time, between two samples and "all", interleaved round by
+// round in one driver process. It reports the medians of the drivers' own
+// figures (ns per get, ns per traversal) as metrics. The scene
+// (testdata/timesamples/scene.py --bench) is 1,000 prims whose 9
+// properties each have 24 samples; written once per run, which takes a
+// while. Run with -benchtime=Nx: N rounds.
+func BenchmarkDriverReadsAtTime(b *testing.B) {
+	py := testenv.Python(b, "pxr")
+	dir := b.TempDir()
+	testenv.RunPython(b, py, filepath.Join("testdata", "timesamples", "scene.py"), "--bench", "1000", "24", dir)
+	props := []string{"weight", "size", "xform", "color", "curve", "ramp", "points", "count", "label"}
+	kinds := []struct {
+		name string
+		when any
+	}{{"default", nil}, {"sample", 12.0}, {"between", 12.5}, {"all", "all"}}
+	for _, r := range []struct {
+		name, driver string
+		opts         map[string]any
+	}{
+		{"openusd-py-sdf", "openusd-py", map[string]any{"api": "sdf"}},
+		{"openusd-py-usd", "openusd-py", map[string]any{"api": "usd"}},
+		{"openusd-cpp", "openusd-cpp", nil},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			launcher := testenv.Driver(b, r.driver)
+			ctx := context.Background()
+			s, err := driver.Start(ctx, driver.Command{Name: r.driver, Argv: []string{launcher}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close(ctx)
+			open := param.Values{"path": filepath.Join(dir, "bench.usdc"), "format": "usdc"}
+			if r.opts != nil {
+				open["driver_options"] = r.opts
+			}
+			if _, err := s.Step(ctx, &protocol.Step{Op: "open", Name: "open", Params: open}, protocol.Expect{Ops: 1}); err != nil {
+				b.Fatalf("%v\n%s", err, s.Stderr())
+			}
+			ns := map[string][]float64{}
+			for i := 0; i < b.N; i++ {
+				for _, k := range kinds {
+					for _, op := range []string{"get", "traverse"} {
+						ps := param.Values{"properties": props}
+						if op == "get" {
+							ps["prim"], ps["times"] = "/World/Prim_500", 10
+						}
+						if k.when != nil {
+							ps["time"] = k.when
+						}
+						res, err := s.Step(ctx, &protocol.Step{Op: op, Name: op + "-" + k.name, Params: ps},
+							protocol.Expect{Digest: true, MaxValues: 1 << 20})
+						if err != nil {
+							b.Fatalf("%v\n%s", err, s.Stderr())
+						}
+						ns[op+"-"+k.name] = append(ns[op+"-"+k.name], res.NS)
+					}
+				}
+			}
+			for name, xs := range ns {
+				sort.Float64s(xs)
+				b.ReportMetric(xs[len(xs)/2], name+"-ns")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}

@@ -9,6 +9,8 @@ these values with formats.Digest and checks that every OpenUSD driver
 answers the same digests.
 
 usage: scene.py OUT_DIR
+       scene.py --bench PRIMS SAMPLES OUT_DIR   writes bench.usdc only: PRIMS
+           prims whose every property has SAMPLES samples at 1, 2, ...
 """
 
 import json
@@ -122,5 +124,26 @@ def main(out):
     }, sys.stdout, separators=(",", ":"))
 
 
+def bench(prims, samples, out):
+    """A larger scene for timing reads at a time: every prim's every
+    property animated, at the times 1 to samples."""
+    layer = Sdf.Layer.CreateNew(os.path.join(out, "bench.usdc"))
+    with Sdf.ChangeBlock():
+        world = Sdf.CreatePrimInLayer(layer, "/World")
+        world.specifier = Sdf.SpecifierDef
+        for i in range(prims):
+            prim = Sdf.CreatePrimInLayer(layer, "/World/Prim_%d" % i)
+            prim.specifier = Sdf.SpecifierDef
+            for name, type_name, default in PROPS:
+                spec = Sdf.AttributeSpec(prim, name, Sdf.ValueTypeNames.Find(type_name))
+                spec.default = default
+                for k in range(samples):
+                    layer.SetTimeSample(spec.path, float(k + 1), sample(name, i, k, float(k + 1)))
+    layer.Save()
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--bench":
+        bench(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    else:
+        main(sys.argv[1])
