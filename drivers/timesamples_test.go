@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,8 +157,9 @@ func tsLoad(t *testing.T) (*tsScene, string) {
 // Every OpenUSD driver (openusd-py at api sdf and usd, openusd-cpp) reads
 // values at times as usd-core's UsdAttribute::Get does: get and traverse
 // at sample times, between samples, before the first and after the last,
-// and "all", on a usda and a usdc with per-prim sample times, answer the
-// digest of usd-core's own values.
+// and "all", on a usda and a usdc with per-prim sample times, opened alone
+// and composed as the sublayer of a base layer, answer the digest of
+// usd-core's own values.
 func TestDriversReadTimeSamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Python and C++ driver processes")
@@ -190,13 +192,17 @@ func TestDriversReadTimeSamples(t *testing.T) {
 			if c := s.Hello().Capabilities; c == nil || !c.Time {
 				t.Fatalf("hello does not declare time: %+v", c)
 			}
-			for _, format := range []string{"usda", "usdc"} {
+			for _, file := range []string{"usda", "usdc", "usda-composed", "usdc-composed"} {
+				format, composed := strings.CutSuffix(file, "-composed")
 				open := param.Values{"path": filepath.Join(dir, "scene."+format), "format": format}
 				if r.opts != nil {
 					open["driver_options"] = r.opts
 				}
+				if composed {
+					open["compose"], open["base"] = "sublayer", filepath.Join(dir, "base.usda")
+				}
 				if _, err := s.Step(ctx, &protocol.Step{Op: "open", Name: "open", Params: open}, protocol.Expect{Ops: 1}); err != nil {
-					t.Fatalf("%s: %v\n%s", format, err, s.Stderr())
+					t.Fatalf("%s: %v\n%s", file, err, s.Stderr())
 				}
 				props := make([]string, len(sc.Properties))
 				for i, p := range sc.Properties {
@@ -213,7 +219,7 @@ func TestDriversReadTimeSamples(t *testing.T) {
 						if when != nil {
 							ps["time"] = when
 						}
-						name := fmt.Sprintf("%s-%s-%v", format, op, when)
+						name := fmt.Sprintf("%s-%s-%v", file, op, when)
 						res, err := s.Step(ctx, &protocol.Step{Op: op, Name: name, Params: ps},
 							protocol.Expect{Digest: true, MaxValues: 1 << 20})
 						if err != nil {

@@ -1,5 +1,6 @@
 """Writes a small scene with per-prim time samples (scene.usda and
-scene.usdc in the directory given) with usd-core, and prints on stdout, as
+scene.usdc in the directory given, and base.usda, its hierarchy for a
+composed open) with usd-core, and prints on stdout, as
 one JSON object, what usd-core's UsdAttribute::Get reads from it: each
 prim's default value of each property and its value at each query time
 (null where it has none),
@@ -81,6 +82,13 @@ def build(path):
                     v = Sdf.ValueBlock()
                 layer.SetTimeSample(spec.path, t, v)
     layer.Save()
+    # The base a composed open stacks the scene under: the hierarchy as
+    # def prims without properties.
+    base = Sdf.Layer.CreateNew(os.path.join(os.path.dirname(path), "base.usda"))
+    Sdf.CreatePrimInLayer(base, "/World").specifier = Sdf.SpecifierDef
+    for prim_name in TIMES:
+        Sdf.CreatePrimInLayer(base, "/World/" + prim_name).specifier = Sdf.SpecifierDef
+    base.Save()
     return layer
 
 
