@@ -15,6 +15,7 @@ import (
 	"github.com/scenebench/runner/internal/param"
 	"github.com/scenebench/runner/internal/testenv"
 	"github.com/scenebench/runner/runner/driver"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/protocol"
 )
 
@@ -97,6 +98,14 @@ func tsExpect(t *testing.T, sc *tsScene, prim string, when any) tsWant {
 	if prim != "" {
 		prims = []string{prim}
 	}
+	d := tsDigest(t, sc, prims, when)
+	return tsWant{d.Hex(), int64(d.Count())}
+}
+
+// tsDigest digests usd-core's values of prims, in order, as read with
+// time when.
+func tsDigest(t *testing.T, sc *tsScene, prims []string, when any) *formats.Digest {
+	t.Helper()
 	var d formats.Digest
 	d.Reset() // the zero Digest is not a started one
 	for _, p := range prims {
@@ -127,7 +136,7 @@ func tsExpect(t *testing.T, sc *tsScene, prim string, when any) tsWant {
 			}
 		}
 	}
-	return tsWant{d.Hex(), int64(d.Count())}
+	return &d
 }
 
 // tsKey is Python's repr of a query time, the key scene.py writes.
@@ -230,6 +239,25 @@ func TestDriversReadTimeSamples(t *testing.T) {
 							t.Errorf("%s %s: digest %s of %d values, usd-core's values give %s of %d",
 								name, prim, res.Digest, res.Values, want.digest, want.values)
 						}
+					}
+					if !s.Hello().Capabilities.Threads || when == nil {
+						continue
+					}
+					// Two threads: the first three prims, then the other two,
+					// each chunk digested alone, the step's digest XXH64 of
+					// the two.
+					name := fmt.Sprintf("%s-traverse-2-threads-%v", file, when)
+					res, err := s.Step(ctx, &protocol.Step{Op: "traverse", Name: name,
+						Params: param.Values{"properties": props, "threads": 2, "time": when}},
+						protocol.Expect{Digest: true, MaxValues: 1 << 20, Ops: 1})
+					if err != nil {
+						t.Fatalf("%s: %v\n%s", name, err, s.Stderr())
+					}
+					a, b := tsDigest(t, sc, sc.Prims[:3], when), tsDigest(t, sc, sc.Prims[3:], when)
+					want := ops.CombineDigests([]uint64{a.Sum(), b.Sum()})
+					if res.Digest != want || res.Values != int64(a.Count()+b.Count()) {
+						t.Errorf("%s: digest %s of %d values, usd-core's values give %s of %d",
+							name, res.Digest, res.Values, want, a.Count()+b.Count())
 					}
 				}
 			}
