@@ -390,12 +390,14 @@ def resolve_samples(query, pp, t, lo, hi):
     v = unblocked(query(pp, lo))
     if v is None or abs(lo - hi) < 1e-6:  # GfIsClose(lo, hi, 1e-6)
         return v
+    lerp = LERPS.get(type(v))
+    if lerp is None:
+        return v  # held, whatever the upper sample is
     u = unblocked(query(pp, hi))
     if u is None or type(u) is not type(v):
         return v
-    lerp = LERPS.get(type(v))
     alpha = (t - lo) / (hi - lo)
-    if lerp is None or alpha == 0.0:
+    if alpha == 0.0:
         return v
     return lerp(alpha, v, u)
 

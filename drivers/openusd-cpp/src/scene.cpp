@@ -88,7 +88,7 @@ bool unblocked(const VtValue& value) { return !value.IsEmpty() && !value.IsHoldi
 bool atTime(const SdfLayer& layer, const SdfPath& path, double t, double lo, double hi, VtValue* value,
             VtValue* upper) {
   if (!layer.QueryTimeSample(path, lo, value) || !unblocked(*value)) return false;
-  if (lo == hi || GfIsClose(lo, hi, 1e-6)) return true;
+  if (lo == hi || GfIsClose(lo, hi, 1e-6) || !Blendable(*value)) return true;
   if (!layer.QueryTimeSample(path, hi, upper) || !unblocked(*upper) || upper->GetTypeid() != value->GetTypeid())
     return true;
   const double alpha = (t - lo) / (hi - lo);
@@ -562,7 +562,24 @@ struct blender {
   }
 };
 
+// blendable is Blendable's visitor.
+struct blendable {
+  template <class T>
+  bool operator()(const T&) const {
+    return Blends<T>::value;
+  }
+  template <class T>
+  bool operator()(const VtArray<T>&) const {
+    return Blends<T>::value;
+  }
+  bool operator()(const VtValue& v) const {
+    return v.IsHolding<SdfTimeCode>() || v.IsHolding<VtArray<SdfTimeCode>>();
+  }
+};
+
 }  // namespace
+
+bool Blendable(const VtValue& value) { return VtVisitValue(value, blendable{}); }
 
 void BlendSamples(double alpha, VtValue* lower, VtValue* upper) {
   if (lower->GetTypeid() != upper->GetTypeid()) return;

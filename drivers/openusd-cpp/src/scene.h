@@ -115,6 +115,11 @@ bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeC
 // be consumed.
 void BlendSamples(double alpha, pxr::VtValue* lower, pxr::VtValue* upper);
 
+// Blendable says whether BlendSamples blends values of value's type (the
+// others hold the lower sample, whatever the upper one is, so a reader
+// need not fetch it).
+bool Blendable(const pxr::VtValue& value);
+
 // ReadableFormats lists the file format extensions SdfFileFormat knows,
 // plugins found through PXR_PLUGINPATH_NAME included, usdc and usda first.
 std::vector<std::string> ReadableFormats();
