@@ -193,6 +193,17 @@ def add_read(dg, path_lp, prop_lp, code, when, v, where):
         dg.add(path_lp, prop_lp, code, v, where, at=when)
 
 
+def has_value(when, v):
+    """Whether a read at a time found a value (add_read's v): a pair without
+    one (no attribute, a blocked sample or default) is skipped, as the
+    protocol says, not an error."""
+    if when is None:
+        return True
+    if when is ALL:
+        return v[0] is not None or v[1] is not None
+    return v is not None
+
+
 def type_code(type_name, where):
     code = TYPE_CODES.get(type_name)
     if code is None:
@@ -1365,6 +1376,8 @@ class Driver:
                 if v is None and when is None:
                     why = r.diagnose(prim, [n])
                     raise StepError(why or "%s has no default value" % where)
+                if not has_value(when, v):
+                    continue
                 code, _ = r.typed(prim, n, where)
                 add_read(dg, path_lp, lp(n), code, when, v, where)
             return dg.hex(), dg.n
@@ -1446,9 +1459,13 @@ class Driver:
                 path_lp = lp(ps)
                 for n, n_lp in prop_lps:
                     where = "%s.%s" % (ps, n)
-                    code, v = r.typed(p, n, where)
-                    if value is not None:
+                    if value is None:
+                        code, v = r.typed(p, n, where)
+                    else:
                         v = value(p, n)
+                        if not has_value(when, v):
+                            continue
+                        code, _ = r.typed(p, n, where)
                     add_read(dg, path_lp, n_lp, code, when, v, where)
             return dg.hex(), dg.n
 
