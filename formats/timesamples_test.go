@@ -167,3 +167,20 @@ func TestTimeReaderEdges(t *testing.T) {
 		t.Errorf("double[] of two lengths at 0.5: %v (%v), want held [0 0]", v.Doubles, err)
 	}
 }
+
+// A zero Digest digests what a Reset one does, long inputs included.
+func TestZeroDigest(t *testing.T) {
+	v := Value{Type: String, Str: "a string longer than xxhash's 32-byte stripes, to reach its block path"}
+	var zero, reset Digest
+	reset.Reset()
+	zero.Add("/World/Prim_1", "payload", &v)
+	reset.Add("/World/Prim_1", "payload", &v)
+	if zero.Sum() != reset.Sum() {
+		t.Errorf("zero digest %s, reset %s", zero.Hex(), reset.Hex())
+	}
+	var empty, emptyReset Digest
+	emptyReset.Reset()
+	if empty.Sum() != emptyReset.Sum() {
+		t.Errorf("empty zero digest %s, reset %s", empty.Hex(), emptyReset.Hex())
+	}
+}
