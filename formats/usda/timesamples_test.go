@@ -1,0 +1,242 @@
+package usda
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
+	"github.com/scenebench/runner/formats/sdf"
+)
+
+// sampleTimes are the times of the animated test scenes' properties, one
+// set per property in turn: whole frames, a fractional step whose times
+// print with many digits, negative times, one sample, and a time printed
+// with an exponent.
+var sampleTimes = []formats.Samples{
+	{Count: 3, Start: 1, Step: 1},
+	{Count: 4, Start: -2.5, Step: 0.1},
+	{Count: 2, Start: 0, Step: 1.0 / 3},
+	{Count: 1, Start: 24, Step: 0},
+	{Count: 2, Start: 1e15, Step: 1},
+}
+
+// animate makes every property of base (built for n+shift*4 prims) an
+// animated one of its first n prims: sample k of row i is base's row
+// i+shift*(k+1), so samples differ from the default and from each other,
+// with the awkward values and different array lengths base has.
+func animate(base *formatstest.Scene, n int) *formatstest.Scene {
+	const shift = 7
+	s := formatstest.NewScene(base.Info)
+	s.Info.Prims = n
+	s.Info.Properties = slices.Clone(base.Info.Properties)
+	s.Paths = base.Paths[:n]
+	for i := range s.Cols {
+		p := &s.Info.Properties[i]
+		p.Samples = sampleTimes[i%len(sampleTimes)]
+		col := base.Cols[i].Slice(0, n)
+		col.Property = *p
+		for k := range p.Samples.Count {
+			sc := base.Cols[i].Slice(shift*(k+1), shift*(k+1)+n)
+			sc.Present = nil
+			col.Samples = append(col.Samples, sc)
+		}
+		s.Cols[i] = col
+	}
+	return s
+}
+
+// animatedScenes are the animated test scenes: every property type.
+func animatedScenes() map[string]*formatstest.Scene {
+	return map[string]*formatstest.Scene{
+		"alltypes": animate(formatstest.AllTypes(60+28, false), 60),
+		"extended": animate(formatstest.Extended(40+28), 40),
+	}
+}
+
+// verifySamples checks that r holds every value of s by handles: the
+// default, the times of each prim's property and the value of each
+// sample, bit for bit.
+func verifySamples(t *testing.T, s *formatstest.Scene, r formats.Reader) {
+	t.Helper()
+	res, err := formats.Resolve(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, ok := res.(formats.Sampler)
+	if !ok {
+		t.Fatalf("%T is not a formats.Sampler", res)
+	}
+	var v, want formats.Value
+	bad := 0
+	for i, path := range s.Paths {
+		ph, err := res.ResolvePrim(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range s.Cols {
+			col := &s.Cols[c]
+			if !col.Has(i) {
+				continue
+			}
+			h, err := res.ResolveProperty(col.Property.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := res.GetHandle(ph, h, &v); err != nil {
+				t.Fatalf("%s.%s: %v", path, col.Property.Name, err)
+			}
+			if col.Value(i, &want); !v.Equal(&want) {
+				t.Errorf("%s.%s = %s, want %s", path, col.Property.Name, v.String(), want.String())
+			}
+			times, err := sm.SampleTimes(ph, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := col.Property.Samples.Times(); !slices.Equal(times, want) {
+				t.Fatalf("%s.%s: times %v, want %v", path, col.Property.Name, times, want)
+			}
+			for k := range col.Samples {
+				if err := sm.GetSample(ph, h, k, &v); err != nil {
+					t.Fatalf("%s.%s sample %d: %v", path, col.Property.Name, k, err)
+				}
+				col.Samples[k].Value(i, &want)
+				if !v.Equal(&want) {
+					t.Errorf("%s.%s sample %d = %s, want %s", path, col.Property.Name, k, v.String(), want.String())
+					if bad++; bad > 10 {
+						t.FailNow()
+					}
+				}
+			}
+			if err := sm.GetSample(ph, h, len(col.Samples), &v); !errors.Is(err, formats.ErrNotFound) {
+				t.Errorf("%s.%s: sample past the last: %v, want a not-found error", path, col.Property.Name, err)
+			}
+		}
+	}
+}
+
+// TestTimeSamplesRoundTrip writes animated scenes and reads every sample
+// back through the fast reader and through the full grammar's scene.
+func TestTimeSamplesRoundTrip(t *testing.T) {
+	opts, err := formats.Normalize(Format{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range animatedScenes() {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "anim.usda")
+			s.Write(t, Format{}, path, opts, 16)
+			r, err := OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if _, fast := r.(*Reader); !fast {
+				t.Fatalf("the fast reader refused the layer: opened as %T", r)
+			}
+			for i, p := range r.Properties() {
+				if want := s.Info.Properties[i].Samples; p.Samples != want {
+					t.Errorf("property %s: samples %+v, want %+v", p.Name, p.Samples, want)
+				}
+			}
+			s.Verify(t, r)
+			s.VerifyHandles(t, r)
+			verifySamples(t, s, r)
+
+			l, err := ReadLayer(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scene := sdf.NewScene(path, l)
+			verifySamples(t, s, scene)
+			if notes := scene.Notes(); len(notes) != 0 {
+				t.Errorf("the scene leaves out %v", notes)
+			}
+		})
+	}
+}
+
+// TestTimeSamplesText checks the text OpenUSD's grammar allows: None, an
+// empty set, times out of order and repeated (the last wins), exponents,
+// comments, and attributes declared without a default.
+func TestTimeSamplesText(t *testing.T) {
+	text := `#usda 1.0
+over "A"
+{
+    custom double x
+    double x.timeSamples = {
+        2: 20,   # a comment
+        1e0: 10,
+        3: None,
+        2: 21,
+    }
+    float3 c = (1, 2, 3)
+    float3 c.timeSamples = {}
+    custom int n
+    int n.timeSamples = { -1.5: 7 }
+    custom token k
+}
+over "B"
+{
+    double x = 5
+}
+`
+	l, err := parseLayerBytes("t.usda", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Reader{l: l}
+	prims, _ := r.Prims()
+	if !slices.Equal(prims, []string{"/A", "/B"}) {
+		t.Fatalf("prims %v", prims)
+	}
+	var v formats.Value
+	if err := r.Get("/A", "x", &v); !errors.Is(err, formats.ErrNoValue) {
+		t.Errorf("default of an attribute with samples only: %v, want no value", err)
+	}
+	x, _ := r.ResolveProperty("x")
+	c, _ := r.ResolveProperty("c")
+	n, _ := r.ResolveProperty("n")
+	dump := func(prim formats.PrimHandle, h formats.PropertyHandle) string {
+		times, err := r.SampleTimes(prim, h)
+		if err != nil {
+			return err.Error()
+		}
+		var b strings.Builder
+		for i, tm := range times {
+			b.WriteString(formats.FormatFloat(tm, 64) + ":")
+			if err := r.GetSample(prim, h, i, &v); errors.Is(err, formats.ErrNoValue) {
+				b.WriteString("None ")
+			} else if err != nil {
+				return err.Error()
+			} else {
+				b.WriteString(formats.FormatUSDA(&v) + " ")
+			}
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		prim formats.PrimHandle
+		prop formats.PropertyHandle
+		want string
+	}{
+		{0, x, "1:10 2:21 3:None "},
+		{0, c, ""},
+		{0, n, "-1.5:7 "},
+		{1, x, ""},
+	} {
+		if got := dump(c.prim, c.prop); got != c.want {
+			t.Errorf("samples of %s.%d: %q, want %q", prims[c.prim], c.prop, got, c.want)
+		}
+	}
+	notes := r.Notes()
+	if len(notes) != 1 || notes[0].What != formats.NoteNoDefault || notes[0].Count != 1 {
+		t.Errorf("notes %v, want one attribute without a value (k)", notes)
+	}
+	if _, err := r.SampleTimes(0, 99); !errors.Is(err, formats.ErrNotFound) {
+		t.Errorf("bad handle: %v", err)
+	}
+}
