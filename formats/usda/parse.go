@@ -640,11 +640,16 @@ func (pr *primState) flush(p *parser) {
 // in OpenUSD's text reader, a time given twice keeps its last value;
 // times in any order read ascending.
 func (p *parser) timeSamples(pr *primState, col *column, at int, name []byte) error {
-	if err := p.expect('=', "'=' after "+string(name)+".timeSamples"); err != nil {
-		return err
-	}
-	if err := p.expect('{', "'{' to open "+string(name)+".timeSamples"); err != nil {
-		return err
+	for _, c := range [2]byte{'=', '{'} {
+		p.skip()
+		if p.peek() != c {
+			what := "'=' after"
+			if c == '{' {
+				what = "'{' to open"
+			}
+			return p.errAt(p.pos, "expected %s %s.timeSamples, found %s", what, name, p.describe(p.pos))
+		}
+		p.pos++
 	}
 	if pr.slot < 0 {
 		slot, err := p.l.addPrim(pr.path, pr.seq)
