@@ -10,12 +10,14 @@ import (
 
 // Scene is a layer seen as a scene (formats.Reader): its prims that hold
 // at least one attribute value the scene model carries (a default or time
-// samples), in layer order, and those values. What the scene leaves out
-// is counted in Notes, per attribute: attributes of types the model does
-// not carry, attributes without a value (declared only, connections
-// only, splines, blocked values), attributes inside variants,
+// samples), in layer order, and those values. What a scene of default
+// values leaves out is counted in Notes, per attribute: attributes of
+// types the model does not carry, attributes without a default value
+// (declared only, time samples only, connections only, splines, blocked
+// values), time samples beside a default, attributes inside variants,
 // relationships. The rules are the usdc reader's, so every format says
-// the same of the same content.
+// the same of the same content; an import, which reads default values,
+// reports them.
 //
 // Time samples are read through formats.Sampler by handles (a prim's
 // handle is its index in Prims, a property's the index of its name):
@@ -43,10 +45,6 @@ type sceneValue struct {
 	times   []float64
 	samples []formats.Value
 }
-
-// whySamplesOnly is why an attribute with time samples and no default
-// gives no value to a read without a time.
-const whySamplesOnly = "time samples without a default value"
 
 var (
 	_ formats.Reader   = (*Scene)(nil)
@@ -154,13 +152,13 @@ func (s *Scene) attribute(p *Property) (sceneValue, formats.Type, bool) {
 			s.notes.Add(formats.NoteUnsupportedType(p.TypeName), 1)
 			return sceneValue{}, formats.Invalid, false
 		}
-	case len(sv.times) > 0:
-		sv.why = whySamplesOnly
-		return sv, t, true // carried: not a note
+		if p.HasTimeSamples {
+			s.notes.Add(formats.NoteTimeSamples, 1)
+		}
 	case p.Spline:
 		sv.why = formats.NoteSplines
 	case p.HasTimeSamples:
-		sv.why = formats.NoteNoDefault // an empty set of samples
+		sv.why = formats.NoteTimeSamplesOnly
 	case p.Connections != nil:
 		sv.why = formats.NoteConnectionsOnly
 	default:

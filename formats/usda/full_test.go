@@ -81,7 +81,7 @@ func TestFullGrammar(t *testing.T) {
 	for _, n := range r.(formats.Noter).Notes() {
 		notes[n.What] = n.Count
 	}
-	if notes[formats.NoteVariants] != 3 || notes[formats.NoteRelationships] != 2 || notes[formats.NoteTimeSamplesOnly] != 0 {
+	if notes[formats.NoteVariants] != 3 || notes[formats.NoteRelationships] != 2 || notes[formats.NoteTimeSamplesOnly] != 1 {
 		t.Errorf("notes %v", notes)
 	}
 	// The time samples, carried: resolved at times as OpenUSD resolves them.

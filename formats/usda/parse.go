@@ -624,6 +624,9 @@ type primState struct {
 	// (a view of the input), which counts as such unless its timeSamples
 	// come next, as OpenUSD writes a custom attribute with samples only.
 	pending []byte
+	// blocked names the attribute last declared with a blocked default
+	// (None), whose timeSamples are then not noted again.
+	blocked []byte
 }
 
 // flush notes a pending attribute without a default value.
@@ -766,10 +769,17 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		}
 		samples = true
 	}
-	if pr.pending != nil && !(samples && bytes.Equal(pr.pending, name)) {
+	// What a scene of default values leaves out, noted as the full
+	// grammar's scene notes it: an attribute declared without a default
+	// is one without a value unless its timeSamples follow (then one with
+	// time samples only); one with a default and timeSamples is noted
+	// for its samples; a blocked default is noted as such.
+	declared := pr.pending != nil && bytes.Equal(pr.pending, name)
+	blocked := pr.blocked != nil && bytes.Equal(pr.blocked, name)
+	if pr.pending != nil && !(samples && declared) {
 		p.l.notes.Add(formats.NoteNoDefault, 1)
 	}
-	pr.pending = nil
+	pr.pending, pr.blocked = nil, nil
 	// Prims usually declare the same attributes in the same order: try
 	// the column the previous prim had at this position before the map.
 	var col *column
@@ -796,6 +806,13 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	pr.nattr++
 	p.skip()
 	if samples {
+		switch {
+		case blocked:
+		case pr.slot >= 0 && col.has(pr.slot):
+			p.l.notes.Add(formats.NoteTimeSamples, 1)
+		default:
+			p.l.notes.Add(formats.NoteTimeSamplesOnly, 1)
+		}
 		return p.timeSamples(pr, col, at, name)
 	}
 	if p.peek() != '=' {
@@ -809,6 +826,7 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		if id := p.ident(false); str(id) == "None" {
 			// A blocked value: the attribute exists without a value.
 			p.l.notes.Add(formats.NoteBlocked, 1)
+			pr.blocked = name
 		} else {
 			p.pos = vat
 			if pr.slot < 0 {

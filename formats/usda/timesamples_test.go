@@ -2,6 +2,7 @@ package usda
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -152,8 +153,22 @@ func TestTimeSamplesRoundTrip(t *testing.T) {
 			}
 			scene := sdf.NewScene(path, l)
 			verifySamples(t, s, scene)
-			if notes := scene.Notes(); len(notes) != 0 {
-				t.Errorf("the scene leaves out %v", notes)
+			// Both note the samples beside every default, which an
+			// import of default values leaves out.
+			values := 0
+			for c := range s.Cols {
+				for i := range s.Paths {
+					if s.Cols[c].Has(i) {
+						values++
+					}
+				}
+			}
+			want := fmt.Sprint([]formats.Note{{Count: values, What: formats.NoteTimeSamples}})
+			if got := fmt.Sprint(scene.Notes()); got != want {
+				t.Errorf("the scene notes %s, want %s", got, want)
+			}
+			if got := fmt.Sprint(r.(formats.Noter).Notes()); got != want {
+				t.Errorf("the fast reader notes %s, want %s", got, want)
 			}
 		})
 	}
@@ -178,6 +193,11 @@ over "A"
     custom int n
     int n.timeSamples = { -1.5: 7 }
     custom token k
+    custom bool e
+    bool e.timeSamples = {
+    }
+    double b = None
+    double b.timeSamples = { 1: 2 }
 }
 over "B"
 {
@@ -197,18 +217,27 @@ over "B"
 	if err := r.Get("/A", "x", &v); !errors.Is(err, formats.ErrNoValue) {
 		t.Errorf("default of an attribute with samples only: %v, want no value", err)
 	}
-	x, _ := r.ResolveProperty("x")
-	c, _ := r.ResolveProperty("c")
-	n, _ := r.ResolveProperty("n")
-	dump := func(prim formats.PrimHandle, h formats.PropertyHandle) string {
-		times, err := r.SampleTimes(prim, h)
+	type sampler interface {
+		formats.Resolver
+		formats.Sampler
+	}
+	dump := func(r sampler, prim, prop string) string {
+		ph, err := r.ResolvePrim(prim)
+		if err != nil {
+			return err.Error()
+		}
+		h, err := r.ResolveProperty(prop)
+		if err != nil {
+			return err.Error()
+		}
+		times, err := r.SampleTimes(ph, h)
 		if err != nil {
 			return err.Error()
 		}
 		var b strings.Builder
 		for i, tm := range times {
 			b.WriteString(formats.FormatFloat(tm, 64) + ":")
-			if err := r.GetSample(prim, h, i, &v); errors.Is(err, formats.ErrNoValue) {
+			if err := r.GetSample(ph, h, i, &v); errors.Is(err, formats.ErrNoValue) {
 				b.WriteString("None ")
 			} else if err != nil {
 				return err.Error()
@@ -218,23 +247,37 @@ over "B"
 		}
 		return b.String()
 	}
-	for _, c := range []struct {
-		prim formats.PrimHandle
-		prop formats.PropertyHandle
-		want string
-	}{
-		{0, x, "1:10 2:21 3:None "},
-		{0, c, ""},
-		{0, n, "-1.5:7 "},
-		{1, x, ""},
+	full, err := parseFull("t.usda", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scene := sdf.NewScene("t.usda", full)
+	for _, c := range []struct{ prim, prop, want string }{
+		{"/A", "x", "1:10 2:21 3:None "},
+		{"/A", "c", ""},
+		{"/A", "n", "-1.5:7 "},
+		{"/A", "e", ""},
+		{"/A", "b", "1:2 "},
+		{"/B", "x", ""},
 	} {
-		if got := dump(c.prim, c.prop); got != c.want {
-			t.Errorf("samples of %s.%d: %q, want %q", prims[c.prim], c.prop, got, c.want)
+		for _, rd := range []sampler{r, scene} {
+			if got := dump(rd, c.prim, c.prop); got != c.want {
+				t.Errorf("%T: samples of %s.%s: %q, want %q", rd, c.prim, c.prop, got, c.want)
+			}
 		}
 	}
-	notes := r.Notes()
-	if len(notes) != 1 || notes[0].What != formats.NoteNoDefault || notes[0].Count != 1 {
-		t.Errorf("notes %v, want one attribute without a value (k)", notes)
+	// As a scene of default values: k has no value, x, n and e time
+	// samples only, c samples beside its default, b a blocked default.
+	notes := map[string]int{}
+	for _, n := range r.Notes() {
+		notes[n.What] = n.Count
+	}
+	if want := map[string]int{formats.NoteNoDefault: 1, formats.NoteTimeSamplesOnly: 3, formats.NoteTimeSamples: 1, formats.NoteBlocked: 1}; fmt.Sprint(notes) != fmt.Sprint(want) {
+		t.Errorf("notes %v, want %v", notes, want)
+	}
+	// The full grammar's scene says the same.
+	if got, want := scene.Notes(), r.Notes(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the scene notes %v, the fast reader %v", got, want)
 	}
 	if _, err := r.SampleTimes(0, 99); !errors.Is(err, formats.ErrNotFound) {
 		t.Errorf("bad handle: %v", err)
