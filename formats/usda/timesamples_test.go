@@ -3,6 +3,7 @@ package usda
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -281,5 +282,51 @@ over "B"
 	}
 	if _, err := r.SampleTimes(0, 99); !errors.Is(err, formats.ErrNotFound) {
 		t.Errorf("bad handle: %v", err)
+	}
+}
+
+// TestTimeSamplesWriterErrors checks what the writer refuses: sample
+// times that are not ascending, and samples that do not match their
+// property.
+func TestTimeSamplesWriterErrors(t *testing.T) {
+	anim := formats.Samples{Count: 2, Start: 1, Step: 1}
+	if _, err := NewEncoder(io.Discard, EncoderOptions{}, formats.SceneInfo{Properties: []formats.Property{
+		{Name: "x", Type: formats.Double, Samples: formats.Samples{Count: 2, Start: 1}},
+	}}); err == nil || !strings.Contains(err.Error(), `property "x": time samples step 0`) {
+		t.Errorf("two samples at one time: %v", err)
+	}
+	props := []formats.Property{{Name: "x", Type: formats.Double, Samples: anim}}
+	vals := []formats.Value{{Type: formats.Double, Num: 1}}
+	for _, c := range []struct {
+		samples [][]formats.Value
+		want    string
+	}{
+		{[][]formats.Value{{{Type: formats.Double}}}, "prim /A property x: 1 time samples for 2 times"},
+		{[][]formats.Value{{{Type: formats.Double}, {Type: formats.Float}}}, "prim /A property x: time sample 1 is float, property is double"},
+		{[][]formats.Value{}, "prim /A: 1 values for 1 properties"},
+	} {
+		enc, err := NewEncoder(io.Discard, EncoderOptions{}, formats.SceneInfo{Properties: props})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enc.AnimatedPrim("/A", vals, c.samples, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.samples, err, c.want)
+		}
+	}
+	// Without samples an animated property is written with its default
+	// alone (Prim).
+	var sb strings.Builder
+	enc, err := NewEncoder(&sb, EncoderOptions{OmitSceneInfo: true}, formats.SceneInfo{Properties: props})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Prim("/A", vals, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "#usda 1.0\n\nover \"A\"\n{\n    double x = 1\n}\n\n"; sb.String() != want {
+		t.Errorf("got %q, want %q", sb.String(), want)
 	}
 }
