@@ -151,14 +151,14 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 	a := 1 - alpha
 	switch lo.Type {
 	case Double:
-		lo.Num = a*lo.Num + alpha*hi.Num
+		lo.Num = float64(a*lo.Num) + float64(alpha*hi.Num)
 	case Float:
-		lo.Num = float64(float32(a*lo.Num + alpha*hi.Num))
+		lo.Num = float64(float32(float64(a*lo.Num) + float64(alpha*hi.Num)))
 	case Half:
 		lo.Num = lerpHalf(a, alpha, lo.Num, hi.Num)
 	case Double3:
 		for i := range lo.Vec {
-			lo.Vec[i] = a*lo.Vec[i] + alpha*hi.Vec[i]
+			lo.Vec[i] = float64(a*lo.Vec[i]) + float64(alpha*hi.Vec[i])
 		}
 	case Float3:
 		for i := range lo.Vec {
@@ -166,7 +166,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 		}
 	case Double2, Double4, Matrix4d:
 		for i := range lo.Type.Width() {
-			lo.Tuple[i] = a*lo.Tuple[i] + alpha*hi.Tuple[i]
+			lo.Tuple[i] = float64(a*lo.Tuple[i]) + float64(alpha*hi.Tuple[i])
 		}
 	case Float2, Float4:
 		for i := range lo.Type.Width() {
@@ -179,7 +179,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 	case DoubleArray:
 		out := grow(buf.Doubles, len(lo.Doubles))
 		for i, x := range lo.Doubles {
-			out[i] = a*x + alpha*hi.Doubles[i]
+			out[i] = float64(a*x) + float64(alpha*hi.Doubles[i])
 		}
 		buf.Doubles, lo.Doubles = out, out
 	case FloatArray, Float2Array:
@@ -190,7 +190,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 			if lo.Type == Float2Array {
 				out[i] = lerpVecf(a, alpha, x, hi.Floats[i])
 			} else {
-				out[i] = float32(a*float64(x) + alpha*float64(hi.Floats[i]))
+				out[i] = float32(float64(a*float64(x)) + float64(alpha*float64(hi.Floats[i])))
 			}
 		}
 		buf.Floats, lo.Floats = out, out
@@ -213,7 +213,10 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 }
 
 // lerpVecf is one component of GfLerp on a float vector: each product
-// rounded to float (GfVecNf *= double), then added in float.
+// rounded to float (GfVecNf *= double), then added in float. Here and in
+// Lerp, explicit conversions round every product, so that no platform
+// fuses a multiply and an add (the Go spec allows it otherwise) where
+// OpenUSD's C++ rounds twice.
 func lerpVecf(a, alpha float64, x, y float32) float32 {
 	return float32(a*float64(x)) + float32(alpha*float64(y))
 }
@@ -221,7 +224,7 @@ func lerpVecf(a, alpha float64, x, y float32) float32 {
 // lerpHalf is GfLerp on GfHalf: blended in double (GfHalf widens to
 // float), rounded to float, then to half.
 func lerpHalf(a, alpha, x, y float64) float64 {
-	return float64(HalfToFloat32(HalfFromFloat32(float32(a*x + alpha*y))))
+	return float64(HalfToFloat32(HalfFromFloat32(float32(float64(a*x) + float64(alpha*y)))))
 }
 
 // slerp sets q0 (real part first) to GfSlerp(alpha, q0, q1) (gf/quatf.cpp,
@@ -235,11 +238,11 @@ func lerpHalf(a, alpha, x, y float64) float64 {
 func slerp(alpha float64, q0, q1 []float64, float bool) {
 	var cos float64
 	if float {
-		f := func(i int) float32 { return float32(q0[i]) * float32(q1[i]) }
-		cos = float64(f(0) + (f(1) + f(2) + f(3)))
+		f := func(i int) float32 { return float32(float32(q0[i]) * float32(q1[i])) }
+		cos = float64(f(0) + float32(float32(f(1)+f(2))+f(3)))
 	} else {
 		// GfDot(GfQuatd): real*real + GfDot(imaginary, imaginary).
-		cos = q0[0]*q1[0] + (q0[1]*q1[1] + q0[2]*q1[2] + q0[3]*q1[3])
+		cos = float64(q0[0]*q1[0]) + (float64(float64(q0[1]*q1[1])+float64(q0[2]*q1[2])) + float64(q0[3]*q1[3]))
 	}
 	flip := false
 	if cos < 0 {
@@ -264,11 +267,16 @@ func slerp(alpha float64, q0, q1 []float64, float bool) {
 	if flip {
 		s1 = -s1
 	}
+	if float {
+		// GfQuatf's scalar product takes a float: the scales are
+		// rounded to float first.
+		s0, s1 = float64(float32(s0)), float64(float32(s1))
+	}
 	for i := range 4 {
 		if float {
 			q0[i] = float64(float32(s0*q0[i]) + float32(s1*q1[i]))
 		} else {
-			q0[i] = s0*q0[i] + s1*q1[i]
+			q0[i] = float64(s0*q0[i]) + float64(s1*q1[i])
 		}
 	}
 }

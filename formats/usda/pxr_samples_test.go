@@ -300,14 +300,11 @@ func TestWeReadOpenUSDTimeSamples(t *testing.T) {
 
 // slerpDivergence is how far formats.Lerp's quaternion slerp is known to
 // stray from OpenUSD's GfSlerp (relative difference), on this fixture's
-// quaternions between samples. quatf: GfSlerp(GfQuatf) takes theta and
-// sin(theta) in float and scales the components by the scales rounded to
-// float, which formats.slerp does in double (2 ulps of float here).
-// quatd: Go's math.Sin is 1 ulp off the C library's sin at some angles
-// (math.Sin(0.9*acos(0)) ends ...45b, glibc's ...45c). The entries go when
-// formats.Lerp matches; the test fails on any other difference, or on a
-// larger one.
-var slerpDivergence = map[string]float64{"quatf": 3e-7, "quatd": 3e-16}
+// quaternions between samples. quatd: Go's math.Sin is 1 ulp off the C
+// library's sin at some angles (math.Sin(0.9*acos(0)) ends ...45b,
+// glibc's ...45c). The entries go when formats.Lerp matches; the test
+// fails on any other difference, or on a larger one.
+var slerpDivergence = map[string]float64{"quatd": 3e-16}
 
 type namedReader struct {
 	name string
