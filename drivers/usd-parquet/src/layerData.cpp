@@ -5,6 +5,7 @@
 #include <pxr/sdf/schema.h>
 #include <pxr/sdf/types.h>
 #include <pxr/tf/diagnostic.h>
+#include <pxr/tf/stringUtils.h>
 #include <pxr/vt/array.h>
 #include <pxr/vt/value.h>
 
@@ -45,7 +46,8 @@ struct UsdParquetData::_ThreadCache {
     int32_t propNode = -1;
     int64_t propRow = -1;
     int propCol = -1;
-    bool valueRead = false; // its value was read since it was resolved
+    int valueWhich = -1;    // which value of it: -1 the default, k its sample k
+    bool valueRead = false; // that value was read since it was resolved
     VtValue value;          // empty until kept
 };
 
@@ -210,6 +212,7 @@ UsdParquetData::Spec UsdParquetData::_Resolve(const SdfPath& path) const {
             last.propNode = s.node;
             last.propRow = s.row;
             last.propCol = s.col;
+            last.valueWhich = -1;
             last.valueRead = false;
             last.value = VtValue();
             s.cache = &last;
@@ -254,35 +257,140 @@ bool UsdParquetData::_Children(const SdfPath& path, const Spec& s, VtValue* valu
     return true;
 }
 
-bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
-    if (s.cache && !s.cache->value.IsEmpty()) {
+bool UsdParquetData::_Read(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const {
+    _ThreadCache* const c = s.cache;
+    if (c && c->valueWhich == which && !c->value.IsEmpty()) {
         // Kept on this thread: a copy of the same value.
-        if (value) *value = s.cache->value;
+        if (value) *value = c->value;
         return true;
     }
     int64_t g = 0, i = 0;
     _scene->Locate(s.row, &g, &i);
     usdparquet::Scene::BlockRef b;
+    auto fail = [&](const std::string& what) {
+        std::string at;
+        if (which >= 0) at = " at time " + TfStringify(_scene->Times(s.col)[which]);
+        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s'%s: %s", _file.c_str(),
+                         path.GetPrimPath().GetText(), path.GetName().c_str(), at.c_str(), what.c_str());
+        return false;
+    };
     try {
-        b = _scene->GetBlock(s.col, g);
+        b = _scene->GetBlock(col, g);
     } catch (const std::exception& e) {
-        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': %s", _file.c_str(),
-                         path.GetPrimPath().GetText(), path.GetName().c_str(), e.what());
-        return false;
+        return fail(e.what());
     }
-    if (b->IsNull(i)) {
-        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': value is null", _file.c_str(),
-                         path.GetPrimPath().GetText(), path.GetName().c_str());
-        return false;
-    }
+    if (b->IsNull(i)) return fail("value is null");
     if (value) {
         *value = ToValue(*b, i);
-        if (s.cache) {
-            if (s.cache->valueRead && ValueBytes(*b, i) <= kMaxKeptValueBytes) s.cache->value = *value;
-            s.cache->valueRead = true;
+        if (c) {
+            if (c->valueWhich != which) {
+                c->valueWhich = which;
+                c->valueRead = false;
+                c->value = VtValue();
+            }
+            if (c->valueRead && ValueBytes(*b, i) <= kMaxKeptValueBytes) c->value = *value;
+            c->valueRead = true;
         }
     }
     return true;
+}
+
+const std::vector<double>* UsdParquetData::_Times(const Spec& s) const {
+    if (s.type != SdfSpecTypeAttribute) return nullptr;
+    const std::vector<double>& t = _scene->Times(s.col);
+    return t.empty() ? nullptr : &t;
+}
+
+int UsdParquetData::_SampleAt(const Spec& s, double time) const {
+    const std::vector<double>* t = _Times(s);
+    if (!t) return -1;
+    auto it = std::lower_bound(t->begin(), t->end(), time);
+    return it != t->end() && *it == time ? int(it - t->begin()) : -1;
+}
+
+// The whole timeSamples field, for hosts that ask for it (SdfLayer's
+// GetField, export): every sample of the attribute, read as QueryTimeSample
+// reads one.
+bool UsdParquetData::_TimeSamples(const SdfPath& path, const Spec& s, VtValue* value) const {
+    const std::vector<double>* t = _Times(s);
+    if (!t) return false;
+    if (!value) return true;
+    SdfTimeSampleMap m;
+    Spec plain = s;
+    plain.cache = nullptr; // a whole map is not a repeated read of one value
+    for (size_t k = 0; k < t->size(); k++) {
+        VtValue v;
+        if (!_Read(path, plain, _scene->SampleColumn(s.col, int(k)), int(k), &v)) return false;
+        m.emplace_hint(m.end(), (*t)[k], std::move(v));
+    }
+    *value = VtValue(std::move(m));
+    return true;
+}
+
+namespace {
+
+// Bracket finds the samples around time in ascending times, as SdfData
+// does: both the first (last) sample at or before (after) the ends, both
+// the sample at an exact time, else the neighbours. False without samples.
+bool Bracket(const std::vector<double>& t, double time, double* lo, double* hi) {
+    if (t.empty()) return false;
+    if (time <= t.front()) {
+        *lo = *hi = t.front();
+    } else if (time >= t.back()) {
+        *lo = *hi = t.back();
+    } else {
+        auto it = std::lower_bound(t.begin(), t.end(), time);
+        if (*it == time) {
+            *lo = *hi = time;
+        } else {
+            *hi = *it;
+            *lo = *(it - 1);
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::set<double> UsdParquetData::ListAllTimeSamples() const {
+    if (_scene->Rows() == 0) return {};
+    const std::vector<double>& t = _scene->AllTimes();
+    return std::set<double>(t.begin(), t.end());
+}
+
+std::set<double> UsdParquetData::ListTimeSamplesForPath(const SdfPath& path) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t ? std::set<double>(t->begin(), t->end()) : std::set<double>();
+}
+
+size_t UsdParquetData::GetNumTimeSamplesForPath(const SdfPath& path) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t ? t->size() : 0;
+}
+
+bool UsdParquetData::GetBracketingTimeSamples(double time, double* tLower, double* tUpper) const {
+    return _scene->Rows() > 0 && Bracket(_scene->AllTimes(), time, tLower, tUpper);
+}
+
+bool UsdParquetData::GetBracketingTimeSamplesForPath(const SdfPath& path, double time, double* tLower,
+                                                     double* tUpper) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t && Bracket(*t, time, tLower, tUpper);
+}
+
+bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, VtValue* value) const {
+    const Spec s = _Resolve(path);
+    const int k = _SampleAt(s, time);
+    return k >= 0 && _Read(path, s, _scene->SampleColumn(s.col, k), k, value);
+}
+
+bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, SdfAbstractDataValue* value) const {
+    const Spec s = _Resolve(path);
+    const int k = _SampleAt(s, time);
+    if (k < 0) return false;
+    if (!value) return _Read(path, s, _scene->SampleColumn(s.col, k), k, nullptr);
+    VtValue v;
+    return _Read(path, s, _scene->SampleColumn(s.col, k), k, &v) && value->StoreValue(std::move(v));
 }
 
 bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const {
@@ -303,7 +411,8 @@ bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& f
         }
         return false;
     case SdfSpecTypeAttribute:
-        if (field == SdfFieldKeys->Default) return _Default(path, s, value);
+        if (field == SdfFieldKeys->Default) return _Read(path, s, s.col, -1, value);
+        if (field == SdfFieldKeys->TimeSamples) return _TimeSamples(path, s, value);
         if (field == SdfFieldKeys->TypeName) {
             if (value) *value = VtValue(_typeTokens[s.col]);
             return true;
@@ -371,6 +480,7 @@ std::vector<TfToken> UsdParquetData::List(const SdfPath& path) const {
         break;
     case SdfSpecTypeAttribute:
         out = {SdfFieldKeys->TypeName, SdfFieldKeys->Custom, SdfFieldKeys->Variability, SdfFieldKeys->Default};
+        if (_Times(s)) out.push_back(SdfFieldKeys->TimeSamples);
         break;
     default:
         break;

@@ -17,6 +17,9 @@
 //                  with -has, the warm reads are the openusd-cpp driver's:
 //                  SdfLayer::HasField into one reused VtValue, then a check
 //                  that it holds no SdfValueBlock
+//   sdfdump ... -at T ...                          with -get or -time: read the
+//                  time sample at time T (SdfLayer::QueryTimeSample) instead
+//                  of the default; with -get the line also gives "time"
 //   sdfdump [-a KEY=VALUE]... -export OUT FILE     SdfLayer::Export to OUT
 //   sdfdump [-a KEY=VALUE]... -edit FILE           try to edit and save the
 //                  layer; exits 1 when OpenUSD refuses (a read-only layer)
@@ -212,7 +215,7 @@ const char* gFile = "";
 [[noreturn]] void Usage(const char* msg) {
     std::fprintf(stderr,
                  "sdfdump: %s\nusage: sdfdump [-a KEY=VALUE]... [-paths | -specs | -get PRIM PROP | "
-                 "-time PRIM PROP [-n N] [-has]] FILE\n",
+                 "-time PRIM PROP [-n N] [-has]] [-at T] FILE\n",
                  msg);
     std::exit(2);
 }
@@ -313,6 +316,8 @@ int main(int argc, char** argv) {
     std::string warmFile;
     int threads = 1;
     bool viaHas = false;
+    bool atSet = false;
+    double atTime = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         std::string a = argv[i];
@@ -333,6 +338,12 @@ int main(int argc, char** argv) {
             mode = a.substr(1);
             prim = argv[++i];
             prop = argv[++i];
+        } else if (a == "-at") {
+            if (++i >= argc) Usage("-at needs a time");
+            char* end = nullptr;
+            atTime = std::strtod(argv[i], &end);
+            if (end == argv[i] || *end || !std::isfinite(atTime)) Usage("-at needs a finite time");
+            atSet = true;
         } else if (a == "-has") {
             viaHas = true;
         } else if (a == "-warm") {
@@ -443,6 +454,21 @@ int main(int argc, char** argv) {
             out += '\n';
             Flush(out, false);
         });
+    } else if (mode == "get" && atSet) {
+        if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
+        const SdfPath attr = SdfPath(prim).AppendProperty(TfToken(prop));
+        VtValue v;
+        std::string text;
+        if (!layer->QueryTimeSample(attr, atTime, &v) || !mark.IsClean())
+            Fail(mark, "no time sample at " + std::to_string(atTime) + " on <" + attr.GetString() + ">");
+        if (!AppendValue(text, v)) Fail(mark, "<" + attr.GetString() + "> holds a " + v.GetTypeName());
+        out += "{\"path\":";
+        AppendString(out, prim);
+        out += ",\"property\":";
+        AppendString(out, prop);
+        out += ",\"time\":";
+        AppendFloat(out, atTime, false);
+        out += ",\"value\":" + text + "}\n";
     } else if (mode == "get") {
         if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
         if (!AppendAttribute(out, layer, SdfPath(prim), TfToken(prop), &err)) { Flush(out, true); Fail(mark, err); }
@@ -479,14 +505,20 @@ int main(int argc, char** argv) {
         if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
         const SdfPath attr = SdfPath(prim).AppendProperty(TfToken(prop));
         const auto c0 = Clock::now();
-        VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
+        VtValue v;
+        if (atSet) layer->QueryTimeSample(attr, atTime, &v);
+        else v = layer->GetField(attr, SdfFieldKeys->Default);
         const double coldUs = Ms(Clock::now() - c0) * 1000;
         if (v.IsEmpty() || !mark.IsClean()) Fail(mark, "no value at <" + attr.GetString() + ">");
         // Warm: batches of N reads; the median batch's time per read.
         std::vector<double> per;
         for (int k = 0; k < 7; k++) {
             const auto w0 = Clock::now();
-            if (viaHas) {
+            if (atSet) {
+                for (long j = 0; j < repeats; j++)
+                    if (!layer->QueryTimeSample(attr, atTime, &v))
+                        Fail(mark, "no time sample at <" + attr.GetString() + ">");
+            } else if (viaHas) {
                 for (long j = 0; j < repeats; j++)
                     if (!layer->HasField(attr, SdfFieldKeys->Default, &v) || v.IsHolding<SdfValueBlock>())
                         Fail(mark, "no value at <" + attr.GetString() + ">");
@@ -503,6 +535,10 @@ int main(int argc, char** argv) {
                       file.c_str(), startupMs, warmMs, openMs, coldUs, per[per.size() / 2], rssOpen, RssKiB());
         out += buf;
         AppendValue(out, v);
+        if (atSet) {
+            out += ",\"at\":";
+            AppendFloat(out, atTime, false);
+        }
         out += "}\n";
     }
     Flush(out, true);
