@@ -46,9 +46,11 @@ struct UsdParquetData::_ThreadCache {
     int32_t propNode = -1;
     int64_t propRow = -1;
     int propCol = -1;
-    int valueWhich = -1;    // which value of it: -1 the default, k its sample k
-    bool valueRead = false; // that value was read since it was resolved
-    VtValue value;          // empty until kept
+    bool valueRead = false; // its default was read since it was resolved
+    VtValue value;          // the default, empty until kept
+    int sampleIndex = -1;   // the sample read last (QueryTimeSample), or -1
+    bool sampleRead = false;
+    VtValue sample;         // that sample, empty until kept
 };
 
 thread_local UsdParquetData::_ThreadCache UsdParquetData::_tCache;
@@ -212,9 +214,13 @@ UsdParquetData::Spec UsdParquetData::_Resolve(const SdfPath& path) const {
             last.propNode = s.node;
             last.propRow = s.row;
             last.propCol = s.col;
-            last.valueWhich = -1;
             last.valueRead = false;
             last.value = VtValue();
+            if (last.sampleIndex >= 0) {
+                last.sampleIndex = -1;
+                last.sampleRead = false;
+                last.sample = VtValue();
+            }
             s.cache = &last;
         }
         return s;
@@ -257,42 +263,67 @@ bool UsdParquetData::_Children(const SdfPath& path, const Spec& s, VtValue* valu
     return true;
 }
 
-bool UsdParquetData::_Read(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const {
-    _ThreadCache* const c = s.cache;
-    if (c && c->valueWhich == which && !c->value.IsEmpty()) {
+// The warm paths of value reads, kept small so that they inline: a value
+// this thread kept is copied; anything else goes to _ReadBlock.
+inline bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
+    if (s.cache && !s.cache->value.IsEmpty()) {
         // Kept on this thread: a copy of the same value.
-        if (value) *value = c->value;
+        if (value) *value = s.cache->value;
         return true;
     }
+    return _ReadBlock(path, s, s.col, -1, value);
+}
+
+inline bool UsdParquetData::_Sample(const SdfPath& path, const Spec& s, int k, VtValue* value) const {
+    _ThreadCache* const c = s.cache;
+    if (c && c->sampleIndex == k && !c->sample.IsEmpty()) {
+        if (value) *value = c->sample;
+        return true;
+    }
+    return _ReadBlock(path, s, _scene->SampleColumn(s.col, k), k, value);
+}
+
+bool UsdParquetData::_ReadBlock(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const {
     int64_t g = 0, i = 0;
     _scene->Locate(s.row, &g, &i);
     usdparquet::Scene::BlockRef b;
-    auto fail = [&](const std::string& what) {
-        std::string at;
-        if (which >= 0) at = " at time " + TfStringify(_scene->Times(s.col)[which]);
-        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s'%s: %s", _file.c_str(),
-                         path.GetPrimPath().GetText(), path.GetName().c_str(), at.c_str(), what.c_str());
-        return false;
-    };
     try {
         b = _scene->GetBlock(col, g);
     } catch (const std::exception& e) {
-        return fail(e.what());
+        _ReadFailed(path, s, which, e.what());
+        return false;
     }
-    if (b->IsNull(i)) return fail("value is null");
+    if (b->IsNull(i)) {
+        _ReadFailed(path, s, which, "value is null");
+        return false;
+    }
     if (value) {
         *value = ToValue(*b, i);
-        if (c) {
-            if (c->valueWhich != which) {
-                c->valueWhich = which;
-                c->valueRead = false;
-                c->value = VtValue();
+        if (_ThreadCache* const c = s.cache) {
+            // Kept from the second read in a row on.
+            bool* read = &c->valueRead;
+            VtValue* kept = &c->value;
+            if (which >= 0) {
+                if (c->sampleIndex != which) {
+                    c->sampleIndex = which;
+                    c->sampleRead = false;
+                    c->sample = VtValue();
+                }
+                read = &c->sampleRead;
+                kept = &c->sample;
             }
-            if (c->valueRead && ValueBytes(*b, i) <= kMaxKeptValueBytes) c->value = *value;
-            c->valueRead = true;
+            if (*read && ValueBytes(*b, i) <= kMaxKeptValueBytes) *kept = *value;
+            *read = true;
         }
     }
     return true;
+}
+
+void UsdParquetData::_ReadFailed(const SdfPath& path, const Spec& s, int which, const char* what) const {
+    std::string at;
+    if (which >= 0) at = " at time " + TfStringify(_scene->Times(s.col)[which]);
+    TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s'%s: %s", _file.c_str(), path.GetPrimPath().GetText(),
+                     path.GetName().c_str(), at.c_str(), what);
 }
 
 const std::vector<double>* UsdParquetData::_Times(const Spec& s) const {
@@ -320,7 +351,7 @@ bool UsdParquetData::_TimeSamples(const SdfPath& path, const Spec& s, VtValue* v
     plain.cache = nullptr; // a whole map is not a repeated read of one value
     for (size_t k = 0; k < t->size(); k++) {
         VtValue v;
-        if (!_Read(path, plain, _scene->SampleColumn(s.col, int(k)), int(k), &v)) return false;
+        if (!_Sample(path, plain, int(k), &v)) return false;
         m.emplace_hint(m.end(), (*t)[k], std::move(v));
     }
     *value = VtValue(std::move(m));
@@ -381,16 +412,16 @@ bool UsdParquetData::GetBracketingTimeSamplesForPath(const SdfPath& path, double
 bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, VtValue* value) const {
     const Spec s = _Resolve(path);
     const int k = _SampleAt(s, time);
-    return k >= 0 && _Read(path, s, _scene->SampleColumn(s.col, k), k, value);
+    return k >= 0 && _Sample(path, s, k, value);
 }
 
 bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, SdfAbstractDataValue* value) const {
     const Spec s = _Resolve(path);
     const int k = _SampleAt(s, time);
     if (k < 0) return false;
-    if (!value) return _Read(path, s, _scene->SampleColumn(s.col, k), k, nullptr);
+    if (!value) return _Sample(path, s, k, nullptr);
     VtValue v;
-    return _Read(path, s, _scene->SampleColumn(s.col, k), k, &v) && value->StoreValue(std::move(v));
+    return _Sample(path, s, k, &v) && value->StoreValue(std::move(v));
 }
 
 bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const {
@@ -411,7 +442,7 @@ bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& f
         }
         return false;
     case SdfSpecTypeAttribute:
-        if (field == SdfFieldKeys->Default) return _Read(path, s, s.col, -1, value);
+        if (field == SdfFieldKeys->Default) return _Default(path, s, value);
         if (field == SdfFieldKeys->TimeSamples) return _TimeSamples(path, s, value);
         if (field == SdfFieldKeys->TypeName) {
             if (value) *value = VtValue(_typeTokens[s.col]);

@@ -84,10 +84,13 @@ private:
     bool _ResolvePrim(_ThreadCache& cache, const SdfPath& primPath, Spec* s) const;
     bool _Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const;
     bool _Children(const SdfPath& path, const Spec& s, VtValue* value) const;
-    // _Read reads column col (the property's own or one of its sample
-    // columns) at s's row; which names the value in the thread's cache: -1
-    // the default, k sample k.
-    bool _Read(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const;
+    // _Default reads the default at s's row, _Sample sample k;
+    // _ReadBlock reads column col (the property's own, or its sample
+    // column `which`; -1 for the default) from its block.
+    bool _Default(const SdfPath& path, const Spec& s, VtValue* value) const;
+    bool _Sample(const SdfPath& path, const Spec& s, int k, VtValue* value) const;
+    bool _ReadBlock(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const;
+    void _ReadFailed(const SdfPath& path, const Spec& s, int which, const char* what) const;
     bool _TimeSamples(const SdfPath& path, const Spec& s, VtValue* value) const;
     const std::vector<double>* _Times(const Spec& s) const; // an attribute's sample times, or null
     int _SampleAt(const Spec& s, double time) const;       // sample index at time, or -1

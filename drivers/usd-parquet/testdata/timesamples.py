@@ -8,7 +8,9 @@ pyarrow, and as usda with usd-core's Sdf. Then:
   write DIR            (project venv: pyarrow, usd-core) DIR/scene.parquet,
                        DIR/scene.usda, DIR/bad-*.parquet (one fault each,
                        listed with the error expected in DIR/bad.json), and
-                       with --prims/--row-group a larger scene for timings.
+                       With --prims N [--row-group R]: only the scene, at N
+                       prims, as parquet, usda and usdc (usd-core's), for
+                       tools/figures.py --samples.
   sdf DIR ARGS...      (.venv-pxr, the plugin on PXR_PLUGINPATH_NAME) opens
                        DIR/scene.parquet through Sdf.Layer.FindOrOpen with
                        each file format argument set given as k=v,k=v (or
@@ -157,7 +159,7 @@ def usd_value(Gf, Vt, typ, v):
     return v
 
 
-def write_usda(path, n, data):
+def write_usda(path, n, data, usdc=None):
     from pxr import Gf, Sdf, Vt
 
     names = {"double": "Double", "float": "Float", "int": "Int", "token": "Token", "string": "String",
@@ -174,6 +176,8 @@ def write_usda(path, n, data):
                 for k, t in enumerate(times(smp)):
                     layer.SetTimeSample(a.path, t, usd_value(Gf, Vt, typ, data[name]["samples"][k][i]))
     layer.Export(str(path))
+    if usdc:
+        layer.Export(str(usdc))
 
 
 def write_bad(d, n, data):
@@ -236,7 +240,7 @@ def cmd_write(d, argv):
             raise SystemExit(f"unknown flag {flag}")
     data = scene(n)
     write_parquet(d / "scene.parquet", n, data, rg)
-    write_usda(d / "scene.usda", n, data)
+    write_usda(d / "scene.usda", n, data, usdc=d / "scene.usdc" if big else None)
     if not big:
         write_parquet(d / "scene-none.parquet", n, data, 5, compression="none")
         write_bad(d, n, data)

@@ -14,6 +14,15 @@ codecs, Sdf's first layer) stay out of the timed open and get.
 DATA_DIR holds the files `runner gen` wrote (parquet-flat-1000-*.parquet,
 usdc-flat-1000000-*.usdc, ...). WARM_DIR, when given, holds warm.parquet and
 warm.usdc (any small scenes) for the warmed runs.
+
+    testdata/timesamples.py write DIR --prims 10000 --row-group 1000
+    drivers/usd-parquet/tools/figures.py --samples DIR > samples.md
+
+times time samples instead: the warm read of one sample of the middle prim
+(SdfLayer::QueryTimeSample, `sdfdump -time ... -at T`) against the warm read
+of its default (SdfLayer::GetField), for the plugin (both indexes) and for
+OpenUSD's crate reader on the same scene written as usdc by usd-core, with
+the ratio of the two reads taken within each round.
 """
 import glob
 import json
@@ -40,7 +49,9 @@ def run(cell):
     cmd = [DUMP] + cell["args"]
     if cell.get("warm"):
         cmd += ["-warm", cell["warm"]]
-    cmd += ["-time", f"/World/Prim_{cell['prims'] // 2}", "cost", cell["file"]]
+    prim = cell["prim"] if "prim" in cell else f"/World/Prim_{cell['prims'] // 2}"
+    cmd += ["-time", prim, cell.get("prop", "cost")]
+    cmd += cell.get("tail", []) + [cell["file"]]
     out = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
         sys.exit(f"figures: {' '.join(cmd)}: exit {out.returncode}\n{out.stderr}")
@@ -62,9 +73,45 @@ def cellstat(samples, key, scale):
     return f"{fmt_time(statistics.median(vals))} ({fmt_time(vals[0])}–{fmt_time(vals[-1])})"
 
 
+def samples(data):
+    """The --samples table: warm sample reads against warm default reads."""
+    readers = [
+        ("parquet, index=eager", os.path.join(data, "scene.parquet"), ["-a", "index=eager"]),
+        ("parquet, index=lazy", os.path.join(data, "scene.parquet"), ["-a", "index=lazy"]),
+        ("usdc (usd-core's, OpenUSD's crate reader)", os.path.join(data, "scene.usdc"), []),
+    ]
+    # (property, its type, a sample time of it)
+    props = [("cost", "double", 3.0), ("pos", "double3", 5.0), ("weights", "double[]", 2.0)]
+    cells = []
+    for label, path, args in readers:
+        for prop, typ, t in props:
+            for at in (None, t):
+                cells.append({"label": label, "file": path, "args": args + ["-n", "10000"],
+                              "prim": "/World/Prim_5000", "prop": prop, "type": typ, "at": at,
+                              "tail": ["-at", repr(at)] if at is not None else [], "samples": []})
+    for _ in range(RUNS):
+        for c in cells:
+            c["samples"].append(run(c))
+    print(f"{RUNS} fresh processes per row, round robin; medians (range) of each process's median warm read "
+          "(7 batches of 10,000); load average at the end "
+          f"{os.getloadavg()[0]:.1f}\n")
+    print("| reader | property | warm default (GetField) | warm sample (QueryTimeSample) | sample / default |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    by = {(c["label"], c["prop"], c["at"] is not None): c for c in cells}
+    for label, _, _ in readers:
+        for prop, typ, t in props:
+            d, a = by[(label, prop, False)]["samples"], by[(label, prop, True)]["samples"]
+            ratio = statistics.median(x["warm_get_us"] / y["warm_get_us"] for x, y in zip(a, d))
+            print(f"| {label} | {prop} ({typ}) at {t:g} | {cellstat(d, 'warm_get_us', 1e-3)} | "
+                  f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio:.2f}x |")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if sys.argv[1] == "--samples":
+        samples(sys.argv[2])
+        return
     data = sys.argv[1]
     warmdir = sys.argv[2] if len(sys.argv) > 2 else None
     cells = []
