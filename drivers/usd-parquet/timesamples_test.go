@@ -3,9 +3,12 @@ package usdparquet_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -74,6 +77,82 @@ func TestTimeSamples(t *testing.T) {
 	t.Log(strings.TrimSpace(out))
 	py := testenv.Python(t, "pxr")
 	t.Log(strings.TrimSpace(string(testenv.RunPython(t, py, timeSamplesScript, "usd", dir))))
+}
+
+// sortedLines is text's lines in sorted order (usd-core's usda lists a prim's
+// properties by name, runner's Parquet files in column order).
+func sortedLines(text string) string {
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+// sdfdump -samples prints every default and every time sample
+// (QueryTimeSample at each time ListTimeSamplesForPath gives) through the
+// plugin as it prints them for the usda: with both indexes, an evicting
+// budget, every value read three times in a row (the later reads copying
+// what the thread kept), and 4 threads reading one fresh layer at once.
+func TestSdfdumpSamples(t *testing.T) {
+	p := built(t)
+	dir := writeTimeSampleScenes(t)
+	want := sortedLines(p.dump(t, "-samples", filepath.Join(dir, "scene.usda")))
+	if n := strings.Count(want, "\n") + 1; n != 13*(9+5+3+4+2+3+3+3+1) {
+		t.Fatalf("the usda dump has %d lines, want %d", n, 13*(9+5+3+4+2+3+3+3+1))
+	}
+	for _, args := range [][]string{
+		{"-a", "index=eager"},
+		{"-a", "index=lazy"},
+		{"-a", "cache_budget=1"},
+		{"-reads", "3", "-a", "index=eager"},
+		{"-reads", "3", "-a", "index=lazy"},
+		{"-threads", "4", "-a", "index=lazy"},
+		{"-threads", "4", "-reads", "3", "-a", "cache_budget=2000"},
+	} {
+		for _, file := range []string{"scene.parquet", "scene-none.parquet"} {
+			got := sortedLines(p.dump(t, append(append([]string{"-samples"}, args...), filepath.Join(dir, file))...))
+			sameLines(t, file+" "+strings.Join(args, " "), got, want)
+		}
+	}
+}
+
+// Randomly damaged copies of the time-sample file, every sample read:
+// exit 0 or 1, never a crash or a hang.
+func TestTimeSampleCorruptionNeverCrashes(t *testing.T) {
+	p := built(t)
+	dir := writeTimeSampleScenes(t)
+	data, err := os.ReadFile(filepath.Join(dir, "scene.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 30
+	if testing.Short() {
+		n = 6
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < n; i++ {
+		b := bytes.Clone(data)
+		switch i % 3 {
+		case 0:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[rng.IntN(len(b))] = byte(rng.IntN(256))
+			}
+		case 1:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[len(b)-1-rng.IntN(min(len(b), 4000))] = byte(rng.IntN(256))
+			}
+		case 2:
+			b = b[:rng.IntN(len(b))]
+		}
+		path := filepath.Join(dir, fmt.Sprintf("damaged-%d.parquet", i))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, idx := range indexes {
+			if _, errOut, code := p.run(t, "-samples", "-a", "index="+idx, path); code != 0 && code != 1 {
+				t.Errorf("%s index=%s: exit %d\n%s", path, idx, code, errOut)
+			}
+		}
+	}
 }
 
 // sdfdump -get -at reads one sample through SdfLayer::QueryTimeSample, as

@@ -95,15 +95,21 @@ def samples(data):
     print(f"{RUNS} fresh processes per row, round robin; medians (range) of each process's median warm read "
           "(7 batches of 10,000); load average at the end "
           f"{os.getloadavg()[0]:.1f}\n")
-    print("| reader | property | warm default (GetField) | warm sample (QueryTimeSample) | sample / default |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    print("| reader | property | warm default (GetField) | warm sample (QueryTimeSample) | sample / default "
+          "| sample / usdc's sample |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
     by = {(c["label"], c["prop"], c["at"] is not None): c for c in cells}
+    usdc = readers[-1][0]
+
+    def ratio(a, b):  # median over rounds of a/b, both measured in the same round
+        return statistics.median(x["warm_get_us"] / y["warm_get_us"] for x, y in zip(a, b))
+
     for label, _, _ in readers:
         for prop, typ, t in props:
             d, a = by[(label, prop, False)]["samples"], by[(label, prop, True)]["samples"]
-            ratio = statistics.median(x["warm_get_us"] / y["warm_get_us"] for x, y in zip(a, d))
+            vs = f"{ratio(a, by[(usdc, prop, True)]['samples']):.2f}x" if label != usdc else ""
             print(f"| {label} | {prop} ({typ}) at {t:g} | {cellstat(d, 'warm_get_us', 1e-3)} | "
-                  f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio:.2f}x |")
+                  f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio(a, d):.2f}x | {vs} |")
 
 
 def main():

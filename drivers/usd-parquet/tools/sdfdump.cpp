@@ -9,6 +9,9 @@
 //                  -threads, N threads dump at once and must agree
 //   sdfdump ... -reads K ...                       with a dump or -get: read each
 //                  value K times in a row; every read must give the first's
+//   sdfdump ... -samples ...                       with a dump: after each
+//                  attribute's line, one line per time sample (time order,
+//                  SdfLayer::QueryTimeSample) with "time" before "value"
 //   sdfdump [-a KEY=VALUE]... -paths FILE          prim paths, layer order
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
@@ -269,6 +272,8 @@ void EachPrim(const SdfLayerHandle& layer, Fn fn) {
 // Times each attribute's default is read in a row (-reads): every read
 // must give what the first gave, a value or a failure.
 int gReads = 1;
+// Whether a dump prints each attribute's time samples too (-samples).
+bool gSamples = false;
 
 bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPath& prim, const TfToken& prop,
                      std::string* err) {
@@ -304,6 +309,37 @@ bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPat
     out += "\",\"value\":";
     out += first;
     out += "}\n";
+    if (gSamples) {
+        for (double t : layer->ListTimeSamplesForPath(attr)) {
+            std::string text;
+            for (int r = 0; r < gReads; r++) {
+                VtValue v;
+                std::string again;
+                if (!layer->QueryTimeSample(attr, t, &v) || !AppendValue(again, v)) {
+                    *err = "no time sample at " + std::to_string(t) + " on <" + attr.GetString() + ">";
+                    return false;
+                }
+                if (r == 0) {
+                    text = std::move(again);
+                } else if (again != text) {
+                    *err = "read " + std::to_string(r + 1) + " of <" + attr.GetString() + "> at " +
+                           std::to_string(t) + " gave " + again + ", the first " + text;
+                    return false;
+                }
+            }
+            out += "{\"path\":";
+            AppendString(out, prim.GetString());
+            out += ",\"property\":";
+            AppendString(out, prop.GetString());
+            out += ",\"type\":\"";
+            out += type.GetString();
+            out += "\",\"time\":";
+            AppendFloat(out, t, false);
+            out += ",\"value\":";
+            out += text;
+            out += "}\n";
+        }
+    }
     return true;
 }
 
@@ -344,6 +380,8 @@ int main(int argc, char** argv) {
             atTime = std::strtod(argv[i], &end);
             if (end == argv[i] || *end || !std::isfinite(atTime)) Usage("-at needs a finite time");
             atSet = true;
+        } else if (a == "-samples") {
+            gSamples = true;
         } else if (a == "-has") {
             viaHas = true;
         } else if (a == "-warm") {
