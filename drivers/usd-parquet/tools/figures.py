@@ -23,6 +23,15 @@ times time samples instead: the warm read of one sample of the middle prim
 of its default (SdfLayer::GetField), for the plugin (both indexes) and for
 OpenUSD's crate reader on the same scene written as usdc by usd-core, with
 the ratio of the two reads taken within each round.
+
+    drivers/usd-parquet/tools/figures.py --compare OTHER_BUILD FILE > compare.md
+
+times the warm default read (and the open) of the middle prim's `cost` and
+`payload` in FILE (a runner building20 file with payload), both indexes,
+with this folder's build and with another build of the plugin (a build
+folder holding sdfdump and plugin/, e.g. of the commit before a change),
+alternating the two in fresh processes; the ratio is taken within each
+round.
 """
 import glob
 import json
@@ -112,9 +121,41 @@ def samples(data):
                   f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio(a, d):.2f}x | {vs} |")
 
 
+def compare(other, path):
+    """The --compare table: this build against another, warm default reads."""
+    builds = [("other", os.path.abspath(other)), ("this", os.path.join(HERE, "build"))]
+    cells = []
+    for idx in ("eager", "lazy"):
+        for prop in ("cost", "payload"):
+            for name, b in builds:
+                cells.append({"build": name, "dir": b, "idx": idx, "prop": prop, "samples": []})
+    for _ in range(RUNS):
+        for c in cells:
+            cmd = [os.path.join(c["dir"], "sdfdump"), "-a", "index=" + c["idx"], "-n", "10000",
+                   "-time", "/World/Prim_5000", c["prop"], path]
+            env = dict(os.environ, PXR_PLUGINPATH_NAME=os.path.join(c["dir"], "plugin"))
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+            if out.returncode != 0:
+                sys.exit(f"figures: {' '.join(cmd)}: exit {out.returncode}\n{out.stderr}")
+            c["samples"].append(json.loads(out.stdout))
+    print(f"{RUNS} fresh processes per row, the two builds alternating; medians (range); "
+          f"load average at the end {os.getloadavg()[0]:.1f}\n")
+    print("| index | property | warm get, other | warm get, this | this / other | open, other | open, this |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for i in range(0, len(cells), 2):
+        a, b = cells[i]["samples"], cells[i + 1]["samples"]
+        r = statistics.median(y["warm_get_us"] / x["warm_get_us"] for x, y in zip(a, b))
+        print(f"| {cells[i]['idx']} | {cells[i]['prop']} | {cellstat(a, 'warm_get_us', 1e-3)} | "
+              f"{cellstat(b, 'warm_get_us', 1e-3)} | {r:.2f}x | {cellstat(a, 'open_ms', 1)} | "
+              f"{cellstat(b, 'open_ms', 1)} |")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if sys.argv[1] == "--compare":
+        compare(sys.argv[2], sys.argv[3])
+        return
     if sys.argv[1] == "--samples":
         samples(sys.argv[2])
         return
