@@ -10,6 +10,7 @@
 #include <pxr/vt/value.h>
 
 #include <algorithm>
+#include <cmath>
 
 SDF_NAMESPACE_OPEN_SCOPE
 
@@ -362,9 +363,10 @@ namespace {
 
 // Bracket finds the samples around time in ascending times, as SdfData
 // does: both the first (last) sample at or before (after) the ends, both
-// the sample at an exact time, else the neighbours. False without samples.
+// the sample at an exact time, else the neighbours. False without samples,
+// and for a NaN time, which has no place among them.
 bool Bracket(const std::vector<double>& t, double time, double* lo, double* hi) {
-    if (t.empty()) return false;
+    if (t.empty() || std::isnan(time)) return false;
     if (time <= t.front()) {
         *lo = *hi = t.front();
     } else if (time >= t.back()) {
