@@ -297,6 +297,8 @@ def cmd_sdf(d, argv):
                     check(f"{at} GetBracketingTimeSamplesForPath({t})",
                           layer.GetBracketingTimeSamplesForPath(ap, t), ref.GetBracketingTimeSamplesForPath(ap, t))
                     check(f"{at} QueryTimeSample({t})", layer.QueryTimeSample(ap, t), ref.QueryTimeSample(ap, t))
+                    check(f"{at} GetPreviousTimeSampleForPath({t})",
+                          layer.GetPreviousTimeSampleForPath(ap, t), ref.GetPreviousTimeSampleForPath(ap, t))
                 # the whole field, as export and other tools ask for it
                 check(at + " timeSamples", layer.GetAttributeAtPath(ap).GetInfo("timeSamples"),
                       ref.GetAttributeAtPath(ap).GetInfo("timeSamples"))
