@@ -105,8 +105,8 @@ def samples(data):
           "(7 batches of 10,000); load average at the end "
           f"{os.getloadavg()[0]:.1f}\n")
     print("| reader | property | warm default (GetField) | warm sample (QueryTimeSample) | sample / default "
-          "| sample / usdc's sample |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+          "| sample / usdc's sample | cold default | cold sample |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     by = {(c["label"], c["prop"], c["at"] is not None): c for c in cells}
     usdc = readers[-1][0]
 
@@ -118,7 +118,8 @@ def samples(data):
             d, a = by[(label, prop, False)]["samples"], by[(label, prop, True)]["samples"]
             vs = f"{ratio(a, by[(usdc, prop, True)]['samples']):.2f}x" if label != usdc else ""
             print(f"| {label} | {prop} ({typ}) at {t:g} | {cellstat(d, 'warm_get_us', 1e-3)} | "
-                  f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio(a, d):.2f}x | {vs} |")
+                  f"{cellstat(a, 'warm_get_us', 1e-3)} | {ratio(a, d):.2f}x | {vs} | "
+                  f"{cellstat(d, 'cold_get_us', 1e-3)} | {cellstat(a, 'cold_get_us', 1e-3)} |")
 
 
 def compare(other, path):
