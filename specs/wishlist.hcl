@@ -1,6 +1,7 @@
-# The original suite's wish list: reads on several threads, mixed sparse and
-# bulk workloads, and memory pressure, at 10,000 and 100,000 flat prims
-# (with the 1,000-character payload) in usdc, usda and parquet.
+# The original suite's wish list: time-sampled properties, reads on several
+# threads, mixed sparse and bulk workloads, and memory pressure, at 10,000
+# and 100,000 flat prims (with the 1,000-character payload, and three
+# properties animated over 24 frames) in usdc, usda and parquet.
 #
 #   runner apply specs/wishlist.hcl
 #
@@ -21,7 +22,8 @@ variable "drivers" {
 
 locals {
   readers = concat(["go"], var.drivers)
-  inspect = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
+  inspect  = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
+  animated = ["translate", "opacity", "state"]
 }
 
 settings {
@@ -32,6 +34,23 @@ settings {
 
 dataset "flat" {
   prims = [10000, 100000]
+
+  # Animated: a default value and 24 time samples (frames 1 to 24) each.
+  property "translate" {
+    type      = "double3"
+    generator = "uniform(-100, 100)"
+    samples   = 24
+  }
+  property "opacity" {
+    type      = "float"
+    generator = "uniform(0, 1)"
+    samples   = 24
+  }
+  property "state" {
+    type      = "token"
+    generator = "choice([\"idle\", \"moving\", \"stopped\"])"
+    samples   = 24
+  }
 }
 
 format "usdc" {
@@ -47,6 +66,28 @@ format "usda" {
 format "parquet" {
   compression  = "zstd"
   cache_budget = [0, 16777216]
+}
+
+scenario "animation" {
+  description = "Scrub an animation: every prim's animated properties at frame 12, then halfway to frame 13 (translate and opacity interpolated, state held), then one prim's whole curves"
+  step "open" {}
+  step "traverse" {
+    name       = "frame"
+    properties = local.animated
+    time       = 12
+  }
+  step "traverse" {
+    name       = "between"
+    properties = local.animated
+    time       = 12.5
+  }
+  step "get" {
+    name       = "curves"
+    prim       = "middle"
+    properties = local.animated
+    time       = "all"
+    times      = 100
+  }
 }
 
 scenario "thread-gets" {

@@ -99,9 +99,10 @@ func EnsureBase(ctx context.Context, dataDir string, cfg Config, f formats.Forma
 // the prims that carry properties, in layer order, and their property
 // names in column order. It implements ops.Scene.
 type Layout struct {
-	prims int
-	props []string
-	paths pathFunc
+	prims   int
+	props   []string
+	paths   pathFunc
+	samples map[string]int
 }
 
 // NewLayout describes cfg's scene.
@@ -117,6 +118,12 @@ func NewLayout(cfg Config) (*Layout, error) {
 			seen[p.Name] = true
 			l.props = append(l.props, p.Name)
 		}
+		if p.Samples.Count > 0 {
+			if l.samples == nil {
+				l.samples = map[string]int{}
+			}
+			l.samples[p.Name] = max(l.samples[p.Name], p.Samples.Count)
+		}
 	}
 	return l, nil
 }
@@ -129,3 +136,7 @@ func (l *Layout) PrimPath(i int) string { return string(l.paths(nil, i)) }
 
 // Properties lists the property names in column order.
 func (l *Layout) Properties() []string { return l.props }
+
+// SampleCount is the number of time samples of the named property (0 when
+// it is not animated). It implements ops.SampleCounter.
+func (l *Layout) SampleCount(property string) int { return l.samples[property] }

@@ -4,6 +4,8 @@
 // its manifest proves it complete.
 package dataset
 
+import "github.com/scenebench/runner/formats"
+
 // Config is one fully resolved dataset: a single point of any sweep in the
 // spec (sweeps are expanded before a Config is built).
 type Config struct {
@@ -76,4 +78,10 @@ type PropertyConfig struct {
 	//
 	// The dataset package parses and validates it (ParseGenerator).
 	Generator string `json:"generator"`
+	// Samples, when Count > 0, animates the property: besides its default
+	// value every prim holds Count time samples at Start, Start+Step, ...
+	// Sample k's values are drawn by the same generator from their own
+	// stream, seeded by (Seed, "<name>@<k>"), so adding samples never
+	// changes the defaults.
+	Samples formats.Samples `json:"samples,omitzero"`
 }

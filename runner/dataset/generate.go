@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"runtime"
+	"strconv"
 
 	"github.com/scenebench/runner/formats"
 )
@@ -10,14 +11,18 @@ import (
 type batchFiller struct {
 	s        *scene
 	gens     []columnGen
+	samples  [][]columnGen // per property, one per time sample
 	pathBuf  []byte
 	pathEnds []int
 }
 
 func (s *scene) newBatchFiller() *batchFiller {
-	f := &batchFiller{s: s, gens: make([]columnGen, len(s.info.Properties))}
+	f := &batchFiller{s: s, gens: make([]columnGen, len(s.info.Properties)), samples: make([][]columnGen, len(s.info.Properties))}
 	for i, p := range s.info.Properties {
 		f.gens[i] = newColumnGen(p, s.gens[i], s.cfg.Seed)
+		for k := range p.Samples.Count {
+			f.samples[i] = append(f.samples[i], newColumnGen(sampleProperty(p, k), s.gens[i], s.cfg.Seed))
+		}
 	}
 	return f
 }
@@ -42,7 +47,16 @@ func (f *batchFiller) fill(b *formats.Batch, start, n, slot int) {
 	}
 	for i := range b.Columns {
 		f.gens[i].fill(&b.Columns[i], n, slot)
+		for k, g := range f.samples[i] {
+			g.fill(&b.Columns[i].Samples[k], n, slot)
+		}
 	}
+}
+
+// sampleProperty is the property whose stream draws sample k of p: p
+// named "<name>@<k>", so that each sample has its own stream.
+func sampleProperty(p formats.Property, k int) formats.Property {
+	return formats.Property{Name: p.Name + "@" + strconv.Itoa(k), Type: p.Type, Length: p.Length}
 }
 
 // generate streams the scene in batches. With more than one CPU and more

@@ -223,8 +223,11 @@ func resolve(cfg Config) (*scene, []error) {
 				perr("generator", "generator %s: %v", g, err)
 			}
 		}
+		if err := pc.Samples.Check(); err != nil {
+			perr("samples", "%v", err)
+		}
 		if ok {
-			s.info.Properties = append(s.info.Properties, formats.Property{Name: pc.Name, Type: typ, Length: pc.Length})
+			s.info.Properties = append(s.info.Properties, formats.Property{Name: pc.Name, Type: typ, Length: pc.Length, Samples: pc.Samples})
 			s.gens = append(s.gens, g)
 		}
 	}

@@ -64,11 +64,14 @@ func (Get) Attrs() []Attr {
 		{Decl: param.Decl{Name: "seed", Kind: param.Uint, Default: uint64(0),
 			Doc: `seed of prim = "random"`}},
 		threadsAttr("make the reads on this many threads at once"),
+		timeAttr(),
 	})
 }
 
 // Needs implements Needer.
-func (Get) Needs(s *Step) Needs { return Needs{Threads: s.Args.Int("threads") > 1} }
+func (Get) Needs(s *Step) Needs {
+	return Needs{Threads: s.Args.Int("threads") > 1, Time: timeNeeds(s)}
+}
 
 // Traits implements Op.
 func (Get) Traits() []string { return []string{results.TraitRead} }
@@ -143,18 +146,23 @@ func (Get) Request(s *Step, t *Target) (param.Values, error) {
 		}
 		prim = t.Scene.PrimPath(i)
 	}
-	return param.Values{
+	req := param.Values{
 		"prim":       prim,
 		"properties": s.Args.Strings("properties"),
 		"times":      s.Args.Int("times"),
 		"threads":    max(s.Args.Int("threads"), 1),
 		"cold":       s.Has(results.TraitFirstRead),
-	}, nil
+	}
+	if v, ok := s.Args["time"]; ok {
+		req["time"] = v
+	}
+	return req, nil
 }
 
 // Expect implements Op.
-func (Get) Expect(req *protocol.Step, _ *Target) protocol.Expect {
-	e := protocol.Expect{Digest: true, MaxValues: int64(len(req.Params.Strings("properties")))}
+func (Get) Expect(req *protocol.Step, t *Target) protocol.Expect {
+	at, _ := timeOf(req.Params)
+	e := protocol.Expect{Digest: true, MaxValues: valuesAt(at, req.Params.Strings("properties"), t)}
 	times := max(req.Params.Int("times"), 1) * max(req.Params.Int("threads"), 1)
 	switch b := req.Params.Int("batch"); {
 	case req.Params.Bool("cold"):
@@ -192,22 +200,36 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 		vals[k] = make([]formats.Value, len(props))
 		has[k] = make([]bool, len(props))
 	}
+	at, err := timeOf(req.Params)
+	if err != nil {
+		return nil, err
+	}
 	// A read repeated in the loop goes through handles resolved here, as
 	// OpenUSD's callers hold an SdfPath and TfTokens, when the reader
 	// resolves them itself; a cold get is a one-off read by strings.
 	get := getter(r, prim, props, !cold)
 	var readErr error
-	reads := func(k int, n int64) error {
-		for range n {
-			for j, p := range props {
-				err := get(j, &vals[k][j])
-				has[k][j] = err == nil
-				if err != nil && !errors.Is(err, formats.ErrNoValue) {
-					return fmt.Errorf("get %s %s: %w", prim, p, err)
+	var reads func(k int, n int64) error
+	var digestThread func(k int, dg *formats.Digest) error
+	if at != nil {
+		reads, digestThread, err = readsAt(r, prim, props, at, cold, int(threads))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if reads == nil {
+		reads = func(k int, n int64) error {
+			for range n {
+				for j, p := range props {
+					err := get(j, &vals[k][j])
+					has[k][j] = err == nil
+					if err != nil && !errors.Is(err, formats.ErrNoValue) {
+						return fmt.Errorf("get %s %s: %w", prim, p, err)
+					}
 				}
 			}
+			return nil
 		}
-		return nil
 	}
 	loop := func(n int64) time.Duration {
 		if threads == 1 {
@@ -265,8 +287,13 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 		for k := range vals {
 			var dg formats.Digest
 			dg.Reset()
+			if digestThread != nil {
+				if err := digestThread(k, &dg); err != nil {
+					return "", 0, err
+				}
+			}
 			for j, p := range props {
-				if has[k][j] { // a pair without a value is not digested
+				if digestThread == nil && has[k][j] { // a pair without a value is not digested
 					dg.Add(prim, p, &vals[k][j])
 				}
 			}
@@ -279,6 +306,77 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 		return first, count, nil
 	}
 	return &Run{Timed: timed, Digest: digest}, nil
+}
+
+// readsAt gives a get's reads at a time, on each of threads threads, and
+// the digest of thread k's reads, made by reading again after the timing
+// (a read of "all" leaves no single value per property to digest). Reads
+// at a time go through handles (formats.Resolve), each thread with its
+// own formats.TimeReader; a cold get resolves them within its timing.
+func readsAt(r formats.Reader, prim string, props []string, at *atTime, cold bool, threads int) (
+	reads func(k int, n int64) error, digest func(k int, dg *formats.Digest) error, err error) {
+	var (
+		once sync.Once
+		rerr error
+		ph   formats.PrimHandle
+		hs   = make([]formats.PropertyHandle, len(props))
+		trs  = make([]*formats.TimeReader, threads)
+		vals = make([]formats.Value, threads)
+	)
+	resolve := func() error {
+		once.Do(func() {
+			res, err := formats.Resolve(r)
+			if err == nil {
+				ph, err = res.ResolvePrim(prim)
+			}
+			for j := range props {
+				if err == nil {
+					hs[j], err = res.ResolveProperty(props[j])
+				}
+			}
+			if err != nil {
+				rerr = fmt.Errorf("get %s: %w", prim, err)
+				return
+			}
+			for k := range trs {
+				trs[k] = formats.NewTimeReader(res)
+			}
+		})
+		return rerr
+	}
+	if !cold {
+		if err := resolve(); err != nil {
+			return nil, nil, err
+		}
+	}
+	reads = func(k int, n int64) error {
+		if err := resolve(); err != nil {
+			return err
+		}
+		for range n {
+			for j := range props {
+				if err := at.read(trs[k], ph, hs[j], &vals[k], nil); err != nil {
+					return fmt.Errorf("get %s %s: %w", prim, props[j], err)
+				}
+			}
+		}
+		return nil
+	}
+	digest = func(k int, dg *formats.Digest) error {
+		if err := resolve(); err != nil {
+			return err
+		}
+		for j, p := range props {
+			err := at.read(trs[k], ph, hs[j], &vals[k], func(t float64, timed bool, v *formats.Value) {
+				digestAt(dg, prim, p, t, timed, v)
+			})
+			if err != nil {
+				return fmt.Errorf("get %s %s: %w", prim, p, err)
+			}
+		}
+		return nil
+	}
+	return reads, digest, nil
 }
 
 // getter gives a read of props[j] of prim: through handles when handles

@@ -306,6 +306,9 @@ func Describe(s *Step) string {
 		}
 		switch x := v.(type) {
 		case string:
+			if a.Kind == param.Float { // a word of a number (time = "all")
+				x = a.Name + "=" + x
+			}
 			parts = append(parts, x)
 		case []string:
 			parts = append(parts, strings.Join(x, " "))

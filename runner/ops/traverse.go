@@ -77,6 +77,7 @@ func (Traverse) Attrs() []Attr {
 		{Decl: param.Decl{Name: "probes", Kind: param.Int, Default: int64(0), Min: 0, Max: MaxProbes,
 			Doc: "record time and RSS this many times along the way"}},
 		threadsAttr("split the prims over this many threads"),
+		timeAttr(),
 	})
 }
 
@@ -84,7 +85,9 @@ func (Traverse) Attrs() []Attr {
 func (Traverse) Traits() []string { return []string{results.TraitTraversal} }
 
 // Needs implements Needer.
-func (Traverse) Needs(s *Step) Needs { return Needs{Threads: s.Args.Int("threads") > 1} }
+func (Traverse) Needs(s *Step) Needs {
+	return Needs{Threads: s.Args.Int("threads") > 1, Time: timeNeeds(s)}
+}
 
 // Check implements Op.
 func (Traverse) Check(args param.Values) (param.Values, error) {
@@ -110,6 +113,9 @@ func (Traverse) Request(s *Step, t *Target) (param.Values, error) {
 		"limit":      int64(limit),
 		"threads":    s.Args.Int("threads"),
 		"probe_at":   probePoints(count, int(s.Args.Int("probes"))),
+	}
+	if v, ok := s.Args["time"]; ok {
+		req["time"] = v
 	}
 	if req.String("order") == "random" || sparse < n {
 		idx := Shuffled(n, s.Args.Uint("seed"))[:sparse]
@@ -163,7 +169,8 @@ func (Traverse) Expect(req *protocol.Step, t *Target) protocol.Expect {
 	if l := req.Params.Int("limit"); l > 0 && l < n {
 		n = l
 	}
-	return protocol.Expect{Digest: true, Ops: 1, MaxValues: n * int64(len(req.Params.Strings("properties")))}
+	at, _ := timeOf(req.Params)
+	return protocol.Expect{Digest: true, Ops: 1, MaxValues: n * valuesAt(at, req.Params.Strings("properties"), t)}
 }
 
 // probePoints returns the prim counts after which a traversal of n prims
@@ -247,7 +254,11 @@ func (Traverse) Start(env *Env, req *protocol.Step) (*Run, error) {
 	if len(props) == 0 {
 		return nil, errors.New("traverse needs properties")
 	}
-	tr := &traversal{env: env, r: r, props: props, points: req.Params.Ints("probe_at")}
+	at, err := timeOf(req.Params)
+	if err != nil {
+		return nil, err
+	}
+	tr := &traversal{env: env, r: r, props: props, points: req.Params.Ints("probe_at"), at: at}
 	threads := max(int(req.Params.Int("threads")), 1)
 	var ranges [][2]int
 	run := &Run{}
@@ -262,7 +273,9 @@ func (Traverse) Start(env *Env, req *protocol.Step) (*Run, error) {
 			return Timing{}, err
 		}
 		tr.n = len(tr.order)
-		tr.resolve(len(prims), req)
+		if err := tr.resolve(len(prims), req); err != nil {
+			return Timing{}, err
+		}
 		tr.base = dList
 		ranges = Chunks(tr.n, threads)
 		var d time.Duration
@@ -301,6 +314,10 @@ type traversal struct {
 	scan   bool
 	prims  int // the reader's prims, for scans
 
+	// at, when set, reads values at a time (or every sample) through
+	// handles, each chunk with its own formats.TimeReader.
+	at *atTime
+
 	// parallel traversals keep probing time in: the other threads go on
 	// while one probes.
 	parallel bool
@@ -313,16 +330,32 @@ type traversal struct {
 // resolve sets up reads through handles when the reader resolves them
 // itself (a string-keyed reader is read by strings: emulating handles over
 // it would time the emulation). n is the number of the reader's prims.
-func (t *traversal) resolve(n int, req *protocol.Step) {
+// Reads at a time always go through handles (formats.Resolve emulates
+// them over a string-keyed reader, the only way it reads time samples),
+// and fail on a property that does not resolve.
+func (t *traversal) resolve(n int, req *protocol.Step) error {
 	res, ok := t.r.(formats.Resolver)
+	if t.at != nil && !ok {
+		var err error
+		if res, err = formats.Resolve(t.r); err != nil {
+			return fmt.Errorf("resolve handles of %s: %w", t.env.Path, err)
+		}
+		ok = true
+	}
 	if !ok || n > formats.MaxPrimHandles {
-		return
+		if t.at != nil {
+			return fmt.Errorf("%d prims: more than handles can address (%d)", n, formats.MaxPrimHandles)
+		}
+		return nil
 	}
 	hprops := make([]formats.PropertyHandle, len(t.props))
 	for j, p := range t.props {
 		h, err := res.ResolveProperty(p)
 		if err != nil {
-			return // read by strings, so the error is Get's
+			if t.at != nil {
+				return fmt.Errorf("property %s: %w", p, err)
+			}
+			return nil // read by strings, so the error is Get's
 		}
 		hprops[j] = h
 	}
@@ -333,6 +366,7 @@ func (t *traversal) resolve(n int, req *protocol.Step) {
 			horder[i] = formats.PrimHandle(i)
 		}
 		_, t.scan = res.(formats.Scanner)
+		t.scan = t.scan && t.at == nil
 	case "reverse":
 		for i := range horder {
 			horder[i] = formats.PrimHandle(n - 1 - i)
@@ -342,9 +376,10 @@ func (t *traversal) resolve(n int, req *protocol.Step) {
 			horder[i] = formats.PrimHandle(k) // checked by order
 		}
 	default:
-		return
+		return fmt.Errorf("unknown order %q", req.Params.String("order"))
 	}
 	t.res, t.hprops, t.horder, t.prims = res, hprops, horder, n
+	return nil
 }
 
 // read reads the properties of the prims t.order[lo:hi], calling fn with
@@ -354,6 +389,9 @@ func (t *traversal) resolve(n int, req *protocol.Step) {
 // cancellation every ctxCheckEvery prims.
 func (t *traversal) read(lo, hi int, fn func(i int, vals []formats.Value, has []bool) error) error {
 	ctx := t.env.Ctx
+	if t.at != nil {
+		return t.readAt(lo, hi, func(i int) error { return fn(i, nil, nil) }, nil)
+	}
 	if t.scan {
 		return formats.Scan(t.res, t.prims, t.hprops, formats.PrimHandle(lo), formats.PrimHandle(hi),
 			func(p formats.PrimHandle, vals []formats.Value, has []bool) error {
@@ -383,6 +421,35 @@ func (t *traversal) read(lo, hi int, fn func(i int, vals []formats.Value, has []
 			}
 		}
 		if err := fn(i, vals, has); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readAt reads the properties of the prims t.order[lo:hi] at the step's
+// time, calling fn after each prim and emit (when not nil) once per value
+// read with the prim's position in t.order, the property's index, and the
+// time read at (atTime.read). It checks for cancellation every
+// ctxCheckEvery prims.
+func (t *traversal) readAt(lo, hi int, fn func(i int) error, emit func(i, j int, at float64, timed bool, v *formats.Value)) error {
+	ctx := t.env.Ctx
+	tr := formats.NewTimeReader(t.res)
+	var v formats.Value
+	for i := lo; i < hi; i++ {
+		if (i-lo)%ctxCheckEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for j, p := range t.props {
+			var each func(at float64, timed bool, v *formats.Value)
+			if emit != nil {
+				each = func(at float64, timed bool, v *formats.Value) { emit(i, j, at, timed, v) }
+			}
+			if err := t.at.read(tr, t.horder[i], t.hprops[j], &v, each); err != nil {
+				return fmt.Errorf("get %s %s: %w", t.order[i], p, err)
+			}
+		}
+		if err := fn(i); err != nil {
 			return err
 		}
 	}
@@ -462,14 +529,22 @@ func (t *traversal) digest(ranges [][2]int) (string, int64, error) {
 	chunk := func(c int) {
 		var dg formats.Digest
 		dg.Reset()
-		err := t.read(ranges[c][0], ranges[c][1], func(i int, vals []formats.Value, has []bool) error {
-			for j, p := range t.props {
-				if has[j] {
-					dg.Add(t.order[i], p, &vals[j])
+		var err error
+		if t.at != nil {
+			err = t.readAt(ranges[c][0], ranges[c][1], func(int) error { return nil },
+				func(i, j int, at float64, timed bool, v *formats.Value) {
+					digestAt(&dg, t.order[i], t.props[j], at, timed, v)
+				})
+		} else {
+			err = t.read(ranges[c][0], ranges[c][1], func(i int, vals []formats.Value, has []bool) error {
+				for j, p := range t.props {
+					if has[j] {
+						dg.Add(t.order[i], p, &vals[j])
+					}
 				}
-			}
-			return nil
-		})
+				return nil
+			})
+		}
 		if err != nil {
 			errs[c] = fmt.Errorf("digest pass: %w", err)
 			return

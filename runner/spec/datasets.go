@@ -285,6 +285,8 @@ func datasetErrorRange(db *datasetBlock, ce *dataset.ConfigError) hcl.Range {
 				return pick(pb.Length, pb.DefRange)
 			case "generator":
 				return pick(pb.Generator, pb.DefRange)
+			case "samples":
+				return pick(pb.Samples, pb.DefRange)
 			}
 			return pb.DefRange
 		}
@@ -364,9 +366,56 @@ func (l *loader) properties(db *datasetBlock) []dataset.PropertyConfig {
 			}
 			pc.Generator = s
 		}
+		l.timeSamples(pb, &pc)
 		out = append(out, pc)
 	}
 	return out
+}
+
+// timeSamples reads a property's samples, time_start (default 1, USD's
+// first frame) and time_step (default 1).
+func (l *loader) timeSamples(pb *propertyBlock, pc *dataset.PropertyConfig) {
+	if pb.Samples == nil {
+		for _, a := range []*hcl.Attribute{pb.TimeStart, pb.TimeStep} {
+			if a != nil {
+				l.add(errorAt(a.NameRange, "Times without samples",
+					fmt.Sprintf("Property %q sets %s but no samples; add samples = N to animate it.", pb.Name, a.Name)))
+			}
+		}
+		return
+	}
+	n, ok := l.integer(pb.Samples, 1, formats.MaxSamples)
+	if !ok {
+		return
+	}
+	s := formats.Samples{Count: int(n), Start: 1, Step: 1}
+	for _, t := range []struct {
+		a   *hcl.Attribute
+		dst *float64
+	}{{pb.TimeStart, &s.Start}, {pb.TimeStep, &s.Step}} {
+		if t.a == nil {
+			continue
+		}
+		v, ok := l.eval(t.a)
+		if !ok {
+			return
+		}
+		if v.IsNull() || v.Type() != cty.Number {
+			l.typeError(t.a, t.a.Expr.Range(), "a number")
+			return
+		}
+		f, _ := v.AsBigFloat().Float64()
+		*t.dst = f
+	}
+	if err := s.Check(); err != nil {
+		rng := pb.Samples.Expr.Range()
+		if pb.TimeStep != nil {
+			rng = pb.TimeStep.Expr.Range()
+		}
+		l.add(errorAt(rng, "Invalid time samples", fmt.Sprintf("Property %q: %s.", pb.Name, err)))
+		return
+	}
+	pc.Samples = s
 }
 
 func capitalize(s string) string {

@@ -230,7 +230,7 @@ func (l *loader) stepAttr(a ops.Attr, attr *hcl.Attribute) (any, []hcl.Range, bo
 		if !ok {
 			return nil, nil, false
 		}
-		f, ok := l.floatValue(a, attr, v, one[0])
+		f, ok := l.floatOrWord(a, attr, v, one[0])
 		return f, one, ok
 	case param.Strings:
 		vs, ranges, ok := l.stringList(attr)

@@ -63,6 +63,9 @@ type propertyBlock struct {
 	Type      *hcl.Attribute `hcl:"type"`
 	Length    *hcl.Attribute `hcl:"length"`
 	Generator *hcl.Attribute `hcl:"generator"`
+	Samples   *hcl.Attribute `hcl:"samples"`
+	TimeStart *hcl.Attribute `hcl:"time_start"`
+	TimeStep  *hcl.Attribute `hcl:"time_step"`
 	DefRange  hcl.Range      `hcl:",def_range"`
 }
 

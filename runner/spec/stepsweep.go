@@ -39,7 +39,7 @@ func (l *loader) sweptStepAttr(st *stepBlock, a ops.Attr, attr *hcl.Attribute) (
 			}
 			return l.intValue(attr, v, rng, a.Min, hi)
 		case param.Float:
-			return l.floatValue(a, attr, v, rng)
+			return l.floatOrWord(a, attr, v, rng)
 		}
 		l.add(errorAt(attr.NameRange, "Unsupported argument", fmt.Sprintf("%s is declared to sweep, which only numbers can.", attr.Name)))
 		return nil, false
@@ -51,6 +51,24 @@ func (l *loader) sweptStepAttr(st *stepBlock, a ops.Attr, attr *hcl.Attribute) (
 		l.stepSweeps = append(l.stepSweeps, stepSweep{attr: a, values: vals, step: st.Op, rng: attr.Expr.Range(), block: st, index: -1})
 	}
 	return vals[0], true
+}
+
+// floatOrWord converts a number, or one of the attribute's Words (time =
+// "all"), to a Float attribute's value.
+func (l *loader) floatOrWord(a ops.Attr, attr *hcl.Attribute, v cty.Value, rng hcl.Range) (any, bool) {
+	if len(a.Words) > 0 && !v.IsNull() && v.Type() == cty.String {
+		x, err := a.Decl.Check(v.AsString())
+		if err != nil {
+			l.valueError(rng, attr, "%s.", capitalize(err.Error()))
+			return nil, false
+		}
+		return x, true
+	}
+	if len(a.Words) > 0 && (v.IsNull() || v.Type() != cty.Number) {
+		l.typeError(attr, rng, "a number or "+quoteList(a.Words))
+		return nil, false
+	}
+	return l.floatValue(a, attr, v, rng)
 }
 
 // floatValue converts a number to a Float attribute's value within its
