@@ -3,6 +3,7 @@ package parquet
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -205,4 +206,114 @@ func TestGetSampleAllocs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// animScene is the scene of examples/time-samples.hcl at n prims: an
+// animated double3, float, float[4] and token with count samples each
+// (frames 1 to count), and an unanimated double.
+func animScene(n, count int) *formatstest.Scene {
+	s := formatstest.NewScene(formats.SceneInfo{Schema: "custom", Hierarchy: "flat", Seed: 3, Prims: n, Properties: []formats.Property{
+		{Name: "translate", Type: formats.Double3}, {Name: "opacity", Type: formats.Float},
+		{Name: "widths", Type: formats.FloatArray, Length: 4}, {Name: "state", Type: formats.Token},
+		{Name: "mass", Type: formats.Double},
+	}})
+	for i := range n {
+		r := mix(uint64(i))
+		f := float64(r>>11) / (1 << 53)
+		s.Paths = append(s.Paths, primPath(i))
+		c := s.Cols
+		c[0].Vec3d = append(c[0].Vec3d, [3]float64{200*f - 100, 100 - 200*f*f, f})
+		c[1].Floats = append(c[1].Floats, float32(f))
+		c[2].FloatArrays = append(c[2].FloatArrays, []float32{float32(f), 2 * float32(f), 0.5, float32(1 - f)})
+		c[3].Strings = append(c[3].Strings, []string{"idle", "moving", "stopped"}[r%3])
+		c[4].Doubles = append(c[4].Doubles, 1+9*f)
+	}
+	if count > 0 {
+		animate(s, count, 1, 1, false)
+		for i := range s.Cols[:4] {
+			s.Info.Properties[i].Samples.Start = 1
+			s.Cols[i].Property.Samples.Start = 1
+		}
+		s.Info.Properties[4].Samples = formats.Samples{}
+		s.Cols[4].Property.Samples = formats.Samples{}
+		s.Cols[4].Samples = nil
+	}
+	return s
+}
+
+// BenchmarkSamples measures the wide layout at 10,000 prims (1,000 with
+// -short): writing 24 samples of four properties against none (the file
+// size as fileMB), then, each from a fresh lazy open, one frame (every
+// prim's translate at frame 12: one column chunk per row group) against
+// one prim's whole translate curve (24 chunks), and the curve again warm
+// through handles. Interleave with -count.
+func BenchmarkSamples(b *testing.B) {
+	n := 10000
+	if testing.Short() {
+		n = 1000
+	}
+	dir := b.TempDir()
+	o, _ := formats.Normalize(Format{}, map[string]any{"compression": "zstd"})
+	scenes := map[int]*formatstest.Scene{0: animScene(n, 0), 24: animScene(n, 24)}
+	for _, count := range []int{0, 24} {
+		b.Run(fmt.Sprintf("op=write/samples=%d", count), func(b *testing.B) {
+			path := filepath.Join(dir, fmt.Sprintf("w%d.parquet", count))
+			for b.Loop() {
+				formatstest.WriteFile(b, Format{}, path, o, scenes[count], 1000)
+			}
+			st, _ := os.Stat(path)
+			b.ReportMetric(float64(st.Size())/1e6, "fileMB")
+		})
+	}
+	path := filepath.Join(dir, "anim.parquet")
+	formatstest.WriteFile(b, Format{}, path, o, scenes[24], 1000)
+	ro, _ := formats.Normalize(Format{}, map[string]any{"index": "lazy"})
+	mid := formats.PrimHandle(n / 2)
+	read := func(b *testing.B, frame bool) {
+		var v formats.Value
+		for b.Loop() {
+			r, err := Format{}.Open(path, ro)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := r.(formats.Resolver)
+			h, _ := res.ResolveProperty("translate")
+			tr := formats.NewTimeReader(res)
+			if frame {
+				for p := range formats.PrimHandle(n) {
+					if err := tr.GetAt(p, h, 12, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			} else {
+				for k := range 24 {
+					if err := tr.GetAt(mid, h, float64(1+k), &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			r.Close()
+		}
+	}
+	b.Run("op=frame-cold", func(b *testing.B) { read(b, true) })
+	b.Run("op=curve-cold", func(b *testing.B) { read(b, false) })
+	b.Run("op=curve-warm", func(b *testing.B) {
+		r, err := Format{}.Open(path, ro)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		sam := r.(formats.Sampler)
+		var v formats.Value
+		for k := range 24 {
+			sam.GetSample(mid, 0, k, &v)
+		}
+		for b.Loop() {
+			for k := range 24 {
+				if err := sam.GetSample(mid, 0, k, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 }
