@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -342,7 +343,8 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 		}
 		return pathCol, cols, samples, nil
 	}
-	for i, n := range columnNames(declared) {
+	names := columnNames(declared)
+	for i, n := range names {
 		p := declared[i]
 		c, ok := byName[n]
 		if !ok {
@@ -356,7 +358,7 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 		}
 		c.prop = p
 		cols = append(cols, c)
-		ss, err := sampleColumns(byName, n, p)
+		ss, err := sampleColumns(byName, names, n, p)
 		if err != nil {
 			return pathCol, nil, nil, err
 		}
@@ -367,12 +369,13 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 
 // sampleColumns finds the Samples.Count columns of p's time samples (p's
 // own column is named name), each holding p's type, and checks that no
-// column of a further sample exists.
-func sampleColumns(byName map[string]column, name string, p formats.Property) ([]column, error) {
+// column of a further sample exists (unless a declared property's column,
+// among names, has that name).
+func sampleColumns(byName map[string]column, names []string, name string, p formats.Property) ([]column, error) {
 	if err := p.Samples.Check(); err != nil {
 		return nil, fmt.Errorf("property %q: scene metadata: %w", p.Name, err)
 	}
-	if _, ok := byName[sampleColumn(name, p.Samples.Count)]; ok {
+	if _, ok := byName[sampleColumn(name, p.Samples.Count)]; ok && !slices.Contains(names, sampleColumn(name, p.Samples.Count)) {
 		return nil, fmt.Errorf("property %q: column %q lies beyond the %d time samples the scene metadata declares",
 			p.Name, sampleColumn(name, p.Samples.Count), p.Samples.Count)
 	}
