@@ -182,27 +182,37 @@ func TestSamplesRoundTrip(t *testing.T) {
 	}
 }
 
-// A warm GetSample allocates nothing, as a warm GetHandle does.
+// A warm GetSample allocates nothing, as a warm GetHandle does: dense
+// columns, sparse ones and a name of two types alike.
 func TestGetSampleAllocs(t *testing.T) {
-	s := formatstest.AllTypes(50, false)
-	animate(s, 3, 0, 1, false)
-	path := filepath.Join(t.TempDir(), "a.parquet")
-	o, _ := formats.Normalize(Format{}, nil)
-	s.Write(t, Format{}, path, o, 50)
-	for _, idx := range []string{"eager", "lazy"} {
-		r := openScene(t, path, map[string]any{"index": idx})
-		sam := r.(formats.Sampler)
-		var v formats.Value
-		for ci := range s.Cols {
-			h := formats.PropertyHandle(ci)
-			if err := sam.GetSample(7, h, 2, &v); err != nil {
-				t.Fatal(err)
-			}
-			if n := testing.AllocsPerRun(100, func() {
-				sam.SampleTimes(7, h)
-				sam.GetSample(7, h, 2, &v)
-			}); n != 0 {
-				t.Errorf("%s %s: %v allocations per warm GetSample", idx, s.Cols[ci].Property.Name, n)
+	for name, s := range map[string]*formatstest.Scene{"alltypes": formatstest.AllTypes(50, false), "extended": formatstest.Extended(50)} {
+		animate(s, 3, 0, 1, false)
+		path := filepath.Join(t.TempDir(), name+".parquet")
+		o, _ := formats.Normalize(Format{}, nil)
+		s.Write(t, Format{}, path, o, 50)
+		for _, idx := range []string{"eager", "lazy"} {
+			r := openScene(t, path, map[string]any{"index": idx})
+			res, sam := r.(formats.Resolver), r.(formats.Sampler)
+			var v formats.Value
+			for ci := range s.Cols {
+				h, err := res.ResolveProperty(s.Cols[ci].Property.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				row := 8 // a prim with a value for every property of Extended but the radius pair
+				if s.Cols[ci].Property.Name == "radius" {
+					row = ci - 19 // prim 0 has the double radius, prim 1 the float one
+				}
+				p := formats.PrimHandle(row)
+				if err := sam.GetSample(p, h, 2, &v); err != nil {
+					t.Fatalf("%s %s row %d: %v", idx, s.Cols[ci].Property.Name, row, err)
+				}
+				if n := testing.AllocsPerRun(100, func() {
+					sam.SampleTimes(p, h)
+					sam.GetSample(p, h, 2, &v)
+				}); n != 0 {
+					t.Errorf("%s %s %s: %v allocations per warm GetSample", name, idx, s.Cols[ci].Property.Name, n)
+				}
 			}
 		}
 	}
@@ -316,4 +326,42 @@ func BenchmarkSamples(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Samples read from several goroutines at once, through a cache small
+// enough to evict, are the samples written (run with -race).
+func TestSamplesConcurrent(t *testing.T) {
+	s := formatstest.AllTypes(200, false)
+	animate(s, 5, 0, 1, false)
+	path := filepath.Join(t.TempDir(), "c.parquet")
+	o, _ := formats.Normalize(Format{}, map[string]any{"row_group_size": 30})
+	s.Write(t, Format{}, path, o, 100)
+	for _, idx := range []string{"eager", "lazy"} {
+		r := openScene(t, path, map[string]any{"index": idx, "cache_budget": 8192})
+		sam := r.(formats.Sampler)
+		errs := make(chan error, 4)
+		for g := range 4 {
+			go func() {
+				var v, w formats.Value
+				for i := range 2000 {
+					row, ci, k := (i*7+g*13)%200, (i+g)%len(s.Cols), (i/3+g)%5
+					if err := sam.GetSample(formats.PrimHandle(row), formats.PropertyHandle(ci), k, &v); err != nil {
+						errs <- err
+						return
+					}
+					s.Cols[ci].Samples[k].Value(row, &w)
+					if !v.Equal(&w) {
+						errs <- fmt.Errorf("%s row %d sample %d = %s, want %s", s.Cols[ci].Property.Name, row, k, v.String(), w.String())
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Errorf("%s: %v", idx, err)
+			}
+		}
+	}
 }
