@@ -2,11 +2,14 @@ package drivers_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
@@ -236,5 +239,57 @@ func TestArrowCppTime(t *testing.T) {
 		if m := d.step(map[string]any{"op": "traverse", "name": "bad", "properties": names, "time": "first"}); m["type"] != "error" {
 			t.Errorf("time \"first\": %v", m)
 		}
+	}
+}
+
+// A file whose scene metadata declares more time samples, or fewer, than
+// it has columns fails arrow-cpp's open with a message naming the column,
+// and the driver goes on serving.
+func TestArrowCppSampleColumns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a C++ driver process")
+	}
+	bin := testenv.Driver(t, "arrow-cpp")
+	s := animatedScene(20)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "anim.parquet")
+	o, _ := formats.Normalize(parquet.Format{}, nil)
+	s.Write(t, parquet.Format{}, path, o, 20)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	d := &driver{t: t, in: json.NewEncoder(stdin), out: bufio.NewScanner(stdout)}
+	d.recv()
+	for _, c := range []struct{ count, want string }{
+		{"3", `column "cost@3" lies beyond the 3 time samples of "cost"`},
+		{"5", `time sample 4 of "cost" has no column "cost@4"`},
+	} {
+		edited := bytes.ReplaceAll(data, []byte(`"name":"cost","type":"double","samples":{"count":4`),
+			[]byte(`"name":"cost","type":"double","samples":{"count":`+c.count))
+		if bytes.Equal(edited, data) {
+			t.Fatal("the scene metadata was not found")
+		}
+		p := filepath.Join(dir, "count"+c.count+".parquet")
+		if err := os.WriteFile(p, edited, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, idx := range []string{"eager", "lazy"} {
+			m := d.step(map[string]any{"op": "open", "name": "open", "path": p, "format": "parquet", "options": map[string]any{"index": idx}})
+			msg, _ := m["message"].(string)
+			if m["type"] != "error" || !strings.Contains(msg, c.want) || !strings.Contains(msg, p) {
+				t.Errorf("count %s, %s: %v; want an error naming the file and saying %s", c.count, idx, m, c.want)
+			}
+		}
+	}
+	if m := d.step(map[string]any{"op": "open", "name": "open", "path": path, "format": "parquet"}); m["type"] != "result" {
+		t.Errorf("the good file after the bad: %v", m)
 	}
 }
