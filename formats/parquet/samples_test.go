@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
@@ -363,5 +364,24 @@ func TestSamplesConcurrent(t *testing.T) {
 				t.Errorf("%s: %v", idx, err)
 			}
 		}
+	}
+}
+
+// A blocked sample of a property not declared sparse is refused, not
+// written as a value.
+func TestBlockedSampleNeedsSparse(t *testing.T) {
+	s := formatstest.AllTypes(10, false)
+	animate(s, 2, 0, 1, false)
+	s.Cols[0].Samples[1].Present = []bool{true, true, true, false, true, true, true, true, true, true}
+	path := filepath.Join(t.TempDir(), "b.parquet")
+	o, _ := formats.Normalize(Format{}, nil)
+	w, err := Format{}.Create(path, o, s.Info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	err = s.Batches(10, w.Write)
+	if err == nil || !strings.Contains(err.Error(), "sample 1 of prim /World/Prim_3 is blocked") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("want an error naming the file, sample and prim, got %v", err)
 	}
 }

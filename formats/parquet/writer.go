@@ -210,6 +210,14 @@ func (w *writer) writeRows(b *formats.Batch, lo, hi int) error {
 		leaf++
 		for k := range c.Samples {
 			s := &c.Samples[k]
+			if s.Present != nil && !c.Property.Sparse {
+				// Only a nullable column can hold a blocked sample.
+				for i := lo; i < hi; i++ {
+					if !s.Present[i] {
+						return fmt.Errorf("column %s: sample %d of prim %s is blocked, which a property not declared sparse cannot hold", c.Property.Name, k, b.Paths[i])
+					}
+				}
+			}
 			if s.Present == nil && c.Present != nil {
 				// A prim without a value has no samples either.
 				sc := *s
