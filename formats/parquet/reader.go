@@ -485,7 +485,7 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	if start < 4 || n < 0 || n > r.footerStart-start {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
-	if c.flat() {
+	if c.flat() || c.nested() {
 		chunk := make([]byte, n)
 		if err := r.readAt(chunk, start); err != nil {
 			return nil, fmt.Errorf("row group %d: %w", s.g, err)
