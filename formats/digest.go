@@ -46,19 +46,27 @@ import (
 // digested at all. Any language can reproduce it with an XXH64
 // implementation.
 type Digest struct {
-	h   xxhash.Digest
-	buf [64]byte
-	n   int
+	h       xxhash.Digest
+	buf     [64]byte
+	n       int
+	started bool // h is set up (xxhash's zero value is not)
 }
 
-// Reset starts a new digest.
-func (d *Digest) Reset() { d.h.Reset(); d.n = 0 }
+// Reset starts a new digest. A zero Digest is ready for use too.
+func (d *Digest) Reset() { d.h.Reset(); d.n = 0; d.started = true }
+
+// start sets up a zero Digest before its first use.
+func (d *Digest) start() {
+	if !d.started {
+		d.Reset()
+	}
+}
 
 // Count is the number of values added since Reset.
 func (d *Digest) Count() int { return d.n }
 
 // Sum returns the digest of everything added so far.
-func (d *Digest) Sum() uint64 { return d.h.Sum64() }
+func (d *Digest) Sum() uint64 { d.start(); return d.h.Sum64() }
 
 // Hex returns Sum as 16 lowercase hex digits, the form results carry.
 func (d *Digest) Hex() string { return fmt.Sprintf("%016x", d.Sum()) }
@@ -74,6 +82,7 @@ const timeMarker = 255
 
 // Add appends one value read from (path, property) to the digest.
 func (d *Digest) Add(path, property string, v *Value) {
+	d.start()
 	d.n++
 	d.str(path)
 	d.str(property)
@@ -82,6 +91,7 @@ func (d *Digest) Add(path, property string, v *Value) {
 
 // AddAt appends one value read from (path, property) at time t.
 func (d *Digest) AddAt(path, property string, t float64, v *Value) {
+	d.start()
 	d.n++
 	d.str(path)
 	d.str(property)

@@ -30,14 +30,16 @@ type Sampler interface {
 //   - a property without time samples has its default value at every time;
 //   - at a sample's time, that sample;
 //   - before the first sample, the first; after the last, the last;
-//   - between two samples at t0 < t < t1, with alpha = (t-t0)/(t1-t0):
-//     types OpenUSD interpolates linearly (half, float, double, their
-//     vectors, matrix4d, quaternions and arrays of them) get
-//     GfLerp(alpha, v0, v1) = (1-alpha)*v0 + alpha*v1 computed in the
-//     precision OpenUSD's Gf types compute it (Lerp), quaternions
-//     GfSlerp; every other type, and arrays of different lengths, hold
-//     v0. A blocked lower sample gives ErrNoValue; a blocked upper one
-//     holds v0.
+//   - between two samples at t0 < t < t1, with alpha = (t-t0)/(t1-t0)
+//     (usd/interpolators.cpp, Usd_Interpolate): types OpenUSD interpolates
+//     linearly (half, float, double, their vectors, matrix4d, quaternions
+//     and arrays of them) get GfLerp(alpha, v0, v1) = (1-alpha)*v0 +
+//     alpha*v1 computed in the precision OpenUSD's Gf types compute it
+//     (Lerp), quaternions GfSlerp; alpha 0 gives v0 and, for arrays,
+//     alpha 1 gives v1 as they are; every other type, arrays of different
+//     lengths, samples of different types and samples less than 1e-6 apart
+//     (GfIsClose) hold v0. A blocked lower sample gives ErrNoValue; a
+//     blocked upper one holds v0.
 //
 // A TimeReader is not safe for concurrent use (it owns the buffers of
 // interpolated arrays); make one per thread.
@@ -94,7 +96,12 @@ func (tr *TimeReader) GetAt(prim PrimHandle, property PropertyHandle, t float64,
 	if err := tr.s.GetSample(prim, property, i-1, dst); err != nil {
 		return err
 	}
-	if !Interpolates(dst.Type) {
+	t0, t1 := times[i-1], times[i]
+	if !Interpolates(dst.Type) || math.Abs(t0-t1) < closeTimes {
+		return nil // held, as are samples closer than GfIsClose's 1e-6
+	}
+	alpha := (t - t0) / (t1 - t0)
+	if alpha == 0 {
 		return nil
 	}
 	if err := tr.s.GetSample(prim, property, i, &tr.hi); err != nil {
@@ -106,10 +113,17 @@ func (tr *TimeReader) GetAt(prim PrimHandle, property PropertyHandle, t float64,
 	if tr.hi.Type != dst.Type || tr.hi.Len() != dst.Len() {
 		return nil // held, as OpenUSD holds samples that cannot blend
 	}
-	alpha := (t - times[i-1]) / (times[i] - times[i-1])
+	if alpha == 1 && dst.Type.IsArray() {
+		*dst = tr.hi // OpenUSD takes the upper array whole
+		return nil
+	}
 	Lerp(alpha, dst, &tr.hi, &tr.out)
 	return nil
 }
+
+// closeTimes is GfIsClose's epsilon in Usd's interpolation: bracketing
+// samples closer than this hold the lower one.
+const closeTimes = 1e-6
 
 // Interpolates reports whether OpenUSD interpolates values of type t
 // linearly between time samples (UsdLinearInterpolationTypes: half,
@@ -137,14 +151,14 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 	a := 1 - alpha
 	switch lo.Type {
 	case Double:
-		lo.Num = a*lo.Num + alpha*hi.Num
+		lo.Num = float64(a*lo.Num) + float64(alpha*hi.Num)
 	case Float:
-		lo.Num = float64(float32(a*lo.Num + alpha*hi.Num))
+		lo.Num = float64(float32(float64(a*lo.Num) + float64(alpha*hi.Num)))
 	case Half:
 		lo.Num = lerpHalf(a, alpha, lo.Num, hi.Num)
 	case Double3:
 		for i := range lo.Vec {
-			lo.Vec[i] = a*lo.Vec[i] + alpha*hi.Vec[i]
+			lo.Vec[i] = float64(a*lo.Vec[i]) + float64(alpha*hi.Vec[i])
 		}
 	case Float3:
 		for i := range lo.Vec {
@@ -152,7 +166,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 		}
 	case Double2, Double4, Matrix4d:
 		for i := range lo.Type.Width() {
-			lo.Tuple[i] = a*lo.Tuple[i] + alpha*hi.Tuple[i]
+			lo.Tuple[i] = float64(a*lo.Tuple[i]) + float64(alpha*hi.Tuple[i])
 		}
 	case Float2, Float4:
 		for i := range lo.Type.Width() {
@@ -165,7 +179,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 	case DoubleArray:
 		out := grow(buf.Doubles, len(lo.Doubles))
 		for i, x := range lo.Doubles {
-			out[i] = a*x + alpha*hi.Doubles[i]
+			out[i] = float64(a*x) + float64(alpha*hi.Doubles[i])
 		}
 		buf.Doubles, lo.Doubles = out, out
 	case FloatArray, Float2Array:
@@ -176,7 +190,7 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 			if lo.Type == Float2Array {
 				out[i] = lerpVecf(a, alpha, x, hi.Floats[i])
 			} else {
-				out[i] = float32(a*float64(x) + alpha*float64(hi.Floats[i]))
+				out[i] = float32(float64(a*float64(x)) + float64(alpha*float64(hi.Floats[i])))
 			}
 		}
 		buf.Floats, lo.Floats = out, out
@@ -199,7 +213,10 @@ func Lerp(alpha float64, lo, hi, buf *Value) {
 }
 
 // lerpVecf is one component of GfLerp on a float vector: each product
-// rounded to float (GfVecNf *= double), then added in float.
+// rounded to float (GfVecNf *= double), then added in float. Here and in
+// Lerp, explicit conversions round every product, so that no platform
+// fuses a multiply and an add (the Go spec allows it otherwise) where
+// OpenUSD's C++ rounds twice.
 func lerpVecf(a, alpha float64, x, y float32) float32 {
 	return float32(a*float64(x)) + float32(alpha*float64(y))
 }
@@ -207,44 +224,59 @@ func lerpVecf(a, alpha float64, x, y float32) float32 {
 // lerpHalf is GfLerp on GfHalf: blended in double (GfHalf widens to
 // float), rounded to float, then to half.
 func lerpHalf(a, alpha, x, y float64) float64 {
-	return float64(HalfToFloat32(HalfFromFloat32(float32(a*x + alpha*y))))
+	return float64(HalfToFloat32(HalfFromFloat32(float32(float64(a*x) + float64(alpha*y)))))
 }
 
-// slerp sets q0 (real part first) to GfSlerp(alpha, q0, q1) (gf/quat.h):
-// the shorter arc, sines of the angle, linear blending when the
-// quaternions are within 1e-5 of parallel. With float, the dot product is
-// taken in float and each scaled component rounded to float before the
-// sum, as GfQuatf computes.
+// slerp sets q0 (real part first) to GfSlerp(alpha, q0, q1) (gf/quatf.cpp,
+// gf/quatd.cpp): the shorter arc, sines of the angle, linear blending when
+// the quaternions are within 1e-5 of parallel. With float, the dot
+// product is taken in float, the angle and its sine rounded to float, and
+// each scaled component rounded to float before the sum, as GfQuatf
+// computes. Go's math.Sin and Acos may differ from the C library's in the
+// last bit, so a quaternion between samples can differ from OpenUSD's by
+// an ulp or two.
 func slerp(alpha float64, q0, q1 []float64, float bool) {
 	var cos float64
 	if float {
-		f := func(i int) float32 { return float32(q0[i]) * float32(q1[i]) }
-		cos = float64(f(0) + (f(1) + f(2) + f(3)))
+		f := func(i int) float32 { return float32(float32(q0[i]) * float32(q1[i])) }
+		cos = float64(f(0) + float32(float32(f(1)+f(2))+f(3)))
 	} else {
 		// GfDot(GfQuatd): real*real + GfDot(imaginary, imaginary).
-		cos = q0[0]*q1[0] + (q0[1]*q1[1] + q0[2]*q1[2] + q0[3]*q1[3])
+		cos = float64(q0[0]*q1[0]) + (float64(float64(q0[1]*q1[1])+float64(q0[2]*q1[2])) + float64(q0[3]*q1[3]))
 	}
 	flip := false
 	if cos < 0 {
 		cos, flip = -cos, true
 	}
 	var s0, s1 float64
-	if 1-cos > 0.00001 {
+	switch {
+	case 1-cos > 0.00001 && float:
+		// GfSlerp(GfQuatf) keeps the angle and its sine in float.
+		theta := float32(math.Acos(cos))
+		sin := float64(float32(math.Sin(float64(theta))))
+		s0 = math.Sin((1-alpha)*float64(theta)) / sin
+		s1 = math.Sin(alpha*float64(theta)) / sin
+	case 1-cos > 0.00001:
 		theta := math.Acos(cos)
 		sin := math.Sin(theta)
 		s0 = math.Sin((1-alpha)*theta) / sin
 		s1 = math.Sin(alpha*theta) / sin
-	} else {
+	default:
 		s0, s1 = 1-alpha, alpha
 	}
 	if flip {
 		s1 = -s1
 	}
+	if float {
+		// GfQuatf's scalar product takes a float: the scales are
+		// rounded to float first.
+		s0, s1 = float64(float32(s0)), float64(float32(s1))
+	}
 	for i := range 4 {
 		if float {
 			q0[i] = float64(float32(s0*q0[i]) + float32(s1*q1[i]))
 		} else {
-			q0[i] = s0*q0[i] + s1*q1[i]
+			q0[i] = float64(s0*q0[i]) + float64(s1*q1[i])
 		}
 	}
 }

@@ -141,3 +141,46 @@ func TestDigestAddAt(t *testing.T) {
 		t.Errorf("digests collide: %s %s %s", a.Hex(), b.Hex(), c.Hex())
 	}
 }
+
+// OpenUSD's edges of interpolation: samples closer than 1e-6 hold, and an
+// array at alpha 1 is the upper sample whole.
+func TestTimeReaderEdges(t *testing.T) {
+	d := func(x float64) Value { return Value{Type: Double, Num: x} }
+	m := &memSampler{times: []float64{1, 1 + 5e-7, 3}, samples: []Value{d(10), d(20), d(30)}}
+	tr := NewTimeReader(m)
+	var v Value
+	if err := tr.GetAt(0, 0, 1+2e-7, &v); err != nil || v.Num != 10 {
+		t.Errorf("between samples 5e-7 apart: %v (%v), want held 10", v.Num, err)
+	}
+	a := (2 - (1 + 5e-7)) / (3 - (1 + 5e-7))
+	if want := (1-a)*20 + a*30; tr.GetAt(0, 0, 2, &v) != nil || v.Num != want {
+		t.Errorf("at 2: %v, want %v", v.Num, want)
+	}
+	arr := func(xs ...float64) Value { return Value{Type: DoubleArray, Doubles: xs} }
+	m = &memSampler{times: []float64{0, 1}, samples: []Value{arr(0, 0), arr(1, 3)}}
+	tr = NewTimeReader(m)
+	if err := tr.GetAt(0, 0, 0.5, &v); err != nil || v.Doubles[1] != 1.5 {
+		t.Errorf("double[] at 0.5: %v (%v)", v.Doubles, err)
+	}
+	m.samples[1] = arr(1, 3, 5)
+	if err := tr.GetAt(0, 0, 0.5, &v); err != nil || len(v.Doubles) != 2 || v.Doubles[1] != 0 {
+		t.Errorf("double[] of two lengths at 0.5: %v (%v), want held [0 0]", v.Doubles, err)
+	}
+}
+
+// A zero Digest digests what a Reset one does, long inputs included.
+func TestZeroDigest(t *testing.T) {
+	v := Value{Type: String, Str: "a string longer than xxhash's 32-byte stripes, to reach its block path"}
+	var zero, reset Digest
+	reset.Reset()
+	zero.Add("/World/Prim_1", "payload", &v)
+	reset.Add("/World/Prim_1", "payload", &v)
+	if zero.Sum() != reset.Sum() {
+		t.Errorf("zero digest %s, reset %s", zero.Hex(), reset.Hex())
+	}
+	var empty, emptyReset Digest
+	emptyReset.Reset()
+	if empty.Sum() != emptyReset.Sum() {
+		t.Errorf("empty zero digest %s, reset %s", empty.Hex(), emptyReset.Hex())
+	}
+}

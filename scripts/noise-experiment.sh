@@ -16,6 +16,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SPEC=${SPEC:-specs/10k-flat.hcl}
+# PIN=1 runs each reader process on a CPU of its own (settings.pin, through
+# the spec's variable "pin", which specs/10k-flat.hcl declares).
+PIN=${PIN:-0}
+VARS=()
+if [ "$PIN" = 1 ]; then VARS=(-var pin=true); fi
 OUT=${OUT:-results/noise}
 TOLERANCE=${TOLERANCE:-15%}
 RUNNER=bin/runner
@@ -38,7 +43,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "== run 1 of 2: no hog (load average $(load), $(nproc) cores)"
 start=$(date +%s%N)
-"$RUNNER" apply -out "$OUT/idle" "$SPEC" >"$OUT/idle.log" 2>&1 || { tail -20 "$OUT/idle.log"; exit 1; }
+"$RUNNER" apply "${VARS[@]}" -out "$OUT/idle" "$SPEC" >"$OUT/idle.log" 2>&1 || { tail -20 "$OUT/idle.log"; exit 1; }
 took_ms=$((($(date +%s%N) - start) / 1000000))
 half_ms=$((took_ms / 2))
 echo "   took $((took_ms / 1000)) s"
@@ -49,7 +54,7 @@ echo "== run 2 of 2: a CPU hog on one core from $((half_ms / 1000)) s in (load a
 	exec sh -c 'while :; do :; done'
 ) &
 hog=$!
-"$RUNNER" apply -out "$OUT/hog" "$SPEC" >"$OUT/hog.log" 2>&1 || { tail -20 "$OUT/hog.log"; exit 1; }
+"$RUNNER" apply "${VARS[@]}" -out "$OUT/hog" "$SPEC" >"$OUT/hog.log" 2>&1 || { tail -20 "$OUT/hog.log"; exit 1; }
 stop_hog
 
 echo

@@ -5,6 +5,12 @@
 #   runner apply specs/10k-flat.hcl
 #   runner apply -filter 'format=parquet-*' specs/10k-flat.hcl
 
+variable "pin" {
+  type        = bool
+  default     = false
+  description = "run each reader process on a CPU of its own (settings.pin; the noise experiment's PIN=1)"
+}
+
 locals {
   # The properties the multi-property get and traversals read.
   multi = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
@@ -15,6 +21,7 @@ settings {
   repeat  = 10
   isolate = "process"
   timeout = "5m"
+  pin     = var.pin
 }
 
 dataset "flat" {

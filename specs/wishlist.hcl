@@ -21,7 +21,7 @@ variable "drivers" {
 }
 
 locals {
-  readers = concat(["go"], var.drivers)
+  readers  = concat(["go"], var.drivers)
   inspect  = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
   animated = ["translate", "opacity", "state"]
 }

@@ -11,6 +11,13 @@ usdc and usda files at one of two API levels, chosen by the driver option
   usd  a stage: Usd.Stage.Open, prim.GetAttribute(name).Get(), the
        stage's prims depth first.
 
+get and traverse also read values at a time (the request's "time": a
+number, or "all" for every sample): the usd reader through OpenUSD's own
+resolution (attr.Get(Usd.TimeCode(t)), attr.GetTimeSamples()), the sdf
+reader from the layer's time samples (ListTimeSamplesForPath,
+GetBracketingTimeSamplesForPath, QueryTimeSample), interpolated with Gf's
+own arithmetic as UsdAttribute::Get does.
+
 drivers/openusd-py/README.md says what each step measures and why.
 
 Only protocol lines go to file descriptor 1: before anything else is
@@ -30,6 +37,7 @@ sys.stdout = sys.stderr
 import ctypes  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import re  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
@@ -37,13 +45,13 @@ from itertools import repeat  # noqa: E402
 
 try:
     import xxhash
-    from pxr import Pcp, Sdf, Usd
+    from pxr import Gf, Pcp, Sdf, Usd, Vt
 except ImportError as _e:
     sys.exit("openusd-py: %s needs the usd-core and xxhash packages (make venv installs both into .venv): %s"
              % (sys.executable, _e))
 
 DRIVER = "openusd-py"
-DRIVER_VERSION = "0.1"
+DRIVER_VERSION = "0.2"
 PROTOCOL = 1
 
 FORMATS = ["usdc", "usda"]
@@ -160,6 +168,42 @@ ENCODERS = {
 }
 
 
+# Precedes the time of a value read at a time (a code no type takes).
+TIME_MARKER = 255
+
+
+def add_read(dg, path_lp, prop_lp, code, when, v, where):
+    """Digests one (prim, property) read as a step with time = when read
+    it: when None, v is the default (as without a time); a number, v is
+    the value at that time (None: no value there, not digested); ALL, v is
+    (times, values) from a reader's all_fn: each sample digested at its
+    time, or with times None the default digested as without a time."""
+    if when is None:
+        dg.add(path_lp, prop_lp, code, v, where)
+    elif when is ALL:
+        times, vals = v
+        if times is None:
+            if vals is not None:
+                dg.add(path_lp, prop_lp, code, vals, where)
+            return
+        for t, x in zip(times, vals):
+            if x is not None:
+                dg.add(path_lp, prop_lp, code, x, where, at=t)
+    elif v is not None:
+        dg.add(path_lp, prop_lp, code, v, where, at=when)
+
+
+def has_value(when, v):
+    """Whether a read at a time found a value (add_read's v): a pair without
+    one (no attribute, a blocked sample or default) is skipped, as the
+    protocol says, not an error."""
+    if when is None:
+        return True
+    if when is ALL:
+        return v[0] is not None or v[1] is not None
+    return v is not None
+
+
 def type_code(type_name, where):
     code = TYPE_CODES.get(type_name)
     if code is None:
@@ -184,12 +228,17 @@ class Digest:
         self.buf = bytearray()
         self.n = 0
 
-    def add(self, path_lp, prop_lp, code, value, where):
+    def add(self, path_lp, prop_lp, code, value, where, at=None):
+        """Adds one value; at is the time it was read at (None: the
+        default), digested as u8 255 and f64 between property and type."""
         if value is None:
             raise StepError("%s has no default value" % where)
         buf = self.buf
         buf += path_lp
         buf += prop_lp
+        if at is not None:
+            buf.append(TIME_MARKER)
+            buf += _F64.pack(at)
         buf.append(code)
         try:
             ENCODERS[code](buf, value)
@@ -266,6 +315,164 @@ def int_param(st, key, default, lo=None):
     if lo is not None and v < lo:
         raise StepError("%s must be at least %d, not %d" % (key, lo, v))
     return v
+
+
+# The request's "time": absent reads defaults, a number the values at that
+# time, "all" every time sample.
+ALL = "all"
+
+
+def time_param(st):
+    """The step's "time": None, a float, or ALL."""
+    t = st.get("time")
+    if t is None:
+        return None
+    if t == ALL:
+        return ALL
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
+        raise StepError("time must be a number or \"all\", not %s" % clip(json.dumps(t)))
+    return float(t)
+
+
+def unblocked(v):
+    """v, or None for a value block (an attribute blocked at that time or
+    in its default has no value)."""
+    return None if v is None or isinstance(v, Sdf.ValueBlock) else v
+
+
+def _lerp_number(alpha, a, b):
+    """GfLerp on a double or float scalar: (1 - alpha) * a + alpha * b in
+    double. CPython's float arithmetic is IEEE double without fused
+    multiply-adds, so this is GfLerp<double> bit for bit, and
+    GfLerp<float> once rounded to f32 (the digest does, where C++ returns
+    it). Gf.Lerp computes the same but its Python overload resolution
+    costs about 20 us a call for plain floats (Gf.Lerp of two Vec3d: 1.5
+    us)."""
+    return (1 - alpha) * a + alpha * b
+
+
+def _lerp_numbers(alpha, lo, hi):
+    """UsdAttribute::Get's blend of two float[] or double[] arrays: element
+    by element as _lerp_number (the array's constructor rounds float
+    elements to f32, as GfLerp<float> does); arrays of different lengths
+    hold the lower one; at alpha 1 the upper one."""
+    if len(lo) != len(hi):
+        return lo
+    if alpha == 1.0:
+        return hi
+    a = 1 - alpha
+    return type(lo)([a * x + alpha * y for x, y in zip(lo, hi)])
+
+
+def _lerp_array(alpha, lo, hi):
+    """The same for arrays of vectors, element by element with Gf.Lerp."""
+    if len(lo) != len(hi):
+        return lo
+    if alpha == 1.0:
+        return hi
+    lerp = Gf.Lerp
+    return type(lo)([lerp(alpha, a, b) for a, b in zip(lo, hi)])
+
+
+# How OpenUSD blends two samples of a type it interpolates linearly
+# (usd/interpolators.cpp: GfLerp, GfSlerp for quaternions, element by
+# element for arrays), by the Python type of the values: Gf's own
+# functions for vectors and quaternions, Python's double arithmetic (the
+# same operations) for scalars. Types missing here (int, bool, strings,
+# tokens, ...) hold the lower sample.
+LERPS = {float: _lerp_number, Vt.FloatArray: _lerp_numbers, Vt.DoubleArray: _lerp_numbers}
+for _t in (Gf.Vec2f, Gf.Vec3f, Gf.Vec4f, Gf.Vec2d, Gf.Vec3d, Gf.Vec4d):
+    LERPS[_t] = Gf.Lerp
+for _t in (Gf.Quatf, Gf.Quatd):
+    LERPS[_t] = Gf.Slerp
+for _t in (Vt.Vec2fArray, Vt.Vec3fArray, Vt.Vec4fArray, Vt.Vec2dArray, Vt.Vec3dArray, Vt.Vec4dArray):
+    LERPS[_t] = _lerp_array
+
+
+def resolve_samples(query, pp, t, lo, hi):
+    """The value of the attribute at pp at time t from one layer's time
+    samples bracketing t (lo <= t <= hi, from
+    GetBracketingTimeSamplesForPath), as UsdAttribute::Get resolves it
+    (usd/interpolators.cpp): the lower sample when lo and hi are within
+    1e-6 (t is a sample's time, or before the first or after the last), a
+    blocked lower sample is no value, a blocked upper one or one of
+    another type holds the lower, and otherwise the two blend at
+    alpha = (t - lo) / (hi - lo) by LERPS."""
+    v = unblocked(query(pp, lo))
+    if v is None or abs(lo - hi) < 1e-6:  # GfIsClose(lo, hi, 1e-6)
+        return v
+    lerp = LERPS.get(type(v))
+    if lerp is None:
+        return v  # held, whatever the upper sample is
+    u = unblocked(query(pp, hi))
+    if u is None or type(u) is not type(v):
+        return v
+    alpha = (t - lo) / (hi - lo)
+    if alpha == 0.0:
+        return v
+    return lerp(alpha, v, u)
+
+
+def layers_at(layers, t):
+    """A function of a property path: its value at time t in a layer stack
+    (strongest layer first), from the first layer with time samples or a
+    default for it, as Usd resolves the strongest opinion; None for none."""
+    pairs = [(l.GetBracketingTimeSamplesForPath, l.QueryTimeSample, l.GetAttributeAtPath) for l in layers]
+
+    def at(pp):
+        for bracket, query, ga in pairs:
+            found, lo, hi = bracket(pp, t)
+            if found:
+                return resolve_samples(query, pp, t, lo, hi)
+            s = ga(pp)
+            if s is not None and s.HasDefaultValue():
+                return unblocked(s.default)
+        return None
+
+    return at
+
+
+def layers_all(layers):
+    """A function of a property path: (times, values) of its time samples in
+    the first layer of the stack with samples or a default for it, or
+    (None, default) when that layer has a default only; (None, None) for
+    neither. A blocked sample's value is None."""
+    triples = [(l.ListTimeSamplesForPath, l.QueryTimeSample, l.GetAttributeAtPath) for l in layers]
+
+    def every(pp):
+        for times, query, ga in triples:
+            ts = times(pp)
+            if ts:
+                return ts, [unblocked(query(pp, x)) for x in ts]
+            s = ga(pp)
+            if s is not None and s.HasDefaultValue():
+                return None, unblocked(s.default)
+        return None, None
+
+    return every
+
+
+def usd_all(attr):
+    """(times, values) of a Usd.Attribute's time samples, each read with
+    attr.Get(time); (None, attr.Get()) when it has none."""
+    ts = attr.GetTimeSamples()
+    if not ts:
+        return None, attr.Get()
+    get = attr.Get
+    return ts, [get(x) for x in ts]
+
+
+def timed_loop(read_once):
+    """A get's timing of n calls of read_once; returns (ns, last values)."""
+
+    def loop(n):
+        vals = None
+        t0 = perf_ns()
+        for _ in repeat(None, n):
+            vals = read_once()
+        return perf_ns() - t0, vals
+
+    return loop
 
 
 def _libc_malloc():
@@ -348,6 +555,10 @@ def warm_up():
     for i, (type_name, value) in enumerate(WARM_UP_VALUES):
         spec = Sdf.AttributeSpec(prim, "a%d" % i, Sdf.ValueTypeNames.Find(type_name))
         spec.default = value
+        # Two samples each, so that reads at a time and their
+        # interpolation start up here too.
+        for t in (1.0, 2.0):
+            data.SetTimeSample(spec.path, t, spec.default)
         props.append(spec.name)
     base = Sdf.Layer.CreateAnonymous("warm-up-base.usda")
     Sdf.CreatePrimInLayer(base, "/W/P").specifier = Sdf.SpecifierDef
@@ -378,11 +589,16 @@ def warm_up():
         reader.read_fn(props)(prims)
         reader.read_fn(props[:1])(prims)
         reader.diagnose(path, props)
+        for when in (1.5, ALL):
+            reader.getter_at(path, props, when)(1)
+            reader.read_fn_at(props, when)(prims)
         for p in prims:
             path_lp = lp(reader.path_string(p))
             for n in props:
                 code, v = reader.typed(p, n, n)
                 dg.add(path_lp, lp(n), code, v, n)
+                for when in (1.5, ALL):
+                    add_read(dg, path_lp, lp(n), code, when, reader.value_fn(when)(p, n), n)
         reader.close()
     dg.hex()
     gc.collect()
@@ -408,7 +624,40 @@ def open_timed(path, opener):
     return d, opened
 
 
-class SdfReader:
+class LayerTimes:
+    """Reads at a time through the layers of a reader's _layers() (its
+    layer, or its layer stack strongest first), by property path."""
+
+    def value_fn(self, t):
+        """f(listed prim, name): the value at time t (or, for ALL, the
+        (times, values) add_read takes)."""
+        f = layers_at(self._layers(), t) if t is not ALL else layers_all(self._layers())
+        path_of = self.prim_path
+        return lambda p, n: f(path_of(p).AppendProperty(n))
+
+    def getter_at(self, prim, props, t):
+        """A get at a time: the property paths built before the timing,
+        each read resolved from the layers."""
+        pps = [prim.AppendProperty(n) for n in props]
+        f = layers_at(self._layers(), t) if t is not ALL else layers_all(self._layers())
+        return timed_loop(lambda: [f(pp) for pp in pps])
+
+    def read_fn_at(self, props, t):
+        """A traversal's reads at a time: each listed prim's property path
+        built in the timed loop (a time-sample query takes a path)."""
+        f = layers_at(self._layers(), t) if t is not ALL else layers_all(self._layers())
+        path_of = self.prim_path
+
+        def read(prims):
+            for p in prims:
+                path = path_of(p)
+                for n in props:
+                    f(path.AppendProperty(n))
+
+        return read
+
+
+class SdfReader(LayerTimes):
     """api = "sdf": the data file as one Sdf layer."""
 
     api = "sdf"
@@ -420,6 +669,9 @@ class SdfReader:
     def open(self):
         d, self.layer = open_timed(self.path, Sdf.Layer.FindOrOpen)
         return d
+
+    def _layers(self):
+        return [self.layer]
 
     def layers(self):
         return [self.path]
@@ -563,6 +815,34 @@ class UsdReader:
 
         return loop
 
+    # Reads at a time: attr.Get(Usd.TimeCode(t)), OpenUSD's own value
+    # resolution; "all" reads attr.GetTimeSamples() and each sample.
+    def value_fn(self, t):
+        if t is ALL:
+            return lambda p, n: usd_all(p.GetAttribute(n))
+        tc = Usd.TimeCode(t)
+        return lambda p, n: p.GetAttribute(n).Get(tc)
+
+    def getter_at(self, prim, props, t):
+        gp = self.stage.GetPrimAtPath
+        f = self.value_fn(t)
+
+        def once():
+            p = gp(prim)
+            return [f(p, n) for n in props]
+
+        return timed_loop(once)
+
+    def read_fn_at(self, props, t):
+        f = self.value_fn(t)
+
+        def read(prims):
+            for p in prims:
+                for n in props:
+                    f(p, n)
+
+        return read
+
     def diagnose(self, prim, props):
         p = self.stage.GetPrimAtPath(prim)
         if not p:
@@ -642,7 +922,7 @@ class UsdComposedReader(UsdReader):
         return [self.base, self.path]
 
 
-class PcpReader:
+class PcpReader(LayerTimes):
     """api = "sdf", compose = "sublayer": the base layer with the data file
     as its sublayer, composed by Pcp. Every prim index is computed at open;
     a value is the strongest opinion (the first layer of the layer stack
@@ -702,6 +982,9 @@ class PcpReader:
 
     def close(self):
         self.stack = self.cache = self.root = None
+
+    def _layers(self):
+        return list(self.stack.layers)
 
     def _resolvers(self):
         return [l.GetAttributeAtPath for l in self.stack.layers]
@@ -895,6 +1178,7 @@ class Driver:
                 "formats": FORMATS,
                 "ops": OPS,
                 "threads": False,
+                "time": True,
                 "compose": COMPOSE,
                 "options": {"api": APIS},
             },
@@ -1055,7 +1339,8 @@ class Driver:
         cold = st.get("cold", False)
         if not isinstance(cold, bool):
             raise StepError("cold must be true or false")
-        loop = r.getter(prim, props)
+        when = time_param(st)
+        loop = r.getter(prim, props) if when is None else r.getter_at(prim, props, when)
         last = []
 
         def reads(n):
@@ -1088,11 +1373,13 @@ class Driver:
             path_lp = lp(prim_s)
             for n, v in zip(props, vals):
                 where = "%s.%s" % (prim_s, n)
-                if v is None:
+                if v is None and when is None:
                     why = r.diagnose(prim, [n])
                     raise StepError(why or "%s has no default value" % where)
+                if not has_value(when, v):
+                    continue
                 code, _ = r.typed(prim, n, where)
-                dg.add(path_lp, lp(n), code, v, where)
+                add_read(dg, path_lp, lp(n), code, when, v, where)
             return dg.hex(), dg.n
 
         return timed, digest
@@ -1116,7 +1403,8 @@ class Driver:
         if not isinstance(points, list) or any(isinstance(p, bool) or not isinstance(p, int) for p in points):
             raise StepError("probe_at must be a list of prim counts")
         points = sorted({p for p in points if p > 0})
-        read = r.read_fn(props)
+        when = time_param(st)
+        read = r.read_fn(props) if when is None else r.read_fn_at(props, when)
         state = {}
 
         def timed():
@@ -1165,13 +1453,20 @@ class Driver:
         def digest():
             dg = Digest()
             prop_lps = [(n, lp(n)) for n in props]
+            value = r.value_fn(when) if when is not None else None
             for p in state["prims"]:
                 ps = r.path_string(p)
                 path_lp = lp(ps)
                 for n, n_lp in prop_lps:
                     where = "%s.%s" % (ps, n)
-                    code, v = r.typed(p, n, where)
-                    dg.add(path_lp, n_lp, code, v, where)
+                    if value is None:
+                        code, v = r.typed(p, n, where)
+                    else:
+                        v = value(p, n)
+                        if not has_value(when, v):
+                            continue
+                        code, _ = r.typed(p, n, where)
+                    add_read(dg, path_lp, n_lp, code, when, v, where)
             return dg.hex(), dg.n
 
         return timed, digest

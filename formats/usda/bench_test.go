@@ -181,3 +181,68 @@ func BenchmarkWarmGetHandle(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOpenAnimated parses a layer whose 13 properties (one of every
+// core type) each have 1 to 4 time samples per prim beside the default.
+func BenchmarkOpenAnimated(b *testing.B) {
+	const n = 10_000
+	path := filepath.Join(b.TempDir(), "anim.usda")
+	opts, _ := formats.Normalize(Format{}, nil)
+	animate(formatstest.AllTypes(n+28, false), n).Write(b, Format{}, path, opts, 4096)
+	cpu := cpuTime()
+	for b.Loop() {
+		r, err := OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Close()
+	}
+	reportCPU(b, cpu)
+	st, _ := os.Stat(path)
+	b.ReportMetric(float64(st.Size())/1e6, "MB")
+}
+
+// BenchmarkGetAt reads a double through formats.TimeReader at a time
+// between two samples of every prim in turn (two samples read and
+// blended), and a sample by handles; neither may allocate.
+func BenchmarkGetAt(b *testing.B) {
+	const n = 10_000
+	path := filepath.Join(b.TempDir(), "anim.usda")
+	opts, _ := formats.Normalize(Format{}, nil)
+	animate(formatstest.AllTypes(n+28, false), n).Write(b, Format{}, path, opts, 4096)
+	r, err := OpenFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := r.(*Reader)
+	h, err := res.ResolveProperty("cost") // samples at 1, 2, 3
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr := formats.NewTimeReader(res)
+	var v formats.Value
+	b.Run("lerp", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		cpu := cpuTime()
+		for b.Loop() {
+			if err := tr.GetAt(formats.PrimHandle(i%n), h, 1.5, &v); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("sample", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		cpu := cpuTime()
+		for b.Loop() {
+			if err := res.GetSample(formats.PrimHandle(i%n), h, 1, &v); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		reportCPU(b, cpu)
+	})
+}

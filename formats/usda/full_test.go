@@ -84,6 +84,31 @@ func TestFullGrammar(t *testing.T) {
 	if notes[formats.NoteVariants] != 3 || notes[formats.NoteRelationships] != 2 || notes[formats.NoteTimeSamplesOnly] != 1 {
 		t.Errorf("notes %v", notes)
 	}
+	// The time samples, carried: resolved at times as OpenUSD resolves them.
+	if err := r.Get("/hello/world", "xformOp:translate", &v); !errors.Is(err, formats.ErrNoValue) {
+		t.Errorf("default of samples only: %v", err)
+	}
+	res, err := formats.Resolve(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, _ := res.ResolvePrim("/hello/world")
+	h, _ := res.ResolveProperty("xformOp:translate")
+	tr := formats.NewTimeReader(res)
+	for _, c := range []struct {
+		t    float64
+		want string
+	}{{-1, "(1, 2, 3)"}, {0.75, "(2.5, 3.5, 4.5)"}, {1.5, "(4, 5, 6)"}, {2, "(4, 5, 6)"}, {3, "no value"}, {9, "no value"}} {
+		got := "no value"
+		if err := tr.GetAt(ph, h, c.t, &v); err == nil {
+			got = formats.FormatUSDA(&v)
+		} else if !errors.Is(err, formats.ErrNoValue) {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("xformOp:translate at %v = %s, want %s", c.t, got, c.want)
+		}
+	}
 }
 
 // TestFullErrors: what OpenUSD rejects fails with a position, naming the

@@ -2,7 +2,10 @@ package usda
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/scenebench/runner/formats"
@@ -57,6 +60,86 @@ type column struct {
 	boolEls []bool
 	i64Els  []int64
 	halfEls []uint16
+	// ts holds the time samples of the column's prims, nil when none has
+	// any.
+	ts *timeSamples
+}
+
+// timeSamples are the time samples of one column: per prim slot, a run of
+// samples whose values are slots of vals (a column of the same type; a
+// blocked sample's slot holds no value).
+type timeSamples struct {
+	run  []int32 // per prim slot: 1 + the index of its run in runs, 0 for none
+	runs []sampleRun
+	vals column
+}
+
+// sampleRun is one prim's samples: times ascending, the value of sample i
+// in slot first+i of vals, or slot order[i] when the file listed them in
+// another order.
+type sampleRun struct {
+	times []float64
+	first int32
+	order []int32
+}
+
+// has reports whether the prim in slot has time samples.
+func (ts *timeSamples) has(slot int32) bool {
+	return int(slot) < len(ts.run) && ts.run[slot] != 0
+}
+
+// add records the samples of the prim in slot: times as parsed (a view the
+// caller reuses) with values in slots first, first+1, ... of vals. Times
+// equal to the previous run's share its slice, as the prims of a scene
+// usually share their times.
+func (ts *timeSamples) add(slot, first int32, times []float64) {
+	r := sampleRun{first: first}
+	if !sortedStrict(times) {
+		idx := make([]int32, len(times))
+		for i := range idx {
+			idx[i] = first + int32(i)
+		}
+		// Ascending times; of equal times, the last listed wins.
+		sort.SliceStable(idx, func(a, b int) bool { return times[idx[a]-first] < times[idx[b]-first] })
+		var kept []int32
+		var sorted []float64
+		for i, k := range idx {
+			t := times[k-first]
+			if i+1 < len(idx) && times[idx[i+1]-first] == t {
+				continue
+			}
+			kept = append(kept, k)
+			sorted = append(sorted, t)
+		}
+		r.order, times = kept, sorted
+	}
+	if n := len(ts.runs); n > 0 && slices.Equal(ts.runs[n-1].times, times) {
+		r.times = ts.runs[n-1].times
+	} else if len(times) > 0 {
+		r.times = slices.Clone(times)
+	}
+	ts.runs = append(ts.runs, r)
+	ts.run = setAt(ts.run, slot, int32(len(ts.runs)))
+}
+
+// sortedStrict reports whether times ascend strictly.
+func sortedStrict(times []float64) bool {
+	for i := 1; i < len(times); i++ {
+		if !(times[i-1] < times[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sample returns the slot in vals of sample i of run r, ok false when it
+// is blocked.
+func (ts *timeSamples) sample(r *sampleRun, i int) (int32, bool) {
+	k := r.first + int32(i)
+	if r.order != nil {
+		k = r.order[i]
+	}
+	return k, ts.vals.has(k)
 }
 
 func newLayer(file string) *layer {
@@ -228,6 +311,10 @@ func (l *layer) applyMeta(m map[string]any) error {
 		if len(types) != len(names) {
 			return fmt.Errorf("%s: customLayerData %s lists %d property names but %d types", l.file, metaKey, len(names), len(types))
 		}
+		samples, err := l.sampleMeta(m, len(names))
+		if err != nil {
+			return err
+		}
 		var order []column
 		placed := make([]bool, len(l.cols))
 		listed := make(map[formats.Property]bool, len(names))
@@ -253,11 +340,12 @@ func (l *layer) applyMeta(m map[string]any) error {
 			listedNames[name] = t
 			j := l.find(name, t)
 			if j < 0 {
-				order = append(order, column{prop: formats.Property{Name: name, Type: t, Length: length}, next: -1})
+				order = append(order, column{prop: formats.Property{Name: name, Type: t, Length: length, Samples: samples[i]}, next: -1})
 				continue
 			}
 			c := l.cols[j]
 			c.prop.Length = length
+			c.prop.Samples = samples[i]
 			order = append(order, c)
 			placed[j] = true
 		}
@@ -291,6 +379,56 @@ func (l *layer) applyMeta(m map[string]any) error {
 		l.info.Properties[i] = c.prop
 	}
 	return nil
+}
+
+// sampleMeta reads the sample times of the n listed properties from the
+// layer data (propertySampleCounts, propertySampleStarts,
+// propertySampleSteps); all zero when the layer records none.
+func (l *layer) sampleMeta(m map[string]any, n int) ([]formats.Samples, error) {
+	out := make([]formats.Samples, n)
+	counts, _ := m["propertySampleCounts"].([]any)
+	starts, _ := m["propertySampleStarts"].([]any)
+	steps, _ := m["propertySampleSteps"].([]any)
+	if counts == nil && starts == nil && steps == nil {
+		return out, nil
+	}
+	if len(counts) != n || len(starts) != n || len(steps) != n {
+		return nil, fmt.Errorf("%s: customLayerData %s lists %d properties but %d, %d and %d sample counts, starts and steps", l.file, metaKey, n, len(counts), len(starts), len(steps))
+	}
+	for i := range out {
+		c, ok1 := counts[i].(number)
+		a, ok2 := starts[i].(number)
+		d, ok3 := steps[i].(number)
+		var err error
+		s := &out[i]
+		if ok1 && ok2 && ok3 {
+			s.Count, err = strconv.Atoi(string(c))
+			if err == nil {
+				s.Start, err = parseNumber(a)
+			}
+			if err == nil {
+				s.Step, err = parseNumber(d)
+			}
+		}
+		if !ok1 || !ok2 || !ok3 || err != nil {
+			return nil, fmt.Errorf("%s: customLayerData %s: the sample times of property %d are not numbers", l.file, metaKey, i)
+		}
+		if err := s.Check(); err != nil {
+			return nil, fmt.Errorf("%s: customLayerData %s: property %d: %w", l.file, metaKey, i, err)
+		}
+	}
+	return out, nil
+}
+
+// parseNumber reads a number of the layer data as a double.
+func parseNumber(n number) (float64, error) {
+	switch n {
+	case "inf", "+inf":
+		return math.Inf(1), nil
+	case "-inf":
+		return math.Inf(-1), nil
+	}
+	return strconv.ParseFloat(string(n), 64)
 }
 
 // find returns the index of the column of name with type t (any type
@@ -329,6 +467,7 @@ type Reader struct {
 var (
 	_ formats.Resolver = (*Reader)(nil)
 	_ formats.Scanner  = (*Reader)(nil)
+	_ formats.Sampler  = (*Reader)(nil)
 )
 
 // OpenFile opens the layer at path as a scene. Layers of the kind scene
@@ -430,6 +569,50 @@ func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 		}
 	}
 	return &formats.NoValueError{File: r.l.file, Prim: r.l.prims[prim], Property: r.l.cols[property].prop.Name}
+}
+
+// run finds the time samples of a prim's property by handles: the column
+// that holds them and the prim's run, nil when it has none.
+func (r *Reader) run(prim formats.PrimHandle, property formats.PropertyHandle) (*timeSamples, *sampleRun, error) {
+	slot, ok := r.slot(prim, property)
+	if !ok {
+		return nil, nil, fmt.Errorf("usda: %s: handles (prim %d, property %d): %w", r.l.file, prim, property, formats.ErrNotFound)
+	}
+	for ci := int(property); ci >= 0; ci = r.l.cols[ci].next {
+		if ts := r.l.cols[ci].ts; ts != nil && ts.has(slot) {
+			return ts, &ts.runs[ts.run[slot]-1], nil
+		}
+	}
+	return nil, nil, nil
+}
+
+// SampleTimes implements formats.Sampler: the times of the prim's
+// timeSamples of the property, ascending, nil when it has none.
+func (r *Reader) SampleTimes(prim formats.PrimHandle, property formats.PropertyHandle) ([]float64, error) {
+	_, run, err := r.run(prim, property)
+	if run == nil {
+		return nil, err
+	}
+	return run.times, nil
+}
+
+// GetSample implements formats.Sampler: sample i of SampleTimes; a
+// blocked sample (None) gives an error wrapping ErrNoValue, an i out of
+// range one wrapping ErrNotFound.
+func (r *Reader) GetSample(prim formats.PrimHandle, property formats.PropertyHandle, i int, dst *formats.Value) error {
+	ts, run, err := r.run(prim, property)
+	if err != nil {
+		return err
+	}
+	if run == nil || i < 0 || i >= len(run.times) {
+		return fmt.Errorf("usda: %s: prim %s, property %s: no time sample %d: %w", r.l.file, r.l.prims[prim], r.l.cols[property].prop.Name, i, formats.ErrNotFound)
+	}
+	k, ok := ts.sample(run, i)
+	if !ok {
+		return &formats.NoValueError{File: r.l.file, Prim: r.l.prims[prim], Property: r.l.cols[property].prop.Name, Why: "blocked time sample"}
+	}
+	ts.vals.get(k, dst)
+	return nil
 }
 
 // Scan implements formats.Scanner: the columns read in layer order.

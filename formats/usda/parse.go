@@ -40,6 +40,7 @@ type parser struct {
 	depth  int
 	seq    int32 // prims opened so far, for layer order
 	tokens map[string]string
+	times  []float64      // the times of the timeSamples being parsed
 	meta   map[string]any // customLayerData[metaKey]
 	guess  []int          // column of the i-th attribute of the last prim
 	// typeGuess is the type the i-th attribute of the last prim had:
@@ -575,6 +576,7 @@ func (p *parser) prim(parent string, at int) error {
 		switch c := p.peek(); {
 		case c == '}':
 			p.pos++
+			pr.flush(p)
 			return nil
 		case p.pos >= len(p.data):
 			return p.errAt(at, "prim %s is not closed: expected '}'", path)
@@ -585,6 +587,7 @@ func (p *parser) prim(parent string, at int) error {
 		}
 		switch s := str(kw); s {
 		case "def", "over", "class":
+			pr.flush(p)
 			if err := p.prim(path, at); err != nil {
 				return err
 			}
@@ -617,6 +620,99 @@ type primState struct {
 	seq   int32
 	slot  int32 // data slot, -1 until the prim's first attribute
 	nattr int   // attributes declared so far
+	// pending names the attribute last declared without a default value
+	// (a view of the input), which counts as such unless its timeSamples
+	// come next, as OpenUSD writes a custom attribute with samples only.
+	pending []byte
+	// blocked names the attribute last declared with a blocked default
+	// (None), whose timeSamples are then not noted again.
+	blocked []byte
+}
+
+// flush notes a pending attribute without a default value.
+func (pr *primState) flush(p *parser) {
+	if pr.pending != nil {
+		p.l.notes.Add(formats.NoteNoDefault, 1)
+		pr.pending = nil
+	}
+}
+
+// timeSamples parses `= { time: value, ... }` after `name.timeSamples` of
+// col's attribute: times are numbers, values col's type or None (a blocked
+// sample), entries separated by commas with a trailing comma allowed. As
+// in OpenUSD's text reader, a time given twice keeps its last value;
+// times in any order read ascending.
+func (p *parser) timeSamples(pr *primState, col *column, at int, name []byte) error {
+	for _, c := range [2]byte{'=', '{'} {
+		p.skip()
+		if p.peek() != c {
+			what := "'=' after"
+			if c == '{' {
+				what = "'{' to open"
+			}
+			return p.errAt(p.pos, "expected %s %s.timeSamples, found %s", what, name, p.describe(p.pos))
+		}
+		p.pos++
+	}
+	if pr.slot < 0 {
+		slot, err := p.l.addPrim(pr.path, pr.seq)
+		if err != nil {
+			return p.errAt(at, "%v", err)
+		}
+		pr.slot = slot
+	}
+	if col.ts == nil {
+		col.ts = &timeSamples{vals: column{prop: formats.Property{Name: col.prop.Name, Type: col.prop.Type}, next: -1}}
+	}
+	ts := col.ts
+	if ts.has(pr.slot) {
+		return p.errAt(at, "attribute %s.%s has timeSamples twice", pr.path, name)
+	}
+	first := len(ts.vals.present)
+	p.times = p.times[:0]
+	for {
+		p.skip()
+		tat := p.pos
+		if p.peek() == '}' {
+			p.pos++
+			break
+		}
+		t, err := p.float()
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(t) {
+			return p.errAt(tat, "time sample of %s.%s at time nan", pr.path, name)
+		}
+		if err := p.expect(':', "':' after a time sample's time"); err != nil {
+			return err
+		}
+		p.skip()
+		slot := len(ts.vals.present)
+		if slot >= math.MaxInt32 {
+			return p.errAt(tat, "too many time samples")
+		}
+		vat := p.pos
+		if id := p.ident(false); str(id) == "None" {
+			ts.vals.present = append(ts.vals.present, false) // blocked
+		} else {
+			p.pos = vat
+			if err := p.value(&ts.vals, int32(slot)); err != nil {
+				return err
+			}
+		}
+		p.times = append(p.times, t)
+		p.skip()
+		switch p.peek() {
+		case ',':
+			p.pos++
+		case '}':
+		default:
+			return p.errAt(p.pos, "expected ',' or '}' in %s.%s.timeSamples, found %s", pr.path, name, p.describe(p.pos))
+		}
+	}
+	ts.add(pr.slot, int32(first), p.times)
+	return nil
 }
 
 // attribute parses one attribute declaration whose first word is first.
@@ -664,9 +760,26 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	if name == nil {
 		return p.errAt(nat, "expected an attribute name, found %s", p.describe(nat))
 	}
+	samples := false
 	if p.peek() == '.' {
-		return p.errAt(p.pos, "attribute %s.%s: only default values are supported, not %s", pr.path, name, p.describe(p.pos))
+		dot := p.pos
+		p.pos++
+		if str(p.ident(false)) != "timeSamples" {
+			return p.errAt(dot, "attribute %s.%s: only default values and timeSamples are supported, not %s", pr.path, name, p.describe(dot))
+		}
+		samples = true
 	}
+	// What a scene of default values leaves out, noted as the full
+	// grammar's scene notes it: an attribute declared without a default
+	// is one without a value unless its timeSamples follow (then one with
+	// time samples only); one with a default and timeSamples is noted
+	// for its samples; a blocked default is noted as such.
+	declared := pr.pending != nil && bytes.Equal(pr.pending, name)
+	blocked := pr.blocked != nil && bytes.Equal(pr.blocked, name)
+	if pr.pending != nil && !(samples && declared) {
+		p.l.notes.Add(formats.NoteNoDefault, 1)
+	}
+	pr.pending, pr.blocked = nil, nil
 	// Prims usually declare the same attributes in the same order: try
 	// the column the previous prim had at this position before the map.
 	var col *column
@@ -692,8 +805,19 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 	}
 	pr.nattr++
 	p.skip()
+	if samples {
+		switch {
+		case blocked:
+		case pr.slot >= 0 && col.has(pr.slot):
+			p.l.notes.Add(formats.NoteTimeSamples, 1)
+		default:
+			p.l.notes.Add(formats.NoteTimeSamplesOnly, 1)
+		}
+		return p.timeSamples(pr, col, at, name)
+	}
 	if p.peek() != '=' {
-		p.l.notes.Add(formats.NoteNoDefault, 1)
+		// Declared without a default: noted unless time samples follow.
+		pr.pending = name
 	}
 	if p.peek() == '=' {
 		p.pos++
@@ -702,6 +826,7 @@ func (p *parser) attribute(pr *primState, at int, first []byte) error {
 		if id := p.ident(false); str(id) == "None" {
 			// A blocked value: the attribute exists without a value.
 			p.l.notes.Add(formats.NoteBlocked, 1)
+			pr.blocked = name
 		} else {
 			p.pos = vat
 			if pr.slot < 0 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scenebench/runner/formats"
 	"github.com/scenebench/runner/formats/formatstest"
+	"github.com/scenebench/runner/formats/sdf"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -43,7 +44,15 @@ func TestBadInput(t *testing.T) {
 		{"nul in metadata", hdr + "(\x00)", `bad.usda:2:2: expected a metadata field, found "\x00)"`},
 		{"relationship", hdr + "over \"A\" {\n  rel x = </B>\n}", "bad.usda:3:3: relationships are not supported (prim /A)"},
 		{"variant set", hdr + "over \"A\" {\n  variantSet \"v\" = {}\n}", "bad.usda:3:3: variant sets are not supported"},
-		{"time samples", hdr + "over \"A\" {\n  double x.timeSamples = {}\n}", `bad.usda:3:11: attribute /A.x: only default values are supported, not ".timeSamples"`},
+		{"connection", hdr + "over \"A\" {\n  double x.connect = </B.y>\n}", `bad.usda:3:11: attribute /A.x: only default values and timeSamples are supported, not ".connect"`},
+		{"samples no brace", hdr + "over \"A\" {\n  double x.timeSamples = 1\n}", `bad.usda:3:26: expected '{' to open x.timeSamples, found "1"`},
+		{"samples no colon", hdr + "over \"A\" {\n  double x.timeSamples = { 1 2 }\n}", `bad.usda:3:30: expected ':' after a time sample's time, found "2"`},
+		{"samples no comma", hdr + "over \"A\" {\n  double x.timeSamples = { 1: 2 3: 4 }\n}", `bad.usda:3:33: expected ',' or '}' in /A.x.timeSamples, found "3:"`},
+		{"samples bad value", hdr + "over \"A\" {\n  double3 x.timeSamples = { 1: (1, 2) }\n}", `bad.usda:3:37: expected ',' in a 3-tuple, found ")"`},
+		{"samples word time", hdr + "over \"A\" {\n  double x.timeSamples = { a: 1 }\n}", `bad.usda:3:28: expected a number, found "a:"`},
+		{"samples nan time", hdr + "over \"A\" {\n  double x.timeSamples = { nan: 1 }\n}", `bad.usda:3:28: time sample of /A.x at time nan`},
+		{"samples unclosed", hdr + "over \"A\" {\n  double x.timeSamples = { 1: 2,\n", `bad.usda:4:1: expected a number, found end of file`},
+		{"samples twice", hdr + "over \"A\" {\n  double x.timeSamples = {}\n  double x.timeSamples = {}\n}", `bad.usda:4:3: attribute /A.x has timeSamples twice`},
 		{"missing name", hdr + "over \"A\" {\n  double = 1\n}", `bad.usda:3:10: expected an attribute name, found "="`},
 		{"bad number", hdr + "over \"A\" {\n  double x = 1.2.3\n}", `bad.usda:3:14: malformed number "1.2.3"`},
 		{"bad exponent", hdr + "over \"A\" {\n  double x = 1e\n}", "bad.usda:3:14: malformed number exponent"},
@@ -269,15 +278,17 @@ over "E"
 	}
 }
 
-// TestGolden pins the writer's text for a small deep scene; refresh with
-// go test -run TestGolden -update.
+// TestGolden pins the writer's text for small deep scenes, one with time
+// samples of every type; refresh with go test -run TestGolden -update.
 func TestGolden(t *testing.T) {
 	for _, c := range []struct {
-		file string
-		opts map[string]any
+		file     string
+		opts     map[string]any
+		animated bool // every property with time samples
 	}{
-		{"golden_over.usda", nil},
-		{"golden_def_typed.usda", map[string]any{"specifier": "def", "type_name": "Scope"}},
+		{"golden_over.usda", nil, false},
+		{"golden_def_typed.usda", map[string]any{"specifier": "def", "type_name": "Scope"}, false},
+		{"golden_animated.usda", nil, true},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			opts, err := formats.Normalize(Format{}, c.opts)
@@ -285,6 +296,9 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := formatstest.AllTypes(4, true)
+			if c.animated {
+				s = animate(formatstest.Extended(3+28), 3)
+			}
 			path := filepath.Join(t.TempDir(), "scene.usda")
 			s.Write(t, Format{}, path, opts, 5)
 			got, err := os.ReadFile(path)
@@ -361,6 +375,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("#usda 1.0\n(\n customLayerData = { dictionary scenebench = { string[] propertyNames = [\"x\"] string[] propertyTypes = [\"int\"] } }\n)\nover \"A\" { int x = 1 }\n"))
 	f.Add([]byte("#usda 1.0\ndef Xform \"W\" (kind = \"a\") { custom uniform point3f[] p = [(1, 2, 3)] string s = '''a\n\\x41''' }\n"))
+	f.Add([]byte("#usda 1.0\nover \"A\" {\n custom double x\n double x.timeSamples = { 2: 1, 1: None, 2: 3, }\n float3[] p = []\n float3[] p.timeSamples = {}\n}\nover \"B\" { token t.timeSamples = { -1e3: \"a\" } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// The full grammar: an error has a position, a layer prints.
 		if full, err := parseFull("fuzz.usda", data); err != nil {
@@ -372,6 +387,34 @@ func FuzzParse(f *testing.F) {
 			t.Fatal(err)
 		} else if err := full.Text(io.Discard); err != nil {
 			t.Fatal(err)
+		} else {
+			// Its scene: every read by handles answers, times ascend.
+			scene := sdf.NewScene("fuzz.usda", full)
+			prims, _ := scene.Prims()
+			var v formats.Value
+			for ph := range prims {
+				for _, prop := range scene.Properties() {
+					h, err := scene.ResolveProperty(prop.Name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := scene.GetHandle(formats.PrimHandle(ph), h, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
+						t.Fatal(err)
+					}
+					times, err := scene.SampleTimes(formats.PrimHandle(ph), h)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i, tm := range times {
+						if math.IsNaN(tm) || (i > 0 && !(times[i-1] < tm)) {
+							t.Fatalf("scene %s.%s: times %v are not ascending", prims[ph], prop.Name, times)
+						}
+						if err := scene.GetSample(formats.PrimHandle(ph), h, i, &v); err != nil && !errors.Is(err, formats.ErrNoValue) {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
 		}
 		l, err := parseLayerBytes("fuzz.usda", data)
 		if err != nil {
@@ -384,6 +427,28 @@ func FuzzParse(f *testing.F) {
 		r := &Reader{l: l}
 		prims, _ := r.Prims()
 		props := r.Properties()
+		// Time samples: ascending times, each sample a value or blocked.
+		var sv formats.Value
+		for ph := range prims {
+			for _, prop := range props {
+				h, err := r.ResolveProperty(prop.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				times, err := r.SampleTimes(formats.PrimHandle(ph), h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, tm := range times {
+					if math.IsNaN(tm) || (i > 0 && !(times[i-1] < tm)) {
+						t.Fatalf("%s.%s: times %v are not ascending", prims[ph], prop.Name, times)
+					}
+					if err := r.GetSample(formats.PrimHandle(ph), h, i, &sv); err != nil && !errors.Is(err, formats.ErrNoValue) {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
 		vals := make([]formats.Value, len(props))
 		present := make([]bool, len(props))
 		var sb strings.Builder
@@ -425,11 +490,22 @@ func FuzzParse(f *testing.F) {
 		}
 		r2 := &Reader{l: l2}
 		prims2, _ := r2.Prims()
-		if len(prims2) != len(prims) {
-			t.Fatalf("%d prims became %d", len(prims), len(prims2))
-		}
+		// Only the default values were written again: prims with time
+		// samples alone are left out.
+		var withDefault []string
 		var v, w formats.Value
-		for k, p := range prims {
+		for _, p := range prims {
+			for _, prop := range props {
+				if r.Get(p, prop.Name, &v) == nil {
+					withDefault = append(withDefault, p)
+					break
+				}
+			}
+		}
+		if len(prims2) != len(withDefault) {
+			t.Fatalf("%d prims with default values became %d", len(withDefault), len(prims2))
+		}
+		for k, p := range withDefault {
 			if prims2[k] != p {
 				t.Fatalf("prim %d: %s became %s", k, p, prims2[k])
 			}

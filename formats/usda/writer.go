@@ -29,7 +29,10 @@ type Encoder struct {
 	stack     []openPrim
 	props     []formats.Property
 	order     []int // property indices in the order OpenUSD writes them
-	err       error
+	// times holds, per animated property, its sample times as OpenUSD
+	// spells timeSamples keys (nil for a property without samples).
+	times [][][]byte
+	err   error
 }
 
 type openPrim struct {
@@ -77,6 +80,9 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 		if !p.Type.Valid() {
 			return nil, fmt.Errorf("usda: property %q has no USD type", p.Name)
 		}
+		if err := p.Samples.Check(); err != nil {
+			return nil, fmt.Errorf("usda: property %q: %w", p.Name, err)
+		}
 		key := formats.Property{Name: p.Name, Type: p.Type}
 		if seen[key] {
 			return nil, fmt.Errorf("usda: property %s %q is declared twice", p.Type, p.Name)
@@ -94,6 +100,12 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 	for i := range e.order {
 		e.order[i] = i
 	}
+	e.times = make([][][]byte, len(info.Properties))
+	for i, p := range info.Properties {
+		for k := range p.Samples.Count {
+			e.times[i] = append(e.times[i], appendTime(nil, p.Samples.Time(k)))
+		}
+	}
 	sort.SliceStable(e.order, func(a, b int) bool {
 		return sdf.DictionaryLess(info.Properties[e.order[a]].Name, info.Properties[e.order[b]].Name)
 	})
@@ -106,7 +118,10 @@ func NewEncoder(w io.Writer, opts EncoderOptions, info formats.SceneInfo) (*Enco
 }
 
 // appendLayerData writes customLayerData with the scene description. Keys
-// are in the order OpenUSD writes dictionaries (byte order).
+// are in the order OpenUSD writes dictionaries (byte order). The sample
+// times of animated properties (propertySampleCounts, propertySampleStarts,
+// propertySampleSteps, one entry per property, a count of 0 for one
+// without samples) are written only when some property is animated.
 func appendLayerData(b []byte, info formats.SceneInfo) []byte {
 	b = append(b, "(\n    customLayerData = {\n        dictionary "+metaKey+" = {\n"...)
 	const in = "            "
@@ -128,7 +143,32 @@ func appendLayerData(b []byte, info formats.SceneInfo) []byte {
 		}
 		b = formats.AppendQuoted(b, p.Name)
 	}
-	b = append(b, "]\n"+in+"string[] propertyTypes = ["...)
+	b = append(b, "]\n"...)
+	if animated(info.Properties) {
+		b = append(b, in+"int[] propertySampleCounts = ["...)
+		for i, p := range info.Properties {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendInt(b, int64(p.Samples.Count), 10)
+		}
+		b = append(b, "]\n"+in+"double[] propertySampleStarts = ["...)
+		for i, p := range info.Properties {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = formats.AppendFloat(b, p.Samples.Start, 64)
+		}
+		b = append(b, "]\n"+in+"double[] propertySampleSteps = ["...)
+		for i, p := range info.Properties {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = formats.AppendFloat(b, p.Samples.Step, 64)
+		}
+		b = append(b, "]\n"...)
+	}
+	b = append(b, in+"string[] propertyTypes = ["...)
 	for i, p := range info.Properties {
 		if i > 0 {
 			b = append(b, ", "...)
@@ -180,12 +220,27 @@ func (e *Encoder) closeTo(depth int) {
 // Prim writes the prim at path with one attribute per property: vals[i] is
 // the value of property i (in the order given to NewEncoder); present, when
 // not nil, says which properties the prim carries. Ancestors that are not
-// open yet are declared as intermediate prims.
+// open yet are declared as intermediate prims. It writes no time samples
+// (see AnimatedPrim).
 func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error {
+	return e.AnimatedPrim(path, vals, nil, present)
+}
+
+// AnimatedPrim writes the prim at path as Prim does, and the time samples
+// of its animated properties: samples[i], when samples is not nil and
+// property i has Samples.Count > 0, holds the values of property i at its
+// Samples.Times(), written after the default value as OpenUSD writes them:
+//
+//	double3 xform = (0, 0, 0)
+//	double3 xform.timeSamples = {
+//	    1: (0, 0, 0),
+//	    2: (1, 0, 0),
+//	}
+func (e *Encoder) AnimatedPrim(path string, vals []formats.Value, samples [][]formats.Value, present []bool) error {
 	if e.err != nil {
 		return e.err
 	}
-	if len(vals) != len(e.props) || (present != nil && len(present) != len(e.props)) {
+	if len(vals) != len(e.props) || (present != nil && len(present) != len(e.props)) || (samples != nil && len(samples) != len(e.props)) {
 		return fmt.Errorf("usda: prim %s: %d values for %d properties", path, len(vals), len(e.props))
 	}
 	if len(path) < 2 || path[0] != '/' {
@@ -243,8 +298,64 @@ func (e *Encoder) Prim(path string, vals []formats.Value, present []bool) error 
 		e.buf = formats.AppendValueUSDA(e.buf, v)
 		e.buf = append(e.buf, '\n')
 		top.hasContent = true
+		if samples != nil && len(e.times[i]) > 0 {
+			if err := e.timeSamples(d, i, samples[i]); err != nil {
+				return fmt.Errorf("usda: prim %s property %s: %w", path, p.Name, err)
+			}
+		}
 	}
 	return e.flush(false)
+}
+
+// timeSamples writes the timeSamples block of property i at depth d.
+func (e *Encoder) timeSamples(d, i int, vals []formats.Value) error {
+	p := &e.props[i]
+	if len(vals) != len(e.times[i]) {
+		return fmt.Errorf("%d time samples for %d times", len(vals), len(e.times[i]))
+	}
+	for k := range vals {
+		if vals[k].Type != p.Type {
+			return fmt.Errorf("time sample %d is %s, property is %s", k, vals[k].Type, p.Type)
+		}
+		if !validText(&vals[k]) {
+			return fmt.Errorf("time sample %d: string value is not valid UTF-8", k)
+		}
+	}
+	e.indent(d)
+	e.buf = append(e.buf, p.Type.String()...)
+	e.buf = append(e.buf, ' ')
+	e.buf = append(e.buf, p.Name...)
+	e.buf = append(e.buf, ".timeSamples = {\n"...)
+	for k := range vals {
+		e.indent(d + 1)
+		e.buf = append(e.buf, e.times[i][k]...)
+		e.buf = append(e.buf, ": "...)
+		e.buf = formats.AppendValueUSDA(e.buf, &vals[k])
+		e.buf = append(e.buf, ",\n"...)
+	}
+	e.indent(d)
+	e.buf = append(e.buf, "}\n"...)
+	return nil
+}
+
+// appendTime appends a time sample's time as OpenUSD spells timeSamples
+// keys: a double in shortest round-trip form (formats.AppendFloat), whole
+// times without a point ("1", "24"), negative zero as "0".
+func appendTime(dst []byte, t float64) []byte {
+	if t == 0 {
+		t = 0 // -0 reads as 0: OpenUSD keys the sample at time 0
+	}
+	return formats.AppendFloat(dst, t, 64)
+}
+
+// animated reports whether some property has time samples.
+func animated(props []formats.Property) bool {
+	for _, p := range props {
+		if p.Samples.Count > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // validText reports whether the strings of v are valid UTF-8, which text
@@ -329,6 +440,9 @@ type fileWriter struct {
 	vals    []formats.Value
 	present []bool
 	sparse  bool
+	// samples[c] holds a prim's values of property c at its sample
+	// times; nil when no property is animated.
+	samples [][]formats.Value
 }
 
 func create(path string, opts formats.Options, info formats.SceneInfo) (formats.Writer, error) {
@@ -348,6 +462,12 @@ func create(path string, opts formats.Options, info formats.SceneInfo) (formats.
 	if w.sparse {
 		w.present = make([]bool, len(info.Properties))
 	}
+	if animated(info.Properties) {
+		w.samples = make([][]formats.Value, len(info.Properties))
+		for c, p := range info.Properties {
+			w.samples[c] = make([]formats.Value, p.Samples.Count)
+		}
+	}
 	return w, nil
 }
 
@@ -364,9 +484,14 @@ func (w *fileWriter) Write(b *formats.Batch) error {
 			}
 			if col.Has(i) {
 				col.Value(i, &w.vals[c])
+				if w.samples != nil {
+					for k := range col.Samples {
+						col.Samples[k].Value(i, &w.samples[c][k])
+					}
+				}
 			}
 		}
-		if err := w.enc.Prim(p, w.vals, w.present); err != nil {
+		if err := w.enc.AnimatedPrim(p, w.vals, w.samples, w.present); err != nil {
 			return fmt.Errorf("%s: %w", w.path, err)
 		}
 	}

@@ -117,12 +117,14 @@ func Render(w io.Writer, f *results.File) error {
 		return err
 	}
 	p.Tabs = append(p.Tabs, wish...)
-	for _, build := range []func() (*tab, error){b.memory, b.all} {
+	for _, build := range []func() (*tab, error){b.reference, b.memory, b.all} {
 		t, err := build()
 		if err != nil {
 			return err
 		}
-		p.Tabs = append(p.Tabs, t)
+		if t != nil {
+			p.Tabs = append(p.Tabs, t)
+		}
 	}
 	bw := bufio.NewWriter(w)
 	if err := tmpl.Execute(bw, p); err != nil {

@@ -322,3 +322,51 @@ func TestChromium(t *testing.T) {
 		t.Logf("screenshot: %s (%d bytes)", shot, info.Size())
 	}
 }
+
+// A Go-read variant beside the same variant read by the format's
+// reference driver gets an "Ours / reference" tab: a table of ratios and
+// a forest chart whose marks carry their ratios; without one, no tab.
+func TestReferenceTab(t *testing.T) {
+	if page := string(renderFixture(t)); strings.Contains(page, `id="tab-reference"`) {
+		t.Error("a reference tab without a reference driver in the results")
+	}
+	f := fixture.File(fixture.Current(1))
+	paired := 0
+	for i := range f.Cells {
+		c := &f.Cells[i]
+		if c.Format != "parquet-zstd" {
+			continue
+		}
+		// Arrow C++ reading the variant the Go reader reads as
+		// parquet-none.
+		c.Format, c.Reader = "parquet-none-arrow-cpp", "arrow-cpp"
+		c.Variant = map[string]string{"compression": "none", "reader": "arrow-cpp"}
+		paired++
+	}
+	for i := range f.Cells {
+		if c := &f.Cells[i]; c.Format == "parquet-none" {
+			c.Variant = map[string]string{"compression": "none", "reader": "go"}
+		}
+	}
+	if paired == 0 {
+		t.Fatal("the fixture has no parquet-zstd cells to pair")
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	i := strings.Index(page, `id="tab-reference"`)
+	if i < 0 {
+		t.Fatal("no reference tab")
+	}
+	tabHTML := page[i:]
+	if j := strings.Index(tabHTML[1:], `role="tabpanel"`); j > 0 {
+		tabHTML = tabHTML[:j]
+	}
+	for _, want := range []string{"Ours against the reference", "data-ratio=", "parquet-none", "<table"} {
+		if !strings.Contains(tabHTML, want) {
+			t.Errorf("the reference tab lacks %q", want)
+		}
+	}
+}

@@ -92,6 +92,9 @@ type keyProperty struct {
 	Type      string `json:"type"`
 	Length    int    `json:"length,omitempty"`
 	Generator string `json:"generator"`
+	// Samples is omitted for a property without time samples, so that the
+	// keys of files cached before animation existed still hold.
+	Samples formats.Samples `json:"samples,omitzero"`
 }
 
 // manifest is written next to every completed data file.
@@ -134,7 +137,7 @@ func (s *scene) keyMaterial(f formats.Format, opts formats.Options) keyMaterial 
 		km.Depth, km.Fanout = s.cfg.Depth, s.cfg.Fanout
 	}
 	for i, p := range s.info.Properties {
-		km.Properties = append(km.Properties, keyProperty{Name: p.Name, Type: p.Type.String(), Length: p.Length, Generator: s.gens[i].String()})
+		km.Properties = append(km.Properties, keyProperty{Name: p.Name, Type: p.Type.String(), Length: p.Length, Generator: s.gens[i].String(), Samples: p.Samples})
 	}
 	return km
 }

@@ -470,3 +470,27 @@ func TestEnsureConcurrent(t *testing.T) {
 		t.Errorf("%d callers built the file, want 1", built)
 	}
 }
+
+// Animating a property makes another file; a dataset without samples
+// keeps the path it had before time samples existed.
+func TestFilePathCoversSamples(t *testing.T) {
+	dir := t.TempDir()
+	f := &testFormat{}
+	cfg := cacheConfig()
+	cfg.Properties = append(cfg.Properties, PropertyConfig{Name: "anim", Type: "double", Generator: "uniform(0, 1)"})
+	plain, err := FilePath(dir, cfg, f, testOpts(t, f, nil))
+	must(t, err)
+	cfg.Properties[len(cfg.Properties)-1].Samples = formats.Samples{Count: 3, Start: 1, Step: 1}
+	anim, err := FilePath(dir, cfg, f, testOpts(t, f, nil))
+	must(t, err)
+	cfg.Properties[len(cfg.Properties)-1].Samples.Step = 2
+	step2, err := FilePath(dir, cfg, f, testOpts(t, f, nil))
+	must(t, err)
+	if plain == anim || anim == step2 {
+		t.Errorf("paths %s, %s, %s: samples not in the key", plain, anim, step2)
+	}
+	km, _ := json.Marshal(keyProperty{Name: "x", Type: "double", Generator: "uniform(0, 1)"})
+	if strings.Contains(string(km), "samples") {
+		t.Errorf("a property without samples keys as %s", km)
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +68,18 @@ func digests(t testing.TB, cfg Config, batchSize int) map[string]string {
 			for i, p := range b.Paths {
 				col.Value(i, &v)
 				d.Add(p, col.Property.Name, &v)
+			}
+			for k := range col.Samples {
+				key := fmt.Sprintf("%s@%d", col.Property.Name, k)
+				sd := ds[key]
+				if sd == nil {
+					sd = &formats.Digest{}
+					ds[key] = sd
+				}
+				for i, p := range b.Paths {
+					col.Samples[k].Value(i, &v)
+					sd.AddAt(p, col.Property.Name, col.Property.Samples.Time(k), &v)
+				}
 			}
 		}
 		return nil
@@ -182,6 +197,47 @@ func TestPropertiesAreIndependent(t *testing.T) {
 		if name != "paths" && got[name] == w {
 			t.Errorf("seed 10 gives the same %s as seed 9", name)
 		}
+	}
+}
+
+// Animating a property adds one column per sample, each drawn from its
+// own stream: the defaults and the other properties keep their values,
+// samples differ from each other, and batch sizes change nothing.
+func TestTimeSamplesGenerated(t *testing.T) {
+	plain := Config{Name: "a", Prims: 300, Seed: 5, Schema: "none", Properties: []PropertyConfig{
+		prop("x", "double3", "uniform(-1, 1)"), prop("s", "token", `choice(["a", "b", "c"])`), prop("k", "int", "uniform(0, 1000)"),
+	}}
+	want := digests(t, plain, 64)
+	anim := plain
+	anim.Properties = slices.Clone(plain.Properties)
+	anim.Properties[0].Samples = formats.Samples{Count: 4, Start: 1, Step: 0.5}
+	anim.Properties[1].Samples = formats.Samples{Count: 2, Start: -1, Step: 10}
+	got := digests(t, anim, 64)
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("animating changed %s", name)
+		}
+	}
+	for _, key := range []string{"x@0", "x@1", "x@2", "x@3", "s@0", "s@1"} {
+		if got[key] == "" {
+			t.Errorf("no sample column %s", key)
+		}
+	}
+	if got["x@0"] == got["x@1"] || got["k@0"] != "" || got["x@4"] != "" {
+		t.Errorf("sample columns: %v", got)
+	}
+	if again := digests(t, anim, 7); !maps.Equal(again, got) {
+		t.Errorf("batch size 7 changes the samples")
+	}
+	bad := anim
+	bad.Properties = slices.Clone(anim.Properties)
+	bad.Properties[2].Samples = formats.Samples{Count: 3, Start: 0, Step: 0}
+	if _, err := NewLayout(bad); err == nil || !strings.Contains(err.Error(), "step") {
+		t.Errorf("a zero step: %v", err)
+	}
+	l, err := NewLayout(anim)
+	if err != nil || l.SampleCount("x") != 4 || l.SampleCount("s") != 2 || l.SampleCount("k") != 0 {
+		t.Errorf("layout sample counts: %v %v", l, err)
 	}
 }
 

@@ -45,6 +45,9 @@ type Command struct {
 	// many bytes, in a control group of its own (0 = none; see package
 	// memlimit). Start fails when the limit cannot be set.
 	MemoryLimit int64
+	// CPUs, when set, are the only CPUs the process may run on (its
+	// affinity from before its first instruction; Linux only).
+	CPUs []int
 }
 
 // Session is one reader process (or the Go reader on goroutines of this
@@ -110,7 +113,11 @@ func Start(ctx context.Context, c Command) (*Session, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
+	start := cmd.Start
+	if len(c.CPUs) > 0 {
+		start = func() error { return startPinned(cmd, c.CPUs) }
+	}
+	if err := start(); err != nil {
 		if s.group != nil {
 			s.group.Remove()
 		}

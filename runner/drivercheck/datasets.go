@@ -15,14 +15,23 @@ var datasets = []struct {
   property "d" {
     type      = "double"
     generator = "normal(0, 1000)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "f" {
     type      = "float"
     generator = "uniform(-1, 1)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "i" {
     type      = "int"
     generator = "uniform(-100000, 100000)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "i64" {
     type      = "int64"
@@ -39,14 +48,23 @@ var datasets = []struct {
   property "t" {
     type      = "token"
     generator = "choice([\"red\", \"green\", \"blue\"])"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "f3" {
     type      = "float3"
     generator = "normal(0, 1)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "d3" {
     type      = "double3"
     generator = "uniform(-5, 5)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "da" {
     type      = "double[]"
@@ -57,6 +75,9 @@ var datasets = []struct {
     type      = "float[]"
     length    = 3
     generator = "normal(0, 2)"
+    samples    = 5
+    time_start = 1
+    time_step  = 2
   }
   property "ia" {
     type      = "int[]"

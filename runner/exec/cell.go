@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/scenebench/runner/internal/units"
+	"github.com/scenebench/runner/runner/driver"
 	"github.com/scenebench/runner/runner/measure"
 	"github.com/scenebench/runner/runner/memlimit"
+	"github.com/scenebench/runner/runner/ops"
 	"github.com/scenebench/runner/runner/plan"
 	"github.com/scenebench/runner/runner/results"
 	"github.com/scenebench/runner/runner/stats"
@@ -87,8 +89,27 @@ func (e *executor) prepare(idx int, c *plan.Cell) *cellState {
 		return finish(results.StatusFailed, err.Error())
 	}
 	cr.memoryLimit = limit
+	if e.set.Pin && !readsOnThreads(c) {
+		cpu, err := driver.PinCPU()
+		if err != nil {
+			return finish(results.StatusFailed, fmt.Sprintf("settings.pin: %v", err))
+		}
+		cr.cpus = []int{cpu}
+		s.rc.CPU = &cpu
+	}
 	s.cr = cr
 	return s
+}
+
+// readsOnThreads says a step of c reads on several threads: such a cell
+// runs unpinned, since one CPU would only serialise its threads.
+func readsOnThreads(c *plan.Cell) bool {
+	for i := range c.Scenario.Steps {
+		if ops.StepNeeds(&c.Scenario.Steps[i]).Threads {
+			return true
+		}
+	}
+	return false
 }
 
 // memoryLimit records the cell's memory limit in its results and returns

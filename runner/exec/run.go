@@ -31,6 +31,9 @@ type cellRun struct {
 	// memoryLimit is the kernel memory limit each run's reader process
 	// gets, in bytes (0 = none).
 	memoryLimit int64
+	// cpus pins each run's reader process to these CPUs (settings.pin;
+	// nil: unpinned).
+	cpus []int
 }
 
 func newCellRun(c *plan.Cell, path, base string, rd *reader) (*cellRun, error) {
@@ -93,10 +96,10 @@ func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err 
 	switch {
 	case cr.reader.name != plan.GoReader:
 		cmd := cr.reader.command
-		cmd.MemoryLimit = cr.memoryLimit
+		cmd.MemoryLimit, cmd.CPUs = cr.memoryLimit, cr.cpus
 		s, err = driver.Start(ctx, cmd)
 	case e.set.Isolate == "process":
-		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}, MemoryLimit: cr.memoryLimit})
+		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}, MemoryLimit: cr.memoryLimit, CPUs: cr.cpus})
 	default:
 		runtime.GC() // start every run from a collected heap, outside any timing
 		s, err = driver.StartInProcess(ctx, driver.Serve)

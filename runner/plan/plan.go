@@ -54,6 +54,11 @@ type Settings struct {
 	// MemoryLimit is the kernel memory limit of every reader process, in
 	// bytes (0 = none); a format or scenario may set a lower one.
 	MemoryLimit int64 `json:"memory_limit,omitempty"`
+	// Pin runs each reader process on one CPU of its own (the last CPU
+	// runner may use), so that a busy machine's other work is moved to
+	// the other CPUs rather than sharing the reader's; cells that read on
+	// several threads run unpinned. It needs isolate = "process" and Linux.
+	Pin bool `json:"pin,omitempty"`
 }
 
 // Variant is one combination of a format block's option values.

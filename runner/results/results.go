@@ -361,7 +361,10 @@ type Cell struct {
 	Startup *Startup `json:"startup,omitempty"`
 	// MemoryLimit is set when the cell was to run under a memory limit.
 	MemoryLimit *MemoryLimit `json:"memory_limit,omitempty"`
-	Steps       []Step       `json:"steps"`
+	// CPU is the CPU the cell's reader processes were pinned to
+	// (settings.pin); absent when they ran unpinned.
+	CPU   *int   `json:"cpu,omitempty"`
+	Steps []Step `json:"steps"`
 	// Warnings are measurement warnings about the cell as a whole.
 	Warnings []string `json:"warnings,omitempty"`
 }

@@ -41,6 +41,7 @@ type settingsBlock struct {
 	Shards  *hcl.Attribute `hcl:"shards"`
 	// MemoryLimit is one size for every reader process (memory.go).
 	MemoryLimit *hcl.Attribute `hcl:"memory_limit"`
+	Pin         *hcl.Attribute `hcl:"pin"`
 	DefRange    hcl.Range      `hcl:",def_range"`
 }
 

@@ -93,6 +93,15 @@ func (l *loader) loadSettings() plan.Settings {
 	if sb.MemoryLimit != nil {
 		s.MemoryLimit = l.settingsMemoryLimit(sb.MemoryLimit)
 	}
+	if sb.Pin != nil {
+		if v, ok := l.boolean(sb.Pin); ok {
+			s.Pin = v
+			if v && s.Isolate != "process" {
+				l.add(errorAt(sb.Pin.Expr.Range(), "Pinning needs processes",
+					fmt.Sprintf("pin = true pins each reader process to a CPU; with isolate = %q the Go reader runs inside runner. Use isolate = \"process\" or drop pin.", s.Isolate)))
+			}
+		}
+	}
 	for _, p := range []struct {
 		attr *hcl.Attribute
 		dst  *string

@@ -1,5 +1,6 @@
 // The protocol's digest (drivers/PROTOCOL.md, "The digest"): XXH64, seed 0,
-// over a little-endian encoding of every (path, property, value) read, on
+// over a little-endian encoding of every (path, property, value) read (a
+// value read at a time with u8 255 and the f64 time after the property), on
 // Debian's libxxhash. Values are typed by TypeCode.
 #pragma once
 
@@ -33,6 +34,10 @@ enum TypeCode : uint8_t {
   kFloat3Array = 13,
 };
 
+// kTimeMarker precedes the time of a value read at a time: no type code
+// takes it.
+constexpr uint8_t kTimeMarker = 255;
+
 // Digest streams the encoding into XXH64 through a small buffer.
 class Digest {
  public:
@@ -54,6 +59,17 @@ class Digest {
     Str(path);
     Str(prop);
     U8(t);
+  }
+
+  // RecordAt starts one value read at time t: path, property, the time
+  // marker 255, t, then the type code.
+  void RecordAt(const std::string& path, const std::string& prop, double t, TypeCode type) {
+    ++count_;
+    Str(path);
+    Str(prop);
+    U8(kTimeMarker);
+    F64(t);
+    U8(type);
   }
 
   void Bytes(const void* p, size_t n) {

@@ -1,8 +1,23 @@
 #include "scene.h"
 
 #include <pxr/ar/resolver.h>
+#include <pxr/gf/half.h>
+#include <pxr/gf/math.h>
+#include <pxr/gf/matrix2d.h>
+#include <pxr/gf/matrix3d.h>
+#include <pxr/gf/matrix4d.h>
+#include <pxr/gf/quatd.h>
+#include <pxr/gf/quatf.h>
+#include <pxr/gf/quath.h>
+#include <pxr/gf/vec2d.h>
+#include <pxr/gf/vec2f.h>
+#include <pxr/gf/vec2h.h>
 #include <pxr/gf/vec3d.h>
 #include <pxr/gf/vec3f.h>
+#include <pxr/gf/vec3h.h>
+#include <pxr/gf/vec4d.h>
+#include <pxr/gf/vec4f.h>
+#include <pxr/gf/vec4h.h>
 #include <pxr/pcp/errors.h>
 #include <pxr/pcp/iterator.h>
 #include <pxr/pcp/layerStack.h>
@@ -11,11 +26,14 @@
 #include <pxr/plug/registry.h>
 #include <pxr/sdf/fileFormat.h>
 #include <pxr/sdf/schema.h>
+#include <pxr/sdf/timeCode.h>
 #include <pxr/sdf/types.h>
 #include <pxr/sdf/valueTypeName.h>
 #include <pxr/tf/errorMark.h>
 #include <pxr/tf/type.h>
 #include <pxr/vt/array.h>
+#include <pxr/vt/typeHeaders.h>  // every known value type, for VtVisitValue
+#include <pxr/vt/visitValue.h>
 #include <pxr/work/loops.h>
 
 #include <sys/stat.h>
@@ -26,6 +44,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <set>
+#include <type_traits>
 #include <unistd.h>
 
 using namespace pxr;
@@ -57,6 +76,49 @@ std::string errors(TfErrorMark& mark, const std::string& fallback) {
   return out;
 }
 
+// unblocked says whether value holds a value, not a value block.
+bool unblocked(const VtValue& value) { return !value.IsEmpty() && !value.IsHolding<SdfValueBlock>(); }
+
+// atTime resolves the value at t of the attribute spec at path in one
+// layer that has time samples for it, bracketing t at lo <= t <= hi (see
+// Scene::ReadAt): as usd/interpolators.cpp, the lower sample when lo and
+// hi are within 1e-6; a blocked lower sample is no value; a blocked upper
+// one, or one of another type, holds the lower; otherwise the blend at
+// alpha = (t - lo) / (hi - lo).
+bool atTime(const SdfLayer& layer, const SdfPath& path, double t, double lo, double hi, VtValue* value,
+            VtValue* upper) {
+  if (!layer.QueryTimeSample(path, lo, value) || !unblocked(*value)) return false;
+  if (lo == hi || GfIsClose(lo, hi, 1e-6) || !Blendable(*value)) return true;
+  if (!layer.QueryTimeSample(path, hi, upper) || !unblocked(*upper) || upper->GetTypeid() != value->GetTypeid())
+    return true;
+  const double alpha = (t - lo) / (hi - lo);
+  if (alpha != 0.0) BlendSamples(alpha, value, upper);
+  return true;
+}
+
+// allSamples reads every time sample of the spec at path in layer; false
+// when it has none.
+bool allSamples(const SdfLayer& layer, const SdfPath& path, std::vector<double>* times,
+                std::vector<VtValue>* values) {
+  const std::set<double> ts = layer.ListTimeSamplesForPath(path);
+  if (ts.empty()) return false;
+  times->assign(ts.begin(), ts.end());
+  values->resize(ts.size());
+  for (size_t k = 0; k < times->size(); ++k) {
+    VtValue& v = (*values)[k];
+    if (!layer.QueryTimeSample(path, (*times)[k], &v) || !unblocked(v)) v = VtValue();
+  }
+  return true;
+}
+
+// defaultOnly answers ReadAll for a spec with a default and no samples.
+bool defaultOnly(const VtValue& v, std::vector<double>* times, std::vector<VtValue>* values) {
+  times->clear();
+  values->resize(1);
+  (*values)[0] = unblocked(v) ? v : VtValue();
+  return true;
+}
+
 // The layer itself, read through SdfLayer's field API.
 class LayerScene : public Scene {
  public:
@@ -72,6 +134,19 @@ class LayerScene : public Scene {
 
   bool Read(const Prim&, const SdfPath& attr, VtValue* value) const override {
     return layer_->HasField(attr, SdfFieldKeys->Default, value) && !value->IsHolding<SdfValueBlock>();
+  }
+
+  bool ReadAt(const Prim& prim, const SdfPath& attr, double t, VtValue* value, VtValue* upper) const override {
+    double lo, hi;
+    if (!layer_->GetBracketingTimeSamplesForPath(attr, t, &lo, &hi)) return Read(prim, attr, value);
+    return atTime(*layer_, attr, t, lo, hi, value, upper);
+  }
+
+  bool ReadAll(const Prim&, const SdfPath& attr, std::vector<double>* times,
+               std::vector<VtValue>* values) const override {
+    if (allSamples(*layer_, attr, times, values)) return true;
+    VtValue v;
+    return layer_->HasField(attr, SdfFieldKeys->Default, &v) && defaultOnly(v, times, values);
   }
 
   TfToken TypeName(const Prim&, const SdfPath& attr) const override {
@@ -137,6 +212,38 @@ class ComposedScene : public Scene {
       for (const SdfLayerRefPtr& layer : node.GetLayerStack()->GetLayers()) {
         if (layer->HasField(specPath, SdfFieldKeys->Default, value))
           return !value->IsHolding<SdfValueBlock>();
+      }
+    }
+    return false;
+  }
+
+  // At a time, the strongest layer with time samples or a default for
+  // the attribute decides, as Usd's value resolution does.
+  bool ReadAt(const Prim& prim, const SdfPath& attr, double t, VtValue* value, VtValue* upper) const override {
+    for (const PcpNodeRef& node : prim.index->GetNodeRange()) {
+      if (node.IsInert() || !node.HasSpecs()) continue;
+      const SdfPath& site = node.GetPath();
+      const SdfPath specPath = site == prim.path ? attr : site.AppendProperty(attr.GetNameToken());
+      for (const SdfLayerRefPtr& layer : node.GetLayerStack()->GetLayers()) {
+        double lo, hi;
+        if (layer->GetBracketingTimeSamplesForPath(specPath, t, &lo, &hi))
+          return atTime(*layer, specPath, t, lo, hi, value, upper);
+        if (layer->HasField(specPath, SdfFieldKeys->Default, value)) return unblocked(*value);
+      }
+    }
+    return false;
+  }
+
+  bool ReadAll(const Prim& prim, const SdfPath& attr, std::vector<double>* times,
+               std::vector<VtValue>* values) const override {
+    VtValue v;
+    for (const PcpNodeRef& node : prim.index->GetNodeRange()) {
+      if (node.IsInert() || !node.HasSpecs()) continue;
+      const SdfPath& site = node.GetPath();
+      const SdfPath specPath = site == prim.path ? attr : site.AppendProperty(attr.GetNameToken());
+      for (const SdfLayerRefPtr& layer : node.GetLayerStack()->GetLayers()) {
+        if (allSamples(*layer, specPath, times, values)) return true;
+        if (layer->HasField(specPath, SdfFieldKeys->Default, &v)) return defaultOnly(v, times, values);
       }
     }
     return false;
@@ -280,61 +387,68 @@ bool holds(const VtValue& v, const std::string& path, const std::string& prop, c
 }  // namespace
 
 bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeCode type, const VtValue& v,
-              std::string* err) {
+              std::string* err, const double* at) {
+  auto record = [&] {
+    if (at) {
+      d.RecordAt(path, prop, *at, type);
+    } else {
+      d.Record(path, prop, type);
+    }
+  };
   switch (type) {
     case kDouble:
       if (!holds<double>(v, path, prop, "double", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.F64(v.UncheckedGet<double>());
       return true;
     case kFloat:
       if (!holds<float>(v, path, prop, "float", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.F32(v.UncheckedGet<float>());
       return true;
     case kInt:
       if (!holds<int>(v, path, prop, "int", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.I32(v.UncheckedGet<int>());
       return true;
     case kInt64:
       if (!holds<int64_t>(v, path, prop, "int64", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.I64(v.UncheckedGet<int64_t>());
       return true;
     case kBool:
       if (!holds<bool>(v, path, prop, "bool", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.U8(v.UncheckedGet<bool>() ? 1 : 0);
       return true;
     case kString:
       if (!holds<std::string>(v, path, prop, "string", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.Str(v.UncheckedGet<std::string>());
       return true;
     case kToken:
       if (!holds<TfToken>(v, path, prop, "token", err)) return false;
-      d.Record(path, prop, type);
+      record();
       d.Str(v.UncheckedGet<TfToken>().GetString());
       return true;
     case kFloat3: {
       if (!holds<GfVec3f>(v, path, prop, "float3", err)) return false;
       const GfVec3f& x = v.UncheckedGet<GfVec3f>();
-      d.Record(path, prop, type);
+      record();
       d.F32(x[0]), d.F32(x[1]), d.F32(x[2]);
       return true;
     }
     case kDouble3: {
       if (!holds<GfVec3d>(v, path, prop, "double3", err)) return false;
       const GfVec3d& x = v.UncheckedGet<GfVec3d>();
-      d.Record(path, prop, type);
+      record();
       d.F64(x[0]), d.F64(x[1]), d.F64(x[2]);
       return true;
     }
     case kDoubleArray: {
       if (!holds<VtDoubleArray>(v, path, prop, "double[]", err)) return false;
       const VtDoubleArray& a = v.UncheckedGet<VtDoubleArray>();
-      d.Record(path, prop, type);
+      record();
       d.U32(uint32_t(a.size()));
       for (double x : a) d.F64(x);
       return true;
@@ -342,7 +456,7 @@ bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeC
     case kFloatArray: {
       if (!holds<VtFloatArray>(v, path, prop, "float[]", err)) return false;
       const VtFloatArray& a = v.UncheckedGet<VtFloatArray>();
-      d.Record(path, prop, type);
+      record();
       d.U32(uint32_t(a.size()));
       for (float x : a) d.F32(x);
       return true;
@@ -350,7 +464,7 @@ bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeC
     case kIntArray: {
       if (!holds<VtIntArray>(v, path, prop, "int[]", err)) return false;
       const VtIntArray& a = v.UncheckedGet<VtIntArray>();
-      d.Record(path, prop, type);
+      record();
       d.U32(uint32_t(a.size()));
       for (int x : a) d.I32(x);
       return true;
@@ -358,7 +472,7 @@ bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeC
     case kFloat3Array: {
       if (!holds<VtVec3fArray>(v, path, prop, "float3[]", err)) return false;
       const VtVec3fArray& a = v.UncheckedGet<VtVec3fArray>();
-      d.Record(path, prop, type);
+      record();
       d.U32(uint32_t(a.size()));
       for (const GfVec3f& x : a) d.F32(x[0]), d.F32(x[1]), d.F32(x[2]);
       return true;
@@ -368,6 +482,108 @@ bool AddValue(Digest& d, const std::string& path, const std::string& prop, TypeC
   }
   *err = path + "." + prop + " has a type the digest does not cover";
   return false;
+}
+
+namespace {
+
+// Blends says whether OpenUSD interpolates values of type T linearly
+// (usd/interpolation.h, USD_LINEAR_INTERPOLATION_TYPES); VtArrays of these
+// blend element by element.
+template <class T>
+struct Blends : std::false_type {};
+#define DRV_BLENDS(T) \
+  template <>         \
+  struct Blends<T> : std::true_type {};
+DRV_BLENDS(GfHalf)
+DRV_BLENDS(float)
+DRV_BLENDS(double)
+DRV_BLENDS(SdfTimeCode)
+DRV_BLENDS(GfMatrix2d)
+DRV_BLENDS(GfMatrix3d)
+DRV_BLENDS(GfMatrix4d)
+DRV_BLENDS(GfVec2d)
+DRV_BLENDS(GfVec2f)
+DRV_BLENDS(GfVec2h)
+DRV_BLENDS(GfVec3d)
+DRV_BLENDS(GfVec3f)
+DRV_BLENDS(GfVec3h)
+DRV_BLENDS(GfVec4d)
+DRV_BLENDS(GfVec4f)
+DRV_BLENDS(GfVec4h)
+DRV_BLENDS(GfQuatd)
+DRV_BLENDS(GfQuatf)
+DRV_BLENDS(GfQuath)
+#undef DRV_BLENDS
+
+// blend is one value's interpolation: GfLerp, GfSlerp for quaternions.
+template <class T>
+T blend(double alpha, const T& a, const T& b) {
+  return GfLerp(alpha, a, b);
+}
+GfQuatd blend(double alpha, const GfQuatd& a, const GfQuatd& b) { return GfSlerp(alpha, a, b); }
+GfQuatf blend(double alpha, const GfQuatf& a, const GfQuatf& b) { return GfSlerp(alpha, a, b); }
+GfQuath blend(double alpha, const GfQuath& a, const GfQuath& b) { return GfSlerp(alpha, a, b); }
+
+// blender is BlendSamples's visitor of the lower sample (VtVisitValue
+// calls it with the held type; both samples hold the same type).
+struct blender {
+  double alpha;
+  VtValue* lower;
+  VtValue* upper;
+
+  template <class T>
+  void operator()(const T& a) {
+    if constexpr (Blends<T>::value) {
+      T out = blend(alpha, a, upper->UncheckedGet<T>());
+      lower->Swap(out);
+    }
+  }
+
+  template <class T>
+  void operator()(const VtArray<T>& a) {
+    if constexpr (Blends<T>::value) {
+      const VtArray<T>& b = upper->UncheckedGet<VtArray<T>>();
+      if (a.size() != b.size()) return;  // held, as OpenUSD holds arrays that change length
+      VtArray<T> out = lower->UncheckedRemove<VtArray<T>>();
+      T* d = out.data();  // detaches from the layer's copy
+      const T* u = b.cdata();
+      for (size_t i = 0, n = out.size(); i < n; ++i) d[i] = blend(alpha, d[i], u[i]);
+      lower->Swap(out);
+    }
+  }
+
+  void operator()(const VtValue& v) {
+    // SdfTimeCode is not among VtValue's known types.
+    if (v.IsHolding<SdfTimeCode>()) {
+      (*this)(v.UncheckedGet<SdfTimeCode>());
+    } else if (v.IsHolding<VtArray<SdfTimeCode>>()) {
+      (*this)(v.UncheckedGet<VtArray<SdfTimeCode>>());
+    }
+  }
+};
+
+// blendable is Blendable's visitor.
+struct blendable {
+  template <class T>
+  bool operator()(const T&) const {
+    return Blends<T>::value;
+  }
+  template <class T>
+  bool operator()(const VtArray<T>&) const {
+    return Blends<T>::value;
+  }
+  bool operator()(const VtValue& v) const {
+    return v.IsHolding<SdfTimeCode>() || v.IsHolding<VtArray<SdfTimeCode>>();
+  }
+};
+
+}  // namespace
+
+bool Blendable(const VtValue& value) { return VtVisitValue(value, blendable{}); }
+
+void BlendSamples(double alpha, VtValue* lower, VtValue* upper) {
+  if (lower->GetTypeid() != upper->GetTypeid()) return;
+  VtVisitValue(*lower, blender{alpha, lower, upper});
 }
 
 std::vector<std::string> ReadableFormats() {

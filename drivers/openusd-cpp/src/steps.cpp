@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -208,6 +209,70 @@ bool attrPaths(const SdfPath& prim, const std::vector<std::string>& names, std::
 
 // ---- get ----
 
+// When is a get's or a traversal's "time" (drivers/PROTOCOL.md): absent,
+// the default values; a number, the values at that time; "all", every time
+// sample.
+struct When {
+  enum Kind { kDefault, kAt, kAll } kind = kDefault;
+  double t = 0;
+};
+
+bool getWhen(const JsObject& req, When* w, std::string* err) {
+  auto it = req.find("time");
+  if (it == req.end() || it->second.IsNull()) return true;
+  const JsValue& v = it->second;
+  if (v.IsString()) {
+    if (v.GetString() != "all") {
+      *err = "time must be a number or \"all\", not \"" + Clip(v.GetString(), 40) + "\"";
+      return false;
+    }
+    w->kind = When::kAll;
+    return true;
+  }
+  if (v.IsReal()) {
+    w->t = v.GetReal();
+  } else if (v.IsUInt64()) {
+    w->t = double(v.GetUInt64());
+  } else if (v.IsInt()) {
+    w->t = double(v.GetInt64());
+  } else {
+    *err = "time must be a number or \"all\"";
+    return false;
+  }
+  if (!std::isfinite(w->t)) {
+    *err = "time must be a finite number";
+    return false;
+  }
+  w->kind = When::kAt;
+  return true;
+}
+
+// Reading is one thread's buffers for reads at a time: the value (or the
+// default), the upper sample while blending, and "all"'s samples.
+struct Reading {
+  VtValue value, upper;
+  std::vector<double> times;
+  std::vector<VtValue> values;
+};
+
+// readAt reads attr of prim at a time, or all its samples, into r; false
+// when it has no value (skipped, not an error, as a blocked sample is).
+bool readAt(const Scene& s, const When& w, const Prim& p, const SdfPath& attr, Reading* r) {
+  if (w.kind == When::kAll) return s.ReadAll(p, attr, &r->times, &r->values);
+  return s.ReadAt(p, attr, w.t, &r->value, &r->upper);
+}
+
+// addAt digests what readAt read: the value at the requested time, or
+// each unblocked sample at its time (a default alone as without a time).
+bool addAt(drv::Digest& d, const When& w, const std::string& path, const std::string& prop, TypeCode type,
+           const Reading& r, std::string* err) {
+  if (w.kind == When::kAt) return AddValue(d, path, prop, type, r.value, err, &w.t);
+  if (r.times.empty()) return r.values.empty() || r.values[0].IsEmpty() || AddValue(d, path, prop, type, r.values[0], err);
+  for (size_t k = 0; k < r.times.size(); ++k)
+    if (!r.values[k].IsEmpty() && !AddValue(d, path, prop, type, r.values[k], err, &r.times[k])) return false;
+  return true;
+}
+
 class GetStep : public Step {
  public:
   explicit GetStep(Session* s) : s_(s) {}
@@ -216,7 +281,7 @@ class GetStep : public Step {
     std::string prim;
     if (!GetString(req, "prim", &prim, err, true) || !GetStrings(req, "properties", &names_, err, true) ||
         !GetInt(req, "times", &times_, err) || !GetBool(req, "cold", &cold_, err) ||
-        !GetInt(req, "batch", &batch_, err))
+        !GetInt(req, "batch", &batch_, err) || !getWhen(req, &when_, err))
       return false;
     if (names_.empty()) {
       *err = "get needs properties";
@@ -239,12 +304,15 @@ class GetStep : public Step {
     }
     if (!attrPaths(prim_.path, names_, &toks_, &attrs_, err)) return false;
     values_.assign(names_.size(), VtValue());
+    reads_.assign(names_.size(), Reading());
+    has_.assign(names_.size(), 0);
     return true;
   }
 
   // loop reads every property n times; the time of it all, or -1.
   int64_t loop(int64_t n) {
     const size_t k = attrs_.size();
+    if (when_.kind != When::kDefault) return loopAt(n);
     auto t0 = Clock::now();
     for (int64_t i = 0; i < n; ++i)
       for (size_t j = 0; j < k; ++j)
@@ -252,6 +320,16 @@ class GetStep : public Step {
           missing_ = j;
           return -1;
         }
+    return since(t0);
+  }
+
+  // loopAt is loop at a time: a property without a value there is
+  // skipped.
+  int64_t loopAt(int64_t n) {
+    const size_t k = attrs_.size();
+    auto t0 = Clock::now();
+    for (int64_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < k; ++j) has_[j] = readAt(*scene_, when_, prim_, attrs_[j], &reads_[j]);
     return since(t0);
   }
 
@@ -290,8 +368,10 @@ class GetStep : public Step {
     drv::Digest d;
     const std::string& path = prim_.path.GetString();
     for (size_t j = 0; j < attrs_.size(); ++j) {
+      if (when_.kind != When::kDefault && !has_[j]) continue;
       TypeCode type = TypeCodeOf(scene_->TypeName(prim_, attrs_[j]));
-      if (!AddValue(d, path, names_[j], type, values_[j], err)) {
+      if (when_.kind == When::kDefault ? !AddValue(d, path, names_[j], type, values_[j], err)
+                                       : !addAt(d, when_, path, names_[j], type, reads_[j], err)) {
         *err = scene_->File() + ": " + *err;
         return false;
       }
@@ -327,6 +407,9 @@ class GetStep : public Step {
   std::vector<TfToken> toks_;
   std::vector<SdfPath> attrs_;
   std::vector<VtValue> values_;
+  When when_;
+  std::vector<Reading> reads_;
+  std::vector<char> has_;
   int64_t times_ = 1, batch_ = 0;
   bool cold_ = false;
   size_t missing_ = 0;
@@ -341,7 +424,8 @@ class TraverseStep : public Step {
   bool Prepare(const JsObject& req, std::string* err) override {
     if (!GetStrings(req, "properties", &names_, err, true) || !GetString(req, "order", &order_, err) ||
         !GetInts(req, "indices", &indices_, err) || !GetInt(req, "limit", &limit_, err) ||
-        !GetInt(req, "threads", &threads_, err) || !GetInts(req, "probe_at", &points_, err))
+        !GetInt(req, "threads", &threads_, err) || !GetInts(req, "probe_at", &points_, err) ||
+        !getWhen(req, &when_, err))
       return false;
     if (names_.empty()) {
       *err = "traverse needs properties";
@@ -405,11 +489,20 @@ class TraverseStep : public Step {
     auto chunk = [&](size_t c) {
       drv::Digest d;
       VtValue v;
+      Reading r;
       for (size_t i = chunks_[c].first; i < chunks_[c].second; ++i) {
         const Prim& p = prims_[order_idx_[i]];
         const std::string& path = p.path.GetString();
         for (size_t j = 0; j < toks_.size(); ++j) {
           SdfPath attr = p.path.AppendProperty(toks_[j]);
+          if (when_.kind != When::kDefault) {
+            if (readAt(*scene_, when_, p, attr, &r) &&
+                !addAt(d, when_, path, names_[j], TypeCodeOf(scene_->TypeName(p, attr)), r, &errs[c])) {
+              errs[c] = scene_->File() + ": " + errs[c];
+              return;
+            }
+            continue;
+          }
           if (!scene_->Read(p, attr, &v)) {
             errs[c] = scene_->File() + ": " + path + " has no value for property " + names_[j] + " (digest pass)";
             return;
@@ -456,8 +549,13 @@ class TraverseStep : public Step {
   }
 
  private:
-  // readPrim reads every requested property of one prim.
-  bool readPrim(const Prim& p, VtValue* v, std::string* err) {
+  // readPrim reads every requested property of one prim (at a time into
+  // r, skipping properties without a value there).
+  bool readPrim(const Prim& p, VtValue* v, Reading* r, std::string* err) {
+    if (when_.kind != When::kDefault) {
+      for (size_t j = 0; j < toks_.size(); ++j) readAt(*scene_, when_, p, p.path.AppendProperty(toks_[j]), r);
+      return true;
+    }
     for (size_t j = 0; j < toks_.size(); ++j) {
       if (!scene_->Read(p, p.path.AppendProperty(toks_[j]), v)) {
         *err = scene_->File() + ": " + p.path.GetString() + " has no value for property " + names_[j];
@@ -486,11 +584,12 @@ class TraverseStep : public Step {
 
   int64_t runSingle(std::string* err) {
     VtValue v;
+    Reading r;
     size_t next = 0;
     const size_t n = order_idx_.size();
     start_ = Clock::now();
     for (size_t i = 0; i < n; ++i) {
-      if (!readPrim(prims_[order_idx_[i]], &v, err)) return -1;
+      if (!readPrim(prims_[order_idx_[i]], &v, &r, err)) return -1;
       while (next < points_.size() && points_[next] < int64_t(i + 1)) ++next;
       if (next < points_.size() && points_[next] == int64_t(i + 1)) {
         if (!probe(int64_t(i + 1), err)) return -1;
@@ -513,8 +612,9 @@ class TraverseStep : public Step {
     for (size_t c = 0; c < chunks_.size(); ++c) {
       ts.emplace_back([&, c] {
         VtValue v;
+        Reading r;
         for (size_t i = chunks_[c].first; i < chunks_[c].second && !stop.load(std::memory_order_relaxed); ++i) {
-          if (!readPrim(prims_[order_idx_[i]], &v, &errs[c])) {
+          if (!readPrim(prims_[order_idx_[i]], &v, &r, &errs[c])) {
             stop = true;
             return;
           }
@@ -547,6 +647,7 @@ class TraverseStep : public Step {
   std::string order_;
   std::vector<int64_t> indices_, points_;
   int64_t limit_ = 0, threads_ = 1;
+  When when_;
 
   std::vector<Prim> prims_;
   std::vector<uint32_t> order_idx_;
@@ -659,7 +760,7 @@ std::string Hello(const std::vector<std::string>& formats) {
     w.WriteKeyValue("type", "hello");
     w.WriteKeyValue("protocol", 1);
     w.WriteKeyValue("driver", "openusd-cpp");
-    w.WriteKeyValue("version", "0.1 (OpenUSD " + std::to_string(SDF_MINOR_VERSION) + "." +
+    w.WriteKeyValue("version", "0.2 (OpenUSD " + std::to_string(SDF_MINOR_VERSION) + "." +
                                    std::to_string(SDF_PATCH_VERSION) + ", C++ Sdf/Pcp)");
     w.WriteKey("capabilities");
     w.BeginObject();
@@ -668,6 +769,7 @@ std::string Hello(const std::vector<std::string>& formats) {
     w.WriteKey("ops");
     w.WriteArray(std::vector<std::string>{"open", "get", "traverse", "scan"});
     w.WriteKeyValue("threads", true);
+    w.WriteKeyValue("time", true);
     w.WriteKey("compose");
     w.WriteArray(std::vector<std::string>{"sublayer"});
     w.EndObject();

@@ -2,9 +2,13 @@ package view
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/scenebench/runner/internal/units"
+	"github.com/scenebench/runner/runner/results"
 )
 
 // Dash is s, or "–" when s is empty: how every report shows a missing word.
@@ -91,7 +95,36 @@ func (r *Report) MachineSummary() string {
 			pct(m.StealPct.Median), pct(m.StealPct.Max), pct(m.IdlePct.Median), pct(m.IdlePct.Max)))
 	}
 	parts = append(parts, fmt.Sprintf("%d of %d runs started busy (load above the core count)", m.BusyRuns, m.Runs))
+	if p := r.pinSummary(); p != "" {
+		parts = append(parts, p)
+	}
 	return strings.Join(parts, "; ")
+}
+
+// pinSummary says which cells ran pinned to a CPU (settings.pin): ""
+// when none did.
+func (r *Report) pinSummary() string {
+	cpus := map[int]bool{}
+	pinned, run := 0, 0
+	for i := range r.File.Cells {
+		c := &r.File.Cells[i]
+		if c.Status == results.StatusSkipped {
+			continue
+		}
+		run++
+		if c.CPU != nil {
+			pinned++
+			cpus[*c.CPU] = true
+		}
+	}
+	if pinned == 0 {
+		return ""
+	}
+	list := make([]string, 0, len(cpus))
+	for _, c := range slices.Sorted(maps.Keys(cpus)) {
+		list = append(list, strconv.Itoa(c))
+	}
+	return fmt.Sprintf("readers pinned to CPU %s in %d of %d cells (the others read on several threads)", strings.Join(list, ", "), pinned, run)
 }
 
 func pct(v float64) string {

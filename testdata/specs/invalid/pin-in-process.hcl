@@ -1,0 +1,14 @@
+settings {
+  isolate = "none"
+  pin     = true
+}
+
+dataset "flat" {
+  prims = 100
+}
+
+format "usdc" {}
+
+scenario "open" {
+  step "open" {}
+}
