@@ -21,7 +21,7 @@ import (
 // animatedScene is formatstest.AllTypes(n) (the 13 generated types) and
 // "radius", a double on every fourth prim and a float on the next (two
 // sparse columns of one name), every property with 4 time samples from
-// its own start by 1: sample k of a row is the default of row
+// its own start by 1 (weights by 5e-7): sample k of a row is the default of row
 // row+5(k+1) of a longer AllTypes scene. The radius columns' sample 1 is
 // blocked (null) on every third prim that has a value.
 func animatedScene(n int) *formatstest.Scene {
@@ -47,7 +47,11 @@ func animatedScene(n int) *formatstest.Scene {
 	const count = 4
 	for ci := range s.Cols {
 		c := &s.Cols[ci]
-		sm := formats.Samples{Count: count, Start: 1 + 0.25*float64(ci), Step: 1}
+		step := 1.0
+		if ci == 10 {
+			step = 5e-7 // weights: samples closer than GfIsClose's 1e-6, held
+		}
+		sm := formats.Samples{Count: count, Start: 1 + 0.25*float64(ci), Step: step}
 		s.Info.Properties[ci].Samples = sm
 		c.Property.Samples = sm
 		c.Samples = make([]formats.Column, count)
@@ -134,14 +138,14 @@ func goDigest(t *testing.T, r formats.Reader, names []string, at any, only strin
 	return d.Hex(), d.Count()
 }
 
-// driver is one arrow-cpp process spoken to line by line.
-type driver struct {
+// arrowDriver is one arrow-cpp process spoken to line by line.
+type arrowDriver struct {
 	t   *testing.T
 	in  *json.Encoder
 	out *bufio.Scanner
 }
 
-func (d *driver) recv() map[string]any {
+func (d *arrowDriver) recv() map[string]any {
 	d.t.Helper()
 	if !d.out.Scan() {
 		d.t.Fatalf("driver ended: %v", d.out.Err())
@@ -155,7 +159,7 @@ func (d *driver) recv() map[string]any {
 
 // step runs one step through ready, go, measured, go and returns its
 // result (or error) message.
-func (d *driver) step(step map[string]any) map[string]any {
+func (d *arrowDriver) step(step map[string]any) map[string]any {
 	d.t.Helper()
 	if err := d.in.Encode(map[string]any{"type": "step", "step": step}); err != nil {
 		d.t.Fatal(err)
@@ -203,12 +207,12 @@ func TestArrowCppTime(t *testing.T) {
 	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(nil, 1<<20)
-	d := &driver{t: t, in: json.NewEncoder(stdin), out: sc}
+	d := &arrowDriver{t: t, in: json.NewEncoder(stdin), out: sc}
 	hello := d.recv()
 	if caps, _ := hello["capabilities"].(map[string]any); caps["time"] != true {
 		t.Fatalf("hello does not declare time: %v", hello)
 	}
-	times := []any{1.0, 2.0, 2.5, 2.6, 3.75, 2.3, 3.1, 4.9, 5.35, 0.0, -7.0, 4.25, 100.0, "all"}
+	times := []any{1.0, 2.0, 2.5, 2.6, 3.75, 2.3, 3.1, 4.9, 5.35, 3.50000025, 0.0, -7.0, 4.25, 100.0, "all"}
 	for _, idx := range []string{"eager", "lazy"} {
 		ro, _ := formats.Normalize(parquet.Format{}, map[string]any{"index": idx})
 		r, err := parquet.Format{}.Open(path, ro)
@@ -266,7 +270,7 @@ func TestArrowCppSampleColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	d := &driver{t: t, in: json.NewEncoder(stdin), out: bufio.NewScanner(stdout)}
+	d := &arrowDriver{t: t, in: json.NewEncoder(stdin), out: bufio.NewScanner(stdout)}
 	d.recv()
 	for _, c := range []struct{ count, want string }{
 		{"3", `column "cost@3" lies beyond the 3 time samples of "cost"`},

@@ -1,6 +1,7 @@
 #include "timed.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace drv {
 
@@ -18,6 +19,10 @@ bool Interpolates(TypeCode t) {
 }
 
 namespace {
+
+// kCloseTimes is GfIsClose's epsilon in Usd's interpolation: bracketing
+// samples closer than this hold the lower one (formats.TimeReader).
+constexpr double kCloseTimes = 1e-6;
 
 // lerpVecf is one component of GfLerp on a GfVec3f: each product rounded to
 // float (GfVec3f *= double), then the sum taken in float.
@@ -95,11 +100,19 @@ bool ValueAt(Scene* s, const std::vector<int>& cols, int64_t row, double t, Valu
   if (i == 0) return s->ReadSample(c, 0, row, v, err);
   if (i == times.size()) return s->ReadSample(c, i - 1, row, v, err);
   if (!s->ReadSample(c, i - 1, row, v, err)) return false;
-  if (!v->has || !Interpolates(v->type)) return true;  // blocked, or held
+  const double t0 = times[i - 1], t1 = times[i];
+  // Blocked; or held: a type that does not blend, or samples closer than
+  // GfIsClose's 1e-6 (usd/interpolators.cpp).
+  if (!v->has || !Interpolates(v->type) || std::fabs(t0 - t1) < kCloseTimes) return true;
+  const double alpha = (t - t0) / (t1 - t0);
+  if (alpha == 0) return true;
   if (!s->ReadSample(c, i, row, hi, err)) return false;
   const bool array = v->type == kDoubleArray || v->type == kFloatArray || v->type == kFloat3Array;
   if (!hi->has || hi->type != v->type || (array && hi->len != v->len)) return true;  // held
-  const double alpha = (t - times[i - 1]) / (times[i] - times[i - 1]);
+  if (alpha == 1 && array) {
+    *v = *hi;  // OpenUSD takes the upper array whole
+    return true;
+  }
   Lerp(alpha, v, *hi, buf);
   return true;
 }

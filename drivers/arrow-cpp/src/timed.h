@@ -4,9 +4,11 @@
 // formats.TimeReader does (formats/timesamples.go): no samples, the
 // default; at a sample's time, that sample; before the first or after the
 // last, that one; between two, linear for float, double, their vectors and
-// arrays of them (arrays of equal length), held lower for the rest. A
-// blocked (null) lower sample is no value; a blocked upper one holds the
-// lower. Interpolation rounds as OpenUSD's Gf types do (formats.Lerp).
+// arrays of them (arrays of equal length; alpha 0 gives the lower sample,
+// and for arrays alpha 1 the upper one as it is), held lower for the rest
+// and for samples closer than 1e-6 (GfIsClose). A blocked (null) lower
+// sample is no value; a blocked upper one holds the lower. Interpolation
+// rounds as OpenUSD's Gf types do (formats.Lerp).
 #pragma once
 
 #include "scene.h"
