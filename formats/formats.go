@@ -65,8 +65,9 @@ type Samples struct {
 // MaxSamples is the most time samples a property may have.
 const MaxSamples = 1 << 16
 
-// Time is the time of sample k: Start + k*Step.
-func (s Samples) Time(k int) float64 { return s.Start + float64(k)*s.Step }
+// Time is the time of sample k: Start + k*Step, the product rounded
+// before the sum (no fused multiply-add), as every reader computes it.
+func (s Samples) Time(k int) float64 { return s.Start + float64(float64(k)*s.Step) }
 
 // Times lists the sample times (nil when Count is 0).
 func (s Samples) Times() []float64 {

@@ -118,7 +118,11 @@ func Text(w io.Writer, r formats.Reader) error {
 	}
 	vals := make([]formats.Value, len(props))
 	present := make([]bool, len(props))
-	for _, p := range prims {
+	an, err := newAnimation(r, props)
+	if err != nil {
+		return err
+	}
+	for pi, p := range prims {
 		for i, prop := range props {
 			err := r.Get(p, prop.Name, &vals[i])
 			// One name of several types: the prim's value is one of them.
@@ -127,11 +131,83 @@ func Text(w io.Writer, r formats.Reader) error {
 				return err
 			}
 		}
-		if err := enc.Prim(p, vals, present); err != nil {
+		if an == nil {
+			err = enc.Prim(p, vals, present)
+		} else {
+			var samples [][]formats.Value
+			if samples, err = an.read(formats.PrimHandle(pi), present); err == nil {
+				err = enc.AnimatedPrim(p, vals, samples, present)
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return enc.Close()
+}
+
+// animation reads the time samples of a scene's animated properties
+// (formats.Property.Samples), through the reader's handles.
+type animation struct {
+	s       formats.Sampler
+	props   []formats.Property
+	handles []formats.PropertyHandle
+	samples [][]formats.Value
+}
+
+// newAnimation prepares the reads of r's animated properties; nil when it
+// has none or cannot read time samples.
+func newAnimation(r formats.Reader, props []formats.Property) (*animation, error) {
+	animated := false
+	for _, p := range props {
+		animated = animated || p.Samples.Count > 0
+	}
+	if !animated {
+		return nil, nil
+	}
+	res, err := formats.Resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := res.(formats.Sampler)
+	if !ok {
+		return nil, nil
+	}
+	a := &animation{s: s, props: props, handles: make([]formats.PropertyHandle, len(props)), samples: make([][]formats.Value, len(props))}
+	for i, p := range props {
+		if p.Samples.Count == 0 {
+			continue
+		}
+		if a.handles[i], err = res.ResolveProperty(p.Name); err != nil {
+			return nil, err
+		}
+		a.samples[i] = make([]formats.Value, p.Samples.Count)
+	}
+	return a, nil
+}
+
+// read reads prim's samples of every animated property it has a value of
+// (present), one per time of its Samples; a prim whose samples differ
+// from the scene's times is an error (the layer text could not say so).
+func (a *animation) read(prim formats.PrimHandle, present []bool) ([][]formats.Value, error) {
+	for i, p := range a.props {
+		if p.Samples.Count == 0 || !present[i] {
+			continue
+		}
+		times, err := a.s.SampleTimes(prim, a.handles[i])
+		if err != nil {
+			return nil, err
+		}
+		if len(times) != p.Samples.Count {
+			return nil, fmt.Errorf("prim %d: %d time samples of %s, the scene declares %d", prim, len(times), p.Name, p.Samples.Count)
+		}
+		for k := range times {
+			if err := a.s.GetSample(prim, a.handles[i], k, &a.samples[i][k]); err != nil {
+				return nil, fmt.Errorf("sample %d of %s: %w", k, p.Name, err)
+			}
+		}
+	}
+	return a.samples, nil
 }
 
 // JSON prints one JSON object per line for every property value of a
@@ -152,9 +228,13 @@ func JSON(w io.Writer, r formats.Reader) error {
 			names = append(names, p.Name)
 		}
 	}
+	an, err := newTimes(r)
+	if err != nil {
+		return err
+	}
 	var v formats.Value
 	buf := make([]byte, 0, 64<<10)
-	for _, p := range prims {
+	for pi, p := range prims {
 		for _, name := range names {
 			if err := r.Get(p, name, &v); err != nil {
 				if errors.Is(err, formats.ErrNotFound) || errors.Is(err, formats.ErrNoValue) {
@@ -171,6 +251,9 @@ func JSON(w io.Writer, r formats.Reader) error {
 			buf = append(buf, `","value":`...)
 			buf = appendJSONValue(buf, &v)
 			buf = append(buf, "}\n"...)
+			if buf, err = an.appendJSON(buf, formats.PrimHandle(pi), p, name); err != nil {
+				return err
+			}
 			if len(buf) > 60<<10 {
 				if _, err := w.Write(buf); err != nil {
 					return err
@@ -181,6 +264,69 @@ func JSON(w io.Writer, r formats.Reader) error {
 	}
 	_, err = w.Write(buf)
 	return err
+}
+
+// times reads every time sample of a scene's properties for JSON.
+type times struct {
+	res formats.Resolver
+	s   formats.Sampler
+	v   formats.Value
+}
+
+// newTimes prepares reads of r's time samples; nil when it has none.
+func newTimes(r formats.Reader) (*times, error) {
+	animated := false
+	for _, p := range r.Properties() {
+		animated = animated || p.Samples.Count > 0
+	}
+	if _, ok := r.(formats.Sampler); !ok && !animated {
+		return nil, nil
+	}
+	res, err := formats.Resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := res.(formats.Sampler)
+	if !ok {
+		return nil, nil
+	}
+	return &times{res: res, s: s}, nil
+}
+
+// appendJSON appends a line per time sample of (prim, name), with its
+// "time" after the property.
+func (t *times) appendJSON(buf []byte, prim formats.PrimHandle, path, name string) ([]byte, error) {
+	if t == nil {
+		return buf, nil
+	}
+	q, err := t.res.ResolveProperty(name)
+	if err != nil {
+		return buf, err
+	}
+	ts, err := t.s.SampleTimes(prim, q)
+	if err != nil {
+		return buf, err
+	}
+	for k, at := range ts {
+		if err := t.s.GetSample(prim, q, k, &t.v); err != nil {
+			if errors.Is(err, formats.ErrNoValue) {
+				continue // blocked
+			}
+			return buf, err
+		}
+		buf = append(buf, `{"path":`...)
+		buf = appendJSONString(buf, path)
+		buf = append(buf, `,"property":`...)
+		buf = appendJSONString(buf, name)
+		buf = append(buf, `,"time":`...)
+		buf = sdf.AppendJSONFloat(buf, at, 64)
+		buf = append(buf, `,"type":"`...)
+		buf = append(buf, t.v.Type.String()...)
+		buf = append(buf, `","value":`...)
+		buf = appendJSONValue(buf, &t.v)
+		buf = append(buf, "}\n"...)
+	}
+	return buf, nil
 }
 
 // jsonNotation writes values as JSON: numbers in shortest round-trip form,

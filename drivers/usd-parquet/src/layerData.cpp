@@ -5,10 +5,12 @@
 #include <pxr/sdf/schema.h>
 #include <pxr/sdf/types.h>
 #include <pxr/tf/diagnostic.h>
+#include <pxr/tf/stringUtils.h>
 #include <pxr/vt/array.h>
 #include <pxr/vt/value.h>
 
 #include <algorithm>
+#include <cmath>
 
 SDF_NAMESPACE_OPEN_SCOPE
 
@@ -45,8 +47,11 @@ struct UsdParquetData::_ThreadCache {
     int32_t propNode = -1;
     int64_t propRow = -1;
     int propCol = -1;
-    bool valueRead = false; // its value was read since it was resolved
-    VtValue value;          // empty until kept
+    bool valueRead = false; // its default was read since it was resolved
+    VtValue value;          // the default, empty until kept
+    int sampleIndex = -1;   // the sample read last (QueryTimeSample), or -1
+    bool sampleRead = false;
+    VtValue sample;         // that sample, empty until kept
 };
 
 thread_local UsdParquetData::_ThreadCache UsdParquetData::_tCache;
@@ -212,6 +217,11 @@ UsdParquetData::Spec UsdParquetData::_Resolve(const SdfPath& path) const {
             last.propCol = s.col;
             last.valueRead = false;
             last.value = VtValue();
+            if (last.sampleIndex >= 0) {
+                last.sampleIndex = -1;
+                last.sampleRead = false;
+                last.sample = VtValue();
+            }
             s.cache = &last;
         }
         return s;
@@ -254,35 +264,166 @@ bool UsdParquetData::_Children(const SdfPath& path, const Spec& s, VtValue* valu
     return true;
 }
 
-bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
+// The warm paths of value reads, kept small so that they inline: a value
+// this thread kept is copied; anything else goes to _ReadBlock.
+inline bool UsdParquetData::_Default(const SdfPath& path, const Spec& s, VtValue* value) const {
     if (s.cache && !s.cache->value.IsEmpty()) {
         // Kept on this thread: a copy of the same value.
         if (value) *value = s.cache->value;
         return true;
     }
+    return _ReadBlock(path, s, s.col, -1, value);
+}
+
+inline bool UsdParquetData::_Sample(const SdfPath& path, const Spec& s, int k, VtValue* value) const {
+    _ThreadCache* const c = s.cache;
+    if (c && c->sampleIndex == k && !c->sample.IsEmpty()) {
+        if (value) *value = c->sample;
+        return true;
+    }
+    return _ReadBlock(path, s, _scene->SampleColumn(s.col, k), k, value);
+}
+
+bool UsdParquetData::_ReadBlock(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const {
     int64_t g = 0, i = 0;
     _scene->Locate(s.row, &g, &i);
     usdparquet::Scene::BlockRef b;
     try {
-        b = _scene->GetBlock(s.col, g);
+        b = _scene->GetBlock(col, g);
     } catch (const std::exception& e) {
-        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': %s", _file.c_str(),
-                         path.GetPrimPath().GetText(), path.GetName().c_str(), e.what());
+        _ReadFailed(path, s, which, e.what());
         return false;
     }
     if (b->IsNull(i)) {
-        TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s': value is null", _file.c_str(),
-                         path.GetPrimPath().GetText(), path.GetName().c_str());
+        _ReadFailed(path, s, which, "value is null");
         return false;
     }
     if (value) {
         *value = ToValue(*b, i);
-        if (s.cache) {
-            if (s.cache->valueRead && ValueBytes(*b, i) <= kMaxKeptValueBytes) s.cache->value = *value;
-            s.cache->valueRead = true;
+        if (_ThreadCache* const c = s.cache) {
+            // Kept from the second read in a row on.
+            bool* read = &c->valueRead;
+            VtValue* kept = &c->value;
+            if (which >= 0) {
+                if (c->sampleIndex != which) {
+                    c->sampleIndex = which;
+                    c->sampleRead = false;
+                    c->sample = VtValue();
+                }
+                read = &c->sampleRead;
+                kept = &c->sample;
+            }
+            if (*read && ValueBytes(*b, i) <= kMaxKeptValueBytes) *kept = *value;
+            *read = true;
         }
     }
     return true;
+}
+
+void UsdParquetData::_ReadFailed(const SdfPath& path, const Spec& s, int which, const char* what) const {
+    std::string at;
+    if (which >= 0) at = " at time " + TfStringify(_scene->Times(s.col)[which]);
+    TF_RUNTIME_ERROR("Parquet layer @%s@: prim <%s> property '%s'%s: %s", _file.c_str(), path.GetPrimPath().GetText(),
+                     path.GetName().c_str(), at.c_str(), what);
+}
+
+const std::vector<double>* UsdParquetData::_Times(const Spec& s) const {
+    if (s.type != SdfSpecTypeAttribute) return nullptr;
+    const std::vector<double>& t = _scene->Times(s.col);
+    return t.empty() ? nullptr : &t;
+}
+
+int UsdParquetData::_SampleAt(const Spec& s, double time) const {
+    const std::vector<double>* t = _Times(s);
+    if (!t) return -1;
+    auto it = std::lower_bound(t->begin(), t->end(), time);
+    return it != t->end() && *it == time ? int(it - t->begin()) : -1;
+}
+
+// The whole timeSamples field, for hosts that ask for it (SdfLayer's
+// GetField, export): every sample of the attribute, read as QueryTimeSample
+// reads one.
+bool UsdParquetData::_TimeSamples(const SdfPath& path, const Spec& s, VtValue* value) const {
+    const std::vector<double>* t = _Times(s);
+    if (!t) return false;
+    if (!value) return true;
+    SdfTimeSampleMap m;
+    Spec plain = s;
+    plain.cache = nullptr; // a whole map is not a repeated read of one value
+    for (size_t k = 0; k < t->size(); k++) {
+        VtValue v;
+        if (!_Sample(path, plain, int(k), &v)) return false;
+        m.emplace_hint(m.end(), (*t)[k], std::move(v));
+    }
+    *value = VtValue(std::move(m));
+    return true;
+}
+
+namespace {
+
+// Bracket finds the samples around time in ascending times, as SdfData
+// does: both the first (last) sample at or before (after) the ends, both
+// the sample at an exact time, else the neighbours. False without samples,
+// and for a NaN time, which has no place among them.
+bool Bracket(const std::vector<double>& t, double time, double* lo, double* hi) {
+    if (t.empty() || std::isnan(time)) return false;
+    if (time <= t.front()) {
+        *lo = *hi = t.front();
+    } else if (time >= t.back()) {
+        *lo = *hi = t.back();
+    } else {
+        auto it = std::lower_bound(t.begin(), t.end(), time);
+        if (*it == time) {
+            *lo = *hi = time;
+        } else {
+            *hi = *it;
+            *lo = *(it - 1);
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::set<double> UsdParquetData::ListAllTimeSamples() const {
+    if (_scene->Rows() == 0) return {};
+    const std::vector<double>& t = _scene->AllTimes();
+    return std::set<double>(t.begin(), t.end());
+}
+
+std::set<double> UsdParquetData::ListTimeSamplesForPath(const SdfPath& path) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t ? std::set<double>(t->begin(), t->end()) : std::set<double>();
+}
+
+size_t UsdParquetData::GetNumTimeSamplesForPath(const SdfPath& path) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t ? t->size() : 0;
+}
+
+bool UsdParquetData::GetBracketingTimeSamples(double time, double* tLower, double* tUpper) const {
+    return _scene->Rows() > 0 && Bracket(_scene->AllTimes(), time, tLower, tUpper);
+}
+
+bool UsdParquetData::GetBracketingTimeSamplesForPath(const SdfPath& path, double time, double* tLower,
+                                                     double* tUpper) const {
+    const std::vector<double>* t = _Times(_Resolve(path));
+    return t && Bracket(*t, time, tLower, tUpper);
+}
+
+bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, VtValue* value) const {
+    const Spec s = _Resolve(path);
+    const int k = _SampleAt(s, time);
+    return k >= 0 && _Sample(path, s, k, value);
+}
+
+bool UsdParquetData::QueryTimeSample(const SdfPath& path, double time, SdfAbstractDataValue* value) const {
+    const Spec s = _Resolve(path);
+    const int k = _SampleAt(s, time);
+    if (k < 0) return false;
+    if (!value) return _Sample(path, s, k, nullptr);
+    VtValue v;
+    return _Sample(path, s, k, &v) && value->StoreValue(std::move(v));
 }
 
 bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const {
@@ -304,6 +445,7 @@ bool UsdParquetData::_Field(const SdfPath& path, const Spec& s, const TfToken& f
         return false;
     case SdfSpecTypeAttribute:
         if (field == SdfFieldKeys->Default) return _Default(path, s, value);
+        if (field == SdfFieldKeys->TimeSamples) return _TimeSamples(path, s, value);
         if (field == SdfFieldKeys->TypeName) {
             if (value) *value = VtValue(_typeTokens[s.col]);
             return true;
@@ -371,6 +513,7 @@ std::vector<TfToken> UsdParquetData::List(const SdfPath& path) const {
         break;
     case SdfSpecTypeAttribute:
         out = {SdfFieldKeys->TypeName, SdfFieldKeys->Custom, SdfFieldKeys->Variability, SdfFieldKeys->Default};
+        if (_Times(s)) out.push_back(SdfFieldKeys->TimeSamples);
         break;
     default:
         break;

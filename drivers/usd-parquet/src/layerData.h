@@ -51,15 +51,16 @@ public:
     void Erase(const SdfPath& path, const TfToken& field) override;
     std::vector<TfToken> List(const SdfPath& path) const override;
 
-    std::set<double> ListAllTimeSamples() const override { return {}; }
-    std::set<double> ListTimeSamplesForPath(const SdfPath&) const override { return {}; }
-    bool GetBracketingTimeSamples(double, double*, double*) const override { return false; }
-    size_t GetNumTimeSamplesForPath(const SdfPath&) const override { return 0; }
-    bool GetBracketingTimeSamplesForPath(const SdfPath&, double, double*, double*) const override {
-        return false;
-    }
-    bool QueryTimeSample(const SdfPath&, double, VtValue*) const override { return false; }
-    bool QueryTimeSample(const SdfPath&, double, SdfAbstractDataValue*) const override { return false; }
+    // Time samples: an animated property's attribute specs answer these
+    // from the scene's times and the property's sample columns.
+    std::set<double> ListAllTimeSamples() const override;
+    std::set<double> ListTimeSamplesForPath(const SdfPath& path) const override;
+    bool GetBracketingTimeSamples(double time, double* tLower, double* tUpper) const override;
+    size_t GetNumTimeSamplesForPath(const SdfPath& path) const override;
+    bool GetBracketingTimeSamplesForPath(const SdfPath& path, double time, double* tLower,
+                                         double* tUpper) const override;
+    bool QueryTimeSample(const SdfPath& path, double time, VtValue* value) const override;
+    bool QueryTimeSample(const SdfPath& path, double time, SdfAbstractDataValue* value) const override;
     void SetTimeSample(const SdfPath& path, double time, const VtValue& value) override;
     void EraseTimeSample(const SdfPath& path, double time) override;
 
@@ -83,7 +84,16 @@ private:
     bool _ResolvePrim(_ThreadCache& cache, const SdfPath& primPath, Spec* s) const;
     bool _Field(const SdfPath& path, const Spec& s, const TfToken& field, VtValue* value) const;
     bool _Children(const SdfPath& path, const Spec& s, VtValue* value) const;
+    // _Default reads the default at s's row, _Sample sample k;
+    // _ReadBlock reads column col (the property's own, or its sample
+    // column `which`; -1 for the default) from its block.
     bool _Default(const SdfPath& path, const Spec& s, VtValue* value) const;
+    bool _Sample(const SdfPath& path, const Spec& s, int k, VtValue* value) const;
+    bool _ReadBlock(const SdfPath& path, const Spec& s, int col, int which, VtValue* value) const;
+    void _ReadFailed(const SdfPath& path, const Spec& s, int which, const char* what) const;
+    bool _TimeSamples(const SdfPath& path, const Spec& s, VtValue* value) const;
+    const std::vector<double>* _Times(const Spec& s) const; // an attribute's sample times, or null
+    int _SampleAt(const Spec& s, double time) const;       // sample index at time, or -1
     int _FindColumn(const TfToken& name) const; // property column, or -1
     const usdparquet::Hierarchy* _Hierarchy() const;
     void _ReadOnly(const char* what, const SdfPath& path) const;

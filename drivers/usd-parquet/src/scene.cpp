@@ -16,6 +16,7 @@
 #include <pxr/js/json.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace usdparquet {
@@ -44,7 +45,15 @@ constexpr uint32_t kMaxBucketBits = 26;
 constexpr int64_t kMaxChunkValues = int64_t(1) << 28;
 
 std::string Num(int64_t v) { return std::to_string(v); }
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// (Built by appends: GCC 12 warns falsely on "\"" + std::string(s), PR 105651.)
+std::string Quote(std::string_view s) {
+    std::string q;
+    q.reserve(s.size() + 2);
+    q += '"';
+    q += s;
+    q += '"';
+    return q;
+}
 
 uint32_t Le32(const uint8_t* p) {
     return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
@@ -118,6 +127,44 @@ bool ValidPrimPath(std::string_view p, bool (*unicode)(std::string_view)) {
     }
     return true;
 }
+
+// JsonNumber reads a JSON number, integer or not.
+bool JsonNumber(const pxr::JsValue& v, double* x) {
+    if (v.IsReal()) *x = v.GetReal();
+    else if (v.IsInt()) *x = double(v.GetInt64());
+    else if (v.IsUInt64()) *x = double(v.GetUInt64());
+    else return false;
+    return true;
+}
+
+// ParseSamples reads a property's "samples" entry, {"count": N, "start":
+// S, "step": D}, and checks it as formats.Samples.Check does: N from 0 to
+// kMaxSamples, S and D finite, and (N > 1) times strictly ascending.
+Samples ParseSamples(const std::string& prop, const pxr::JsValue& v) {
+    const std::string where = "scene metadata: property " + Quote(prop) + ": samples";
+    if (!v.IsObject()) throw Error(where + " is not an object");
+    const pxr::JsObject& o = v.GetJsObject();
+    Samples s;
+    double count = 0;
+    auto c = o.find("count"), st = o.find("start"), sp = o.find("step");
+    if (c == o.end() || !JsonNumber(c->second, &count) || count != std::floor(count) || count < 0 ||
+        count > kMaxSamples)
+        throw Error(where + " count must be a whole number from 0 to " + Num(kMaxSamples));
+    s.count = int(count);
+    if (st != o.end() && !JsonNumber(st->second, &s.start)) throw Error(where + " start is not a number");
+    if (sp != o.end() && !JsonNumber(sp->second, &s.step)) throw Error(where + " step is not a number");
+    if (s.count == 0) return s;
+    if (!std::isfinite(s.start) || !std::isfinite(s.step)) throw Error(where + " start and step must be finite");
+    if (s.count > 1 && !(s.step > 0)) throw Error(where + " step must be more than 0");
+    if (!std::isfinite(s.Time(s.count - 1))) throw Error(where + ": the last time overflows");
+    for (int k = 1; k < s.count; k++)
+        if (!(s.Time(k) > s.Time(k - 1)))
+            throw Error(where + " step is too small: samples " + Num(k - 1) + " and " + Num(k) + " share a time");
+    return s;
+}
+
+// SampleColumnName is the column of a property's sample k: "name@k".
+std::string SampleColumnName(const std::string& prop, int k) { return prop + "@" + std::to_string(k); }
 
 bool ShapeFits(PropType t, PropType shape) {
     switch (t) {
@@ -297,6 +344,8 @@ void Scene::ParseScene(const std::string& json, std::vector<Property>* props, in
             if (prop.type == PropType::Invalid)
                 throw Error("scene metadata: property " + Quote(prop.name) + " has type " +
                             Quote(t->second.GetString()) + ", which this plugin does not read");
+            if (auto sm = po.find("samples"); sm != po.end() && !sm->second.IsNull())
+                prop.samples = ParseSamples(prop.name, sm->second);
             props->push_back(std::move(prop));
             i++;
         }
@@ -506,6 +555,58 @@ void Scene::MapColumns(const std::vector<Property>& declared) {
         c.shape.type = p.type;
         _cols.push_back(c);
     }
+    // Time samples: property p's sample k is the column "p@k", of p's own
+    // type. Every column so named must belong to a declared sample.
+    std::unordered_map<std::string, int> samplesOf; // property name -> count
+    for (const Property& p : declared) samplesOf[p.name] = p.samples.count;
+    for (int fi = 0; fi < root->field_count(); fi++) {
+        const std::string& name = root->field(fi)->name();
+        const size_t at = name.rfind('@');
+        if (at == std::string::npos) continue;
+        auto it = samplesOf.find(name.substr(0, at));
+        if (it == samplesOf.end()) continue; // not a property of the scene
+        const std::string k = name.substr(at + 1);
+        const bool digits = !k.empty() && k.size() <= 6 && k.find_first_not_of("0123456789") == std::string::npos &&
+                            (k.size() == 1 || k[0] != '0');
+        if (!digits || std::stoi(k) >= it->second) {
+            std::string msg = "column " + Quote(name) + ": property " + Quote(it->first) + " declares " +
+                              Num(it->second) + " time samples";
+            if (it->second > 0)
+                msg += " (columns " + Quote(SampleColumnName(it->first, 0)) + " to " +
+                       Quote(SampleColumnName(it->first, it->second - 1)) + ")";
+            throw Error(msg);
+        }
+    }
+    _times.assign(declared.size(), {});
+    _firstSample.assign(declared.size(), -1);
+    std::vector<double> all;
+    for (size_t i = 0; i < declared.size(); i++) {
+        const Property& p = declared[i];
+        if (p.samples.count == 0) continue;
+        _firstSample[i] = int(_cols.size());
+        for (int k = 0; k < p.samples.count; k++) {
+            const std::string name = SampleColumnName(p.name, k);
+            auto it = byName.find(name);
+            if (it == byName.end())
+                throw Error("property " + Quote(p.name) + " declares " + Num(p.samples.count) +
+                            " time samples, but column " + Quote(name) + " is missing");
+            Column c = it->second;
+            const Column& own = _cols[i];
+            if (!ShapeFits(p.type, c.shape.shape) || c.descr->physical_type() != own.descr->physical_type())
+                throw Error("column " + Quote(name) + " holds " + TypeName(c.shape.shape) + " (" +
+                            parquet::TypeToString(c.descr->physical_type()) + "), but property " + Quote(p.name) +
+                            " is " + TypeName(p.type) + " (" + parquet::TypeToString(own.descr->physical_type()) +
+                            ")");
+            c.prop = Property{name, p.type, {}};
+            c.shape.type = p.type;
+            _cols.push_back(c);
+            _times[i].push_back(p.samples.Time(k));
+        }
+        all.insert(all.end(), _times[i].begin(), _times[i].end());
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    _allTimes = std::move(all);
     _props = declared;
 }
 

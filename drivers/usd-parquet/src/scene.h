@@ -39,9 +39,21 @@ enum class PropType : uint8_t {
 const char* TypeName(PropType t);
 PropType ParseTypeName(std::string_view s);
 
+// Samples are the regularly spaced times of an animated property: Count
+// samples at Start + k*Step (formats.Samples of runner).
+struct Samples {
+    int count = 0;
+    double start = 0, step = 0;
+    double Time(int k) const { return start + double(k) * step; }
+};
+
+// The most time samples a property may have (formats.MaxSamples).
+constexpr int kMaxSamples = 1 << 16;
+
 struct Property {
     std::string name;
     PropType type = PropType::Invalid;
+    Samples samples; // count 0: not animated
 };
 
 // A file to read from at any offset, from any thread.
@@ -134,6 +146,14 @@ public:
 
     const std::vector<Property>& Properties() const { return _props; }
     int FindColumn(std::string_view name) const; // property index, or -1
+
+    // Time samples (the wide layout: property p's sample k is the column
+    // named "p@k"). Times lists property c's sample times, ascending (empty
+    // when it has none); SampleColumn is the column of its sample k, to
+    // pass to GetBlock; AllTimes is the union of every property's times.
+    const std::vector<double>& Times(int c) const { return _times[c]; }
+    int SampleColumn(int c, int k) const { return _firstSample[c] + k; }
+    const std::vector<double>& AllTimes() const { return _allTimes; }
     int64_t Rows() const { return _rows; }
     int64_t RowGroups() const { return _nrg; }
     // UsesHashIndex: prims are found through the file's hash index (a lazy
@@ -165,8 +185,8 @@ public:
         const Block* _p = nullptr;
         std::shared_ptr<const Block> _hold;
     };
-    // GetBlock returns the decoded values of property column c in row
-    // group g, loading them on first use. Without a budget, a thread that
+    // GetBlock returns the decoded values of column c (a property, or a
+    // SampleColumn) in row group g, loading them on first use. Without a budget, a thread that
     // asks again for a block it had (per column) takes no lock.
     BlockRef GetBlock(int c, int64_t g) const;
     // Locate maps a row to its row group and the row within it.
@@ -218,7 +238,10 @@ private:
     std::string _sceneJSON;
     std::shared_ptr<parquet::FileMetaData> _md; // eager: whole footer; lazy: schema only
     std::vector<Property> _props;
-    std::vector<Column> _cols;
+    std::vector<Column> _cols; // the properties' columns, then their sample columns
+    std::vector<std::vector<double>> _times; // per property
+    std::vector<int> _firstSample;           // per property: index in _cols of its sample 0
+    std::vector<double> _allTimes;
     Column _pathCol;
     int64_t _rows = 0, _nrg = 0, _rgSize = 0;
     std::vector<int64_t> _rgStart; // eager: row group starts (+ total)

@@ -9,6 +9,9 @@
 //                  -threads, N threads dump at once and must agree
 //   sdfdump ... -reads K ...                       with a dump or -get: read each
 //                  value K times in a row; every read must give the first's
+//   sdfdump ... -samples ...                       with a dump: after each
+//                  attribute's line, one line per time sample (time order,
+//                  SdfLayer::QueryTimeSample) with "time" before "value"
 //   sdfdump [-a KEY=VALUE]... -paths FILE          prim paths, layer order
 //   sdfdump [-a KEY=VALUE]... -specs FILE          every spec, as SdfLayer::Traverse visits them
 //   sdfdump [-a KEY=VALUE]... -get PRIM PROP FILE  one attribute as a JSON line
@@ -17,6 +20,9 @@
 //                  with -has, the warm reads are the openusd-cpp driver's:
 //                  SdfLayer::HasField into one reused VtValue, then a check
 //                  that it holds no SdfValueBlock
+//   sdfdump ... -at T ...                          with -get or -time: read the
+//                  time sample at time T (SdfLayer::QueryTimeSample) instead
+//                  of the default; with -get the line also gives "time"
 //   sdfdump [-a KEY=VALUE]... -export OUT FILE     SdfLayer::Export to OUT
 //   sdfdump [-a KEY=VALUE]... -edit FILE           try to edit and save the
 //                  layer; exits 1 when OpenUSD refuses (a read-only layer)
@@ -212,7 +218,7 @@ const char* gFile = "";
 [[noreturn]] void Usage(const char* msg) {
     std::fprintf(stderr,
                  "sdfdump: %s\nusage: sdfdump [-a KEY=VALUE]... [-paths | -specs | -get PRIM PROP | "
-                 "-time PRIM PROP [-n N] [-has]] FILE\n",
+                 "-time PRIM PROP [-n N] [-has]] [-at T] FILE\n",
                  msg);
     std::exit(2);
 }
@@ -266,6 +272,8 @@ void EachPrim(const SdfLayerHandle& layer, Fn fn) {
 // Times each attribute's default is read in a row (-reads): every read
 // must give what the first gave, a value or a failure.
 int gReads = 1;
+// Whether a dump prints each attribute's time samples too (-samples).
+bool gSamples = false;
 
 bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPath& prim, const TfToken& prop,
                      std::string* err) {
@@ -301,6 +309,37 @@ bool AppendAttribute(std::string& out, const SdfLayerHandle& layer, const SdfPat
     out += "\",\"value\":";
     out += first;
     out += "}\n";
+    if (gSamples) {
+        for (double t : layer->ListTimeSamplesForPath(attr)) {
+            std::string text;
+            for (int r = 0; r < gReads; r++) {
+                VtValue v;
+                std::string again;
+                if (!layer->QueryTimeSample(attr, t, &v) || !AppendValue(again, v)) {
+                    *err = "no time sample at " + std::to_string(t) + " on <" + attr.GetString() + ">";
+                    return false;
+                }
+                if (r == 0) {
+                    text = std::move(again);
+                } else if (again != text) {
+                    *err = "read " + std::to_string(r + 1) + " of <" + attr.GetString() + "> at " +
+                           std::to_string(t) + " gave " + again + ", the first " + text;
+                    return false;
+                }
+            }
+            out += "{\"path\":";
+            AppendString(out, prim.GetString());
+            out += ",\"property\":";
+            AppendString(out, prop.GetString());
+            out += ",\"type\":\"";
+            out += type.GetString();
+            out += "\",\"time\":";
+            AppendFloat(out, t, false);
+            out += ",\"value\":";
+            out += text;
+            out += "}\n";
+        }
+    }
     return true;
 }
 
@@ -313,6 +352,8 @@ int main(int argc, char** argv) {
     std::string warmFile;
     int threads = 1;
     bool viaHas = false;
+    bool atSet = false;
+    double atTime = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         std::string a = argv[i];
@@ -333,6 +374,14 @@ int main(int argc, char** argv) {
             mode = a.substr(1);
             prim = argv[++i];
             prop = argv[++i];
+        } else if (a == "-at") {
+            if (++i >= argc) Usage("-at needs a time");
+            char* end = nullptr;
+            atTime = std::strtod(argv[i], &end);
+            if (end == argv[i] || *end || !std::isfinite(atTime)) Usage("-at needs a finite time");
+            atSet = true;
+        } else if (a == "-samples") {
+            gSamples = true;
         } else if (a == "-has") {
             viaHas = true;
         } else if (a == "-warm") {
@@ -443,6 +492,21 @@ int main(int argc, char** argv) {
             out += '\n';
             Flush(out, false);
         });
+    } else if (mode == "get" && atSet) {
+        if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
+        const SdfPath attr = SdfPath(prim).AppendProperty(TfToken(prop));
+        VtValue v;
+        std::string text;
+        if (!layer->QueryTimeSample(attr, atTime, &v) || !mark.IsClean())
+            Fail(mark, "no time sample at " + std::to_string(atTime) + " on <" + attr.GetString() + ">");
+        if (!AppendValue(text, v)) Fail(mark, "<" + attr.GetString() + "> holds a " + v.GetTypeName());
+        out += "{\"path\":";
+        AppendString(out, prim);
+        out += ",\"property\":";
+        AppendString(out, prop);
+        out += ",\"time\":";
+        AppendFloat(out, atTime, false);
+        out += ",\"value\":" + text + "}\n";
     } else if (mode == "get") {
         if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
         if (!AppendAttribute(out, layer, SdfPath(prim), TfToken(prop), &err)) { Flush(out, true); Fail(mark, err); }
@@ -479,14 +543,20 @@ int main(int argc, char** argv) {
         if (!SdfPath::IsValidPathString(prim)) Usage("PRIM is not a path");
         const SdfPath attr = SdfPath(prim).AppendProperty(TfToken(prop));
         const auto c0 = Clock::now();
-        VtValue v = layer->GetField(attr, SdfFieldKeys->Default);
+        VtValue v;
+        if (atSet) layer->QueryTimeSample(attr, atTime, &v);
+        else v = layer->GetField(attr, SdfFieldKeys->Default);
         const double coldUs = Ms(Clock::now() - c0) * 1000;
         if (v.IsEmpty() || !mark.IsClean()) Fail(mark, "no value at <" + attr.GetString() + ">");
         // Warm: batches of N reads; the median batch's time per read.
         std::vector<double> per;
         for (int k = 0; k < 7; k++) {
             const auto w0 = Clock::now();
-            if (viaHas) {
+            if (atSet) {
+                for (long j = 0; j < repeats; j++)
+                    if (!layer->QueryTimeSample(attr, atTime, &v))
+                        Fail(mark, "no time sample at <" + attr.GetString() + ">");
+            } else if (viaHas) {
                 for (long j = 0; j < repeats; j++)
                     if (!layer->HasField(attr, SdfFieldKeys->Default, &v) || v.IsHolding<SdfValueBlock>())
                         Fail(mark, "no value at <" + attr.GetString() + ">");
@@ -503,6 +573,10 @@ int main(int argc, char** argv) {
                       file.c_str(), startupMs, warmMs, openMs, coldUs, per[per.size() / 2], rssOpen, RssKiB());
         out += buf;
         AppendValue(out, v);
+        if (atSet) {
+            out += ",\"at\":";
+            AppendFloat(out, atTime, false);
+        }
         out += "}\n";
     }
     Flush(out, true);
