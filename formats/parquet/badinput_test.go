@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // writeArrow writes a file in the plugin's layout with plain pqarrow, the
@@ -235,5 +238,140 @@ func TestLZ4IsRaw(t *testing.T) {
 	}
 	if cc.Compression() != compress.Codecs.Lz4Raw {
 		t.Fatalf("codec %v, want LZ4_RAW", cc.Compression())
+	}
+}
+
+// writeSampleFile writes, with plain pqarrow, a file of three prims with a
+// double "cost" and two columns cost@0 and cost@1 of type sample (nullable
+// with nullSamples), and the scene metadata given.
+func writeSampleFile(t *testing.T, path, scene string, sample arrow.DataType, nullSamples bool) {
+	t.Helper()
+	m := arrow.NewMetadata([]string{sceneKey}, []string{scene})
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "path", Type: arrow.BinaryTypes.String},
+		{Name: "cost", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "cost@0", Type: sample, Nullable: nullSamples},
+		{Name: "cost@1", Type: sample, Nullable: nullSamples},
+	}, &m)
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer rb.Release()
+	rb.Field(0).(*array.StringBuilder).AppendValues([]string{"/A", "/B", "/C"}, nil)
+	rb.Field(1).(*array.Float64Builder).AppendValues([]float64{1, 2, 3}, nil)
+	for k := range 2 {
+		switch b := rb.Field(2 + k).(type) {
+		case *array.Float64Builder:
+			b.AppendValues([]float64{10 + float64(k), 20 + float64(k), 30 + float64(k)}, nil)
+		case *array.Int32Builder:
+			b.AppendValues([]int32{10, 20, 30}, nil)
+		}
+	}
+	rec := rb.NewRecordBatch()
+	defer rec.Release()
+	tbl := array.NewTableFromRecords(sc, []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := pqarrow.WriteTable(tbl, f, 2, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Time samples in a file another tool wrote read as ours do; a file whose
+// sample columns disagree with its scene metadata fails the open, naming
+// the file and the column.
+func TestSampleColumns(t *testing.T) {
+	dir := t.TempDir()
+	scene := func(count int, step float64) string {
+		return fmt.Sprintf(`{"schema":"custom","prims":3,"properties":[{"name":"cost","type":"double","samples":{"count":%d,"start":1,"step":%v}}]}`, count, step)
+	}
+	good := filepath.Join(dir, "good.parquet")
+	writeSampleFile(t, good, scene(2, 0.5), arrow.PrimitiveTypes.Float64, false)
+	for _, idx := range []string{"eager", "lazy"} {
+		r := openScene(t, good, map[string]any{"index": idx})
+		if got := r.Properties(); len(got) != 1 || got[0].Name != "cost" || got[0].Samples.Count != 2 {
+			t.Fatalf("%s: properties %v", idx, got)
+		}
+		sam := r.(formats.Sampler)
+		times, err := sam.SampleTimes(1, 0)
+		if err != nil || !slices.Equal(times, []float64{1, 1.5}) {
+			t.Fatalf("%s: times %v, %v", idx, times, err)
+		}
+		var v formats.Value
+		if err := sam.GetSample(1, 0, 1, &v); err != nil || v.Num != 21 {
+			t.Fatalf("%s: /B sample 1 = %v, %v; want 21", idx, v.Num, err)
+		}
+	}
+	cases := []struct {
+		name, scene string
+		sample      arrow.DataType
+		null        bool
+		wantErr     string
+	}{
+		{"sample column missing", scene(3, 1), arrow.PrimitiveTypes.Float64, false, `time sample 2 of 3 (column "cost@2") has no column`},
+		{"more sample columns than samples", scene(1, 1), arrow.PrimitiveTypes.Float64, false, `column "cost@1" lies beyond the 1 time samples`},
+		{"unanimated with sample columns", scene(0, 1), arrow.PrimitiveTypes.Float64, false, `column "cost@0" lies beyond the 0 time samples`},
+		{"sample column of another type", scene(2, 1), arrow.PrimitiveTypes.Int32, false, `declared double but its time sample column "cost@0" holds int`},
+		{"nullable sample column", scene(2, 1), arrow.PrimitiveTypes.Float64, true, `not declared sparse but its time sample column "cost@0" may hold nulls`},
+		{"times not ascending", scene(2, 0), arrow.PrimitiveTypes.Float64, false, `property "cost": scene metadata: time samples step 0`},
+	}
+	for i, tc := range cases {
+		path := filepath.Join(dir, fmt.Sprintf("bad%d.parquet", i))
+		writeSampleFile(t, path, tc.scene, tc.sample, tc.null)
+		for _, idx := range []string{"eager", "lazy"} {
+			t.Run(tc.name+"/"+idx, func(t *testing.T) {
+				o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
+				r, err := Format{}.Open(path, o)
+				if err == nil {
+					r.Close()
+					t.Fatal("opened without error")
+				}
+				if !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("error %q should name the file and say %q", err, tc.wantErr)
+				}
+			})
+		}
+	}
+}
+
+// A file of ours whose scene metadata was edited to declare one time
+// sample more, or one less, than it has columns for fails the open with
+// either index (the lazy one reads the metadata's copy in the prim
+// index region).
+func TestSampleCountEdited(t *testing.T) {
+	dir := t.TempDir()
+	s := formatstest.AllTypes(20, false)
+	animate(s, 3, 0, 1, false)
+	path := filepath.Join(dir, "a.parquet")
+	o, _ := formats.Normalize(Format{}, nil)
+	s.Write(t, Format{}, path, o, 20)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ count, want string }{
+		{"2", `property "cost": column "cost@2" lies beyond the 2 time samples`},
+		{"4", `property "cost": time sample 3 of 4 (column "cost@3") has no column`},
+	} {
+		edited := bytes.ReplaceAll(data, []byte(`"name":"cost","type":"double","samples":{"count":3`),
+			[]byte(`"name":"cost","type":"double","samples":{"count":`+c.count))
+		if bytes.Equal(edited, data) {
+			t.Fatal("the scene metadata was not found")
+		}
+		p := filepath.Join(dir, "count"+c.count+".parquet")
+		os.WriteFile(p, edited, 0o644)
+		for _, idx := range []string{"eager", "lazy"} {
+			o, _ := formats.Normalize(Format{}, map[string]any{"index": idx})
+			r, err := Format{}.Open(p, o)
+			if err == nil {
+				r.Close()
+				t.Fatalf("count %s, %s: opened without error", c.count, idx)
+			}
+			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
+				t.Fatalf("count %s, %s: error %q should name the file and say %q", c.count, idx, err, c.want)
+			}
+		}
 	}
 }

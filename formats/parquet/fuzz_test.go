@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 )
 
 // FuzzOpen opens corrupted files through both indexes and reads everything
@@ -22,6 +23,14 @@ func FuzzOpen(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
+		f.Add(data)
+	}
+	animated := formatstest.Extended(9)
+	animate(animated, 2, 0, 1, true)
+	ap := filepath.Join(dir, "animated.parquet")
+	o, _ := formats.Normalize(Format{}, map[string]any{"row_group_size": 4})
+	animated.Write(f, Format{}, ap, o, 9)
+	if data, err := os.ReadFile(ap); err == nil {
 		f.Add(data)
 	}
 	foreign := filepath.Join(dir, "foreign.parquet")
@@ -52,6 +61,15 @@ func FuzzOpen(f *testing.F) {
 				}
 				if i > 20 {
 					break
+				}
+			}
+			sam := r.(formats.Sampler)
+			for ph := range formats.PrimHandle(min(len(prims), 12)) {
+				for q := range formats.PropertyHandle(len(props)) {
+					times, _ := sam.SampleTimes(ph, q)
+					for k := -1; k <= len(times); k++ {
+						sam.GetSample(ph, q, k, &v)
+					}
 				}
 			}
 			r.Close()

@@ -47,7 +47,7 @@ func (r *reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
 
 // GetHandle implements formats.Resolver.
 func (r *reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
-	if prim < 0 || int64(prim) >= r.rows || property < 0 || int(property) >= len(r.cols) {
+	if prim < 0 || int64(prim) >= r.rows || property < 0 || int(property) >= len(r.props) {
 		return r.badHandles(prim, property)
 	}
 	if r.closed.Load() {
@@ -114,7 +114,7 @@ func (r *reader) Scan(properties []formats.PropertyHandle, first, end formats.Pr
 		return fmt.Errorf("parquet %s: scan of prims %d to %d of %d: out of range", r.name, first, end, r.rows)
 	}
 	for _, h := range properties {
-		if h < 0 || int(h) >= len(r.cols) {
+		if h < 0 || int(h) >= len(r.props) {
 			return fmt.Errorf("parquet %s: scan of property handle %d: %w", r.name, h, formats.ErrNotFound)
 		}
 	}

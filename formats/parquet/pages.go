@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"unsafe"
 
@@ -15,7 +16,8 @@ import (
 
 // Our own page decoding, for the columns that are not nested: the path
 // column and every scalar property, dense or sparse (nullable, one bit of
-// definition level).
+// definition level); and, through their levels, lists of numbers and
+// booleans: vectors, arrays and arrays of vectors.
 //
 // arrow-go's column chunk readers decompress each page into one buffer
 // that they reuse for the next page, after reading the chunk into another,
@@ -54,27 +56,50 @@ type flatDecoder struct {
 	dictStr []string
 	idx     []uint32 // scratch for dictionary indices
 	defs    []uint32 // scratch for definition levels
+	reps    []uint32 // scratch for repetition levels
+
+	// A nested column's levels, every page's, for block.assemble; n
+	// counts the rows begun.
+	nested       bool
+	ldefs, lreps []int16
 }
 
 // flat reports whether decodeFlat decodes column c: not nested, and at
 // most nullable at the top.
 func (c *column) flat() bool { return c.maxRep == 0 && c.maxDef <= 1 && c.nullDef == c.maxDef }
 
-// decodeFlat decodes a whole column chunk, read into chunk, of an unnested
-// column c (c.flat()) holding rows values.
+// nested reports whether decodeFlat decodes column c through its levels:
+// one or two levels of lists (vectors, arrays, arrays of vectors) of
+// numbers or booleans. Lists of strings are left to arrow-go.
+func (c *column) nested() bool {
+	if c.maxRep < 1 || c.maxRep > 2 {
+		return false
+	}
+	switch c.elem {
+	case formats.Double, formats.Float, formats.Int, formats.Int64, formats.Half, formats.Bool:
+		return true
+	}
+	return false
+}
+
+// decodeFlat decodes a whole column chunk, read into chunk, of column c
+// (c.flat() or c.nested()) holding rows rows. A nested column's values
+// and levels are decoded here and its rows rebuilt by block.assemble, as
+// for a chunk arrow-go decodes.
 func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("corrupt column chunk: %v", p)
 		}
 	}()
-	if rows > maxDirectRows || !c.flat() {
+	if rows > maxDirectRows || !c.flat() && !c.nested() {
 		return nil, errOtherEncoding
 	}
-	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}}
-	// Capacity for every row, unless a corrupt row count claims more
-	// values than the chunk's bits could hold but through RLE runs.
-	hint := min(rows, 8*len(chunk)+64)
+	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}, nested: c.nested()}
+	// Capacity for every row (every component of a vector), unless a
+	// corrupt row count claims more values than the chunk's bits could
+	// hold but through RLE runs.
+	hint := min(rows*max(1, c.prop.Type.Width()), 8*len(chunk)+64)
 	if kind != compress.Codecs.Uncompressed {
 		if d.codec, err = compress.GetCodec(kind); err != nil {
 			return nil, err
@@ -103,7 +128,9 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 		limit = 256 << 20
 	}
 	var h pageHeader
-	for pos := 0; pos < len(chunk) && d.n < rows; {
+	// A nested column's last row may go on in the next page: every page
+	// is read.
+	for pos := 0; pos < len(chunk) && (d.nested || d.n < rows); {
 		hl, err := readPageHeader(chunk[pos:], &h)
 		if err != nil {
 			return nil, fmt.Errorf("page at chunk offset %d: %w", pos, err)
@@ -142,6 +169,11 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 	}
 	if d.n != rows {
 		return nil, fmt.Errorf("column chunk has %d values for %d rows", d.n, rows)
+	}
+	if d.nested {
+		if err := d.b.assemble(c, d.ldefs, d.lreps); err != nil {
+			return nil, err
+		}
 	}
 	d.b.size = d.b.bytes() + d.held
 	return d.b, nil
@@ -221,6 +253,9 @@ func (d *flatDecoder) dictionary(h *pageHeader, body []byte) error {
 }
 
 func (d *flatDecoder) dataV1(h *pageHeader, body []byte) error {
+	if d.nested {
+		return d.dataV1Nested(h, body)
+	}
 	if err := d.checkCount(h); err != nil {
 		return err
 	}
@@ -251,6 +286,9 @@ func (d *flatDecoder) dataV1(h *pageHeader, body []byte) error {
 }
 
 func (d *flatDecoder) dataV2(h *pageHeader, body []byte) error {
+	if d.nested {
+		return d.dataV2Nested(h, body)
+	}
 	if err := d.checkCount(h); err != nil {
 		return err
 	}
@@ -309,9 +347,45 @@ func (d *flatDecoder) values(h *pageHeader, data []byte, defs []uint32) error {
 			n += int(l)
 		}
 	}
+	if err := d.decodeValues(h.encoding, data, n); err != nil {
+		return err
+	}
+	b := d.b
+	if n < rows {
+		// Spread the values over the rows, nulls holding zero values.
+		if b.null == nil {
+			b.null = make([]bool, d.rows)
+		}
+		for i, l := range defs {
+			b.null[d.n+i] = l == 0
+		}
+		switch d.c.elem {
+		case formats.Double:
+			b.f64 = spreadTail(b.f64, d.n, defs)
+		case formats.Float:
+			b.f32 = spreadTail(b.f32, d.n, defs)
+		case formats.Int:
+			b.i32 = spreadTail(b.i32, d.n, defs)
+		case formats.Int64:
+			b.i64 = spreadTail(b.i64, d.n, defs)
+		case formats.Half:
+			b.f16 = spreadTail(b.f16, d.n, defs)
+		case formats.Bool:
+			b.bits = spreadTail(b.bits, d.n, defs)
+		case formats.String:
+			b.strs = spreadTail(b.strs, d.n, defs)
+		}
+	}
+	d.n += rows
+	return nil
+}
+
+// decodeValues appends n values of encoding enc, decoded from data, to the
+// block's slice of the column's element type.
+func (d *flatDecoder) decodeValues(enc int32, data []byte, n int) error {
 	b := d.b
 	var err error
-	switch h.encoding {
+	switch enc {
 	case encPlain:
 		switch d.c.elem {
 		case formats.Double:
@@ -364,33 +438,134 @@ func (d *flatDecoder) values(h *pageHeader, data []byte, defs []uint32) error {
 	default:
 		return errOtherEncoding
 	}
+	return err
+}
+
+// maxLevelsPerByte and maxPageLevels bound the levels a nested page may
+// declare, per byte of its uncompressed size and in all (12 bytes of
+// buffers a level): RLE runs could claim more, and such a page goes to
+// arrow-go rather than sizing level buffers from a count that may be
+// corrupt.
+const (
+	maxLevelsPerByte = 8
+	maxPageLevels    = 1 << 22
+)
+
+// checkLevels checks a nested data page's level count.
+func (d *flatDecoder) checkLevels(h *pageHeader) error {
+	if h.numValues < 0 {
+		return fmt.Errorf("%d levels", h.numValues)
+	}
+	if h.numValues > maxPageLevels || int64(h.numValues) > maxLevelsPerByte*int64(h.uncompressedSize)+64 {
+		return errOtherEncoding
+	}
+	return nil
+}
+
+// dataV1Nested decodes a v1 data page of a nested column: repetition
+// levels, then definition levels, each RLE with a 4-byte length (the
+// deprecated BIT_PACKED levels are left to arrow-go), then the values of
+// the levels at the maximum definition level.
+func (d *flatDecoder) dataV1Nested(h *pageHeader, body []byte) error {
+	if err := d.checkLevels(h); err != nil {
+		return err
+	}
+	if h.repLevelEncoding != encRLE || h.defLevelEncoding != encRLE {
+		return errOtherEncoding
+	}
+	data, err := d.inflate(body, h.uncompressedSize, true)
 	if err != nil {
 		return err
 	}
-	if n < rows {
-		// Spread the values over the rows, nulls holding zero values.
-		if b.null == nil {
-			b.null = make([]bool, d.rows)
+	n := int(h.numValues)
+	var lv [2][]uint32
+	for k, what := range [2]string{"repetition", "definition"} {
+		if len(data) < 4 {
+			return fmt.Errorf("truncated %s levels", what)
 		}
-		for i, l := range defs {
-			b.null[d.n+i] = l == 0
+		l := binary.LittleEndian.Uint32(data)
+		if uint64(l) > uint64(len(data)-4) {
+			return fmt.Errorf("%s levels of %d bytes in a page of %d", what, l, len(data))
 		}
-		switch d.c.elem {
-		case formats.Double:
-			b.f64 = spreadTail(b.f64, d.n, defs)
-		case formats.Float:
-			b.f32 = spreadTail(b.f32, d.n, defs)
-		case formats.Int:
-			b.i32 = spreadTail(b.i32, d.n, defs)
-		case formats.Int64:
-			b.i64 = spreadTail(b.i64, d.n, defs)
-		case formats.Half:
-			b.f16 = spreadTail(b.f16, d.n, defs)
-		case formats.Bool:
-			b.bits = spreadTail(b.bits, d.n, defs)
-		case formats.String:
-			b.strs = spreadTail(b.strs, d.n, defs)
+		if lv[k], err = d.nestedLevels(data[4:4+l], n, k == 0); err != nil {
+			return err
 		}
+		data = data[4+l:]
+	}
+	return d.nestedValues(h, data, lv[0], lv[1])
+}
+
+// dataV2Nested decodes a v2 data page of a nested column: repetition and
+// definition levels (RLE, never compressed, lengths in the header), then
+// the values.
+func (d *flatDecoder) dataV2Nested(h *pageHeader, body []byte) error {
+	if err := d.checkLevels(h); err != nil {
+		return err
+	}
+	rl, dl := int64(h.repLevelsLen), int64(h.defLevelsLen)
+	if rl < 0 || dl < 0 || rl+dl > int64(len(body)) || rl+dl > int64(h.uncompressedSize) {
+		return fmt.Errorf("levels of %d and %d bytes in a page of %d", rl, dl, len(body))
+	}
+	n := int(h.numValues)
+	reps, err := d.nestedLevels(body[:rl], n, true)
+	if err != nil {
+		return err
+	}
+	defs, err := d.nestedLevels(body[rl:rl+dl], n, false)
+	if err != nil {
+		return err
+	}
+	data, err := d.inflate(body[rl+dl:], h.uncompressedSize-int32(rl+dl), h.compressed)
+	if err != nil {
+		return err
+	}
+	return d.nestedValues(h, data, reps, defs)
+}
+
+// nestedLevels decodes n repetition (rep) or definition levels of the
+// column's bit width, each at most the column's maximum.
+func (d *flatDecoder) nestedLevels(data []byte, n int, rep bool) ([]uint32, error) {
+	buf, top, what := &d.defs, d.c.maxDef, "definition"
+	if rep {
+		buf, top, what = &d.reps, d.c.maxRep, "repetition"
+	}
+	if cap(*buf) < n {
+		*buf = make([]uint32, n)
+	}
+	out := (*buf)[:n]
+	if err := hybrid(data, uint(bits.Len16(uint16(top))), out); err != nil {
+		return nil, fmt.Errorf("%s levels: %w", what, err)
+	}
+	for _, l := range out {
+		if l > uint32(top) {
+			return nil, fmt.Errorf("%s level %d in a column of at most %d", what, l, top)
+		}
+	}
+	return out, nil
+}
+
+// nestedValues decodes a nested page's values, one per definition level
+// at the maximum, and keeps its levels for block.assemble.
+func (d *flatDecoder) nestedValues(h *pageHeader, data []byte, reps, defs []uint32) error {
+	rows, nv := 0, 0
+	for i, r := range reps {
+		if r == 0 {
+			rows++
+		}
+		if defs[i] == uint32(d.c.maxDef) {
+			nv++
+		}
+	}
+	if rows > d.rows-d.n {
+		return fmt.Errorf("%d rows, %d left in the row group", rows, d.rows-d.n)
+	}
+	if err := d.decodeValues(h.encoding, data, nv); err != nil {
+		return err
+	}
+	d.lreps, d.ldefs = slices.Grow(d.lreps, len(reps)), slices.Grow(d.ldefs, len(defs))
+	for i := range reps {
+		d.lreps = append(d.lreps, int16(reps[i]))
+		d.ldefs = append(d.ldefs, int16(defs[i]))
 	}
 	d.n += rows
 	return nil
@@ -420,6 +595,7 @@ func plainFixed[T any, U uint16 | uint32 | uint64](data []byte, n int, dst []T, 
 	if len(data) < n*w {
 		return dst, fmt.Errorf("%d bytes for %d values of %d bytes", len(data), n, w)
 	}
+	dst = slices.Grow(dst, n)
 	for i := range n {
 		dst = append(dst, conv(load(data[i*w:])))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,23 +45,38 @@ func TestDecodeFlatMatchesArrow(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "extended.parquet")
 				formatstest.Extended(157).Write(t, Format{}, path, o, 50)
 				compareFlat(t, openScene(t, path, nil).(*reader))
+				// Every type sparse: nullable vectors and lists.
+				sp := formatstest.AllTypes(157, false)
+				for i := range sp.Cols {
+					sp.Info.Properties[i].Sparse = true
+					sp.Cols[i].Property.Sparse = true
+					for r := range 157 {
+						sp.Cols[i].Present = append(sp.Cols[i].Present, (r+i)%3 != 0)
+					}
+				}
+				path = filepath.Join(t.TempDir(), "sparse.parquet")
+				sp.Write(t, Format{}, path, o, 50)
+				compareFlat(t, openScene(t, path, nil).(*reader))
 			})
 		}
 	}
 }
 
 // compareFlat compares decodeFlat's and arrow-go's block of every column
-// decodeFlat decodes, nulls included.
+// decodeFlat decodes, nulls included; there must be flat and nested ones.
 func compareFlat(t *testing.T, r *reader) {
 	t.Helper()
-	flat, nulls := 0, 0
+	flat, nested, nulls := 0, 0, 0
 	for g := 0; g < r.nrg; g++ {
 		slot := r.slot(g)
 		for _, c := range append([]column{r.pathCol}, r.cols...) {
-			if !c.flat() {
+			if !c.flat() && !c.nested() {
 				continue
 			}
 			flat++
+			if c.nested() {
+				nested++
+			}
 			slot.mu.Lock()
 			got, err := r.flatColumn(slot, &c)
 			var want *block
@@ -87,10 +103,10 @@ func compareFlat(t *testing.T, r *reader) {
 			}
 		}
 	}
-	if flat == 0 {
-		t.Fatal("no flat column")
+	if flat == nested || nested == 0 {
+		t.Fatalf("%d column chunks, %d of them nested: want both kinds", flat, nested)
 	}
-	t.Logf("%d column chunks, %d nulls", flat, nulls)
+	t.Logf("%d column chunks (%d nested), %d nulls", flat, nested, nulls)
 }
 
 // flatColumn decodes column c of slot s with decodeFlat, which must not
@@ -346,4 +362,75 @@ func TestDuplicatePathFails(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `prim "/B" appears at rows 1 and 3`) {
 		t.Fatalf("open: %v, want the duplicate prim and its rows", err)
 	}
+}
+
+// nestedShapes are the level shapes of nested columns FuzzDecodeNested
+// tries: an array or vector, a sparse one, an array of vectors, a sparse
+// one.
+var nestedShapes = []column{
+	{maxRep: 1, maxDef: 1, repDefs: [2]int16{1, 0}},
+	{maxRep: 1, maxDef: 2, nullDef: 1, repDefs: [2]int16{2, 0}},
+	{maxRep: 2, maxDef: 2, repDefs: [2]int16{1, 2}},
+	{maxRep: 2, maxDef: 3, nullDef: 1, repDefs: [2]int16{2, 3}},
+}
+
+// Any bytes given as a nested column chunk give a block or an error,
+// never a panic, a hang or an allocation far beyond the chunk.
+func FuzzDecodeNested(f *testing.F) {
+	dir := f.TempDir()
+	sp := formatstest.AllTypes(40, false)
+	for i := range sp.Cols {
+		sp.Info.Properties[i].Sparse = true
+		sp.Cols[i].Property.Sparse = true
+		for r := range 40 {
+			sp.Cols[i].Present = append(sp.Cols[i].Present, r%3 != 0)
+		}
+	}
+	for k, s := range []*formatstest.Scene{formatstest.AllTypes(40, false), sp} {
+		for _, opts := range []map[string]any{
+			{"compression": "none", "row_group_size": 40, "page_size": 1024},
+			{"compression": "snappy", "row_group_size": 40, "dictionary": false},
+		} {
+			o, err := formats.Normalize(Format{}, opts)
+			if err != nil {
+				f.Fatal(err)
+			}
+			path := filepath.Join(dir, fmt.Sprint(k, opts["compression"], ".parquet"))
+			s.Write(f, Format{}, path, o, 40)
+			r := openScene(f, path, nil).(*reader)
+			for _, c := range r.cols {
+				if !c.nested() {
+					continue
+				}
+				shape := slices.IndexFunc(nestedShapes, func(n column) bool {
+					return n.maxRep == c.maxRep && n.maxDef == c.maxDef && n.nullDef == c.nullDef && n.repDefs == c.repDefs
+				})
+				if shape < 0 {
+					f.Fatalf("column %s: shape %+v not among the fuzzed ones", c.prop.Name, c)
+				}
+				cc, err := r.chunk(r.slot(0), c.leaf)
+				if err != nil {
+					f.Fatal(err)
+				}
+				chunk := make([]byte, cc.size)
+				if err := r.readAt(chunk, cc.start); err != nil {
+					f.Fatal(err)
+				}
+				f.Add(chunk, uint8(c.prop.Type), uint8(cc.codec), uint8(shape))
+			}
+		}
+	}
+	maxPageBytes = 1 << 20
+	f.Cleanup(func() { maxPageBytes = 0 })
+	f.Fuzz(func(t *testing.T, chunk []byte, typ, codec, shape uint8) {
+		c := nestedShapes[int(shape)%len(nestedShapes)]
+		c.prop = formats.Property{Type: formats.Type(typ)}
+		c.elem = storedScalar(c.prop.Type.Kind())
+		c.nest = int(c.maxRep)
+		for _, kind := range codecs {
+			if uint8(kind) == codec {
+				decodeFlat(chunk, kind, &c, 40)
+			}
+		}
+	})
 }

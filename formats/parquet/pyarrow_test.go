@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scenebench/runner/formats"
+	"github.com/scenebench/runner/formats/formatstest"
 	"github.com/scenebench/runner/internal/testenv"
 )
 
@@ -187,4 +188,80 @@ func TestReadsPyarrowFiles(t *testing.T) {
 			t.Fatal("the file holds no nulls")
 		}
 	}
+}
+
+// TestPyarrowReadsOurSamples has pyarrow read a file with time samples:
+// each animated property's columns <name>@<k> follow its own, of its
+// type, holding every sample's values, and the scene metadata carries the
+// times.
+func TestPyarrowReadsOurSamples(t *testing.T) {
+	python := testenv.Python(t, "pyarrow")
+	s := formatstest.AllTypes(90, false)
+	animate(s, 3, 1, 0.5, false)
+	path := filepath.Join(t.TempDir(), "samples.parquet")
+	o, err := formats.Normalize(Format{}, map[string]any{"row_group_size": 40, "compression": "zstd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write(t, Format{}, path, o, 25)
+	out := testenv.RunPython(t, python, filepath.Join("testdata", "pyarrow_check.py"), path)
+	var got map[string]pyarrowFile
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("pyarrow output: %v", err)
+	}
+	f := got[path]
+	want := [][]any{{pathColumn, "string", false}}
+	for _, p := range s.Info.Properties {
+		tn := p.Type.String()
+		if p.Type == formats.Token {
+			tn = "string"
+		}
+		want = append(want, []any{p.Name, tn, false})
+		for k := range p.Samples.Count {
+			want = append(want, []any{sampleColumn(p.Name, k), tn, false})
+		}
+	}
+	if gs, _ := json.Marshal(f.Schema); string(gs) != mustJSON(t, want) {
+		t.Errorf("schema\n got %s\nwant %s", gs, mustJSON(t, want))
+	}
+	if !reflect.DeepEqual(f.Scene.Properties, s.Info.Properties) {
+		t.Errorf("scene metadata properties\n got %+v\nwant %+v", f.Scene.Properties, s.Info.Properties)
+	}
+	if len(f.RowGroups) != 3 {
+		t.Errorf("%d row groups, want 3", len(f.RowGroups))
+	}
+	checked := 0
+	for _, c := range s.Cols {
+		for k := -1; k < len(c.Samples); k++ {
+			want, name := c.Values(), c.Property.Name
+			if k >= 0 {
+				want, name = c.Samples[k].Values(), sampleColumn(c.Property.Name, k)
+			}
+			got := reflect.New(reflect.TypeOf(want))
+			if err := json.Unmarshal(f.Values[name], got.Interface()); err != nil || !sameValues(got.Elem(), reflect.ValueOf(want)) {
+				t.Errorf("column %s: pyarrow's values differ from ours (%v)", name, err)
+			}
+			checked++
+		}
+	}
+	if checked != 4*len(s.Cols) {
+		t.Fatalf("checked %d columns", checked)
+	}
+}
+
+// sameValues is reflect.DeepEqual of two column values with a nil slice
+// equal to an empty one (pyarrow has no nil list).
+func sameValues(a, b reflect.Value) bool {
+	if a.Kind() != reflect.Slice && a.Kind() != reflect.Array {
+		return a.Interface() == b.Interface()
+	}
+	if a.Len() != b.Len() {
+		return false
+	}
+	for i := range a.Len() {
+		if !sameValues(a.Index(i), b.Index(i)) {
+			return false
+		}
+	}
+	return true
 }

@@ -31,9 +31,16 @@ type reader struct {
 	size int64
 	rp   *parquet.ReaderProperties
 
-	props   []formats.Property
+	props []formats.Property
+	// cols are the properties' columns (index = property handle), then
+	// the columns of their time samples.
 	cols    []column
 	pathCol column
+	// times[i] lists property i's sample times, the same for every prim
+	// with a value (nil when it has none); sample0[i] is the index in
+	// cols of its sample 0, the others following.
+	times   [][]float64
+	sample0 []int
 	// alt lists, for a column whose name other columns share (one name of
 	// several types), the index of the next such column, in a ring; -1
 	// for the rest.
@@ -116,10 +123,26 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
-	r.props = make([]formats.Property, len(r.cols))
-	r.alt = make([]int, len(r.cols))
+	r.slots = newSlotDir(r.nrg)
+	if !lazy {
+		if err := r.buildIndex(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// setColumns records the file's columns: the properties' (in Properties
+// order), then the columns of their time samples, each property's in
+// sample order.
+func (r *reader) setColumns(cols []column, samples [][]column) {
+	r.props = make([]formats.Property, len(cols))
+	r.alt = make([]int, len(cols))
+	r.times = make([][]float64, len(cols))
+	r.sample0 = make([]int, len(cols))
 	last := map[string]int{}
-	for i, c := range r.cols {
+	for i, c := range cols {
 		r.props[i] = c.prop
 		r.alt[i] = -1
 		if j, ok := last[c.prop.Name]; ok {
@@ -131,14 +154,19 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		}
 		last[c.prop.Name] = i
 	}
-	r.slots = newSlotDir(r.nrg)
-	if !lazy {
-		if err := r.buildIndex(); err != nil {
-			f.Close()
-			return nil, err
+	r.cols = cols
+	for i := range samples {
+		if len(samples[i]) == 0 {
+			continue
 		}
+		r.times[i] = r.props[i].Samples.Times()
+		r.sample0[i] = len(r.cols)
+		r.cols = append(r.cols, samples[i]...)
 	}
-	return r, nil
+	// Sample columns have no other column of their name to fall back on.
+	for len(r.alt) < len(r.cols) {
+		r.alt = append(r.alt, -1)
+	}
 }
 
 // openFooter reads what Open needs: for a lazy open of a file with a prim
@@ -219,9 +247,12 @@ func (r *reader) openLazy() error {
 	if md.NumRows != int64(tr.prims) || s.Prims != int(tr.prims) {
 		return fmt.Errorf("prim index lists %d prims, footer %d, scene %d", tr.prims, md.NumRows, s.Prims)
 	}
-	if r.pathCol, r.cols, err = fileColumns(md.Schema, s.Properties); err != nil {
+	pathCol, cols, samples, err := fileColumns(md.Schema, s.Properties)
+	if err != nil {
 		return err
 	}
+	r.pathCol = pathCol
+	r.setColumns(cols, samples)
 	r.rows = int64(tr.prims)
 	r.nrg = int(tr.rowGroups)
 	// A row group size beyond the prim count means one row group.
@@ -246,9 +277,12 @@ func (r *reader) openEager() error {
 		}
 		declared = s.Properties
 	}
-	if r.pathCol, r.cols, err = fileColumns(md.Schema, declared); err != nil {
+	pathCol, cols, samples, err := fileColumns(md.Schema, declared)
+	if err != nil {
 		return err
 	}
+	r.pathCol = pathCol
+	r.setColumns(cols, samples)
 	r.nrg = md.NumRowGroups()
 	r.rgStart = make([]int64, r.nrg+1)
 	uniform := true
@@ -451,7 +485,7 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	if start < 4 || n < 0 || n > r.footerStart-start {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
-	if c.flat() {
+	if c.flat() || c.nested() {
 		chunk := make([]byte, n)
 		if err := r.readAt(chunk, start); err != nil {
 			return nil, fmt.Errorf("row group %d: %w", s.g, err)

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -114,8 +116,15 @@ func columnNames(props []formats.Property) []string {
 	return names
 }
 
+// sampleColumn names the column of sample k of the property whose own
+// column is name: "name@k" (k decimal from 0), which no USD property name
+// can be.
+func sampleColumn(name string, k int) string { return name + "@" + strconv.Itoa(k) }
+
 // buildSchema returns the Parquet schema for a scene (path first, then one
-// column per property) and the base64 Arrow schema to store beside it.
+// column per property, each animated property's followed by one column per
+// time sample, sampleColumn) and the base64 Arrow schema to store beside
+// it.
 func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Schema, string, error) {
 	fields := []arrow.Field{{Name: pathColumn, Type: arrow.BinaryTypes.String}}
 	seen := map[string]bool{pathColumn: true}
@@ -128,11 +137,24 @@ func buildSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.Sch
 			return nil, "", fmt.Errorf("duplicate property %s %q", p.Type, p.Name)
 		}
 		seen[name] = true
-		f, err := arrowField(p, name)
-		if err != nil {
-			return nil, "", err
+		if err := p.Samples.Check(); err != nil {
+			return nil, "", fmt.Errorf("property %q: %w", p.Name, err)
 		}
-		fields = append(fields, f)
+		for k := -1; k < p.Samples.Count; k++ {
+			n := name
+			if k >= 0 {
+				n = sampleColumn(name, k)
+				if seen[n] {
+					return nil, "", fmt.Errorf("property %q: column name %q of its sample %d is taken", p.Name, n, k)
+				}
+				seen[n] = true
+			}
+			f, err := arrowField(p, n)
+			if err != nil {
+				return nil, "", err
+			}
+			fields = append(fields, f)
+		}
 	}
 	as := arrow.NewSchema(fields, nil)
 	sc, err := parquetSchema(props, wp)
@@ -158,11 +180,17 @@ func parquetSchema(props []formats.Property, wp *pq.WriterProperties) (*schema.S
 	}
 	nodes := schema.FieldList{path}
 	for i, name := range columnNames(props) {
-		n, err := parquetField(props[i], name)
-		if err != nil {
-			return nil, err
+		for k := -1; k < props[i].Samples.Count; k++ {
+			n := name
+			if k >= 0 {
+				n = sampleColumn(name, k)
+			}
+			node, err := parquetField(props[i], n)
+			if err != nil {
+				return nil, err
+			}
+			nodes = append(nodes, node)
 		}
-		nodes = append(nodes, n)
 	}
 	root, err := schema.NewGroupNode(wp.RootName(), wp.RootRepetition(), nodes, -1)
 	if err != nil {
@@ -253,8 +281,10 @@ type column struct {
 // fileColumns maps the file's schema to the path column and one column per
 // top-level field. declared, when non-nil, gives the USD types the writer
 // recorded (in column order, named as columnNames names them); each must
-// agree with the stored shape.
-func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column, cols []column, err error) {
+// agree with the stored shape. samples[i] lists the columns of declared
+// property i's time samples (sampleColumn), each of the property's type;
+// there must be exactly Samples.Count of them.
+func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column, cols []column, samples [][]column, err error) {
 	pathLeaf := -1
 	root := sc.Root()
 	// The first leaf of each top-level field.
@@ -266,10 +296,10 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 		top := sc.ColumnRoot(i)
 		idx := root.FieldIndexByName(top.Name())
 		if idx < 0 {
-			return pathCol, nil, fmt.Errorf("column %d has no top-level field", i)
+			return pathCol, nil, nil, fmt.Errorf("column %d has no top-level field", i)
 		}
 		if firstLeaf[idx] >= 0 {
-			return pathCol, nil, fmt.Errorf("column %q has more than one leaf, which no scene property uses", top.Name())
+			return pathCol, nil, nil, fmt.Errorf("column %q has more than one leaf, which no scene property uses", top.Name())
 		}
 		firstLeaf[idx] = i
 	}
@@ -279,12 +309,12 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 		f := root.Field(fi)
 		leaf := firstLeaf[fi]
 		if leaf < 0 {
-			return pathCol, nil, fmt.Errorf("column %q holds no values", f.Name())
+			return pathCol, nil, nil, fmt.Errorf("column %q holds no values", f.Name())
 		}
 		if f.Name() == pathColumn {
 			d := sc.Column(leaf)
 			if d.PhysicalType() != pq.Types.ByteArray || d.MaxRepetitionLevel() != 0 {
-				return pathCol, nil, fmt.Errorf("column %q is %s, not a string column", pathColumn, d.PhysicalType())
+				return pathCol, nil, nil, fmt.Errorf("column %q is %s, not a string column", pathColumn, d.PhysicalType())
 			}
 			pathLeaf = leaf
 			pathCol = column{prop: formats.Property{Name: pathColumn, Type: formats.String}, elem: formats.String,
@@ -293,42 +323,81 @@ func fileColumns(sc *schema.Schema, declared []formats.Property) (pathCol column
 		}
 		c, err := columnShape(sc, leaf)
 		if err != nil {
-			return pathCol, nil, fmt.Errorf("column %q: %w", f.Name(), err)
+			return pathCol, nil, nil, fmt.Errorf("column %q: %w", f.Name(), err)
 		}
 		byName[f.Name()] = c
 		order = append(order, f.Name())
 	}
 	if pathLeaf < 0 {
-		return pathCol, nil, fmt.Errorf("no %q column", pathColumn)
+		return pathCol, nil, nil, fmt.Errorf("no %q column", pathColumn)
 	}
 	if declared == nil {
 		for _, n := range order {
 			c := byName[n]
 			t := c.inferredType()
 			if t == formats.Invalid {
-				return pathCol, nil, fmt.Errorf("column %q: unsupported list of lists of %s", n, c.elem)
+				return pathCol, nil, nil, fmt.Errorf("column %q: unsupported list of lists of %s", n, c.elem)
 			}
 			c.prop = formats.Property{Name: n, Type: t, Sparse: c.nullDef > 0}
 			cols = append(cols, c)
 		}
-		return pathCol, cols, nil
+		return pathCol, cols, samples, nil
 	}
-	for i, n := range columnNames(declared) {
+	names := columnNames(declared)
+	for i, n := range names {
 		p := declared[i]
 		c, ok := byName[n]
 		if !ok {
-			return pathCol, nil, fmt.Errorf("property %q (%s) has no column", p.Name, p.Type)
+			return pathCol, nil, nil, fmt.Errorf("property %q (%s) has no column", p.Name, p.Type)
 		}
 		if !c.fits(p.Type) {
-			return pathCol, nil, fmt.Errorf("property %q is declared %s but its column holds %s", p.Name, p.Type, c.describe())
+			return pathCol, nil, nil, fmt.Errorf("property %q is declared %s but its column holds %s", p.Name, p.Type, c.describe())
 		}
 		if c.nullDef > 0 && !p.Sparse {
-			return pathCol, nil, fmt.Errorf("property %q is not declared sparse but its column may hold nulls", p.Name)
+			return pathCol, nil, nil, fmt.Errorf("property %q is not declared sparse but its column may hold nulls", p.Name)
 		}
 		c.prop = p
 		cols = append(cols, c)
+		ss, err := sampleColumns(byName, names, n, p)
+		if err != nil {
+			return pathCol, nil, nil, err
+		}
+		samples = append(samples, ss)
 	}
-	return pathCol, cols, nil
+	return pathCol, cols, samples, nil
+}
+
+// sampleColumns finds the Samples.Count columns of p's time samples (p's
+// own column is named name), each holding p's type, and checks that no
+// column of a further sample exists (unless a declared property's column,
+// among names, has that name).
+func sampleColumns(byName map[string]column, names []string, name string, p formats.Property) ([]column, error) {
+	if err := p.Samples.Check(); err != nil {
+		return nil, fmt.Errorf("property %q: scene metadata: %w", p.Name, err)
+	}
+	if _, ok := byName[sampleColumn(name, p.Samples.Count)]; ok && !slices.Contains(names, sampleColumn(name, p.Samples.Count)) {
+		return nil, fmt.Errorf("property %q: column %q lies beyond the %d time samples the scene metadata declares",
+			p.Name, sampleColumn(name, p.Samples.Count), p.Samples.Count)
+	}
+	if p.Samples.Count == 0 {
+		return nil, nil
+	}
+	ss := make([]column, p.Samples.Count)
+	for k := range ss {
+		sn := sampleColumn(name, k)
+		c, ok := byName[sn]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("property %q: time sample %d of %d (column %q) has no column", p.Name, k, p.Samples.Count, sn)
+		case !c.fits(p.Type):
+			return nil, fmt.Errorf("property %q is declared %s but its time sample column %q holds %s", p.Name, p.Type, sn, c.describe())
+		case c.nullDef > 0 && !p.Sparse:
+			return nil, fmt.Errorf("property %q is not declared sparse but its time sample column %q may hold nulls", p.Name, sn)
+		}
+		c.prop = formats.Property{Name: p.Name, Type: p.Type, Length: p.Length, Sparse: p.Sparse}
+		ss[k] = c
+	}
+	return ss, nil
 }
 
 // storedScalar is the scalar a column holds the values of kind k in.

@@ -203,6 +203,7 @@ type pageHeader struct {
 	numValues        int32
 	encoding         int32
 	defLevelEncoding int32 // data page v1
+	repLevelEncoding int32 // data page v1
 	// data page v2
 	numNulls     int32
 	defLevelsLen int32
@@ -270,6 +271,8 @@ func (c *compact) subHeader(which int16, h *pageHeader) error {
 			dst = &h.encoding
 		case which == 5 && id == 3 && t == tI32:
 			dst = &h.defLevelEncoding
+		case which == 5 && id == 4 && t == tI32:
+			dst = &h.repLevelEncoding
 		case which == 8 && id == 2 && t == tI32:
 			dst = &h.numNulls
 		case which == 8 && id == 5 && t == tI32:

@@ -201,10 +201,33 @@ func (w *writer) writeRows(b *formats.Batch, lo, hi int) error {
 	if err := w.writeStrings(0, paths); err != nil {
 		return fmt.Errorf("column %s: %w", pathColumn, err)
 	}
+	leaf := 1
 	for i := range b.Columns {
 		c := &b.Columns[i]
-		if err := w.writeColumn(i+1, c, lo, hi); err != nil {
+		if err := w.writeColumn(leaf, c, lo, hi); err != nil {
 			return fmt.Errorf("column %s: %w", c.Property.Name, err)
+		}
+		leaf++
+		for k := range c.Samples {
+			s := &c.Samples[k]
+			if s.Present != nil && !c.Property.Sparse {
+				// Only a nullable column can hold a blocked sample.
+				for i := lo; i < hi; i++ {
+					if !s.Present[i] {
+						return fmt.Errorf("column %s: sample %d of prim %s is blocked, which a property not declared sparse cannot hold", c.Property.Name, k, b.Paths[i])
+					}
+				}
+			}
+			if s.Present == nil && c.Present != nil {
+				// A prim without a value has no samples either.
+				sc := *s
+				sc.Present = c.Present
+				s = &sc
+			}
+			if err := w.writeColumn(leaf, s, lo, hi); err != nil {
+				return fmt.Errorf("column %s sample %d: %w", c.Property.Name, k, err)
+			}
+			leaf++
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@
 #include <parquet/file_reader.h>
 #include <parquet/metadata.h>
 
+#include <cmath>
 #include <cstring>
 
 namespace drv {
@@ -26,6 +27,8 @@ constexpr const char* kTrailerMagic = "SBPQIDX1";
 constexpr int64_t kTrailerSize = 96;
 constexpr int64_t kEntrySize = 12;
 constexpr uint32_t kMaxBucketBits = 26;
+// The most time samples a property may have (formats.MaxSamples).
+constexpr int64_t kMaxSamples = 1 << 16;
 
 TypeCode CodeOf(const std::string& t) {
   static const std::unordered_map<std::string, TypeCode> codes = {
@@ -189,6 +192,7 @@ bool Scene::ReadScene(std::string* err) {
     std::string column = seen[q.name] ? q.name + "#" + q.type : q.name;
     seen[q.name] = true;
     q.code = CodeOf(q.type);
+    q.column = column;
     q.field = schema->GetFieldIndex(column);
     if (q.field < 0) {
       *err = "property \"" + q.name + "\" (" + q.type + ") has no column";
@@ -201,9 +205,44 @@ bool Scene::ReadScene(std::string* err) {
       *err = "column \"" + column + "\" is " + ft.ToString() + ", which cannot hold " + q.type;
       return false;
     }
+    if (!ReadSamples(p, &q, err)) {
+      *err = std::string(kSceneKey) + " metadata: property \"" + q.name + "\": " + *err;
+      return false;
+    }
     props_.push_back(std::move(q));
   }
-  for (size_t c = 0; c < props_.size(); ++c) byName_[props_[c].name].push_back(int(c));
+  const size_t declared = props_.size();
+  // The columns of the time samples, after the declared ones.
+  for (size_t c = 0; c < declared; ++c) {
+    const size_t n = props_[c].times.size();
+    const std::string column = props_[c].column + "@" + std::to_string(n);
+    if (schema->GetFieldIndex(column) >= 0) {
+      *err = "column \"" + column + "\" lies beyond the " + std::to_string(n) + " time samples of \"" + props_[c].name + "\"";
+      return false;
+    }
+    if (n == 0) continue;
+    props_[c].sample0 = int(props_.size());
+    for (size_t k = 0; k < n; ++k) {
+      Property q;
+      q.name = props_[c].name;
+      q.type = props_[c].type;
+      q.code = props_[c].code;
+      q.column = props_[c].column + "@" + std::to_string(k);
+      q.field = schema->GetFieldIndex(q.column);
+      if (q.field < 0) {
+        *err = "time sample " + std::to_string(k) + " of \"" + q.name + "\" has no column \"" + q.column + "\"";
+        return false;
+      }
+      const auto& ft = *schema->field(q.field)->type();
+      if (q.code != kInvalid && !Fits(ft, q.code)) {
+        *err = "column \"" + q.column + "\" is " + ft.ToString() + ", which cannot hold " + q.type;
+        return false;
+      }
+      props_.push_back(std::move(q));
+    }
+  }
+  // byName_'s keys are views into props_, complete from here on.
+  for (size_t c = 0; c < declared; ++c) byName_[props_[c].name].push_back(int(c));
 
   rows_ = md.num_rows();
   rowGroups_ = md.num_row_groups();
@@ -223,6 +262,45 @@ bool Scene::ReadScene(std::string* err) {
   }
   rgSize_ = uniform && rowGroups_ > 1 ? rgStart_[1] : (uniform ? std::max<int64_t>(rows_, 1) : 0);
   blocks_.resize(props_.size() * size_t(rowGroups_));
+  return true;
+}
+
+// ReadSamples reads a property's "samples" ({"count", "start", "step"},
+// formats.Samples) into its times, start + k*step, which must ascend.
+bool Scene::ReadSamples(const Json& p, Property* q, std::string* err) {
+  const Json* s = p.Find("samples");
+  if (!s) return true;
+  int64_t count = 0;
+  if (s->kind() != Json::Object || !GetInt(*s, "count", &count, err)) {
+    if (err->empty()) *err = "samples is not an object";
+    return false;
+  }
+  double start = 0, step = 0;
+  for (auto [key, out] : {std::pair{"start", &start}, std::pair{"step", &step}}) {
+    const Json* v = s->Find(key);
+    if (v && v->kind() != Json::Number) {
+      *err = std::string("samples ") + key + " is not a number";
+      return false;
+    }
+    if (v) *out = v->number;
+  }
+  if (count < 0 || count > kMaxSamples) {
+    *err = std::to_string(count) + " time samples: the count must be from 0 to " + std::to_string(kMaxSamples);
+    return false;
+  }
+  q->times.resize(size_t(count));
+  for (int64_t k = 0; k < count; ++k) {
+    // formats.Samples.Time: Start + float64(k)*Step, in double.
+    q->times[size_t(k)] = start + double(k) * step;
+    if (k > 0 && !(q->times[size_t(k)] > q->times[size_t(k) - 1])) {
+      *err = "time samples do not ascend (start " + std::to_string(start) + ", step " + std::to_string(step) + ")";
+      return false;
+    }
+  }
+  if (count > 0 && !std::isfinite(q->times.back())) {
+    *err = "time samples are not finite";
+    return false;
+  }
   return true;
 }
 
@@ -387,7 +465,7 @@ bool Scene::load(int c, int64_t g, Block* b, std::string* err) {
     st = arrow::Status::IOError(e.what());
   }
   if (!st.ok()) {
-    *err = "column \"" + p.name + "\" row group " + std::to_string(g) + ": " + st.message();
+    *err = "column \"" + p.column + "\" row group " + std::to_string(g) + ": " + st.message();
     return false;
   }
   std::shared_ptr<arrow::Array> a;
@@ -396,14 +474,14 @@ bool Scene::load(int c, int64_t g, Block* b, std::string* err) {
   } else {
     auto r = arrow::Concatenate(col->chunks());
     if (!r.ok()) {
-      *err = "column \"" + p.name + "\": " + r.status().message();
+      *err = "column \"" + p.column + "\": " + r.status().message();
       return false;
     }
     a = *r;
   }
   const int64_t want = (g + 1 < rowGroups_ ? rgStart_[size_t(g) + 1] : rows_) - rgStart_[size_t(g)];
   if (a->length() != want || !Fits(*a->type(), p.code)) {
-    *err = "column \"" + p.name + "\" row group " + std::to_string(g) + " reads as " +
+    *err = "column \"" + p.column + "\" row group " + std::to_string(g) + " reads as " +
            std::to_string(a->length()) + " x " + a->type()->ToString() + ", not " + std::to_string(want) + " x " + p.type;
     return false;
   }

@@ -41,6 +41,8 @@ class FileReader;
 
 namespace drv {
 
+class Json;
+
 // Value is one property value as read: a scalar copied out, strings and
 // arrays as views into the Arrow arrays the scene keeps.
 struct Value {
@@ -62,10 +64,19 @@ struct Value {
 };
 
 // Property is one column of the file: a property name and its USD type.
+// An animated property (the scene metadata's "samples") also has a column
+// per time sample, "<column>@<k>" (formats/parquet/schema.go), kept as
+// further Property entries of the same name and type after the declared
+// ones.
 struct Property {
   std::string name, type;  // as the scene metadata names them ("float3[]")
+  std::string column;      // the stored column's name
   TypeCode code = kInvalid;
   int field = -1;  // the Arrow schema's top-level field
+  // times lists the sample times, start + k*step (empty: not animated);
+  // sample k is column sample0 + k.
+  std::vector<double> times;
+  int sample0 = -1;
 };
 
 class Scene {
@@ -98,6 +109,15 @@ class Scene {
     Block& b = blocks_[size_t(c) * size_t(rowGroups_) + size_t(g)];
     if (!b.array && !Load(c, g, &b, err)) return false;
     return b.Get(i, props_[c].code, v);
+  }
+
+  // Times lists column c's sample times, ascending (empty: none).
+  const std::vector<double>& Times(int c) const { return props_[c].times; }
+
+  // ReadSample loads sample k of column c (0 <= k < Times(c).size()) of
+  // row into v, as Read; a null there (v->has false) is a blocked sample.
+  bool ReadSample(int c, size_t k, int64_t row, Value* v, std::string* err) {
+    return Read(props_[c].sample0 + int(k), row, v, err);
   }
 
   // Scan reads column c of every row in order, one column chunk after
@@ -142,6 +162,7 @@ class Scene {
 
   bool OpenFile(const std::string& path, std::string* err);
   bool ReadScene(std::string* err);
+  bool ReadSamples(const Json& p, Property* q, std::string* err);
   bool ReadPathColumn(bool index, std::string* err);
   bool ReadTrailer(bool* found, std::string* err);
   // Load and FindRow's failures name the file; load and findRow do the work.

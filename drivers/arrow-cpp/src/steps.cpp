@@ -1,5 +1,7 @@
 #include "steps.h"
 
+#include "timed.h"
+
 #include <arrow/api.h>
 #include <arrow/io/memory.h>
 #include <parquet/arrow/reader.h>
@@ -9,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -76,9 +79,38 @@ bool Wire::AwaitGo(std::string* err) {
 
 // AddValue adds one value read from column c to d (drivers/PROTOCOL.md,
 // "The digest"); a value the prim does not hold is not digested.
+static void encode(Digest& d, const Value& v);
+
 static void AddValue(Digest& d, const std::string& path, const std::string& prop, const Value& v) {
   if (!v.has) return;
   d.Record(path, prop, v.type);
+  encode(d, v);
+}
+
+// Digested counts the values of a digest, read at a time or not.
+struct Digested {
+  drv::Digest d;
+  int64_t timed = 0;  // values added by At, which Digest::Record does not count
+
+  void Add(const std::string& path, const std::string& prop, const Value& v) { AddValue(d, path, prop, v); }
+  // At adds one value read at time t (formats.Digest.AddAt): the path and
+  // property, the marker 255, t's bits, then the value as Add encodes it.
+  void At(const std::string& path, const std::string& prop, double t, const Value& v) {
+    if (!v.has) return;
+    ++timed;
+    d.Str(path);
+    d.Str(prop);
+    d.U8(255);
+    d.F64(t);
+    d.U8(v.type);
+    encode(d, v);
+  }
+  uint64_t Sum() { return d.Sum(); }
+  int64_t Count() const { return d.Count() + timed; }
+};
+
+// encode writes a value's bytes after its type code.
+static void encode(Digest& d, const Value& v) {
   switch (v.type) {
     case kDouble: d.F64(v.f64); break;
     case kFloat: d.F32(v.f32); break;
@@ -135,6 +167,43 @@ double elapsed(const Session& s, int64_t ns) { return double(std::max<int64_t>(n
 Scene* needScene(Session* s, std::string* err) {
   if (!s->scene()) *err = "no open file: the scenario must open the file first";
   return s->scene().get();
+}
+
+// At is a step's "time": absent (default values), a number, or "all".
+struct At {
+  bool set = false, all = false;
+  double t = 0;
+};
+
+bool timeOf(const Json& req, At* at, std::string* err) {
+  const Json* v = req.Find("time");
+  if (!v) return true;
+  at->set = true;
+  if (v->kind() == Json::String && v->str == "all") {
+    at->all = true;
+    return true;
+  }
+  if (v->kind() != Json::Number || !std::isfinite(v->number)) {
+    *err = std::string("time is ") + v->KindName() + ": a finite number or \"all\"";
+    return false;
+  }
+  at->t = v->number;
+  return true;
+}
+
+// readAt reads the property with columns cols on row as at says: at a
+// time into v, or every sample through add(timed, time, value). Without a
+// time it reads the default into v.
+template <typename F>
+bool readAt(Scene* s, const At& at, const std::vector<int>& cols, int64_t row, Value* v, Value* hi, Blend* buf,
+            std::string* err, F add) {
+  if (at.all) return EachSample(s, cols, row, v, err, add);
+  if (at.set) return ValueAt(s, cols, row, at.t, v, hi, buf, err);
+  for (int c : cols) {
+    if (!s->Read(c, row, v, err)) return false;
+    if (v->has) break;
+  }
+  return true;
 }
 
 // ---- open ----
@@ -218,7 +287,7 @@ class GetStep : public Step {
   bool Prepare(const Json& req, std::string* err) override {
     if (!GetString(req, "prim", &prim_, err, true) || !GetStrings(req, "properties", &names_, err, true) ||
         !GetInt(req, "times", &times_, err) || !GetBool(req, "cold", &cold_, err) ||
-        !GetInt(req, "batch", &batch_, err))
+        !GetInt(req, "batch", &batch_, err) || !timeOf(req, &at_, err))
       return false;
     if (names_.empty()) {
       *err = "get needs properties";
@@ -231,6 +300,7 @@ class GetStep : public Step {
     times_ = std::max<int64_t>(times_, 1);
     if (!(scene_ = needScene(s_, err))) return false;
     values_.assign(names_.size(), Value());
+    blends_.assign(names_.size(), Blend());
     if (!cold_) {
       resolved_ = true;
       return resolve(&row_, &cols_, err);
@@ -263,11 +333,11 @@ class GetStep : public Step {
     if (!resolved_ && !resolve(&row, &cols_, err)) return false;
     for (size_t j = 0; j < cols_.size(); ++j) {
       // One name with values of several types has a column per type: the
-      // prim's value is in the one that is not null.
-      for (int c : *cols_[j]) {
-        if (!scene_->Read(c, row, &values_[j], err)) return false;
-        if (values_[j].has) break;
-      }
+      // prim's value is in the one that is not null. With "all", every
+      // sample is read (into values_[j], the last one kept).
+      if (!readAt(scene_, at_, *cols_[j], row, &values_[j], &hi_, &blends_[j], err,
+                  [](bool, double, const Value&) {}))
+        return false;
     }
     return true;
   }
@@ -311,9 +381,30 @@ class GetStep : public Step {
     return true;
   }
 
-  bool Digest(uint64_t* sum, int64_t* values, std::string*) override {
-    drv::Digest d;
-    for (size_t j = 0; j < names_.size(); ++j) AddValue(d, prim_, names_[j], values_[j]);
+  bool Digest(uint64_t* sum, int64_t* values, std::string* err) override {
+    Digested d;
+    if (!at_.all) {
+      for (size_t j = 0; j < names_.size(); ++j) {
+        if (at_.set)
+          d.At(prim_, names_[j], at_.t, values_[j]);
+        else
+          d.Add(prim_, names_[j], values_[j]);
+      }
+    } else {
+      // Every sample again, untimed.
+      int64_t row = row_;
+      if (!resolved_ && !resolve(&row, &cols_, err)) return false;
+      Value v;
+      for (size_t j = 0; j < names_.size(); ++j) {
+        auto add = [&](bool timed, double t, const Value& x) {
+          if (timed)
+            d.At(prim_, names_[j], t, x);
+          else
+            d.Add(prim_, names_[j], x);
+        };
+        if (!EachSample(scene_, *cols_[j], row, &v, err, add)) return false;
+      }
+    }
     *sum = d.Sum();
     *values = d.Count();
     return true;
@@ -338,6 +429,9 @@ class GetStep : public Step {
   std::string prim_;
   std::vector<std::string> names_;
   std::vector<Value> values_;
+  std::vector<Blend> blends_;  // values_[j]'s interpolated arrays
+  Value hi_;
+  At at_;
   int64_t times_ = 1, batch_ = 0;
   bool cold_ = false;
   // A warm get's row and columns, resolved before the timing.
@@ -359,7 +453,8 @@ class TraverseStep : public Step {
     int64_t threads = 1;
     if (!GetStrings(req, "properties", &names_, err, true) || !GetString(req, "order", &order_, err) ||
         !GetInts(req, "indices", &indices_, err) || !GetInt(req, "limit", &limit_, err) ||
-        !GetInt(req, "threads", &threads, err) || !GetInts(req, "probe_at", &points_, err))
+        !GetInt(req, "threads", &threads, err) || !GetInts(req, "probe_at", &points_, err) ||
+        !timeOf(req, &at_, err))
       return false;
     if (names_.empty()) {
       *err = "traverse needs properties";
@@ -447,14 +542,24 @@ class TraverseStep : public Step {
   }
 
   bool Digest(uint64_t* sum, int64_t* values, std::string* err) override {
-    drv::Digest d;
+    Digested d;
     Value v;
     std::string path;
     for (uint32_t row : order_idx_) {
       path.assign(scene_->Path(row));
       for (size_t j = 0; j < cols_.size(); ++j) {
-        if (!readProperty(row, j, &v, err)) return false;
-        AddValue(d, path, names_[j], v);
+        auto add = [&](bool timed, double t, const Value& x) {
+          if (timed)
+            d.At(path, names_[j], t, x);
+          else
+            d.Add(path, names_[j], x);
+        };
+        if (!readAt(scene_, at_, *cols_[j], row, &v, &hi_, &blend_, err, add)) return false;
+        if (at_.all) continue;
+        if (at_.set)
+          d.At(path, names_[j], at_.t, v);
+        else
+          d.Add(path, names_[j], v);
       }
     }
     *sum = d.Sum();
@@ -464,11 +569,7 @@ class TraverseStep : public Step {
 
  private:
   bool readProperty(uint32_t row, size_t j, Value* v, std::string* err) {
-    for (int c : *cols_[j]) {
-      if (!scene_->Read(c, row, v, err)) return false;
-      if (v->has) break;
-    }
-    return true;
+    return readAt(scene_, at_, *cols_[j], row, v, &hi_, &blend_, err, [](bool, double, const Value&) {});
   }
 
   bool readRow(uint32_t row, Value* v, std::string* err) {
@@ -486,6 +587,9 @@ class TraverseStep : public Step {
   std::vector<int64_t> indices_, points_;
   int64_t limit_ = 0;
   std::vector<uint32_t> order_idx_;
+  At at_;
+  Value hi_;
+  Blend blend_;
 };
 
 // ---- scan ----
@@ -634,7 +738,7 @@ void Session::Run(Json req, bool big) {
 }
 
 std::string Hello() {
-  std::string caps = "{\"formats\":[\"parquet\"],\"ops\":[\"open\",\"get\",\"traverse\",\"scan\"],\"threads\":false}";
+  std::string caps = "{\"formats\":[\"parquet\"],\"ops\":[\"open\",\"get\",\"traverse\",\"scan\"],\"threads\":false,\"time\":true}";
   return Writer()
       .Str("type", "hello")
       .Int("protocol", 1)
