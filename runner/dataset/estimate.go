@@ -39,7 +39,8 @@ func (s *scene) rawSize() formats.RawSize {
 	}
 	r := formats.RawSize{Prims: int64(s.cfg.Prims)}
 	for i, p := range s.info.Properties {
-		r.ValueSize += valueSize(p, s.gens[i])
+		// An animated property holds its default and one value per sample.
+		r.ValueSize += valueSize(p, s.gens[i]) * float64(1+p.Samples.Count)
 	}
 	if s.cfg.Prims > 0 {
 		// The last prim's path is among the longest.
