@@ -124,7 +124,11 @@ func (r *Report) pinSummary() string {
 	for _, c := range slices.Sorted(maps.Keys(cpus)) {
 		list = append(list, strconv.Itoa(c))
 	}
-	return fmt.Sprintf("readers pinned to CPU %s in %d of %d cells (the others read on several threads)", strings.Join(list, ", "), pinned, run)
+	msg := fmt.Sprintf("readers pinned to CPU %s in %d of %d cells", strings.Join(list, ", "), pinned, run)
+	if pinned < run {
+		msg += " (the others read on several threads)"
+	}
+	return msg
 }
 
 func pct(v float64) string {
