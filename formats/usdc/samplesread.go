@@ -1,0 +1,258 @@
+package usdc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/scenebench/runner/formats"
+)
+
+// The reader's side of time samples (layout in samples.go). At open, as
+// OpenUSD does, each animated attribute's TimeSamples header is read: the
+// times, decoded once per distinct DoubleVector rep and shared, and where
+// its n sample reps lie. A sample's value is decoded from the mapped file
+// on each GetSample, like a default on GetHandle.
+
+// sampleRec locates one attribute's time samples.
+type sampleRec struct {
+	times int32  // index into Reader.times
+	reps  uint64 // file offset of the first of len(times) sample reps
+}
+
+// timesIndex shares decoded times vectors by their rep while indexing.
+type timesIndex map[valueRep]int32
+
+func newTimesIndex() timesIndex { return timesIndex{} }
+
+// sampleRecord reads the TimeSamples value rep (an attribute's
+// timeSamples field): the jump to the times' rep, the jump to the count
+// n, and the n reps, which must lie in the file; the times must be a
+// double vector of n ascending numbers.
+func (r *Reader) sampleRecord(rep valueRep, ts timesIndex) (sampleRec, error) {
+	c := r.c
+	if rep.typ() != tTimeSamples || rep.isInlined() || rep.isArray() {
+		return sampleRec{}, fmt.Errorf("usdc: %s: a timeSamples field holds a %s value", c.name, typeCodeName(rep.typ()))
+	}
+	le := binary.LittleEndian
+	jump := func(at uint64) (uint64, error) {
+		b, err := c.bytesAt(at, 8, "time samples jump")
+		if err != nil {
+			return 0, err
+		}
+		to := int64(at) + int64(le.Uint64(b))
+		if to < 0 || to > int64(len(c.data)) {
+			return 0, c.errorf(int64(at), "time samples jump to %d, outside the file (size %d)", to, len(c.data))
+		}
+		return uint64(to), nil
+	}
+	at, err := jump(rep.payload())
+	if err != nil {
+		return sampleRec{}, err
+	}
+	b, err := c.bytesAt(at, 8, "time samples times")
+	if err != nil {
+		return sampleRec{}, err
+	}
+	timesRep := valueRep(le.Uint64(b))
+	if at, err = jump(at + 8); err != nil {
+		return sampleRec{}, err
+	}
+	if b, err = c.bytesAt(at, 8, "time samples count"); err != nil {
+		return sampleRec{}, err
+	}
+	n := le.Uint64(b)
+	if n > (uint64(len(c.data))-at-8)/8 {
+		return sampleRec{}, c.errorf(int64(at), "%d time sample values run past the end of the file (size %d)", n, len(c.data))
+	}
+	ti, ok := ts[timesRep]
+	if !ok {
+		times, err := c.sampleTimes(timesRep)
+		if err != nil {
+			return sampleRec{}, err
+		}
+		ti = int32(len(r.times))
+		r.times = append(r.times, times)
+		ts[timesRep] = ti
+	}
+	if got := uint64(len(r.times[ti])); got != n {
+		return sampleRec{}, c.errorf(int64(at), "%d time sample values for %d times", n, got)
+	}
+	return sampleRec{times: ti, reps: at + 8}, nil
+}
+
+// sampleTimes decodes the times of time samples: a double vector (u64
+// count, then the doubles), strictly ascending.
+func (c *crate) sampleTimes(rep valueRep) ([]float64, error) {
+	if rep.typ() != tDoubleVector || rep.isInlined() || rep.isArray() {
+		return nil, fmt.Errorf("usdc: %s: time sample times are a %s value, not a DoubleVector", c.name, typeCodeName(rep.typ()))
+	}
+	le := binary.LittleEndian
+	at := rep.payload()
+	b, err := c.bytesAt(at, 8, "time sample times")
+	if err != nil {
+		return nil, err
+	}
+	n := le.Uint64(b)
+	if n > (uint64(len(c.data))-at-8)/8 {
+		return nil, c.errorf(int64(at), "%d time sample times run past the end of the file (size %d)", n, len(c.data))
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	times := make([]float64, n)
+	b = c.data[at+8:]
+	for k := range times {
+		times[k] = math.Float64frombits(le.Uint64(b[8*k:]))
+		if k > 0 && !(times[k] > times[k-1]) {
+			return nil, c.errorf(int64(at+8+8*uint64(k)), "time sample time %v after %v: times must ascend", times[k], times[k-1])
+		}
+		if math.IsNaN(times[k]) {
+			return nil, c.errorf(int64(at+8+8*uint64(k)), "time sample time is NaN")
+		}
+	}
+	return times, nil
+}
+
+// sortSamples orders the sampled attributes by attribute index (specs may
+// list them in any order) for sampleOf's search.
+func (r *Reader) sortSamples() {
+	if sort.SliceIsSorted(r.sampAttr, func(i, j int) bool { return r.sampAttr[i] < r.sampAttr[j] }) {
+		return
+	}
+	idx := make([]int, len(r.sampAttr))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool { return r.sampAttr[idx[i]] < r.sampAttr[idx[j]] })
+	attrs, recs := make([]int32, len(idx)), make([]sampleRec, len(idx))
+	for k, i := range idx {
+		attrs[k], recs[k] = r.sampAttr[i], r.samp[i]
+	}
+	r.sampAttr, r.samp = attrs, recs
+}
+
+// sampleOf returns the time samples of attribute a (which has them).
+func (r *Reader) sampleOf(a int32) *sampleRec {
+	i, _ := slices.BinarySearch(r.sampAttr, a)
+	return &r.samp[i]
+}
+
+// sampleRep returns the rep of sample i of attribute a; ok is false when
+// it has no such sample.
+func (r *Reader) sampleRep(a int32, i int) (rep valueRep, ok bool) {
+	if !r.attrs[a].sampled {
+		return 0, false
+	}
+	s := r.sampleOf(a)
+	if uint(i) >= uint(len(r.times[s.times])) {
+		return 0, false
+	}
+	return valueRep(binary.LittleEndian.Uint64(r.c.data[s.reps+8*uint64(i):])), true
+}
+
+// describeSamples sets Property.Samples of the properties whose every
+// value (counts[i] of property i) has a default and the same regularly
+// spaced times (t_k == t_0 + k*(t_1-t_0) exactly), as a scene our writer
+// wrote from an animated property has. propOf gives an attribute's
+// property index.
+func (r *Reader) describeSamples(counts []int, propOf func(a int32) int) {
+	n := make([]int, len(r.props))
+	times := make([]int32, len(r.props))
+	for i := range times {
+		times[i] = -1
+	}
+	mixed := make([]bool, len(r.props))
+	for k, a := range r.sampAttr {
+		at := &r.attrs[a]
+		i := propOf(a)
+		if i < 0 || at.why != 0 {
+			continue
+		}
+		ti := r.samp[k].times
+		switch {
+		case times[i] < 0:
+			times[i] = ti
+		case times[i] != ti && !slices.Equal(r.times[times[i]], r.times[ti]):
+			mixed[i] = true
+		}
+		n[i]++
+	}
+	for i := range r.props {
+		if n[i] != counts[i] || mixed[i] || times[i] < 0 {
+			continue
+		}
+		ts := r.times[times[i]]
+		s := formats.Samples{Count: len(ts), Start: ts[0]}
+		if len(ts) > 1 {
+			s.Step = ts[1] - ts[0]
+		}
+		regular := s.Check() == nil
+		for k := range ts {
+			regular = regular && s.Time(k) == ts[k]
+		}
+		if regular {
+			r.props[i].Samples = s
+		}
+	}
+}
+
+// attrFor finds the attribute of the handles, with GetHandle's errors.
+func (r *Reader) attrFor(prim formats.PrimHandle, property formats.PropertyHandle) (*primRec, int32, error) {
+	if uint(prim) >= uint(len(r.primOfHandle)) || uint(property) >= uint(len(r.names)) || !r.listed[property] {
+		return nil, -1, fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
+	}
+	if r.done.Load() {
+		return nil, -1, fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+	}
+	p := &r.prims[r.primOfHandle[prim]]
+	a := r.attrOf(p, int32(property))
+	if a < 0 {
+		return p, -1, &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
+	}
+	return p, a, nil
+}
+
+// SampleTimes implements formats.Sampler: the attribute's times, shared
+// by every attribute with the same times vector in the file.
+func (r *Reader) SampleTimes(prim formats.PrimHandle, property formats.PropertyHandle) ([]float64, error) {
+	_, a, err := r.attrFor(prim, property)
+	if err != nil {
+		return nil, err
+	}
+	if !r.attrs[a].sampled {
+		return nil, nil
+	}
+	return r.times[r.sampleOf(a).times], nil
+}
+
+// GetSample implements formats.Sampler: sample i decoded from the mapped
+// file, as GetHandle decodes a default. It takes no lock (see Reader).
+func (r *Reader) GetSample(prim formats.PrimHandle, property formats.PropertyHandle, i int, dst *formats.Value) error {
+	p, a, err := r.attrFor(prim, property)
+	if err != nil {
+		return err
+	}
+	at := &r.attrs[a]
+	rep, ok := r.sampleRep(a, i)
+	if !ok {
+		n := 0
+		if at.sampled {
+			n = len(r.times[r.sampleOf(a).times])
+		}
+		return fmt.Errorf("usdc: %s: %s.%s has no time sample %d (it has %d): %w", r.c.name, r.primPath(p), r.names[property], i, n, formats.ErrNotFound)
+	}
+	if t := rep.typ(); t == tValueBlock || t == tAnimationBlock {
+		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property],
+			Why: fmt.Sprintf("time sample %d (time %v) is blocked", i, r.times[r.sampleOf(a).times][i])}
+	}
+	if err := r.c.decodeValue(rep, dst); err != nil {
+		return fmt.Errorf("%w (reading time sample %d of %s %s.%s)", err, i, at.typ, r.primPath(p), r.names[property])
+	}
+	if dst.Type != at.typ {
+		return fmt.Errorf("usdc: %s: %s.%s is declared %s but time sample %d holds a %s value", r.c.name, r.primPath(p), r.names[property], at.typ, i, dst.Type)
+	}
+	return nil
+}
