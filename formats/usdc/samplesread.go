@@ -22,16 +22,22 @@ type sampleRec struct {
 	reps  uint64 // file offset of the first of len(times) sample reps
 }
 
-// timesIndex shares decoded times vectors by their rep while indexing.
-type timesIndex map[valueRep]int32
+// timesIndex shares decoded times vectors by their rep while indexing;
+// last remembers the latest, since neighbouring attributes usually share
+// one.
+type timesIndex struct {
+	byRep map[valueRep]int32
+	last  valueRep
+	idx   int32
+}
 
-func newTimesIndex() timesIndex { return timesIndex{} }
+func newTimesIndex() *timesIndex { return &timesIndex{byRep: map[valueRep]int32{}, idx: -1} }
 
 // sampleRecord reads the TimeSamples value rep (an attribute's
 // timeSamples field): the jump to the times' rep, the jump to the count
 // n, and the n reps, which must lie in the file; the times must be a
 // double vector of n ascending numbers.
-func (r *Reader) sampleRecord(rep valueRep, ts timesIndex) (sampleRec, error) {
+func (r *Reader) sampleRecord(rep valueRep, ts *timesIndex) (sampleRec, error) {
 	c := r.c
 	if rep.typ() != tTimeSamples || rep.isInlined() || rep.isArray() {
 		return sampleRec{}, fmt.Errorf("usdc: %s: a timeSamples field holds a %s value", c.name, typeCodeName(rep.typ()))
@@ -67,7 +73,10 @@ func (r *Reader) sampleRecord(rep valueRep, ts timesIndex) (sampleRec, error) {
 	if n > (uint64(len(c.data))-at-8)/8 {
 		return sampleRec{}, c.errorf(int64(at), "%d time sample values run past the end of the file (size %d)", n, len(c.data))
 	}
-	ti, ok := ts[timesRep]
+	ti, ok := ts.idx, ts.idx >= 0 && ts.last == timesRep
+	if !ok {
+		ti, ok = ts.byRep[timesRep]
+	}
 	if !ok {
 		times, err := c.sampleTimes(timesRep)
 		if err != nil {
@@ -75,8 +84,9 @@ func (r *Reader) sampleRecord(rep valueRep, ts timesIndex) (sampleRec, error) {
 		}
 		ti = int32(len(r.times))
 		r.times = append(r.times, times)
-		ts[timesRep] = ti
+		ts.byRep[timesRep] = ti
 	}
+	ts.last, ts.idx = timesRep, ti
 	if got := uint64(len(r.times[ti])); got != n {
 		return sampleRec{}, c.errorf(int64(at), "%d time sample values for %d times", n, got)
 	}
