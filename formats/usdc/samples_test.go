@@ -38,6 +38,20 @@ var animProps = []formats.Property{
 	{Name: "one", Type: formats.Double, Samples: formats.Samples{Count: 1, Start: 7}},
 }
 
+// animPropsMore adds the other types OpenUSD interpolates: half, float
+// and double vectors of 2 and 4, quaternions (slerp), matrix4d, half[]
+// and float2[].
+var animPropsMore = append(slicesCloneProps(animProps),
+	formats.Property{Name: "h", Type: formats.Half, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
+	formats.Property{Name: "d2", Type: formats.Double2, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
+	formats.Property{Name: "f4", Type: formats.Float4, Samples: formats.Samples{Count: 3, Start: 1, Step: 2}},
+	formats.Property{Name: "qf", Type: formats.Quatf, Samples: formats.Samples{Count: 4, Start: 1, Step: 1}},
+	formats.Property{Name: "qd", Type: formats.Quatd, Samples: formats.Samples{Count: 4, Start: 1, Step: 1}},
+	formats.Property{Name: "m", Type: formats.Matrix4d, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
+	formats.Property{Name: "ha", Type: formats.HalfArray, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
+	formats.Property{Name: "f2a", Type: formats.Float2Array, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
+)
+
 // animScene generates n prims of props with time samples, in batches.
 // With sparse set, every third prim lacks the sparse properties.
 type animScene struct {
@@ -74,7 +88,11 @@ func (s animScene) Batches(size int, yield func(*formats.Batch) error) error {
 					}
 					col.Present = append(col.Present, has)
 				}
-				appendRandom(rng, col, i)
+				if col.Property.Type > formats.Float3Array {
+					appendSample(rng, col, i, 7) // a default of another type
+				} else {
+					appendRandom(rng, col, i)
+				}
 				for k := range col.Samples {
 					appendSample(rng, &col.Samples[k], i, k)
 				}
@@ -135,10 +153,51 @@ func appendSample(rng *rand.Rand, c *formats.Column, i, k int) {
 			v[j] = [3]float32{float32(x), float32(j), -float32(x) * float32(j)}
 		}
 		c.Vec3fArrays = append(c.Vec3fArrays, v)
+	case formats.Half:
+		c.Halfs = append(c.Halfs, formats.HalfBits(x*0.3))
+	case formats.Double2:
+		c.Tuples = append(c.Tuples, x, -x/5)
+	case formats.Float4:
+		c.Tuples = append(c.Tuples, f32(x), f32(x/3), 1, f32(-x*1.7))
+	case formats.Quatf, formats.Quatd:
+		// A rotation of angle x about a tilted axis; some prims' next
+		// sample is the negated quaternion (the same rotation), which
+		// slerp takes the short way to.
+		h := x / 2
+		q := []float64{math.Cos(h), math.Sin(h) * 0.6, math.Sin(h) * 0.8, 0}
+		if i%3 == 0 && k%2 == 1 {
+			for j := range q {
+				q[j] = -q[j]
+			}
+		}
+		if c.Property.Type == formats.Quatf {
+			for j := range q {
+				q[j] = f32(q[j])
+			}
+		}
+		c.Tuples = append(c.Tuples, q...)
+	case formats.Matrix4d:
+		cs, sn := math.Cos(x), math.Sin(x)
+		c.Tuples = append(c.Tuples, cs, sn, 0, 0, -sn, cs, 0, 0, 0, 0, 1, 0, x, -x/3, float64(k), 1)
+	case formats.HalfArray:
+		v := make([]uint16, n)
+		for j := range v {
+			v[j] = formats.HalfBits(x * float64(j) / 4)
+		}
+		c.HalfArrays = append(c.HalfArrays, v)
+	case formats.Float2Array:
+		v := make([]float32, 2*(n%6+1))
+		for j := range v {
+			v[j] = float32(x) / float32(j+1)
+		}
+		c.FloatArrays = append(c.FloatArrays, v)
 	default:
 		panic("no samples of " + c.Property.Type.String())
 	}
 }
+
+// f32 rounds x to a float.
+func f32(x float64) float64 { return float64(float32(x)) }
 
 func writeAnim(t testing.TB, dir string, s animScene, opts formats.Options, batch int) string {
 	t.Helper()
@@ -167,6 +226,7 @@ func TestTimeSamplesRoundTrip(t *testing.T) {
 		{"deep uncompressed", animScene{"deep", 90, animProps, 2}, formats.Options{"compress": false}, 1000},
 		{"one prim a batch", animScene{"flat", 7, animProps, 3}, nil, 1},
 		{"sparse", animScene{"flat", 60, sparse, 4}, nil, 25},
+		{"more types", animScene{"flat", 50, animPropsMore, 7}, nil, 20},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -356,6 +416,7 @@ func compareAtTimes(t *testing.T, what, path string, d tsDump) int {
 	}
 	var v formats.Value
 	n, bad := 0, 0
+	near := map[string]int{}
 	seen := map[string]bool{}
 	for _, p := range d {
 		ph, err := r.ResolvePrim(p.Path)
@@ -391,10 +452,16 @@ func compareAtTimes(t *testing.T, what, path string, d tsDump) int {
 					got = canonical(&v)
 				}
 				n++
-				if !reflect.DeepEqual(normalizeJSON(t, got), normalizeJSON(t, a.Values[q])) {
-					if bad++; bad <= 8 {
-						t.Errorf("%s: %s %s.%s at time %v: ours %v, OpenUSD's %v", what, a.Type, p.Path, a.Name, at, got, a.Values[q])
-					}
+				g, w := normalizeJSON(t, got), normalizeJSON(t, a.Values[q])
+				if reflect.DeepEqual(g, w) {
+					continue
+				}
+				if tol := slerpTolerance[a.Type]; tol > 0 && closeTo(g, w, a.Type, tol) {
+					near[a.Type]++
+					continue
+				}
+				if bad++; bad <= 8 {
+					t.Errorf("%s: %s %s.%s at time %v: ours %v, OpenUSD's %v", what, a.Type, p.Path, a.Name, at, got, a.Values[q])
 				}
 			}
 		}
@@ -402,7 +469,56 @@ func compareAtTimes(t *testing.T, what, path string, d tsDump) int {
 	if bad > 0 {
 		t.Errorf("%s: %d of %d reads at times differ", what, bad, n)
 	}
+	for typ, k := range near {
+		t.Logf("%s: %d %s reads between samples are within %g of OpenUSD's, not equal (formats.Lerp's slerp)", what, k, typ, slerpTolerance[typ])
+	}
 	return n
+}
+
+// slerpTolerance is how far (absolutely, per component) interpolated
+// quaternions may be from OpenUSD's: 4 units of the last place of 1 in
+// their precision. GfSlerp (gf/quat.template.cpp) takes acos and sin from
+// the C library, which rounds them correctly where Go's math package is a
+// unit off in a fifth to a third of cases, and GfQuatf computes its angle
+// in float (sinf), rounds both scales to float and blends in float, where
+// formats.Lerp stays in double: near-opposite quaternions then differ by
+// more than a few units in their small components. Every other type must
+// be exact.
+var slerpTolerance = map[string]float64{"quatf": 4 * 0x1p-23, "quatd": 4 * 0x1p-52}
+
+// closeTo reports whether two canonical values (nested lists of IEEE bits
+// as decimal strings) have the same shape and components within tol, read
+// as floats (typ quatf) or doubles.
+func closeTo(a, b any, typ string, tol float64) bool {
+	switch x := a.(type) {
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !closeTo(x[i], y[i], typ, tol) {
+				return false
+			}
+		}
+		return true
+	case string:
+		y, ok := b.(string)
+		if !ok {
+			return false
+		}
+		u, err1 := strconv.ParseUint(x, 10, 64)
+		w, err2 := strconv.ParseUint(y, 10, 64)
+		if err1 != nil || err2 != nil {
+			return false
+		}
+		f, g := math.Float64frombits(u), math.Float64frombits(w)
+		if typ == "quatf" {
+			f, g = float64(math.Float32frombits(uint32(u))), float64(math.Float32frombits(uint32(w)))
+		}
+		return math.Abs(f-g) <= tol
+	}
+	return false
 }
 
 // TestOpenUSDReadsOurTimeSamples: OpenUSD (usd-core) opens our file with
@@ -414,7 +530,7 @@ func compareAtTimes(t *testing.T, what, path string, d tsDump) int {
 func TestOpenUSDReadsOurTimeSamples(t *testing.T) {
 	testenv.Python(t, "pxr")
 	dir := t.TempDir()
-	s := animScene{"deep", 40, animProps, 6}
+	s := animScene{"deep", 40, animPropsMore, 6}
 	path := writeAnim(t, dir, s, formats.Options{"specifier": "def"}, 16)
 	d := tsDumps(t, "", path)[0]
 	if len(d) != s.n {
@@ -428,7 +544,7 @@ func TestOpenUSDReadsOurTimeSamples(t *testing.T) {
 		t.Errorf("OpenUSD finds %d attributes with time samples, want %d", attrs, want)
 	}
 	if n := compareAtTimes(t, "OpenUSD reading ours", path, d); !t.Failed() {
-		t.Logf("%d reads at times agree", n)
+		t.Logf("%d reads at times compared", n)
 	}
 }
 
@@ -444,7 +560,7 @@ func TestReadOpenUSDTimeSamples(t *testing.T) {
 		t.Fatalf("OpenUSD wrote %d prims with time samples, want 6", len(d))
 	}
 	if n := compareAtTimes(t, "ours reading OpenUSD's", path, d); !t.Failed() {
-		t.Logf("%d reads at times agree", n)
+		t.Logf("%d reads at times compared", n)
 	}
 
 	r, err := Open(path)

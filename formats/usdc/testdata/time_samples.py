@@ -19,8 +19,33 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dump_layer import bits64, encode  # noqa: E402
+from dump_layer import bits32, bits64, encode  # noqa: E402
 from pxr import Sdf, Usd, Vt  # noqa: E402
+
+
+def quat(bits):
+    # Real part first, as runner's scene model writes quaternions.
+    return lambda q: [bits(q.GetReal())] + [bits(c) for c in q.GetImaginary()]
+
+
+# Types dump_layer.py does not encode; half as its exact double.
+MORE = {
+    "half": bits64,
+    "double2": lambda v: [bits64(c) for c in v],
+    "float2": lambda v: [bits32(c) for c in v],
+    "float4": lambda v: [bits32(c) for c in v],
+    "quatf": quat(bits32),
+    "quatd": quat(bits64),
+    "matrix4d": lambda m: [[bits64(m[r][c]) for c in range(4)] for r in range(4)],
+}
+
+
+def encode_any(type_name, value):
+    array = type_name.endswith("[]")
+    f = MORE.get(type_name[:-2] if array else type_name)
+    if f is None:
+        return encode(type_name, value)
+    return [f(e) for e in value] if array else f(value)
 
 
 def make(path):
@@ -77,7 +102,7 @@ def dump(path):
             vals = []
             for t in qs:
                 v = a.Get(Usd.TimeCode(t))
-                vals.append(None if v is None else encode(tn, v))
+                vals.append(None if v is None else encode_any(tn, v))
             attrs.append({
                 "name": a.GetName(),
                 "type": tn,
