@@ -83,7 +83,7 @@ func (a *attrRec) carried() bool { return a.why == 0 || a.sampled }
 // whyNot are the reasons an attribute has no value, as attrRec.why
 // indexes them.
 var whyNot = [...]string{"", formats.NoteBlocked, formats.NoteArrayEdits, formats.NoteSplines,
-	"declared with time samples but no default value", formats.NoteConnectionsOnly, formats.NoteNoDefault}
+	formats.NoteTimeSamplesOnly, formats.NoteConnectionsOnly, formats.NoteNoDefault}
 
 const (
 	whyBlocked = 1 + iota
@@ -291,8 +291,12 @@ func (r *Reader) index() error {
 		r.attrs[at] = a.attrRec
 		p.attrN++
 		p.values = p.values || a.carried()
-		if !a.carried() {
+		// The notes say what a scene of default values leaves out, as
+		// every format's reader counts it: an importer reads defaults.
+		if a.why != 0 {
 			r.notes.Add(whyNot[a.why], 1)
+		} else if a.samples {
+			r.notes.Add(formats.NoteTimeSamples, 1)
 		}
 	}
 	r.sortSamples()
