@@ -23,8 +23,9 @@ func samplesBenchProps(animated bool) []formats.Property {
 // BenchmarkSamples compares a 100K-prim building20 scene with a double3
 // beside, still and with cost and xform animated (24 samples each): the
 // file size (MB metric) and open time, and for the animated file warm
-// reads of a sample and of a value between samples by handles. Run with
-// -count to interleave the two files' opens under the same load.
+// reads of a sample and of a value between samples by handles. -count
+// repeats each sub-benchmark in turn: to compare the two opens under the
+// same load, run rounds of -count 1 instead.
 func BenchmarkSamples(b *testing.B) {
 	const n = 100_000
 	dir := b.TempDir()

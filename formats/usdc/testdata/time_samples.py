@@ -1,10 +1,11 @@
 """Print what OpenUSD reads from USD files' time samples, as canonical JSON.
 
-Usage: time_samples.py [--make OUT] FILE...
+Usage: time_samples.py [--make OUT] [--resave SRC DST] FILE...
 
 With --make, OpenUSD first writes OUT, a crate layer with time samples of
 several types: per-prim different times, a blocked sample, an attribute
-with samples and no default. Then, for every FILE (OUT among them if it is
+with samples and no default. With --resave, OpenUSD re-saves the layer
+SRC as DST (Sdf.Layer.Export). Then, for every FILE (OUT among them if it is
 listed), prints one JSON list entry per file: for each prim (by path
 order) and attribute with time samples, the times of
 UsdAttribute.GetTimeSamples(), and UsdAttribute.Get at query times: every
@@ -120,6 +121,10 @@ def main():
     if len(args) >= 2 and args[0] == "--make":
         make(args[1])
         args = args[2:]
+    if len(args) >= 3 and args[0] == "--resave":
+        if not Sdf.Layer.FindOrOpen(args[1]).Export(args[2]):
+            sys.exit("export of %s failed" % args[1])
+        args = args[3:]
     json.dump([dump(p) for p in args], sys.stdout)
 
 
