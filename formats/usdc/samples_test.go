@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/scenebench/runner/formats"
@@ -665,4 +666,71 @@ func fileSize(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return st.Size()
+}
+
+// TestConcurrentSamples: goroutines reading every sample and values
+// between samples at once (lock-free, like GetHandle) digest what one
+// reader alone digests; run under -race in the full suite.
+func TestConcurrentSamples(t *testing.T) {
+	t.Parallel()
+	path := writeAnim(t, t.TempDir(), animScene{"flat", 40, animPropsMore, 8}, nil, 16)
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	prims, err := r.Prims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := func() (string, error) {
+		tr := formats.NewTimeReader(r)
+		var d formats.Digest
+		d.Reset()
+		var v formats.Value
+		for ph, path := range prims {
+			for _, p := range r.Properties() {
+				h, err := r.ResolveProperty(p.Name)
+				if err != nil {
+					return "", err
+				}
+				times, err := tr.Times(formats.PrimHandle(ph), h)
+				if err != nil {
+					return "", err
+				}
+				for k, at := range times {
+					if err := tr.Sample(formats.PrimHandle(ph), h, k, &v); err != nil {
+						return "", err
+					}
+					d.AddAt(path, p.Name, at, &v)
+					if err := tr.GetAt(formats.PrimHandle(ph), h, at+0.4, &v); err != nil {
+						return "", err
+					}
+					d.AddAt(path, p.Name, at+0.4, &v)
+				}
+			}
+		}
+		return d.Hex(), nil
+	}
+	want, err := digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	got := make([]string, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[w], errs[w] = digest()
+		}()
+	}
+	wg.Wait()
+	for w := range workers {
+		if errs[w] != nil || got[w] != want {
+			t.Errorf("worker %d: digest %s (%v), alone %s", w, got[w], errs[w], want)
+		}
+	}
 }
