@@ -9,11 +9,13 @@ import (
 	"github.com/scenebench/runner/formats"
 )
 
-// Reader is an opened crate file. Structure is decoded at open; values are
-// decoded from the mapped file on each Get.
+// Reader is an opened crate file. Structure, and the times of every
+// attribute's time samples, are decoded at open; values (defaults and
+// samples) are decoded from the mapped file on each Get or GetSample.
 //
-// Reads by handles (GetHandle, Scan) take no lock: Close must not run while
-// they are in flight, and after Close they give errors.
+// Reads by handles (GetHandle, Scan, SampleTimes, GetSample) take no lock:
+// Close must not run while they are in flight, and after Close they give
+// errors.
 type Reader struct {
 	c      *crate
 	mu     sync.RWMutex
@@ -46,7 +48,7 @@ type Reader struct {
 	// handles finds its attribute at the first look.
 	slotHint []int32
 
-	// Time samples (timesamples.go): the attributes that have them, by
+	// Time samples (samplesread.go): the attributes that have them, by
 	// ascending index into attrs, each with its sampleRec; the distinct
 	// times vectors they share.
 	sampAttr []int32
