@@ -568,6 +568,50 @@ func TestOpenUSDReadsOurTimeSamples(t *testing.T) {
 	}
 	defer r.Close()
 	compareSamples(t, r, s)
+	// OpenUSD's TimeSamples values are laid out as ours are.
+	checkSampleLayout(t, "OpenUSD's re-save", r)
+	ours, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ours.Close()
+	checkSampleLayout(t, "ours", ours)
+}
+
+// checkSampleLayout checks the layout of every TimeSamples value as
+// OpenUSD's crate writer makes it: the first value with given times holds
+// them inside its first jump (8 + 8 + 8n bytes), later ones jump 8 over
+// nothing and point at the same times; the second jump is always 8 (the
+// sample values were written before).
+func checkSampleLayout(t *testing.T, what string, r *Reader) {
+	t.Helper()
+	le := binary.LittleEndian
+	data := r.c.data
+	seen := map[valueRep]bool{}
+	n := 0
+	for f, tok := range r.c.fieldTok {
+		if r.c.tokens[tok] != fTimeSamples {
+			continue
+		}
+		n++
+		at := r.c.fieldRep[f].payload()
+		j1 := le.Uint64(data[at:])
+		times := valueRep(le.Uint64(data[at+j1:]))
+		count := le.Uint64(data[times.payload():])
+		j2 := le.Uint64(data[at+j1+8:])
+		switch {
+		case !seen[times] && (j1 != 16+8*count || times.payload() != at+8):
+			t.Errorf("%s: first TimeSamples with its times at %d: jump %d, times at %d", what, at, j1, times.payload())
+		case seen[times] && j1 != 8:
+			t.Errorf("%s: TimeSamples at %d sharing times: jump %d, want 8", what, at, j1)
+		case j2 != 8:
+			t.Errorf("%s: TimeSamples at %d: second jump %d, want 8", what, at, j2)
+		}
+		seen[times] = true
+	}
+	if n == 0 {
+		t.Errorf("%s: no TimeSamples", what)
+	}
 }
 
 // TestReadOpenUSDTimeSamples: a layer OpenUSD wrote with time samples
