@@ -51,9 +51,10 @@ type Reader struct {
 	// Time samples (samplesread.go): the attributes that have them, by
 	// ascending index into attrs, each with its sampleRec; the distinct
 	// times vectors they share.
-	sampAttr []int32
-	samp     []sampleRec
-	times    [][]float64
+	sampAttr  []int32
+	samp      []sampleRec
+	times     [][]float64
+	sampStart []int32 // by prim record: its first entry in sampAttr
 }
 
 type primRec struct {
@@ -301,7 +302,7 @@ func (r *Reader) index() error {
 			r.notes.Add(formats.NoteTimeSamples, 1)
 		}
 	}
-	r.sortSamples()
+	r.indexSamples()
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
 	for i := range r.prims {
@@ -686,7 +687,7 @@ func (r *Reader) describeProperties() error {
 		if at := &r.attrs[first[i]]; prop.Type.IsArray() {
 			rep := at.def
 			if at.why != 0 {
-				rep, _ = r.sampleRep(first[i], 0)
+				rep, _ = r.sampleRep(-1, first[i], 0)
 			}
 			if err := c.decodeValue(rep, &v); err == nil {
 				prop.Length = v.Len()
@@ -865,11 +866,11 @@ func (r *Reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
 // look at the attribute the name's hint points to, and the value's decode
 // from the mapped file. It takes no lock (see Reader).
 func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
-	p, a, err := r.attrFor(prim, property)
+	rec, a, err := r.attrFor(prim, property)
 	if err != nil {
 		return err
 	}
-	return r.read(&r.attrs[a], p, r.names[property], dst)
+	return r.read(&r.attrs[a], &r.prims[rec], r.names[property], dst)
 }
 
 // Scan implements formats.Scanner: GetHandle's reads, prim by prim, in

@@ -23,7 +23,8 @@ func samplesBenchProps(animated bool) []formats.Property {
 // BenchmarkSamples compares a 100K-prim building20 scene with a double3
 // beside, still and with cost and xform animated (24 samples each): the
 // file size (MB metric) and open time, and for the animated file warm
-// reads of a sample and of a value between samples by handles. -count
+// reads by handles of the default, of a sample and of a value between
+// samples. -count
 // repeats each sub-benchmark in turn: to compare the two opens under the
 // same load, run rounds of -count 1 instead.
 func BenchmarkSamples(b *testing.B) {
@@ -67,6 +68,15 @@ func BenchmarkSamples(b *testing.B) {
 			b.Fatal(err)
 		}
 		var val formats.Value
+		b.Run(v.name+"/getdefault", func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPUNs(b)()
+			for b.Loop() {
+				if err := r.GetHandle(ph, h, &val); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(v.name+"/getsample", func(b *testing.B) {
 			b.ReportAllocs()
 			defer reportCPUNs(b)()

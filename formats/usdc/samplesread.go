@@ -127,7 +127,7 @@ func (c *crate) sampleTimes(rep valueRep) ([]float64, error) {
 }
 
 // sortSamples orders the sampled attributes by attribute index (specs may
-// list them in any order) for sampleOf's search.
+// list them in any order) for sampleOf.
 func (r *Reader) sortSamples() {
 	if sort.SliceIsSorted(r.sampAttr, func(i, j int) bool { return r.sampAttr[i] < r.sampAttr[j] }) {
 		return
@@ -144,19 +144,45 @@ func (r *Reader) sortSamples() {
 	r.sampAttr, r.samp = attrs, recs
 }
 
-// sampleOf returns the time samples of attribute a (which has them).
-func (r *Reader) sampleOf(a int32) *sampleRec {
-	i, _ := slices.BinarySearch(r.sampAttr, a)
-	return &r.samp[i]
+// indexSamples notes, for each prim record, where its attributes' time
+// samples begin in sampAttr (kept only when the file has samples).
+func (r *Reader) indexSamples() {
+	r.sortSamples()
+	if len(r.sampAttr) == 0 {
+		return
+	}
+	r.sampStart = make([]int32, len(r.prims))
+	k := 0
+	for rec := range r.prims {
+		for k < len(r.sampAttr) && r.sampAttr[k] < r.prims[rec].attrStart {
+			k++
+		}
+		r.sampStart[rec] = int32(k)
+	}
 }
 
-// sampleRep returns the rep of sample i of attribute a; ok is false when
-// it has no such sample.
-func (r *Reader) sampleRep(a int32, i int) (rep valueRep, ok bool) {
+// sampleOf returns the time samples of attribute a (which has them) of
+// prim record rec (-1 when not known).
+func (r *Reader) sampleOf(rec, a int32) *sampleRec {
+	if rec < 0 {
+		k, _ := slices.BinarySearch(r.sampAttr, a)
+		return &r.samp[k]
+	}
+	// A prim's sampled attributes are few and consecutive.
+	k := r.sampStart[rec]
+	for r.sampAttr[k] != a {
+		k++
+	}
+	return &r.samp[k]
+}
+
+// sampleRep returns the rep of sample i of attribute a of prim record rec
+// (-1 when not known); ok is false when it has no such sample.
+func (r *Reader) sampleRep(rec, a int32, i int) (rep valueRep, ok bool) {
 	if !r.attrs[a].sampled {
 		return 0, false
 	}
-	s := r.sampleOf(a)
+	s := r.sampleOf(rec, a)
 	if uint(i) >= uint(len(r.times[s.times])) {
 		return 0, false
 	}
@@ -209,54 +235,55 @@ func (r *Reader) describeSamples(counts []int, propOf func(a int32) int) {
 	}
 }
 
-// attrFor finds the attribute of the handles, with GetHandle's errors.
-func (r *Reader) attrFor(prim formats.PrimHandle, property formats.PropertyHandle) (*primRec, int32, error) {
+// attrFor finds the prim record and attribute of the handles, with
+// GetHandle's errors.
+func (r *Reader) attrFor(prim formats.PrimHandle, property formats.PropertyHandle) (rec, a int32, err error) {
 	if uint(prim) >= uint(len(r.primOfHandle)) || uint(property) >= uint(len(r.names)) || !r.listed[property] {
-		return nil, -1, fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
+		return -1, -1, fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
 	}
 	if r.done.Load() {
-		return nil, -1, fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
+		return -1, -1, fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
 	}
-	p := &r.prims[r.primOfHandle[prim]]
-	a := r.attrOf(p, int32(property))
-	if a < 0 {
-		return p, -1, &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
+	rec = r.primOfHandle[prim]
+	p := &r.prims[rec]
+	if a = r.attrOf(p, int32(property)); a < 0 {
+		return rec, -1, &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
 	}
-	return p, a, nil
+	return rec, a, nil
 }
 
 // SampleTimes implements formats.Sampler: the attribute's times, shared
 // by every attribute with the same times vector in the file.
 func (r *Reader) SampleTimes(prim formats.PrimHandle, property formats.PropertyHandle) ([]float64, error) {
-	_, a, err := r.attrFor(prim, property)
+	rec, a, err := r.attrFor(prim, property)
 	if err != nil {
 		return nil, err
 	}
 	if !r.attrs[a].sampled {
 		return nil, nil
 	}
-	return r.times[r.sampleOf(a).times], nil
+	return r.times[r.sampleOf(rec, a).times], nil
 }
 
 // GetSample implements formats.Sampler: sample i decoded from the mapped
 // file, as GetHandle decodes a default. It takes no lock (see Reader).
 func (r *Reader) GetSample(prim formats.PrimHandle, property formats.PropertyHandle, i int, dst *formats.Value) error {
-	p, a, err := r.attrFor(prim, property)
+	rec, a, err := r.attrFor(prim, property)
 	if err != nil {
 		return err
 	}
-	at := &r.attrs[a]
-	rep, ok := r.sampleRep(a, i)
+	p, at := &r.prims[rec], &r.attrs[a]
+	rep, ok := r.sampleRep(rec, a, i)
 	if !ok {
 		n := 0
 		if at.sampled {
-			n = len(r.times[r.sampleOf(a).times])
+			n = len(r.times[r.sampleOf(rec, a).times])
 		}
 		return fmt.Errorf("usdc: %s: %s.%s has no time sample %d (it has %d): %w", r.c.name, r.primPath(p), r.names[property], i, n, formats.ErrNotFound)
 	}
 	if t := rep.typ(); t == tValueBlock || t == tAnimationBlock {
 		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property],
-			Why: fmt.Sprintf("time sample %d (time %v) is blocked", i, r.times[r.sampleOf(a).times][i])}
+			Why: fmt.Sprintf("time sample %d (time %v) is blocked", i, r.times[r.sampleOf(rec, a).times][i])}
 	}
 	if err := r.c.decodeValue(rep, dst); err != nil {
 		return fmt.Errorf("%w (reading time sample %d of %s %s.%s)", err, i, at.typ, r.primPath(p), r.names[property])
