@@ -38,6 +38,8 @@ var animProps = []formats.Property{
 	{Name: "ids", Type: formats.IntArray, Samples: formats.Samples{Count: 2, Start: 1, Step: 1}},
 	{Name: "points", Type: formats.Float3Array, Samples: formats.Samples{Count: 3, Start: 1, Step: 1}},
 	{Name: "one", Type: formats.Double, Samples: formats.Samples{Count: 1, Start: 7}},
+	// Times whose spacing is not exactly the step.
+	{Name: "fine", Type: formats.Double, Samples: formats.Samples{Count: 24, Start: 1, Step: 0.1}},
 }
 
 // animPropsMore adds the other types OpenUSD interpolates: half, float
@@ -264,7 +266,10 @@ func compareSamples(t *testing.T, r *Reader, s animScene) {
 	}
 	handles := make([]formats.PropertyHandle, len(s.props))
 	for c, p := range s.props {
-		if got := byName[p.Name]; got.Type != p.Type || got.Samples != p.Samples || got.Sparse != p.Sparse {
+		// Samples describes the same times; its Step may differ in the
+		// last bits.
+		got := byName[p.Name]
+		if got.Type != p.Type || !reflect.DeepEqual(got.Samples.Times(), p.Samples.Times()) || got.Sparse != p.Sparse {
 			t.Errorf("property %s is %+v, want %+v", p.Name, got, p)
 		}
 		var err error
@@ -776,5 +781,23 @@ func TestConcurrentSamples(t *testing.T) {
 		if errs[w] != nil || got[w] != want {
 			t.Errorf("worker %d: digest %s (%v), alone %s", w, got[w], errs[w], want)
 		}
+	}
+}
+
+func TestRegularSamples(t *testing.T) {
+	for _, want := range []formats.Samples{
+		{Count: 1, Start: 3},
+		{Count: 5, Start: 1, Step: 1},
+		{Count: 24, Start: 1, Step: 0.1},
+		{Count: 100, Start: 0.25, Step: 1.0 / 24},
+		{Count: 1000, Start: -2, Step: 1.0 / 30},
+	} {
+		got, ok := regularSamples(want.Times())
+		if !ok || !reflect.DeepEqual(got.Times(), want.Times()) {
+			t.Errorf("%+v: got %+v, %v", want, got, ok)
+		}
+	}
+	if _, ok := regularSamples([]float64{1, 2, 4}); ok {
+		t.Error("irregular times described as regular")
 	}
 }

@@ -191,8 +191,8 @@ func (r *Reader) sampleRep(rec, a int32, i int) (rep valueRep, ok bool) {
 
 // describeSamples sets Property.Samples of the properties whose every
 // value (counts[i] of property i) has a default and the same regularly
-// spaced times (t_k == t_0 + k*(t_1-t_0) exactly), as a scene our writer
-// wrote from an animated property has. propOf gives an attribute's
+// spaced times (regularSamples), as a scene our writer wrote from an
+// animated property has. propOf gives an attribute's
 // property index.
 func (r *Reader) describeSamples(counts []int, propOf func(a int32) int) {
 	n := make([]int, len(r.props))
@@ -220,19 +220,50 @@ func (r *Reader) describeSamples(counts []int, propOf func(a int32) int) {
 		if n[i] != counts[i] || mixed[i] || times[i] < 0 {
 			continue
 		}
-		ts := r.times[times[i]]
-		s := formats.Samples{Count: len(ts), Start: ts[0]}
-		if len(ts) > 1 {
-			s.Step = ts[1] - ts[0]
-		}
-		regular := s.Check() == nil
-		for k := range ts {
-			regular = regular && s.Time(k) == ts[k]
-		}
-		if regular {
+		if s, ok := regularSamples(r.times[times[i]]); ok {
 			r.props[i].Samples = s
 		}
 	}
+}
+
+// regularSamples finds Samples whose Times are exactly ts, if there are
+// any near the obvious ones: Start = ts[0], Step = the mean spacing or
+// the first, or a float within 64 units of the last place of the mean
+// (a writer computed ts[k] = Start + k*Step, so the spacings in ts are
+// rounded and the exact Step must be searched for; times of 4,096 samples
+// or more are only tried with the two obvious steps).
+func regularSamples(ts []float64) (formats.Samples, bool) {
+	s := formats.Samples{Count: len(ts), Start: ts[0]}
+	if len(ts) == 1 {
+		return s, true
+	}
+	fits := func(step float64) bool {
+		s.Step = step
+		if s.Check() != nil {
+			return false
+		}
+		for k := range ts {
+			if s.Time(k) != ts[k] {
+				return false
+			}
+		}
+		return true
+	}
+	mean := (ts[len(ts)-1] - ts[0]) / float64(len(ts)-1)
+	if fits(mean) || fits(ts[1]-ts[0]) {
+		return s, true
+	}
+	if len(ts) >= 4096 {
+		return formats.Samples{}, false
+	}
+	lo, hi := mean, mean
+	for range 64 {
+		lo, hi = math.Nextafter(lo, math.Inf(-1)), math.Nextafter(hi, math.Inf(1))
+		if fits(lo) || fits(hi) {
+			return s, true
+		}
+	}
+	return formats.Samples{}, false
 }
 
 // attrFor finds the prim record and attribute of the handles, with
