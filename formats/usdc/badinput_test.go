@@ -12,10 +12,16 @@ import (
 	"github.com/scenebench/runner/formats"
 )
 
-// smallFile writes a small scene of every type with our writer.
+// smallFile writes a small scene of every type (opts are the writer's), or
+// with opts {"animated": true} one of animated properties.
 func smallFile(t testing.TB, opts formats.Options) []byte {
 	t.Helper()
-	p := writeScene(t, t.TempDir(), testScene{"deep", 30, allTypesProps, 9}, opts)
+	var p string
+	if opts["animated"] == true { // a scene with time samples
+		p = writeAnim(t, t.TempDir(), animScene{"deep", 4, animProps, 9}, nil, 3)
+	} else {
+		p = writeScene(t, t.TempDir(), testScene{"deep", 30, allTypesProps, 9}, opts)
+	}
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +79,28 @@ func readAll(name string, data []byte) error {
 	err = r.Scan(hs, 0, formats.PrimHandle(len(prims)), func(formats.PrimHandle, []formats.Value, []bool) error { return nil })
 	if err != nil && first == nil {
 		first = err
+	}
+	// Time samples: the first samples of each attribute, and values
+	// resolved between them. (A corrupt file can give every attribute
+	// thousands of samples that share one huge compressed array: reading
+	// them all would test patience, not the decoder.)
+	const maxSamples = 16
+	tr := formats.NewTimeReader(r)
+	for ph := range formats.PrimHandle(len(prims)) {
+		for _, h := range hs {
+			times, err := tr.Times(ph, h)
+			if err != nil {
+				continue // GetHandle's error, seen above
+			}
+			for k, at := range times[:min(len(times), maxSamples)] {
+				if err := tr.Sample(ph, h, k, &v); err != nil && first == nil {
+					first = err
+				}
+				if err := tr.GetAt(ph, h, at+0.25, &v); err != nil && first == nil {
+					first = err
+				}
+			}
+		}
 	}
 	return first
 }
@@ -161,7 +189,7 @@ func TestTruncationsAndBitFlips(t *testing.T) {
 	if testing.Short() {
 		cutStep, flipStep = 151, 41
 	}
-	for _, opts := range []formats.Options{nil, {"compress": false}} {
+	for _, opts := range []formats.Options{nil, {"compress": false}, {"animated": true}} {
 		good := smallFile(t, opts)
 		for n := 0; n < len(good); n += cutStep {
 			if err := readAll("cut.usdc", good[:n]); err == nil {

@@ -13,7 +13,7 @@ import (
 // value and decoding the whole layer must fail with an error naming the
 // file, never panic.
 func FuzzOpen(f *testing.F) {
-	for _, opts := range []formats.Options{nil, {"compress": false}} {
+	for _, opts := range []formats.Options{nil, {"compress": false}, {"animated": true}} {
 		f.Add(smallFile(f, opts))
 	}
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.usdc"))

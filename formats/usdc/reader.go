@@ -9,11 +9,13 @@ import (
 	"github.com/scenebench/runner/formats"
 )
 
-// Reader is an opened crate file. Structure is decoded at open; values are
-// decoded from the mapped file on each Get.
+// Reader is an opened crate file. Structure, and the times of every
+// attribute's time samples, are decoded at open; values (defaults and
+// samples) are decoded from the mapped file on each Get or GetSample.
 //
-// Reads by handles (GetHandle, Scan) take no lock: Close must not run while
-// they are in flight, and after Close they give errors.
+// Reads by handles (GetHandle, Scan, SampleTimes, GetSample) take no lock:
+// Close must not run while they are in flight, and after Close they give
+// errors.
 type Reader struct {
 	c      *crate
 	mu     sync.RWMutex
@@ -45,6 +47,14 @@ type Reader struct {
 	// declare the same attributes in the same order, so a read by
 	// handles finds its attribute at the first look.
 	slotHint []int32
+
+	// Time samples (samplesread.go): the attributes that have them, by
+	// ascending index into attrs, each with its sampleRec; the distinct
+	// times vectors they share.
+	sampAttr  []int32
+	samp      []sampleRec
+	times     [][]float64
+	sampStart []int32 // by prim record: its first entry in sampAttr
 }
 
 type primRec struct {
@@ -65,7 +75,13 @@ type attrRec struct {
 	// why is 0 for an attribute with a default value, else why it has
 	// none (an index into whyNot).
 	why uint8
+	// sampled says that the attribute has time samples (Reader.samp).
+	sampled bool
 }
+
+// carried reports whether the scene presents the attribute: it has a
+// default value or time samples.
+func (a *attrRec) carried() bool { return a.why == 0 || a.sampled }
 
 // whyNot are the reasons an attribute has no value, as attrRec.why
 // indexes them.
@@ -85,6 +101,7 @@ var (
 	_ formats.Reader   = (*Reader)(nil)
 	_ formats.Resolver = (*Reader)(nil)
 	_ formats.Scanner  = (*Reader)(nil)
+	_ formats.Sampler  = (*Reader)(nil)
 )
 
 var errClosed = errors.New("reader is closed")
@@ -230,6 +247,7 @@ func (r *Reader) index() error {
 	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
 	af := c.attrFields()
 	var a attrInfo
+	ts := newTimesIndex()
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -256,15 +274,35 @@ func (r *Reader) index() error {
 		}
 		a.name = id
 		p := &r.prims[rec]
-		r.attrs[p.attrStart+p.attrN] = a.attrRec
+		at := p.attrStart + p.attrN
+		if a.samples {
+			// Time samples are carried beside (or instead of) the
+			// default: read their times now, as OpenUSD does at open.
+			sr, err := r.sampleRecord(a.tsRep, ts)
+			if err != nil {
+				return fmt.Errorf("%w (time samples of %s)", err, c.pathString(c.specPath[s]))
+			}
+			switch {
+			case len(r.times[sr.times]) > 0:
+				a.sampled = true
+				r.sampAttr = append(r.sampAttr, at)
+				r.samp = append(r.samp, sr)
+			case a.why == whySamplesOnly: // an empty timeSamples
+				a.why = whyNoDefault
+			}
+		}
+		r.attrs[at] = a.attrRec
 		p.attrN++
-		p.values = p.values || a.why == 0
+		p.values = p.values || a.carried()
+		// The notes say what a scene of default values leaves out, as
+		// every format's reader counts it: an importer reads defaults.
 		if a.why != 0 {
 			r.notes.Add(whyNot[a.why], 1)
 		} else if a.samples {
 			r.notes.Add(formats.NoteTimeSamples, 1)
 		}
 	}
+	r.indexSamples()
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
 	for i := range r.prims {
@@ -392,7 +430,8 @@ func (c *crate) inVariant(p uint32) bool {
 type attrInfo struct {
 	attrRec
 	sdfType string
-	samples bool // it has time samples
+	samples bool     // it has time samples
+	tsRep   valueRep // their value
 }
 
 // attrFields are the token indexes of the fields an attribute's spec is
@@ -479,7 +518,9 @@ func (c *crate) attribute(fs uint32, af *attrFields, a *attrInfo) bool {
 		case kindTypeName:
 			typeRep, hasType = reps[f], true
 		case kindSamples:
-			a.samples = true
+			if !a.samples {
+				a.samples, a.tsRep = true, reps[f]
+			}
 		case kindConns:
 			conns = true
 		case kindSpline:
@@ -601,7 +642,7 @@ func (r *Reader) describeProperties() error {
 			continue
 		}
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			if at := &r.attrs[a]; at.why == 0 {
+			if at := &r.attrs[a]; at.carried() {
 				pos[at.name] = a + 1
 			}
 		}
@@ -633,7 +674,7 @@ func (r *Reader) describeProperties() error {
 		}
 		// Attributes the field does not list, in spec order.
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
-			if at := &r.attrs[a]; at.why == 0 && pos[at.name] == a+1 {
+			if at := &r.attrs[a]; at.carried() && pos[at.name] == a+1 {
 				count(a)
 			}
 			pos[r.attrs[a].name] = 0
@@ -643,11 +684,26 @@ func (r *Reader) describeProperties() error {
 	for i := range r.props {
 		prop := &r.props[i]
 		prop.Sparse = counts[i] < len(r.primOfHandle)
-		if rep := r.attrs[first[i]].def; prop.Type.IsArray() {
+		if at := &r.attrs[first[i]]; prop.Type.IsArray() {
+			rep := at.def
+			if at.why != 0 {
+				rep, _ = r.sampleRep(-1, first[i], 0)
+			}
 			if err := c.decodeValue(rep, &v); err == nil {
 				prop.Length = v.Len()
 			}
 		}
+	}
+	if len(r.samp) > 0 {
+		r.describeSamples(counts, func(a int32) int {
+			at := &r.attrs[a]
+			for _, tp := range byName[at.name] {
+				if tp.typ == at.typ {
+					return tp.idx
+				}
+			}
+			return -1
+		})
 	}
 	return nil
 }
@@ -810,18 +866,11 @@ func (r *Reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
 // look at the attribute the name's hint points to, and the value's decode
 // from the mapped file. It takes no lock (see Reader).
 func (r *Reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
-	if uint(prim) >= uint(len(r.primOfHandle)) || uint(property) >= uint(len(r.names)) || !r.listed[property] {
-		return fmt.Errorf("usdc: %s: handles (prim %d, property %d): %w", r.c.name, prim, property, formats.ErrNotFound)
+	rec, a, err := r.attrFor(prim, property)
+	if err != nil {
+		return err
 	}
-	if r.done.Load() {
-		return fmt.Errorf("usdc: %s: %w", r.c.name, errClosed)
-	}
-	p := &r.prims[r.primOfHandle[prim]]
-	a := r.attrOf(p, int32(property))
-	if a < 0 {
-		return &formats.NoValueError{File: r.c.name, Prim: r.primPath(p), Property: r.names[property]}
-	}
-	return r.read(&r.attrs[a], p, r.names[property], dst)
+	return r.read(&r.attrs[a], &r.prims[rec], r.names[property], dst)
 }
 
 // Scan implements formats.Scanner: GetHandle's reads, prim by prim, in

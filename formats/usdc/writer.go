@@ -78,6 +78,17 @@ type writer struct {
 	sparse  bool
 	attrCol []int32
 	val     formats.Value // scratch for packAny
+
+	// Time samples (samples.go): the animated columns, their sample
+	// count per row, the reps of a chunk's sample values, and the times
+	// vectors written so far.
+	anim     []int
+	perRow   int
+	pending  []valueRep
+	pendAt   []int
+	tsBuf    []byte
+	timesRep map[formats.Samples]valueRep
+	tsTok    uint32
 }
 
 type primNode struct {
@@ -148,8 +159,19 @@ func newWriter(path string, opts formats.Options, info formats.SceneInfo) (*writ
 		if _, ok := crateType(p.Type); !ok {
 			return nil, fmt.Errorf("usdc: property %q has unsupported type %s", p.Name, p.Type)
 		}
+		if err := p.Samples.Check(); err != nil {
+			return nil, fmt.Errorf("usdc: property %q: %w", p.Name, err)
+		}
 		w.propTok = append(w.propTok, w.token(p.Name))
 		w.propType = append(w.propType, w.token(p.Type.String()))
+	}
+	if w.anim = w.animated(); len(w.anim) > 0 {
+		w.tsTok = w.token(fTimeSamples)
+		w.pendAt = make([]int, len(w.anim))
+		w.timesRep = make(map[formats.Samples]valueRep)
+		for _, j := range w.anim {
+			w.perRow += w.props[j].Samples.Count
+		}
 	}
 	// The pseudo-root is node 0 and path 0.
 	w.nodes = append(w.nodes, primNode{nameTok: w.emptyTok, parent: -1, firstChild: -1, lastChild: -1, next: -1, attrBase: -1})
@@ -306,42 +328,68 @@ func (w *writer) Write(b *formats.Batch) error {
 	if err := b.Check(w.props); err != nil {
 		return fmt.Errorf("usdc: write %s: %w", w.path, err)
 	}
-	for i, p := range b.Paths {
-		n, err := w.primNodeFor(p)
+	for lo := 0; lo < len(b.Paths); {
+		hi := w.sampleChunk(lo, len(b.Paths))
+		if len(w.anim) > 0 {
+			if err := w.packSamples(b, lo, hi); err != nil {
+				return fmt.Errorf("usdc: write %s: %w", w.path, err)
+			}
+		}
+		for i := lo; i < hi; i++ {
+			if err := w.writePrim(b, i, lo, hi); err != nil {
+				return err
+			}
+		}
+		lo = hi
+	}
+	return w.err
+}
+
+// writePrim adds row i of b (in the chunk of rows [lo, hi) whose samples
+// packSamples wrote): its node, its attributes' values and fieldsets.
+func (w *writer) writePrim(b *formats.Batch, i, lo, hi int) error {
+	p := b.Paths[i]
+	n, err := w.primNodeFor(p)
+	if err != nil {
+		return fmt.Errorf("usdc: write %s: %w", w.path, err)
+	}
+	node := &w.nodes[n]
+	if node.attrBase >= 0 {
+		return fmt.Errorf("usdc: write %s: prim %q appears twice", w.path, p)
+	}
+	if len(w.attrFS)+len(w.props) > 1<<31-1 || uint64(w.nextPath)+uint64(len(w.props)) > 1<<32-2 ||
+		uint64(len(w.fsets))+6*uint64(len(w.props)) > 1<<32-2 {
+		return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
+	}
+	node.attrBase = int32(len(w.attrFS))
+	node.propBase = w.nextPath
+	a := 0 // animated column index
+	for c := range b.Columns {
+		animated := a < len(w.anim) && w.anim[a] == c
+		if animated {
+			a++
+		}
+		if !b.Columns[c].Has(i) {
+			continue
+		}
+		rep, err := w.packValue(&b.Columns[c], i)
 		if err != nil {
-			return fmt.Errorf("usdc: write %s: %w", w.path, err)
+			return fmt.Errorf("usdc: write %s: prim %q property %q: %w", w.path, p, b.Columns[c].Property.Name, err)
 		}
-		node := &w.nodes[n]
-		if node.attrBase >= 0 {
-			return fmt.Errorf("usdc: write %s: prim %q appears twice", w.path, p)
-		}
-		if len(w.attrFS)+len(w.props) > 1<<31-1 || uint64(w.nextPath)+uint64(len(w.props)) > 1<<32-2 ||
-			uint64(len(w.fsets))+5*uint64(len(w.props)) > 1<<32-2 {
-			return fmt.Errorf("usdc: write %s: too many attributes for one crate file", w.path)
-		}
-		node.attrBase = int32(len(w.attrFS))
-		node.propBase = w.nextPath
-		for c := range b.Columns {
-			if !b.Columns[c].Has(i) {
-				continue
-			}
-			rep, err := w.packValue(&b.Columns[c], i)
-			if err != nil {
-				return fmt.Errorf("usdc: write %s: prim %q property %q: %w", w.path, p, b.Columns[c].Property.Name, err)
-			}
+		if animated {
+			ts := w.timeSamples(a-1, i, lo, hi)
+			w.attrFS = append(w.attrFS, w.animatedFieldSet(c, rep, ts))
+		} else {
 			w.attrFS = append(w.attrFS, w.attributeFieldSet(c, rep))
-			if w.sparse {
-				w.attrCol = append(w.attrCol, int32(c))
-			}
 		}
-		node.attrN = int32(len(w.attrFS)) - node.attrBase
-		w.nextPath += uint32(node.attrN)
-		if node.attrN == 0 && w.sparse {
-			node.attrBase = -1 // a prim of a sparse scene without values
+		if w.sparse {
+			w.attrCol = append(w.attrCol, int32(c))
 		}
-		if w.err != nil {
-			return w.err
-		}
+	}
+	node.attrN = int32(len(w.attrFS)) - node.attrBase
+	w.nextPath += uint32(node.attrN)
+	if node.attrN == 0 && w.sparse {
+		node.attrBase = -1 // a prim of a sparse scene without values
 	}
 	return w.err
 }
@@ -351,13 +399,9 @@ const fieldSetTerm = 0xFFFFFFFF
 // attributeFieldSet returns the fieldset of an attribute of property j
 // whose default is rep, sharing it when the value is an inlined one.
 func (w *writer) attributeFieldSet(j int, rep valueRep) uint32 {
-	if rep.isInlined() || (rep.isArray() && rep.payload() == 0) {
+	f, inlined := w.defaultField(rep)
+	if inlined {
 		// Few distinct values: exact sharing through maps.
-		f, ok := w.defIdx[rep]
-		if !ok {
-			f = w.fields.addUnique(w.defTok, rep)
-			w.defIdx[rep] = f
-		}
 		key := uint64(j)<<32 | uint64(f)
 		if fs, ok := w.fsIdx[key]; ok {
 			return fs
@@ -367,19 +411,42 @@ func (w *writer) attributeFieldSet(j int, rep valueRep) uint32 {
 		return fs
 	}
 	// Out-of-line values are mostly unique: share through the caches.
-	var f uint32
-	if v, ok := w.fieldCache.get([4]uint64{uint64(rep)}); ok {
-		f = uint32(v)
-	} else {
-		f = w.fields.addUnique(w.defTok, rep)
-		w.fieldCache.put([4]uint64{uint64(rep)}, uint64(f))
-	}
 	key := [4]uint64{uint64(j), uint64(f)}
 	if fs, ok := w.fsCache.get(key); ok {
 		return uint32(fs)
 	}
 	fs := w.newAttrFieldSet(j, f)
 	w.fsCache.put(key, uint64(fs))
+	return fs
+}
+
+// defaultField returns the default field holding rep; inlined says that
+// rep holds its value (or is an empty array), whose fields are shared
+// exactly, where out-of-line values share theirs through a cache.
+func (w *writer) defaultField(rep valueRep) (f uint32, inlined bool) {
+	if rep.isInlined() || (rep.isArray() && rep.payload() == 0) {
+		f, ok := w.defIdx[rep]
+		if !ok {
+			f = w.fields.addUnique(w.defTok, rep)
+			w.defIdx[rep] = f
+		}
+		return f, true
+	}
+	if v, ok := w.fieldCache.get([4]uint64{uint64(rep)}); ok {
+		return uint32(v), false
+	}
+	f = w.fields.addUnique(w.defTok, rep)
+	w.fieldCache.put([4]uint64{uint64(rep)}, uint64(f))
+	return f, false
+}
+
+// animatedFieldSet returns the fieldset of an attribute of property j
+// with default rep and time samples ts: its own, since ts is unique. The
+// timeSamples field comes last, where OpenUSD adds it.
+func (w *writer) animatedFieldSet(j int, rep, ts valueRep) uint32 {
+	f, _ := w.defaultField(rep)
+	fs := uint32(len(w.fsets))
+	w.fsets = append(w.fsets, w.customF, w.typeF[j], w.varF, f, w.fields.addUnique(w.tsTok, ts), fieldSetTerm)
 	return fs
 }
 
