@@ -158,20 +158,9 @@ type animation struct {
 // newAnimation prepares the reads of r's animated properties; nil when it
 // has none or cannot read time samples.
 func newAnimation(r formats.Reader, props []formats.Property) (*animation, error) {
-	animated := false
-	for _, p := range props {
-		animated = animated || p.Samples.Count > 0
-	}
-	if !animated {
-		return nil, nil
-	}
-	res, err := formats.Resolve(r)
-	if err != nil {
+	res, s, err := samplerOf(r, props, false)
+	if s == nil || err != nil {
 		return nil, err
-	}
-	s, ok := res.(formats.Sampler)
-	if !ok {
-		return nil, nil
 	}
 	a := &animation{s: s, props: props, handles: make([]formats.PropertyHandle, len(props)), samples: make([][]formats.Value, len(props))}
 	for i, p := range props {
@@ -275,22 +264,34 @@ type times struct {
 
 // newTimes prepares reads of r's time samples; nil when it has none.
 func newTimes(r formats.Reader) (*times, error) {
+	res, s, err := samplerOf(r, r.Properties(), true)
+	if s == nil || err != nil {
+		return nil, err
+	}
+	return &times{res: res, s: s}, nil
+}
+
+// samplerOf gives r's handles and time samples when it has samples to
+// show: a property of props declared animated or, with anySamples, any
+// sample a Sampler may hold (a user's layer, whose times need not be
+// regular). Both are nil otherwise.
+func samplerOf(r formats.Reader, props []formats.Property, anySamples bool) (formats.Resolver, formats.Sampler, error) {
 	animated := false
-	for _, p := range r.Properties() {
+	for _, p := range props {
 		animated = animated || p.Samples.Count > 0
 	}
-	if _, ok := r.(formats.Sampler); !ok && !animated {
-		return nil, nil
+	if _, ok := r.(formats.Sampler); !animated && !(anySamples && ok) {
+		return nil, nil, nil
 	}
 	res, err := formats.Resolve(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, ok := res.(formats.Sampler)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return &times{res: res, s: s}, nil
+	return res, s, nil
 }
 
 // appendJSON appends a line per time sample of (prim, name), with its
