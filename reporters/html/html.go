@@ -68,6 +68,14 @@ func (s *section) addChart(svg template.HTML) {
 	}
 }
 
+// addFigure adds c, a chart with its note (nothing when it is empty), to
+// s.
+func (s *section) addFigure(c chart) {
+	if c.SVG != "" {
+		s.Charts = append(s.Charts, c)
+	}
+}
+
 type table struct {
 	Sortable bool
 	Header   []string
@@ -296,9 +304,7 @@ func (b *builder) overview() (*tab, error) {
 			if err != nil {
 				return nil, err
 			}
-			if c.SVG != "" {
-				s.Charts = append(s.Charts, c)
-			}
+			s.addFigure(c)
 		}
 		t.Sections = append(t.Sections, s)
 	}
@@ -522,9 +528,7 @@ func (b *builder) scenario(i int, name string) (*tab, error) {
 			if err != nil {
 				return nil, err
 			}
-			if c.SVG != "" {
-				s.Charts = append(s.Charts, c)
-			}
+			s.addFigure(c)
 		}
 		if len(s.Charts) > 0 {
 			t.Sections = append(t.Sections, s)

@@ -54,9 +54,7 @@ func (b *builder) reference() (*tab, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.SVG != "" {
-			s.Charts = append(s.Charts, c)
-		}
+		s.addFigure(c)
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
 	}

@@ -68,9 +68,7 @@ func (b *builder) threads() (*tab, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.SVG != "" {
-			s.Charts = append(s.Charts, c)
-		}
+		s.addFigure(c)
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
 	}
@@ -172,9 +170,7 @@ func (b *builder) mixes() (*tab, error) {
 			if err != nil {
 				return nil, err
 			}
-			if c.SVG != "" {
-				s.Charts = append(s.Charts, c)
-			}
+			s.addFigure(c)
 		}
 		s.Tables = append(s.Tables, tbl)
 		t.Sections = append(t.Sections, s)
