@@ -163,6 +163,16 @@ func tsLoad(t *testing.T) (*tsScene, string) {
 	return &sc, dir
 }
 
+// openusdReaders are OpenUSD's readers: the driver and its options.
+var openusdReaders = []struct {
+	name, driver string
+	opts         map[string]any
+}{
+	{"openusd-py-sdf", "openusd-py", map[string]any{"api": "sdf"}},
+	{"openusd-py-usd", "openusd-py", map[string]any{"api": "usd"}},
+	{"openusd-cpp", "openusd-cpp", nil},
+}
+
 // Every OpenUSD driver (openusd-py at api sdf and usd, openusd-cpp) reads
 // values at times as usd-core's UsdAttribute::Get does: get and traverse
 // at sample times, between samples, before the first and after the last,
@@ -178,14 +188,7 @@ func TestDriversReadTimeSamples(t *testing.T) {
 	for _, q := range sc.Queries {
 		whens = append(whens, q)
 	}
-	for _, r := range []struct {
-		name, driver string
-		opts         map[string]any
-	}{
-		{"openusd-py-sdf", "openusd-py", map[string]any{"api": "sdf"}},
-		{"openusd-py-usd", "openusd-py", map[string]any{"api": "usd"}},
-		{"openusd-cpp", "openusd-cpp", nil},
-	} {
+	for _, r := range openusdReaders {
 		t.Run(r.name, func(t *testing.T) {
 			launcher := testenv.Driver(t, r.driver)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -369,14 +372,7 @@ func BenchmarkDriverReadsAtTime(b *testing.B) {
 		name string
 		when any
 	}{{"default", nil}, {"sample", 12.0}, {"between", 12.5}, {"all", "all"}}
-	for _, r := range []struct {
-		name, driver string
-		opts         map[string]any
-	}{
-		{"openusd-py-sdf", "openusd-py", map[string]any{"api": "sdf"}},
-		{"openusd-py-usd", "openusd-py", map[string]any{"api": "usd"}},
-		{"openusd-cpp", "openusd-cpp", nil},
-	} {
+	for _, r := range openusdReaders {
 		b.Run(r.name, func(b *testing.B) {
 			launcher := testenv.Driver(b, r.driver)
 			ctx := context.Background()
