@@ -146,11 +146,12 @@ func openBytes(name string, data []byte) (*Reader, error) {
 // the pseudo-root, the way a layer presents its prims.
 func (r *Reader) index() error {
 	c := r.c
-	specOfPath := make([]int32, c.numPaths)
+	specOfPath := c.spare.take(c.numPaths)
 	for i := range specOfPath {
 		specOfPath[i] = -1
 	}
 	rootSpec := int32(-1)
+	numPrims := 0
 	for s, p := range c.specPath {
 		if c.pathTok[p] == unassigned {
 			return fmt.Errorf("usdc: %s: spec %d uses path %d, which PATHS does not define", c.name, s, p)
@@ -159,6 +160,9 @@ func (r *Reader) index() error {
 			return fmt.Errorf("usdc: %s: two specs for path %s", c.name, c.pathString(p))
 		}
 		specOfPath[p] = int32(s)
+		if c.specType[s] == specPrim {
+			numPrims++
+		}
 		if c.specType[s] == specPseudoRoot {
 			if int32(p) != c.rootPath {
 				return fmt.Errorf("usdc: %s: pseudo-root spec at %s", c.name, c.pathString(p))
@@ -170,10 +174,12 @@ func (r *Reader) index() error {
 		return fmt.Errorf("usdc: %s: no pseudo-root spec", c.name)
 	}
 	kids := c.primChildIndex()
-	recOfPath := make([]int32, c.numPaths)
+	recOfPath := c.spare.take(c.numPaths)
 	for i := range recOfPath {
 		recOfPath[i] = -1
 	}
+	// Every prim listed is a prim spec: the table is sized once.
+	r.prims = make([]primRec, 0, numPrims)
 	type item struct{ path, parent int32 }
 	stack := []item{{c.rootPath, -1}}
 	var names []uint32
@@ -303,8 +309,16 @@ func (r *Reader) index() error {
 		}
 	}
 	r.indexSamples()
+	c.spare.put(specOfPath, recOfPath, kids.start)
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
+	withValues := 0
+	for i := range r.prims {
+		if r.prims[i].values {
+			withValues++
+		}
+	}
+	r.primOfHandle = make([]int32, 0, withValues)
 	for i := range r.prims {
 		if r.prims[i].values {
 			r.primOfHandle = append(r.primOfHandle, int32(i))
@@ -328,25 +342,28 @@ type childIndex struct {
 }
 
 func (c *crate) primChildIndex() *childIndex {
-	x := &childIndex{start: make([]int32, c.numPaths+1)}
+	x := &childIndex{start: c.spare.take(c.numPaths + 1)}
+	clear(x.start)
 	isChild := func(p int) bool {
 		return c.pathTok[p] >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath
 	}
+	// start[q] counts q's children, then (summed) is where the children
+	// of q+1 begin; placing them from the last path down moves it back
+	// to where q's begin, keeping path order within each parent.
 	for p := range c.pathTok {
 		if isChild(p) {
-			x.start[c.pathParent[p]+1]++
+			x.start[c.pathParent[p]]++
 		}
 	}
 	for i := 1; i < len(x.start); i++ {
 		x.start[i] += x.start[i-1]
 	}
 	x.list = make([]int32, x.start[len(x.start)-1])
-	fill := make([]int32, c.numPaths)
-	for p := range c.pathTok {
+	for p := len(c.pathTok) - 1; p >= 0; p-- {
 		if isChild(p) {
 			q := c.pathParent[p]
-			x.list[x.start[q]+fill[q]] = int32(p)
-			fill[q]++
+			x.start[q]--
+			x.list[x.start[q]] = int32(p)
 		}
 	}
 	return x

@@ -29,6 +29,8 @@ type crate struct {
 
 	specPath, specFS, specType []uint32
 	specsAt                    int64 // offset of SPECS, for errors
+
+	spare spareInts // tables open has finished with
 }
 
 // errorf reports a structural problem at a file position.
