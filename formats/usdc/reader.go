@@ -181,7 +181,8 @@ func (r *Reader) index() error {
 	// Every prim listed is a prim spec: the table is sized once.
 	r.prims = make([]primRec, 0, numPrims)
 	type item struct{ path, parent int32 }
-	stack := []item{{c.rootPath, -1}}
+	stack := make([]item, 1, numPrims+1) // at most every prim is queued
+	stack[0] = item{c.rootPath, -1}
 	var names []uint32
 	childrenTok := c.tokenIndex(fPrimChildren)
 	for len(stack) > 0 {
@@ -334,7 +335,7 @@ func (r *Reader) index() error {
 // childIndex finds a prim's child paths by name token: the prim children
 // of each path, in path order, which is usually primChildren's order.
 type childIndex struct {
-	start []int32 // by path index: where its children begin in list
+	start []int32 // by path index: where its children begin in list (they end where the next path's begin, or at the end of list)
 	list  []int32 // child path indexes, grouped by parent
 	// byName holds, for parents whose children are not in primChildren's
 	// order, their children by name token, built on the first miss.
@@ -342,7 +343,7 @@ type childIndex struct {
 }
 
 func (c *crate) primChildIndex() *childIndex {
-	x := &childIndex{start: c.spare.take(c.numPaths + 1)}
+	x := &childIndex{start: c.spare.take(c.numPaths)}
 	clear(x.start)
 	isChild := func(p int) bool {
 		return c.pathTok[p] >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath
@@ -358,7 +359,9 @@ func (c *crate) primChildIndex() *childIndex {
 	for i := 1; i < len(x.start); i++ {
 		x.start[i] += x.start[i-1]
 	}
-	x.list = make([]int32, x.start[len(x.start)-1])
+	if len(x.start) > 0 {
+		x.list = make([]int32, x.start[len(x.start)-1])
+	}
 	for p := len(c.pathTok) - 1; p >= 0; p-- {
 		if isChild(p) {
 			q := c.pathParent[p]
@@ -372,7 +375,11 @@ func (c *crate) primChildIndex() *childIndex {
 // find returns the child of parent named tok, which primChildren lists at
 // position k, or -1.
 func (x *childIndex) find(c *crate, parent int32, tok uint32, k int) int32 {
-	kids := x.list[x.start[parent]:x.start[parent+1]]
+	end := int32(len(x.list))
+	if int(parent)+1 < len(x.start) {
+		end = x.start[parent+1]
+	}
+	kids := x.list[x.start[parent]:end]
 	if k < len(kids) && uint32(c.pathTok[kids[k]]) == tok {
 		return kids[k]
 	}
