@@ -78,10 +78,17 @@ func lz4Literals(b []byte) []byte {
 
 func TestIntegerCodingRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 2, 3, 4, 5, 17, 1000, 40000} {
+	// Half the cases step by a common delta with a few breaks, so that
+	// whole bytes of common codes alternate with mixed ones.
+	for c, n := range []int{0, 1, 2, 3, 4, 5, 17, 1000, 40000, 1, 4, 5, 17, 1000, 40000} {
+		steps := c >= 9
 		v32 := make([]int32, n)
 		v64 := make([]int64, n)
 		for i := range v32 {
+			if steps && i > 0 && rng.IntN(10) > 0 {
+				v32[i], v64[i] = v32[i-1]+5, v64[i-1]+5
+				continue
+			}
 			switch rng.IntN(5) {
 			case 0:
 				v32[i], v64[i] = math.MinInt32, math.MinInt64

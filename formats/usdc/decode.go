@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/scenebench/runner/formats"
@@ -74,6 +75,7 @@ func (c *crate) tokenVector(rep valueRep, dst []uint32) ([]uint32, error) {
 	if err != nil {
 		return nil, err
 	}
+	dst = slices.Grow(dst, int(n))
 	for i := range n {
 		t := binary.LittleEndian.Uint32(b[4*i:])
 		if int(t) >= len(c.tokens) {

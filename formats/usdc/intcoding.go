@@ -137,20 +137,33 @@ func decodeInts[T codedInt](enc []byte, out []T) error {
 		// holds four of the widest: each delta is a 4-byte load shifted
 		// to its width and sign, with no branch on the code, which in
 		// real data changes unpredictably.
+		// The code byte gives where each of the four deltas starts
+		// (codeBlocks32), so the four loads do not wait on each other;
+		// a byte of common deltas, frequent in spec and path tables,
+		// needs no load at all.
 		c32, prev32 := int32(common), int32(0)
 		for ; i+4 <= n && p+16 <= len(data); i += 4 {
 			cb := codes[i>>2]
+			o := out[i : i+4 : i+4]
+			if cb == 0 {
+				o[0] = T(prev32 + c32)
+				o[1] = T(prev32 + 2*c32)
+				o[2] = T(prev32 + 3*c32)
+				prev32 += 4 * c32
+				o[3] = T(prev32)
+				continue
+			}
+			blk := data[p : p+16 : p+16]
+			b := &codeBlocks32[cb]
+			p += int(b.size)
 			for k := range 4 {
-				code := (cb >> (2 * k)) & 3
-				size := codeBytes32[code]
-				shift := 32 - 8*size
-				d := int32(le.Uint32(data[p:])<<shift) >> shift
-				if code == 0 {
+				shift := b.shift[k]
+				d := int32(le.Uint32(blk[b.at[k]&15:])<<shift) >> shift
+				if shift == 32 {
 					d = c32
 				}
-				p += int(size)
 				prev32 += d
-				out[i+k] = T(prev32)
+				o[k] = T(prev32)
 			}
 		}
 		prev = int64(prev32)
@@ -211,6 +224,30 @@ func decodeInts[T codedInt](enc []byte, out []T) error {
 
 // codeBytes32 is the size in bytes of a 32-bit value's delta by its code.
 var codeBytes32 = [4]uint32{0, 1, 2, 4}
+
+// codeBlock says, for one byte of four codes of 32-bit values, where each
+// delta starts in the data (at), the shift that sign-extends a 4-byte
+// load to its width (32 for a common delta, which has no bytes), and the
+// bytes the four take (size).
+type codeBlock struct {
+	at    [4]uint8
+	shift [4]uint32
+	size  uint8
+}
+
+var codeBlocks32 = func() (t [256]codeBlock) {
+	for cb := range t {
+		at := uint8(0)
+		for k := range 4 {
+			size := codeBytes32[(cb>>(2*k))&3]
+			t[cb].at[k] = at
+			t[cb].shift[k] = 32 - 8*size
+			at += uint8(size)
+		}
+		t[cb].size = at
+	}
+	return t
+}()
 
 func errShortInts(i int) error {
 	return fmt.Errorf("integer coding truncated at value %d", i)

@@ -1,6 +1,10 @@
 package usdc
 
-import "math"
+import (
+	"math"
+	"sync"
+	"unsafe"
+)
 
 // unassigned marks path table entries PATHS did not fill.
 const unassigned = math.MinInt32
@@ -40,11 +44,14 @@ func (c *crate) readPaths(r *cursor) error {
 		c.pathTok[i] = unassigned
 	}
 	c.rootPath = -1
+	// The three tables are dead once the tree is walked: index reuses
+	// their memory for its own path-indexed tables.
+	defer c.spare.put(asInt32(pathIdx), elemTok, jumps)
 	if numEnc == 0 {
 		return nil
 	}
 	c.rootPath = int32(pathIdx[0])
-	visited := make([]bool, numEnc)
+	visited := make([]uint64, (numEnc+63)/64) // a bit per entry
 	type pending struct{ index, parent int32 }
 	stack := []pending{{0, -1}}
 	for len(stack) > 0 {
@@ -55,10 +62,10 @@ func (c *crate) readPaths(r *cursor) error {
 			if cur >= numEnc {
 				return c.errorf(at, "PATHS: tree runs past entry %d of %d", cur, numEnc)
 			}
-			if visited[cur] {
+			if visited[cur/64]&(1<<(cur%64)) != 0 {
 				return c.errorf(at, "PATHS: entry %d reached twice", cur)
 			}
-			visited[cur] = true
+			visited[cur/64] |= 1 << (cur % 64)
 			this := cur
 			cur++
 			pi := pathIdx[this]
@@ -96,4 +103,44 @@ func abs32(x int32) int32 {
 		return -x
 	}
 	return x
+}
+
+// spareInts holds int32 tables a step of open no longer needs, for a
+// later step to reuse instead of allocating: PATHS leaves three tables of
+// one entry per path, and index needs three of the same length.
+type spareInts struct {
+	mu   sync.Mutex
+	bufs [][]int32
+}
+
+func (s *spareInts) put(bufs ...[]int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, b := range bufs {
+		if cap(b) > 0 {
+			s.bufs = append(s.bufs, b)
+		}
+	}
+}
+
+// take returns a table of n entries, which hold any values: a spare one
+// with room (the first that fits), else a new one.
+func (s *spareInts) take(n int) []int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, b := range s.bufs {
+		if cap(b) >= n {
+			s.bufs = append(s.bufs[:i], s.bufs[i+1:]...)
+			return b[:n]
+		}
+	}
+	return make([]int32, n)
+}
+
+// asInt32 views a uint32 table as int32s (the same bits).
+func asInt32(u []uint32) []int32 {
+	if len(u) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(u))), len(u))
 }

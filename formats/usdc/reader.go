@@ -3,6 +3,7 @@ package usdc
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -146,11 +147,12 @@ func openBytes(name string, data []byte) (*Reader, error) {
 // the pseudo-root, the way a layer presents its prims.
 func (r *Reader) index() error {
 	c := r.c
-	specOfPath := make([]int32, c.numPaths)
+	specOfPath := c.spare.take(c.numPaths)
 	for i := range specOfPath {
 		specOfPath[i] = -1
 	}
 	rootSpec := int32(-1)
+	numPrims := 0
 	for s, p := range c.specPath {
 		if c.pathTok[p] == unassigned {
 			return fmt.Errorf("usdc: %s: spec %d uses path %d, which PATHS does not define", c.name, s, p)
@@ -159,6 +161,9 @@ func (r *Reader) index() error {
 			return fmt.Errorf("usdc: %s: two specs for path %s", c.name, c.pathString(p))
 		}
 		specOfPath[p] = int32(s)
+		if c.specType[s] == specPrim {
+			numPrims++
+		}
 		if c.specType[s] == specPseudoRoot {
 			if int32(p) != c.rootPath {
 				return fmt.Errorf("usdc: %s: pseudo-root spec at %s", c.name, c.pathString(p))
@@ -170,12 +175,15 @@ func (r *Reader) index() error {
 		return fmt.Errorf("usdc: %s: no pseudo-root spec", c.name)
 	}
 	kids := c.primChildIndex()
-	recOfPath := make([]int32, c.numPaths)
+	recOfPath := c.spare.take(c.numPaths)
 	for i := range recOfPath {
 		recOfPath[i] = -1
 	}
+	// Every prim listed is a prim spec: the table is sized once.
+	r.prims = make([]primRec, 0, numPrims)
 	type item struct{ path, parent int32 }
-	stack := []item{{c.rootPath, -1}}
+	stack := make([]item, 1, numPrims+1) // at most every prim is queued
+	stack[0] = item{c.rootPath, -1}
 	var names []uint32
 	childrenTok := c.tokenIndex(fPrimChildren)
 	for len(stack) > 0 {
@@ -303,8 +311,16 @@ func (r *Reader) index() error {
 		}
 	}
 	r.indexSamples()
+	c.spare.put(specOfPath, recOfPath, kids.start)
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
+	withValues := 0
+	for i := range r.prims {
+		if r.prims[i].values {
+			withValues++
+		}
+	}
+	r.primOfHandle = make([]int32, 0, withValues)
 	for i := range r.prims {
 		if r.prims[i].values {
 			r.primOfHandle = append(r.primOfHandle, int32(i))
@@ -320,7 +336,7 @@ func (r *Reader) index() error {
 // childIndex finds a prim's child paths by name token: the prim children
 // of each path, in path order, which is usually primChildren's order.
 type childIndex struct {
-	start []int32 // by path index: where its children begin in list
+	start []int32 // by path index: where its children begin in list (they end where the next path's begin, or at the end of list)
 	list  []int32 // child path indexes, grouped by parent
 	// byName holds, for parents whose children are not in primChildren's
 	// order, their children by name token, built on the first miss.
@@ -328,25 +344,30 @@ type childIndex struct {
 }
 
 func (c *crate) primChildIndex() *childIndex {
-	x := &childIndex{start: make([]int32, c.numPaths+1)}
+	x := &childIndex{start: c.spare.take(c.numPaths)}
+	clear(x.start)
 	isChild := func(p int) bool {
 		return c.pathTok[p] >= 0 && c.pathParent[p] >= 0 && int32(p) != c.rootPath
 	}
+	// start[q] counts q's children, then (summed) is where the children
+	// of q+1 begin; placing them from the last path down moves it back
+	// to where q's begin, keeping path order within each parent.
 	for p := range c.pathTok {
 		if isChild(p) {
-			x.start[c.pathParent[p]+1]++
+			x.start[c.pathParent[p]]++
 		}
 	}
 	for i := 1; i < len(x.start); i++ {
 		x.start[i] += x.start[i-1]
 	}
-	x.list = make([]int32, x.start[len(x.start)-1])
-	fill := make([]int32, c.numPaths)
-	for p := range c.pathTok {
+	if len(x.start) > 0 {
+		x.list = make([]int32, x.start[len(x.start)-1])
+	}
+	for p := len(c.pathTok) - 1; p >= 0; p-- {
 		if isChild(p) {
 			q := c.pathParent[p]
-			x.list[x.start[q]+fill[q]] = int32(p)
-			fill[q]++
+			x.start[q]--
+			x.list[x.start[q]] = int32(p)
 		}
 	}
 	return x
@@ -355,7 +376,11 @@ func (c *crate) primChildIndex() *childIndex {
 // find returns the child of parent named tok, which primChildren lists at
 // position k, or -1.
 func (x *childIndex) find(c *crate, parent int32, tok uint32, k int) int32 {
-	kids := x.list[x.start[parent]:x.start[parent+1]]
+	end := int32(len(x.list))
+	if int(parent)+1 < len(x.start) {
+		end = x.start[parent+1]
+	}
+	kids := x.list[x.start[parent]:end]
 	if k < len(kids) && uint32(c.pathTok[kids[k]]) == tok {
 		return kids[k]
 	}
@@ -578,6 +603,10 @@ func (c *crate) attribute(fs uint32, af *attrFields, a *attrInfo) bool {
 // describeProperties lists the (name, type) pairs that have values in the
 // order prims declare them (each prim's properties field), first seen
 // first. A pair some listed prim lacks is sparse.
+//
+// One pass over the attributes counts the pairs and finds the prim that
+// has each first; only those prims' declared orders are then read, to
+// order the pairs each one brings.
 func (r *Reader) describeProperties() error {
 	c := r.c
 	names := make([]string, len(r.propByName))
@@ -587,46 +616,49 @@ func (r *Reader) describeProperties() error {
 	r.names = names
 	r.listed = make([]bool, len(names))
 	r.slotHint = r.slotHints(len(names))
-	// The property of each (name, type), by name id: a name rarely has
-	// more than one type.
-	type typed struct {
-		typ formats.Type
-		idx int
+	// A pair, by name id: a name rarely has more than one type.
+	type pair struct {
+		typ   formats.Type
+		first int32 // attr index of its first value
+		prim  int32 // the prim record that has it
+		count int
+		rank  int // its place among its prim's attributes
 	}
-	byName := make([][]typed, len(names))
-	var counts []int
-	var first []int32 // attr index of each pair's first value
-	// last is, by name id, the pair its last value counted: a name's
-	// values mostly share one type.
-	last := make([]typed, len(names))
-	for i := range last {
-		last[i].idx = -1
-	}
-	count := func(a int32) {
-		at := &r.attrs[a]
-		if l := &last[at.name]; l.typ == at.typ && l.idx >= 0 {
-			counts[l.idx]++
-			return
+	var pairs []pair
+	byName := make([][]int32, len(names)) // indexes into pairs
+	// last is, by name id, the pair its last value counted, + 1: a
+	// name's values mostly share one type.
+	last := make([]int32, len(names))
+	for pi := range r.prims {
+		p := &r.prims[pi]
+		if !p.values {
+			continue
 		}
-		for _, tp := range byName[at.name] {
-			if tp.typ == at.typ {
-				counts[tp.idx]++
-				last[at.name] = tp
-				return
+	attrs:
+		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
+			at := &r.attrs[a]
+			if !at.carried() {
+				continue
 			}
+			if l := last[at.name] - 1; l >= 0 && pairs[l].typ == at.typ {
+				pairs[l].count++
+				continue
+			}
+			for _, k := range byName[at.name] {
+				if pairs[k].typ == at.typ {
+					pairs[k].count++
+					last[at.name] = k + 1
+					continue attrs
+				}
+			}
+			k := int32(len(pairs))
+			pairs = append(pairs, pair{typ: at.typ, first: a, prim: int32(pi), count: 1})
+			byName[at.name] = append(byName[at.name], k)
+			last[at.name] = k + 1
 		}
-		last[at.name] = typed{at.typ, len(r.props)}
-		byName[at.name] = append(byName[at.name], typed{at.typ, len(r.props)})
-		r.listed[at.name] = true
-		r.props = append(r.props, formats.Property{Name: names[at.name], Type: at.typ})
-		r.nameByProp = append(r.nameByProp, at.name)
-		counts = append(counts, 1)
-		first = append(first, a)
 	}
-	// Each prim's declared order (its properties field), decoded once
-	// per distinct field value: prims usually share one.
-	declared := map[valueRep][]int32{} // name ids
-	pos := make([]int32, len(names))   // per prim: attr index + 1 of each name id
+	// Each prim that brings new pairs ranks its attributes: those its
+	// properties field lists in that order, then the rest in spec order.
 	propsTok := int64(-1)
 	for i, t := range c.tokens {
 		if t == fProperties {
@@ -634,23 +666,27 @@ func (r *Reader) describeProperties() error {
 			break
 		}
 	}
-	var lastRep valueRep
-	var lastIDs []int32
-	for pi := range r.prims {
-		p := &r.prims[pi]
-		if !p.values {
-			continue
+	// The name ids a properties field lists, decoded once per distinct
+	// field value: prims usually share one.
+	declared := map[valueRep][]int32{}
+	pos := make([]int32, len(names)) // per prim: attr index + 1 of each name id
+	var ranked []int                 // per prim: by attr, its rank
+	for i := 0; i < len(pairs); {
+		pi := pairs[i].prim
+		j := i
+		for j < len(pairs) && pairs[j].prim == pi {
+			j++
 		}
+		p := &r.prims[pi]
+		ranked = slices.Grow(ranked[:0], int(p.attrN))[:p.attrN]
+		rank := 0
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
 			if at := &r.attrs[a]; at.carried() {
 				pos[at.name] = a + 1
 			}
 		}
 		if rep, ok := c.fieldByToken(p.fieldSet, propsTok); ok {
-			ids, seen := lastIDs, rep == lastRep && lastIDs != nil
-			if !seen {
-				ids, seen = declared[rep]
-			}
+			ids, seen := declared[rep]
 			if !seen {
 				if toks, err := c.tokenVector(rep, nil); err == nil {
 					for _, t := range toks {
@@ -659,26 +695,41 @@ func (r *Reader) describeProperties() error {
 						}
 					}
 				}
-				if ids == nil {
-					ids = []int32{}
-				}
 				declared[rep] = ids
 			}
-			lastRep, lastIDs = rep, ids
 			for _, id := range ids {
 				if a := pos[id]; a > 0 {
-					count(a - 1)
+					ranked[a-1-p.attrStart] = rank
+					rank++
 					pos[id] = 0
 				}
 			}
 		}
-		// Attributes the field does not list, in spec order.
 		for a := p.attrStart; a < p.attrStart+p.attrN; a++ {
 			if at := &r.attrs[a]; at.carried() && pos[at.name] == a+1 {
-				count(a)
+				ranked[a-p.attrStart] = rank
+				rank++
 			}
 			pos[r.attrs[a].name] = 0
 		}
+		for k := i; k < j; k++ {
+			pairs[k].rank = ranked[pairs[k].first-p.attrStart]
+		}
+		slices.SortStableFunc(pairs[i:j], func(x, y pair) int { return x.rank - y.rank })
+		i = j
+	}
+	counts := make([]int, len(pairs))
+	first := make([]int32, len(pairs))
+	r.props = make([]formats.Property, len(pairs))
+	r.nameByProp = make([]int32, len(pairs))
+	propOf := make([][]int32, len(names)) // by name id: indexes into props
+	for i, pr := range pairs {
+		name := r.attrs[pr.first].name
+		counts[i], first[i] = pr.count, pr.first
+		r.props[i] = formats.Property{Name: names[name], Type: pr.typ}
+		r.nameByProp[i] = name
+		r.listed[name] = true
+		propOf[name] = append(propOf[name], int32(i))
 	}
 	var v formats.Value
 	for i := range r.props {
@@ -697,9 +748,9 @@ func (r *Reader) describeProperties() error {
 	if len(r.samp) > 0 {
 		r.describeSamples(counts, func(a int32) int {
 			at := &r.attrs[a]
-			for _, tp := range byName[at.name] {
-				if tp.typ == at.typ {
-					return tp.idx
+			for _, i := range propOf[at.name] {
+				if r.props[i].Type == at.typ {
+					return int(i)
 				}
 			}
 			return -1

@@ -29,6 +29,8 @@ type crate struct {
 
 	specPath, specFS, specType []uint32
 	specsAt                    int64 // offset of SPECS, for errors
+
+	spare spareInts // tables open has finished with
 }
 
 // errorf reports a structural problem at a file position.
@@ -350,8 +352,12 @@ func (c *crate) readFields(r *cursor) error {
 		return c.errorf(at, "FIELDS: %d values cannot come from %d bytes", n, size)
 	}
 	src := r.take(int64(size))
-	raw := make([]byte, n*8)
+	// The values decompress straight into the table's memory, then each
+	// is read in place as little-endian (a no-op on little-endian
+	// machines): no second copy of the section.
+	c.fieldRep = make([]valueRep, n)
 	if n > 0 {
+		raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.fieldRep))), n*8)
 		got, err := decompress(src, raw)
 		if err != nil {
 			return c.errorf(at, "FIELDS: %v", err)
@@ -359,10 +365,9 @@ func (c *crate) readFields(r *cursor) error {
 		if got != n*8 {
 			return c.errorf(at, "FIELDS: decompressed %d bytes of values, want %d", got, n*8)
 		}
-	}
-	c.fieldRep = make([]valueRep, n)
-	for i := range c.fieldRep {
-		c.fieldRep[i] = valueRep(binary.LittleEndian.Uint64(raw[8*i:]))
+		for i := range c.fieldRep {
+			c.fieldRep[i] = valueRep(binary.LittleEndian.Uint64(raw[8*i:]))
+		}
 	}
 	for i, t := range c.fieldTok {
 		if int(t) >= len(c.tokens) {
