@@ -1,7 +1,7 @@
 """Time samples in runner's wide Parquet layout, against OpenUSD.
 
 A scene whose properties carry time samples is written twice: as Parquet in
-the wide layout (issue #16: property p's sample k is the column "p@k", the
+the wide layout (property p's sample k is the column "p@k", the
 times are in the "samples" entry of p in the scenebench.scene metadata) with
 pyarrow, and as usda with usd-core's Sdf. Then:
 
