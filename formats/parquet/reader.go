@@ -90,6 +90,7 @@ type reader struct {
 	spanPages dir[[]byte]
 
 	slots  slotDir
+	blocks blockTabs
 	cache  *blockCache
 	closed atomic.Bool
 }
@@ -124,6 +125,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
 	r.slots = newSlotDir(r.nrg)
+	r.blocks = newBlockTabs(len(r.cols), r.nrg)
 	if !lazy {
 		if err := r.buildIndex(); err != nil {
 			f.Close()
@@ -348,7 +350,7 @@ func (r *reader) slot(g int) *rgSlot {
 	if s := r.slots.get(g); s != nil {
 		return s
 	}
-	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
+	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g)})
 }
 
 // chunkInfo locates a column chunk.
@@ -517,18 +519,17 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 
 // block returns the decoded block of column ci in row group g.
 func (r *reader) block(g, ci int) (*block, error) {
-	if s := r.slots.get(g); s != nil {
-		if b := s.cols[ci].Load(); b != nil {
-			if r.cache != nil {
-				r.cache.touch(b)
-			}
-			return b, nil
+	if b := r.blocks.get(ci, g); b != nil {
+		if r.cache != nil {
+			r.cache.touch(b)
 		}
+		return b, nil
 	}
 	s := r.slot(g)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b := s.cols[ci].Load(); b != nil {
+	e := r.blocks.entry(ci, g)
+	if b := e.Load(); b != nil {
 		return b, nil
 	}
 	if r.closed.Load() {
@@ -538,8 +539,9 @@ func (r *reader) block(g, ci int) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.slot, b.col = s, ci
-	s.cols[ci].Store(b)
+	b.setHot()
+	b.entry = e
+	e.Store(b)
 	if r.cache != nil {
 		r.cache.add(b)
 	}
@@ -807,17 +809,7 @@ func (r *reader) Close() error {
 	}
 	// Drop every cached block and bucket; readers still holding a value
 	// keep its memory alive through the garbage collector.
-	for i := range r.slots.pages {
-		if p := r.slots.pages[i].Load(); p != nil {
-			for j := range p {
-				if s := p[j].Load(); s != nil {
-					for c := range s.cols {
-						s.cols[c].Store(nil)
-					}
-				}
-			}
-		}
-	}
+	r.blocks.clear()
 	for i := range r.buckets.pages {
 		r.buckets.pages[i].Store(nil)
 	}
