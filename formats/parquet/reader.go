@@ -25,13 +25,28 @@ import (
 // opened file; column chunks are read whole (one ReadAt each) and decoded
 // once into blocks cached per (row group, column).
 type reader struct {
+	// What a warm read by handles uses comes first, on one or two cache
+	// lines.
+	rows int64
+	// rgSize is the rows of every row group but the last when the file's
+	// row groups are uniform (always, for files this package writes);
+	// otherwise 0 and rgStart is searched.
+	rgSize int64
+	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
+	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
+	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
+	rgMul  uint64
+	blocks blockTabs
+	cache  *blockCache
+	closed atomic.Bool
+	props  []formats.Property
+
 	name string
 	f    *os.File
 	ra   *io.SectionReader
 	size int64
 	rp   *parquet.ReaderProperties
 
-	props []formats.Property
 	// cols are the properties' columns (index = property handle), then
 	// the columns of their time samples.
 	cols    []column
@@ -44,18 +59,9 @@ type reader struct {
 	// alt lists, for a column whose name other columns share (one name of
 	// several types), the index of the next such column, in a ring; -1
 	// for the rest.
-	alt  []int
-	rows int64
-	nrg  int
-	// rgSize is the rows of every row group but the last when the file's
-	// row groups are uniform (always, for files this package writes);
-	// otherwise 0 and rgStart is searched.
-	rgSize  int64
+	alt     []int
+	nrg     int
 	rgStart []int64
-	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
-	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
-	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
-	rgMul uint64
 
 	// pf reads the whole footer: at open when eager (or when the file has
 	// no prim index), otherwise never.
@@ -89,10 +95,7 @@ type reader struct {
 	// spanPage at a time.
 	spanPages dir[[]byte]
 
-	slots  slotDir
-	blocks blockTabs
-	cache  *blockCache
-	closed atomic.Bool
+	slots slotDir
 }
 
 // maxPageBytes caps the uncompressed size a page header may declare
