@@ -49,8 +49,8 @@ func (d *dir[T]) put(i int, v *T) *T {
 
 // slotDir is a dir of row group slots, written out for the one type:
 // the generic get, instantiated for pointers, goes through a dictionary
-// of the type's operations, which costs a warm read by handles a third of
-// its time.
+// of the type's operations (a warm read went through it until the blocks
+// moved to blockTabs; loading a block still does).
 type slotDir struct {
 	pages []atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]]
 }
