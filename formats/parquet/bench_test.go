@@ -275,6 +275,56 @@ func BenchmarkGetHandle(b *testing.B) {
 	})
 }
 
+// BenchmarkGetHandleTypes times a warm get by handles of a double (cost),
+// a double3 (position) and the 1 KB string (payload) on a 10K-prim file,
+// every codec (-short: three) and both indexes, alternating between the
+// two far-apart prims of BenchmarkGetWarm: every read changes row group.
+func BenchmarkGetHandleTypes(b *testing.B) {
+	codecs := benchCodecs
+	if testing.Short() {
+		codecs = []string{"none", "snappy", "zstd"}
+	}
+	s := sceneSpec{prims: 10000, payload: true, extras: true, seed: 1}
+	for _, codec := range codecs {
+		path := benchFile(b, s, map[string]any{"compression": codec})
+		for _, index := range []string{"eager", "lazy"} {
+			r := openScene(b, path, map[string]any{"index": index})
+			res, err := formats.Resolve(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, prop := range []string{"cost", "position", "payload"} {
+				b.Run(fmt.Sprintf("codec=%s/index=%s/prop=%s", codec, index, prop), func(b *testing.B) {
+					var prims [2]formats.PrimHandle
+					for k, i := range benchWarmPrims {
+						if prims[k], err = res.ResolvePrim(primPath(i)); err != nil {
+							b.Fatal(err)
+						}
+					}
+					h, err := res.ResolveProperty(prop)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var v formats.Value
+					for _, p := range prims {
+						if err := res.GetHandle(p, h, &v); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportAllocs()
+					i := 0
+					for b.Loop() {
+						if err := res.GetHandle(prims[i&1], h, &v); err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkTraverse times the same traversal as BenchmarkScan made of one
 // Get by path per prim (the prims listed untimed), for comparison.
 func BenchmarkTraverse(b *testing.B) {

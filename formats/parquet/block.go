@@ -17,6 +17,10 @@ import (
 // slices of the block's storage, which is never reused after eviction.
 type block struct {
 	typ formats.Type
+	// hot is the reading GetHandle and GetSample inline: hotDouble,
+	// hotString or hotDouble3 for a block of that type without nulls,
+	// hotOther for the rest (read through value).
+	hot uint8
 	n   int
 
 	f64  []float64
@@ -36,11 +40,34 @@ type block struct {
 	size int64 // decoded bytes, for the cache budget
 
 	// cache bookkeeping, guarded by the cache's mutex (ref is atomic)
-	slot       *rgSlot
-	col        int
+	entry      *atomic.Pointer[block] // where the block is stored
 	prev, next *block
 	resident   bool
 	ref        atomic.Bool
+}
+
+// The values of block.hot.
+const (
+	hotOther uint8 = iota
+	hotDouble
+	hotString
+	hotDouble3
+)
+
+// setHot sets b.hot from its type and nulls.
+func (b *block) setHot() {
+	b.hot = hotOther
+	if b.null != nil {
+		return
+	}
+	switch b.typ {
+	case formats.Double:
+		b.hot = hotDouble
+	case formats.String, formats.Token, formats.Asset:
+		b.hot = hotString
+	case formats.Double3:
+		b.hot = hotDouble3
+	}
 }
 
 var errNull = errors.New("value is null")
@@ -67,10 +94,13 @@ func (b *block) value(i int, dst *formats.Value) error {
 	case formats.String, formats.Token, formats.Asset:
 		dst.Str = b.strs[i]
 	case formats.Float3:
-		v := b.v3f[i]
-		dst.Vec = [3]float64{float64(v[0]), float64(v[1]), float64(v[2])}
+		// Vectors component by component: an array copy goes through the
+		// stack with overlapping moves, which stall store forwarding.
+		v := &b.v3f[i]
+		dst.Vec[0], dst.Vec[1], dst.Vec[2] = float64(v[0]), float64(v[1]), float64(v[2])
 	case formats.Double3:
-		dst.Vec = b.v3d[i]
+		v := &b.v3d[i]
+		dst.Vec[0], dst.Vec[1], dst.Vec[2] = v[0], v[1], v[2]
 	case formats.DoubleArray:
 		dst.Doubles = row(b.f64, b.off, i)
 	case formats.FloatArray:

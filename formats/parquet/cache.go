@@ -3,6 +3,7 @@ package parquet
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -48,8 +49,8 @@ func (d *dir[T]) put(i int, v *T) *T {
 
 // slotDir is a dir of row group slots, written out for the one type:
 // the generic get, instantiated for pointers, goes through a dictionary
-// of the type's operations, which costs a warm read by handles a third of
-// its time.
+// of the type's operations (a warm read went through it until the blocks
+// moved to blockTabs; loading a block still does).
 type slotDir struct {
 	pages []atomic.Pointer[[dirPage]atomic.Pointer[rgSlot]]
 }
@@ -79,9 +80,60 @@ func (d *slotDir) put(i int, v *rgSlot) *rgSlot {
 	return p[i%dirPage].Load()
 }
 
-// rgSlot holds what is cached for one row group: its reader and one decoded
-// block per property column. mu serialises loading; reads of cols are
-// lock-free.
+// blockTabs holds the decoded blocks: per column, a table with one entry
+// per row group, allocated when the column's first block is stored (so an
+// open allocates one word per column however many row groups the file
+// has). A read is two dependent loads, the column's table and its entry,
+// both without a lock: the layout of Arrow's per-column arrays of chunks,
+// where a directory per row group took five loads and a bounds check
+// more.
+type blockTabs struct {
+	nrg int
+	// base[ci] points at entry 0 of column ci's table of nrg entries
+	// (nil until its first block); entry g is found by address, the row
+	// group being in range by construction (g < nrg).
+	base []atomic.Pointer[atomic.Pointer[block]]
+}
+
+func newBlockTabs(cols, nrg int) blockTabs {
+	return blockTabs{nrg: nrg, base: make([]atomic.Pointer[atomic.Pointer[block]], cols)}
+}
+
+// get returns the block of column ci in row group g, or nil; 0 <= g < nrg.
+func (t *blockTabs) get(ci, g int) *block {
+	p := t.base[ci].Load()
+	if p == nil {
+		return nil
+	}
+	return (*atomic.Pointer[block])(unsafe.Add(unsafe.Pointer(p), uintptr(g)*unsafe.Sizeof(*p))).Load()
+}
+
+// entry returns the entry of column ci in row group g, making the
+// column's table if it has none; 0 <= g < nrg.
+func (t *blockTabs) entry(ci, g int) *atomic.Pointer[block] {
+	p := t.base[ci].Load()
+	if p == nil {
+		t.base[ci].CompareAndSwap(nil, &make([]atomic.Pointer[block], t.nrg)[0])
+		p = t.base[ci].Load()
+	}
+	return &unsafe.Slice(p, t.nrg)[g]
+}
+
+// clear drops every block.
+func (t *blockTabs) clear() {
+	for ci := range t.base {
+		if p := t.base[ci].Load(); p != nil {
+			tab := unsafe.Slice(p, t.nrg)
+			for g := range tab {
+				tab[g].Store(nil)
+			}
+		}
+	}
+}
+
+// rgSlot holds what is cached for one row group other than its blocks:
+// its reader and the chunks' places. mu serialises loading blocks of the
+// row group.
 type rgSlot struct {
 	mu   sync.Mutex
 	g    int
@@ -91,7 +143,6 @@ type rgSlot struct {
 	span   []byte
 	chunks []chunkInfo
 	rg     *file.RowGroupReader
-	cols   []atomic.Pointer[block]
 }
 
 // blockCache keeps decoded blocks within a byte budget, evicting blocks not
@@ -155,7 +206,7 @@ func (c *blockCache) add(b *block) {
 		h.resident = false
 		c.resident--
 		c.used -= h.size
-		h.slot.cols[h.col].CompareAndSwap(h, nil)
+		h.entry.CompareAndSwap(h, nil)
 	}
 }
 

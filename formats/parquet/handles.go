@@ -12,8 +12,8 @@ import (
 // Handles: a prim handle is the prim's row (its index in layer order), a
 // property handle the index of the first column of the name. A read by
 // handles divides the row by the row group size and loads the cached block
-// through two atomic pointers: no string is hashed or compared, no lock is
-// taken.
+// through two atomic pointers (the column's table of blocks, its entry for
+// the row group): no string is hashed or compared, no lock is taken.
 
 var (
 	_ formats.Resolver = (*reader)(nil)
@@ -45,9 +45,12 @@ func (r *reader) ResolveProperty(name string) (formats.PropertyHandle, error) {
 	return formats.PropertyHandle(ci), nil
 }
 
-// GetHandle implements formats.Resolver.
+// GetHandle implements formats.Resolver. A warm read is a bounds check of
+// the handles, the row group by one multiplication, two loads to the
+// block (its column's table, the table's entry) and a typed load from it.
 func (r *reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHandle, dst *formats.Value) error {
-	if prim < 0 || int64(prim) >= r.rows || property < 0 || int(property) >= len(r.props) {
+	// Unsigned comparisons reject negative handles too.
+	if uint64(int64(prim)) >= uint64(r.rows) || uint(property) >= uint(len(r.props)) {
 		return r.badHandles(prim, property)
 	}
 	if r.closed.Load() {
@@ -62,20 +65,27 @@ func (r *reader) GetHandle(prim formats.PrimHandle, property formats.PropertyHan
 		g, i = r.rowGroupSearch(int64(prim))
 	}
 	ci := int(property)
-	if s := r.slots.get(g); s != nil {
-		if b := s.cols[ci].Load(); b != nil && (b.null == nil || !b.null[i]) {
-			if r.cache != nil {
-				r.cache.touch(b)
-			}
-			// The common scalars inline; the rest through value.
-			switch b.typ {
-			case formats.Double:
-				dst.Type, dst.Num = formats.Double, b.f64[i]
-				return nil
-			case formats.String, formats.Token, formats.Asset:
-				dst.Type, dst.Str = b.typ, b.strs[i]
-				return nil
-			}
+	if b := r.blocks.get(ci, g); b != nil {
+		if r.cache != nil {
+			r.cache.touch(b)
+		}
+		// The common types inline; the rest, and nulls, through value.
+		switch b.hot {
+		case hotDouble:
+			dst.Type, dst.Num = formats.Double, b.f64[i]
+			return nil
+		case hotString:
+			dst.Type, dst.Str = b.typ, b.strs[i]
+			return nil
+		case hotDouble3:
+			// Component by component: the array copy goes through the
+			// stack with overlapping moves, which stall store forwarding.
+			v := &b.v3d[i]
+			dst.Type = formats.Double3
+			dst.Vec[0], dst.Vec[1], dst.Vec[2] = v[0], v[1], v[2]
+			return nil
+		}
+		if b.null == nil || !b.null[i] {
 			return b.value(i, dst)
 		}
 	}

@@ -90,8 +90,11 @@ func checkScene(t *testing.T, r formats.Reader, s sceneSpec, limit int) {
 func TestConcurrentReaders(t *testing.T) {
 	s := sceneSpec{prims: 3000, extras: true, seed: 9}
 	path := writeScene(t, t.TempDir(), s, map[string]any{"row_group_size": 200})
-	for _, ro := range []map[string]any{{"index": "eager"}, {"index": "lazy", "cache_budget": 20000}} {
+	// A budget of a few blocks makes reads evict each other's blocks all
+	// the time; every other read goes through handles.
+	for _, ro := range []map[string]any{{"index": "eager"}, {"index": "lazy", "cache_budget": 20000}, {"index": "eager", "cache_budget": 3000}} {
 		r := openScene(t, path, ro)
+		res := r.(formats.Resolver)
 		props := s.properties()
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
@@ -103,7 +106,13 @@ func TestConcurrentReaders(t *testing.T) {
 				var v formats.Value
 				for k := 0; k < 400; k++ {
 					row, ci := rng.IntN(s.prims), rng.IntN(len(props))
-					if err := r.Get(primPath(row), props[ci].Name, &v); err != nil {
+					var err error
+					if k%2 == 0 {
+						err = r.Get(primPath(row), props[ci].Name, &v)
+					} else {
+						err = res.GetHandle(formats.PrimHandle(row), formats.PropertyHandle(ci), &v)
+					}
+					if err != nil {
 						errs <- err
 						return
 					}
@@ -245,6 +254,36 @@ func TestRowGroupOf(t *testing.T) {
 			g, i := r.rowGroupOf(row)
 			if int64(g) != row/size || int64(i) != row%size {
 				t.Errorf("row %d in groups of %d: got (%d, %d), want (%d, %d)", row, size, g, i, row/size, row%size)
+			}
+		}
+	}
+}
+
+// TestGetHandleAfterClose: a value read before Close stays valid after it
+// (the blocks are dropped, not reused), and a read after Close fails.
+func TestGetHandleAfterClose(t *testing.T) {
+	s := sceneSpec{prims: 300, payload: true, extras: true, seed: 5}
+	path := writeScene(t, t.TempDir(), s, map[string]any{"row_group_size": 100})
+	for _, index := range []string{"eager", "lazy"} {
+		r := openScene(t, path, map[string]any{"index": index})
+		res := r.(formats.Resolver)
+		props := s.properties()
+		got := make([]formats.Value, len(props))
+		for ci := range props {
+			if err := res.GetHandle(150, formats.PropertyHandle(ci), &got[ci]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for ci := range props {
+			if want := s.value(150, ci); !got[ci].Equal(&want) {
+				t.Errorf("%s: %s after Close = %v, want %v", index, props[ci].Name, got[ci].String(), want.String())
+			}
+			var v formats.Value
+			if err := res.GetHandle(150, formats.PropertyHandle(ci), &v); !errors.Is(err, errClosed) {
+				t.Errorf("%s: GetHandle of %s after Close: %v, want %v", index, props[ci].Name, err, errClosed)
 			}
 		}
 	}

@@ -25,13 +25,28 @@ import (
 // opened file; column chunks are read whole (one ReadAt each) and decoded
 // once into blocks cached per (row group, column).
 type reader struct {
+	// What a warm read by handles uses comes first, on one or two cache
+	// lines.
+	rows int64
+	// rgSize is the rows of every row group but the last when the file's
+	// row groups are uniform (always, for files this package writes);
+	// otherwise 0 and rgStart is searched.
+	rgSize int64
+	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
+	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
+	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
+	rgMul  uint64
+	blocks blockTabs
+	cache  *blockCache
+	closed atomic.Bool
+	props  []formats.Property
+
 	name string
 	f    *os.File
 	ra   *io.SectionReader
 	size int64
 	rp   *parquet.ReaderProperties
 
-	props []formats.Property
 	// cols are the properties' columns (index = property handle), then
 	// the columns of their time samples.
 	cols    []column
@@ -44,18 +59,9 @@ type reader struct {
 	// alt lists, for a column whose name other columns share (one name of
 	// several types), the index of the next such column, in a ring; -1
 	// for the rest.
-	alt  []int
-	rows int64
-	nrg  int
-	// rgSize is the rows of every row group but the last when the file's
-	// row groups are uniform (always, for files this package writes);
-	// otherwise 0 and rgStart is searched.
-	rgSize  int64
+	alt     []int
+	nrg     int
 	rgStart []int64
-	// rgMul is 2^64/rgSize rounded up, which divides a 32-bit row by
-	// rgSize with one multiplication (Lemire, Kaser and Kurz, "Faster
-	// remainder by direct computation", 2019); 0 when rgSize is 0 or 1.
-	rgMul uint64
 
 	// pf reads the whole footer: at open when eager (or when the file has
 	// no prim index), otherwise never.
@@ -89,9 +95,7 @@ type reader struct {
 	// spanPage at a time.
 	spanPages dir[[]byte]
 
-	slots  slotDir
-	cache  *blockCache
-	closed atomic.Bool
+	slots slotDir
 }
 
 // maxPageBytes caps the uncompressed size a page header may declare
@@ -124,6 +128,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
 	r.slots = newSlotDir(r.nrg)
+	r.blocks = newBlockTabs(len(r.cols), r.nrg)
 	if !lazy {
 		if err := r.buildIndex(); err != nil {
 			f.Close()
@@ -348,7 +353,7 @@ func (r *reader) slot(g int) *rgSlot {
 	if s := r.slots.get(g); s != nil {
 		return s
 	}
-	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g), cols: make([]atomic.Pointer[block], len(r.cols))})
+	return r.slots.put(g, &rgSlot{g: g, rows: r.rowsIn(g)})
 }
 
 // chunkInfo locates a column chunk.
@@ -517,18 +522,17 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 
 // block returns the decoded block of column ci in row group g.
 func (r *reader) block(g, ci int) (*block, error) {
-	if s := r.slots.get(g); s != nil {
-		if b := s.cols[ci].Load(); b != nil {
-			if r.cache != nil {
-				r.cache.touch(b)
-			}
-			return b, nil
+	if b := r.blocks.get(ci, g); b != nil {
+		if r.cache != nil {
+			r.cache.touch(b)
 		}
+		return b, nil
 	}
 	s := r.slot(g)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b := s.cols[ci].Load(); b != nil {
+	e := r.blocks.entry(ci, g)
+	if b := e.Load(); b != nil {
 		return b, nil
 	}
 	if r.closed.Load() {
@@ -538,8 +542,9 @@ func (r *reader) block(g, ci int) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.slot, b.col = s, ci
-	s.cols[ci].Store(b)
+	b.setHot()
+	b.entry = e
+	e.Store(b)
 	if r.cache != nil {
 		r.cache.add(b)
 	}
@@ -807,17 +812,7 @@ func (r *reader) Close() error {
 	}
 	// Drop every cached block and bucket; readers still holding a value
 	// keep its memory alive through the garbage collector.
-	for i := range r.slots.pages {
-		if p := r.slots.pages[i].Load(); p != nil {
-			for j := range p {
-				if s := p[j].Load(); s != nil {
-					for c := range s.cols {
-						s.cols[c].Store(nil)
-					}
-				}
-			}
-		}
-	}
+	r.blocks.clear()
 	for i := range r.buckets.pages {
 		r.buckets.pages[i].Store(nil)
 	}

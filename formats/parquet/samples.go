@@ -41,17 +41,15 @@ func (r *reader) GetSample(prim formats.PrimHandle, property formats.PropertyHan
 			r.name, r.primName(prim), r.props[ci].Name, k, len(r.times[ci]), formats.ErrNotFound)
 	}
 	sc := r.sample0[ci] + k
-	if s := r.slots.get(g); s != nil {
-		if b := s.cols[sc].Load(); b != nil && (b.null == nil || !b.null[i]) {
-			if r.cache != nil {
-				r.cache.touch(b)
-			}
-			if b.typ == formats.Double {
-				dst.Type, dst.Num = formats.Double, b.f64[i]
-				return nil
-			}
-			return b.value(i, dst)
+	if b := r.blocks.get(sc, g); b != nil && (b.null == nil || !b.null[i]) {
+		if r.cache != nil {
+			r.cache.touch(b)
 		}
+		if b.hot == hotDouble {
+			dst.Type, dst.Num = formats.Double, b.f64[i]
+			return nil
+		}
+		return b.value(i, dst)
 	}
 	switch err := r.valueAt(g, i, sc, dst); {
 	case errors.Is(err, errNull):
