@@ -27,39 +27,61 @@ func (nopReader) Get(prim, property string, dst *formats.Value) error {
 	return nil
 }
 
+// nopResolver is nopReader read through handles.
+type nopResolver struct{ nopReader }
+
+func (nopResolver) ResolvePrim(string) (formats.PrimHandle, error)         { return 0, nil }
+func (nopResolver) ResolveProperty(string) (formats.PropertyHandle, error) { return 0, nil }
+func (nopResolver) GetHandle(_ formats.PrimHandle, _ formats.PropertyHandle, dst *formats.Value) error {
+	dst.Type, dst.Num = formats.Double, 1
+	return nil
+}
+
 // BenchmarkBatchedGetOverhead reports the time per op a batched warm get
 // records for a reader that does nothing (harness-ns/op, the median over
 // steps), next to the same Get called in a bare loop (ns/op of "bare").
 func BenchmarkBatchedGetOverhead(b *testing.B) {
 	req := &protocol.Step{Op: "get", Name: "warm", Params: param.Values{"prim": "/World/Prim_0", "properties": []string{"cost"}, "times": int64(1)}}
-	b.Run("harness", func(b *testing.B) {
-		env := &Env{Ctx: context.Background(), Reader: nopReader{}, Clock: measure.ClockOverhead()}
-		var perOp []float64
-		for b.Loop() {
-			run, err := (Get{}).Start(env, req)
-			if err != nil {
-				b.Fatal(err)
+	for _, tc := range []struct {
+		name string
+		r    formats.Reader
+	}{{"harness", nopReader{}}, {"harness-handles", nopResolver{}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			env := &Env{Ctx: context.Background(), Reader: tc.r, Clock: measure.ClockOverhead()}
+			var perOp []float64
+			for b.Loop() {
+				run, err := (Get{}).Start(env, req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				t, err := run.Timed()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if t.Batched { // a preempted first timing leaves a step unbatched
+					perOp = append(perOp, t.NS)
+				}
 			}
-			t, err := run.Timed()
-			if err != nil {
-				b.Fatal(err)
+			if len(perOp) == 0 {
+				b.Fatal("never batched")
 			}
-			if t.Batched { // a preempted first timing leaves a step unbatched
-				perOp = append(perOp, t.NS)
-			}
-		}
-		if len(perOp) == 0 {
-			b.Fatal("never batched")
-		}
-		// The median, as reports show: on a shared machine a preempted
-		// batch inflates the mean.
-		b.ReportMetric(stats.Summary(perOp).Median, "harness-ns/op")
-	})
+			// The median, as reports show: on a shared machine a preempted
+			// batch inflates the mean.
+			b.ReportMetric(stats.Summary(perOp).Median, "harness-ns/op")
+		})
+	}
 	b.Run("bare", func(b *testing.B) {
 		var r formats.Reader = nopReader{}
 		var v formats.Value
 		for b.Loop() {
 			r.Get("/World/Prim_0", "cost", &v)
+		}
+	})
+	b.Run("bare-handles", func(b *testing.B) {
+		var r formats.Resolver = nopResolver{}
+		var v formats.Value
+		for b.Loop() {
+			r.GetHandle(0, 0, &v)
 		}
 	})
 }

@@ -207,7 +207,7 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 	// A read repeated in the loop goes through handles resolved here, as
 	// OpenUSD's callers hold an SdfPath and TfTokens, when the reader
 	// resolves them itself; a cold get is a one-off read by strings.
-	get := getter(r, prim, props, !cold)
+	res, ph, hs := handlesOf(r, prim, props, !cold)
 	var readErr error
 	var reads func(k int, n int64) error
 	var digestThread func(k int, dg *formats.Digest) error
@@ -217,12 +217,29 @@ func (Get) Start(env *Env, req *protocol.Step) (*Run, error) {
 			return nil, err
 		}
 	}
+	if reads == nil && res != nil {
+		// Through handles: the loop calls the reader and nothing else.
+		reads = func(k int, n int64) error {
+			vk, hk := vals[k], has[k]
+			for range n {
+				for j, q := range hs {
+					err := res.GetHandle(ph, q, &vk[j])
+					hk[j] = err == nil
+					if err != nil && !errors.Is(err, formats.ErrNoValue) {
+						return fmt.Errorf("get %s %s: %w", prim, props[j], err)
+					}
+				}
+			}
+			return nil
+		}
+	}
 	if reads == nil {
 		reads = func(k int, n int64) error {
+			vk, hk := vals[k], has[k]
 			for range n {
 				for j, p := range props {
-					err := get(j, &vals[k][j])
-					has[k][j] = err == nil
+					err := r.Get(prim, p, &vk[j])
+					hk[j] = err == nil
 					if err != nil && !errors.Is(err, formats.ErrNoValue) {
 						return fmt.Errorf("get %s %s: %w", prim, p, err)
 					}
@@ -379,26 +396,26 @@ func readsAt(r formats.Reader, prim string, props []string, at *atTime, cold boo
 	return reads, digest, nil
 }
 
-// getter gives a read of props[j] of prim: through handles when handles
-// is set and r resolves them itself, else by strings. A prim or property
-// that does not resolve reads by strings too, so the error is Get's.
-func getter(r formats.Reader, prim string, props []string, handles bool) func(j int, dst *formats.Value) error {
-	byString := func(j int, dst *formats.Value) error { return r.Get(prim, props[j], dst) }
+// handlesOf resolves prim and props into handles when handles is set and
+// r resolves them itself; res is nil otherwise, and also when the prim or
+// a property does not resolve, so that such a read goes by strings and
+// its error is Get's.
+func handlesOf(r formats.Reader, prim string, props []string, handles bool) (res formats.Resolver, ph formats.PrimHandle, hs []formats.PropertyHandle) {
 	res, ok := r.(formats.Resolver)
 	if !handles || !ok {
-		return byString
+		return nil, 0, nil
 	}
 	ph, err := res.ResolvePrim(prim)
 	if err != nil {
-		return byString
+		return nil, 0, nil
 	}
-	hs := make([]formats.PropertyHandle, len(props))
+	hs = make([]formats.PropertyHandle, len(props))
 	for j, p := range props {
 		if hs[j], err = res.ResolveProperty(p); err != nil {
-			return byString
+			return nil, 0, nil
 		}
 	}
-	return func(j int, dst *formats.Value) error { return res.GetHandle(ph, hs[j], dst) }
+	return res, ph, hs
 }
 
 func checkProperty(s string) error {
