@@ -533,25 +533,7 @@ func TestCorruptionNeverCrashes(t *testing.T) {
 	if testing.Short() {
 		n = 5
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < n; i++ {
-		b := bytes.Clone(data)
-		switch i % 3 {
-		case 0:
-			for k := 0; k < 1+rng.IntN(8); k++ {
-				b[rng.IntN(len(b))] = byte(rng.IntN(256))
-			}
-		case 1:
-			for k := 0; k < 1+rng.IntN(8); k++ {
-				b[len(b)-1-rng.IntN(min(len(b), 4000))] = byte(rng.IntN(256))
-			}
-		case 2:
-			b = b[:rng.IntN(len(b))]
-		}
-		path := filepath.Join(dir, fmt.Sprintf("damaged-%d.parquet", i))
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	for _, path := range damagedCopies(t, data, dir, n, 1, 2) {
 		for _, idx := range indexes {
 			if _, errOut, code := p.run(t, "-a", "index="+idx, path); code != 0 && code != 1 {
 				t.Errorf("%s index=%s: exit %d\n%s", path, idx, code, errOut)
@@ -595,4 +577,34 @@ func corruptChunk(t *testing.T, src, dir string, rowGroup int, column string) st
 		t.Fatal(err)
 	}
 	return bad
+}
+
+// damagedCopies writes n damaged copies of data into dir, drawn from
+// PCG(seed1, seed2): in turn a few random bytes changed anywhere, a few
+// in the last 4,000 bytes (the footer), and a truncation.
+func damagedCopies(t *testing.T, data []byte, dir string, n int, seed1, seed2 uint64) []string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed1, seed2))
+	var paths []string
+	for i := 0; i < n; i++ {
+		b := bytes.Clone(data)
+		switch i % 3 {
+		case 0:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[rng.IntN(len(b))] = byte(rng.IntN(256))
+			}
+		case 1:
+			for k := 0; k < 1+rng.IntN(8); k++ {
+				b[len(b)-1-rng.IntN(min(len(b), 4000))] = byte(rng.IntN(256))
+			}
+		case 2:
+			b = b[:rng.IntN(len(b))]
+		}
+		path := filepath.Join(dir, fmt.Sprintf("damaged-%d.parquet", i))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	return paths
 }

@@ -3,8 +3,6 @@ package usdparquet_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,25 +126,7 @@ func TestTimeSampleCorruptionNeverCrashes(t *testing.T) {
 	if testing.Short() {
 		n = 6
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < n; i++ {
-		b := bytes.Clone(data)
-		switch i % 3 {
-		case 0:
-			for k := 0; k < 1+rng.IntN(8); k++ {
-				b[rng.IntN(len(b))] = byte(rng.IntN(256))
-			}
-		case 1:
-			for k := 0; k < 1+rng.IntN(8); k++ {
-				b[len(b)-1-rng.IntN(min(len(b), 4000))] = byte(rng.IntN(256))
-			}
-		case 2:
-			b = b[:rng.IntN(len(b))]
-		}
-		path := filepath.Join(dir, fmt.Sprintf("damaged-%d.parquet", i))
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	for _, path := range damagedCopies(t, data, dir, n, 3, 4) {
 		for _, idx := range indexes {
 			if _, errOut, code := p.run(t, "-samples", "-a", "index="+idx, path); code != 0 && code != 1 {
 				t.Errorf("%s index=%s: exit %d\n%s", path, idx, code, errOut)
