@@ -198,16 +198,7 @@ func TestArrowCppTime(t *testing.T) {
 		names = append(names, p.Name)
 	}
 
-	cmd := exec.Command(bin)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(nil, 1<<20)
-	d := &arrowDriver{t: t, in: json.NewEncoder(stdin), out: sc}
+	d := startArrowDriver(t, bin)
 	hello := d.recv()
 	if caps, _ := hello["capabilities"].(map[string]any); caps["time"] != true {
 		t.Fatalf("hello does not declare time: %v", hello)
@@ -263,14 +254,7 @@ func TestArrowCppSampleColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	d := &arrowDriver{t: t, in: json.NewEncoder(stdin), out: bufio.NewScanner(stdout)}
+	d := startArrowDriver(t, bin)
 	d.recv()
 	for _, c := range []struct{ count, want string }{
 		{"3", `column "cost@3" lies beyond the 3 time samples of "cost"`},
@@ -296,4 +280,21 @@ func TestArrowCppSampleColumns(t *testing.T) {
 	if m := d.step(map[string]any{"op": "open", "name": "open", "path": path, "format": "parquet"}); m["type"] != "result" {
 		t.Errorf("the good file after the bad: %v", m)
 	}
+}
+
+// startArrowDriver starts the arrow-cpp driver at bin for the test's
+// length, talking to it over its standard input and output (lines up to
+// 1 MiB).
+func startArrowDriver(t *testing.T, bin string) *arrowDriver {
+	t.Helper()
+	cmd := exec.Command(bin)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 1<<20)
+	return &arrowDriver{t: t, in: json.NewEncoder(stdin), out: sc}
 }
