@@ -69,7 +69,7 @@ format "parquet" {
 }
 
 scenario "animation" {
-  description = "Scrub an animation: every prim's animated properties at frame 12, then halfway to frame 13 (translate and opacity interpolated, state held), then one prim's whole curves"
+  description = "Scrub an animation: every prim's animated properties at frame 12, then halfway to frame 13 (translate and opacity interpolated, state held), then one prim's whole curves, first (decoding what the traversals left) and warm"
   step "open" {}
   step "traverse" {
     name       = "frame"
@@ -87,6 +87,13 @@ scenario "animation" {
     properties = local.animated
     time       = "all"
     times      = 100
+  }
+  step "get" {
+    name       = "curves-warm"
+    prim       = "middle"
+    properties = local.animated
+    time       = "all"
+    times      = 1000
   }
 }
 
