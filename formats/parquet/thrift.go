@@ -212,21 +212,38 @@ type pageHeader struct {
 	hasData      bool // a data, data v2 or dictionary page header was present
 }
 
+// fields walks the struct at c's position to its stop, calling fn with
+// each field's type and id; fn reads the fields it knows and returns true
+// for them, and every other field is skipped (at nesting depth depth).
+func (c *compact) fields(depth int, fn func(t byte, id int16) (bool, error)) error {
+	var last int16
+	for {
+		t, id, err := c.field(last)
+		if err != nil {
+			return err
+		}
+		if t == tStop {
+			return nil
+		}
+		last = id
+		read, err := fn(t, id)
+		if err != nil {
+			return err
+		}
+		if !read {
+			if err := c.skip(t, depth); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // readPageHeader decodes the PageHeader at the start of b and returns its
 // length.
 func readPageHeader(b []byte, h *pageHeader) (int, error) {
 	c := compact{b: b[:min(len(b), maxPageHeaderSize)]}
 	*h = pageHeader{typ: -1, uncompressedSize: -1, compressedSize: -1, compressed: true}
-	var last int16
-	for {
-		t, id, err := c.field(last)
-		if err != nil {
-			return 0, err
-		}
-		if t == tStop {
-			break
-		}
-		last = id
+	err := c.fields(0, func(t byte, id int16) (read bool, err error) {
 		switch {
 		case id == 1 && t == tI32:
 			h.typ, err = c.i32()
@@ -238,11 +255,12 @@ func readPageHeader(b []byte, h *pageHeader) (int, error) {
 			h.hasData = true
 			err = c.subHeader(id, h)
 		default:
-			err = c.skip(t, 0)
+			return false, nil
 		}
-		if err != nil {
-			return 0, err
-		}
+		return true, err
+	})
+	if err != nil {
+		return 0, err
 	}
 	if h.typ < 0 || h.uncompressedSize < 0 || h.compressedSize < 0 {
 		return 0, errThrift
@@ -253,16 +271,7 @@ func readPageHeader(b []byte, h *pageHeader) (int, error) {
 // subHeader decodes a DataPageHeader (field 5), DictionaryPageHeader (7)
 // or DataPageHeaderV2 (8).
 func (c *compact) subHeader(which int16, h *pageHeader) error {
-	var last int16
-	for {
-		t, id, err := c.field(last)
-		if err != nil {
-			return err
-		}
-		if t == tStop {
-			return nil
-		}
-		last = id
+	return c.fields(1, func(t byte, id int16) (bool, error) {
 		var dst *int32
 		switch {
 		case id == 1 && t == tI32:
@@ -281,18 +290,15 @@ func (c *compact) subHeader(which int16, h *pageHeader) error {
 			dst = &h.repLevelsLen
 		case which == 8 && id == 7 && (t == tTrue || t == tFalse):
 			h.compressed = t == tTrue
-			continue
+			return true, nil
 		}
-		if dst != nil {
-			if *dst, err = c.i32(); err != nil {
-				return err
-			}
-			continue
+		if dst == nil {
+			return false, nil
 		}
-		if err := c.skip(t, 1); err != nil {
-			return err
-		}
-	}
+		var err error
+		*dst, err = c.i32()
+		return true, err
+	})
 }
 
 // rowGroupChunks decodes the locations of the column chunks, and the row
@@ -301,46 +307,38 @@ func (c *compact) subHeader(which int16, h *pageHeader) error {
 func rowGroupChunks(b []byte) (chunks []chunkInfo, rows int64, err error) {
 	c := compact{b: b}
 	rows = -1
-	var last int16
-	for {
-		t, id, err := c.field(last)
-		if err != nil {
-			return nil, 0, err
-		}
-		if t == tStop {
-			break
-		}
-		last = id
+	err = c.fields(0, func(t byte, id int16) (bool, error) {
 		switch {
 		case id == 1 && t == tList:
 			h, err := c.byte()
 			if err != nil {
-				return nil, 0, err
+				return true, err
 			}
 			n := uint64(h >> 4)
 			if n == 15 {
 				if n, err = c.uvarint(); err != nil {
-					return nil, 0, err
+					return true, err
 				}
 			}
 			if h&0x0f != tStruct || n > uint64(len(b)) {
-				return nil, 0, errThrift
+				return true, errThrift
 			}
 			chunks = make([]chunkInfo, n)
 			for i := range chunks {
 				if chunks[i], err = c.columnChunk(); err != nil {
-					return nil, 0, err
+					return true, err
 				}
 			}
+			return true, nil
 		case id == 3 && t == tI64:
-			if rows, err = c.int(); err != nil {
-				return nil, 0, err
-			}
-		default:
-			if err := c.skip(t, 0); err != nil {
-				return nil, 0, err
-			}
+			var err error
+			rows, err = c.int()
+			return true, err
 		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	if chunks == nil || rows < 0 {
 		return nil, 0, errors.New("row group without columns or row count")
@@ -353,42 +351,18 @@ func (c *compact) columnChunk() (chunkInfo, error) {
 	var ci chunkInfo
 	dict := int64(-1)
 	found := false
-	var last int16
-	for {
-		t, id, err := c.field(last)
-		if err != nil {
-			return ci, err
-		}
-		if t == tStop {
-			break
-		}
-		last = id
+	err := c.fields(1, func(t byte, id int16) (bool, error) {
 		if id != 3 || t != tStruct { // 3: meta_data
-			if err := c.skip(t, 1); err != nil {
-				return ci, err
-			}
-			continue
+			return false, nil
 		}
 		found = true
-		var mlast int16
-		for {
-			mt, mid, err := c.field(mlast)
-			if err != nil {
-				return ci, err
-			}
-			if mt == tStop {
-				break
-			}
-			mlast = mid
+		return true, c.fields(2, func(mt byte, mid int16) (bool, error) {
 			var dst *int64
 			switch {
 			case mid == 4 && mt == tI32:
 				v, err := c.i32()
-				if err != nil {
-					return ci, err
-				}
 				ci.codec = compress.Compression(v)
-				continue
+				return true, err
 			case mid == 6 && mt == tI64:
 				dst = &ci.uncompressed
 			case mid == 7 && mt == tI64:
@@ -398,16 +372,16 @@ func (c *compact) columnChunk() (chunkInfo, error) {
 			case mid == 11 && mt == tI64:
 				dst = &dict
 			}
-			if dst != nil {
-				if *dst, err = c.int(); err != nil {
-					return ci, err
-				}
-				continue
+			if dst == nil {
+				return false, nil
 			}
-			if err := c.skip(mt, 2); err != nil {
-				return ci, err
-			}
-		}
+			var err error
+			*dst, err = c.int()
+			return true, err
+		})
+	})
+	if err != nil {
+		return ci, err
 	}
 	if !found {
 		return ci, errors.New("column chunk without metadata")
