@@ -108,6 +108,20 @@ func (s *stringResolver) GetHandle(prim PrimHandle, property PropertyHandle, dst
 	return s.r.Get(s.prims[prim], s.props[property], dst)
 }
 
+// ResolveProperties resolves names in order into handles of res, with
+// the error of the first name that does not resolve.
+func ResolveProperties(res Resolver, names []string) ([]PropertyHandle, error) {
+	hs := make([]PropertyHandle, len(names))
+	for i, n := range names {
+		h, err := res.ResolveProperty(n)
+		if err != nil {
+			return nil, err
+		}
+		hs[i] = h
+	}
+	return hs, nil
+}
+
 // Scan reads properties of the prims first to end-1 through res: its own
 // Scan when it has one, else one GetHandle per prim and property. It
 // checks the range against prims, the number of prims of the reader.

@@ -336,7 +336,7 @@ func readsAt(r formats.Reader, prim string, props []string, at *atTime, cold boo
 		once sync.Once
 		rerr error
 		ph   formats.PrimHandle
-		hs   = make([]formats.PropertyHandle, len(props))
+		hs   []formats.PropertyHandle
 		trs  = make([]*formats.TimeReader, threads)
 		vals = make([]formats.Value, threads)
 	)
@@ -346,10 +346,8 @@ func readsAt(r formats.Reader, prim string, props []string, at *atTime, cold boo
 			if err == nil {
 				ph, err = res.ResolvePrim(prim)
 			}
-			for j := range props {
-				if err == nil {
-					hs[j], err = res.ResolveProperty(props[j])
-				}
+			if err == nil {
+				hs, err = formats.ResolveProperties(res, props)
 			}
 			if err != nil {
 				rerr = fmt.Errorf("get %s: %w", prim, err)
@@ -406,14 +404,11 @@ func handlesOf(r formats.Reader, prim string, props []string, handles bool) (res
 		return nil, 0, nil
 	}
 	ph, err := res.ResolvePrim(prim)
+	if err == nil {
+		hs, err = formats.ResolveProperties(res, props)
+	}
 	if err != nil {
 		return nil, 0, nil
-	}
-	hs = make([]formats.PropertyHandle, len(props))
-	for j, p := range props {
-		if hs[j], err = res.ResolveProperty(p); err != nil {
-			return nil, 0, nil
-		}
 	}
 	return res, ph, hs
 }

@@ -93,11 +93,8 @@ func (Scan) Start(env *Env, req *protocol.Step) (*Run, error) {
 			return Timing{}, fmt.Errorf("count prims of %s: %w", env.Path, err)
 		}
 		tr.prims, tr.n = n, n
-		tr.hprops = make([]formats.PropertyHandle, len(props))
-		for j, p := range props {
-			if tr.hprops[j], err = res.ResolveProperty(p); err != nil {
-				return Timing{}, fmt.Errorf("property %s of %s: %w", p, env.Path, err)
-			}
+		if tr.hprops, err = formats.ResolveProperties(res, props); err != nil {
+			return Timing{}, fmt.Errorf("properties of %s: %w", env.Path, err)
 		}
 		tr.base = time.Since(t0)
 		ranges = Chunks(n, threads)

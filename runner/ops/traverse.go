@@ -348,16 +348,12 @@ func (t *traversal) resolve(n int, req *protocol.Step) error {
 		}
 		return nil
 	}
-	hprops := make([]formats.PropertyHandle, len(t.props))
-	for j, p := range t.props {
-		h, err := res.ResolveProperty(p)
-		if err != nil {
-			if t.at != nil {
-				return fmt.Errorf("property %s: %w", p, err)
-			}
-			return nil // read by strings, so the error is Get's
+	hprops, err := formats.ResolveProperties(res, t.props)
+	if err != nil {
+		if t.at != nil {
+			return err
 		}
-		hprops[j] = h
+		return nil // read by strings, so the error is Get's
 	}
 	horder := make([]formats.PrimHandle, len(t.order))
 	switch req.Params.String("order") {
