@@ -19,8 +19,11 @@ SPEC=${SPEC:-specs/10k-flat.hcl}
 # PIN=1 runs each reader process on a CPU of its own (settings.pin, through
 # the spec's variable "pin", which specs/10k-flat.hcl declares).
 PIN=${PIN:-0}
+# REPEAT sets the runs of each cell (the spec's variable "repeat").
+REPEAT=${REPEAT:-}
 VARS=()
-if [ "$PIN" = 1 ]; then VARS=(-var pin=true); fi
+if [ "$PIN" = 1 ]; then VARS+=(-var pin=true); fi
+if [ -n "$REPEAT" ]; then VARS+=(-var "repeat=$REPEAT"); fi
 OUT=${OUT:-results/noise}
 TOLERANCE=${TOLERANCE:-15%}
 RUNNER=bin/runner

@@ -11,6 +11,12 @@ variable "pin" {
   description = "run each reader process on a CPU of its own (settings.pin; the noise experiment's PIN=1)"
 }
 
+variable "repeat" {
+  type        = number
+  default     = 10
+  description = "runs of each cell (the noise experiment's REPEAT)"
+}
+
 locals {
   # The properties the multi-property get and traversals read.
   multi = ["cost", "carbon_A1", "weight", "temperature", "is_active", "supplier_id"]
@@ -18,7 +24,7 @@ locals {
 
 settings {
   warmup  = 1
-  repeat  = 10
+  repeat  = var.repeat
   isolate = "process"
   timeout = "5m"
   pin     = var.pin

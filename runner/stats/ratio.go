@@ -313,3 +313,20 @@ func normalQuantile(p float64) float64 {
 	}
 	return (lo + hi) / 2
 }
+
+// FamilyConfidence is the confidence each of k comparisons needs for the
+// family of them to hold at confidence: 1 - (1-confidence)/k, Bonferroni's
+// correction (Dunn, "Multiple comparisons among means", JASA 56, 1961).
+// The A/A control is such a family: a run asks whether identical code
+// differed on any of its steps, and at 95% each, 14 steps would show a
+// difference by chance in about half of all runs. k below 2 leaves
+// confidence as it is.
+func FamilyConfidence(confidence float64, k int) float64 {
+	if confidence <= 0 || confidence >= 1 {
+		confidence = Confidence
+	}
+	if k < 2 {
+		return confidence
+	}
+	return 1 - (1-confidence)/float64(k)
+}

@@ -256,3 +256,15 @@ func TestNoiseFloor(t *testing.T) {
 		t.Errorf("floor %v, want 1.2", f)
 	}
 }
+
+func TestFamilyConfidence(t *testing.T) {
+	for _, tt := range []struct {
+		conf float64
+		k    int
+		want float64
+	}{{0.95, 0, 0.95}, {0.95, 1, 0.95}, {0.95, 2, 0.975}, {0.95, 10, 0.995}, {0, 5, 0.99}} {
+		if got := FamilyConfidence(tt.conf, tt.k); got < tt.want-1e-12 || got > tt.want+1e-12 {
+			t.Errorf("FamilyConfidence(%v, %d) = %v, want %v", tt.conf, tt.k, got, tt.want)
+		}
+	}
+}

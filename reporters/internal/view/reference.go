@@ -96,7 +96,7 @@ func referenceRatios(t *StepTable) {
 		t.Rows[i].VsRef = &VsReference{
 			Reference: ref.Variant,
 			Ratio:     row.Step.Stats.MedianNS / ref.Step.Stats.MedianNS,
-			Cmp:       compareSamples(ref.Step.SamplesNS, row.Step.SamplesNS, t.Floor, false),
+			Cmp:       compareSamples(ref.Step.SamplesNS, row.Step.SamplesNS, t.Floor),
 		}
 		t.HasVsRef = true
 	}

@@ -78,7 +78,7 @@ func (r *Report) seqRandom(d *Dataset) {
 		row := SeqRandomRow{Variant: v, Sequential: a, Random: b}
 		sa, sb := samplesOf(st, v), samplesOf(rt, v)
 		if a.Has && b.Has && len(sa) > 0 && len(sb) > 0 {
-			row.Cmp = compareSamples(sa, sb, floor, false)
+			row.Cmp = compareSamples(sa, sb, floor)
 			row.Ratio = row.Cmp.Text()
 		}
 		sr.Rows = append(sr.Rows, row)

@@ -168,9 +168,11 @@ func findStep(c *results.Cell, name string) *results.Step {
 //   - Each usable row against the baseline: the ratio of its samples to
 //     the baseline's (stats.RatioOf) and stats.Decide at the step's floor.
 //   - The floor is stats.NoiseFloor of the A/A control against the
-//     baseline, 1 without a usable control. The control row itself is
-//     decided at 1 (plain significance): a difference there says the run
-//     was too noisy or biased to trust, and it never wins.
+//     baseline (its 95% interval), 1 without a usable control. The
+//     control row itself is decided at 1 (plain significance) at the
+//     run's family-wise confidence (Report.AAConfidence): a difference
+//     there says the run was too noisy or biased to trust, and it never
+//     wins.
 //   - The winner is the contender (a cell that ended ok, not the control)
 //     with the lowest median, and only when it is clearly faster than
 //     every other contender by the same rule; otherwise there is none
@@ -189,8 +191,9 @@ func (r *Report) compareRows(d *Dataset, t *StepTable) {
 	if base >= 0 {
 		t.BaseNS = t.Rows[base].Step.Stats.MedianNS
 		if control >= 0 {
-			t.AA = compareSamples(t.Rows[base].Step.SamplesNS, t.Rows[control].Step.SamplesNS, 1, true)
-			t.Floor = stats.NoiseFloor(t.AA.Ratio)
+			b, c := t.Rows[base].Step.SamplesNS, t.Rows[control].Step.SamplesNS
+			t.Floor = stats.NoiseFloor(stats.RatioOf(b, c, stats.DefaultConfidence))
+			t.AA = compareControl(b, c, r.AAConfidence)
 		}
 	}
 	for i, row := range t.Rows {
@@ -201,7 +204,10 @@ func (r *Report) compareRows(d *Dataset, t *StepTable) {
 			t.Rows[i].Ratio = "baseline"
 			continue
 		}
-		c := compareSamples(t.Rows[base].Step.SamplesNS, row.Step.SamplesNS, t.Floor, row.Variant.Control)
+		c := t.AA
+		if i != control {
+			c = compareSamples(t.Rows[base].Step.SamplesNS, row.Step.SamplesNS, t.Floor)
+		}
 		t.Rows[i].Cmp, t.Rows[i].Ratio = c, c.Text()
 	}
 	var contenders []int
@@ -220,7 +226,7 @@ func (r *Report) compareRows(d *Dataset, t *StepTable) {
 			if i == best {
 				continue
 			}
-			c := compareSamples(t.Rows[i].Step.SamplesNS, t.Rows[best].Step.SamplesNS, t.Floor, false)
+			c := compareSamples(t.Rows[i].Step.SamplesNS, t.Rows[best].Step.SamplesNS, t.Floor)
 			if c.Verdict != stats.Lower {
 				beatsAll = false
 				break

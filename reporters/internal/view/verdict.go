@@ -24,13 +24,23 @@ type Comparison struct {
 	Kind Kind
 }
 
-// compareSamples compares x with base at the floor (1 for the A/A row).
-func compareSamples(base, x []float64, floor float64, aa bool) *Comparison {
+// compareSamples compares x with base at the floor at 95%.
+func compareSamples(base, x []float64, floor float64) *Comparison {
 	r := stats.RatioOf(base, x, stats.DefaultConfidence)
-	if aa {
-		floor = 1
+	return &Comparison{Ratio: r, Floor: floor, Verdict: stats.Decide(r, floor), Kind: Time}
+}
+
+// compareControl compares the A/A control's samples x with the
+// baseline's by significance alone (floor 1), at confidence: the run's
+// family-wise level for its A/A steps (Report.AAConfidence). When the
+// samples are too few for an interval at that level, the 95% interval
+// decides.
+func compareControl(base, x []float64, confidence float64) *Comparison {
+	r := stats.RatioOf(base, x, confidence)
+	if !r.HasInterval() {
+		r = stats.RatioOf(base, x, stats.DefaultConfidence)
 	}
-	return &Comparison{Ratio: r, Floor: floor, Verdict: stats.Decide(r, floor), AA: aa, Kind: Time}
+	return &Comparison{Ratio: r, Floor: 1, Verdict: stats.Decide(r, 1), AA: true, Kind: Time}
 }
 
 // Text says the comparison in words, always in one form: "1.23x faster

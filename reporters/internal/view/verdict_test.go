@@ -261,3 +261,90 @@ func TestFirstValueHeadline(t *testing.T) {
 		t.Errorf("glance %+v", g)
 	}
 }
+
+// TestAAFamily checks that the A/A rows of a run are decided as one
+// family (Bonferroni over its A/A steps): a shift that a lone 95% interval
+// calls a difference is ~ among 14 steps, a large one still differs, and
+// the noise floor stays the reach of the 95% interval.
+func TestAAFamily(t *testing.T) {
+	base := []float64{100, 101, 102, 103, 104, 105, 106, 107, 108, 109}
+	times := func(s float64) []float64 {
+		out := make([]float64, len(base))
+		for i, v := range base {
+			out[i] = v * s
+		}
+		return out
+	}
+	const steps = 14
+	family := stats.FamilyConfidence(stats.DefaultConfidence, steps)
+	// The smallest shift a single 95% interval calls a difference, which
+	// the family-wise interval must not.
+	shift := 0.0
+	for s := 1.001; s < 1.2; s += 0.001 {
+		if stats.RatioOf(base, times(s), stats.DefaultConfidence).Significant() {
+			shift = s
+			break
+		}
+	}
+	if shift == 0 || stats.RatioOf(base, times(shift), family).Significant() {
+		t.Fatalf("no shift between the 95%% and the family-wise level (found %v)", shift)
+	}
+
+	f := &results.File{SchemaVersion: 1, Report: results.Report{Baseline: "usdc"},
+		Datasets: []results.Dataset{{Name: "d", Prims: 10}}}
+	for _, v := range []string{"usdc", "usdc-control"} {
+		c := results.Cell{ID: "d/" + v + "/s", Dataset: "d", Format: v, FormatName: "usdc", Scenario: "s",
+			Status: results.StatusOK, Control: v == "usdc-control"}
+		for k := range steps {
+			samples := base
+			if c.Control {
+				samples = times(shift)
+				if k == steps-1 {
+					samples = times(1.5)
+				}
+			}
+			c.Steps = append(c.Steps, results.Step{Name: "step" + string(rune('a'+k)), Op: "open",
+				SamplesNS: samples, Stats: results.Stats{MedianNS: samples[len(samples)/2]}})
+		}
+		f.Cells = append(f.Cells, c)
+	}
+	r, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.AASteps != steps || r.AAConfidence != family {
+		t.Fatalf("AASteps %d, AAConfidence %v; want %d, %v", r.AASteps, r.AAConfidence, steps, family)
+	}
+	tables := r.Datasets[0].Scenarios[0].Steps
+	for k, st := range tables {
+		want := stats.Same
+		if k == steps-1 {
+			want = stats.Higher
+		}
+		if st.AA == nil || st.AA.Verdict != want {
+			t.Errorf("%s: A/A %+v, want verdict %v", st.Name, st.AA, want)
+			continue
+		}
+		if got := st.AA.Ratio.Confidence; got < family {
+			t.Errorf("%s: A/A interval at %v, want at least %v", st.Name, got, family)
+		}
+		if want := stats.NoiseFloor(stats.RatioOf(base, f.Cells[1].Steps[k].SamplesNS, stats.DefaultConfidence)); st.Floor != want {
+			t.Errorf("%s: floor %v, want the 95%% interval's reach %v", st.Name, st.Floor, want)
+		}
+		if ctl := st.Rows[1]; ctl.Cmp != st.AA {
+			t.Errorf("%s: the control row's comparison is not the step's A/A comparison", st.Name)
+		}
+	}
+	if got := r.AASummary(); !strings.Contains(got, "differs from the baseline on 1 of 14 steps") || !strings.Contains(got, "each step at 99.64% confidence") {
+		t.Errorf("AASummary() = %q", got)
+	}
+	if got := tables[steps-1].Rows[1].Ratio; !strings.HasPrefix(got, "A/A differs: 1.50x slower") {
+		t.Errorf("the differing control row reads %q", got)
+	}
+
+	// Too few runs for the family-wise level: the 95% interval decides.
+	few := []float64{100, 101, 102, 103}
+	if c := compareControl(few, []float64{200, 201, 202, 203}, family); c.Verdict != stats.Higher || !c.Ratio.HasInterval() {
+		t.Errorf("4 runs against 4: %+v, want a difference at 95%%", c)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 
 	"github.com/scenebench/runner/runner/results"
+	"github.com/scenebench/runner/runner/stats"
 )
 
 // Report is a results file arranged for rendering.
@@ -35,8 +36,15 @@ type Report struct {
 	Statuses      []StatusCount
 	// Shards lists the shards of results merged from several machines
 	// (runner merge), by index, missing ones included; empty otherwise.
-	Shards    []ShardRow
-	machineOf map[GroupRef]string
+	Shards []ShardRow
+	// AASteps counts the steps with an A/A control against a usable
+	// baseline, and AAConfidence is the level each of them is decided at:
+	// stats.FamilyConfidence of 95% over AASteps, so the run as a whole
+	// shows a difference between identical copies by chance at most 5% of
+	// the time (not in about 1 - 0.95^AASteps of runs).
+	AASteps      int
+	AAConfidence float64
+	machineOf    map[GroupRef]string
 }
 
 // New arranges f for rendering.
@@ -50,6 +58,10 @@ func New(f *results.File) (*Report, error) {
 	r.datasets()
 	for _, d := range r.Datasets {
 		r.scenarios(d)
+	}
+	r.AASteps = r.controlSteps()
+	r.AAConfidence = stats.FamilyConfidence(stats.DefaultConfidence, r.AASteps)
+	for _, d := range r.Datasets {
 		for _, s := range d.Scenarios {
 			for _, st := range s.Steps {
 				r.compareRows(d, st)
@@ -185,4 +197,25 @@ func (r *Report) ScenarioDescription(name string) string {
 		}
 	}
 	return ""
+}
+
+// controlSteps counts the step tables of every dataset that hold both a
+// usable baseline and a usable A/A control: the family of A/A comparisons.
+func (r *Report) controlSteps() int {
+	n := 0
+	for _, d := range r.Datasets {
+		for _, s := range d.Scenarios {
+			for _, t := range s.Steps {
+				base, control := false, false
+				for _, row := range t.Rows {
+					base = base || row.Variant.Baseline && row.Usable()
+					control = control || row.Variant.Control && row.Usable()
+				}
+				if base && control {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/scenebench/runner/runner/stats"
@@ -227,8 +228,20 @@ func (r *Report) AASummary() string {
 	if tested == 0 {
 		return fmt.Sprintf("A/A control %s: no step has enough runs to compare", label)
 	}
-	if differ == 0 {
-		return fmt.Sprintf("A/A control %s: no difference from the baseline on any of %d steps (~ on every one)", label, tested)
+	level := ""
+	if r.AASteps >= 2 {
+		level = fmt.Sprintf("; each step at %s confidence, 95%% for the run as a whole", percent(r.AAConfidence))
 	}
-	return fmt.Sprintf("A/A control %s: differs from the baseline on %d of %d steps (see Warnings)", label, differ, tested)
+	if differ == 0 {
+		return fmt.Sprintf("A/A control %s: no difference from the baseline on any of %d steps (~ on every one%s)", label, tested, level)
+	}
+	return fmt.Sprintf("A/A control %s: differs from the baseline on %d of %d steps (see Warnings%s)", label, differ, tested, level)
+}
+
+// percent writes a confidence level as a percentage to two decimals,
+// without trailing zeros: 0.95 "95%", 0.99642857 "99.64%".
+func percent(c float64) string {
+	t := strconv.FormatFloat(c*100, 'f', 2, 64)
+	t = strings.TrimRight(strings.TrimRight(t, "0"), ".")
+	return t + "%"
 }
