@@ -482,6 +482,13 @@ func (s *Session) expect(ctx context.Context, name, typ string) (*protocol.Respo
 	return r, nil
 }
 
+// ExitGrace is how long Close waits for a reader to exit once it has
+// answered closed (the cell's timeout still applies). Freeing a large
+// scene can take seconds on a busy machine (OpenUSD tearing down a
+// 100,000-prim layer under load took more than 5 s), and the run's
+// figures are already in hand by then, so the wait is generous.
+var ExitGrace = time.Minute
+
 // Close asks the reader to close its file and waits for it to end.
 func (s *Session) Close(ctx context.Context) error {
 	if s.done {
@@ -507,9 +514,9 @@ func (s *Session) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		s.Kill()
 		return ctx.Err()
-	case <-time.After(5 * time.Second):
+	case <-time.After(ExitGrace):
 		s.Kill()
-		return s.fault("did not exit within 5 s of closing")
+		return s.fault("did not exit within %v of closing", ExitGrace)
 	}
 	s.done = true
 	s.release()

@@ -70,6 +70,10 @@ func fakeDriver(mode string) int {
 			panic("fake driver crashed in step " + r.Step)
 		case mode == "hang-in-step" && (r.Type == protocol.TypeMeasured || r.Type == protocol.TypeReady):
 			time.Sleep(time.Hour)
+		case strings.HasPrefix(mode, "slow-exit-") && r.Type == protocol.TypeClosed:
+			d, _ := time.ParseDuration(strings.TrimPrefix(mode, "slow-exit-"))
+			time.Sleep(d)
+			return 0
 		case mode == "huge-line" && r.Type == protocol.TypeReady:
 			fmt.Println(`{"type":"probe","step":"` + strings.Repeat("x", 2<<20) + `"}`)
 		}
@@ -159,6 +163,37 @@ func TestFakeDrivers(t *testing.T) {
 	}
 	if c := cellByID(t, f, "tiny/fake-exit-at-start/scan"); !strings.Contains(c.Stderr, "cannot find its library") {
 		t.Errorf("exit at start: stderr %q", c.Stderr)
+	}
+}
+
+// A reader that takes a while to exit after answering closed (freeing a
+// large scene) keeps its figures; one that outlasts driver.ExitGrace
+// fails its cell, saying so.
+func TestSlowExit(t *testing.T) {
+	old := driver.ExitGrace
+	driver.ExitGrace = 2 * time.Second
+	t.Cleanup(func() { driver.ExitGrace = old })
+	exe, _ := os.Executable()
+	settings := plan.Settings{Warmup: 0, Repeat: 1, Isolate: "process", Cache: "warm", Timeout: time.Minute}
+	p := testPlan(20, settings, []string{"ok"}, traverseScenario)
+	base := p.Formats[0]
+	p.Formats = nil
+	for _, mode := range []string{"slow-exit-500ms", "slow-exit-1h"} {
+		name := "fake-" + mode
+		p.Drivers = append(p.Drivers, plan.Driver{Name: name, Command: []string{exe},
+			Env: map[string]string{fakeDriverEnv: mode, workerEnv: ""}})
+		v := base
+		v.Label, v.Reader = name, name
+		p.Formats = append(p.Formats, v)
+	}
+	p.Report.Baseline = "fake-slow-exit-500ms"
+	p.Expand()
+	f := mustRun(t, p, Options{})
+	if c := cellByID(t, f, "tiny/fake-slow-exit-500ms/scan"); c.Status != results.StatusOK {
+		t.Errorf("a reader exiting 0.5 s after closing: %s %q", c.Status, c.Error)
+	}
+	if c := cellByID(t, f, "tiny/fake-slow-exit-1h/scan"); c.Status != results.StatusFailed || !strings.Contains(c.Error, "did not exit within 2s of closing") {
+		t.Errorf("a reader that does not exit after closing: %s %q", c.Status, c.Error)
 	}
 }
 
