@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/scenebench/runner/formats"
@@ -145,6 +146,12 @@ func (s *server) step(req *protocol.Step) error {
 		return s.fail(req.Name, err)
 	}
 	s.current = req.Name
+	// Every step starts from a collected heap, outside its timing, as a Go
+	// benchmark does: the garbage of the steps before it (and of starting
+	// the process) is theirs, not this step's, and a collection left
+	// running would land in this step's time. What the step allocates
+	// itself is still collected within it.
+	runtime.GC()
 	if err := s.send(&protocol.Response{Type: protocol.TypeReady, Step: req.Name}); err != nil {
 		return err
 	}
