@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -54,6 +55,8 @@ type flatDecoder struct {
 	dictI64 []int64
 	dictF16 []uint16
 	dictStr []string
+	chunk   []byte   // scratch for a chunk the block does not keep
+	page    []byte   // scratch for an inflated page the block does not keep
 	idx     []uint32 // scratch for dictionary indices
 	defs    []uint32 // scratch for definition levels
 	reps    []uint32 // scratch for repetition levels
@@ -86,7 +89,56 @@ func (c *column) nested() bool {
 // (c.flat() or c.nested()) holding rows rows. A nested column's values
 // and levels are decoded here and its rows rebuilt by block.assemble, as
 // for a chunk arrow-go decodes.
-func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
+func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (*block, error) {
+	d := getDecoder()
+	defer putDecoder(d)
+	return d.decode(chunk, kind, c, rows)
+}
+
+// decoderPool keeps flatDecoders between chunks, with their scratch: the
+// buffer a numeric chunk is read into, the one its compressed pages are
+// inflated into, the dictionary, indices and levels. A block of numbers
+// keeps none of that memory (its values are decoded into slices of its
+// own), so a scan allocates one slice per block instead of five or more.
+// A string block keeps its chunk and pages (its strings point into them),
+// which are therefore never scratch.
+var decoderPool = sync.Pool{New: func() any { return new(flatDecoder) }}
+
+// maxScratch is the largest buffer a pooled decoder keeps.
+const maxScratch = 4 << 20
+
+func getDecoder() *flatDecoder { return decoderPool.Get().(*flatDecoder) }
+
+func putDecoder(d *flatDecoder) {
+	d.c, d.codec, d.b = nil, nil, nil
+	d.dictStr = nil // its strings point into a block's memory
+	if cap(d.chunk) > maxScratch {
+		d.chunk = nil
+	}
+	if cap(d.page) > maxScratch {
+		d.page = nil
+	}
+	decoderPool.Put(d)
+}
+
+// keeps reports whether a block of column c keeps the memory its chunk is
+// read and inflated into: string blocks do.
+func (c *column) keeps() bool { return c.elem == formats.String }
+
+// chunkBuffer returns a buffer of n bytes for column c's chunk: the
+// decoder's scratch when the block will not keep it, else a new one.
+func (d *flatDecoder) chunkBuffer(c *column, n int64) []byte {
+	if c.keeps() || n > maxScratch {
+		return make([]byte, n)
+	}
+	if int64(cap(d.chunk)) < n {
+		d.chunk = make([]byte, n)
+	}
+	return d.chunk[:n]
+}
+
+// decode is decodeFlat with d's scratch.
+func (d *flatDecoder) decode(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("corrupt column chunk: %v", p)
@@ -95,7 +147,9 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 	if rows > maxDirectRows || !c.flat() && !c.nested() {
 		return nil, errOtherEncoding
 	}
-	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}, nested: c.nested()}
+	d.c, d.codec, d.rows, d.b, d.n, d.held, d.nested = c, nil, rows, &block{typ: c.prop.Type, n: rows}, 0, 0, c.nested()
+	d.dictN = 0
+	d.ldefs, d.lreps = d.ldefs[:0], d.lreps[:0]
 	// Capacity for every row (every component of a vector), unless a
 	// corrupt row count claims more values than the chunk's bits could
 	// hold but through RLE runs.
@@ -200,14 +254,25 @@ func (d *flatDecoder) inflate(body []byte, size int32, compressed bool) ([]byte,
 		}
 		return body, nil
 	}
-	out, err := compress.Decode(d.codec, make([]byte, size), body)
+	var dst []byte
+	if d.c.keeps() || int64(size) > maxScratch {
+		dst = make([]byte, size)
+		d.held += int64(size)
+	} else {
+		// The page's values are decoded out of it before the next page
+		// is inflated: one buffer serves them all.
+		if cap(d.page) < int(size) {
+			d.page = make([]byte, size)
+		}
+		dst = d.page[:size]
+	}
+	out, err := compress.Decode(d.codec, dst, body)
 	if err != nil {
 		return nil, fmt.Errorf("decompressing: %w", err)
 	}
 	if len(out) != int(size) {
 		return nil, fmt.Errorf("page decompressed to %d bytes, its header says %d", len(out), size)
 	}
-	d.held += int64(size)
 	return out, nil
 }
 

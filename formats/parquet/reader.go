@@ -491,11 +491,14 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
 	if c.flat() || c.nested() {
-		chunk := make([]byte, n)
+		d := getDecoder()
+		chunk := d.chunkBuffer(c, n)
 		if err := r.readAt(chunk, start); err != nil {
+			putDecoder(d)
 			return nil, fmt.Errorf("row group %d: %w", s.g, err)
 		}
-		b, err = decodeFlat(chunk, cc.codec, c, s.rows)
+		b, err = d.decode(chunk, cc.codec, c, s.rows)
+		putDecoder(d)
 		if err == nil {
 			return b, nil
 		}
