@@ -661,11 +661,22 @@ func plainFixed[T any, U uint16 | uint32 | uint64](data []byte, n int, dst []T, 
 		return dst, fmt.Errorf("%d bytes for %d values of %d bytes", len(data), n, w)
 	}
 	dst = slices.Grow(dst, n)
+	if littleEndian && unsafe.Sizeof(*new(T)) == uintptr(w) && n > 0 {
+		// The values' bits as they lie in the page: one copy. T is a
+		// number of U's width and conv keeps its bits.
+		out := dst[len(dst) : len(dst)+n]
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), n*w), data[:n*w])
+		return dst[:len(dst)+n], nil
+	}
 	for i := range n {
 		dst = append(dst, conv(load(data[i*w:])))
 	}
 	return dst, nil
 }
+
+// littleEndian reports whether the machine stores numbers as PLAIN
+// pages do.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // plainStrings appends n PLAIN byte arrays (a 4-byte little-endian length,
 // then the bytes) to dst as strings sharing data's memory.
@@ -692,10 +703,12 @@ func plainStrings(data []byte, n int, dst []string) ([]string, int, error) {
 
 // lookup appends dict[i] for every index.
 func lookup[T any](dst, dict []T, idx []uint32) []T {
-	for _, i := range idx {
-		dst = append(dst, dict[i])
+	dst = slices.Grow(dst, len(idx))
+	out := dst[len(dst) : len(dst)+len(idx)]
+	for k, i := range idx {
+		out[k] = dict[i]
 	}
-	return dst
+	return dst[:len(dst)+len(idx)]
 }
 
 // dictIndices decodes len(idx) dictionary indices: a byte giving the bit
