@@ -383,7 +383,7 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		}
 		return ci, nil
 	}
-	if s.chunks == nil {
+	if s.span == nil {
 		sp, err := r.spanOf(s.g)
 		if err != nil {
 			return chunkInfo{}, err
@@ -396,18 +396,42 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		if err := r.readAt(span, r.footerStart+off); err != nil {
 			return chunkInfo{}, err
 		}
-		chunks, rows, err := rowGroupChunks(span)
+		cols := r.base.Schema.NumColumns()
+		pos, n2, ok, err := rowGroupColumns(span)
 		if err != nil {
 			return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
 		}
-		if rows != int64(s.rows) || len(chunks) != r.base.Schema.NumColumns() {
-			return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
-				s.g, rows, len(chunks), s.rows, r.base.Schema.NumColumns())
+		if ok {
+			// The columns' locations are decoded as far as a read needs
+			// them (a scan of one column decodes the columns before it
+			// only), continuing from s.next.
+			if n2 != cols {
+				return chunkInfo{}, fmt.Errorf("row group %d has %d columns, the schema %d", s.g, n2, cols)
+			}
+			s.chunks, s.next = make([]chunkInfo, 0, n2), pos
+		} else {
+			chunks, rows, err := rowGroupChunks(span)
+			if err != nil {
+				return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
+			}
+			if rows != int64(s.rows) || len(chunks) != cols {
+				return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
+					s.g, rows, len(chunks), s.rows, cols)
+			}
+			s.chunks = chunks
 		}
-		s.span, s.chunks = span, chunks
+		s.span = span
 	}
-	if leaf >= len(s.chunks) {
+	if leaf < 0 || leaf >= cap(s.chunks) {
 		return chunkInfo{}, fmt.Errorf("no column %d", leaf)
+	}
+	for len(s.chunks) <= leaf {
+		c := compact{b: s.span, pos: s.next}
+		ci, err := c.columnChunk()
+		if err != nil {
+			return chunkInfo{}, fmt.Errorf("row group %d metadata, column %d: %w", s.g, len(s.chunks), err)
+		}
+		s.chunks, s.next = append(s.chunks, ci), c.pos
 	}
 	return s.chunks[leaf], nil
 }
