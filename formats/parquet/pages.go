@@ -55,6 +55,10 @@ type flatDecoder struct {
 	dictI64 []int64
 	dictF16 []uint16
 	dictStr []string
+	// strs, when not nil, is where a string block's rows are decoded
+	// (as long as its capacity lasts): the path column's rows go
+	// straight into the list of paths.
+	strs    []string
 	chunk   []byte   // scratch for a chunk the block does not keep
 	page    []byte   // scratch for an inflated page the block does not keep
 	idx     []uint32 // scratch for dictionary indices
@@ -110,7 +114,7 @@ const maxScratch = 4 << 20
 func getDecoder() *flatDecoder { return decoderPool.Get().(*flatDecoder) }
 
 func putDecoder(d *flatDecoder) {
-	d.c, d.codec, d.b = nil, nil, nil
+	d.c, d.codec, d.b, d.strs = nil, nil, nil, nil
 	d.dictStr = nil // its strings point into a block's memory
 	if cap(d.chunk) > maxScratch {
 		d.chunk = nil
@@ -173,7 +177,11 @@ func (d *flatDecoder) decode(chunk []byte, kind compress.Compression, c *column,
 	case formats.Half:
 		d.b.f16 = make([]uint16, 0, hint)
 	case formats.String:
-		d.b.strs = make([]string, 0, hint)
+		if d.strs != nil {
+			d.b.strs = d.strs[:0]
+		} else {
+			d.b.strs = make([]string, 0, hint)
+		}
 	default:
 		return nil, errOtherEncoding
 	}

@@ -492,6 +492,13 @@ func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
 
 // readColumn decodes column c of row group slot s; s.mu is held.
 func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
+	return r.readColumnInto(s, c, nil)
+}
+
+// readColumnInto is readColumn decoding the rows of a string column into
+// strs (length 0) as far as its capacity goes, where our page decoder
+// reads the chunk.
+func (r *reader) readColumnInto(s *rgSlot, c *column, strs []string) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("row group %d: corrupt metadata: %v", s.g, p)
@@ -516,6 +523,7 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 	}
 	if c.flat() || c.nested() {
 		d := getDecoder()
+		d.strs = strs
 		chunk := d.chunkBuffer(c, n)
 		if err := r.readAt(chunk, start); err != nil {
 			putDecoder(d)
@@ -601,13 +609,15 @@ func (r *reader) buildIndex() error {
 
 // pathIndex maps the paths of an eager index to their rows: open
 // addressing with linear probing over the paths' XXH64 hashes, at most half
-// full. A slot holds a row + 1 (0 is empty), so the table costs 4 bytes a
-// slot and no string: a lookup compares the path with the one of the row.
-// A Go map of the same paths also holds a string header per entry and
-// costs more to build, which an eager open pays for every path.
+// full. A slot holds the hash's upper 32 bits and the row + 1 (0 is empty),
+// so the table costs 8 bytes a slot and no string: a probe compares the
+// path with the one of the row only when the hash bits match, and paths,
+// which share long prefixes, are seldom compared in vain. A Go map of the
+// same paths also holds a string header per entry and costs more to build,
+// which an eager open pays for every path.
 type pathIndex struct {
 	paths []string
-	slots []uint32
+	slots []uint64
 	mask  uint64
 }
 
@@ -618,16 +628,18 @@ func newPathIndex(paths []string) (x *pathIndex, j, i int) {
 	for n < 2*uint64(len(paths)) {
 		n *= 2
 	}
-	x = &pathIndex{paths: paths, slots: make([]uint32, n), mask: n - 1}
+	x = &pathIndex{paths: paths, slots: make([]uint64, n), mask: n - 1}
 	for i, p := range paths {
-		for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+		h := xxhash.Sum64String(p)
+		tag := h &^ (1<<32 - 1)
+		for k := h & x.mask; ; k = (k + 1) & x.mask {
 			s := x.slots[k]
 			if s == 0 {
-				x.slots[k] = uint32(i) + 1
+				x.slots[k] = tag | uint64(uint32(i)+1)
 				break
 			}
-			if paths[s-1] == p {
-				return nil, int(s - 1), i
+			if s&^(1<<32-1) == tag && paths[uint32(s)-1] == p {
+				return nil, int(uint32(s) - 1), i
 			}
 		}
 	}
@@ -636,13 +648,15 @@ func newPathIndex(paths []string) (x *pathIndex, j, i int) {
 
 // find returns the row of path p.
 func (x *pathIndex) find(p string) (uint32, bool) {
-	for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+	h := xxhash.Sum64String(p)
+	tag := h &^ (1<<32 - 1)
+	for k := h & x.mask; ; k = (k + 1) & x.mask {
 		s := x.slots[k]
 		if s == 0 {
 			return 0, false
 		}
-		if x.paths[s-1] == p {
-			return s - 1, true
+		if s&^(1<<32-1) == tag && x.paths[uint32(s)-1] == p {
+			return uint32(s) - 1, true
 		}
 	}
 }
@@ -654,7 +668,7 @@ func (r *reader) readPaths() ([]string, error) {
 		for g := 0; g < r.nrg; g++ {
 			s := r.slot(g)
 			s.mu.Lock()
-			b, err := r.readColumn(s, &r.pathCol)
+			b, err := r.readColumnInto(s, &r.pathCol, paths[len(paths):len(paths):cap(paths)])
 			s.mu.Unlock()
 			if err != nil {
 				r.pathsErr = fmt.Errorf("parquet %s: column %s: %w", r.name, pathColumn, err)
@@ -664,8 +678,14 @@ func (r *reader) readPaths() ([]string, error) {
 				r.pathsErr = fmt.Errorf("parquet %s: column %s holds a null in row group %d", r.name, pathColumn, g)
 				return
 			}
-			for i := 0; i < b.n; i++ {
-				paths = append(paths, b.stringAt(i))
+			if len(b.strs) != b.n {
+				r.pathsErr = fmt.Errorf("parquet %s: column %s holds %d strings for %d rows in row group %d", r.name, pathColumn, len(b.strs), b.n, g)
+				return
+			}
+			if b.n > 0 && len(paths) < cap(paths) && &b.strs[0] == &paths[:len(paths)+1][len(paths)] {
+				paths = paths[:len(paths)+b.n] // decoded in place
+			} else {
+				paths = append(paths, b.strs...)
 			}
 		}
 		r.pathsReady.Store(&paths)
