@@ -58,12 +58,12 @@ type flatDecoder struct {
 	// strs, when not nil, is where a string block's rows are decoded
 	// (as long as its capacity lasts): the path column's rows go
 	// straight into the list of paths.
-	strs    []string
-	chunk   []byte   // scratch for a chunk the block does not keep
-	page    []byte   // scratch for an inflated page the block does not keep
-	idx     []uint32 // scratch for dictionary indices
-	defs    []uint32 // scratch for definition levels
-	reps    []uint32 // scratch for repetition levels
+	strs  []string
+	chunk []byte   // scratch for a chunk the block does not keep
+	page  []byte   // scratch for an inflated page the block does not keep
+	idx   []uint32 // scratch for dictionary indices
+	defs  []uint32 // scratch for definition levels
+	reps  []uint32 // scratch for repetition levels
 
 	// A nested column's levels, every page's, for block.assemble; n
 	// counts the rows begun.
