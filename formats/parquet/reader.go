@@ -94,6 +94,8 @@ type reader struct {
 	// spanPages holds the spans of row groups' footer entries, read
 	// spanPage at a time.
 	spanPages dir[[]byte]
+	// rgSpans holds row groups' entries of the footer, once read.
+	rgSpans dir[[]byte]
 
 	slots slotDir
 }
@@ -264,6 +266,7 @@ func (r *reader) openLazy() error {
 	r.setRowGroupSize(int64(min(tr.rowGroupSize, max(tr.prims, 1))))
 	r.buckets = newDir[bucket](1 << tr.bucketBits)
 	r.spanPages = newDir[[]byte]((r.nrg + spanPage - 1) / spanPage)
+	r.rgSpans = newDir[[]byte](r.nrg)
 	return nil
 }
 
@@ -384,16 +387,8 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		return ci, nil
 	}
 	if s.span == nil {
-		sp, err := r.spanOf(s.g)
+		span, err := r.rowGroupSpan(s.g)
 		if err != nil {
-			return chunkInfo{}, err
-		}
-		off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
-		if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
-			return chunkInfo{}, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
-		}
-		span := make([]byte, n)
-		if err := r.readAt(span, r.footerStart+off); err != nil {
 			return chunkInfo{}, err
 		}
 		cols := r.base.Schema.NumColumns()
@@ -439,6 +434,62 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 // spanPage is the number of row groups whose footer spans are read at once
 // (8 bytes each).
 const spanPage = 512
+
+// Reading ahead in the footer: when row group g's entry is needed and row
+// group g-1's has been read (a scan, or a traversal, going through the
+// row groups in order), the entries of up to spanAhead row groups from g
+// on, at most spanAheadBytes, are read with one ReadAt. A lone read (a
+// cold get) reads its own entry only.
+const (
+	spanAhead      = 64
+	spanAheadBytes = 256 << 10
+)
+
+// rowGroupSpan returns row group g's entry of the footer (its RowGroup
+// struct), reading it, or it and the ones after it, on first use.
+func (r *reader) rowGroupSpan(g int) ([]byte, error) {
+	if p := r.rgSpans.get(g); p != nil {
+		return *p, nil
+	}
+	k := 1
+	if g > 0 && r.rgSpans.get(g-1) != nil {
+		k = min(spanAhead, r.nrg-g)
+	}
+	var ext [spanAhead][2]int64 // offset and length in the footer
+	lo, hi := int64(0), int64(0)
+	n := 0
+	for ; n < k; n++ {
+		sp, err := r.spanOf(g + n)
+		if err != nil {
+			return nil, err
+		}
+		off, l := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
+		if off < int64(r.tr.prefixLen) || off+l > r.size-8-r.footerStart {
+			if n == 0 {
+				return nil, fmt.Errorf("prim index: row group %d lies outside the footer", g+n)
+			}
+			break // an error for when that row group is read
+		}
+		nlo, nhi := off, off+l
+		if n > 0 {
+			nlo, nhi = min(lo, off), max(hi, off+l)
+			if nhi-nlo > spanAheadBytes {
+				break
+			}
+		}
+		lo, hi = nlo, nhi
+		ext[n] = [2]int64{off, l}
+	}
+	buf := make([]byte, hi-lo)
+	if err := r.readAt(buf, r.footerStart+lo); err != nil {
+		return nil, err
+	}
+	for i := n - 1; i >= 0; i-- {
+		span := buf[ext[i][0]-lo : ext[i][0]-lo+ext[i][1] : ext[i][0]-lo+ext[i][1]]
+		r.rgSpans.put(g+i, &span)
+	}
+	return *r.rgSpans.get(g), nil
+}
 
 // spanOf returns the (offset, length) entry of row group g's span.
 func (r *reader) spanOf(g int) ([]byte, error) {
