@@ -85,7 +85,11 @@ type reader struct {
 	// none: a Parquet file some other writer made).
 	scene *fileScene
 
-	// lazy index (trailer present and index = "lazy")
+	// lazy says the index is "lazy": prims are looked up in the file's
+	// prim index when it has one, not in a path map.
+	lazy bool
+	// tr is the file's prim index (nil for a file without one); with it
+	// the footer is read row group by row group, in either index.
 	tr          *trailer
 	footerStart int64
 	createdBy   string
@@ -117,6 +121,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
 	r := &reader{
+		lazy:  lazy,
 		name:  path,
 		f:     f,
 		size:  st.Size(),
@@ -202,7 +207,11 @@ func (r *reader) openFooter(lazy bool) (err error) {
 		return fmt.Errorf("truncated: footer length %d exceeds the file's %d bytes", footerLen, r.size)
 	}
 	r.footerStart = r.size - 8 - footerLen
-	if lazy && r.footerStart >= 4+trailerSize {
+	// A file with the prim index is opened the lazy way in either index
+	// (the footer's schema, not its row groups, whose entries are read
+	// when a row group is first read); an eager open then reads the path
+	// column into the path map (buildIndex), which its lookups use.
+	if r.footerStart >= 4+trailerSize {
 		tb := make([]byte, trailerSize)
 		if err := r.readAt(tb, r.footerStart-trailerSize); err != nil {
 			return err
@@ -368,6 +377,16 @@ type chunkInfo struct {
 	uncompressed int64
 }
 
+// chunkInfoOf locates a column chunk from arrow-go's decoding of its
+// metadata.
+func chunkInfoOf(cc *metadata.ColumnChunkMetaData) chunkInfo {
+	ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
+	if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
+		ci.start = d
+	}
+	return ci
+}
+
 // chunk locates column leaf in s's row group; s.mu is held. An eager
 // reader has the footer; a lazy one reads the row group's entry of the
 // footer and decodes the locations of its chunks, skipping the rest.
@@ -380,11 +399,7 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		if err != nil {
 			return chunkInfo{}, err
 		}
-		ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
-		if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
-			ci.start = d
-		}
-		return ci, nil
+		return chunkInfoOf(cc), nil
 	}
 	if s.span == nil {
 		span, err := r.rowGroupSpan(s.g)
@@ -773,7 +788,7 @@ func (r *reader) locate(prim string) (int, int, error) {
 
 // lookup finds a prim's row through the index.
 func (r *reader) lookup(prim string) (uint32, error) {
-	if r.tr == nil {
+	if r.tr == nil || !r.lazy {
 		if err := r.buildIndex(); err != nil {
 			return 0, err
 		}
