@@ -195,7 +195,7 @@ func TestCorruptColumnChunk(t *testing.T) {
 	s := sceneSpec{prims: 300, seed: 5}
 	path := writeScene(t, dir, s, map[string]any{"row_group_size": 100, "dictionary": false})
 	r0 := openScene(t, path, nil).(*reader)
-	cc, err := r0.pf.MetaData().RowGroup(1).ColumnChunk(r0.cols[0].leaf) // cost
+	cc, err := footerMeta(t, path).RowGroup(1).ColumnChunk(r0.cols[0].leaf) // cost
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,8 +231,7 @@ func TestCorruptColumnChunk(t *testing.T) {
 // The user-facing "lz4" is Parquet's LZ4_RAW codec.
 func TestLZ4IsRaw(t *testing.T) {
 	path := writeScene(t, t.TempDir(), sceneSpec{prims: 10, seed: 1}, map[string]any{"compression": "lz4"})
-	r := openScene(t, path, nil).(*reader)
-	cc, err := r.pf.MetaData().RowGroup(0).ColumnChunk(0)
+	cc, err := footerMeta(t, path).RowGroup(0).ColumnChunk(0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -521,7 +521,7 @@ func procStatus(tb testing.TB, key string) int64 {
 func chunkBytes(tb testing.TB, path string, g int, prop string) int64 {
 	r := openScene(tb, path, nil).(*reader)
 	ci := r.column(prop)
-	cc, err := r.pf.MetaData().RowGroup(g).ColumnChunk(r.cols[ci].leaf)
+	cc, err := footerMeta(tb, path).RowGroup(g).ColumnChunk(r.cols[ci].leaf)
 	if err != nil {
 		tb.Fatal(err)
 	}

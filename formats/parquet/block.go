@@ -144,9 +144,6 @@ func row[T any](elems []T, off []uint32, i int) []T {
 	return elems[lo:hi:hi]
 }
 
-// stringAt returns row i of a string block (used for the path column).
-func (b *block) stringAt(i int) string { return b.strs[i] }
-
 const readBatch = 4096
 
 // levelReader reads one batch of values and levels; it is the typed

@@ -139,9 +139,12 @@ type rgSlot struct {
 	g    int
 	rows int
 	md   *metadata.RowGroupMetaData // eager: the footer's entry
-	// lazy: the row group's entry of the footer, and its chunks
+	// lazy: the row group's entry of the footer, and its chunks: all of
+	// them, or (cap(chunks) of them) those decoded so far, the next
+	// beginning at span[next]
 	span   []byte
 	chunks []chunkInfo
+	next   int
 	rg     *file.RowGroupReader
 }
 

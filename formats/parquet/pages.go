@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -54,9 +55,15 @@ type flatDecoder struct {
 	dictI64 []int64
 	dictF16 []uint16
 	dictStr []string
-	idx     []uint32 // scratch for dictionary indices
-	defs    []uint32 // scratch for definition levels
-	reps    []uint32 // scratch for repetition levels
+	// strs, when not nil, is where a string block's rows are decoded
+	// (as long as its capacity lasts): the path column's rows go
+	// straight into the list of paths.
+	strs  []string
+	chunk []byte   // scratch for a chunk the block does not keep
+	page  []byte   // scratch for an inflated page the block does not keep
+	idx   []uint32 // scratch for dictionary indices
+	defs  []uint32 // scratch for definition levels
+	reps  []uint32 // scratch for repetition levels
 
 	// A nested column's levels, every page's, for block.assemble; n
 	// counts the rows begun.
@@ -86,7 +93,56 @@ func (c *column) nested() bool {
 // (c.flat() or c.nested()) holding rows rows. A nested column's values
 // and levels are decoded here and its rows rebuilt by block.assemble, as
 // for a chunk arrow-go decodes.
-func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
+func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (*block, error) {
+	d := getDecoder()
+	defer putDecoder(d)
+	return d.decode(chunk, kind, c, rows)
+}
+
+// decoderPool keeps flatDecoders between chunks, with their scratch: the
+// buffer a numeric chunk is read into, the one its compressed pages are
+// inflated into, the dictionary, indices and levels. A block of numbers
+// keeps none of that memory (its values are decoded into slices of its
+// own), so a scan allocates one slice per block instead of five or more.
+// A string block keeps its chunk and pages (its strings point into them),
+// which are therefore never scratch.
+var decoderPool = sync.Pool{New: func() any { return new(flatDecoder) }}
+
+// maxScratch is the largest buffer a pooled decoder keeps.
+const maxScratch = 4 << 20
+
+func getDecoder() *flatDecoder { return decoderPool.Get().(*flatDecoder) }
+
+func putDecoder(d *flatDecoder) {
+	d.c, d.codec, d.b, d.strs = nil, nil, nil, nil
+	d.dictStr = nil // its strings point into a block's memory
+	if cap(d.chunk) > maxScratch {
+		d.chunk = nil
+	}
+	if cap(d.page) > maxScratch {
+		d.page = nil
+	}
+	decoderPool.Put(d)
+}
+
+// keeps reports whether a block of column c keeps the memory its chunk is
+// read and inflated into: string blocks do.
+func (c *column) keeps() bool { return c.elem == formats.String }
+
+// chunkBuffer returns a buffer of n bytes for column c's chunk: the
+// decoder's scratch when the block will not keep it, else a new one.
+func (d *flatDecoder) chunkBuffer(c *column, n int64) []byte {
+	if c.keeps() || n > maxScratch {
+		return make([]byte, n)
+	}
+	if int64(cap(d.chunk)) < n {
+		d.chunk = make([]byte, n)
+	}
+	return d.chunk[:n]
+}
+
+// decode is decodeFlat with d's scratch.
+func (d *flatDecoder) decode(chunk []byte, kind compress.Compression, c *column, rows int) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("corrupt column chunk: %v", p)
@@ -95,7 +151,9 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 	if rows > maxDirectRows || !c.flat() && !c.nested() {
 		return nil, errOtherEncoding
 	}
-	d := &flatDecoder{c: c, rows: rows, b: &block{typ: c.prop.Type, n: rows}, nested: c.nested()}
+	d.c, d.codec, d.rows, d.b, d.n, d.held, d.nested = c, nil, rows, &block{typ: c.prop.Type, n: rows}, 0, 0, c.nested()
+	d.dictN = 0
+	d.ldefs, d.lreps = d.ldefs[:0], d.lreps[:0]
 	// Capacity for every row (every component of a vector), unless a
 	// corrupt row count claims more values than the chunk's bits could
 	// hold but through RLE runs.
@@ -119,7 +177,11 @@ func decodeFlat(chunk []byte, kind compress.Compression, c *column, rows int) (b
 	case formats.Half:
 		d.b.f16 = make([]uint16, 0, hint)
 	case formats.String:
-		d.b.strs = make([]string, 0, hint)
+		if d.strs != nil {
+			d.b.strs = d.strs[:0]
+		} else {
+			d.b.strs = make([]string, 0, hint)
+		}
 	default:
 		return nil, errOtherEncoding
 	}
@@ -200,14 +262,25 @@ func (d *flatDecoder) inflate(body []byte, size int32, compressed bool) ([]byte,
 		}
 		return body, nil
 	}
-	out, err := compress.Decode(d.codec, make([]byte, size), body)
+	var dst []byte
+	if d.c.keeps() || int64(size) > maxScratch {
+		dst = make([]byte, size)
+		d.held += int64(size)
+	} else {
+		// The page's values are decoded out of it before the next page
+		// is inflated: one buffer serves them all.
+		if cap(d.page) < int(size) {
+			d.page = make([]byte, size)
+		}
+		dst = d.page[:size]
+	}
+	out, err := compress.Decode(d.codec, dst, body)
 	if err != nil {
 		return nil, fmt.Errorf("decompressing: %w", err)
 	}
 	if len(out) != int(size) {
 		return nil, fmt.Errorf("page decompressed to %d bytes, its header says %d", len(out), size)
 	}
-	d.held += int64(size)
 	return out, nil
 }
 
@@ -596,11 +669,22 @@ func plainFixed[T any, U uint16 | uint32 | uint64](data []byte, n int, dst []T, 
 		return dst, fmt.Errorf("%d bytes for %d values of %d bytes", len(data), n, w)
 	}
 	dst = slices.Grow(dst, n)
+	if littleEndian && unsafe.Sizeof(*new(T)) == uintptr(w) && n > 0 {
+		// The values' bits as they lie in the page: one copy. T is a
+		// number of U's width and conv keeps its bits.
+		out := dst[len(dst) : len(dst)+n]
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), n*w), data[:n*w])
+		return dst[:len(dst)+n], nil
+	}
 	for i := range n {
 		dst = append(dst, conv(load(data[i*w:])))
 	}
 	return dst, nil
 }
+
+// littleEndian reports whether the machine stores numbers as PLAIN
+// pages do.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // plainStrings appends n PLAIN byte arrays (a 4-byte little-endian length,
 // then the bytes) to dst as strings sharing data's memory.
@@ -627,10 +711,12 @@ func plainStrings(data []byte, n int, dst []string) ([]string, int, error) {
 
 // lookup appends dict[i] for every index.
 func lookup[T any](dst, dict []T, idx []uint32) []T {
-	for _, i := range idx {
-		dst = append(dst, dict[i])
+	dst = slices.Grow(dst, len(idx))
+	out := dst[len(dst) : len(dst)+len(idx)]
+	for k, i := range idx {
+		out[k] = dict[i]
 	}
-	return dst
+	return dst[:len(dst)+len(idx)]
 }
 
 // dictIndices decodes len(idx) dictionary indices: a byte giving the bit

@@ -85,7 +85,11 @@ type reader struct {
 	// none: a Parquet file some other writer made).
 	scene *fileScene
 
-	// lazy index (trailer present and index = "lazy")
+	// lazy says the index is "lazy": prims are looked up in the file's
+	// prim index when it has one, not in a path map.
+	lazy bool
+	// tr is the file's prim index (nil for a file without one); with it
+	// the footer is read row group by row group, in either index.
 	tr          *trailer
 	footerStart int64
 	createdBy   string
@@ -94,6 +98,8 @@ type reader struct {
 	// spanPages holds the spans of row groups' footer entries, read
 	// spanPage at a time.
 	spanPages dir[[]byte]
+	// rgSpans holds row groups' entries of the footer, once read.
+	rgSpans dir[[]byte]
 
 	slots slotDir
 }
@@ -115,6 +121,7 @@ func open(path string, opts formats.Options) (formats.Reader, error) {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
 	r := &reader{
+		lazy:  lazy,
 		name:  path,
 		f:     f,
 		size:  st.Size(),
@@ -200,7 +207,11 @@ func (r *reader) openFooter(lazy bool) (err error) {
 		return fmt.Errorf("truncated: footer length %d exceeds the file's %d bytes", footerLen, r.size)
 	}
 	r.footerStart = r.size - 8 - footerLen
-	if lazy && r.footerStart >= 4+trailerSize {
+	// A file with the prim index is opened the lazy way in either index
+	// (the footer's schema, not its row groups, whose entries are read
+	// when a row group is first read); an eager open then reads the path
+	// column into the path map (buildIndex), which its lookups use.
+	if r.footerStart >= 4+trailerSize {
 		tb := make([]byte, trailerSize)
 		if err := r.readAt(tb, r.footerStart-trailerSize); err != nil {
 			return err
@@ -264,6 +275,7 @@ func (r *reader) openLazy() error {
 	r.setRowGroupSize(int64(min(tr.rowGroupSize, max(tr.prims, 1))))
 	r.buckets = newDir[bucket](1 << tr.bucketBits)
 	r.spanPages = newDir[[]byte]((r.nrg + spanPage - 1) / spanPage)
+	r.rgSpans = newDir[[]byte](r.nrg)
 	return nil
 }
 
@@ -365,6 +377,16 @@ type chunkInfo struct {
 	uncompressed int64
 }
 
+// chunkInfoOf locates a column chunk from arrow-go's decoding of its
+// metadata.
+func chunkInfoOf(cc *metadata.ColumnChunkMetaData) chunkInfo {
+	ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
+	if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
+		ci.start = d
+	}
+	return ci
+}
+
 // chunk locates column leaf in s's row group; s.mu is held. An eager
 // reader has the footer; a lazy one reads the row group's entry of the
 // footer and decodes the locations of its chunks, skipping the rest.
@@ -377,37 +399,49 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 		if err != nil {
 			return chunkInfo{}, err
 		}
-		ci := chunkInfo{codec: cc.Compression(), start: cc.DataPageOffset(), size: cc.TotalCompressedSize(), uncompressed: cc.TotalUncompressedSize()}
-		if d := cc.DictionaryPageOffset(); cc.HasDictionaryPage() && d > 0 && d < ci.start {
-			ci.start = d
-		}
-		return ci, nil
+		return chunkInfoOf(cc), nil
 	}
-	if s.chunks == nil {
-		sp, err := r.spanOf(s.g)
+	if s.span == nil {
+		span, err := r.rowGroupSpan(s.g)
 		if err != nil {
 			return chunkInfo{}, err
 		}
-		off, n := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
-		if off < int64(r.tr.prefixLen) || off+n > r.size-8-r.footerStart {
-			return chunkInfo{}, fmt.Errorf("prim index: row group %d lies outside the footer", s.g)
-		}
-		span := make([]byte, n)
-		if err := r.readAt(span, r.footerStart+off); err != nil {
-			return chunkInfo{}, err
-		}
-		chunks, rows, err := rowGroupChunks(span)
+		cols := r.base.Schema.NumColumns()
+		pos, n2, ok, err := rowGroupColumns(span)
 		if err != nil {
 			return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
 		}
-		if rows != int64(s.rows) || len(chunks) != r.base.Schema.NumColumns() {
-			return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
-				s.g, rows, len(chunks), s.rows, r.base.Schema.NumColumns())
+		if ok {
+			// The columns' locations are decoded as far as a read needs
+			// them (a scan of one column decodes the columns before it
+			// only), continuing from s.next.
+			if n2 != cols {
+				return chunkInfo{}, fmt.Errorf("row group %d has %d columns, the schema %d", s.g, n2, cols)
+			}
+			s.chunks, s.next = make([]chunkInfo, 0, n2), pos
+		} else {
+			chunks, rows, err := rowGroupChunks(span)
+			if err != nil {
+				return chunkInfo{}, fmt.Errorf("row group %d metadata: %w", s.g, err)
+			}
+			if rows != int64(s.rows) || len(chunks) != cols {
+				return chunkInfo{}, fmt.Errorf("row group %d has %d rows and %d columns, the prim index and schema expect %d and %d",
+					s.g, rows, len(chunks), s.rows, cols)
+			}
+			s.chunks = chunks
 		}
-		s.span, s.chunks = span, chunks
+		s.span = span
 	}
-	if leaf >= len(s.chunks) {
+	if leaf < 0 || leaf >= cap(s.chunks) {
 		return chunkInfo{}, fmt.Errorf("no column %d", leaf)
+	}
+	for len(s.chunks) <= leaf {
+		c := compact{b: s.span, pos: s.next}
+		ci, err := c.columnChunk()
+		if err != nil {
+			return chunkInfo{}, fmt.Errorf("row group %d metadata, column %d: %w", s.g, len(s.chunks), err)
+		}
+		s.chunks, s.next = append(s.chunks, ci), c.pos
 	}
 	return s.chunks[leaf], nil
 }
@@ -415,6 +449,62 @@ func (r *reader) chunk(s *rgSlot, leaf int) (chunkInfo, error) {
 // spanPage is the number of row groups whose footer spans are read at once
 // (8 bytes each).
 const spanPage = 512
+
+// Reading ahead in the footer: when row group g's entry is needed and row
+// group g-1's has been read (a scan, or a traversal, going through the
+// row groups in order), the entries of up to spanAhead row groups from g
+// on, at most spanAheadBytes, are read with one ReadAt. A lone read (a
+// cold get) reads its own entry only.
+const (
+	spanAhead      = 64
+	spanAheadBytes = 256 << 10
+)
+
+// rowGroupSpan returns row group g's entry of the footer (its RowGroup
+// struct), reading it, or it and the ones after it, on first use.
+func (r *reader) rowGroupSpan(g int) ([]byte, error) {
+	if p := r.rgSpans.get(g); p != nil {
+		return *p, nil
+	}
+	k := 1
+	if g > 0 && r.rgSpans.get(g-1) != nil {
+		k = min(spanAhead, r.nrg-g)
+	}
+	var ext [spanAhead][2]int64 // offset and length in the footer
+	lo, hi := int64(0), int64(0)
+	n := 0
+	for ; n < k; n++ {
+		sp, err := r.spanOf(g + n)
+		if err != nil {
+			return nil, err
+		}
+		off, l := int64(binary.LittleEndian.Uint32(sp[:4])), int64(binary.LittleEndian.Uint32(sp[4:]))
+		if off < int64(r.tr.prefixLen) || off+l > r.size-8-r.footerStart {
+			if n == 0 {
+				return nil, fmt.Errorf("prim index: row group %d lies outside the footer", g+n)
+			}
+			break // an error for when that row group is read
+		}
+		nlo, nhi := off, off+l
+		if n > 0 {
+			nlo, nhi = min(lo, off), max(hi, off+l)
+			if nhi-nlo > spanAheadBytes {
+				break
+			}
+		}
+		lo, hi = nlo, nhi
+		ext[n] = [2]int64{off, l}
+	}
+	buf := make([]byte, hi-lo)
+	if err := r.readAt(buf, r.footerStart+lo); err != nil {
+		return nil, err
+	}
+	for i := n - 1; i >= 0; i-- {
+		span := buf[ext[i][0]-lo : ext[i][0]-lo+ext[i][1] : ext[i][0]-lo+ext[i][1]]
+		r.rgSpans.put(g+i, &span)
+	}
+	return *r.rgSpans.get(g), nil
+}
 
 // spanOf returns the (offset, length) entry of row group g's span.
 func (r *reader) spanOf(g int) ([]byte, error) {
@@ -468,6 +558,13 @@ func (r *reader) rowGroupReader(s *rgSlot) (*file.RowGroupReader, error) {
 
 // readColumn decodes column c of row group slot s; s.mu is held.
 func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
+	return r.readColumnInto(s, c, nil)
+}
+
+// readColumnInto is readColumn decoding the rows of a string column into
+// strs (length 0) as far as its capacity goes, where our page decoder
+// reads the chunk.
+func (r *reader) readColumnInto(s *rgSlot, c *column, strs []string) (b *block, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("row group %d: corrupt metadata: %v", s.g, p)
@@ -491,11 +588,15 @@ func (r *reader) readColumn(s *rgSlot, c *column) (b *block, err error) {
 		return nil, fmt.Errorf("row group %d: column chunk [%d, +%d) lies outside the file's data", s.g, start, n)
 	}
 	if c.flat() || c.nested() {
-		chunk := make([]byte, n)
+		d := getDecoder()
+		d.strs = strs
+		chunk := d.chunkBuffer(c, n)
 		if err := r.readAt(chunk, start); err != nil {
+			putDecoder(d)
 			return nil, fmt.Errorf("row group %d: %w", s.g, err)
 		}
-		b, err = decodeFlat(chunk, cc.codec, c, s.rows)
+		b, err = d.decode(chunk, cc.codec, c, s.rows)
+		putDecoder(d)
 		if err == nil {
 			return b, nil
 		}
@@ -574,13 +675,15 @@ func (r *reader) buildIndex() error {
 
 // pathIndex maps the paths of an eager index to their rows: open
 // addressing with linear probing over the paths' XXH64 hashes, at most half
-// full. A slot holds a row + 1 (0 is empty), so the table costs 4 bytes a
-// slot and no string: a lookup compares the path with the one of the row.
-// A Go map of the same paths also holds a string header per entry and
-// costs more to build, which an eager open pays for every path.
+// full. A slot holds the hash's upper 32 bits and the row + 1 (0 is empty),
+// so the table costs 8 bytes a slot and no string: a probe compares the
+// path with the one of the row only when the hash bits match, and paths,
+// which share long prefixes, are seldom compared in vain. A Go map of the
+// same paths also holds a string header per entry and costs more to build,
+// which an eager open pays for every path.
 type pathIndex struct {
 	paths []string
-	slots []uint32
+	slots []uint64
 	mask  uint64
 }
 
@@ -591,16 +694,18 @@ func newPathIndex(paths []string) (x *pathIndex, j, i int) {
 	for n < 2*uint64(len(paths)) {
 		n *= 2
 	}
-	x = &pathIndex{paths: paths, slots: make([]uint32, n), mask: n - 1}
+	x = &pathIndex{paths: paths, slots: make([]uint64, n), mask: n - 1}
 	for i, p := range paths {
-		for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+		h := xxhash.Sum64String(p)
+		tag := h &^ (1<<32 - 1)
+		for k := h & x.mask; ; k = (k + 1) & x.mask {
 			s := x.slots[k]
 			if s == 0 {
-				x.slots[k] = uint32(i) + 1
+				x.slots[k] = tag | uint64(uint32(i)+1)
 				break
 			}
-			if paths[s-1] == p {
-				return nil, int(s - 1), i
+			if s&^(1<<32-1) == tag && paths[uint32(s)-1] == p {
+				return nil, int(uint32(s) - 1), i
 			}
 		}
 	}
@@ -609,13 +714,15 @@ func newPathIndex(paths []string) (x *pathIndex, j, i int) {
 
 // find returns the row of path p.
 func (x *pathIndex) find(p string) (uint32, bool) {
-	for k := xxhash.Sum64String(p) & x.mask; ; k = (k + 1) & x.mask {
+	h := xxhash.Sum64String(p)
+	tag := h &^ (1<<32 - 1)
+	for k := h & x.mask; ; k = (k + 1) & x.mask {
 		s := x.slots[k]
 		if s == 0 {
 			return 0, false
 		}
-		if x.paths[s-1] == p {
-			return s - 1, true
+		if s&^(1<<32-1) == tag && x.paths[uint32(s)-1] == p {
+			return uint32(s) - 1, true
 		}
 	}
 }
@@ -627,7 +734,7 @@ func (r *reader) readPaths() ([]string, error) {
 		for g := 0; g < r.nrg; g++ {
 			s := r.slot(g)
 			s.mu.Lock()
-			b, err := r.readColumn(s, &r.pathCol)
+			b, err := r.readColumnInto(s, &r.pathCol, paths[len(paths):len(paths):cap(paths)])
 			s.mu.Unlock()
 			if err != nil {
 				r.pathsErr = fmt.Errorf("parquet %s: column %s: %w", r.name, pathColumn, err)
@@ -637,8 +744,14 @@ func (r *reader) readPaths() ([]string, error) {
 				r.pathsErr = fmt.Errorf("parquet %s: column %s holds a null in row group %d", r.name, pathColumn, g)
 				return
 			}
-			for i := 0; i < b.n; i++ {
-				paths = append(paths, b.stringAt(i))
+			if len(b.strs) != b.n {
+				r.pathsErr = fmt.Errorf("parquet %s: column %s holds %d strings for %d rows in row group %d", r.name, pathColumn, len(b.strs), b.n, g)
+				return
+			}
+			if b.n > 0 && len(paths) < cap(paths) && &b.strs[0] == &paths[:len(paths)+1][len(paths)] {
+				paths = paths[:len(paths)+b.n] // decoded in place
+			} else {
+				paths = append(paths, b.strs...)
 			}
 		}
 		r.pathsReady.Store(&paths)
@@ -675,7 +788,7 @@ func (r *reader) locate(prim string) (int, int, error) {
 
 // lookup finds a prim's row through the index.
 func (r *reader) lookup(prim string) (uint32, error) {
-	if r.tr == nil {
+	if r.tr == nil || !r.lazy {
 		if err := r.buildIndex(); err != nil {
 			return 0, err
 		}

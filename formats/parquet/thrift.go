@@ -346,6 +346,32 @@ func rowGroupChunks(b []byte) (chunks []chunkInfo, rows int64, err error) {
 	return chunks, rows, nil
 }
 
+// rowGroupColumns finds, in the encoding of a RowGroup struct that starts
+// with its list of columns (field 1, as arrow-go and parquet-mr write
+// it), where the list's first ColumnChunk begins and how many it holds;
+// ok is false for a struct that starts otherwise.
+func rowGroupColumns(b []byte) (pos, n int, ok bool, err error) {
+	c := compact{b: b}
+	t, id, err := c.field(0)
+	if err != nil || id != 1 || t != tList {
+		return 0, 0, false, err
+	}
+	h, err := c.byte()
+	if err != nil {
+		return 0, 0, false, err
+	}
+	count := uint64(h >> 4)
+	if count == 15 {
+		if count, err = c.uvarint(); err != nil {
+			return 0, 0, false, err
+		}
+	}
+	if h&0x0f != tStruct || count > uint64(len(b)) {
+		return 0, 0, false, errThrift
+	}
+	return c.pos, int(count), true, nil
+}
+
 // columnChunk decodes a ColumnChunk struct's location fields.
 func (c *compact) columnChunk() (chunkInfo, error) {
 	var ci chunkInfo
