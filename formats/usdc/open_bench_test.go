@@ -1,6 +1,8 @@
 package usdc
 
 import (
+	"encoding/binary"
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -50,7 +52,109 @@ func BenchmarkOpen(b *testing.B) {
 				f.Close()
 			}
 		})
+		b.Run(name+"/decode", func(b *testing.B) {
+			p := benchFile(b, "flat", n, false)
+			secs := structuralSections(b, p)
+			var size int64
+			for _, s := range secs {
+				size += s.size
+			}
+			buf := make([]byte, size)
+			var d structureDecoder
+			defer reportCPU(b)()
+			for b.Loop() {
+				f, err := os.Open(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				at := int64(0)
+				for _, s := range secs {
+					if _, err := f.ReadAt(buf[at:at+s.size], s.start); err != nil {
+						b.Fatal(err)
+					}
+					if err := d.decode(s.name, buf[at:at+s.size]); err != nil {
+						b.Fatal(err)
+					}
+					at += s.size
+				}
+				f.Close()
+			}
+		})
 	}
+}
+
+// structureDecoder decompresses and integer-decodes the structural
+// sections into buffers it reuses, building nothing from them: the work
+// any reader that knows a file's structure at open must do, on top of
+// reading the bytes (BenchmarkOpen's "decode").
+type structureDecoder struct {
+	text, reps, scratch []byte
+	ints                [3][]uint32
+}
+
+func (d *structureDecoder) decode(name string, sec []byte) error {
+	le := binary.LittleEndian
+	end := int64(len(sec))
+	off := int64(0)
+	u64 := func() uint64 {
+		v := le.Uint64(sec[off:])
+		off += 8
+		return v
+	}
+	ints := func(k, n int) error {
+		size := u64()
+		out, err := decodeCompressedIntsInto(sec, off, end, size, n, d.ints[k], &d.scratch)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		d.ints[k] = out
+		off += int64(size)
+		return nil
+	}
+	unpack := func(dst *[]byte, n int, size uint64) error {
+		if cap(*dst) < n {
+			*dst = make([]byte, n)
+		}
+		got, err := decompress(sec[off:off+int64(size)], (*dst)[:n])
+		if err != nil || got != n {
+			return fmt.Errorf("%s: %d of %d bytes: %v", name, got, n, err)
+		}
+		off += int64(size)
+		return nil
+	}
+	switch name {
+	case secTokens:
+		u64()
+		usize, csize := u64(), u64()
+		return unpack(&d.text, int(usize), csize)
+	case secStrings:
+		return nil // raw token indexes: nothing to decode
+	case secFields:
+		n := int(u64())
+		if err := ints(0, n); err != nil {
+			return err
+		}
+		size := u64()
+		return unpack(&d.reps, 8*n, size)
+	case secFieldSets:
+		return ints(0, int(u64()))
+	case secPaths:
+		u64()
+		n := int(u64())
+		for k := range 3 {
+			if err := ints(k, n); err != nil {
+				return err
+			}
+		}
+	case secSpecs:
+		n := int(u64())
+		for k := range 3 {
+			if err := ints(k, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // structuralSections reads the table of contents of the crate at path and
