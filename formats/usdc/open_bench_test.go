@@ -6,6 +6,9 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/scenebench/runner/formats"
 )
 
 // BenchmarkOpen measures opening a file (every structural section decoded
@@ -52,6 +55,48 @@ func BenchmarkOpen(b *testing.B) {
 				f.Close()
 			}
 		})
+		// Time to first value: the open, then a read of cost of the
+		// middle prim by path.
+		b.Run(name+"/first", func(b *testing.B) {
+			p := benchFile(b, "flat", n, false)
+			mid := middlePrim(b, p)
+			var v formats.Value
+			defer reportCPU(b)()
+			for b.Loop() {
+				r, err := Open(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := r.Get(mid, "cost", &v); err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
+		// The first read after an open alone (the cold get), timed
+		// without the open: the metric is get-ns/op (ns/op includes
+		// the open). Not b.StopTimer, which stops the world to read
+		// memory statistics, a millisecond on a loaded machine.
+		b.Run(name+"/coldget", func(b *testing.B) {
+			p := benchFile(b, "flat", n, false)
+			mid := middlePrim(b, p)
+			var v formats.Value
+			var get time.Duration
+			for b.Loop() {
+				r, err := Open(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				err = r.Get(mid, "cost", &v)
+				get += time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+			b.ReportMetric(float64(get.Nanoseconds())/float64(b.N), "get-ns/op")
+		})
 		b.Run(name+"/decode", func(b *testing.B) {
 			p := benchFile(b, "flat", n, false)
 			secs := structuralSections(b, p)
@@ -81,6 +126,21 @@ func BenchmarkOpen(b *testing.B) {
 			}
 		})
 	}
+}
+
+// middlePrim is the path of the middle prim of the file at path.
+func middlePrim(b *testing.B, path string) string {
+	b.Helper()
+	r, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	prims, err := r.Prims()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return prims[len(prims)/2]
 }
 
 // structureDecoder decompresses and integer-decodes the structural
