@@ -3,7 +3,6 @@ package usdc
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -290,8 +289,7 @@ func (r *Reader) index() error {
 	// goroutine: the fields an attribute's fieldset names lie anywhere in
 	// FIELDSETS and FIELDS, so this is most of index's time.
 	af := c.attrFields()
-	parts := make([]attrPart, min(runtime.GOMAXPROCS(0), max(1, total/(1<<15))))
-	var wg sync.WaitGroup
+	parts := make([]attrPart, max(1, total/(1<<15)))
 	first := 0
 	for k := range parts {
 		end := len(r.prims)
@@ -299,16 +297,10 @@ func (r *Reader) index() error {
 			// The first prim whose slots begin past this part's share.
 			end, _ = slices.BinarySearchFunc(r.prims, int32((k+1)*total/len(parts)), func(p primRec, at int32) int { return int(p.attrStart - at) })
 		}
-		pt := &parts[k]
-		pt.first, pt.end = first, end
-		if k == len(parts)-1 {
-			r.readAttrs(pt, af, specOfAttr, counts)
-		} else {
-			wg.Go(func() { r.readAttrs(pt, af, specOfAttr, counts) })
-		}
+		parts[k].first, parts[k].end = first, end
 		first = end
 	}
-	wg.Wait()
+	forEach(len(parts), func(k int) { r.readAttrs(&parts[k], af, specOfAttr, counts) })
 	// Time samples are carried beside (or instead of) the default: their
 	// times are read now, as OpenUSD does at open, in attribute order,
 	// sharing one times vector among attributes with the same times.
@@ -365,14 +357,14 @@ func (r *Reader) index() error {
 		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primOfHandle))
 	}
 	// The path index and the property list need nothing of each other.
-	var paths sync.WaitGroup
-	if runtime.GOMAXPROCS(0) > 1 {
-		paths.Go(r.buildPathIndex)
-	} else {
-		r.buildPathIndex()
-	}
-	err := r.describeProperties()
-	paths.Wait()
+	var err error
+	forEach(2, func(i int) {
+		if i == 0 {
+			err = r.describeProperties()
+		} else {
+			r.buildPathIndex()
+		}
+	})
 	return err
 }
 

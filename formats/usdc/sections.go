@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -249,24 +247,18 @@ func (c *crate) readSections() error {
 			order = append(order, i)
 		}
 	}
-	var next atomic.Int32
-	work := func() {
-		var scratch []byte // decompression buffer, reused by this goroutine's jobs
-		for {
-			k := int(next.Add(1)) - 1
-			if k >= len(order) {
-				return
-			}
-			j := &jobs[order[k]]
-			j.err = j.run(&scratch)
+	// Decompression buffers, each reused by the jobs that follow on its
+	// goroutine (the pool holds those not in use).
+	var scratch sync.Pool
+	forEach(len(order), func(k int) {
+		buf, _ := scratch.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
 		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
+		j := &jobs[order[k]]
+		j.err = j.run(buf)
+		scratch.Put(buf)
+	})
 	for _, j := range jobs {
 		if j.err != nil {
 			return j.err
@@ -476,21 +468,12 @@ func (c *crate) specJobs() []func(*[]byte) error {
 // checkSpecs checks what the specs say of the other sections: their paths
 // and fieldsets exist.
 func (c *crate) checkSpecs() error {
-	// In two halves on two goroutines when there are: the fieldset
-	// check reads FIELDSETS anywhere.
+	// In parts on as many goroutines: the fieldset check reads FIELDSETS
+	// anywhere.
 	n := len(c.specPath)
-	halves := min(runtime.GOMAXPROCS(0), 2, max(1, n/(1<<16)))
-	errs := make([]error, halves)
-	var wg sync.WaitGroup
-	for k := range halves {
-		first, end := k*n/halves, (k+1)*n/halves
-		if k == halves-1 {
-			errs[k] = c.checkSpecRange(first, end)
-		} else {
-			wg.Go(func() { errs[k] = c.checkSpecRange(first, end) })
-		}
-	}
-	wg.Wait()
+	parts := max(1, n/(1<<16))
+	errs := make([]error, parts)
+	forEach(parts, func(k int) { errs[k] = c.checkSpecRange(k*n/parts, (k+1)*n/parts) })
 	for _, err := range errs {
 		if err != nil {
 			return err // the first bad spec's
