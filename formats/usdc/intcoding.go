@@ -133,16 +133,18 @@ func decodeInts[T codedInt](enc []byte, out []T) error {
 	var prev int64
 	i := 0
 	if w == 4 {
-		// Four values (one code byte) at a time while the data surely
-		// holds four of the widest: each delta is a 4-byte load shifted
-		// to its width and sign, with no branch on the code, which in
-		// real data changes unpredictably.
+		// Four values (one code byte) at a time: each delta is a 4-byte
+		// load shifted to its width and sign, with no branch on the
+		// code, which in real data changes unpredictably, while the data
+		// surely holds four of the widest.
 		// The code byte gives where each of the four deltas starts
 		// (codeBlocks32), so the four loads do not wait on each other;
 		// a byte of common deltas, frequent in spec and path tables,
-		// needs no load at all.
+		// needs no load at all, nor any data left: a table whose deltas
+		// are all common (a spec's path indexes 0, 1, 2, ...) has no
+		// data bytes and stays on this path to the end.
 		c32, prev32 := int32(common), int32(0)
-		for ; i+4 <= n && p+16 <= len(data); i += 4 {
+		for ; i+4 <= n; i += 4 {
 			cb := codes[i>>2]
 			o := out[i : i+4 : i+4]
 			if cb == 0 {
@@ -153,18 +155,50 @@ func decodeInts[T codedInt](enc []byte, out []T) error {
 				o[3] = T(prev32)
 				continue
 			}
+			if p+16 > len(data) {
+				// Near the end of the data (or in a table with
+				// almost none): these four one by one, checked.
+				for k := range 4 {
+					d := c32
+					switch (cb >> (2 * k)) & 3 {
+					case 1:
+						if p+1 > len(data) {
+							return errShortInts(i + k)
+						}
+						d = int32(int8(data[p]))
+						p++
+					case 2:
+						if p+2 > len(data) {
+							return errShortInts(i + k)
+						}
+						d = int32(int16(le.Uint16(data[p:])))
+						p += 2
+					case 3:
+						if p+4 > len(data) {
+							return errShortInts(i + k)
+						}
+						d = int32(le.Uint32(data[p:]))
+						p += 4
+					}
+					prev32 += d
+					o[k] = T(prev32)
+				}
+				continue
+			}
 			blk := data[p : p+16 : p+16]
 			b := &codeBlocks32[cb]
 			p += int(b.size)
-			for k := range 4 {
-				shift := b.shift[k]
-				d := int32(le.Uint32(blk[b.at[k]&15:])<<shift) >> shift
-				if shift == 32 {
-					d = c32
-				}
-				prev32 += d
-				o[k] = T(prev32)
-			}
+			// Unrolled: a common delta's shift of 32 loads 0, and its
+			// mask adds the common value instead.
+			d0 := int32(le.Uint32(blk[b.at[0]&15:])<<b.shift[0])>>b.shift[0] + c32&b.common[0]
+			d1 := int32(le.Uint32(blk[b.at[1]&15:])<<b.shift[1])>>b.shift[1] + c32&b.common[1]
+			d2 := int32(le.Uint32(blk[b.at[2]&15:])<<b.shift[2])>>b.shift[2] + c32&b.common[2]
+			d3 := int32(le.Uint32(blk[b.at[3]&15:])<<b.shift[3])>>b.shift[3] + c32&b.common[3]
+			o[0] = T(prev32 + d0)
+			o[1] = T(prev32 + d0 + d1)
+			o[2] = T(prev32 + d0 + d1 + d2)
+			prev32 += d0 + d1 + d2 + d3
+			o[3] = T(prev32)
 		}
 		prev = int64(prev32)
 	}
@@ -228,11 +262,12 @@ var codeBytes32 = [4]uint32{0, 1, 2, 4}
 // codeBlock says, for one byte of four codes of 32-bit values, where each
 // delta starts in the data (at), the shift that sign-extends a 4-byte
 // load to its width (32 for a common delta, which has no bytes), and the
-// bytes the four take (size).
+// bytes the four take (size); common marks the common deltas.
 type codeBlock struct {
-	at    [4]uint8
-	shift [4]uint32
-	size  uint8
+	at     [4]uint8
+	shift  [4]uint32
+	common [4]int32 // -1 for a common delta, else 0
+	size   uint8
 }
 
 var codeBlocks32 = func() (t [256]codeBlock) {
@@ -242,6 +277,9 @@ var codeBlocks32 = func() (t [256]codeBlock) {
 			size := codeBytes32[(cb>>(2*k))&3]
 			t[cb].at[k] = at
 			t[cb].shift[k] = 32 - 8*size
+			if size == 0 {
+				t[cb].common[k] = -1
+			}
 			at += uint8(size)
 		}
 		t[cb].size = at

@@ -33,8 +33,8 @@ func (c *crate) readPaths(r *cursor) error {
 		if int(pathIdx[i]) >= numPaths {
 			return c.errorf(at, "PATHS: entry %d names path %d of %d", i, pathIdx[i], numPaths)
 		}
-		if t := elemTok[i]; t == math.MinInt32 || int(abs32(t)) >= len(c.tokens) {
-			return c.errorf(at, "PATHS: entry %d names token %d of %d", i, t, len(c.tokens))
+		if t := elemTok[i]; t == math.MinInt32 || int(abs32(t)) >= c.numTokens {
+			return c.errorf(at, "PATHS: entry %d names token %d of %d", i, t, c.numTokens)
 		}
 	}
 	c.numPaths = numPaths

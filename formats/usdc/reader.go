@@ -251,11 +251,14 @@ func (r *Reader) index() error {
 	for i := range r.prims {
 		r.prims[i].attrStart = counts[i]
 	}
-	r.attrs = make([]attrRec, counts[len(r.prims)])
+	total := int(counts[len(r.prims)])
+	r.attrs = make([]attrRec, total)
+	// Each attribute spec takes the next slot of its prim, in spec order,
+	// and its name gets an id (first seen, first numbered); counts[rec]
+	// then ends prim rec's slots.
+	c.spare.put(specOfPath) // done with: its memory serves specOfAttr
+	specOfAttr := c.spare.take(total)
 	nameOfTok := make([]int32, len(c.tokens)) // token -> name id + 1
-	af := c.attrFields()
-	var a attrInfo
-	ts := newTimesIndex()
 	r.propByName = make(map[string]int32)
 	for s, t := range c.specType {
 		if t != specAttribute {
@@ -276,42 +279,66 @@ func (r *Reader) index() error {
 			}
 			nameOfTok[tok] = id + 1
 		}
-		if !c.attribute(c.specFS[s], af, &a) {
-			r.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
-			continue
+		at := counts[rec]
+		counts[rec]++
+		specOfAttr[at] = int32(s)
+		r.attrs[at].name = id
+	}
+	// Then each slot's spec is read (its type, default, time samples),
+	// prims split in ranges of about as many attributes, one per
+	// goroutine: the fields an attribute's fieldset names lie anywhere in
+	// FIELDSETS and FIELDS, so this is most of index's time.
+	af := c.attrFields()
+	parts := make([]attrPart, max(1, total/(1<<15)))
+	first := 0
+	for k := range parts {
+		end := len(r.prims)
+		if k < len(parts)-1 {
+			// The first prim whose slots begin past this part's share.
+			end, _ = slices.BinarySearchFunc(r.prims, int32((k+1)*total/len(parts)), func(p primRec, at int32) int { return int(p.attrStart - at) })
 		}
-		a.name = id
-		p := &r.prims[rec]
-		at := p.attrStart + p.attrN
-		if a.samples {
-			// Time samples are carried beside (or instead of) the
-			// default: read their times now, as OpenUSD does at open.
-			sr, err := r.sampleRecord(a.tsRep, ts)
+		parts[k].first, parts[k].end = first, end
+		first = end
+	}
+	forEach(len(parts), func(k int) { r.readAttrs(&parts[k], af, specOfAttr, counts) })
+	// Time samples are carried beside (or instead of) the default: their
+	// times are read now, as OpenUSD does at open, in attribute order,
+	// sharing one times vector among attributes with the same times.
+	ts := newTimesIndex()
+	for k := range parts {
+		pt := &parts[k]
+		for _, n := range pt.notes.Notes() {
+			r.notes.Add(n.What, n.Count)
+		}
+		for _, sa := range pt.samples {
+			a := &r.attrs[sa.at]
+			sr, err := r.sampleRecord(sa.rep, ts)
 			if err != nil {
-				return fmt.Errorf("%w (time samples of %s)", err, c.pathString(c.specPath[s]))
+				return fmt.Errorf("%w (time samples of %s)", err, c.pathString(c.specPath[sa.spec]))
 			}
 			switch {
 			case len(r.times[sr.times]) > 0:
 				a.sampled = true
-				r.sampAttr = append(r.sampAttr, at)
+				r.sampAttr = append(r.sampAttr, sa.at)
 				r.samp = append(r.samp, sr)
 			case a.why == whySamplesOnly: // an empty timeSamples
 				a.why = whyNoDefault
 			}
-		}
-		r.attrs[at] = a.attrRec
-		p.attrN++
-		p.values = p.values || a.carried()
-		// The notes say what a scene of default values leaves out, as
-		// every format's reader counts it: an importer reads defaults.
-		if a.why != 0 {
-			r.notes.Add(whyNot[a.why], 1)
-		} else if a.samples {
-			r.notes.Add(formats.NoteTimeSamples, 1)
+			p := &r.prims[sa.rec]
+			p.values = p.values || a.carried()
+			// The notes say what a scene of default values leaves out,
+			// as every format's reader counts it: an importer reads
+			// defaults.
+			if a.why != 0 {
+				r.notes.Add(whyNot[a.why], 1)
+			} else {
+				r.notes.Add(formats.NoteTimeSamples, 1)
+			}
 		}
 	}
+	c.spare.put(specOfAttr)
 	r.indexSamples()
-	c.spare.put(specOfPath, recOfPath, kids.start)
+	c.spare.put(recOfPath, kids.start)
 	// Prims without values are not part of the scene: reads of them are
 	// not-found errors, as in every format.
 	withValues := 0
@@ -329,8 +356,64 @@ func (r *Reader) index() error {
 	if len(r.primOfHandle) > formats.MaxPrimHandles {
 		return fmt.Errorf("usdc: %s: %d prims: more than handles can address", c.name, len(r.primOfHandle))
 	}
-	r.buildPathIndex()
-	return r.describeProperties()
+	// The path index and the property list need nothing of each other.
+	var err error
+	forEach(2, func(i int) {
+		if i == 0 {
+			err = r.describeProperties()
+		} else {
+			r.buildPathIndex()
+		}
+	})
+	return err
+}
+
+// attrPart is the attribute slots of prim records first to end, read by
+// one goroutine: what they note, and the slots with time samples, whose
+// times are read after.
+type attrPart struct {
+	first, end int
+	notes      formats.NoteCounter
+	samples    []sampledAttr
+}
+
+type sampledAttr struct {
+	at, rec, spec int32
+	rep           valueRep // the timeSamples field
+}
+
+// readAttrs reads the specs of the attribute slots of part pt's prims
+// (specOfAttr by slot; prim rec's slots end at ends[rec]) into attrs,
+// keeping those of types the scene carries, in order, at the start of
+// each prim's slots. The slots already hold their name ids.
+func (r *Reader) readAttrs(pt *attrPart, shared *attrFields, specOfAttr, ends []int32) {
+	c := r.c
+	af := *shared // its type cache is this goroutine's
+	var a attrInfo
+	for rec := pt.first; rec < pt.end; rec++ {
+		p := &r.prims[rec]
+		out := p.attrStart
+		for at := p.attrStart; at < ends[rec]; at++ {
+			s := specOfAttr[at]
+			name := r.attrs[at].name // before out (<= at) is written
+			if !c.attribute(c.specFS[s], &af, &a) {
+				pt.notes.Add(formats.NoteUnsupportedType(a.sdfType), 1)
+				continue
+			}
+			a.name = name
+			r.attrs[out] = a.attrRec
+			if a.samples {
+				pt.samples = append(pt.samples, sampledAttr{at: out, rec: int32(rec), spec: s, rep: a.tsRep})
+			} else {
+				p.values = p.values || a.carried()
+				if a.why != 0 {
+					pt.notes.Add(whyNot[a.why], 1)
+				}
+			}
+			out++
+		}
+		p.attrN = out - p.attrStart
+	}
 }
 
 // childIndex finds a prim's child paths by name token: the prim children

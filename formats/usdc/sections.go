@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
+	"sync"
 	"unsafe"
 )
 
@@ -14,6 +16,8 @@ type crate struct {
 	ver  version
 	toc  []section
 
+	numTokens int      // as TOKENS declares, for the other sections' checks
+	numFields int      // as FIELDS declares, for FIELDSETS' checks
 	tokenText string   // all tokens, NUL-separated
 	tokens    []string // substrings of tokenText
 	strs      []uint32 // string index -> token index
@@ -193,68 +197,98 @@ func (c *crate) section(name string) (section, error) {
 	return section{}, fmt.Errorf("usdc: %s: missing %s section", c.name, name)
 }
 
-// readSections decodes the structural sections. TOKENS comes first (the
-// others name tokens); the rest are independent, so they decode in two
-// goroutines (PATHS, the largest, on its own), and what one section says
-// of another (a spec's path and fieldset) is checked once both are in.
-// Of several bad sections, the first in file order is reported.
+// readSections decodes the structural sections. They are independent but
+// for the token indexes the others hold, which are checked against the
+// count TOKENS declares, so every section (and each column of SPECS,
+// the largest) decodes as its own job on up to GOMAXPROCS goroutines;
+// what one section says of another (a spec's path and fieldset) is
+// checked once all are in. Of several bad sections, the first in the
+// order TOKENS, STRINGS, FIELDS, FIELDSETS, PATHS, SPECS is reported, and
+// within SPECS the first bad column.
 func (c *crate) readSections() error {
-	type step struct {
-		name string
-		read func(*cursor) error
-		err  error
+	c.numTokens, c.numFields = c.declaredCount(secTokens), c.declaredCount(secFields)
+	type job struct {
+		run func(scratch *[]byte) error
+		err error
 	}
-	steps := []step{
-		{name: secTokens, read: c.readTokens},
-		{name: secStrings, read: c.readStrings},
-		{name: secFields, read: c.readFields},
-		{name: secFieldSets, read: c.readFieldSets},
-		{name: secPaths, read: c.readPaths},
-		{name: secSpecs, read: c.readSpecs},
+	// Jobs in the order their errors are reported.
+	var jobs []job
+	section := func(name string, read func(*cursor) error) job {
+		return job{run: func(scratch *[]byte) error {
+			s, err := c.section(name)
+			if err != nil {
+				return err
+			}
+			r := c.cursorFor(s)
+			r.scratch = *scratch
+			defer func() { *scratch = r.scratch }()
+			if err := read(r); err != nil {
+				return err
+			}
+			return c.checkConsumed(r, s)
+		}}
 	}
-	run := func(st *step, scratch *[]byte) {
-		s, err := c.section(st.name)
-		if err != nil {
-			st.err = err
-			return
+	jobs = append(jobs,
+		section(secTokens, c.readTokens),
+		section(secStrings, c.readStrings),
+		section(secFields, c.readFields),
+		section(secFieldSets, c.readFieldSets),
+		section(secPaths, c.readPaths))
+	specs := c.specJobs()
+	for _, run := range specs {
+		jobs = append(jobs, job{run: run})
+	}
+	// Longest first, so that two goroutines finish together: PATHS (three
+	// columns and the tree), then SPECS' fieldset indexes (which jump
+	// around and barely compress), then FIELDSETS; the rest are small.
+	order := []int{4, 5 + min(1, len(specs)-1), 3}
+	for i := range jobs {
+		if !slices.Contains(order, i) {
+			order = append(order, i)
 		}
-		r := c.cursorFor(s)
-		r.scratch = *scratch
-		defer func() { *scratch = r.scratch }()
-		if err := st.read(r); err != nil {
-			st.err = err
-			return
-		}
-		if r.err != nil {
-			st.err = r.err
-			return
-		}
-		// A section decodes exactly the bytes the table of contents
-		// gives it: bytes left over mean its counts or sizes are not
-		// what was written.
-		if left := r.left(); left != 0 {
-			st.err = c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", st.name, left, s.size)
-		}
 	}
-	var scratch, pathScratch []byte // per goroutine
-	if run(&steps[0], &scratch); steps[0].err != nil {
-		return steps[0].err
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		run(&steps[4], &pathScratch)
-	}()
-	for _, i := range []int{1, 2, 3, 5} {
-		run(&steps[i], &scratch)
-	}
-	<-done
-	for _, st := range steps {
-		if st.err != nil {
-			return st.err
+	// Decompression buffers, each reused by the jobs that follow on its
+	// goroutine (the pool holds those not in use).
+	var scratch sync.Pool
+	forEach(len(order), func(k int) {
+		buf, _ := scratch.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		j := &jobs[order[k]]
+		j.err = j.run(buf)
+		scratch.Put(buf)
+	})
+	for _, j := range jobs {
+		if j.err != nil {
+			return j.err
 		}
 	}
 	return c.checkSpecs()
+}
+
+// checkConsumed checks that a section decoded exactly the bytes the table
+// of contents gives it: bytes left over mean its counts or sizes are not
+// what was written.
+func (c *crate) checkConsumed(r *cursor, s section) error {
+	if r.err != nil {
+		return r.err
+	}
+	if left := r.left(); left != 0 {
+		return c.errorf(r.off, "%s: %d bytes after its contents, of the %d the table of contents gives it", s.name, left, s.size)
+	}
+	return nil
+}
+
+// declaredCount is the count a section's header starts with (TOKENS'
+// tokens, FIELDS' fields; the section's own read checks it), or 0
+// without a readable header.
+func (c *crate) declaredCount(name string) int {
+	s, err := c.section(name)
+	if err != nil || s.size < 8 {
+		return 0
+	}
+	return int(min(binary.LittleEndian.Uint64(c.data[s.start:]), 1<<40))
 }
 
 func (c *crate) readTokens(r *cursor) error {
@@ -328,8 +362,8 @@ func (c *crate) readStrings(r *cursor) error {
 	c.strs = make([]uint32, n)
 	for i := range c.strs {
 		t := binary.LittleEndian.Uint32(b[4*i:])
-		if int(t) >= len(c.tokens) {
-			return c.errorf(r.off-int64(4*(n-i)), "STRINGS: string %d names token %d of %d", i, t, len(c.tokens))
+		if int(t) >= c.numTokens {
+			return c.errorf(r.off-int64(4*(n-i)), "STRINGS: string %d names token %d of %d", i, t, c.numTokens)
 		}
 		c.strs[i] = t
 	}
@@ -370,8 +404,8 @@ func (c *crate) readFields(r *cursor) error {
 		}
 	}
 	for i, t := range c.fieldTok {
-		if int(t) >= len(c.tokens) {
-			return c.errorf(at, "FIELDS: field %d names token %d of %d", i, t, len(c.tokens))
+		if int(t) >= c.numTokens {
+			return c.errorf(at, "FIELDS: field %d names token %d of %d", i, t, c.numTokens)
 		}
 	}
 	return nil
@@ -390,27 +424,68 @@ func (c *crate) readFieldSets(r *cursor) error {
 		return c.errorf(at, "FIELDSETS: last entry is not a terminator")
 	}
 	for i, f := range c.fieldSets {
-		if f != fieldSetEnd && int(f) >= len(c.fieldTok) {
-			return c.errorf(at, "FIELDSETS: entry %d names field %d of %d", i, f, len(c.fieldTok))
+		if f != fieldSetEnd && int(f) >= c.numFields {
+			return c.errorf(at, "FIELDSETS: entry %d names field %d of %d", i, f, c.numFields)
 		}
 	}
 	return nil
 }
 
-func (c *crate) readSpecs(r *cursor) error {
+// specJobs reads SPECS' count and where its three columns (path indexes,
+// fieldset indexes, spec types) lie, and returns a job decoding each, and
+// last one checking that the columns fill the section; or a lone job
+// returning what is wrong with the section's header.
+func (c *crate) specJobs() []func(*[]byte) error {
+	s, err := c.section(secSpecs)
+	if err != nil {
+		return []func(*[]byte) error{func(*[]byte) error { return err }}
+	}
+	r := c.cursorFor(s)
 	c.specsAt = r.off
 	n := r.compressedCount("spec")
-	c.specPath = readCompressedInts[uint32](r, n)
-	c.specFS = readCompressedInts[uint32](r, n)
-	c.specType = readCompressedInts[uint32](r, n)
-	return r.err
+	cols := [3]*[]uint32{&c.specPath, &c.specFS, &c.specType}
+	var jobs []func(*[]byte) error
+	for _, col := range cols {
+		if r.err != nil {
+			break
+		}
+		at := r.off
+		size := r.u64() // as readCompressedInts moves past it
+		if r.err != nil {
+			break
+		}
+		r.off += int64(min(size, uint64(r.left())))
+		jobs = append(jobs, func(scratch *[]byte) error {
+			cr := &cursor{c: c, off: at, end: s.start + s.size, what: s.name, scratch: *scratch}
+			*col = readCompressedInts[uint32](cr, n)
+			*scratch = cr.scratch
+			return cr.err
+		})
+	}
+	return append(jobs, func(*[]byte) error { return c.checkConsumed(r, s) })
 }
 
 // checkSpecs checks what the specs say of the other sections: their paths
 // and fieldsets exist.
 func (c *crate) checkSpecs() error {
+	// In parts on as many goroutines: the fieldset check reads FIELDSETS
+	// anywhere.
+	n := len(c.specPath)
+	parts := max(1, n/(1<<16))
+	errs := make([]error, parts)
+	forEach(parts, func(k int) { errs[k] = c.checkSpecRange(k*n/parts, (k+1)*n/parts) })
+	for _, err := range errs {
+		if err != nil {
+			return err // the first bad spec's
+		}
+	}
+	return nil
+}
+
+// checkSpecRange checks specs first to end: the first bad one's error.
+func (c *crate) checkSpecRange(first, end int) error {
 	at := c.specsAt
-	for i := range c.specPath {
+	for i := first; i < end; i++ {
 		p, fs, t := c.specPath[i], c.specFS[i], c.specType[i]
 		switch {
 		case int(p) >= c.numPaths:
