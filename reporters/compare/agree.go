@@ -140,7 +140,11 @@ func Agree(a, b *results.File, tolerance float64) (*Agreement, error) {
 								worst, worstWhere = row.Move, label
 							}
 							if row.Move >= tolerance {
-								moved = append(moved, fmt.Sprintf("%s %+.0f%%", label, 100*(eb/ea-1)))
+								dir := "up"
+								if eb < ea {
+									dir = "down"
+								}
+								moved = append(moved, fmt.Sprintf("%s %.0f%% %s", label, 100*row.Move, dir))
 								problems = append(problems, fmt.Sprintf("ratio moved %.0f%%", 100*row.Move))
 							}
 						}

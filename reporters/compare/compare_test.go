@@ -268,4 +268,9 @@ func TestAgree(t *testing.T) {
 	if !strings.Contains(buf.String(), "FAIL: the two runs disagree") {
 		t.Errorf("output:\n%s", buf.String())
 	}
+	// The list names each moved ratio by the same measure as the check:
+	// max(b/a, a/b) - 1, and its direction.
+	if !strings.Contains(buf.String(), "parquet-none 50% up") {
+		t.Errorf("the moved ratio is not listed as 50%% up:\n%s", buf.String())
+	}
 }
