@@ -27,9 +27,9 @@ func smallFlat(t *testing.T, dir, dataDir string) string {
 	}
 	s := string(src)
 	for old, new := range map[string]string{
-		"prims     = 10000": "prims     = 1000",
-		"repeat  = 10":      "repeat  = 3",
-		`timeout = "5m"`:    fmt.Sprintf("timeout = \"5m\"\n  data_dir = %q", dataDir),
+		"prims     = 10000":    "prims     = 1000",
+		"repeat  = var.repeat": "repeat  = 3",
+		`timeout = "5m"`:       fmt.Sprintf("timeout = \"5m\"\n  data_dir = %q", dataDir),
 	} {
 		if !strings.Contains(s, old) {
 			t.Fatalf("specs/10k-flat.hcl no longer has %q", old)
