@@ -8,7 +8,7 @@ PYTHON := $(VENV)/bin/python
 SPEC ?= specs/10k-flat.hcl
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise clean driver-openusd-py \
+.PHONY: all build run test test-go venv chromium vet fmt-check fuzz bench noise drift clean driver-openusd-py \
 	drivers driver-openusd-cpp driver-arrow-cpp cpp-prereqs
 
 all: build
@@ -72,6 +72,12 @@ bench: venv
 # cores); PASS when both runs reach the same verdicts.
 noise:
 	scripts/noise-experiment.sh
+
+# How much the machine's own costs (compute, a memory walk, page faults, a
+# page-cache read) drift over two minutes, apart from runner: what the
+# noise experiment's 15% can rest on (scripts/machine-drift.sh).
+drift: build
+	scripts/machine-drift.sh
 
 # Drivers: reader programs outside Go (drivers/PROTOCOL.md). `make drivers`
 # builds every one of them and does nothing when they are up to date; a new
