@@ -33,12 +33,8 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run(name+"/floor", func(b *testing.B) {
 			p := benchFile(b, "flat", n, false)
 			secs := structuralSections(b, p)
-			var size int64
-			for _, s := range secs {
-				size += s.size
-			}
-			buf := make([]byte, size)
-			b.SetBytes(size)
+			buf := make([]byte, sectionBytes(secs))
+			b.SetBytes(int64(len(buf)))
 			defer reportCPU(b)()
 			for b.Loop() {
 				readSections(b, p, secs, buf, nil)
@@ -89,11 +85,7 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run(name+"/decode", func(b *testing.B) {
 			p := benchFile(b, "flat", n, false)
 			secs := structuralSections(b, p)
-			var size int64
-			for _, s := range secs {
-				size += s.size
-			}
-			buf := make([]byte, size)
+			buf := make([]byte, sectionBytes(secs))
 			var d structureDecoder
 			defer reportCPU(b)()
 			for b.Loop() {
@@ -101,6 +93,15 @@ func BenchmarkOpen(b *testing.B) {
 			}
 		})
 	}
+}
+
+// sectionBytes is the size of secs together.
+func sectionBytes(secs []section) int64 {
+	var n int64
+	for _, s := range secs {
+		n += s.size
+	}
+	return n
 }
 
 // readSections opens the file at path and reads each of secs into buf, one
