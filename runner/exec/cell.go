@@ -297,8 +297,9 @@ func (e *executor) runCell(ctx context.Context, idx int, c *plan.Cell) (results.
 
 // runGroup runs the cells of one comparison group interleaved: round r
 // makes every unfinished cell's r-th run, in an order shuffled afresh
-// each round, so that drift of the machine lands on every cell alike.
-func (e *executor) runGroup(ctx context.Context, idxs []int, rng *rand.Rand) ([]results.Cell, error) {
+// each round, so that drift of the machine lands on every cell alike. It
+// returns the cells and the time each one's runs took.
+func (e *executor) runGroup(ctx context.Context, idxs []int, rng *rand.Rand) ([]results.Cell, []time.Duration, error) {
 	states := make([]*cellState, len(idxs))
 	for i, idx := range idxs {
 		states[i] = e.prepare(idx, &e.p.Cells[idx])
@@ -310,13 +311,14 @@ func (e *executor) runGroup(ctx context.Context, idxs []int, rng *rand.Rand) ([]
 		where := fmt.Sprintf(" (round %d/%d)", r+1, rounds)
 		for _, s := range order {
 			if err := e.runNth(ctx, s, r, where); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	out := make([]results.Cell, len(states))
+	spent := make([]time.Duration, len(states))
 	for i, s := range states {
-		out[i] = e.finish(s)
+		out[i], spent[i] = e.finish(s), s.spent
 	}
-	return out, nil
+	return out, spent, nil
 }

@@ -280,18 +280,38 @@ func (e *executor) runCells(ctx context.Context, f *results.File, done map[strin
 			return err
 		}
 		t0 := time.Now()
-		cells, err := e.runGroup(ctx, groups[k], rng)
+		cells, spent, err := e.runGroup(ctx, groups[k], rng)
 		if err != nil {
 			return err
 		}
-		took := time.Since(t0) / time.Duration(len(cells))
+		took := groupShares(time.Since(t0), spent)
 		for j, rc := range cells {
-			if err := record(groups[k][j], rc, took); err != nil {
+			if err := record(groups[k][j], rc, took[j]); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// groupShares splits a group's wall time among its cells in proportion
+// to the time each cell's runs took (evenly when none took any), so that
+// each cell's progress line shows its own share and the shares add up to
+// the group's time, which the ETA counts.
+func groupShares(total time.Duration, spent []time.Duration) []time.Duration {
+	var sum time.Duration
+	for _, d := range spent {
+		sum += d
+	}
+	out := make([]time.Duration, len(spent))
+	for i, d := range spent {
+		if sum > 0 {
+			out[i] = time.Duration(float64(total) * float64(d) / float64(sum))
+		} else {
+			out[i] = total / time.Duration(len(spent))
+		}
+	}
+	return out
 }
 
 // checkDataDir refuses a data directory that exists but is not a

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,5 +44,22 @@ func TestProgressLive(t *testing.T) {
 	p.status(1, "x", "run", 2)
 	if !strings.Contains(buf.String(), "ETA 4s") {
 		t.Errorf("ETA after one 2s cell with 2 to go: %q", buf.String()[len(out):])
+	}
+}
+
+func TestGroupShares(t *testing.T) {
+	tests := []struct {
+		total time.Duration
+		spent []time.Duration
+		want  []time.Duration
+	}{
+		{900 * time.Millisecond, []time.Duration{100, 200, 0}, []time.Duration{300 * time.Millisecond, 600 * time.Millisecond, 0}},
+		{90 * time.Millisecond, []time.Duration{0, 0, 0}, []time.Duration{30 * time.Millisecond, 30 * time.Millisecond, 30 * time.Millisecond}},
+	}
+	for _, tt := range tests {
+		got := groupShares(tt.total, tt.spent)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("groupShares(%v, %v) = %v, want %v", tt.total, tt.spent, got, tt.want)
+		}
 	}
 }
