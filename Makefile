@@ -68,8 +68,8 @@ bench: venv
 	RUNNER_PYTHON=$(abspath $(PYTHON)) $(GO) test -run '^$$' -bench . -benchmem ./...
 
 # The noise experiment: the default suite with and without a CPU hog
-# started halfway through, pinned, 100 runs a cell (about 6 minutes on 2
-# cores); PASS when both runs reach the same verdicts.
+# started halfway through, pinned, 100 runs a cell (about 4 minutes on 2
+# cores); PASS when both runs reach the same verdicts (FAIL exits 1).
 noise:
 	scripts/noise-experiment.sh
 

@@ -36,7 +36,7 @@ OUT=${OUT:-results/noise}
 TOLERANCE=${TOLERANCE:-15%}
 RUNNER=bin/runner
 
-go build -o "$RUNNER" ./runner
+go build -buildvcs=auto -o "$RUNNER" ./runner # with its version and commit, as make build
 "$RUNNER" gen "$SPEC" >/dev/null # the data first, so that neither run pays for it
 mkdir -p "$OUT"
 
@@ -65,8 +65,10 @@ echo "== run 2 of 2: a CPU hog on one core from $((half_ms / 1000)) s in (load a
 	exec sh -c 'while :; do :; done'
 ) &
 hog=$!
+start=$(date +%s%N)
 "$RUNNER" apply "${VARS[@]}" -out "$OUT/hog" "$SPEC" >"$OUT/hog.log" 2>&1 || { tail -20 "$OUT/hog.log"; exit 1; }
 stop_hog
+echo "   took $((($(date +%s%N) - start) / 1000000000)) s"
 
 echo
 for run in idle hog; do

@@ -9,7 +9,7 @@
 #
 #   make drivers
 #   runner apply specs/vs-reference.hcl
-#   runner apply -var prims=100000 -var repeat=5 specs/vs-reference.hcl
+#   runner apply -var prims=100000 specs/vs-reference.hcl
 
 variable "prims" {
   type        = number
@@ -96,7 +96,7 @@ scenario "traversal" {
 }
 
 scenario "scan" {
-  description = "cost of every prim, column-wise (Parquet decodes each column chunk once; the OpenUSD driver has no scan, so usdc and usda have no reference here)"
+  description = "cost of every prim, column-wise (Parquet decodes each column chunk once; OpenUSD, which stores no columns, reads the attribute prim by prim in layer order)"
   step "open" {}
   step "scan" {
     properties = ["cost"]

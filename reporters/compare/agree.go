@@ -140,11 +140,7 @@ func Agree(a, b *results.File, tolerance float64) (*Agreement, error) {
 								worst, worstWhere = row.Move, label
 							}
 							if row.Move >= tolerance {
-								dir := "up"
-								if eb < ea {
-									dir = "down"
-								}
-								moved = append(moved, fmt.Sprintf("%s %.0f%% %s", label, 100*row.Move, dir))
+								moved = append(moved, fmt.Sprintf("%s moved %.0f%% (%.3gx to %.3gx the baseline's time)", label, 100*row.Move, ea, eb))
 								problems = append(problems, fmt.Sprintf("ratio moved %.0f%%", 100*row.Move))
 							}
 						}

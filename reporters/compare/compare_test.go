@@ -270,7 +270,7 @@ func TestAgree(t *testing.T) {
 	}
 	// The list names each moved ratio by the same measure as the check:
 	// max(b/a, a/b) - 1, and its direction.
-	if !strings.Contains(buf.String(), "parquet-none 50% up") {
-		t.Errorf("the moved ratio is not listed as 50%% up:\n%s", buf.String())
+	if !strings.Contains(buf.String(), "parquet-none moved 50% (") {
+		t.Errorf("the moved ratio is not listed as moved 50%%:\n%s", buf.String())
 	}
 }

@@ -147,7 +147,7 @@ func Render(w io.Writer, f *results.File, o Options) error {
 		line += ": " + strings.Join(counts, ", ")
 	}
 	if r.Baseline != "" {
-		line += "; medians (cv), baseline " + r.Baseline + "; ~ no clear winner"
+		line += "; medians (cv), baseline " + r.Baseline + "; winner ~: no variant clearly faster than all the others"
 	}
 	if in := f.Interrupted; in != nil {
 		line = paint(red, fmt.Sprintf("interrupted: %d of %d cells run", in.Ran, in.Of)) + "; " + line
