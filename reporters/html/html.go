@@ -602,9 +602,9 @@ func (b *builder) step(d *view.Dataset, st *view.StepTable) (*section, error) {
 			{Text: units.Duration(x.MaxNS), Class: "num", Sort: num(x.MaxNS)},
 			{Text: units.Duration(x.P95NS), Class: "num", Sort: num(x.P95NS)},
 			{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num"},
-			{Text: units.Bytes(m.PeakRSSBytes.Median), Class: "num"},
-			{Text: units.Bytes(m.RSSDeltaBytes.Median), Class: "num"},
-			{Text: units.Bytes(m.ReadBytes.Median), Class: "num"},
+			{Text: view.StepBytes(row.Step, m.PeakRSSBytes), Class: "num"},
+			{Text: view.StepBytes(row.Step, m.RSSDeltaBytes), Class: "num"},
+			{Text: view.StepBytes(row.Step, m.ReadBytes), Class: "num"},
 			{Text: view.Dash(row.Ratio), Class: "num"},
 			{Text: view.Mark(row.Winner)}})
 		summary := fmt.Sprintf("%s: median %s", row.Variant.Label, v.TextWithNoise(view.Time))
@@ -793,8 +793,8 @@ func (b *builder) all() (*tab, error) {
 						cell{Text: fmt.Sprintf("%.1f%%", 100*x.CV), Class: "num", Sort: num(x.CV)},
 						cell{Text: strconv.Itoa(x.Outliers), Class: "num", Sort: strconv.Itoa(x.Outliers)},
 						cell{Text: strconv.Itoa(len(row.Step.SamplesNS)), Class: "num", Sort: strconv.Itoa(len(row.Step.SamplesNS))},
-						cell{Text: units.Bytes(row.Step.Memory.PeakRSSBytes.Median), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
-						cell{Text: units.Bytes(row.Step.Memory.ReadBytes.Median), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
+						cell{Text: view.StepBytes(row.Step, row.Step.Memory.PeakRSSBytes), Class: "num", Sort: num(row.Step.Memory.PeakRSSBytes.Median)},
+						cell{Text: view.StepBytes(row.Step, row.Step.Memory.ReadBytes), Class: "num", Sort: num(row.Step.Memory.ReadBytes.Median)},
 						ratio)
 					tbl.Rows = append(tbl.Rows, r)
 				}

@@ -487,7 +487,7 @@ func (d *doc) step(st *view.StepTable) {
 			units.Duration(s.MinNS), units.Duration(s.MaxNS), units.Duration(s.P95NS),
 			units.Interval(s.CI95LowNS, s.CI95HighNS),
 			fmt.Sprint(len(row.Step.SamplesNS)),
-			units.Bytes(m.PeakRSSBytes.Median), units.Bytes(m.RSSDeltaBytes.Median), units.Bytes(m.ReadBytes.Median),
+			view.StepBytes(row.Step, m.PeakRSSBytes), view.StepBytes(row.Step, m.RSSDeltaBytes), view.StepBytes(row.Step, m.ReadBytes),
 			view.Dash(row.Ratio), view.Mark(row.Winner)}
 		if st.HasVsRef {
 			cells = append(cells, view.Dash(row.VsRef.Text()))

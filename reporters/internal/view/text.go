@@ -19,6 +19,17 @@ func Dash(s string) string {
 	return s
 }
 
+// StepBytes is a memory or I/O figure of step st (the median of s), or
+// "–" when st is a derived step without one (the time to first value,
+// which no process ran as a step of its own): "0 B" there would read as
+// measured.
+func StepBytes(st *results.Step, s results.Summary) string {
+	if st != nil && st.Op == results.OpFirstValue && s.Median == 0 && s.Max == 0 {
+		return "–"
+	}
+	return units.Bytes(s.Median)
+}
+
 // Mark is the winner's tick: "✓" when b is set, else "".
 func Mark(b bool) string {
 	if b {
