@@ -59,6 +59,13 @@ func writeArrow(t testing.TB, path string, withPath bool, scene string) {
 	vb.AppendValues([]float64{1, 2}, nil)
 	lb.Append(true)
 	lb.AppendNull()
+	writeRecord(t, path, sc, rb, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy)))
+}
+
+// writeRecord writes the record rb holds to a Parquet file at path, in row
+// groups of 2 rows, with props and the Arrow schema stored.
+func writeRecord(t testing.TB, path string, sc *arrow.Schema, rb *array.RecordBuilder, props *parquet.WriterProperties) {
+	t.Helper()
 	rec := rb.NewRecordBatch()
 	defer rec.Release()
 	tbl := array.NewTableFromRecords(sc, []arrow.RecordBatch{rec})
@@ -68,7 +75,6 @@ func writeArrow(t testing.TB, path string, withPath bool, scene string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
 	if err := pqarrow.WriteTable(tbl, f, 2, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
 		t.Fatal(err)
 	}
@@ -264,18 +270,7 @@ func writeSampleFile(t *testing.T, path, scene string, sample arrow.DataType, nu
 			b.AppendValues([]int32{10, 20, 30}, nil)
 		}
 	}
-	rec := rb.NewRecordBatch()
-	defer rec.Release()
-	tbl := array.NewTableFromRecords(sc, []arrow.RecordBatch{rec})
-	defer tbl.Release()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := pqarrow.WriteTable(tbl, f, 2, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
-		t.Fatal(err)
-	}
+	writeRecord(t, path, sc, rb, parquet.NewWriterProperties())
 }
 
 // Time samples in a file another tool wrote read as ours do; a file whose
