@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -184,15 +185,8 @@ func FuzzDecodeFlat(f *testing.F) {
 			if !c.flat() {
 				continue
 			}
-			cc, err := r.chunk(r.slot(0), c.leaf)
-			if err != nil {
-				f.Fatal(err)
-			}
-			chunk := make([]byte, cc.size)
-			if err := r.readAt(chunk, cc.start); err != nil {
-				f.Fatal(err)
-			}
-			f.Add(chunk, uint8(c.elem), uint8(cc.codec), c.maxDef > 0)
+			chunk, codec := firstChunk(f, r, c)
+			f.Add(chunk, uint8(c.elem), uint8(codec), c.maxDef > 0)
 		}
 	}
 	maxPageBytes = 1 << 20
@@ -424,15 +418,8 @@ func FuzzDecodeNested(f *testing.F) {
 				if shape < 0 {
 					f.Fatalf("column %s: shape %+v not among the fuzzed ones", c.prop.Name, c)
 				}
-				cc, err := r.chunk(r.slot(0), c.leaf)
-				if err != nil {
-					f.Fatal(err)
-				}
-				chunk := make([]byte, cc.size)
-				if err := r.readAt(chunk, cc.start); err != nil {
-					f.Fatal(err)
-				}
-				f.Add(chunk, uint8(c.prop.Type), uint8(cc.codec), uint8(shape))
+				chunk, codec := firstChunk(f, r, c)
+				f.Add(chunk, uint8(c.prop.Type), uint8(codec), uint8(shape))
 			}
 		}
 	}
@@ -449,4 +436,19 @@ func FuzzDecodeNested(f *testing.F) {
 			}
 		}
 	})
+}
+
+// firstChunk reads column c's chunk of r's first row group, with its codec:
+// a seed for the page decoders' fuzzers.
+func firstChunk(tb testing.TB, r *reader, c column) ([]byte, compress.Compression) {
+	tb.Helper()
+	cc, err := r.chunk(r.slot(0), c.leaf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	chunk := make([]byte, cc.size)
+	if err := r.readAt(chunk, cc.start); err != nil {
+		tb.Fatal(err)
+	}
+	return chunk, cc.codec
 }
