@@ -71,15 +71,8 @@ func expectedDumpOf(t testing.TB, s testScene, keep func(i int) bool) map[string
 // ourDump reads every value of a file with our reader, in Prims() order.
 func ourDump(t testing.TB, path string) ([]string, map[string][]dumpAttr) {
 	t.Helper()
-	r, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, prims := openPrims(t, path)
 	defer r.Close()
-	prims, err := r.Prims()
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string][]dumpAttr{}
 	var v formats.Value
 	for _, p := range prims {
@@ -101,15 +94,8 @@ func ourDump(t testing.TB, path string) ([]string, map[string][]dumpAttr) {
 // and bits.
 func compareScene(t testing.TB, what, path string, s testScene) {
 	t.Helper()
-	r, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, prims := openPrims(t, path)
 	defer r.Close()
-	prims, err := r.Prims()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if want := scenePrimOrder(s); !reflect.DeepEqual(prims, want) {
 		n := min(len(want), len(prims), 5)
 		t.Fatalf("%s: prim order differs: %d vs %d prims, first %v vs %v", what, len(want), len(prims), want[:n], prims[:n])
@@ -125,7 +111,7 @@ func compareScene(t testing.TB, what, path string, s testScene) {
 	}
 	var got, want formats.Value
 	bad, k := 0, 0
-	err = s.Batches(1000, func(b *formats.Batch) error {
+	err := s.Batches(1000, func(b *formats.Batch) error {
 		for i, p := range b.Paths {
 			if p != prims[k] {
 				return fmt.Errorf("prim %d of the scene is %s, the reader's %s", k, p, prims[k])

@@ -130,15 +130,8 @@ func readSections(b *testing.B, path string, secs []section, buf []byte, each fu
 // middlePrim is the path of the middle prim of the file at path.
 func middlePrim(b *testing.B, path string) string {
 	b.Helper()
-	r, err := Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r, prims := openPrims(b, path)
 	defer r.Close()
-	prims, err := r.Prims()
-	if err != nil {
-		b.Fatal(err)
-	}
 	return prims[len(prims)/2]
 }
 

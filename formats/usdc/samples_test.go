@@ -723,15 +723,8 @@ func fileSize(t *testing.T, path string) int64 {
 func TestConcurrentSamples(t *testing.T) {
 	t.Parallel()
 	path := writeAnim(t, t.TempDir(), animScene{"flat", 40, animPropsMore, 8}, nil, 16)
-	r, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, prims := openPrims(t, path)
 	defer r.Close()
-	prims, err := r.Prims()
-	if err != nil {
-		t.Fatal(err)
-	}
 	digest := func() (string, error) {
 		tr := formats.NewTimeReader(r)
 		var d formats.Digest

@@ -249,3 +249,19 @@ func normalizeJSON(t testing.TB, v any) any {
 	}
 	return out
 }
+
+// openPrims opens the file at path and lists its prims; the caller closes
+// the reader.
+func openPrims(tb testing.TB, path string) (*Reader, []string) {
+	tb.Helper()
+	r, err := Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prims, err := r.Prims()
+	if err != nil {
+		r.Close()
+		tb.Fatal(err)
+	}
+	return r, prims
+}
