@@ -127,15 +127,7 @@ func (r *Report) figureMetric(name, metric string, t *StepTable) *Metric {
 		}
 		return &Comparison{Ratio: rr, Floor: floor, Verdict: stats.Decide(rr, floor), AA: aa, Kind: Size}
 	}
-	base, control := -1, -1
-	for i, row := range t.Rows {
-		switch {
-		case row.Variant.Baseline && row.Usable():
-			base = i
-		case row.Variant.Control && row.Usable():
-			control = i
-		}
-	}
+	base, control := t.baseAndControl()
 	if base >= 0 && control >= 0 {
 		m.Floor = stats.NoiseFloor(compare(t.Rows[base], t.Rows[control], 1, true).Ratio)
 	}

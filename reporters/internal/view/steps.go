@@ -162,6 +162,21 @@ func findStep(c *results.Cell, name string) *results.Step {
 	return nil
 }
 
+// baseAndControl are the indexes of the usable baseline row and the usable
+// A/A control row of the step, -1 for each that is missing.
+func (t *StepTable) baseAndControl() (base, control int) {
+	base, control = -1, -1
+	for i, row := range t.Rows {
+		switch {
+		case row.Variant.Baseline && row.Usable():
+			base = i
+		case row.Variant.Control && row.Usable():
+			control = i
+		}
+	}
+	return base, control
+}
+
 // compareRows fills the comparisons, the winner and digest disagreements
 // of a step. Every verdict of every report comes from here:
 //
@@ -178,15 +193,7 @@ func findStep(c *results.Cell, name string) *results.Step {
 //     every other contender by the same rule; otherwise there is none
 //     ("~").
 func (r *Report) compareRows(d *Dataset, t *StepTable) {
-	base, control := -1, -1
-	for i, row := range t.Rows {
-		switch {
-		case row.Variant.Baseline && row.Usable():
-			base = i
-		case row.Variant.Control && row.Usable():
-			control = i
-		}
-	}
+	base, control := t.baseAndControl()
 	t.Floor = 1
 	if base >= 0 {
 		t.BaseNS = t.Rows[base].Step.Stats.MedianNS

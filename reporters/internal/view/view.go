@@ -206,12 +206,7 @@ func (r *Report) controlSteps() int {
 	for _, d := range r.Datasets {
 		for _, s := range d.Scenarios {
 			for _, t := range s.Steps {
-				base, control := false, false
-				for _, row := range t.Rows {
-					base = base || row.Variant.Baseline && row.Usable()
-					control = control || row.Variant.Control && row.Usable()
-				}
-				if base && control {
+				if base, control := t.baseAndControl(); base >= 0 && control >= 0 {
 					n++
 				}
 			}
