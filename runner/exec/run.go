@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 
 	"github.com/scenebench/runner/runner/dataset"
 	"github.com/scenebench/runner/runner/driver"
@@ -101,7 +100,8 @@ func (e *executor) runOnce(ctx context.Context, cr *cellRun) (rr runResult, err 
 	case e.set.Isolate == "process":
 		s, err = driver.Start(ctx, driver.Command{Name: driver.GoName, Argv: []string{e.exe, "worker"}, MemoryLimit: cr.memoryLimit, CPUs: cr.cpus})
 	default:
-		runtime.GC() // start every run from a collected heap, outside any timing
+		// driver.Serve collects the heap before each step, outside its
+		// timing, in process as in a worker.
 		s, err = driver.StartInProcess(ctx, driver.Serve)
 	}
 	if err != nil {
